@@ -1,0 +1,1 @@
+export { graphiqlRoutes } from './graphiqlRoutes.ts';

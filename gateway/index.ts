@@ -1,0 +1,4 @@
+export { composeSupergraph, CompositionError } from './composeSupergraph.ts';
+export type { SubgraphDefinition } from './composeSupergraph.ts';
+export { startGateway } from './startGateway.ts';
+export type { GatewayOptions, RunningGateway } from './startGateway.ts';

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import {
+  CLASSIFICATIONS,
+  ITEM_TYPES,
+  RESOURCE_FORMATS,
+  SENSITIVITIES,
+  SHARING_MODES,
+  SHARING_TYPES,
+  UPDATE_CYCLES,
+} from './enums.ts';
+
+const graphqlName = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const typeName = /^[A-Z][0-9A-Za-z]*$/;
+const fieldName = /^[a-z][0-9A-Za-z]*$/;
+const sqlIdentifier = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+const nonEmpty = (what: string) => z.string().trim().min(1, { error: `${what} must not be empty` });
+
+const referenceSchema = z.strictObject({
+  /** The entity type (owned by another dataset) whose key this item holds. */
+  type: z.string().regex(typeName, { error: 'expected a GraphQL type name such as Person' }),
+  /** The field, on this dataset's type, that resolves to the referenced entity. */
+  field: z.string().regex(fieldName, { error: 'expected a camelCase field name such as holder' }),
+  /** Optional field added to the referenced entity listing the rows of this dataset. */
+  reverse: z
+    .string()
+    .regex(fieldName, { error: 'expected a camelCase field name such as licenses' })
+    .optional(),
+});
+
+/**
+ * One data item (信息项) of a catalogue entry and its column. An item is either
+ * authoritative here (one number, one source) or copied from the authoritative
+ * item of another dataset, named by `source` as `DATASET_CODE.itemName`; an item
+ * that `references` another dataset's entity is always such a copy of its key.
+ */
+export const dataItemSchema = z.strictObject({
+  name: z.string().regex(fieldName, { error: 'expected a camelCase item name such as idNumber' }),
+  title: nonEmpty('title'),
+  description: nonEmpty('description'),
+  type: z.enum(ITEM_TYPES),
+  column: z
+    .string()
+    .regex(sqlIdentifier, { error: 'expected a SQL column name of letters, digits and _' }),
+  nullable: z.boolean().default(true),
+  authoritative: z.boolean().default(true),
+  source: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+\.[a-z][0-9A-Za-z]*$/, {
+      error: 'expected DATASET_CODE.itemName of the authoritative item',
+    })
+    .optional(),
+  /** The data element this item carries; two authoritative items may not share one. */
+  element: z.string().min(1).optional(),
+  sensitivity: z.enum(SENSITIVITIES),
+  references: referenceSchema.optional(),
+});
+
+export const catalogueEntrySchema = z.strictObject({
+  code: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9-]{2,63}$/, { error: 'expected a resource code such as PS-POP-001' }),
+  name: nonEmpty('name'),
+  summary: nonEmpty('summary'),
+  classification: z.enum(CLASSIFICATIONS),
+  theme: nonEmpty('theme'),
+  department: z.string().regex(/^[a-z][a-z0-9_]*$/, {
+    error: 'expected the providing department code such as public_security',
+  }),
+  format: z.enum(RESOURCE_FORMATS),
+  updateCycle: z.enum(UPDATE_CYCLES),
+  publishedOn: z.iso.date({ error: 'expected a date as YYYY-MM-DD' }),
+  related: z.array(z.string()).default([]),
+  sharing: z.strictObject({
+    type: z.enum(SHARING_TYPES),
+    conditions: z.string().trim().default(''),
+    legalBasis: z.string().trim().default(''),
+    modes: z.array(z.enum(SHARING_MODES)).min(1, { error: 'list at least one sharing mode' }),
+    openData: z.boolean().default(false),
+  }),
+  binding: z.strictObject({
+    table: z
+      .string()
+      .regex(sqlIdentifier, { error: 'expected a SQL table name of letters, digits and _' }),
+    type: z.string().regex(typeName, { error: 'expected a GraphQL type name such as Person' }),
+    key: z
+      .array(z.string().regex(graphqlName))
+      .min(1, { error: 'name the key item(s) of the dataset' }),
+    /** Query field names; default from the type name (person / persons). */
+    lookupField: z.string().regex(fieldName).optional(),
+    listField: z.string().regex(fieldName).optional(),
+  }),
+  items: z.array(dataItemSchema).min(1, { error: 'a dataset needs at least one data item' }),
+});
+
+export type DataItemInput = z.input<typeof dataItemSchema>;
+export type CatalogueEntryInput = z.input<typeof catalogueEntrySchema>;
+export type ParsedDataItem = z.output<typeof dataItemSchema>;
+export type ParsedCatalogueEntry = z.output<typeof catalogueEntrySchema>;

@@ -1,0 +1,11 @@
+export { Catalogue, keyItems } from './Catalogue.ts';
+export type { CatalogueDepartment, CatalogueEntry, CatalogueItem } from './Catalogue.ts';
+export { CatalogueError } from './CatalogueError.ts';
+export type { CatalogueProblem } from './CatalogueError.ts';
+export { catalogueEntrySchema, dataItemSchema } from './catalogueEntrySchema.ts';
+export type { CatalogueEntryInput, DataItemInput } from './catalogueEntrySchema.ts';
+export { departmentSchema } from './departmentSchema.ts';
+export type { Department } from './departmentSchema.ts';
+export * from './enums.ts';
+export { DEPARTMENT_FILE, findDepartmentDirs, loadCatalogue } from './loadCatalogue.ts';
+export { validateCatalogue } from './validateCatalogue.ts';

@@ -1,0 +1,218 @@
+import type { CatalogueProblem } from './CatalogueError.ts';
+import type { CatalogueEntry, CatalogueItem } from './Catalogue.ts';
+import type { ParsedCatalogueEntry } from './catalogueEntrySchema.ts';
+
+/** Type names the subgraph kit generates or federation reserves; a dataset may not take them. */
+const RESERVED_TYPES = new Set([
+  'Query',
+  'Mutation',
+  'Subscription',
+  'PageInfo',
+  'StringFilter',
+  'IntFilter',
+  'FloatFilter',
+  'BooleanFilter',
+  'DateFilter',
+]);
+
+const KEY_TYPES = new Set(['STRING', 'INT']);
+
+export interface EntryFile {
+  file: string;
+  entry: ParsedCatalogueEntry;
+}
+
+/**
+ * Resolves and checks entries that each passed the file schema, against each other:
+ * keys, references, sources, and one authoritative source per data element.
+ * Returns the resolved entries and every problem found.
+ */
+export function validateCatalogue(files: readonly EntryFile[]): {
+  entries: CatalogueEntry[];
+  problems: CatalogueProblem[];
+} {
+  const problems: CatalogueProblem[] = [];
+  const report = (file: string, field: string, message: string) =>
+    problems.push({ file, field, message });
+
+  const byCode = new Map<string, EntryFile>();
+  const byType = new Map<string, EntryFile>();
+  for (const f of files) {
+    const { code, binding } = f.entry;
+    const seen = byCode.get(code);
+    if (seen) report(f.file, 'code', `resource code ${code} is already used by ${seen.file}`);
+    else byCode.set(code, f);
+    const owner = byType.get(binding.type);
+    if (owner) {
+      report(
+        f.file,
+        'binding.type',
+        `type ${binding.type} is already served by ${owner.entry.code} (${owner.file}); one dataset per type`,
+      );
+    } else byType.set(binding.type, f);
+    if (RESERVED_TYPES.has(binding.type) || binding.type.startsWith('_')) {
+      report(f.file, 'binding.type', `${binding.type} is reserved; choose another type name`);
+    }
+  }
+
+  const entries = files.map(({ file, entry }) => resolveEntry(file, entry, byType, report));
+
+  // Second pass: one authoritative source per data element, and sources name authoritative items.
+  const claims = new Map<string, { entry: CatalogueEntry; item: CatalogueItem; index: number }[]>();
+  for (const entry of entries) {
+    entry.items.forEach((item, index) => {
+      if (item.authoritative) claims.set(item.element, [...(claims.get(item.element) ?? []), { entry, item, index }]);
+    });
+  }
+  for (const [element, claimants] of claims) {
+    if (claimants.length < 2) continue;
+    for (const { entry, item, index } of claimants) {
+      const others = claimants
+        .filter((c) => c.item !== item)
+        .map((c) => `${c.entry.code}.${c.item.name} (${c.entry.department}, ${c.entry.file})`);
+      report(
+        entry.file,
+        `items[${index}]`,
+        `item ${item.name} claims to be the authoritative source of ${element}, as does ${others.join(' and ')}; ` +
+          'one number, one source: keep one, and mark the others authoritative: false with source: DATASET_CODE.itemName',
+      );
+    }
+  }
+  const entryByCode = new Map(entries.map((e) => [e.code, e]));
+  for (const entry of entries) {
+    entry.items.forEach((item, index) => {
+      if (item.authoritative || !item.source) return;
+      const [code = '', name = ''] = item.source.split('.');
+      const target = entryByCode.get(code)?.items.find((i) => i.name === name);
+      if (!target) {
+        report(entry.file, `items[${index}].source`, `${item.source} names no catalogue item`);
+      } else if (!target.authoritative) {
+        report(
+          entry.file,
+          `items[${index}].source`,
+          `${item.source} is itself a copy; name the authoritative item`,
+        );
+      } else {
+        item.element = target.element;
+      }
+    });
+    entry.related.forEach((code, index) => {
+      if (!entryByCode.has(code)) {
+        report(entry.file, `related[${index}]`, `${code} is not a resource code in the catalogue`);
+      }
+    });
+  }
+
+  checkReverseFields(entries, report);
+  return { entries, problems };
+}
+
+function resolveEntry(
+  file: string,
+  entry: ParsedCatalogueEntry,
+  byType: ReadonlyMap<string, EntryFile>,
+  report: (file: string, field: string, message: string) => void,
+): CatalogueEntry {
+  const { sharing, binding } = entry;
+  if (sharing.type !== 'UNCONDITIONAL' && sharing.legalBasis === '') {
+    report(
+      file,
+      'sharing.legalBasis',
+      `required when sharing.type is ${sharing.type}: cite the law or regulation that conditions or forbids sharing`,
+    );
+  }
+  if (new Set(sharing.modes).size !== sharing.modes.length) {
+    report(file, 'sharing.modes', 'each mode may be listed once');
+  }
+
+  const names = new Set<string>();
+  const columns = new Set<string>();
+  const fields = new Set<string>();
+  const items: CatalogueItem[] = entry.items.map((item, index) => {
+    const at = `items[${index}]`;
+    if (names.has(item.name)) report(file, `${at}.name`, `item ${item.name} is listed twice`);
+    if (columns.has(item.column)) {
+      report(file, `${at}.column`, `column ${item.column} is bound to two items`);
+    }
+    names.add(item.name);
+    columns.add(item.column);
+    fields.add(item.name);
+    const isKey = binding.key.includes(item.name);
+    const resolved: CatalogueItem = {
+      ...item,
+      nullable: isKey ? false : item.nullable,
+      element: item.element ?? `${binding.type}.${item.name}`,
+      isKey,
+    };
+    if (item.references) {
+      const target = byType.get(item.references.type);
+      const targetKey = target?.entry.binding.key;
+      if (!target || !targetKey) {
+        report(file, `${at}.references.type`, `no dataset in the catalogue serves type ${item.references.type}`);
+      } else if (target.file === file) {
+        report(file, `${at}.references.type`, 'a dataset cannot reference its own type');
+      } else if (targetKey.length !== 1) {
+        report(file, `${at}.references.type`, `${item.references.type} has a composite key; reference a single-key entity`);
+      } else {
+        const keyItem = target.entry.items.find((i) => i.name === targetKey[0]);
+        if (keyItem && keyItem.type !== item.type) {
+          report(file, `${at}.type`, `must be ${keyItem.type} like the key ${item.references.type}.${keyItem.name} it references`);
+        }
+        resolved.authoritative = false;
+        resolved.source = `${target.entry.code}.${targetKey[0]}`;
+      }
+    } else if (!item.authoritative && !item.source) {
+      report(file, `${at}.source`, 'an item that is not authoritative must name its source as DATASET_CODE.itemName');
+    } else if (item.authoritative && item.source) {
+      report(file, `${at}.source`, 'an authoritative item has no source; remove source or set authoritative: false');
+    }
+    return resolved;
+  });
+
+  entry.items.forEach((item, index) => {
+    const field = item.references?.field;
+    if (field && fields.has(field)) {
+      report(file, `items[${index}].references.field`, `${field} is already a field of ${binding.type}`);
+    }
+    if (field) fields.add(field);
+  });
+
+  binding.key.forEach((name, index) => {
+    const item = items.find((i) => i.name === name);
+    if (!item) report(file, `binding.key[${index}]`, `${name} is not one of the dataset's items`);
+    else if (!KEY_TYPES.has(item.type)) {
+      report(file, `binding.key[${index}]`, `key item ${name} is ${item.type}; a key must be STRING or INT`);
+    }
+  });
+  if (sharing.modes.includes('VERIFY') && items.every((i) => i.isKey)) {
+    report(file, 'sharing.modes', 'VERIFY needs at least one item besides the key to verify');
+  }
+
+  return { ...entry, file, items };
+}
+
+/** Two datasets may not add the same field to one entity. */
+function checkReverseFields(
+  entries: readonly CatalogueEntry[],
+  report: (file: string, field: string, message: string) => void,
+): void {
+  const added = new Map<string, string>();
+  const ownFields = new Map(
+    entries.map((e) => [
+      e.binding.type,
+      new Set(e.items.flatMap((i) => [i.name, ...(i.references ? [i.references.field] : [])])),
+    ]),
+  );
+  for (const entry of entries) {
+    entry.items.forEach((item, index) => {
+      const ref = item.references;
+      if (!ref?.reverse) return;
+      const at = `${ref.type}.${ref.reverse}`;
+      const by = added.get(at);
+      if (by) report(entry.file, `items[${index}].references.reverse`, `${at} is already added by ${by}`);
+      else if (ownFields.get(ref.type)?.has(ref.reverse)) {
+        report(entry.file, `items[${index}].references.reverse`, `${at} is already an item of ${ref.type}`);
+      } else added.set(at, `${entry.code} (${entry.file})`);
+    });
+  }
+}

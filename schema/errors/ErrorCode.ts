@@ -1,0 +1,20 @@
+/**
+ * The one registry of error codes a client can see in `errors[].extensions.code`.
+ * Every client-visible error carries one of these, so a caller can branch on it.
+ */
+export const ErrorCode = {
+  /** The request's arguments are wrong; the message says which and what is allowed. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** No valid credential was presented. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller is known but the catalogue's sharing rules do not allow this. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The request is well formed but asks for something that does not exist. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** A dependency (database, audit store, subgraph) did not answer; nothing was served. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** A bug on our side; the message carries no internals, the log does. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

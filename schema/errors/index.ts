@@ -1,0 +1,2 @@
+export { ErrorCode } from './ErrorCode.ts';
+export { badUserInput } from './badUserInput.ts';

@@ -1,0 +1,8 @@
+export { composeFromCatalogue, SUPERGRAPH_FILE } from './composeFromCatalogue.ts';
+export {
+  DEPARTMENTS_ROOT,
+  loadPlatformCatalogue,
+  prepareDepartmentData,
+  startPlatform,
+} from './startPlatform.ts';
+export type { PlatformOptions, RunningPlatform } from './startPlatform.ts';

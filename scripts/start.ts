@@ -1,0 +1,37 @@
+/**
+ * `npm start`: migrate and seed on first run, start every department subgraph and
+ * the gateway, print the URLs. Ctrl-C (or SIGTERM) stops everything cleanly.
+ */
+import { loadConfig } from '../server/index.ts';
+import { startPlatform } from './platform/index.ts';
+
+const config = loadConfig();
+const log = (message: string) => console.log(`[govdata] ${message}`);
+const where =
+  config.database.kind === 'sqlite' ? `SQLite in ${config.database.dir}` : `MySQL at ${config.database.url.host}`;
+log(`starting on ${where}`);
+
+try {
+  const platform = await startPlatform(config, { log });
+  for (const subgraph of platform.subgraphs) log(`subgraph ${subgraph.name.padEnd(22)} ${subgraph.url}`);
+  log(`gateway  ${platform.gateway.url}`);
+  log(`GraphiQL ${platform.gateway.url.replace(/\/graphql$/, '/')}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    platform.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Where the databases live: one file per database, or one MySQL server. */
+export type DatabaseConfig =
+  | { kind: 'sqlite'; dir: string }
+  | { kind: 'mysql'; url: URL };
+
+/** Everything the platform's processes are configured with, typed and checked. */
+export interface PlatformConfig {
+  database: DatabaseConfig;
+  /** Interface every server listens on. */
+  host: string;
+  gatewayPort: number;
+  /** Department subgraphs listen on consecutive ports from here, in department order. */
+  subgraphPortBase: number;
+  /** People in the demo data seeded on first start. */
+  seedScale: number;
+  /** Largest page a list query may ask for. */
+  maxPageSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^(mysql|mariadb):\/\/[^/]+\/\w+/.test(v), {
+      error: 'expected mysql://user:password@host:port/database (or unset for embedded SQLite)',
+    }),
+  DATA_DIR: z.string().default('data'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(4000),
+  SUBGRAPH_PORT_BASE: port.default(4001),
+  SEED_SCALE: z.coerce.number().int().min(1).max(10_000_000).default(5000),
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Thrown when the environment does not describe a usable configuration. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * The one place that reads the environment. Everything else receives a
+ * `PlatformConfig`; a bad variable fails here with its name and what is expected.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'Invalid configuration:\n' +
+        parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'),
+    );
+  }
+  const e = parsed.data;
+  return {
+    database: e.DATABASE_URL
+      ? { kind: 'mysql', url: new URL(e.DATABASE_URL) }
+      : { kind: 'sqlite', dir: resolve(e.DATA_DIR) },
+    host: e.HOST,
+    gatewayPort: e.PORT,
+    subgraphPortBase: e.SUBGRAPH_PORT_BASE,
+    seedScale: e.SEED_SCALE,
+    maxPageSize: e.MAX_PAGE_SIZE,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Settings only the test suite reads: whether this is CI, and where MariaDB is. */
+export interface TestSettings {
+  ci: boolean;
+  /** Server for the MySQL half of the suite; each test makes its own databases there. */
+  mysqlUrl: URL;
+}
+
+export function loadTestSettings(env: NodeJS.ProcessEnv = process.env): TestSettings {
+  return {
+    ci: env.CI === 'true' || env.CI === '1',
+    mysqlUrl: new URL(env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'),
+  };
+}

@@ -1,0 +1,2 @@
+export { databaseName, openDatabase } from './openDatabase.ts';
+export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';

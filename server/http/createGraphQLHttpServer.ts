@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { BodyTooLargeError, readBody } from './readBody.ts';
+
+/** A plain route beside GraphQL: `/health`, `/ready`, GraphiQL assets. */
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the per-request context; everything per request is made here. */
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Exact-path routes answered before GraphQL (GET and HEAD). */
+  routes?: Record<string, Route>;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+  graphqlPath?: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+/**
+ * A Node HTTP server in front of an Apollo Server: POST/GET `graphqlPath` goes to
+ * Apollo, the routes answer their paths, anything else is 404. Apollo's own
+ * integration contract (`executeHTTPGraphQLRequest`) is used directly, so no web
+ * framework sits on the hot path.
+ */
+export function createGraphQLHttpServer<TContext extends BaseContext>(
+  options: GraphQLHttpServerOptions<TContext>,
+): Server {
+  const { apollo, context, routes = {}, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[url.pathname];
+    const handled =
+      route && (req.method === 'GET' || req.method === 'HEAD')
+        ? Promise.resolve(route(req, res))
+        : url.pathname === graphqlPath
+          ? handleGraphQL(req, res, url)
+          : Promise.resolve(sendJson(res, 404, { error: `no such path: ${url.pathname}` }));
+    handled.catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+      else res.destroy();
+      console.error(error);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      res.setHeader('allow', 'GET, POST');
+      return sendJson(res, 405, { error: 'use POST (or GET for queries)' });
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, bodyLimit);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${bodyLimit} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] });
+        }
+        throw error;
+      }
+      try {
+        body = text === '' ? {} : JSON.parse(text);
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] });
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: () => context(req),
+    });
+    for (const [name, value] of result.headers) res.setHeader(name, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, JSON_HEADERS);
+  res.end(JSON.stringify(value));
+}

@@ -1,0 +1,4 @@
+export { createGraphQLHttpServer, sendJson } from './createGraphQLHttpServer.ts';
+export type { GraphQLHttpServerOptions, Route } from './createGraphQLHttpServer.ts';
+export { close, listen } from './listen.ts';
+export { BodyTooLargeError, readBody } from './readBody.ts';

@@ -1,0 +1,39 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse, type GraphQLSchema } from 'graphql';
+import type { Catalogue } from '../../schema/index.ts';
+import { DepartmentModel } from './DepartmentModel.ts';
+import { buildResolvers } from './resolvers/index.ts';
+import { buildTypeDefs } from './typeDefs/index.ts';
+
+export interface SubgraphOptions {
+  /** Largest page a list query may ask for. */
+  maxPageSize: number;
+}
+
+/** A department's subgraph, built from its catalogue entries alone. */
+export interface DepartmentSubgraph {
+  /** The subgraph name in the supergraph: the department code. */
+  name: string;
+  model: DepartmentModel;
+  /** The generated SDL, as composition and `subgraph check` see it. */
+  typeDefs: string;
+  schema: GraphQLSchema;
+}
+
+/**
+ * Turns a department's catalogue entries into a Federation 2 subgraph with no
+ * per-department code: the catalogue is the only input besides options.
+ */
+export function buildDepartmentSubgraph(
+  catalogue: Catalogue,
+  departmentCode: string,
+  options: SubgraphOptions,
+): DepartmentSubgraph {
+  const model = new DepartmentModel(catalogue, departmentCode);
+  const typeDefs = buildTypeDefs(model, options.maxPageSize);
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(typeDefs),
+    resolvers: buildResolvers(model, options.maxPageSize),
+  });
+  return { name: model.name, model, typeDefs, schema };
+}

@@ -1,0 +1,1 @@
+export { migrateDepartment, needsSeed, seedDepartment } from './departmentData.ts';

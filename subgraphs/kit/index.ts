@@ -1,0 +1,10 @@
+export { buildDepartmentSubgraph } from './buildDepartmentSubgraph.ts';
+export type { DepartmentSubgraph, SubgraphOptions } from './buildDepartmentSubgraph.ts';
+export { migrateDepartment, needsSeed, seedDepartment } from './database/index.ts';
+export { DepartmentModel } from './DepartmentModel.ts';
+export type { EntityRef, ReverseField, ServedDataset } from './DepartmentModel.ts';
+export { RequestLoaders } from './loaders/index.ts';
+export type { SubgraphContext } from './resolvers/index.ts';
+export { startSubgraphServer } from './startSubgraphServer.ts';
+export type { RunningSubgraph } from './startSubgraphServer.ts';
+export { buildTypeDefs } from './typeDefs/index.ts';

@@ -1,0 +1,2 @@
+export { childrenBatch, entityBatch } from './batchFunctions.ts';
+export { RequestLoaders } from './RequestLoaders.ts';

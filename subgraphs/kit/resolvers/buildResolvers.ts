@@ -1,0 +1,114 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { badUserInput } from '../../../schema/index.ts';
+import type { DepartmentModel, ReverseField, ServedDataset } from '../DepartmentModel.ts';
+import { recordMatches, selectPage, type KeyValue, type ListFilter, type Row } from '../sql/index.ts';
+import { MAX_IN_VALUES } from '../typeDefs/index.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { SubgraphContext } from './SubgraphContext.ts';
+
+type Resolver = (parent: Row, args: Record<string, unknown>, context: SubgraphContext) => unknown;
+type TypeResolvers = Record<string, Resolver>;
+
+/**
+ * The resolvers of a department subgraph, generic over its datasets: lookups and
+ * entity resolution through the request's DataLoaders, lists through keyset
+ * pagination, references to other entities as representations the gateway
+ * resolves, and one-to-many fields through batched loaders.
+ */
+export function buildResolvers(
+  model: DepartmentModel,
+  maxPageSize: number,
+): GraphQLResolverMap<unknown> {
+  const query: TypeResolvers = {};
+  const types: Record<string, TypeResolvers> = {};
+
+  for (const dataset of model.datasets) {
+    const { table, names } = dataset;
+    const keyFromArgs = (args: Record<string, unknown>): KeyValue =>
+      table.isCompositeKey
+        ? table.keyItems.map((k) => args[k.name] as string | number)
+        : (args[table.keyItems[0]!.name] as string | number);
+
+    query[names.lookup] = (_, args, ctx) => ctx.loaders.entity(table).load(keyFromArgs(args));
+
+    query[names.list] = async (_, args, ctx) => {
+      const first = args.first as number;
+      if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
+        throw badUserInput(
+          `first must be between 1 and ${maxPageSize} (got ${first}); page through larger results with after.`,
+          'first',
+        );
+      }
+      const filter = (args.filter ?? {}) as ListFilter;
+      checkFilter(filter);
+      const after = typeof args.after === 'string' ? decodeCursor(table, args.after) : undefined;
+      const page = await selectPage(ctx.db, table, { filter, first, ...(after !== undefined ? { after } : {}) });
+      const last = page.rows.at(-1);
+      return {
+        nodes: page.rows,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(table, last) : null },
+      };
+    };
+
+    if (table.entry.sharing.modes.includes('VERIFY')) {
+      query[names.verify] = async (_, args, ctx) => {
+        const claims = Object.fromEntries(
+          Object.entries((args.match ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined),
+        ) as Record<string, string | number | boolean>;
+        if (Object.keys(claims).length === 0) {
+          throw badUserInput(`match must give at least one value to verify against ${names.type}.`, 'match');
+        }
+        return recordMatches(ctx.db, table, keyFromArgs(args), claims);
+      };
+    }
+
+    const resolvers: TypeResolvers = {
+      __resolveReference: (reference, _, ctx) => ctx.loaders.entity(table).load(table.keyOf(reference)),
+    };
+    for (const { item, field, target } of dataset.references) {
+      const local = target.local;
+      resolvers[field] = local
+        ? (parent, _, ctx) => {
+            const value = parent[item.name] as string | number | null;
+            return value === null || value === undefined ? null : ctx.loaders.entity(local.table).load(value);
+          }
+        : (parent) => {
+            const value = parent[item.name];
+            return value === null || value === undefined ? null : { [target.keyItem.name]: value };
+          };
+    }
+    addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
+    types[names.type] = resolvers;
+  }
+
+  for (const { ref, reverse } of model.foreignEntities.values()) {
+    if (reverse.length === 0) continue;
+    const resolvers: TypeResolvers = { __resolveReference: (reference) => reference };
+    addReverseFields(resolvers, reverse, ref.keyItem.name);
+    types[ref.type] = resolvers;
+  }
+
+  return { Query: query, ...types } as unknown as GraphQLResolverMap<unknown>;
+}
+
+function addReverseFields(resolvers: TypeResolvers, reverse: readonly ReverseField[], keyName: string) {
+  for (const { field, dataset, itemName } of reverse) {
+    resolvers[field] = (parent, _, ctx) => {
+      const key = parent[keyName] as string | number | null;
+      return key === null || key === undefined ? [] : ctx.loaders.referencing(dataset.table, itemName).load(key);
+    };
+  }
+}
+
+function checkFilter(filter: ListFilter): void {
+  for (const [name, condition] of Object.entries(filter)) {
+    if (condition?.in && condition.in.length > MAX_IN_VALUES) {
+      throw badUserInput(
+        `filter.${name}.in has ${condition.in.length} values; at most ${MAX_IN_VALUES} are allowed.`,
+        'filter',
+      );
+    }
+  }
+}
+
+export type { ServedDataset };

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import type { DatasetTable } from './DatasetTable.ts';
+
+/** The operators a list filter offers per item; which ones depend on the item's type. */
+export interface ItemFilter {
+  eq?: string | number | boolean | null;
+  in?: readonly (string | number)[] | null;
+  startsWith?: string | null;
+  gt?: string | number | null;
+  gte?: string | number | null;
+  lt?: string | number | null;
+  lte?: string | number | null;
+}
+
+/** `{ itemName: ItemFilter }`, as the generated `<Type>Filter` input gives it. */
+export type ListFilter = Record<string, ItemFilter | null | undefined>;
+
+const COMPARISONS = [
+  ['gt', '>'],
+  ['gte', '>='],
+  ['lt', '<'],
+  ['lte', '<='],
+] as const;
+
+/** Escapes LIKE's wildcards so `startsWith` matches the text literally. */
+export function likePrefix(text: string): string {
+  return `${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+/**
+ * Adds the filter's conditions to `query`, every value as a bound parameter.
+ * Item names were checked by GraphQL validation against the generated input type.
+ */
+export function applyFilter(query: Knex.QueryBuilder, table: DatasetTable, filter: ListFilter): void {
+  for (const [name, condition] of Object.entries(filter)) {
+    if (!condition) continue;
+    const column = table.item(name).column;
+    if (condition.eq !== undefined && condition.eq !== null) query.where(column, sqlValue(condition.eq));
+    if (condition.in !== undefined && condition.in !== null) {
+      query.whereIn(column, condition.in as (string | number)[]);
+    }
+    if (condition.startsWith !== undefined && condition.startsWith !== null) {
+      query.whereRaw(`?? like ? escape '!'`, [column, likePrefix(condition.startsWith)]);
+    }
+    for (const [op, sql] of COMPARISONS) {
+      const value = condition[op];
+      if (value !== undefined && value !== null) query.where(column, sql, value);
+    }
+  }
+}
+
+/** SQLite binds no booleans; both engines store them as 1 and 0. */
+export function sqlValue(value: string | number | boolean): string | number {
+  return typeof value === 'boolean' ? Number(value) : value;
+}

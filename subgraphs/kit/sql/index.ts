@@ -1,0 +1,9 @@
+export { applyFilter, likePrefix, sqlValue } from './applyFilter.ts';
+export type { ItemFilter, ListFilter } from './applyFilter.ts';
+export { DatasetTable, keyString } from './DatasetTable.ts';
+export type { KeyValue, Row } from './DatasetTable.ts';
+export { recordMatches } from './recordMatches.ts';
+export { selectByColumn } from './selectByColumn.ts';
+export { selectByKeys } from './selectByKeys.ts';
+export { selectPage } from './selectPage.ts';
+export type { Page, PageRequest } from './selectPage.ts';

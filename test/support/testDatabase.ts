@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knex from 'knex';
+import type { DatabaseConfig } from '../../server/index.ts';
+import { loadTestSettings } from '../../server/index.ts';
+
+export type Engine = 'sqlite' | 'mysql';
+
+export interface TestDatabase {
+  engine: Engine;
+  config: DatabaseConfig;
+  /** Removes every database the test made. */
+  drop(): Promise<void>;
+}
+
+const settings = loadTestSettings();
+
+/** Whether MariaDB answers; under CI it must, elsewhere its tests are skipped loudly. */
+export async function mysqlAvailable(): Promise<boolean> {
+  const admin = adminConnection();
+  try {
+    await admin.raw('select 1');
+    return true;
+  } catch (error) {
+    if (settings.ci) throw new Error(`CI=true but MariaDB is unreachable at ${settings.mysqlUrl.host}: ${String(error)}`);
+    console.warn(
+      `\n*** MariaDB is unreachable at ${settings.mysqlUrl.host}: SKIPPING the MySQL tests. ` +
+        `Start it, or set TEST_MYSQL_URL. Under CI=true these tests fail instead. ***\n`,
+    );
+    return false;
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** A fresh, empty set of databases on `engine`, unique to this test. */
+export function createTestDatabase(engine: Engine): TestDatabase {
+  const id = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'govdata-'));
+    return {
+      engine,
+      config: { kind: 'sqlite', dir },
+      async drop() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = new URL(settings.mysqlUrl);
+  url.pathname = `/govdata_${id}`;
+  return {
+    engine,
+    config: { kind: 'mysql', url },
+    async drop() {
+      const admin = adminConnection();
+      try {
+        const rows = (await admin.raw('SHOW DATABASES LIKE ?', [`govdata\\_${id}%`])) as [Record<string, string>[]];
+        for (const row of rows[0]) await admin.raw('DROP DATABASE ??', [Object.values(row)[0]!]);
+      } finally {
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+function adminConnection() {
+  const url = settings.mysqlUrl;
+  return knex({
+    client: 'mysql2',
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 3306),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      connectTimeout: 3000,
+    },
+    pool: { min: 0, max: 1 },
+  });
+}
