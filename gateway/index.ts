@@ -1,3 +1,5 @@
+export { Authenticator, FORWARDED_HEADERS } from './auth/index.ts';
+export type { GatewayContext } from './auth/index.ts';
 export { composeSupergraph, CompositionError } from './composeSupergraph.ts';
 export type { SubgraphDefinition } from './composeSupergraph.ts';
 export { startGateway } from './startGateway.ts';

@@ -1,12 +1,16 @@
 import { ApolloServer, type ApolloServerOptionsWithGateway, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { close, createGraphQLHttpServer, listen, sendJson } from '../server/index.ts';
+import { close, createGraphQLHttpServer, listen, sendJson, type PlatformKey } from '../server/index.ts';
+import { identityPlugin, SigningDataSource, TokenMemo, type Authenticator, type GatewayContext } from './auth/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
+  authenticator: Authenticator;
+  /** The gateway's private key: signs the context token of every subgraph fetch. */
+  signingKey: PlatformKey;
   host: string;
   port: number;
 }
@@ -23,25 +27,27 @@ export interface RunningGateway {
 const keepAliveFetcher = globalThis.fetch as unknown as Fetcher;
 
 /**
- * Starts the gateway: Apollo Gateway over the composed supergraph, served at
- * `/graphql`, with GraphiQL at `/`, `/health` (the process is up) and `/ready`
- * (a supergraph is loaded and being served).
+ * Starts the gateway: every request is authenticated, its identity signed into
+ * each subgraph fetch; Apollo Gateway plans over the composed supergraph. Served
+ * at `/graphql`, with GraphiQL at `/`, `/health` (the process is up) and
+ * `/ready` (a supergraph is loaded and being served).
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { authenticator, signingKey } = options;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ url }) => new RemoteGraphQLDataSource({ url, fetcher: keepAliveFetcher }),
+    buildService: ({ name, url }) => new SigningDataSource(name, url!, signingKey, keepAliveFetcher),
   });
-  const apollo = new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
     gateway: gateway as unknown as ApolloServerOptionsWithGateway<BaseContext>['gateway'],
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), identityPlugin],
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    context: async () => ({}),
+    context: async (req) => ({ identity: await authenticator.identify(req), tokens: new TokenMemo() }),
     routes: {
       ...graphiqlRoutes('/graphql'),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),

@@ -1,3 +1,5 @@
 export * from './config/index.ts';
 export * from './database/index.ts';
 export * from './http/index.ts';
+export * from './identity/index.ts';
+export * from './policy/index.ts';

@@ -1,2 +1,5 @@
-export { ErrorCode } from './ErrorCode.ts';
+export { accessDenied } from './accessDenied.ts';
+export type { DenialDetails } from './accessDenied.ts';
 export { badUserInput } from './badUserInput.ts';
+export { DenialReason } from './DenialReason.ts';
+export { ErrorCode } from './ErrorCode.ts';

@@ -6,3 +6,4 @@ export {
   startPlatform,
 } from './startPlatform.ts';
 export type { PlatformOptions, RunningPlatform } from './startPlatform.ts';
+export { PLATFORM_DIR, preparePlatformData } from './preparePlatformData.ts';

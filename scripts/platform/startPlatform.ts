@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { findDepartmentDirs, loadCatalogue, type Catalogue } from '../../schema/index.ts';
-import { composeSupergraph, startGateway, type RunningGateway } from '../../gateway/index.ts';
-import { type PlatformConfig, openDatabase } from '../../server/index.ts';
+import { Authenticator, composeSupergraph, startGateway, type RunningGateway } from '../../gateway/index.ts';
+import { loadOrCreateSigningKeys, openDatabase, type PlatformConfig } from '../../server/index.ts';
+import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
+import { preparePlatformData } from './preparePlatformData.ts';
 import {
   buildDepartmentSubgraph,
   migrateDepartment,
@@ -28,6 +30,9 @@ export interface PlatformOptions {
 
 export interface RunningPlatform {
   catalogue: Catalogue;
+  /** The platform database: grants, sharing decisions, API keys. */
+  platformDb: Knex;
+  policies: PolicyStore;
   databases: ReadonlyMap<string, Knex>;
   subgraphs: readonly RunningSubgraph[];
   definitions: readonly DepartmentSubgraph[];
@@ -83,31 +88,49 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => {});
   const catalogue = loadPlatformCatalogue(options);
-  const databases = await prepareDepartmentData(config, catalogue, options.seed ?? 'if-empty', log);
+  const seed = options.seed ?? 'if-empty';
+  const keys = await loadOrCreateSigningKeys(config.auth.gatewayPrivateKeyFile, config.auth.gatewayPublicKeyFile);
+  const platformDb = await preparePlatformData(config, catalogue, seed, log);
+  let databases = new Map<string, Knex>();
+  const policies = new PolicyStore(platformDb);
   const subgraphs: RunningSubgraph[] = [];
   const stopAll = async () => {
+    policies.stop();
     await Promise.all(subgraphs.map((s) => s.stop()));
-    await Promise.all([...databases.values()].map((db) => db.destroy()));
+    await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
   };
   try {
+    databases = await prepareDepartmentData(config, catalogue, seed, log);
+    await policies.start();
     const definitions = catalogue.departments.map((d) =>
       buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize }),
     );
     for (const [index, definition] of definitions.entries()) {
       const port = options.ephemeralPorts ? 0 : config.subgraphPortBase + index;
-      const db = databases.get(definition.name)!;
-      subgraphs.push(await startSubgraphServer(definition, db, { host: config.host, port }));
+      subgraphs.push(
+        await startSubgraphServer(definition, {
+          db: databases.get(definition.name)!,
+          policies,
+          gatewayKey: keys.publicKey,
+          host: config.host,
+          port,
+        }),
+      );
     }
     const supergraphSdl = composeSupergraph(
       definitions.map((d, i) => ({ name: d.name, url: subgraphs[i]!.url, typeDefs: d.typeDefs })),
     );
     const gateway = await startGateway({
       supergraphSdl,
+      authenticator: Authenticator.create(config.auth, platformDb),
+      signingKey: keys.privateKey,
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });
     return {
       catalogue,
+      platformDb,
+      policies,
       databases,
       subgraphs,
       definitions,

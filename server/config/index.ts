@@ -1,2 +1,8 @@
 export { ConfigError, loadConfig, loadTestSettings } from './loadConfig.ts';
-export type { DatabaseConfig, PlatformConfig, TestSettings } from './loadConfig.ts';
+export type {
+  AuthConfig,
+  DatabaseConfig,
+  PlatformConfig,
+  TestSettings,
+  TokenVerification,
+} from './loadConfig.ts';

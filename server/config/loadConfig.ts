@@ -6,8 +6,26 @@ export type DatabaseConfig =
   | { kind: 'sqlite'; dir: string }
   | { kind: 'mysql'; url: URL };
 
+/** How the gateway verifies callers' bearer tokens. */
+export type TokenVerification =
+  /** HS256 with a shared secret: development. The secret file is created on first use. */
+  | { kind: 'secret'; secret: string | null; secretFile: string }
+  /** Keys from a JWKS file or URL: production identity providers. */
+  | { kind: 'jwks-file'; file: string }
+  | { kind: 'jwks-url'; url: URL };
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  tokens: TokenVerification;
+  /** The gateway's Ed25519 key pair for internal context tokens (created on first use). */
+  gatewayPrivateKeyFile: string;
+  gatewayPublicKeyFile: string;
+}
+
 /** Everything the platform's processes are configured with, typed and checked. */
 export interface PlatformConfig {
+  auth: AuthConfig;
   database: DatabaseConfig;
   /** Interface every server listens on. */
   host: string;
@@ -37,6 +55,13 @@ const envSchema = z.object({
   SEED_SCALE: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_ISSUER: z.string().min(1).default('govdata-dev'),
+  JWT_AUDIENCE: z.string().min(1).default('govdata'),
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  JWT_JWKS_FILE: z.string().min(1).optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  GATEWAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
 });
 
 /** Thrown when the environment does not describe a usable configuration. */
@@ -57,10 +82,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     );
   }
   const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const keysDir = resolve(dataDir, 'keys');
+  const tokens: TokenVerification = e.JWT_JWKS_URL
+    ? { kind: 'jwks-url', url: new URL(e.JWT_JWKS_URL) }
+    : e.JWT_JWKS_FILE
+      ? { kind: 'jwks-file', file: resolve(e.JWT_JWKS_FILE) }
+      : { kind: 'secret', secret: e.JWT_SECRET ?? null, secretFile: resolve(keysDir, 'dev-jwt-secret') };
   return {
+    auth: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      tokens,
+      gatewayPrivateKeyFile: resolve(e.GATEWAY_PRIVATE_KEY_FILE ?? resolve(keysDir, 'gateway-signing.jwk.json')),
+      gatewayPublicKeyFile: resolve(e.GATEWAY_PUBLIC_KEY_FILE ?? resolve(keysDir, 'gateway-verify.jwk.json')),
+    },
     database: e.DATABASE_URL
       ? { kind: 'mysql', url: new URL(e.DATABASE_URL) }
-      : { kind: 'sqlite', dir: resolve(e.DATA_DIR) },
+      : { kind: 'sqlite', dir: dataDir },
     host: e.HOST,
     gatewayPort: e.PORT,
     subgraphPortBase: e.SUBGRAPH_PORT_BASE,

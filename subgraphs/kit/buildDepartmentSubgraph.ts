@@ -1,6 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
 import type { Catalogue } from '../../schema/index.ts';
+import { buildRules } from './access/index.ts';
 import { DepartmentModel } from './DepartmentModel.ts';
 import { buildResolvers } from './resolvers/index.ts';
 import { buildTypeDefs } from './typeDefs/index.ts';
@@ -8,6 +10,11 @@ import { buildTypeDefs } from './typeDefs/index.ts';
 export interface SubgraphOptions {
   /** Largest page a list query may ask for. */
   maxPageSize: number;
+  /**
+   * Builds the subgraph without its sharing rules. Only the rules-on/off
+   * benchmark sets this; no served subgraph does.
+   */
+  unsafeWithoutRules?: boolean;
 }
 
 /** A department's subgraph, built from its catalogue entries alone. */
@@ -18,11 +25,13 @@ export interface DepartmentSubgraph {
   /** The generated SDL, as composition and `subgraph check` see it. */
   typeDefs: string;
   schema: GraphQLSchema;
+  rulesEnforced: boolean;
 }
 
 /**
  * Turns a department's catalogue entries into a Federation 2 subgraph with no
- * per-department code: the catalogue is the only input besides options.
+ * per-department code: the catalogue is the only input besides options. The
+ * schema carries the graphql-shield rules generated from the same entries.
  */
 export function buildDepartmentSubgraph(
   catalogue: Catalogue,
@@ -31,9 +40,11 @@ export function buildDepartmentSubgraph(
 ): DepartmentSubgraph {
   const model = new DepartmentModel(catalogue, departmentCode);
   const typeDefs = buildTypeDefs(model, options.maxPageSize);
-  const schema = buildSubgraphSchema({
+  const bare = buildSubgraphSchema({
     typeDefs: parse(typeDefs),
     resolvers: buildResolvers(model, options.maxPageSize),
   });
-  return { name: model.name, model, typeDefs, schema };
+  const rulesEnforced = !options.unsafeWithoutRules;
+  const schema = rulesEnforced ? applyMiddleware(bare, buildRules(model)) : bare;
+  return { name: model.name, model, typeDefs, schema, rulesEnforced };
 }

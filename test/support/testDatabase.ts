@@ -10,6 +10,8 @@ export type Engine = 'sqlite' | 'mysql';
 export interface TestDatabase {
   engine: Engine;
   config: DatabaseConfig;
+  /** A private folder for the test's keys and files. */
+  dir: string;
   /** Removes every database the test made. */
   drop(): Promise<void>;
 }
@@ -37,11 +39,12 @@ export async function mysqlAvailable(): Promise<boolean> {
 /** A fresh, empty set of databases on `engine`, unique to this test. */
 export function createTestDatabase(engine: Engine): TestDatabase {
   const id = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'govdata-'));
   if (engine === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'govdata-'));
     return {
       engine,
       config: { kind: 'sqlite', dir },
+      dir,
       async drop() {
         rmSync(dir, { recursive: true, force: true });
       },
@@ -52,7 +55,9 @@ export function createTestDatabase(engine: Engine): TestDatabase {
   return {
     engine,
     config: { kind: 'mysql', url },
+    dir,
     async drop() {
+      rmSync(dir, { recursive: true, force: true });
       const admin = adminConnection();
       try {
         const rows = (await admin.raw('SHOW DATABASES LIKE ?', [`govdata\\_${id}%`])) as [Record<string, string>[]];

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from '../../server/index.ts';
+import { loadConfig, mintDevToken, type DevTokenRequest, type PlatformConfig } from '../../server/index.ts';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../scripts/platform/index.ts';
 import { createTestDatabase, type Engine, type TestDatabase } from './testDatabase.ts';
 
@@ -20,10 +20,15 @@ export interface TestPlatform extends RunningPlatform {
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<TData>>;
   close(): Promise<void>;
+  /** A bearer token for a caller, minted with the test platform's development secret. */
+  token(request: DevTokenRequest): Promise<string>;
+  /** The headers of a department's application developer, with a purpose. */
+  as(department: string, purpose?: string | null, extra?: Partial<DevTokenRequest>): Promise<Record<string, string>>;
 }
 
 export function testConfig(database: TestDatabase, overrides: Partial<PlatformConfig> = {}): PlatformConfig {
   return {
+    ...loadConfig({ DATA_DIR: database.dir }),
     database: database.config,
     host: '127.0.0.1',
     gatewayPort: 0,
@@ -39,8 +44,9 @@ export function testConfig(database: TestDatabase, overrides: Partial<PlatformCo
 export async function startTestPlatform(engine: Engine, options: PlatformOptions = {}): Promise<TestPlatform> {
   const database = createTestDatabase(engine);
   let platform: RunningPlatform;
+  const config = testConfig(database);
   try {
-    platform = await startPlatform(testConfig(database), { ephemeralPorts: true, ...options });
+    platform = await startPlatform(config, { ephemeralPorts: true, ...options });
   } catch (error) {
     await database.drop();
     throw error;
@@ -52,6 +58,11 @@ export async function startTestPlatform(engine: Engine, options: PlatformOptions
     async close() {
       await platform.stop();
       await database.drop();
+    },
+    token: (request) => mintDevToken(config.auth, request),
+    async as(department, purpose = null, extra = {}) {
+      const token = await mintDevToken(config.auth, { department, roles: ['APP_DEVELOPER'], ...extra });
+      return { authorization: `Bearer ${token}`, ...(purpose ? { 'x-purpose': purpose } : {}) };
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   selectByKeys,
   type DatasetTable,
   type KeyValue,
+  type ListFilter,
   type Row,
 } from '../sql/index.ts';
 
@@ -14,10 +15,10 @@ import {
  * statement, whatever the number of keys.
  */
 
-/** Entity by key: `null` for a key with no row. */
-export function entityBatch(db: Knex, table: DatasetTable) {
+/** Entity by key: `null` for a key with no row (or none within `scope`). */
+export function entityBatch(db: Knex, table: DatasetTable, scope: ListFilter | null) {
   return async (keys: readonly KeyValue[]): Promise<(Row | null)[]> => {
-    const rows = await selectByKeys(db, table, keys);
+    const rows = await selectByKeys(db, table, keys, scope);
     const byKey = new Map<string, Row>();
     for (const row of rows) byKey.set(keyString(table.keyOf(row)), row);
     return keys.map((key) => byKey.get(keyString(key)) ?? null);
@@ -25,10 +26,10 @@ export function entityBatch(db: Knex, table: DatasetTable) {
 }
 
 /** Rows referencing each value through `column` (one-to-many): `[]` for none. */
-export function childrenBatch(db: Knex, table: DatasetTable, itemName: string) {
+export function childrenBatch(db: Knex, table: DatasetTable, itemName: string, scope: ListFilter | null) {
   const column = table.item(itemName).column;
   return async (values: readonly (string | number)[]): Promise<Row[][]> => {
-    const rows = await selectByColumn(db, table, column, values);
+    const rows = await selectByColumn(db, table, column, values, scope);
     const groups = new Map<string, Row[]>();
     for (const row of rows) {
       const value = String(row[itemName]);

@@ -1,7 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { badUserInput } from '../../../schema/index.ts';
-import type { DepartmentModel, ReverseField, ServedDataset } from '../DepartmentModel.ts';
-import { recordMatches, selectPage, type KeyValue, type ListFilter, type Row } from '../sql/index.ts';
+import { applyMask } from '../access/index.ts';
+import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
+import { recordMatches, selectPage, type DatasetTable, type KeyValue, type ListFilter, type Row } from '../sql/index.ts';
 import { MAX_IN_VALUES } from '../typeDefs/index.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { SubgraphContext } from './SubgraphContext.ts';
@@ -13,12 +14,11 @@ type TypeResolvers = Record<string, Resolver>;
  * The resolvers of a department subgraph, generic over its datasets: lookups and
  * entity resolution through the request's DataLoaders, lists through keyset
  * pagination, references to other entities as representations the gateway
- * resolves, and one-to-many fields through batched loaders.
+ * resolves, one-to-many fields through batched loaders, and masked items. Who
+ * may call which field is the rules' business (see `buildRules`); row filters
+ * reach SQL through the loaders and query functions.
  */
-export function buildResolvers(
-  model: DepartmentModel,
-  maxPageSize: number,
-): GraphQLResolverMap<unknown> {
+export function buildResolvers(model: DepartmentModel, maxPageSize: number): GraphQLResolverMap<unknown> {
   const query: TypeResolvers = {};
   const types: Record<string, TypeResolvers> = {};
 
@@ -42,7 +42,12 @@ export function buildResolvers(
       const filter = (args.filter ?? {}) as ListFilter;
       checkFilter(filter);
       const after = typeof args.after === 'string' ? decodeCursor(table, args.after) : undefined;
-      const page = await selectPage(ctx.db, table, { filter, first, ...(after !== undefined ? { after } : {}) });
+      const page = await selectPage(ctx.db, table, {
+        filter,
+        scope: ctx.access?.rowFilter(table) ?? null,
+        first,
+        ...(after !== undefined ? { after } : {}),
+      });
       const last = page.rows.at(-1);
       return {
         nodes: page.rows,
@@ -52,19 +57,18 @@ export function buildResolvers(
 
     if (table.entry.sharing.modes.includes('VERIFY')) {
       query[names.verify] = async (_, args, ctx) => {
-        const claims = Object.fromEntries(
-          Object.entries((args.match ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined),
-        ) as Record<string, string | number | boolean>;
+        const claims = presentValues(args.match);
         if (Object.keys(claims).length === 0) {
           throw badUserInput(`match must give at least one value to verify against ${names.type}.`, 'match');
         }
-        return recordMatches(ctx.db, table, keyFromArgs(args), claims);
+        return recordMatches(ctx.db, table, keyFromArgs(args), claims, ctx.access?.rowFilter(table) ?? null);
       };
     }
 
     const resolvers: TypeResolvers = {
       __resolveReference: (reference, _, ctx) => ctx.loaders.entity(table).load(table.keyOf(reference)),
     };
+    addItemFields(resolvers, table);
     for (const { item, field, target } of dataset.references) {
       const local = target.local;
       resolvers[field] = local
@@ -91,13 +95,31 @@ export function buildResolvers(
   return { Query: query, ...types } as unknown as GraphQLResolverMap<unknown>;
 }
 
-function addReverseFields(resolvers: TypeResolvers, reverse: readonly ReverseField[], keyName: string) {
+/** Item fields answer their value, masked when the caller's grant masks the item. */
+function addItemFields(resolvers: TypeResolvers, table: DatasetTable): void {
+  for (const item of table.entry.items) {
+    if (item.isKey) continue;
+    resolvers[item.name] = (parent, _, ctx) => {
+      const value = parent[item.name];
+      const mask = ctx.access?.mask(table, item);
+      return mask ? applyMask(mask, value) : value;
+    };
+  }
+}
+
+function addReverseFields(resolvers: TypeResolvers, reverse: readonly ReverseField[], keyName: string): void {
   for (const { field, dataset, itemName } of reverse) {
     resolvers[field] = (parent, _, ctx) => {
       const key = parent[keyName] as string | number | null;
       return key === null || key === undefined ? [] : ctx.loaders.referencing(dataset.table, itemName).load(key);
     };
   }
+}
+
+function presentValues(input: unknown): Record<string, string | number | boolean> {
+  return Object.fromEntries(
+    Object.entries((input ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined),
+  ) as Record<string, string | number | boolean>;
 }
 
 function checkFilter(filter: ListFilter): void {
@@ -110,5 +132,3 @@ function checkFilter(filter: ListFilter): void {
     }
   }
 }
-
-export type { ServedDataset };

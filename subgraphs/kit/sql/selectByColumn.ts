@@ -1,19 +1,23 @@
 import type { Knex } from 'knex';
 import type { DatasetTable, Row } from './DatasetTable.ts';
+import { applyFilter, type ListFilter } from './applyFilter.ts';
 
 /**
  * Rows whose `column` holds one of `values` (the one-to-many side of a
- * reference), in one statement, ordered by key so each group is stable.
+ * reference) and that lie within `scope`, in one statement, ordered by key so
+ * each group is stable.
  */
 export async function selectByColumn(
   db: Knex,
   table: DatasetTable,
   column: string,
   values: readonly (string | number)[],
+  scope: ListFilter | null,
 ): Promise<Row[]> {
-  const rows = (await db(table.table)
+  const query = db(table.table)
     .select(table.selectList)
-    .whereIn(column, values as (string | number)[])
-    .orderBy(table.keyColumns.map((c) => ({ column: c, order: 'asc' })))) as Row[];
+    .whereIn(column, values as (string | number)[]);
+  if (scope) applyFilter(query, table, scope);
+  const rows = (await query.orderBy(table.keyColumns.map((c) => ({ column: c, order: 'asc' })))) as Row[];
   return rows.map((r) => table.toRow(r));
 }

@@ -1,13 +1,19 @@
 import type { Knex } from 'knex';
 import type { DatasetTable, KeyValue, Row } from './DatasetTable.ts';
+import { applyFilter, type ListFilter } from './applyFilter.ts';
 
-/** Rows whose key is one of `keys`, in one statement, in no particular order. */
+/**
+ * Rows whose key is one of `keys` and that lie within `scope` (a grant's row
+ * filter), in one statement, in no particular order.
+ */
 export async function selectByKeys(
   db: Knex,
   table: DatasetTable,
   keys: readonly KeyValue[],
+  scope: ListFilter | null,
 ): Promise<Row[]> {
   const query = db(table.table).select(table.selectList);
+  if (scope) applyFilter(query, table, scope);
   if (table.isCompositeKey) {
     query.whereIn(table.keyColumns as string[], keys as (string | number)[][]);
   } else {

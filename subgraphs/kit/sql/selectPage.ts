@@ -4,6 +4,8 @@ import { applyFilter, type ListFilter } from './applyFilter.ts';
 
 export interface PageRequest {
   filter: ListFilter;
+  /** The caller's row filter (from a grant), applied besides `filter`. */
+  scope: ListFilter | null;
   /** Rows wanted; the caller has checked it against the page size cap. */
   first: number;
   /** Key of the last row of the previous page, decoded from its cursor. */
@@ -23,6 +25,7 @@ export interface Page {
 export async function selectPage(db: Knex, table: DatasetTable, request: PageRequest): Promise<Page> {
   const query = db(table.table).select(table.selectList);
   applyFilter(query, table, request.filter);
+  if (request.scope) applyFilter(query, table, request.scope);
   if (request.after !== undefined) {
     const after = typeof request.after === 'object' ? request.after : [request.after];
     const columns = table.keyColumns.map(() => '??').join(', ');

@@ -60,7 +60,7 @@ function entityType(dataset: ServedDataset, reverse: readonly ReverseField[]): s
 
 function reverseField({ field, dataset, itemName }: ReverseField): string {
   const { entry } = dataset.table;
-  return `  ${text(`${entry.name} (${entry.code}) rows whose ${itemName} refers to this.`)}\n  ${field}: [${dataset.names.type}!]!`;
+  return `  ${text(`${entry.name} (${entry.code}) rows whose ${itemName} refers to this.`)}\n  ${field}: [${dataset.names.type}!]`;
 }
 
 function connectionType({ names }: ServedDataset): string {
@@ -88,11 +88,11 @@ function queries({ table, names }: ServedDataset, maxPageSize: number): string[]
   const keyArgs = table.keyItems.map((k) => `${k.name}: ${ITEM_SCALAR[k.type]}!`).join(', ');
   const fields = [
     `  ${text(`One ${names.type} by key (${entry.code}); null when there is none.`)}\n  ${names.lookup}(${keyArgs}): ${names.type}`,
-    `  ${text(`${entry.name} (${entry.code}), in key order. first: 1 to ${maxPageSize}; pass pageInfo.endCursor as after for the next page.`)}\n  ${names.list}(filter: ${names.filter}, first: Int = 20, after: String): ${names.connection}!`,
+    `  ${text(`${entry.name} (${entry.code}), in key order. first: 1 to ${maxPageSize}; pass pageInfo.endCursor as after for the next page.`)}\n  ${names.list}(filter: ${names.filter}, first: Int = 20, after: String): ${names.connection}`,
   ];
   if (entry.sharing.modes.includes('VERIFY')) {
     fields.push(
-      `  ${text(`Whether the ${names.type} record with this key exists and matches every given value. Answers yes or no; reveals nothing else.`)}\n  ${names.verify}(${keyArgs}, match: ${names.verifyInput}!): Boolean!`,
+      `  ${text(`Whether the ${names.type} record with this key exists and matches every given value. Answers yes or no; reveals nothing else.`)}\n  ${names.verify}(${keyArgs}, match: ${names.verifyInput}!): Boolean`,
     );
   }
   return fields;
@@ -103,6 +103,11 @@ function itemDescription(item: CatalogueItem): string {
   return `${item.title}: ${item.description} (${item.type}, ${item.sensitivity.toLowerCase()}, ${origin})`;
 }
 
+/**
+ * Key items are non-null; every other item is nullable in GraphQL whatever the
+ * catalogue says, because a field the caller may not read answers null with an
+ * error, and a non-null one would take its parent down with it.
+ */
 function scalarOf(item: CatalogueItem): string {
-  return `${ITEM_SCALAR[item.type]}${item.nullable ? '' : '!'}`;
+  return `${ITEM_SCALAR[item.type]}${item.isKey ? '!' : ''}`;
 }

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { readFileSync } from 'node:fs';
+import type { Knex } from 'knex';
+import { ErrorCode } from '../../schema/index.ts';
+import {
+  findApiKeyCaller,
+  loadDevSecret,
+  ROLES,
+  type AuthConfig,
+  type Caller,
+  type RequestIdentity,
+  type Role,
+} from '../../server/index.ts';
+
+/** How long a verified API key is trusted before it is looked up again (revocation delay). */
+const API_KEY_TTL_MS = 5000;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const PURPOSE = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
+const GRANT_ID = /^[A-Za-z0-9._:-]{1,40}$/;
+
+interface CallerClaims extends JWTPayload {
+  dept?: unknown;
+  app?: unknown;
+  roles?: unknown;
+}
+
+/**
+ * Establishes who is calling: a bearer JWT (issuer, audience, expiry and
+ * not-before checked; HS256 secret in development, JWKS in production) or an
+ * application API key (`X-Api-Key`). No credential makes an anonymous caller; a
+ * credential that does not verify is refused outright, never downgraded.
+ */
+export class Authenticator {
+  private readonly apiKeyCache = new Map<string, { caller: Caller | null; until: number }>();
+
+  private constructor(
+    private readonly config: AuthConfig,
+    private readonly key: Uint8Array | JWTVerifyGetKey,
+    private readonly platformDb: Knex,
+  ) {}
+
+  static create(config: AuthConfig, platformDb: Knex): Authenticator {
+    const tokens = config.tokens;
+    const key =
+      tokens.kind === 'secret'
+        ? loadDevSecret(tokens)
+        : tokens.kind === 'jwks-file'
+          ? createLocalJWKSet(JSON.parse(readFileSync(tokens.file, 'utf8')) as Parameters<typeof createLocalJWKSet>[0])
+          : createRemoteJWKSet(tokens.url);
+    return new Authenticator(config, key, platformDb);
+  }
+
+  /** The request's identity; purpose and grant may still be filled from the operation's extensions. */
+  async identify(req: IncomingMessage): Promise<RequestIdentity> {
+    const caller = await this.caller(req);
+    const requestId = header(req, 'x-request-id');
+    return {
+      caller,
+      purpose: checked(header(req, 'x-purpose'), PURPOSE, 'X-Purpose'),
+      grantId: checked(header(req, 'x-grant-id'), GRANT_ID, 'X-Grant-Id'),
+      requestId: requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+      operationName: null,
+    };
+  }
+
+  private async caller(req: IncomingMessage): Promise<Caller | null> {
+    const authorization = header(req, 'authorization');
+    const apiKey = header(req, 'x-api-key');
+    if (authorization && apiKey) throw unauthenticated('Send either a bearer token or an API key, not both.');
+    if (apiKey) return this.apiKeyCaller(apiKey);
+    if (!authorization) return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    return this.tokenCaller(match[1]!);
+  }
+
+  private async tokenCaller(token: string): Promise<Caller> {
+    let payload: CallerClaims;
+    try {
+      const verified = await jwtVerify<CallerClaims>(token, this.key as Uint8Array, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.tokens.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'EdDSA', 'PS256'],
+        requiredClaims: ['exp'],
+        clockTolerance: 5,
+      });
+      payload = verified.payload;
+    } catch (error) {
+      const why = error instanceof Error && 'code' in error ? ` (${String((error as { code: unknown }).code)})` : '';
+      throw unauthenticated(`The bearer token is not valid${why}: check its issuer, audience and expiry, or get a new one.`);
+    }
+    if (typeof payload.dept !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(payload.dept)) {
+      throw unauthenticated('The bearer token names no department (claim "dept").');
+    }
+    const roles = Array.isArray(payload.roles) ? payload.roles : [];
+    if (!roles.every((r): r is Role => ROLES.includes(r as Role))) {
+      throw unauthenticated(`The bearer token has an unknown role; roles are ${ROLES.join(', ')}.`);
+    }
+    return {
+      department: payload.dept,
+      application: typeof payload.app === 'string' ? payload.app : null,
+      user: typeof payload.sub === 'string' ? payload.sub : null,
+      roles,
+    };
+  }
+
+  private async apiKeyCaller(key: string): Promise<Caller> {
+    const now = Date.now();
+    const cached = this.apiKeyCache.get(key);
+    let caller: Caller | null;
+    if (cached && cached.until > now) caller = cached.caller;
+    else {
+      caller = await findApiKeyCaller(this.platformDb, key);
+      if (this.apiKeyCache.size > 10_000) this.apiKeyCache.clear();
+      this.apiKeyCache.set(key, { caller, until: now + API_KEY_TTL_MS });
+    }
+    if (!caller) throw unauthenticated('The API key is unknown or revoked.');
+    return caller;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function checked(value: string | null, pattern: RegExp, name: string): string | null {
+  if (value === null) return null;
+  if (!pattern.test(value)) throw badHeader(`${name} has characters or a length it may not have.`);
+  return value;
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+function badHeader(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+}
+
+export { PURPOSE as PURPOSE_PATTERN, GRANT_ID as GRANT_ID_PATTERN };

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import type { Catalogue } from '../../schema/index.ts';
+import { insertMissingDatasetPolicies, migrateDatabase, openDatabase, type PlatformConfig } from '../../server/index.ts';
+
+/** The platform's own folder: its migrations and seeds (grants, registry, audit later). */
+export const PLATFORM_DIR = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform');
+
+/**
+ * Opens the platform database (the one every replica shares), applies its
+ * migrations, records the sharing decision of catalogue entries it does not know
+ * yet, and seeds the demo grants when asked (or on first start).
+ */
+export async function preparePlatformData(
+  config: PlatformConfig,
+  catalogue: Catalogue,
+  seed: 'if-empty' | 'always' | 'never',
+  log: (message: string) => void = () => {},
+): Promise<Knex> {
+  const db = await openDatabase(config.database, 'platform');
+  try {
+    const applied = await migrateDatabase(db, join(PLATFORM_DIR, 'migrations'));
+    if (applied.length > 0) log(`platform: applied ${applied.length} migration(s)`);
+    const recorded = await insertMissingDatasetPolicies(db, catalogue.entries);
+    if (recorded > 0) log(`platform: recorded the sharing decision of ${recorded} dataset(s)`);
+    const empty = !(await db('grants').first(db.raw('1 as present')));
+    if (seed === 'always' || (seed === 'if-empty' && empty)) {
+      const module = (await import(pathToFileURL(join(PLATFORM_DIR, 'seeds', 'demoGrants.ts')).href)) as {
+        seed(knex: Knex): Promise<number>;
+      };
+      log(`platform: seeded ${await module.seed(db)} demo grants`);
+    }
+    return db;
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Caller, Role } from './RequestIdentity.ts';
+
+/** Prefix of every API key, so a leaked one is recognisable in logs and scanners. */
+const PREFIX = 'gdk';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export interface IssuedApiKey {
+  id: string;
+  /** The whole key; shown once, never stored. */
+  key: string;
+}
+
+/**
+ * Issues an API key for an application: `gdk_<id>_<secret>`. Only the SHA-256
+ * of the secret is stored (the secret is 32 random bytes, so a fast hash is
+ * enough); the key itself is returned once.
+ */
+export async function issueApiKey(
+  db: Knex,
+  owner: Caller,
+  label: string,
+): Promise<IssuedApiKey> {
+  const id = randomBytes(8).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  await db('api_keys').insert({
+    id,
+    secret_hash: sha256(secret),
+    department: owner.department,
+    application: owner.application,
+    user_id: owner.user,
+    roles: JSON.stringify(owner.roles),
+    label,
+    created_at: new Date().toISOString(),
+    revoked_at: null,
+  });
+  return { id, key: `${PREFIX}_${id}_${secret}` };
+}
+
+export async function revokeApiKey(db: Knex, id: string): Promise<boolean> {
+  return (await db('api_keys').where({ id, revoked_at: null }).update({ revoked_at: new Date().toISOString() })) === 1;
+}
+
+/** The caller an API key stands for, or null if it is unknown, wrong or revoked. */
+export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | null> {
+  const match = /^gdk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/.exec(key);
+  if (!match) return null;
+  const [, id, secret] = match as unknown as [string, string, string];
+  const row = (await db('api_keys').where({ id }).first()) as
+    | { secret_hash: string; department: string; application: string | null; user_id: string | null; roles: string; revoked_at: string | null }
+    | undefined;
+  if (!row || row.revoked_at !== null) return null;
+  const expected = Buffer.from(row.secret_hash, 'hex');
+  const actual = Buffer.from(sha256(secret), 'hex');
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  return {
+    department: row.department,
+    application: row.application,
+    user: row.user_id,
+    roles: JSON.parse(row.roles) as Role[],
+  };
+}

@@ -1,0 +1,18 @@
+export {
+  COMPOSE_SCOPE,
+  INTERNAL_ISSUER,
+  INTERNAL_TOKEN_HEADER,
+  signComposeToken,
+  signInternalToken,
+  verifyInternalToken,
+} from './internalToken.ts';
+export type { VerifiedInternalToken } from './internalToken.ts';
+export { loadOrCreateSigningKeys, loadVerifyKey } from './keys.ts';
+export type { PlatformKey } from './keys.ts';
+export { ROLES } from './RequestIdentity.ts';
+export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
+export { findApiKeyCaller, issueApiKey, revokeApiKey } from './apiKeys.ts';
+export type { IssuedApiKey } from './apiKeys.ts';
+export { loadDevSecret } from './devSecret.ts';
+export { mintDevToken } from './mintDevToken.ts';
+export type { DevTokenRequest } from './mintDevToken.ts';

@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import { INTERNAL_ALGORITHM } from './internalToken.ts';
+
+export type PlatformKey = CryptoKey | KeyObject;
+
+/**
+ * Reads the gateway's Ed25519 key pair from two JWK files, creating both on
+ * first use (development: `npm start` needs no setup). Production sets the paths
+ * to files provisioned by operations; subgraph hosts get only the public file.
+ */
+export async function loadOrCreateSigningKeys(
+  privateFile: string,
+  publicFile: string,
+): Promise<{ privateKey: PlatformKey; publicKey: PlatformKey }> {
+  if (!existsSync(privateFile) || !existsSync(publicFile)) {
+    const pair = await generateKeyPair(INTERNAL_ALGORITHM, { crv: 'Ed25519', extractable: true });
+    mkdirSync(dirname(privateFile), { recursive: true });
+    mkdirSync(dirname(publicFile), { recursive: true });
+    writeFileSync(privateFile, JSON.stringify(await exportJWK(pair.privateKey)), { mode: 0o600 });
+    writeFileSync(publicFile, JSON.stringify(await exportJWK(pair.publicKey)));
+  }
+  return {
+    privateKey: await readJwk(privateFile),
+    publicKey: await readJwk(publicFile),
+  };
+}
+
+/** Reads the gateway's public key (what a subgraph needs to verify the gateway). */
+export async function loadVerifyKey(publicFile: string): Promise<PlatformKey> {
+  return readJwk(publicFile);
+}
+
+async function readJwk(file: string): Promise<PlatformKey> {
+  const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  return (await importJWK(jwk, INTERNAL_ALGORITHM)) as PlatformKey;
+}

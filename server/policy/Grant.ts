@@ -1,0 +1,51 @@
+import type { SharingMode, SharingType } from '../../schema/index.ts';
+
+/** How one item is masked under a grant (see the kit's masking rules). */
+export type GrantMask =
+  | { rule: 'KEEP_ENDS'; first: number; last: number }
+  | { rule: 'SURNAME_ONLY' }
+  | { rule: 'YEAR_ONLY' }
+  | { rule: 'REDACT' };
+
+/** A row condition, in the shape of a list filter: `{ regionCode: { startsWith: '3301' } }`. */
+export type RowFilter = Record<string, { eq?: string | number; in?: (string | number)[]; startsWith?: string }>;
+
+export type GrantStatus = 'ACTIVE' | 'REVOKED';
+
+/** A sharing grant: a consumer may read a dataset under these conditions. */
+export interface Grant {
+  id: string;
+  consumerDepartment: string;
+  /** Only this application of the department, or any when null. */
+  consumerApplication: string | null;
+  datasetCode: string;
+  /** Items the consumer may read; the key items are always readable. */
+  items: string[];
+  /** Items returned masked, and how. */
+  masks: Record<string, GrantMask>;
+  rowFilter: RowFilter | null;
+  purposes: string[];
+  modes: SharingMode[];
+  /** ISO 8601 instants; the grant holds from validFrom up to validUntil. */
+  validFrom: string;
+  validUntil: string;
+  /** Calls per calendar day (UTC), or null for no limit. */
+  dailyQuota: number | null;
+  status: GrantStatus;
+  revokedAt: string | null;
+  revokedBy: string | null;
+  revokedReason: string | null;
+  /** Increases with every change; edits name the version they change. */
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+/** The sharing decision in force for a dataset. */
+export interface DatasetPolicy {
+  code: string;
+  department: string;
+  sharingType: SharingType;
+  modes: SharingMode[];
+}

@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { CatalogueEntry, SharingMode, SharingType } from '../../schema/index.ts';
+import type { DatasetPolicy } from './Grant.ts';
+
+export async function selectDatasetPolicies(db: Knex): Promise<DatasetPolicy[]> {
+  const rows = (await db('dataset_policies').select('code', 'department', 'sharing_type', 'modes')) as {
+    code: string;
+    department: string;
+    sharing_type: string;
+    modes: string;
+  }[];
+  return rows.map((r) => ({
+    code: r.code,
+    department: r.department,
+    sharingType: r.sharing_type as SharingType,
+    modes: JSON.parse(r.modes) as SharingMode[],
+  }));
+}
+
+/**
+ * Records the sharing decision of catalogue entries the policy table does not
+ * know yet (first start, or a newly registered dataset). Decisions already in
+ * force are left alone: they change through publishing or an admin.
+ */
+export async function insertMissingDatasetPolicies(db: Knex, entries: readonly CatalogueEntry[]): Promise<number> {
+  const known = new Set(((await db('dataset_policies').select('code')) as { code: string }[]).map((r) => r.code));
+  const now = new Date().toISOString();
+  const missing = entries
+    .filter((e) => !known.has(e.code))
+    .map((e) => ({
+      code: e.code,
+      department: e.department,
+      sharing_type: e.sharing.type,
+      modes: JSON.stringify(e.sharing.modes),
+      updated_at: now,
+      updated_by: 'catalogue',
+    }));
+  if (missing.length > 0) await db('dataset_policies').insert(missing);
+  return missing.length;
+}
+
+/** Changes the sharing type (and optionally modes) of a dataset. */
+export async function updateDatasetPolicy(
+  db: Knex,
+  code: string,
+  change: { sharingType: SharingType; modes?: SharingMode[] },
+  by: string,
+): Promise<boolean> {
+  const changed = await db('dataset_policies')
+    .where({ code })
+    .update({
+      sharing_type: change.sharingType,
+      ...(change.modes ? { modes: JSON.stringify(change.modes) } : {}),
+      updated_at: new Date().toISOString(),
+      updated_by: by,
+    });
+  return changed === 1;
+}

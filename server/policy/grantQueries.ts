@@ -1,0 +1,128 @@
+import type { Knex } from 'knex';
+import type { Grant } from './Grant.ts';
+
+interface GrantRow {
+  id: string;
+  consumer_department: string;
+  consumer_application: string | null;
+  dataset_code: string;
+  items: string;
+  masks: string;
+  row_filter: string | null;
+  purposes: string;
+  modes: string;
+  valid_from: string;
+  valid_until: string;
+  daily_quota: number | null;
+  status: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoked_reason: string | null;
+  version: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+function fromRow(row: GrantRow): Grant {
+  return {
+    id: row.id,
+    consumerDepartment: row.consumer_department,
+    consumerApplication: row.consumer_application,
+    datasetCode: row.dataset_code,
+    items: JSON.parse(row.items) as Grant['items'],
+    masks: JSON.parse(row.masks) as Grant['masks'],
+    rowFilter: row.row_filter ? (JSON.parse(row.row_filter) as Grant['rowFilter']) : null,
+    purposes: JSON.parse(row.purposes) as Grant['purposes'],
+    modes: JSON.parse(row.modes) as Grant['modes'],
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    dailyQuota: row.daily_quota === null ? null : Number(row.daily_quota),
+    status: row.status as Grant['status'],
+    revokedAt: row.revoked_at,
+    revokedBy: row.revoked_by,
+    revokedReason: row.revoked_reason,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(grant: Grant): GrantRow {
+  return {
+    id: grant.id,
+    consumer_department: grant.consumerDepartment,
+    consumer_application: grant.consumerApplication,
+    dataset_code: grant.datasetCode,
+    items: JSON.stringify(grant.items),
+    masks: JSON.stringify(grant.masks),
+    row_filter: grant.rowFilter ? JSON.stringify(grant.rowFilter) : null,
+    purposes: JSON.stringify(grant.purposes),
+    modes: JSON.stringify(grant.modes),
+    valid_from: grant.validFrom,
+    valid_until: grant.validUntil,
+    daily_quota: grant.dailyQuota,
+    status: grant.status,
+    revoked_at: grant.revokedAt,
+    revoked_by: grant.revokedBy,
+    revoked_reason: grant.revokedReason,
+    version: grant.version,
+    created_at: grant.createdAt,
+    created_by: grant.createdBy,
+    updated_at: grant.updatedAt,
+  };
+}
+
+/** Every grant (active and revoked), for the rules' snapshot. */
+export async function selectGrants(db: Knex): Promise<Grant[]> {
+  const rows = (await db('grants').select('*').orderBy('id')) as GrantRow[];
+  return rows.map(fromRow);
+}
+
+export async function selectGrant(db: Knex, id: string): Promise<Grant | undefined> {
+  const row = (await db('grants').where({ id }).first()) as GrantRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+export async function insertGrant(db: Knex, grant: Grant): Promise<void> {
+  await db('grants').insert(toRow(grant));
+}
+
+/**
+ * Replaces a grant if it is still at `expectedVersion`; returns false when
+ * someone changed it first (optimistic concurrency).
+ */
+export async function updateGrant(db: Knex, grant: Grant, expectedVersion: number): Promise<boolean> {
+  const changed = await db('grants').where({ id: grant.id, version: expectedVersion }).update(toRow(grant));
+  return changed === 1;
+}
+
+/** Revokes a grant now; returns false if it was not active. */
+export async function revokeGrant(db: Knex, id: string, by: string, reason: string, at: Date = new Date()): Promise<boolean> {
+  const now = at.toISOString();
+  const changed = await db('grants')
+    .where({ id, status: 'ACTIVE' })
+    .update({
+      status: 'REVOKED',
+      revoked_at: now,
+      revoked_by: by,
+      revoked_reason: reason,
+      updated_at: now,
+      version: db.raw('version + 1'),
+    });
+  return changed === 1;
+}
+
+/**
+ * Counts one call under `grantId` on `day` and returns the day's total,
+ * atomically on both engines so replicas share one count.
+ */
+export async function countGrantCall(db: Knex, grantId: string, day: string): Promise<number> {
+  await db('grant_usage')
+    .insert({ grant_id: grantId, day, calls: 1 })
+    .onConflict(['grant_id', 'day'])
+    .merge({ calls: db.raw('grant_usage.calls + 1') });
+  const row = (await db('grant_usage').where({ grant_id: grantId, day }).first('calls')) as { calls: number };
+  return Number(row.calls);
+}

@@ -1,0 +1,14 @@
+export {
+  insertMissingDatasetPolicies,
+  selectDatasetPolicies,
+  updateDatasetPolicy,
+} from './datasetPolicyQueries.ts';
+export type { DatasetPolicy, Grant, GrantMask, GrantStatus, RowFilter } from './Grant.ts';
+export {
+  countGrantCall,
+  insertGrant,
+  revokeGrant,
+  selectGrant,
+  selectGrants,
+  updateGrant,
+} from './grantQueries.ts';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { applyMask, isMaskRule } from '../masking.ts';
+
+describe('applyMask', () => {
+  it('keeps the first 6 and last 4 characters of an ID number', () => {
+    expect(applyMask({ rule: 'KEEP_ENDS', first: 6, last: 4 }, '11010519491231002X')).toBe('110105********002X');
+  });
+
+  it('hides everything when the kept ends would cover the value', () => {
+    expect(applyMask({ rule: 'KEEP_ENDS', first: 6, last: 4 }, '12345')).toBe('*****');
+  });
+
+  it('keeps only the surname, counting characters not bytes', () => {
+    expect(applyMask({ rule: 'SURNAME_ONLY' }, '欧阳娜娜')).toBe('欧***');
+    expect(applyMask({ rule: 'SURNAME_ONLY' }, '张')).toBe('*');
+  });
+
+  it('keeps only the year of a date', () => {
+    expect(applyMask({ rule: 'YEAR_ONLY' }, '1987-04-12')).toBe('1987');
+    expect(applyMask({ rule: 'YEAR_ONLY' }, 'unknown')).toBe('****');
+  });
+
+  it('redacts entirely and leaves null alone', () => {
+    expect(applyMask({ rule: 'REDACT' }, 13800138000)).toBe('***');
+    expect(applyMask({ rule: 'REDACT' }, null)).toBeNull();
+  });
+});
+
+describe('isMaskRule', () => {
+  it('accepts the known rules with sane parameters only', () => {
+    expect(isMaskRule({ rule: 'KEEP_ENDS', first: 6, last: 4 })).toBe(true);
+    expect(isMaskRule({ rule: 'SURNAME_ONLY' })).toBe(true);
+    expect(isMaskRule({ rule: 'KEEP_ENDS', first: -1, last: 4 })).toBe(false);
+    expect(isMaskRule({ rule: 'KEEP_ENDS', first: 6 })).toBe(false);
+    expect(isMaskRule({ rule: 'HASH' })).toBe(false);
+    expect(isMaskRule('REDACT')).toBe(false);
+  });
+});

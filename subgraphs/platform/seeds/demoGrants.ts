@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import { insertGrant, type Grant } from '../../../server/index.ts';
+
+/** Who created the demo grants; the seed deletes only these, so running it twice is safe. */
+const SEEDER = 'demo-seed';
+const FROM = '2026-01-01T00:00:00.000Z';
+const UNTIL = '2030-12-31T23:59:59.999Z';
+
+type DemoGrant = Pick<Grant, 'id' | 'consumerDepartment' | 'datasetCode' | 'items' | 'purposes' | 'modes'> &
+  Partial<Pick<Grant, 'masks' | 'rowFilter' | 'dailyQuota' | 'consumerApplication'>>;
+
+/**
+ * Grants of the demo: consuming departments reading CONDITIONAL datasets under
+ * conditions — masked items, a regional row filter, a VERIFY-only grant.
+ */
+export const DEMO_GRANTS: readonly DemoGrant[] = [
+  {
+    id: 'G-DEMO-CA-POP',
+    consumerDepartment: 'civil_affairs',
+    datasetCode: 'PS-POP-001',
+    items: ['name', 'gender', 'birthDate', 'ethnicity', 'regionCode', 'address'],
+    masks: { birthDate: { rule: 'YEAR_ONLY' } },
+    purposes: ['social-assistance'],
+    modes: ['QUERY', 'VERIFY'],
+    dailyQuota: 100_000,
+  },
+  {
+    id: 'G-DEMO-CA-WATER',
+    consumerDepartment: 'civil_affairs',
+    datasetCode: 'CW-ACC-001',
+    items: ['holderIdNumber', 'holderCreditCode', 'address', 'monthlyUsageM3', 'arrears', 'status'],
+    masks: { holderIdNumber: { rule: 'KEEP_ENDS', first: 6, last: 4 } },
+    purposes: ['social-assistance'],
+    modes: ['QUERY'],
+  },
+  {
+    id: 'G-DEMO-CA-LAND',
+    consumerDepartment: 'civil_affairs',
+    datasetCode: 'NR-LAND-001',
+    items: ['holderIdNumber', 'holderCreditCode', 'landUse', 'areaSqm', 'rightType', 'regionCode'],
+    purposes: ['social-assistance', 'housing-security'],
+    modes: ['QUERY'],
+  },
+  {
+    id: 'G-DEMO-HZ-POP',
+    consumerDepartment: 'hangzhou_civil_affairs',
+    datasetCode: 'PS-POP-001',
+    items: ['name', 'gender', 'regionCode'],
+    masks: { name: { rule: 'SURNAME_ONLY' } },
+    rowFilter: { regionCode: { startsWith: '3301' } },
+    purposes: ['social-assistance'],
+    modes: ['QUERY'],
+  },
+  {
+    id: 'G-DEMO-TAX-WATER',
+    consumerDepartment: 'tax',
+    datasetCode: 'CW-ACC-001',
+    items: ['holderIdNumber', 'address', 'status'],
+    purposes: ['tax-verification'],
+    modes: ['VERIFY'],
+  },
+  {
+    id: 'G-DEMO-MS-POP',
+    consumerDepartment: 'market_supervision',
+    datasetCode: 'PS-POP-001',
+    items: ['name', 'regionCode'],
+    purposes: ['enterprise-registration'],
+    modes: ['QUERY', 'VERIFY'],
+  },
+];
+
+export async function seed(knex: Knex): Promise<number> {
+  await knex('grants').where({ created_by: SEEDER }).delete();
+  const now = new Date().toISOString();
+  for (const demo of DEMO_GRANTS) {
+    await insertGrant(knex, {
+      masks: {},
+      rowFilter: null,
+      dailyQuota: null,
+      consumerApplication: null,
+      ...demo,
+      validFrom: FROM,
+      validUntil: UNTIL,
+      status: 'ACTIVE',
+      revokedAt: null,
+      revokedBy: null,
+      revokedReason: null,
+      version: 1,
+      createdAt: now,
+      createdBy: SEEDER,
+      updatedAt: now,
+    });
+  }
+  return DEMO_GRANTS.length;
+}
