@@ -43,6 +43,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     gateway: gateway as unknown as ApolloServerOptionsWithGateway<BaseContext>['gateway'],
     plugins: [ApolloServerPluginLandingPageDisabled(), identityPlugin],
     includeStacktraceInErrorResponses: false,
+    // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const server = createGraphQLHttpServer({

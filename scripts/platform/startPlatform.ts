@@ -42,8 +42,11 @@ export interface RunningPlatform {
 }
 
 /** Loads the catalogue of the department folders; throws a `CatalogueError` listing every problem. */
-export function loadPlatformCatalogue(options: Pick<PlatformOptions, 'departmentDirs'> = {}): Catalogue {
-  return loadCatalogue(options.departmentDirs ?? findDepartmentDirs(DEPARTMENTS_ROOT));
+export function loadPlatformCatalogue(
+  options: Pick<PlatformOptions, 'departmentDirs'> = {},
+  config?: Pick<PlatformConfig, 'departmentsDir'>,
+): Catalogue {
+  return loadCatalogue(options.departmentDirs ?? findDepartmentDirs(config?.departmentsDir ?? DEPARTMENTS_ROOT));
 }
 
 /**
@@ -87,7 +90,7 @@ export async function startPlatform(
   options: PlatformOptions = {},
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => {});
-  const catalogue = loadPlatformCatalogue(options);
+  const catalogue = loadPlatformCatalogue(options, config);
   const seed = options.seed ?? 'if-empty';
   const keys = await loadOrCreateSigningKeys(config.auth.gatewayPrivateKeyFile, config.auth.gatewayPublicKeyFile);
   const platformDb = await preparePlatformData(config, catalogue, seed, log);
@@ -106,7 +109,7 @@ export async function startPlatform(
       buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize }),
     );
     for (const [index, definition] of definitions.entries()) {
-      const port = options.ephemeralPorts ? 0 : config.subgraphPortBase + index;
+      const port = options.ephemeralPorts || config.subgraphPortBase === 0 ? 0 : config.subgraphPortBase + index;
       subgraphs.push(
         await startSubgraphServer(definition, {
           db: databases.get(definition.name)!,

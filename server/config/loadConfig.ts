@@ -27,10 +27,12 @@ export interface AuthConfig {
 export interface PlatformConfig {
   auth: AuthConfig;
   database: DatabaseConfig;
+  /** Folder holding the department folders; null for the project's own `subgraphs/`. */
+  departmentsDir: string | null;
   /** Interface every server listens on. */
   host: string;
   gatewayPort: number;
-  /** Department subgraphs listen on consecutive ports from here, in department order. */
+  /** Department subgraphs listen on consecutive ports from here, in department order (0: any free ports). */
   subgraphPortBase: number;
   /** People in the demo data seeded on first start. */
   seedScale: number;
@@ -49,6 +51,7 @@ const envSchema = z.object({
       error: 'expected mysql://user:password@host:port/database (or unset for embedded SQLite)',
     }),
   DATA_DIR: z.string().default('data'),
+  DEPARTMENTS_DIR: z.string().min(1).optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: port.default(4000),
   SUBGRAPH_PORT_BASE: port.default(4001),
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     database: e.DATABASE_URL
       ? { kind: 'mysql', url: new URL(e.DATABASE_URL) }
       : { kind: 'sqlite', dir: dataDir },
+    departmentsDir: e.DEPARTMENTS_DIR ? resolve(e.DEPARTMENTS_DIR) : null,
     host: e.HOST,
     gatewayPort: e.PORT,
     subgraphPortBase: e.SUBGRAPH_PORT_BASE,

@@ -53,6 +53,8 @@ export async function startSubgraphServer(
     schema: subgraph.schema,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
+    // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
