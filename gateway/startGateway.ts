@@ -1,9 +1,25 @@
-import { ApolloServer, type ApolloServerOptionsWithGateway, type BaseContext } from '@apollo/server';
+import {
+  ApolloServer,
+  type ApolloServerOptionsWithGateway,
+  type BaseContext,
+} from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { close, createGraphQLHttpServer, listen, sendJson, type PlatformKey } from '../server/index.ts';
-import { identityPlugin, SigningDataSource, TokenMemo, type Authenticator, type GatewayContext } from './auth/index.ts';
+import {
+  close,
+  createGraphQLHttpServer,
+  listen,
+  sendJson,
+  type PlatformKey,
+} from '../server/index.ts';
+import {
+  identityPlugin,
+  SigningDataSource,
+  TokenMemo,
+  type Authenticator,
+  type GatewayContext,
+} from './auth/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 
 export interface GatewayOptions {
@@ -36,7 +52,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { authenticator, signingKey } = options;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SigningDataSource(name, url!, signingKey, keepAliveFetcher),
+    buildService: ({ name, url }) =>
+      new SigningDataSource(name, url!, signingKey, keepAliveFetcher),
   });
   const apollo = new ApolloServer<GatewayContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
@@ -49,7 +66,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    context: async (req) => ({ identity: await authenticator.identify(req), tokens: new TokenMemo() }),
+    context: async (req) => ({
+      identity: await authenticator.identify(req),
+      tokens: new TokenMemo(),
+    }),
     routes: {
       ...graphiqlRoutes('/graphql'),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),

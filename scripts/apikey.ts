@@ -24,15 +24,24 @@ const [command, id] = positionals;
 const db = await preparePlatformData(config, loadPlatformCatalogue({}, config), 'never');
 try {
   if (command === 'issue') {
-    if (!values.department || !values.app) throw new Error(`--department and --app are required\n${USAGE}`);
+    if (!values.department || !values.app)
+      throw new Error(`--department and --app are required\n${USAGE}`);
     const roles = (values.role ?? ['APP_DEVELOPER']).map((r) => r.toUpperCase());
-    if (!roles.every((r) => ROLES.includes(r as Role))) throw new Error(`roles are ${ROLES.join(', ')}`);
+    if (!roles.every((r) => ROLES.includes(r as Role)))
+      throw new Error(`roles are ${ROLES.join(', ')}`);
     const issued = await issueApiKey(
       db,
-      { department: values.department, application: values.app, user: null, roles: roles as Role[] },
+      {
+        department: values.department,
+        application: values.app,
+        user: null,
+        roles: roles as Role[],
+      },
       values.label ?? `${values.department}/${values.app}`,
     );
-    console.log(`API key ${issued.id} for ${values.department}/${values.app} (shown once, store it now):`);
+    console.log(
+      `API key ${issued.id} for ${values.department}/${values.app} (shown once, store it now):`,
+    );
     console.log(issued.key);
   } else if (command === 'revoke' && id) {
     console.log((await revokeApiKey(db, id)) ? `revoked ${id}` : `no active key ${id}`);

@@ -1,6 +1,10 @@
 /** `npm run migrate`: applies every pending migration of the platform and department databases. */
 import { loadConfig } from '../server/index.ts';
-import { loadPlatformCatalogue, prepareDepartmentData, preparePlatformData } from './platform/index.ts';
+import {
+  loadPlatformCatalogue,
+  prepareDepartmentData,
+  preparePlatformData,
+} from './platform/index.ts';
 
 const log = (message: string) => console.log(`[migrate] ${message}`);
 try {

@@ -5,7 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/index.ts';
-import { loadPlatformCatalogue, prepareDepartmentData, preparePlatformData } from './platform/index.ts';
+import {
+  loadPlatformCatalogue,
+  prepareDepartmentData,
+  preparePlatformData,
+} from './platform/index.ts';
 
 const log = (message: string) => console.log(`[seed] ${message}`);
 try {
@@ -13,7 +17,9 @@ try {
   const defaults = loadConfig();
   const scale = values.scale === undefined ? defaults.seedScale : Number(values.scale);
   if (!Number.isInteger(scale) || scale < 1 || scale > 10_000_000) {
-    throw new Error(`--scale must be a whole number of people from 1 to 10000000 (got ${values.scale})`);
+    throw new Error(
+      `--scale must be a whole number of people from 1 to 10000000 (got ${values.scale})`,
+    );
   }
   const config = { ...defaults, seedScale: scale };
   const catalogue = loadPlatformCatalogue({}, config);

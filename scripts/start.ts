@@ -8,12 +8,15 @@ import { startPlatform } from './platform/index.ts';
 const config = loadConfig();
 const log = (message: string) => console.log(`[govdata] ${message}`);
 const where =
-  config.database.kind === 'sqlite' ? `SQLite in ${config.database.dir}` : `MySQL at ${config.database.url.host}`;
+  config.database.kind === 'sqlite'
+    ? `SQLite in ${config.database.dir}`
+    : `MySQL at ${config.database.url.host}`;
 log(`starting on ${where}`);
 
 try {
   const platform = await startPlatform(config, { log });
-  for (const subgraph of platform.subgraphs) log(`subgraph ${subgraph.name.padEnd(22)} ${subgraph.url}`);
+  for (const subgraph of platform.subgraphs)
+    log(`subgraph ${subgraph.name.padEnd(22)} ${subgraph.url}`);
   log(`gateway  ${platform.gateway.url}`);
   log(`GraphiQL ${platform.gateway.url.replace(/\/graphql$/, '/')}`);
   let stopping = false;

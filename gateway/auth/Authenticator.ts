@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { ErrorCode } from '../../schema/index.ts';
@@ -49,7 +55,11 @@ export class Authenticator {
       tokens.kind === 'secret'
         ? loadDevSecret(tokens)
         : tokens.kind === 'jwks-file'
-          ? createLocalJWKSet(JSON.parse(readFileSync(tokens.file, 'utf8')) as Parameters<typeof createLocalJWKSet>[0])
+          ? createLocalJWKSet(
+              JSON.parse(readFileSync(tokens.file, 'utf8')) as Parameters<
+                typeof createLocalJWKSet
+              >[0],
+            )
           : createRemoteJWKSet(tokens.url);
     return new Authenticator(config, key, platformDb);
   }
@@ -70,7 +80,8 @@ export class Authenticator {
   private async caller(req: IncomingMessage): Promise<Caller | null> {
     const authorization = header(req, 'authorization');
     const apiKey = header(req, 'x-api-key');
-    if (authorization && apiKey) throw unauthenticated('Send either a bearer token or an API key, not both.');
+    if (authorization && apiKey)
+      throw unauthenticated('Send either a bearer token or an API key, not both.');
     if (apiKey) return this.apiKeyCaller(apiKey);
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
@@ -84,14 +95,20 @@ export class Authenticator {
       const verified = await jwtVerify<CallerClaims>(token, this.key as Uint8Array, {
         issuer: this.config.issuer,
         audience: this.config.audience,
-        algorithms: this.config.tokens.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'EdDSA', 'PS256'],
+        algorithms:
+          this.config.tokens.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'EdDSA', 'PS256'],
         requiredClaims: ['exp'],
         clockTolerance: 5,
       });
       payload = verified.payload;
     } catch (error) {
-      const why = error instanceof Error && 'code' in error ? ` (${String((error as { code: unknown }).code)})` : '';
-      throw unauthenticated(`The bearer token is not valid${why}: check its issuer, audience and expiry, or get a new one.`);
+      const why =
+        error instanceof Error && 'code' in error
+          ? ` (${String((error as { code: unknown }).code)})`
+          : '';
+      throw unauthenticated(
+        `The bearer token is not valid${why}: check its issuer, audience and expiry, or get a new one.`,
+      );
     }
     if (typeof payload.dept !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(payload.dept)) {
       throw unauthenticated('The bearer token names no department (claim "dept").');
@@ -135,11 +152,15 @@ function checked(value: string | null, pattern: RegExp, name: string): string | 
 }
 
 export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+  });
 }
 
 function badHeader(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+  });
 }
 
 export { PURPOSE as PURPOSE_PATTERN, GRANT_ID as GRANT_ID_PATTERN };

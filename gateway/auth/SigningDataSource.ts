@@ -21,8 +21,11 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url, fetcher });
   }
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    if (options.kind !== 'incoming operation') return;
+  override async willSendRequest(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<void> {
+    // Health checks and schema loading carry no caller; only operations are signed.
+    if (!('incomingRequestContext' in options)) return;
     const { request, context, incomingRequestContext } = options;
     const headers = request.http!.headers;
     const token = await context.tokens.get(this.subgraph, () =>

@@ -28,9 +28,12 @@ export const identityPlugin: ApolloServerPlugin<GatewayContext> = {
 
 function checkedExtension(value: unknown, pattern: RegExp, name: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new GraphQLError(`extensions.${name} must be a short text of letters, digits and . _ : / -`, {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
-    });
+    throw new GraphQLError(
+      `extensions.${name} must be a short text of letters, digits and . _ : / -`,
+      {
+        extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+      },
+    );
   }
   return value;
 }

@@ -11,13 +11,22 @@ const packageDir = (name: string) => dirname(require.resolve(`${name}/package.js
  * government networks are often offline, so nothing is loaded from a CDN.
  */
 const ASSETS: Record<string, { file: string; type: string }> = {
-  '/graphiql/react.js': { file: join(packageDir('react'), 'umd/react.production.min.js'), type: 'text/javascript' },
+  '/graphiql/react.js': {
+    file: join(packageDir('react'), 'umd/react.production.min.js'),
+    type: 'text/javascript',
+  },
   '/graphiql/react-dom.js': {
     file: join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
     type: 'text/javascript',
   },
-  '/graphiql/graphiql.js': { file: join(packageDir('graphiql'), 'graphiql.min.js'), type: 'text/javascript' },
-  '/graphiql/graphiql.css': { file: join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css' },
+  '/graphiql/graphiql.js': {
+    file: join(packageDir('graphiql'), 'graphiql.min.js'),
+    type: 'text/javascript',
+  },
+  '/graphiql/graphiql.css': {
+    file: join(packageDir('graphiql'), 'graphiql.min.css'),
+    type: 'text/css',
+  },
 };
 
 const EXAMPLE_QUERY = `# One governed endpoint over every department's registered datasets.
@@ -83,7 +92,10 @@ export function graphiqlRoutes(graphqlPath: string): Record<string, Route> {
   for (const [path, asset] of Object.entries(ASSETS)) {
     const body = readFileSync(asset.file);
     routes[path] = (_, res) => {
-      res.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=86400' });
+      res.writeHead(200, {
+        'content-type': `${asset.type}; charset=utf-8`,
+        'cache-control': 'public, max-age=86400',
+      });
       res.end(body);
     };
   }

@@ -14,7 +14,11 @@ const typeName = /^[A-Z][0-9A-Za-z]*$/;
 const fieldName = /^[a-z][0-9A-Za-z]*$/;
 const sqlIdentifier = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-const nonEmpty = (what: string) => z.string().trim().min(1, { error: `${what} must not be empty` });
+const nonEmpty = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${what} must not be empty` });
 
 const referenceSchema = z.strictObject({
   /** The entity type (owned by another dataset) whose key this item holds. */

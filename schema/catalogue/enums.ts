@@ -25,7 +25,14 @@ export const UPDATE_CYCLES = [
 ] as const;
 export type UpdateCycle = (typeof UPDATE_CYCLES)[number];
 
-export const RESOURCE_FORMATS = ['DATABASE', 'SPREADSHEET', 'DOCUMENT', 'IMAGE', 'STREAM', 'API'] as const;
+export const RESOURCE_FORMATS = [
+  'DATABASE',
+  'SPREADSHEET',
+  'DOCUMENT',
+  'IMAGE',
+  'STREAM',
+  'API',
+] as const;
 export type ResourceFormat = (typeof RESOURCE_FORMATS)[number];
 
 /** Item value types; each maps to one GraphQL scalar and one SQL column family. */

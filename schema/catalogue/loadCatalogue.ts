@@ -48,7 +48,9 @@ export function loadCatalogue(
     departments.push({ ...department, dir });
     const catalogueDir = join(dir, 'catalogue');
     const files = existsSync(catalogueDir)
-      ? readdirSync(catalogueDir).filter((f) => /\.ya?ml$/.test(f)).sort()
+      ? readdirSync(catalogueDir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
       : [];
     for (const name of files) {
       const path = join(catalogueDir, name);
@@ -104,6 +106,8 @@ function readYaml<T extends z.ZodType>(
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`,
+    )
     .join('');
 }

@@ -61,7 +61,8 @@ export function validateCatalogue(files: readonly EntryFile[]): {
   const claims = new Map<string, { entry: CatalogueEntry; item: CatalogueItem; index: number }[]>();
   for (const entry of entries) {
     entry.items.forEach((item, index) => {
-      if (item.authoritative) claims.set(item.element, [...(claims.get(item.element) ?? []), { entry, item, index }]);
+      if (item.authoritative)
+        claims.set(item.element, [...(claims.get(item.element) ?? []), { entry, item, index }]);
     });
   }
   for (const [element, claimants] of claims) {
@@ -148,23 +149,43 @@ function resolveEntry(
       const target = byType.get(item.references.type);
       const targetKey = target?.entry.binding.key;
       if (!target || !targetKey) {
-        report(file, `${at}.references.type`, `no dataset in the catalogue serves type ${item.references.type}`);
+        report(
+          file,
+          `${at}.references.type`,
+          `no dataset in the catalogue serves type ${item.references.type}`,
+        );
       } else if (target.file === file) {
         report(file, `${at}.references.type`, 'a dataset cannot reference its own type');
       } else if (targetKey.length !== 1) {
-        report(file, `${at}.references.type`, `${item.references.type} has a composite key; reference a single-key entity`);
+        report(
+          file,
+          `${at}.references.type`,
+          `${item.references.type} has a composite key; reference a single-key entity`,
+        );
       } else {
         const keyItem = target.entry.items.find((i) => i.name === targetKey[0]);
         if (keyItem && keyItem.type !== item.type) {
-          report(file, `${at}.type`, `must be ${keyItem.type} like the key ${item.references.type}.${keyItem.name} it references`);
+          report(
+            file,
+            `${at}.type`,
+            `must be ${keyItem.type} like the key ${item.references.type}.${keyItem.name} it references`,
+          );
         }
         resolved.authoritative = false;
         resolved.source = `${target.entry.code}.${targetKey[0]}`;
       }
     } else if (!item.authoritative && !item.source) {
-      report(file, `${at}.source`, 'an item that is not authoritative must name its source as DATASET_CODE.itemName');
+      report(
+        file,
+        `${at}.source`,
+        'an item that is not authoritative must name its source as DATASET_CODE.itemName',
+      );
     } else if (item.authoritative && item.source) {
-      report(file, `${at}.source`, 'an authoritative item has no source; remove source or set authoritative: false');
+      report(
+        file,
+        `${at}.source`,
+        'an authoritative item has no source; remove source or set authoritative: false',
+      );
     }
     return resolved;
   });
@@ -172,7 +193,11 @@ function resolveEntry(
   entry.items.forEach((item, index) => {
     const field = item.references?.field;
     if (field && fields.has(field)) {
-      report(file, `items[${index}].references.field`, `${field} is already a field of ${binding.type}`);
+      report(
+        file,
+        `items[${index}].references.field`,
+        `${field} is already a field of ${binding.type}`,
+      );
     }
     if (field) fields.add(field);
   });
@@ -181,7 +206,11 @@ function resolveEntry(
     const item = items.find((i) => i.name === name);
     if (!item) report(file, `binding.key[${index}]`, `${name} is not one of the dataset's items`);
     else if (!KEY_TYPES.has(item.type)) {
-      report(file, `binding.key[${index}]`, `key item ${name} is ${item.type}; a key must be STRING or INT`);
+      report(
+        file,
+        `binding.key[${index}]`,
+        `key item ${name} is ${item.type}; a key must be STRING or INT`,
+      );
     }
   });
   if (sharing.modes.includes('VERIFY') && items.every((i) => i.isKey)) {
@@ -209,9 +238,14 @@ function checkReverseFields(
       if (!ref?.reverse) return;
       const at = `${ref.type}.${ref.reverse}`;
       const by = added.get(at);
-      if (by) report(entry.file, `items[${index}].references.reverse`, `${at} is already added by ${by}`);
+      if (by)
+        report(entry.file, `items[${index}].references.reverse`, `${at} is already added by ${by}`);
       else if (ownFields.get(ref.type)?.has(ref.reverse)) {
-        report(entry.file, `items[${index}].references.reverse`, `${at} is already an item of ${ref.type}`);
+        report(
+          entry.file,
+          `items[${index}].references.reverse`,
+          `${at} is already an item of ${ref.type}`,
+        );
       } else added.set(at, `${entry.code} (${entry.file})`);
     });
   }

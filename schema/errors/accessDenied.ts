@@ -15,6 +15,7 @@ export interface DenialDetails {
  * `FORBIDDEN` otherwise, with the dataset, the item and the reason.
  */
 export function accessDenied({ reason, dataset, item, message }: DenialDetails): GraphQLError {
-  const code = reason === DenialReason.UNAUTHENTICATED ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
+  const code =
+    reason === DenialReason.UNAUTHENTICATED ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
   return new GraphQLError(message, { extensions: { code, dataset, item, reason } });
 }

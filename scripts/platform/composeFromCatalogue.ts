@@ -5,7 +5,13 @@ import type { PlatformConfig } from '../../server/index.ts';
 import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
 
 /** The composed supergraph for the default configuration, kept current by a test. */
-export const SUPERGRAPH_FILE = join(import.meta.dirname, '..', '..', 'schema', 'supergraph.graphql');
+export const SUPERGRAPH_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'schema',
+  'supergraph.graphql',
+);
 
 /**
  * The supergraph of the catalogue with each subgraph at its configured port:
@@ -16,7 +22,8 @@ export function composeFromCatalogue(config: PlatformConfig, catalogue: Catalogu
     catalogue.departments.map((d, i) => ({
       name: d.code,
       url: `http://${config.host}:${config.subgraphPortBase + i}/graphql`,
-      typeDefs: buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize }).typeDefs,
+      typeDefs: buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize })
+        .typeDefs,
     })),
   );
 }

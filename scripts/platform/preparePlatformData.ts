@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../schema/index.ts';
-import { insertMissingDatasetPolicies, migrateDatabase, openDatabase, type PlatformConfig } from '../../server/index.ts';
+import {
+  insertMissingDatasetPolicies,
+  migrateDatabase,
+  openDatabase,
+  type PlatformConfig,
+} from '../../server/index.ts';
 
 /** The platform's own folder: its migrations and seeds (grants, registry, audit later). */
 export const PLATFORM_DIR = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform');
@@ -26,7 +31,9 @@ export async function preparePlatformData(
     if (recorded > 0) log(`platform: recorded the sharing decision of ${recorded} dataset(s)`);
     const empty = !(await db('grants').first(db.raw('1 as present')));
     if (seed === 'always' || (seed === 'if-empty' && empty)) {
-      const module = (await import(pathToFileURL(join(PLATFORM_DIR, 'seeds', 'demoGrants.ts')).href)) as {
+      const module = (await import(
+        pathToFileURL(join(PLATFORM_DIR, 'seeds', 'demoGrants.ts')).href
+      )) as {
         seed(knex: Knex): Promise<number>;
       };
       log(`platform: seeded ${await module.seed(db)} demo grants`);

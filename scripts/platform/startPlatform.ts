@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { findDepartmentDirs, loadCatalogue, type Catalogue } from '../../schema/index.ts';
-import { Authenticator, composeSupergraph, startGateway, type RunningGateway } from '../../gateway/index.ts';
+import {
+  Authenticator,
+  composeSupergraph,
+  startGateway,
+  type RunningGateway,
+} from '../../gateway/index.ts';
 import { loadOrCreateSigningKeys, openDatabase, type PlatformConfig } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
@@ -46,7 +51,9 @@ export function loadPlatformCatalogue(
   options: Pick<PlatformOptions, 'departmentDirs'> = {},
   config?: Pick<PlatformConfig, 'departmentsDir'>,
 ): Catalogue {
-  return loadCatalogue(options.departmentDirs ?? findDepartmentDirs(config?.departmentsDir ?? DEPARTMENTS_ROOT));
+  return loadCatalogue(
+    options.departmentDirs ?? findDepartmentDirs(config?.departmentsDir ?? DEPARTMENTS_ROOT),
+  );
 }
 
 /**
@@ -71,7 +78,9 @@ export async function prepareDepartmentData(
         const started = Date.now();
         const counts = await seedDepartment(db, department, config.seedScale);
         const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-        log(`${department.code}: seeded ${rows} rows at scale ${config.seedScale} in ${Date.now() - started} ms`);
+        log(
+          `${department.code}: seeded ${rows} rows at scale ${config.seedScale} in ${Date.now() - started} ms`,
+        );
       }
     }
   } catch (error) {
@@ -92,7 +101,10 @@ export async function startPlatform(
   const log = options.log ?? (() => {});
   const catalogue = loadPlatformCatalogue(options, config);
   const seed = options.seed ?? 'if-empty';
-  const keys = await loadOrCreateSigningKeys(config.auth.gatewayPrivateKeyFile, config.auth.gatewayPublicKeyFile);
+  const keys = await loadOrCreateSigningKeys(
+    config.auth.gatewayPrivateKeyFile,
+    config.auth.gatewayPublicKeyFile,
+  );
   const platformDb = await preparePlatformData(config, catalogue, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb);
@@ -109,7 +121,10 @@ export async function startPlatform(
       buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize }),
     );
     for (const [index, definition] of definitions.entries()) {
-      const port = options.ephemeralPorts || config.subgraphPortBase === 0 ? 0 : config.subgraphPortBase + index;
+      const port =
+        options.ephemeralPorts || config.subgraphPortBase === 0
+          ? 0
+          : config.subgraphPortBase + index;
       subgraphs.push(
         await startSubgraphServer(definition, {
           db: databases.get(definition.name)!,

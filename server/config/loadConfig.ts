@@ -2,9 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Where the databases live: one file per database, or one MySQL server. */
-export type DatabaseConfig =
-  | { kind: 'sqlite'; dir: string }
-  | { kind: 'mysql'; url: URL };
+export type DatabaseConfig = { kind: 'sqlite'; dir: string } | { kind: 'mysql'; url: URL };
 
 /** How the gateway verifies callers' bearer tokens. */
 export type TokenVerification =
@@ -91,14 +89,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     ? { kind: 'jwks-url', url: new URL(e.JWT_JWKS_URL) }
     : e.JWT_JWKS_FILE
       ? { kind: 'jwks-file', file: resolve(e.JWT_JWKS_FILE) }
-      : { kind: 'secret', secret: e.JWT_SECRET ?? null, secretFile: resolve(keysDir, 'dev-jwt-secret') };
+      : {
+          kind: 'secret',
+          secret: e.JWT_SECRET ?? null,
+          secretFile: resolve(keysDir, 'dev-jwt-secret'),
+        };
   return {
     auth: {
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       tokens,
-      gatewayPrivateKeyFile: resolve(e.GATEWAY_PRIVATE_KEY_FILE ?? resolve(keysDir, 'gateway-signing.jwk.json')),
-      gatewayPublicKeyFile: resolve(e.GATEWAY_PUBLIC_KEY_FILE ?? resolve(keysDir, 'gateway-verify.jwk.json')),
+      gatewayPrivateKeyFile: resolve(
+        e.GATEWAY_PRIVATE_KEY_FILE ?? resolve(keysDir, 'gateway-signing.jwk.json'),
+      ),
+      gatewayPublicKeyFile: resolve(
+        e.GATEWAY_PUBLIC_KEY_FILE ?? resolve(keysDir, 'gateway-verify.jwk.json'),
+      ),
     },
     database: e.DATABASE_URL
       ? { kind: 'mysql', url: new URL(e.DATABASE_URL) }

@@ -55,5 +55,9 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   } finally {
     await admin.destroy();
   }
-  return knex({ client: 'mysql2', connection: { ...connection, database }, pool: { min: 0, max: 10 } });
+  return knex({
+    client: 'mysql2',
+    connection: { ...connection, database },
+    pool: { min: 0, max: 10 },
+  });
 }

@@ -60,14 +60,28 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         text = await readBody(req, bodyLimit);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${bodyLimit} bytes.`, extensions: { code: 'BAD_USER_INPUT' } }] });
+          return sendJson(res, 413, {
+            errors: [
+              {
+                message: `Request body is larger than ${bodyLimit} bytes.`,
+                extensions: { code: 'BAD_USER_INPUT' },
+              },
+            ],
+          });
         }
         throw error;
       }
       try {
         body = text === '' ? {} : JSON.parse(text);
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] });
+        return sendJson(res, 400, {
+          errors: [
+            {
+              message: 'The request body is not valid JSON.',
+              extensions: { code: 'BAD_USER_INPUT' },
+            },
+          ],
+        });
       }
     }
     const headers = new HeaderMap();

@@ -23,4 +23,3 @@ export interface RequestIdentity {
   requestId: string;
   operationName: string | null;
 }
-

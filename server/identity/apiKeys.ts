@@ -18,11 +18,7 @@ export interface IssuedApiKey {
  * of the secret is stored (the secret is 32 random bytes, so a fast hash is
  * enough); the key itself is returned once.
  */
-export async function issueApiKey(
-  db: Knex,
-  owner: Caller,
-  label: string,
-): Promise<IssuedApiKey> {
+export async function issueApiKey(db: Knex, owner: Caller, label: string): Promise<IssuedApiKey> {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   await db('api_keys').insert({
@@ -40,7 +36,11 @@ export async function issueApiKey(
 }
 
 export async function revokeApiKey(db: Knex, id: string): Promise<boolean> {
-  return (await db('api_keys').where({ id, revoked_at: null }).update({ revoked_at: new Date().toISOString() })) === 1;
+  return (
+    (await db('api_keys')
+      .where({ id, revoked_at: null })
+      .update({ revoked_at: new Date().toISOString() })) === 1
+  );
 }
 
 /** The caller an API key stands for, or null if it is unknown, wrong or revoked. */
@@ -49,7 +49,14 @@ export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | 
   if (!match) return null;
   const [, id, secret] = match as unknown as [string, string, string];
   const row = (await db('api_keys').where({ id }).first()) as
-    | { secret_hash: string; department: string; application: string | null; user_id: string | null; roles: string; revoked_at: string | null }
+    | {
+        secret_hash: string;
+        department: string;
+        application: string | null;
+        user_id: string | null;
+        roles: string;
+        revoked_at: string | null;
+      }
     | undefined;
   if (!row || row.revoked_at !== null) return null;
   const expected = Buffer.from(row.secret_hash, 'hex');

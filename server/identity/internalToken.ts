@@ -46,7 +46,12 @@ export async function signInternalToken(
     grant: identity.grantId,
     op: identity.operationName,
     ...(caller
-      ? { dept: caller.department, app: caller.application, usr: caller.user, roles: [...caller.roles] }
+      ? {
+          dept: caller.department,
+          app: caller.application,
+          usr: caller.user,
+          roles: [...caller.roles],
+        }
       : {}),
   };
   return new SignJWT(claims)

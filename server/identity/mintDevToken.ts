@@ -21,15 +21,22 @@ export interface DevTokenRequest {
  */
 export async function mintDevToken(auth: AuthConfig, request: DevTokenRequest): Promise<string> {
   if (auth.tokens.kind !== 'secret') {
-    throw new Error('Tokens are verified against a JWKS here; get a token from your identity provider.');
+    throw new Error(
+      'Tokens are verified against a JWKS here; get a token from your identity provider.',
+    );
   }
-  const jwt = new SignJWT({ dept: request.department, roles: [...request.roles], ...(request.application ? { app: request.application } : {}) })
+  const jwt = new SignJWT({
+    dept: request.department,
+    roles: [...request.roles],
+    ...(request.application ? { app: request.application } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(auth.issuer)
     .setAudience(auth.audience)
     .setIssuedAt()
     .setExpirationTime(request.expiresIn ?? '8h');
   if (request.user) jwt.setSubject(request.user);
-  if (request.notBeforeSeconds) jwt.setNotBefore(Math.floor(Date.now() / 1000) + request.notBeforeSeconds);
+  if (request.notBeforeSeconds)
+    jwt.setNotBefore(Math.floor(Date.now() / 1000) + request.notBeforeSeconds);
   return jwt.sign(loadDevSecret(auth.tokens));
 }

@@ -8,7 +8,10 @@ export type GrantMask =
   | { rule: 'REDACT' };
 
 /** A row condition, in the shape of a list filter: `{ regionCode: { startsWith: '3301' } }`. */
-export type RowFilter = Record<string, { eq?: string | number; in?: (string | number)[]; startsWith?: string }>;
+export type RowFilter = Record<
+  string,
+  { eq?: string | number; in?: (string | number)[]; startsWith?: string }
+>;
 
 export type GrantStatus = 'ACTIVE' | 'REVOKED';
 

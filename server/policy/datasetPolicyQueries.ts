@@ -3,12 +3,9 @@ import type { CatalogueEntry, SharingMode, SharingType } from '../../schema/inde
 import type { DatasetPolicy } from './Grant.ts';
 
 export async function selectDatasetPolicies(db: Knex): Promise<DatasetPolicy[]> {
-  const rows = (await db('dataset_policies').select('code', 'department', 'sharing_type', 'modes')) as {
-    code: string;
-    department: string;
-    sharing_type: string;
-    modes: string;
-  }[];
+  const rows = await db<{ code: string; department: string; sharing_type: string; modes: string }>(
+    'dataset_policies',
+  ).select('code', 'department', 'sharing_type', 'modes');
   return rows.map((r) => ({
     code: r.code,
     department: r.department,
@@ -22,8 +19,13 @@ export async function selectDatasetPolicies(db: Knex): Promise<DatasetPolicy[]> 
  * know yet (first start, or a newly registered dataset). Decisions already in
  * force are left alone: they change through publishing or an admin.
  */
-export async function insertMissingDatasetPolicies(db: Knex, entries: readonly CatalogueEntry[]): Promise<number> {
-  const known = new Set(((await db('dataset_policies').select('code')) as { code: string }[]).map((r) => r.code));
+export async function insertMissingDatasetPolicies(
+  db: Knex,
+  entries: readonly CatalogueEntry[],
+): Promise<number> {
+  const known = new Set(
+    (await db<{ code: string }>('dataset_policies').select('code')).map((r) => r.code),
+  );
   const now = new Date().toISOString();
   const missing = entries
     .filter((e) => !known.has(e.code))

@@ -93,13 +93,25 @@ export async function insertGrant(db: Knex, grant: Grant): Promise<void> {
  * Replaces a grant if it is still at `expectedVersion`; returns false when
  * someone changed it first (optimistic concurrency).
  */
-export async function updateGrant(db: Knex, grant: Grant, expectedVersion: number): Promise<boolean> {
-  const changed = await db('grants').where({ id: grant.id, version: expectedVersion }).update(toRow(grant));
+export async function updateGrant(
+  db: Knex,
+  grant: Grant,
+  expectedVersion: number,
+): Promise<boolean> {
+  const changed = await db('grants')
+    .where({ id: grant.id, version: expectedVersion })
+    .update(toRow(grant));
   return changed === 1;
 }
 
 /** Revokes a grant now; returns false if it was not active. */
-export async function revokeGrant(db: Knex, id: string, by: string, reason: string, at: Date = new Date()): Promise<boolean> {
+export async function revokeGrant(
+  db: Knex,
+  id: string,
+  by: string,
+  reason: string,
+  at: Date = new Date(),
+): Promise<boolean> {
   const now = at.toISOString();
   const changed = await db('grants')
     .where({ id, status: 'ACTIVE' })
@@ -123,6 +135,8 @@ export async function countGrantCall(db: Knex, grantId: string, day: string): Pr
     .insert({ grant_id: grantId, day, calls: 1 })
     .onConflict(['grant_id', 'day'])
     .merge({ calls: db.raw('grant_usage.calls + 1') });
-  const row = (await db('grant_usage').where({ grant_id: grantId, day }).first('calls')) as { calls: number };
-  return Number(row.calls);
+  const row = await db<{ grant_id: string; day: string; calls: number }>('grant_usage')
+    .where({ grant_id: grantId, day })
+    .first('calls');
+  return Number(row?.calls);
 }

@@ -63,9 +63,7 @@ export class DepartmentModel {
         const local = byType.get(ref.type);
         const target: EntityRef = { type: ref.type, keyItem, ...(local ? { local } : {}) };
         dataset.references.push({ item, field: ref.field, target });
-        const reverse = ref.reverse
-          ? [{ field: ref.reverse, dataset, itemName: item.name }]
-          : [];
+        const reverse = ref.reverse ? [{ field: ref.reverse, dataset, itemName: item.name }] : [];
         if (local) {
           localReverse.set(ref.type, [...(localReverse.get(ref.type) ?? []), ...reverse]);
         } else {

@@ -74,7 +74,9 @@ export async function startSubgraphServer(
   const server: Server = createGraphQLHttpServer({
     apollo,
     context,
-    routes: { '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }) },
+    routes: {
+      '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
+    },
   });
   const base = await listen(server, options.host, options.port);
   return {
@@ -94,12 +96,16 @@ async function authenticate(
 ): Promise<VerifiedInternalToken> {
   const token = req.headers[INTERNAL_TOKEN_HEADER];
   if (typeof token !== 'string' || token === '') {
-    throw unauthenticated('This subgraph answers only the platform gateway; send your request to the gateway.');
+    throw unauthenticated(
+      'This subgraph answers only the platform gateway; send your request to the gateway.',
+    );
   }
   try {
     return await verifyInternalToken(token, audience, key);
   } catch {
-    throw unauthenticated('The gateway context token is invalid, expired or not for this subgraph.');
+    throw unauthenticated(
+      'The gateway context token is invalid, expired or not for this subgraph.',
+    );
   }
 }
 

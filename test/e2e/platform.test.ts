@@ -11,10 +11,35 @@ const PERSON_WITH_RECORDS = /* GraphQL */ `
       name
       gender
       regionCode
-      licenses { licenseNumber kind issuer issuedOn validUntil status }
-      creditRecords { recordId category authority decidedOn validUntil }
-      landParcels { parcelCode landUse areaSqm rightType }
-      utilityAccounts { accountNumber holderIdNumber address monthlyUsageM3 arrears status }
+      licenses {
+        licenseNumber
+        kind
+        issuer
+        issuedOn
+        validUntil
+        status
+      }
+      creditRecords {
+        recordId
+        category
+        authority
+        decidedOn
+        validUntil
+      }
+      landParcels {
+        parcelCode
+        landUse
+        areaSqm
+        rightType
+      }
+      utilityAccounts {
+        accountNumber
+        holderIdNumber
+        address
+        monthlyUsageM3
+        arrears
+        status
+      }
     }
   }
 `;
@@ -49,7 +74,11 @@ afterAll(async () => {
 describe('the platform through the gateway', () => {
   it('returns a person with licences, credit records, land parcels and water account from four subgraphs', async () => {
     const headers = await sqlite.as('civil_affairs', 'social-assistance');
-    const response = await sqlite.query<PersonResult>(PERSON_WITH_RECORDS, { idNumber: demoPerson }, headers);
+    const response = await sqlite.query<PersonResult>(
+      PERSON_WITH_RECORDS,
+      { idNumber: demoPerson },
+      headers,
+    );
     expect(response.errors).toBeUndefined();
     const person = response.data!.person!;
     expect(person.idNumber).toBe(demoPerson);
@@ -59,19 +88,45 @@ describe('the platform through the gateway', () => {
     expect(person.landParcels.length).toBeGreaterThan(0);
     expect(person.utilityAccounts.length).toBeGreaterThan(0);
     // civil_affairs's water grant masks the holder's ID number.
-    expect(person.utilityAccounts[0]!.holderIdNumber).toBe(`${demoPerson.slice(0, 6)}********${demoPerson.slice(-4)}`);
+    expect(person.utilityAccounts[0]!.holderIdNumber).toBe(
+      `${demoPerson.slice(0, 6)}********${demoPerson.slice(-4)}`,
+    );
   });
 
   it.runIf(runMysql)('answers the same data on MariaDB as on SQLite', async () => {
     const query = async (platform: TestPlatform) =>
-      platform.query(PERSON_WITH_RECORDS, { idNumber: demoPerson }, await platform.as('civil_affairs', 'social-assistance'));
+      platform.query(
+        PERSON_WITH_RECORDS,
+        { idNumber: demoPerson },
+        await platform.as('civil_affairs', 'social-assistance'),
+      );
     const [onSqlite, onMysql] = await Promise.all([query(sqlite), query(mysql!)]);
     expect(onMysql.errors).toBeUndefined();
     expect(onMysql.data).toEqual(onSqlite.data);
 
-    const list = /* GraphQL */ `{ enterprises(first: 30) { nodes { creditCode name registeredCapital establishedOn
-      legalRepresentative { idNumber } licenses { licenseNumber } inspections { inspectionId } } } }`;
-    const provider = async (platform: TestPlatform) => platform.query(list, {}, await platform.as('market_supervision'));
+    const list = /* GraphQL */ `
+      {
+        enterprises(first: 30) {
+          nodes {
+            creditCode
+            name
+            registeredCapital
+            establishedOn
+            legalRepresentative {
+              idNumber
+            }
+            licenses {
+              licenseNumber
+            }
+            inspections {
+              inspectionId
+            }
+          }
+        }
+      }
+    `;
+    const provider = async (platform: TestPlatform) =>
+      platform.query(list, {}, await platform.as('market_supervision'));
     const [a, b] = await Promise.all([provider(sqlite), provider(mysql!)]);
     expect(b.errors).toBeUndefined();
     expect(b.data).toEqual(a.data);
@@ -85,7 +140,9 @@ describe('the platform through the gateway', () => {
       return () => db.off('query', listener);
     });
     try {
-      const response = await sqlite.query<{ persons: { nodes: { licenses: unknown[]; creditRecords: unknown[] }[] } }>(
+      const response = await sqlite.query<{
+        persons: { nodes: { licenses: unknown[]; creditRecords: unknown[] }[] };
+      }>(
         `{ persons(first: 100) { nodes { idNumber name licenses { licenseNumber kind } creditRecords { recordId category } } } }`,
         {},
         await sqlite.as('public_security'),
@@ -109,12 +166,20 @@ describe('the platform through the gateway', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 100; page++) {
-      const response: Awaited<ReturnType<typeof sqlite.query<{ enterprises: { nodes: { creditCode: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>>> =
-        await sqlite.query(
-          `query($after: String) { enterprises(first: 7, after: $after) { nodes { creditCode } pageInfo { hasNextPage endCursor } } }`,
-          { after },
-          headers,
-        );
+      const response: Awaited<
+        ReturnType<
+          typeof sqlite.query<{
+            enterprises: {
+              nodes: { creditCode: string }[];
+              pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            };
+          }>
+        >
+      > = await sqlite.query(
+        `query($after: String) { enterprises(first: 7, after: $after) { nodes { creditCode } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+        headers,
+      );
       expect(response.errors).toBeUndefined();
       const { nodes, pageInfo } = response.data!.enterprises;
       seen.push(...nodes.map((n) => n.creditCode));
@@ -128,12 +193,12 @@ describe('the platform through the gateway', () => {
 
   it('filters on items with bound values', async () => {
     const headers = await sqlite.as('market_supervision');
-    const all = await sqlite.query<{ enterprises: { nodes: { regionCode: string; status: string }[] } }>(
-      `{ enterprises(first: 100) { nodes { regionCode status } } }`,
-      {},
-      headers,
+    const all = await sqlite.query<{
+      enterprises: { nodes: { regionCode: string; status: string }[] };
+    }>(`{ enterprises(first: 100) { nodes { regionCode status } } }`, {}, headers);
+    const expected = all.data!.enterprises.nodes.filter(
+      (n) => n.regionCode.startsWith('3302') && n.status === 'ACTIVE',
     );
-    const expected = all.data!.enterprises.nodes.filter((n) => n.regionCode.startsWith('3302') && n.status === 'ACTIVE');
     const filtered = await sqlite.query<{ enterprises: { nodes: { regionCode: string }[] } }>(
       `{ enterprises(first: 100, filter: { regionCode: { startsWith: "3302" }, status: { eq: "ACTIVE" } }) { nodes { regionCode } } }`,
       {},
@@ -145,7 +210,11 @@ describe('the platform through the gateway', () => {
   });
 
   it('refuses an over-large page with a clear error instead of truncating', async () => {
-    const response = await sqlite.query(`{ enterprises(first: 101) { nodes { name } } }`, {}, await sqlite.as('market_supervision'));
+    const response = await sqlite.query(
+      `{ enterprises(first: 101) { nodes { name } } }`,
+      {},
+      await sqlite.as('market_supervision'),
+    );
     expect(response.data).toEqual({ enterprises: null });
     expect(response.errors![0]).toMatchObject({
       message: expect.stringContaining('first must be between 1 and 100'),
@@ -165,9 +234,16 @@ describe('the platform through the gateway', () => {
     const yes = await sqlite.query(verify, { id: demoPerson, match: { name, birthDate } }, headers);
     const no = await sqlite.query(verify, { id: demoPerson, match: { name: `${name}X` } }, headers);
     const none = await sqlite.query(verify, { id: '110105194912310021', match: { name } }, headers);
-    expect([yes.data, no.data, none.data]).toEqual([{ verifyPerson: true }, { verifyPerson: false }, { verifyPerson: false }]);
+    expect([yes.data, no.data, none.data]).toEqual([
+      { verifyPerson: true },
+      { verifyPerson: false },
+      { verifyPerson: false },
+    ]);
     const empty = await sqlite.query(verify, { id: demoPerson, match: {} }, headers);
-    expect(empty.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'match' });
+    expect(empty.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'match',
+    });
   });
 
   it('serves health, readiness and a GraphiQL page that loads nothing from elsewhere', async () => {

@@ -15,15 +15,26 @@ describe('npm start', () => {
   it('migrates and seeds on first run, prints the URLs, answers, and stops cleanly on Ctrl-C', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SUBGRAPH_PORT_BASE: '0', SEED_SCALE: '300' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        SUBGRAPH_PORT_BASE: '0',
+        SEED_SCALE: '300',
+      },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     try {
       const gatewayUrl = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no gateway URL within 60 s:\n${output}`)), 60_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no gateway URL within 60 s:\n${output}`)),
+          60_000,
+        );
         child.stdout.on('data', () => {
           const match = /gateway\s+(http:\/\/\S+\/graphql)/.exec(output);
           if (match && output.includes('GraphiQL')) {

@@ -25,7 +25,10 @@ export async function mysqlAvailable(): Promise<boolean> {
     await admin.raw('select 1');
     return true;
   } catch (error) {
-    if (settings.ci) throw new Error(`CI=true but MariaDB is unreachable at ${settings.mysqlUrl.host}: ${String(error)}`);
+    if (settings.ci)
+      throw new Error(
+        `CI=true but MariaDB is unreachable at ${settings.mysqlUrl.host}: ${String(error)}`,
+      );
     console.warn(
       `\n*** MariaDB is unreachable at ${settings.mysqlUrl.host}: SKIPPING the MySQL tests. ` +
         `Start it, or set TEST_MYSQL_URL. Under CI=true these tests fail instead. ***\n`,
@@ -60,7 +63,9 @@ export function createTestDatabase(engine: Engine): TestDatabase {
       rmSync(dir, { recursive: true, force: true });
       const admin = adminConnection();
       try {
-        const rows = (await admin.raw('SHOW DATABASES LIKE ?', [`govdata\\_${id}%`])) as [Record<string, string>[]];
+        const rows = (await admin.raw('SHOW DATABASES LIKE ?', [`govdata\\_${id}%`])) as [
+          Record<string, string>[],
+        ];
         for (const row of rows[0]) await admin.raw('DROP DATABASE ??', [Object.values(row)[0]!]);
       } finally {
         await admin.destroy();

@@ -1,5 +1,14 @@
-import { loadConfig, mintDevToken, type DevTokenRequest, type PlatformConfig } from '../../server/index.ts';
-import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../scripts/platform/index.ts';
+import {
+  loadConfig,
+  mintDevToken,
+  type DevTokenRequest,
+  type PlatformConfig,
+} from '../../server/index.ts';
+import {
+  startPlatform,
+  type PlatformOptions,
+  type RunningPlatform,
+} from '../../scripts/platform/index.ts';
 import { createTestDatabase, type Engine, type TestDatabase } from './testDatabase.ts';
 
 /** People in the test data: small enough to seed in a moment, big enough for several pages. */
@@ -23,10 +32,17 @@ export interface TestPlatform extends RunningPlatform {
   /** A bearer token for a caller, minted with the test platform's development secret. */
   token(request: DevTokenRequest): Promise<string>;
   /** The headers of a department's application developer, with a purpose. */
-  as(department: string, purpose?: string | null, extra?: Partial<DevTokenRequest>): Promise<Record<string, string>>;
+  as(
+    department: string,
+    purpose?: string | null,
+    extra?: Partial<DevTokenRequest>,
+  ): Promise<Record<string, string>>;
 }
 
-export function testConfig(database: TestDatabase, overrides: Partial<PlatformConfig> = {}): PlatformConfig {
+export function testConfig(
+  database: TestDatabase,
+  overrides: Partial<PlatformConfig> = {},
+): PlatformConfig {
   return {
     ...loadConfig({ DATA_DIR: database.dir }),
     database: database.config,
@@ -41,7 +57,10 @@ export function testConfig(database: TestDatabase, overrides: Partial<PlatformCo
 }
 
 /** Starts the whole platform on fresh databases of `engine`, on free ports. */
-export async function startTestPlatform(engine: Engine, options: PlatformOptions = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  engine: Engine,
+  options: PlatformOptions = {},
+): Promise<TestPlatform> {
   const database = createTestDatabase(engine);
   let platform: RunningPlatform;
   const config = testConfig(database);
@@ -54,14 +73,19 @@ export async function startTestPlatform(engine: Engine, options: PlatformOptions
   return {
     ...platform,
     database,
-    query: (query, variables, headers) => postGraphQL(platform.gateway.url, query, variables, headers),
+    query: (query, variables, headers) =>
+      postGraphQL(platform.gateway.url, query, variables, headers),
     async close() {
       await platform.stop();
       await database.drop();
     },
     token: (request) => mintDevToken(config.auth, request),
     async as(department, purpose = null, extra = {}) {
-      const token = await mintDevToken(config.auth, { department, roles: ['APP_DEVELOPER'], ...extra });
+      const token = await mintDevToken(config.auth, {
+        department,
+        roles: ['APP_DEVELOPER'],
+        ...extra,
+      });
       return { authorization: `Bearer ${token}`, ...(purpose ? { 'x-purpose': purpose } : {}) };
     },
   };

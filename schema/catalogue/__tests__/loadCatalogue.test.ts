@@ -20,7 +20,11 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /** Rewrites one catalogue file through `edit` and returns its path relative to root. */
-function editEntry(department: string, file: string, edit: (entry: Record<string, any>) => void): string {
+function editEntry(
+  department: string,
+  file: string,
+  edit: (entry: Record<string, any>) => void,
+): string {
   const path = join(root, department, 'catalogue', file);
   const entry = parse(readFileSync(path, 'utf8')) as Record<string, any>;
   edit(entry);
@@ -59,23 +63,43 @@ describe('loadCatalogue', () => {
       'PS-POP-001',
     ]);
     const holder = catalogue.entry('BE-LIC-001')!.items.find((i) => i.name === 'holderIdNumber')!;
-    expect(holder).toMatchObject({ authoritative: false, source: 'PS-POP-001.idNumber', element: 'Person.idNumber' });
+    expect(holder).toMatchObject({
+      authoritative: false,
+      source: 'PS-POP-001.idNumber',
+      element: 'Person.idNumber',
+    });
   });
 
   it('refuses a CONDITIONAL dataset without a legal basis, naming file and field', () => {
-    const file = editEntry('city-water', 'utility-accounts.yaml', (e) => delete e.sharing.legalBasis);
+    const file = editEntry(
+      'city-water',
+      'utility-accounts.yaml',
+      (e) => delete e.sharing.legalBasis,
+    );
     expect(problemsOf()).toEqual([
-      expect.objectContaining({ file, field: 'sharing.legalBasis', message: expect.stringContaining('required when sharing.type is CONDITIONAL') }),
+      expect.objectContaining({
+        file,
+        field: 'sharing.legalBasis',
+        message: expect.stringContaining('required when sharing.type is CONDITIONAL'),
+      }),
     ]);
   });
 
   it('refuses a NOT_SHARED dataset with a blank legal basis', () => {
-    const file = editEntry('market-supervision', 'inspections.yaml', (e) => (e.sharing.legalBasis = '   '));
+    const file = editEntry(
+      'market-supervision',
+      'inspections.yaml',
+      (e) => (e.sharing.legalBasis = '   '),
+    );
     expect(problemsOf()).toEqual([expect.objectContaining({ file, field: 'sharing.legalBasis' })]);
   });
 
   it('refuses an unknown item type, saying which types exist', () => {
-    const file = editEntry('business-environment', 'licenses.yaml', (e) => (e.items[1].type = 'MONEY'));
+    const file = editEntry(
+      'business-environment',
+      'licenses.yaml',
+      (e) => (e.items[1].type = 'MONEY'),
+    );
     const [problem, ...rest] = problemsOf();
     expect(rest).toEqual([]);
     expect(problem).toMatchObject({ file, field: 'items[1].type' });
@@ -106,20 +130,33 @@ describe('loadCatalogue', () => {
   it('reports every problem at once, in every file', () => {
     editEntry('city-water', 'utility-accounts.yaml', (e) => delete e.sharing.legalBasis);
     editEntry('business-environment', 'licenses.yaml', (e) => (e.items[0].type = 'UUID'));
-    expect(problemsOf().map((p) => p.field).sort()).toEqual(['items[0].type', 'sharing.legalBasis']);
+    expect(
+      problemsOf()
+        .map((p) => p.field)
+        .sort(),
+    ).toEqual(['items[0].type', 'sharing.legalBasis']);
   });
 
   it('refuses misspelled fields instead of ignoring them', () => {
     const file = editEntry('development-reform', 'credit-records.yaml', (e) => {
       e.sharing.legalBasiss = 'typo';
     });
-    expect(problemsOf()).toEqual([expect.objectContaining({ file, field: 'sharing', message: expect.stringContaining('legalBasiss') })]);
+    expect(problemsOf()).toEqual([
+      expect.objectContaining({
+        file,
+        field: 'sharing',
+        message: expect.stringContaining('legalBasiss'),
+      }),
+    ]);
   });
 
   it('refuses a file that is not YAML', () => {
     writeFileSync(join(root, 'city-water', 'catalogue', 'broken.yaml'), 'code: [unclosed\n');
     expect(problemsOf()).toEqual([
-      expect.objectContaining({ file: join('city-water', 'catalogue', 'broken.yaml'), field: '(file)' }),
+      expect.objectContaining({
+        file: join('city-water', 'catalogue', 'broken.yaml'),
+        field: '(file)',
+      }),
     ]);
   });
 
@@ -135,7 +172,11 @@ describe('loadCatalogue', () => {
   });
 
   it("refuses a dataset registered in another department's folder", () => {
-    const file = editEntry('city-water', 'utility-accounts.yaml', (e) => (e.department = 'public_security'));
+    const file = editEntry(
+      'city-water',
+      'utility-accounts.yaml',
+      (e) => (e.department = 'public_security'),
+    );
     expect(problemsOf()).toEqual([expect.objectContaining({ file, field: 'department' })]);
   });
 
@@ -144,7 +185,11 @@ describe('loadCatalogue', () => {
       e.binding.key = ['licenceNo'];
       e.related = ['XX-000'];
     });
-    expect(problemsOf().map((p) => p.field).sort()).toEqual(['binding.key[0]', 'related[0]']);
+    expect(
+      problemsOf()
+        .map((p) => p.field)
+        .sort(),
+    ).toEqual(['binding.key[0]', 'related[0]']);
     expect(problemsOf()[0]!.file).toBe(file);
   });
 });

@@ -17,7 +17,8 @@ export class PolicyStore {
   constructor(
     private readonly platformDb: Knex,
     private readonly intervalMs = 1000,
-    private readonly onError: (error: unknown) => void = (error) => console.error('policy reload failed', error),
+    private readonly onError: (error: unknown) => void = (error) =>
+      console.error('policy reload failed', error),
   ) {}
 
   get snapshot(): PolicySnapshot {

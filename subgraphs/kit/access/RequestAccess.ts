@@ -24,7 +24,12 @@ export class RequestAccess {
   private readonly decisions = new Map<string, Promise<AccessDecision>>();
   private readonly quotaChecks = new Map<string, Promise<AccessDecision | null>>();
 
-  constructor(identity: RequestIdentity, snapshot: PolicySnapshot, platformDb: Knex, now: Date = new Date()) {
+  constructor(
+    identity: RequestIdentity,
+    snapshot: PolicySnapshot,
+    platformDb: Knex,
+    now: Date = new Date(),
+  ) {
     this.identity = identity;
     this.snapshot = snapshot;
     this.platformDb = platformDb;
@@ -58,7 +63,8 @@ export class RequestAccess {
 
   item(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
     const decision = this.decideNow(table, mode);
-    if (!decision.allowed) return { kind: 'DENY', reason: decision.reason, message: decision.message };
+    if (!decision.allowed)
+      return { kind: 'DENY', reason: decision.reason, message: decision.message };
     return decideItem(decision, item);
   }
 
@@ -75,8 +81,17 @@ export class RequestAccess {
   }
 
   /** The error a denied field answers with. */
-  error(table: DatasetTable, item: string | null, denial: { reason: DenialReason; message: string }): GraphQLError {
-    return accessDenied({ reason: denial.reason, dataset: table.entry.code, item, message: denial.message });
+  error(
+    table: DatasetTable,
+    item: string | null,
+    denial: { reason: DenialReason; message: string },
+  ): GraphQLError {
+    return accessDenied({
+      reason: denial.reason,
+      dataset: table.entry.code,
+      item,
+      message: denial.message,
+    });
   }
 
   private async withQuota(decision: AccessDecision): Promise<AccessDecision> {
@@ -84,14 +99,15 @@ export class RequestAccess {
     const grant = decision.grant;
     let check = this.quotaChecks.get(grant.id);
     if (!check) {
-      check = countGrantCall(this.platformDb, grant.id, this.now.toISOString().slice(0, 10)).then((calls) =>
-        calls > grant.dailyQuota!
-          ? {
-              allowed: false as const,
-              reason: 'QUOTA_EXCEEDED' as const,
-              message: `Grant ${grant.id} allows ${grant.dailyQuota} calls a day; today's are used up. The quota resets at 00:00 UTC.`,
-            }
-          : null,
+      check = countGrantCall(this.platformDb, grant.id, this.now.toISOString().slice(0, 10)).then(
+        (calls) =>
+          calls > grant.dailyQuota!
+            ? {
+                allowed: false as const,
+                reason: 'QUOTA_EXCEEDED' as const,
+                message: `Grant ${grant.id} allows ${grant.dailyQuota} calls a day; today's are used up. The quota resets at 00:00 UTC.`,
+              }
+            : null,
       );
       this.quotaChecks.set(grant.id, check);
     }

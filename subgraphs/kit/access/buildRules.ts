@@ -1,7 +1,12 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { allow, and, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { DenialReason, ErrorCode, type CatalogueItem, type SharingMode } from '../../../schema/index.ts';
+import {
+  DenialReason,
+  ErrorCode,
+  type CatalogueItem,
+  type SharingMode,
+} from '../../../schema/index.ts';
 import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 import type { DatasetTable, ListFilter } from '../sql/index.ts';
@@ -62,7 +67,13 @@ export function buildRules(model: DepartmentModel) {
 
   return shield(tree as IRules, {
     fallbackRule: rule('noSharingDecision', { cache: 'no_cache' })(() => false),
-    fallbackError: (_thrown: unknown, _parent: unknown, _args: unknown, _ctx: unknown, info: GraphQLResolveInfo) =>
+    fallbackError: (
+      _thrown: unknown,
+      _parent: unknown,
+      _args: unknown,
+      _ctx: unknown,
+      info: GraphQLResolveInfo,
+    ) =>
       new GraphQLError(
         `${info.parentType.name}.${info.fieldName} has no sharing rule in the catalogue; it is denied until it has one.`,
         {
@@ -89,13 +100,15 @@ const composeCredential = rule('composeCredential', { cache: 'contextual' })(
 
 /** An item: the dataset must be admitted and the item within the caller's grant (masked or not). */
 function itemRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
-  return rule(`${table.entry.code}.${item.name}`, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
-    const access = ctx.access!;
-    const decision = await access.admit(table, 'QUERY');
-    if (!decision.allowed) return access.error(table, item.name, decision);
-    const granted = access.item(table, item);
-    return granted.kind === 'DENY' ? access.error(table, item.name, granted) : true;
-  });
+  return rule(`${table.entry.code}.${item.name}`, { cache: 'contextual' })(
+    async (_p, _a, ctx: SubgraphContext) => {
+      const access = ctx.access!;
+      const decision = await access.admit(table, 'QUERY');
+      if (!decision.allowed) return access.error(table, item.name, decision);
+      const granted = access.item(table, item);
+      return granted.kind === 'DENY' ? access.error(table, item.name, granted) : true;
+    },
+  );
 }
 
 /**
@@ -103,20 +116,22 @@ function itemRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
  * be followed, or the unmasked key would travel with the join.
  */
 function referenceRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
-  return rule(`${table.entry.code}.${item.name}->`, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
-    const access = ctx.access!;
-    const decision = await access.admit(table, 'QUERY');
-    if (!decision.allowed) return access.error(table, item.name, decision);
-    const granted = access.item(table, item);
-    if (granted.kind === 'DENY') return access.error(table, item.name, granted);
-    if (granted.kind === 'MASK') {
-      return access.error(table, item.name, {
-        reason: 'NO_GRANT',
-        message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
-      });
-    }
-    return true;
-  });
+  return rule(`${table.entry.code}.${item.name}->`, { cache: 'contextual' })(
+    async (_p, _a, ctx: SubgraphContext) => {
+      const access = ctx.access!;
+      const decision = await access.admit(table, 'QUERY');
+      if (!decision.allowed) return access.error(table, item.name, decision);
+      const granted = access.item(table, item);
+      if (granted.kind === 'DENY') return access.error(table, item.name, granted);
+      if (granted.kind === 'MASK') {
+        return access.error(table, item.name, {
+          reason: 'NO_GRANT',
+          message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
+        });
+      }
+      return true;
+    },
+  );
 }
 
 /** Filtering on an item reveals its values, so a filter may use only items read unmasked. */

@@ -1,4 +1,4 @@
-import { DenialReason, type CatalogueItem, type SharingMode } from '../../../schema/index.ts';
+import type { CatalogueItem, DenialReason, SharingMode } from '../../../schema/index.ts';
 import type { Grant, GrantMask, RequestIdentity } from '../../../server/index.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
 
@@ -31,16 +31,29 @@ export interface AccessQuestion {
  * sharing decision is treated as NOT_SHARED. Quotas are checked by the caller
  * of this function, which alone can count.
  */
-export function decideAccess({ identity, snapshot, dataset, mode, now }: AccessQuestion): AccessDecision {
+export function decideAccess({
+  identity,
+  snapshot,
+  dataset,
+  mode,
+  now,
+}: AccessQuestion): AccessDecision {
   const caller = identity.caller;
   if (!caller) {
-    return deny('UNAUTHENTICATED', `Sign in to read ${dataset.code}: send a bearer token or an API key.`);
+    return deny(
+      'UNAUTHENTICATED',
+      `Sign in to read ${dataset.code}: send a bearer token or an API key.`,
+    );
   }
-  if (caller.department === dataset.department) return { allowed: true, basis: 'PROVIDER', grant: null };
+  if (caller.department === dataset.department)
+    return { allowed: true, basis: 'PROVIDER', grant: null };
 
   const policy = snapshot.policy(dataset.code);
   if (!policy) {
-    return deny('NOT_SHARED', `${dataset.code} has no sharing decision yet; it is not shared until it has one.`);
+    return deny(
+      'NOT_SHARED',
+      `${dataset.code} has no sharing decision yet; it is not shared until it has one.`,
+    );
   }
   switch (policy.sharingType) {
     case 'NOT_SHARED':
@@ -48,7 +61,10 @@ export function decideAccess({ identity, snapshot, dataset, mode, now }: AccessQ
     case 'UNCONDITIONAL':
       return policy.modes.includes(mode)
         ? { allowed: true, basis: 'UNCONDITIONAL', grant: null }
-        : deny('MODE_NOT_ALLOWED', `${dataset.code} is not shared in ${mode} mode (modes: ${policy.modes.join(', ')}).`);
+        : deny(
+            'MODE_NOT_ALLOWED',
+            `${dataset.code} is not shared in ${mode} mode (modes: ${policy.modes.join(', ')}).`,
+          );
     case 'CONDITIONAL':
       return decideByGrant(identity, snapshot, dataset.code, mode, now);
   }
@@ -92,18 +108,34 @@ const ORDER: readonly DenialReason[] = [
 ];
 const rank = (d: AccessDecision) => (d.allowed ? ORDER.length : ORDER.indexOf(d.reason));
 
-function checkGrant(grant: Grant, identity: RequestIdentity, mode: SharingMode, now: Date): AccessDecision {
+function checkGrant(
+  grant: Grant,
+  identity: RequestIdentity,
+  mode: SharingMode,
+  now: Date,
+): AccessDecision {
   const time = now.toISOString();
   if (grant.status === 'REVOKED') {
-    return deny('NO_GRANT', `Grant ${grant.id} was revoked at ${grant.revokedAt ?? 'an earlier time'}: ${grant.revokedReason ?? 'no reason given'}.`);
+    return deny(
+      'NO_GRANT',
+      `Grant ${grant.id} was revoked at ${grant.revokedAt ?? 'an earlier time'}: ${grant.revokedReason ?? 'no reason given'}.`,
+    );
   }
-  if (time >= grant.validUntil) return deny('GRANT_EXPIRED', `Grant ${grant.id} expired at ${grant.validUntil}.`);
-  if (time < grant.validFrom) return deny('GRANT_NOT_YET_VALID', `Grant ${grant.id} is valid from ${grant.validFrom}.`);
+  if (time >= grant.validUntil)
+    return deny('GRANT_EXPIRED', `Grant ${grant.id} expired at ${grant.validUntil}.`);
+  if (time < grant.validFrom)
+    return deny('GRANT_NOT_YET_VALID', `Grant ${grant.id} is valid from ${grant.validFrom}.`);
   if (!grant.modes.includes(mode)) {
-    return deny('MODE_NOT_ALLOWED', `Grant ${grant.id} allows ${grant.modes.join(', ')}, not ${mode}.`);
+    return deny(
+      'MODE_NOT_ALLOWED',
+      `Grant ${grant.id} allows ${grant.modes.join(', ')}, not ${mode}.`,
+    );
   }
   if (identity.purpose === null || !grant.purposes.includes(identity.purpose)) {
-    const declared = identity.purpose === null ? 'no purpose was declared' : `"${identity.purpose}" is not one of them`;
+    const declared =
+      identity.purpose === null
+        ? 'no purpose was declared'
+        : `"${identity.purpose}" is not one of them`;
     return deny(
       'PURPOSE_NOT_ALLOWED',
       `Grant ${grant.id} allows the purposes ${grant.purposes.join(', ')}; ${declared}. Declare one with the X-Purpose header.`,
@@ -113,7 +145,10 @@ function checkGrant(grant: Grant, identity: RequestIdentity, mode: SharingMode, 
 }
 
 /** What the caller gets of `item`, given an allowing dataset decision. */
-export function decideItem(decision: AccessDecision & { allowed: true }, item: CatalogueItem): ItemAccess {
+export function decideItem(
+  decision: AccessDecision & { allowed: true },
+  item: CatalogueItem,
+): ItemAccess {
   const grant = decision.grant;
   if (!grant || item.isKey) return READ;
   if (!grant.items.includes(item.name)) {

@@ -15,7 +15,12 @@ export function isMaskRule(value: unknown): value is MaskRule {
   const rule = (value as { rule?: unknown }).rule;
   if (rule === 'KEEP_ENDS') {
     const { first, last } = value as { first?: unknown; last?: unknown };
-    return Number.isInteger(first) && Number.isInteger(last) && (first as number) >= 0 && (last as number) >= 0;
+    return (
+      Number.isInteger(first) &&
+      Number.isInteger(last) &&
+      (first as number) >= 0 &&
+      (last as number) >= 0
+    );
   }
   return rule === 'SURNAME_ONLY' || rule === 'YEAR_ONLY' || rule === 'REDACT';
 }
@@ -23,13 +28,22 @@ export function isMaskRule(value: unknown): value is MaskRule {
 /** Applies `mask` to a value; null stays null, non-strings are masked as their text. */
 export function applyMask(mask: MaskRule, value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const text = String(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value);
   const chars = Array.from(text);
   switch (mask.rule) {
     case 'KEEP_ENDS': {
       if (mask.first + mask.last >= chars.length) return '*'.repeat(chars.length);
       const hidden = chars.length - mask.first - mask.last;
-      return chars.slice(0, mask.first).join('') + '*'.repeat(hidden) + chars.slice(chars.length - mask.last).join('');
+      return (
+        chars.slice(0, mask.first).join('') +
+        '*'.repeat(hidden) +
+        chars.slice(chars.length - mask.last).join('')
+      );
     }
     case 'SURNAME_ONLY':
       return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);

@@ -25,7 +25,11 @@ export async function seedDepartment(
   scale: number,
 ): Promise<Record<string, number>> {
   const dir = join(department.dir, 'seeds');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .sort()
+    : [];
   const counts: Record<string, number> = {};
   for (const file of files) {
     const module = (await import(pathToFileURL(join(dir, file)).href)) as SeedModule;

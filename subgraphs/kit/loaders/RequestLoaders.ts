@@ -1,6 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
-import { keyString, type DatasetTable, type KeyValue, type ListFilter, type Row } from '../sql/index.ts';
+import {
+  keyString,
+  type DatasetTable,
+  type KeyValue,
+  type ListFilter,
+  type Row,
+} from '../sql/index.ts';
 import { childrenBatch, entityBatch } from './batchFunctions.ts';
 
 /** Largest IN list one statement carries; bigger batches are split. */

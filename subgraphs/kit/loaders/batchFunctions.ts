@@ -26,7 +26,12 @@ export function entityBatch(db: Knex, table: DatasetTable, scope: ListFilter | n
 }
 
 /** Rows referencing each value through `column` (one-to-many): `[]` for none. */
-export function childrenBatch(db: Knex, table: DatasetTable, itemName: string, scope: ListFilter | null) {
+export function childrenBatch(
+  db: Knex,
+  table: DatasetTable,
+  itemName: string,
+  scope: ListFilter | null,
+) {
   const column = table.item(itemName).column;
   return async (values: readonly (string | number)[]): Promise<Row[][]> => {
     const rows = await selectByColumn(db, table, column, values, scope);

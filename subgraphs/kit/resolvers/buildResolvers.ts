@@ -2,7 +2,14 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { badUserInput } from '../../../schema/index.ts';
 import { applyMask } from '../access/index.ts';
 import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
-import { recordMatches, selectPage, type DatasetTable, type KeyValue, type ListFilter, type Row } from '../sql/index.ts';
+import {
+  recordMatches,
+  selectPage,
+  type DatasetTable,
+  type KeyValue,
+  type ListFilter,
+  type Row,
+} from '../sql/index.ts';
 import { MAX_IN_VALUES } from '../typeDefs/index.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { SubgraphContext } from './SubgraphContext.ts';
@@ -18,7 +25,10 @@ type TypeResolvers = Record<string, Resolver>;
  * may call which field is the rules' business (see `buildRules`); row filters
  * reach SQL through the loaders and query functions.
  */
-export function buildResolvers(model: DepartmentModel, maxPageSize: number): GraphQLResolverMap<unknown> {
+export function buildResolvers(
+  model: DepartmentModel,
+  maxPageSize: number,
+): GraphQLResolverMap<unknown> {
   const query: TypeResolvers = {};
   const types: Record<string, TypeResolvers> = {};
 
@@ -51,7 +61,10 @@ export function buildResolvers(model: DepartmentModel, maxPageSize: number): Gra
       const last = page.rows.at(-1);
       return {
         nodes: page.rows,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(table, last) : null },
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          endCursor: last ? encodeCursor(table, last) : null,
+        },
       };
     };
 
@@ -59,14 +72,24 @@ export function buildResolvers(model: DepartmentModel, maxPageSize: number): Gra
       query[names.verify] = async (_, args, ctx) => {
         const claims = presentValues(args.match);
         if (Object.keys(claims).length === 0) {
-          throw badUserInput(`match must give at least one value to verify against ${names.type}.`, 'match');
+          throw badUserInput(
+            `match must give at least one value to verify against ${names.type}.`,
+            'match',
+          );
         }
-        return recordMatches(ctx.db, table, keyFromArgs(args), claims, ctx.access?.rowFilter(table) ?? null);
+        return recordMatches(
+          ctx.db,
+          table,
+          keyFromArgs(args),
+          claims,
+          ctx.access?.rowFilter(table) ?? null,
+        );
       };
     }
 
     const resolvers: TypeResolvers = {
-      __resolveReference: (reference, _, ctx) => ctx.loaders.entity(table).load(table.keyOf(reference)),
+      __resolveReference: (reference, _, ctx) =>
+        ctx.loaders.entity(table).load(table.keyOf(reference)),
     };
     addItemFields(resolvers, table);
     for (const { item, field, target } of dataset.references) {
@@ -74,7 +97,9 @@ export function buildResolvers(model: DepartmentModel, maxPageSize: number): Gra
       resolvers[field] = local
         ? (parent, _, ctx) => {
             const value = parent[item.name] as string | number | null;
-            return value === null || value === undefined ? null : ctx.loaders.entity(local.table).load(value);
+            return value === null || value === undefined
+              ? null
+              : ctx.loaders.entity(local.table).load(value);
           }
         : (parent) => {
             const value = parent[item.name];
@@ -107,18 +132,26 @@ function addItemFields(resolvers: TypeResolvers, table: DatasetTable): void {
   }
 }
 
-function addReverseFields(resolvers: TypeResolvers, reverse: readonly ReverseField[], keyName: string): void {
+function addReverseFields(
+  resolvers: TypeResolvers,
+  reverse: readonly ReverseField[],
+  keyName: string,
+): void {
   for (const { field, dataset, itemName } of reverse) {
     resolvers[field] = (parent, _, ctx) => {
       const key = parent[keyName] as string | number | null;
-      return key === null || key === undefined ? [] : ctx.loaders.referencing(dataset.table, itemName).load(key);
+      return key === null || key === undefined
+        ? []
+        : ctx.loaders.referencing(dataset.table, itemName).load(key);
     };
   }
 }
 
 function presentValues(input: unknown): Record<string, string | number | boolean> {
   return Object.fromEntries(
-    Object.entries((input ?? {}) as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined),
+    Object.entries((input ?? {}) as Record<string, unknown>).filter(
+      ([, v]) => v !== null && v !== undefined,
+    ),
   ) as Record<string, string | number | boolean>;
 }
 

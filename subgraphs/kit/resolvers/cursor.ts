@@ -13,7 +13,10 @@ export function encodeCursor(table: DatasetTable, row: Row): string {
  */
 export function decodeCursor(table: DatasetTable, cursor: string): KeyValue {
   const invalid = () =>
-    badUserInput('after is not a cursor issued by this list; pass pageInfo.endCursor unchanged.', 'after');
+    badUserInput(
+      'after is not a cursor issued by this list; pass pageInfo.endCursor unchanged.',
+      'after',
+    );
   if (cursor.length > 512 || !/^[A-Za-z0-9_-]*$/.test(cursor)) throw invalid();
   let parts: unknown;
   try {

@@ -31,11 +31,16 @@ export function likePrefix(text: string): string {
  * Adds the filter's conditions to `query`, every value as a bound parameter.
  * Item names were checked by GraphQL validation against the generated input type.
  */
-export function applyFilter(query: Knex.QueryBuilder, table: DatasetTable, filter: ListFilter): void {
+export function applyFilter(
+  query: Knex.QueryBuilder,
+  table: DatasetTable,
+  filter: ListFilter,
+): void {
   for (const [name, condition] of Object.entries(filter)) {
     if (!condition) continue;
     const column = table.item(name).column;
-    if (condition.eq !== undefined && condition.eq !== null) query.where(column, sqlValue(condition.eq));
+    if (condition.eq !== undefined && condition.eq !== null)
+      query.where(column, sqlValue(condition.eq));
     if (condition.in !== undefined && condition.in !== null) {
       query.whereIn(column, condition.in as (string | number)[]);
     }

@@ -15,9 +15,12 @@ export async function recordMatches(
 ): Promise<boolean> {
   const keyValues = typeof key === 'object' ? key : [key];
   const query = db(table.table).select(db.raw('1 as hit'));
-  table.keyColumns.forEach((column, i) => query.where(column, keyValues[i]!));
+  table.keyColumns.forEach((column, i) => {
+    query.where(column, keyValues[i]!);
+  });
   if (scope) applyFilter(query, table, scope);
-  for (const [name, value] of Object.entries(claims)) query.where(table.item(name).column, sqlValue(value));
+  for (const [name, value] of Object.entries(claims))
+    query.where(table.item(name).column, sqlValue(value));
   const rows = (await query.limit(1)) as unknown[];
   return rows.length > 0;
 }

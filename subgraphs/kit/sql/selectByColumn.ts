@@ -18,6 +18,8 @@ export async function selectByColumn(
     .select(table.selectList)
     .whereIn(column, values as (string | number)[]);
   if (scope) applyFilter(query, table, scope);
-  const rows = (await query.orderBy(table.keyColumns.map((c) => ({ column: c, order: 'asc' })))) as Row[];
+  const rows = (await query.orderBy(
+    table.keyColumns.map((c) => ({ column: c, order: 'asc' })),
+  )) as Row[];
   return rows.map((r) => table.toRow(r));
 }

@@ -22,7 +22,11 @@ export interface Page {
  * and as fast on page 1000 as on page 1). Reads one row more than asked to know
  * whether another page follows.
  */
-export async function selectPage(db: Knex, table: DatasetTable, request: PageRequest): Promise<Page> {
+export async function selectPage(
+  db: Knex,
+  table: DatasetTable,
+  request: PageRequest,
+): Promise<Page> {
   const query = db(table.table).select(table.selectList);
   applyFilter(query, table, request.filter);
   if (request.scope) applyFilter(query, table, request.scope);

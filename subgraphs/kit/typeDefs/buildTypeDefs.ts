@@ -30,11 +30,10 @@ export function buildTypeDefs(model: DepartmentModel, maxPageSize: number): stri
   for (const { ref, reverse } of model.foreignEntities.values()) {
     const key = ref.keyItem;
     const resolvable = reverse.length > 0 ? '' : ', resolvable: false';
-    const fields = [
-      `  ${key.name}: ${ITEM_SCALAR[key.type]}!`,
-      ...reverse.map(reverseField),
-    ];
-    parts.push(`type ${ref.type} @key(fields: ${text(key.name)}${resolvable}) {\n${fields.join('\n')}\n}`);
+    const fields = [`  ${key.name}: ${ITEM_SCALAR[key.type]}!`, ...reverse.map(reverseField)];
+    parts.push(
+      `type ${ref.type} @key(fields: ${text(key.name)}${resolvable}) {\n${fields.join('\n')}\n}`,
+    );
   }
 
   parts.push(`type Query {\n${queryFields.join('\n')}\n}`);
@@ -51,7 +50,9 @@ function entityType(dataset: ServedDataset, reverse: readonly ReverseField[]): s
     (item) => `  ${text(itemDescription(item))}\n  ${item.name}: ${scalarOf(item)}`,
   );
   for (const { item, field, target } of dataset.references) {
-    fields.push(`  ${text(`${target.type} that ${item.name} refers to (${item.title}).`)}\n  ${field}: ${target.type}`);
+    fields.push(
+      `  ${text(`${target.type} that ${item.name} refers to (${item.title}).`)}\n  ${field}: ${target.type}`,
+    );
   }
   fields.push(...reverse.map(reverseField));
   const keyFields = entry.binding.key.join(' ');
@@ -99,7 +100,9 @@ function queries({ table, names }: ServedDataset, maxPageSize: number): string[]
 }
 
 function itemDescription(item: CatalogueItem): string {
-  const origin = item.authoritative ? 'authoritative' : `copied from ${item.source ?? 'another dataset'}`;
+  const origin = item.authoritative
+    ? 'authoritative'
+    : `copied from ${item.source ?? 'another dataset'}`;
   return `${item.title}: ${item.description} (${item.type}, ${item.sensitivity.toLowerCase()}, ${origin})`;
 }
 

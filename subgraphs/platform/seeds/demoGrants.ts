@@ -6,7 +6,10 @@ const SEEDER = 'demo-seed';
 const FROM = '2026-01-01T00:00:00.000Z';
 const UNTIL = '2030-12-31T23:59:59.999Z';
 
-type DemoGrant = Pick<Grant, 'id' | 'consumerDepartment' | 'datasetCode' | 'items' | 'purposes' | 'modes'> &
+type DemoGrant = Pick<
+  Grant,
+  'id' | 'consumerDepartment' | 'datasetCode' | 'items' | 'purposes' | 'modes'
+> &
   Partial<Pick<Grant, 'masks' | 'rowFilter' | 'dailyQuota' | 'consumerApplication'>>;
 
 /**

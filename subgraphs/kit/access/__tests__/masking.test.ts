@@ -3,7 +3,9 @@ import { applyMask, isMaskRule } from '../masking.ts';
 
 describe('applyMask', () => {
   it('keeps the first 6 and last 4 characters of an ID number', () => {
-    expect(applyMask({ rule: 'KEEP_ENDS', first: 6, last: 4 }, '11010519491231002X')).toBe('110105********002X');
+    expect(applyMask({ rule: 'KEEP_ENDS', first: 6, last: 4 }, '11010519491231002X')).toBe(
+      '110105********002X',
+    );
   });
 
   it('hides everything when the kept ends would cover the value', () => {
