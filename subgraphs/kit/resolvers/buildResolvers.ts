@@ -15,6 +15,8 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { SubgraphContext } from './SubgraphContext.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, context: SubgraphContext) => unknown;
+/** Federation calls `__resolveReference(representation, context, info)`: no arguments. */
+type ReferenceResolver = (reference: Row, context: SubgraphContext) => unknown;
 type TypeResolvers = Record<string, Resolver>;
 
 /**
@@ -30,7 +32,7 @@ export function buildResolvers(
   maxPageSize: number,
 ): GraphQLResolverMap<unknown> {
   const query: TypeResolvers = {};
-  const types: Record<string, TypeResolvers> = {};
+  const types: Record<string, TypeResolvers | { __resolveReference: ReferenceResolver }> = {};
 
   for (const dataset of model.datasets) {
     const { table, names } = dataset;
@@ -87,10 +89,7 @@ export function buildResolvers(
       };
     }
 
-    const resolvers: TypeResolvers = {
-      __resolveReference: (reference, _, ctx) =>
-        ctx.loaders.entity(table).load(table.keyOf(reference)),
-    };
+    const resolvers: TypeResolvers = {};
     addItemFields(resolvers, table);
     for (const { item, field, target } of dataset.references) {
       const local = target.local;
@@ -107,14 +106,17 @@ export function buildResolvers(
           };
     }
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
-    types[names.type] = resolvers;
+    const resolveReference: ReferenceResolver = (reference, ctx) =>
+      ctx.loaders.entity(table).load(table.keyOf(reference));
+    types[names.type] = { ...resolvers, __resolveReference: resolveReference };
   }
 
   for (const { ref, reverse } of model.foreignEntities.values()) {
     if (reverse.length === 0) continue;
-    const resolvers: TypeResolvers = { __resolveReference: (reference) => reference };
+    const resolvers: TypeResolvers = {};
     addReverseFields(resolvers, reverse, ref.keyItem.name);
-    types[ref.type] = resolvers;
+    const resolveReference: ReferenceResolver = (reference) => reference;
+    types[ref.type] = { ...resolvers, __resolveReference: resolveReference };
   }
 
   return { Query: query, ...types } as unknown as GraphQLResolverMap<unknown>;

@@ -32,8 +32,19 @@ export const DEMO_GRANTS: readonly DemoGrant[] = [
     consumerDepartment: 'civil_affairs',
     datasetCode: 'CW-ACC-001',
     items: ['holderIdNumber', 'holderCreditCode', 'address', 'monthlyUsageM3', 'arrears', 'status'],
-    masks: { holderIdNumber: { rule: 'KEEP_ENDS', first: 6, last: 4 } },
+    masks: { address: { rule: 'KEEP_ENDS', first: 6, last: 0 } },
     purposes: ['social-assistance'],
+    modes: ['QUERY'],
+  },
+  {
+    // Lists accounts for statistics: the holder's ID number is masked, so it can
+    // neither be read whole nor used to join or filter.
+    id: 'G-DEMO-STATS-WATER',
+    consumerDepartment: 'statistics',
+    datasetCode: 'CW-ACC-001',
+    items: ['holderIdNumber', 'monthlyUsageM3', 'status'],
+    masks: { holderIdNumber: { rule: 'KEEP_ENDS', first: 6, last: 4 } },
+    purposes: ['statistics'],
     modes: ['QUERY'],
   },
   {

@@ -1,0 +1,132 @@
+import type { Knex } from 'knex';
+import {
+  insertGrant,
+  signInternalToken,
+  type PlatformConfig,
+  type PlatformKey,
+} from '../../server/index.ts';
+import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
+import {
+  buildDepartmentSubgraph,
+  startSubgraphServer,
+  type RunningSubgraph,
+} from '../../subgraphs/kit/index.ts';
+import type { Catalogue } from '../../schema/index.ts';
+import { runAutocannon, type LoadResult } from './runAutocannon.ts';
+import { summarize, type Summary } from './summarize.ts';
+
+export interface RulesBenchSetup {
+  config: PlatformConfig;
+  catalogue: Catalogue;
+  platformDb: Knex;
+  departmentDb: Knex;
+  keys: { privateKey: PlatformKey; publicKey: PlatformKey };
+  rounds: number;
+  seconds: number;
+  connections: number;
+  log: (message: string) => void;
+}
+
+const BENCH_CONSUMER = 'bench_consumer';
+const BENCH_GRANT = 'G-BENCH-POP';
+
+/**
+ * The public-security subgraph answering the `_entities` fetch the gateway sends
+ * for 100 people, with its sharing rules on (a grantee with a mask) and off,
+ * alternating rounds. Both are the same code but for the shield middleware.
+ */
+export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> {
+  const { config, catalogue, platformDb, departmentDb, keys, log } = setup;
+  await platformDb('grants').where({ id: BENCH_GRANT }).delete();
+  const now = new Date().toISOString();
+  await insertGrant(platformDb, {
+    id: BENCH_GRANT,
+    consumerDepartment: BENCH_CONSUMER,
+    consumerApplication: null,
+    datasetCode: 'PS-POP-001',
+    items: ['name', 'gender', 'birthDate', 'regionCode'],
+    masks: { name: { rule: 'SURNAME_ONLY' } },
+    rowFilter: null,
+    purposes: ['benchmark'],
+    modes: ['QUERY'],
+    validFrom: '2000-01-01T00:00:00.000Z',
+    validUntil: '2100-01-01T00:00:00.000Z',
+    dailyQuota: null,
+    status: 'ACTIVE',
+    revokedAt: null,
+    revokedBy: null,
+    revokedReason: null,
+    version: 1,
+    createdAt: now,
+    createdBy: 'benchmark',
+    updatedAt: now,
+  });
+  const policies = new PolicyStore(platformDb);
+  await policies.start();
+  const ids = (await departmentDb('persons')
+    .select('id_number')
+    .orderBy('id_number')
+    .limit(100)) as {
+    id_number: string;
+  }[];
+  const body = JSON.stringify({
+    query:
+      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { idNumber name gender birthDate regionCode } } }',
+    variables: {
+      representations: ids.map((r) => ({ __typename: 'Person', idNumber: r.id_number })),
+    },
+  });
+
+  const servers: Record<'rules on' | 'rules off', RunningSubgraph> = {
+    'rules on': await startSubgraphServer(
+      buildDepartmentSubgraph(catalogue, 'public_security', { maxPageSize: config.maxPageSize }),
+      { db: departmentDb, policies, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
+    ),
+    'rules off': await startSubgraphServer(
+      buildDepartmentSubgraph(catalogue, 'public_security', {
+        maxPageSize: config.maxPageSize,
+        unsafeWithoutRules: true,
+      }),
+      { db: departmentDb, policies, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
+    ),
+  };
+  const results: Record<string, LoadResult[]> = { 'rules on': [], 'rules off': [] };
+  try {
+    for (let round = 0; round <= setup.rounds; round++) {
+      for (const name of ['rules on', 'rules off'] as const) {
+        const token = await signInternalToken(
+          {
+            caller: {
+              department: BENCH_CONSUMER,
+              application: null,
+              user: null,
+              roles: ['APP_DEVELOPER'],
+            },
+            purpose: 'benchmark',
+            grantId: null,
+            requestId: 'bench',
+            operationName: null,
+          },
+          'public_security',
+          keys.privateKey,
+        );
+        const result = await runAutocannon({
+          url: servers[name].url,
+          body,
+          headers: { 'x-govdata-context': token },
+          connections: setup.connections,
+          seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
+        });
+        if (round === 0) continue; // warm-up
+        results[name]!.push(result);
+        log(
+          `round ${round} ${name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    policies.stop();
+  }
+  return Object.entries(results).map(([name, r]) => summarize(name, r));
+}

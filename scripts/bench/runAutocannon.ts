@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AUTOCANNON = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+
+export interface LoadRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+/**
+ * Drives `request` with autocannon in its own process (so the load generator
+ * does not share an event loop with the server under test) and returns its
+ * figures. Latencies are in milliseconds.
+ */
+export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
+  const args = [
+    AUTOCANNON,
+    '--json',
+    '--connections',
+    String(request.connections),
+    '--duration',
+    String(request.seconds),
+    '--method',
+    'POST',
+    '--body',
+    request.body,
+    ...Object.entries({ 'content-type': 'application/json', ...request.headers }).flatMap(
+      ([k, v]) => ['--headers', `${k}=${v}`],
+    ),
+    request.url,
+  ];
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`autocannon failed: ${stderr}`)),
+    );
+  });
+  const result = JSON.parse(output) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p97_5: number; p99: number; p90: number };
+    errors: number;
+    non2xx: number;
+  } & { latency: Record<string, number> };
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    // autocannon reports p90 and p97.5; p95 is interpolated between them.
+    p95: (result.latency.p90 + result.latency.p97_5) / 2,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
