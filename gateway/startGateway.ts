@@ -50,6 +50,11 @@ const keepAliveFetcher = globalThis.fetch as unknown as Fetcher;
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { authenticator, signingKey } = options;
+  // Apollo Gateway otherwise probes cloud metadata endpoints and sends usage
+  // metrics to Apollo. Government networks are closed and a data-sharing
+  // platform reports to no third party, so this is forced off, not defaulted.
+  // The library reads only this variable, so it has to be set here.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>

@@ -243,6 +243,10 @@ describe('the platform through the gateway', () => {
     });
   });
 
+  it('never lets Apollo Gateway report telemetry or probe cloud metadata', () => {
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+  });
+
   it('serves health, readiness and a GraphiQL page that loads nothing from elsewhere', async () => {
     const base = sqlite.gateway.url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/health`)).status).toBe(200);

@@ -60,10 +60,11 @@ export function testConfig(
 export async function startTestPlatform(
   engine: Engine,
   options: PlatformOptions = {},
+  configure: (config: PlatformConfig) => PlatformConfig = (config) => config,
 ): Promise<TestPlatform> {
   const database = createTestDatabase(engine);
   let platform: RunningPlatform;
-  const config = testConfig(database);
+  const config = configure(testConfig(database));
   try {
     platform = await startPlatform(config, { ephemeralPorts: true, ...options });
   } catch (error) {
