@@ -1,0 +1,12 @@
+import type { Knex } from 'knex';
+import { utilityAccountRows, replaceTableRows } from '../../demo-data/index.ts';
+
+/**
+ * Replaces every row of `utility_accounts` with every person's and enterprise's water accounts at
+ * `options.scale` people; returns the row count. Rows stream from the
+ * deterministic generator in batches, so any supported scale fits in memory,
+ * and the same scale always seeds the same rows.
+ */
+export async function seed(knex: Knex, options: { scale: number }): Promise<number> {
+  return replaceTableRows(knex, 'utility_accounts', utilityAccountRows(options.scale));
+}

@@ -1,0 +1,12 @@
+import type { Knex } from 'knex';
+import { inspectionRows, replaceTableRows } from '../../demo-data/index.ts';
+
+/**
+ * Replaces every row of `inspections` with every enterprise's inspections at
+ * `options.scale` people; returns the row count. Rows stream from the
+ * deterministic generator in batches, so any supported scale fits in memory,
+ * and the same scale always seeds the same rows.
+ */
+export async function seed(knex: Knex, options: { scale: number }): Promise<number> {
+  return replaceTableRows(knex, 'inspections', inspectionRows(options.scale));
+}
