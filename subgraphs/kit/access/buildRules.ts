@@ -28,20 +28,27 @@ export function buildRules(model: DepartmentModel) {
     _Service: { sdl: composeCredential },
     PageInfo: { hasNextPage: allow, endCursor: allow },
   };
-  const datasetRules = new Map<string, ShieldRule>();
-  const datasetRule = (table: DatasetTable, mode: SharingMode): ShieldRule => {
-    const name = `${table.entry.code}:${mode}`;
-    let made = datasetRules.get(name);
-    if (!made) {
-      made = rule(name, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
+  // graphql-shield requires one instance per rule name; a rule used on several
+  // fields (a dataset's admission, a join from both ends) is made once.
+  const made = new Map<string, ShieldRule>();
+  const once = (name: string, make: (name: string) => ShieldRule): ShieldRule => {
+    let instance = made.get(name);
+    if (!instance) {
+      instance = make(name);
+      made.set(name, instance);
+    }
+    return instance;
+  };
+  const datasetRule = (table: DatasetTable, mode: SharingMode): ShieldRule =>
+    once(`${table.entry.code}:${mode}`, (name) =>
+      rule(name, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
         const access = ctx.access!;
         const decision = await access.admit(table, mode);
         return decision.allowed ? true : access.error(table, null, decision);
-      });
-      datasetRules.set(name, made);
-    }
-    return made;
-  };
+      }),
+    );
+  const join = (table: DatasetTable, item: CatalogueItem): ShieldRule =>
+    once(`${table.entry.code}.${item.name}:join`, (name) => joinRule(name, table, item));
 
   for (const { table, names, references } of model.datasets) {
     const query = datasetRule(table, 'QUERY');
@@ -54,14 +61,14 @@ export function buildRules(model: DepartmentModel) {
 
     const fields: FieldRules = {};
     for (const item of table.entry.items) fields[item.name] = itemRule(table, item);
-    for (const { item, field } of references) fields[field] = referenceRule(table, item);
-    addReverseRules(fields, model.localReverse.get(names.type) ?? [], datasetRule);
+    for (const { item, field } of references) fields[field] = join(table, item);
+    addReverseRules(fields, model.localReverse.get(names.type) ?? [], join);
     tree[names.type] = fields;
   }
 
   for (const { ref, reverse } of model.foreignEntities.values()) {
     const fields: FieldRules = { [ref.keyItem.name]: allow };
-    addReverseRules(fields, reverse, datasetRule);
+    addReverseRules(fields, reverse, join);
     tree[ref.type] = fields;
   }
 
@@ -112,26 +119,27 @@ function itemRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
 }
 
 /**
- * A reference follows an item's value to another entity; a masked item may not
- * be followed, or the unmasked key would travel with the join.
+ * A join through an item, either way: a reference follows the item's value to
+ * another entity, a reverse field finds rows by it. A masked item may not be
+ * joined through, or its unmasked value would travel with the join (or be
+ * confirmed by it, a value at a time).
  */
-function referenceRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
-  return rule(`${table.entry.code}.${item.name}->`, { cache: 'contextual' })(
-    async (_p, _a, ctx: SubgraphContext) => {
-      const access = ctx.access!;
-      const decision = await access.admit(table, 'QUERY');
-      if (!decision.allowed) return access.error(table, item.name, decision);
-      const granted = access.item(table, item);
-      if (granted.kind === 'DENY') return access.error(table, item.name, granted);
-      if (granted.kind === 'MASK') {
-        return access.error(table, item.name, {
-          reason: 'NO_GRANT',
-          message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
-        });
-      }
-      return true;
-    },
-  );
+function joinRule(name: string, table: DatasetTable, item: CatalogueItem): ShieldRule {
+  return rule(name, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
+    const access = ctx.access!;
+    const decision = await access.admit(table, 'QUERY');
+    // The whole dataset is refused: say so (item null), as its lookups and lists do.
+    if (!decision.allowed) return access.error(table, null, decision);
+    const granted = access.item(table, item);
+    if (granted.kind === 'DENY') return access.error(table, item.name, granted);
+    if (granted.kind === 'MASK') {
+      return access.error(table, item.name, {
+        reason: 'NO_GRANT',
+        message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
+      });
+    }
+    return true;
+  });
 }
 
 /** Filtering on an item reveals its values, so a filter may use only items read unmasked. */
@@ -172,10 +180,16 @@ function requireItems(
   return true;
 }
 
+/**
+ * A reverse field (Person.licenses) finds rows by the value of their reference
+ * item: a lookup by that item, so it is a join through it, governed like one.
+ */
 function addReverseRules(
   fields: FieldRules,
   reverse: readonly ReverseField[],
-  datasetRule: (table: DatasetTable, mode: SharingMode) => ShieldRule,
+  join: (table: DatasetTable, item: CatalogueItem) => ShieldRule,
 ): void {
-  for (const { field, dataset } of reverse) fields[field] = datasetRule(dataset.table, 'QUERY');
+  for (const { field, dataset, itemName } of reverse) {
+    fields[field] = join(dataset.table, dataset.table.item(itemName));
+  }
 }

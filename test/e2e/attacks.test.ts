@@ -1,0 +1,1018 @@
+import { getIntrospectionQuery } from 'graphql';
+import { generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  INTERNAL_ISSUER,
+  loadDevSecret,
+  loadOrCreateSigningKeys,
+  signComposeToken,
+  signInternalToken,
+  type PlatformConfig,
+  type PlatformKey,
+  type RequestIdentity,
+  type Role,
+} from '../../server/index.ts';
+import {
+  DEMO_ENTERPRISE_INDEX,
+  DEMO_PERSON_INDEX,
+  enterpriseAt,
+  enterpriseRows,
+  licensesOfPerson,
+  personAt,
+  personRows,
+  utilityAccountsOfPerson,
+} from '../../subgraphs/demo-data/index.ts';
+import {
+  postGraphQL,
+  startTestPlatform,
+  testConfig,
+  TEST_SCALE,
+  type GraphQLResponse,
+  type TestPlatform,
+} from '../support/testPlatform.ts';
+
+/**
+ * Acceptance: "tries to get around the rules". Each test is an attack that
+ * must fail; the test fails if the attack succeeds.
+ */
+
+type Path = readonly (string | number)[];
+
+const PERSON = personAt(DEMO_PERSON_INDEX);
+const ENTERPRISE = enterpriseAt(DEMO_ENTERPRISE_INDEX);
+const ACCOUNT = utilityAccountsOfPerson(DEMO_PERSON_INDEX)[0]!;
+const LICENSE = licensesOfPerson(DEMO_PERSON_INDEX)[0]!;
+
+let platform: TestPlatform;
+let config: PlatformConfig;
+let gatewayKey: PlatformKey;
+
+beforeAll(async () => {
+  platform = await startTestPlatform('sqlite');
+  config = testConfig(platform.database);
+  gatewayKey = (
+    await loadOrCreateSigningKeys(
+      config.auth.gatewayPrivateKeyFile,
+      config.auth.gatewayPublicKeyFile,
+    )
+  ).privateKey;
+});
+
+afterAll(async () => {
+  await platform?.close();
+});
+
+/** Rows of a department's table, read straight from its database. */
+async function rowsOf<T>(department: string, table: string, columns: string[]): Promise<T[]> {
+  const rows: unknown = await platform.databases.get(department)!(table).select(columns);
+  return rows as T[];
+}
+
+const samePath = (a: Path | undefined, b: Path) => JSON.stringify(a ?? []) === JSON.stringify(b);
+
+function errorAt(response: GraphQLResponse, path: Path) {
+  const found = (response.errors ?? []).filter((e) => samePath(e.path, path));
+  expect(
+    found,
+    `one error at ${path.join('.')} in ${JSON.stringify(response.errors)}`,
+  ).toHaveLength(1);
+  return found[0]!;
+}
+
+function expectDenied(
+  response: GraphQLResponse,
+  path: Path,
+  denial: { dataset: string; item: string | null; reason: string },
+) {
+  const error = errorAt(response, path);
+  expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', ...denial });
+  return error;
+}
+
+function expectNoErrors(response: GraphQLResponse): void {
+  expect(response.status).toBe(200);
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+}
+
+/** Refused before any data: 401, UNAUTHENTICATED, no `data` at all. */
+function expectRefused401(response: GraphQLResponse): void {
+  expect(response.status).toBe(401);
+  expect(response.data ?? null).toBeNull();
+  expect(response.errors?.length).toBeGreaterThan(0);
+  expect(response.errors![0]!.extensions?.code).toBe('UNAUTHENTICATED');
+}
+
+/** Fails if `secret` appears anywhere in the response. */
+function expectNotLeaked(response: GraphQLResponse, ...secrets: string[]): void {
+  const text = JSON.stringify(response);
+  for (const secret of secrets) expect(text, `leaked ${secret}`).not.toContain(secret);
+}
+
+const civilAffairs = () => platform.as('civil_affairs', 'social-assistance');
+/** Holds G-DEMO-STATS-WATER: CW-ACC-001 with holderIdNumber masked (KEEP_ENDS 6/4), no PS-POP-001 grant. */
+const statistics = () => platform.as('statistics', 'statistics');
+
+const identityOf = (department: string | null): RequestIdentity => ({
+  caller: department
+    ? { department, application: null, user: null, roles: ['APP_DEVELOPER'] }
+    : null,
+  purpose: null,
+  grantId: null,
+  requestId: 'attacks-test',
+  operationName: null,
+});
+
+const subgraphUrl = (name: string) => {
+  const subgraph = platform.subgraphs.find((s) => s.name === name);
+  if (!subgraph) throw new Error(`no subgraph ${name}`);
+  return subgraph.url;
+};
+
+const ENTITIES_QUERY = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Person { idNumber name phone } }
+}`;
+const PERSON_REPRESENTATIONS = {
+  representations: [{ __typename: 'Person', idNumber: PERSON.id_number }],
+};
+const LOOKUP_QUERY = `query ($id: String!) { person(idNumber: $id) { idNumber name phone } }`;
+
+describe('aliases and fragments', () => {
+  it('two aliases of a denied field are both refused', async () => {
+    const response = await platform.query(
+      `query ($id: String!) { person(idNumber: $id) { name a: phone b: phone } }`,
+      { id: PERSON.id_number },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({ person: { name: PERSON.name, a: null, b: null } });
+    expectDenied(response, ['person', 'a'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+    expectDenied(response, ['person', 'b'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+    expectNotLeaked(response, PERSON.phone);
+  });
+
+  it('phone aliased as name is still phone, and refused', async () => {
+    const response = await platform.query(
+      `query ($id: String!) { person(idNumber: $id) { idNumber name: phone } }`,
+      { id: PERSON.id_number },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({ person: { idNumber: PERSON.id_number, name: null } });
+    expectDenied(response, ['person', 'name'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+    expectNotLeaked(response, PERSON.phone);
+  });
+
+  it('an inline fragment on Person does not carry phone past the rules', async () => {
+    const response = await platform.query(
+      `query ($id: String!) { person(idNumber: $id) { name ... on Person { phone } } }`,
+      { id: PERSON.id_number },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({ person: { name: PERSON.name, phone: null } });
+    expectDenied(response, ['person', 'phone'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+    expectNotLeaked(response, PERSON.phone);
+  });
+
+  it('a named fragment, on a lookup and on every row of a list, does not either', async () => {
+    const response = await platform.query<{
+      person: { phone: string | null };
+      persons: { nodes: { idNumber: string; phone: string | null }[] };
+    }>(
+      `fragment Contact on Person { idNumber phone }
+      query ($id: String!) {
+        person(idNumber: $id) { ...Contact }
+        persons(first: 20) { nodes { ...Contact } }
+      }`,
+      { id: PERSON.id_number },
+      await civilAffairs(),
+    );
+    expect(response.data!.person).toEqual({ idNumber: PERSON.id_number, phone: null });
+    const nodes = response.data!.persons.nodes;
+    expect(nodes).toHaveLength(20);
+    for (const node of nodes) expect(node.phone).toBeNull();
+    expectDenied(response, ['person', 'phone'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+    for (let i = 0; i < nodes.length; i += 1) {
+      expectDenied(response, ['persons', 'nodes', i, 'phone'], {
+        dataset: 'PS-POP-001',
+        item: 'phone',
+        reason: 'NO_GRANT',
+      });
+    }
+    const phones = [...personRows(TEST_SCALE)].map((p) => p.phone);
+    expectNotLeaked(response, ...phones);
+  });
+});
+
+describe('the same data reached through an entity join', () => {
+  /** Every error of the response is a FORBIDDEN denial of PS-POP-001 with NO_GRANT. */
+  function expectOnlyPersonDenials(response: GraphQLResponse): void {
+    expect(response.errors?.length).toBeGreaterThan(0);
+    for (const error of response.errors!) {
+      expect(error.extensions, JSON.stringify(error)).toMatchObject({
+        code: 'FORBIDDEN',
+        dataset: 'PS-POP-001',
+        reason: 'NO_GRANT',
+      });
+    }
+  }
+
+  it('license → holderPerson { phone } as a department without a PS grant', async () => {
+    const response = await platform.query<{
+      license: { kind: string; holderPerson: { name: string | null; phone: string | null } | null };
+    }>(
+      `query ($n: String!) { license(licenseNumber: $n) { kind holderPerson { idNumber name phone } } }`,
+      { n: LICENSE.license_number },
+      await platform.as('transport'),
+    );
+    expect(response.data!.license.kind).toBe(LICENSE.kind);
+    expect(response.data!.license.holderPerson?.name ?? null).toBeNull();
+    expect(response.data!.license.holderPerson?.phone ?? null).toBeNull();
+    expectNotLeaked(response, PERSON.phone, PERSON.name);
+    expectOnlyPersonDenials(response);
+  });
+
+  it('enterprise → legalRepresentative { phone } as a department without a PS grant', async () => {
+    const response = await platform.query<{
+      enterprise: {
+        name: string;
+        legalRepresentative: { name: string | null; phone: string | null } | null;
+      };
+    }>(
+      `query ($c: String!) { enterprise(creditCode: $c) { name legalRepresentative { name phone } } }`,
+      { c: ENTERPRISE.credit_code },
+      await platform.as('transport'),
+    );
+    const representative = personAt(DEMO_PERSON_INDEX);
+    expect(ENTERPRISE.legal_rep_id_number).toBe(representative.id_number);
+    expect(response.data!.enterprise.name).toBe(ENTERPRISE.name);
+    expect(response.data!.enterprise.legalRepresentative?.phone ?? null).toBeNull();
+    expectNotLeaked(response, representative.phone, representative.name);
+    expectOnlyPersonDenials(response);
+  });
+
+  it('enterprise → legalRepresentative as a grantee: granted name answers, phone refused', async () => {
+    const response = await platform.query(
+      `query ($c: String!) { enterprise(creditCode: $c) { name legalRepresentative { name phone } } }`,
+      { c: ENTERPRISE.credit_code },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({
+      enterprise: {
+        name: ENTERPRISE.name,
+        legalRepresentative: { name: PERSON.name, phone: null },
+      },
+    });
+    expectDenied(response, ['enterprise', 'legalRepresentative', 'phone'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+    expect(response.errors).toHaveLength(1);
+    expectNotLeaked(response, PERSON.phone);
+  });
+
+  it('a join does not escape the row filter (hangzhou_civil_affairs, holder outside 3301)', async () => {
+    const persons = await rowsOf<{ id_number: string; name: string; region_code: string }>(
+      'public_security',
+      'persons',
+      ['id_number', 'name', 'region_code'],
+    );
+    const outside = new Map(
+      persons.filter((p) => !p.region_code.startsWith('3301')).map((p) => [p.id_number, p]),
+    );
+    const licenses = await rowsOf<{ license_number: string; holder_id_number: string | null }>(
+      'business_environment',
+      'licenses',
+      ['license_number', 'holder_id_number'],
+    );
+    const license = licenses.find((l) => l.holder_id_number && outside.has(l.holder_id_number));
+    expect(license).toBeDefined();
+    const holder = outside.get(license!.holder_id_number!)!;
+    const response = await platform.query<{
+      license: { holderPerson: { name: string | null } | null };
+    }>(
+      `query ($n: String!) { license(licenseNumber: $n) { licenseNumber holderPerson { idNumber name } } }`,
+      { n: license!.license_number },
+      await platform.as('hangzhou_civil_affairs', 'social-assistance'),
+    );
+    expect(response.status).toBe(200);
+    expect(response.data!.license.holderPerson?.name ?? null).toBeNull();
+    expectNotLeaked(response, holder.name, `${Array.from(holder.name)[0]!}*`);
+    for (const error of response.errors ?? []) {
+      expect(error.extensions?.code, JSON.stringify(error)).not.toBe('INTERNAL_SERVER_ERROR');
+    }
+  });
+
+  it('a masked reference item may not be followed: statistics utilityAccount → holderPerson', async () => {
+    const response = await platform.query(
+      `query ($a: String!) {
+        utilityAccount(accountNumber: $a) { accountNumber holderIdNumber holderPerson { idNumber name } }
+      }`,
+      { a: ACCOUNT.account_number },
+      await statistics(),
+    );
+    const id = ACCOUNT.holder_id_number!;
+    expect(response.data).toEqual({
+      utilityAccount: {
+        accountNumber: ACCOUNT.account_number,
+        holderIdNumber: `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`,
+        holderPerson: null,
+      },
+    });
+    const error = expectDenied(response, ['utilityAccount', 'holderPerson'], {
+      dataset: 'CW-ACC-001',
+      item: 'holderIdNumber',
+      reason: 'NO_GRANT',
+    });
+    expect(error.message).toContain('masked');
+    expect(response.errors).toHaveLength(1);
+    expectNotLeaked(response, id, PERSON.name);
+  });
+
+  it('nor joined backwards: person → utilityAccounts links accounts to the full, masked ID number', async () => {
+    // statistics holds no PS-POP-001 grant, so it reaches the Person through an
+    // UNCONDITIONAL dataset: the enterprise's legal representative is the demo person.
+    expect(ENTERPRISE.legal_rep_id_number).toBe(PERSON.id_number);
+    expect(ACCOUNT.holder_id_number).toBe(PERSON.id_number);
+    const response = await platform.query(
+      `query ($c: String!) {
+        enterprise(creditCode: $c) { name legalRepresentative { idNumber utilityAccounts { accountNumber } } }
+      }`,
+      { c: ENTERPRISE.credit_code },
+      await statistics(),
+    );
+    expect(response.data).toEqual({
+      enterprise: {
+        name: ENTERPRISE.name,
+        legalRepresentative: { idNumber: PERSON.id_number, utilityAccounts: null },
+      },
+    });
+    const error = expectDenied(response, ['enterprise', 'legalRepresentative', 'utilityAccounts'], {
+      dataset: 'CW-ACC-001',
+      item: 'holderIdNumber',
+      reason: 'NO_GRANT',
+    });
+    expect(error.message).toContain('masked');
+    expect(response.errors).toHaveLength(1);
+    expectNotLeaked(response, ACCOUNT.account_number);
+  });
+
+  it('civil_affairs, whose holderIdNumber is not masked, joins both ways: the refusal is about the mask', async () => {
+    const accounts = utilityAccountsOfPerson(DEMO_PERSON_INDEX);
+    expect(accounts.length).toBeGreaterThan(0);
+    const response = await platform.query<{
+      person: {
+        idNumber: string;
+        utilityAccounts: { accountNumber: string; holderIdNumber: string }[] | null;
+      };
+      utilityAccount: {
+        accountNumber: string;
+        holderIdNumber: string;
+        holderPerson: { idNumber: string; name: string } | null;
+      };
+    }>(
+      `query ($id: String!, $a: String!) {
+        person(idNumber: $id) { idNumber utilityAccounts { accountNumber holderIdNumber } }
+        utilityAccount(accountNumber: $a) { accountNumber holderIdNumber holderPerson { idNumber name } }
+      }`,
+      { id: PERSON.id_number, a: ACCOUNT.account_number },
+      await civilAffairs(),
+    );
+    expectNoErrors(response);
+    expect(response.data!.person.idNumber).toBe(PERSON.id_number);
+    const byNumber = (a: { accountNumber: string }, b: { accountNumber: string }) =>
+      a.accountNumber < b.accountNumber ? -1 : 1;
+    expect([...(response.data!.person.utilityAccounts ?? [])].sort(byNumber)).toEqual(
+      accounts
+        .map((a) => ({ accountNumber: a.account_number, holderIdNumber: PERSON.id_number }))
+        .sort(byNumber),
+    );
+    expect(response.data!.utilityAccount).toEqual({
+      accountNumber: ACCOUNT.account_number,
+      holderIdNumber: PERSON.id_number,
+      holderPerson: { idNumber: PERSON.id_number, name: PERSON.name },
+    });
+  });
+
+  it('a backwards join through an unmasked reference answers (control: person → landParcels)', async () => {
+    const response = await platform.query<{
+      person: { landParcels: { parcelCode: string; holderIdNumber: string }[] };
+    }>(
+      `query ($id: String!) { person(idNumber: $id) { idNumber landParcels { parcelCode holderIdNumber } } }`,
+      { id: PERSON.id_number },
+      await civilAffairs(),
+    );
+    expectNoErrors(response);
+    expect(response.data!.person.landParcels.length).toBeGreaterThan(0);
+    for (const parcel of response.data!.person.landParcels) {
+      expect(parcel.holderIdNumber).toBe(PERSON.id_number);
+    }
+  });
+});
+
+describe('filter and verify oracles', () => {
+  it.each([
+    ['startsWith', { startsWith: '3301' }],
+    ['eq', { eq: ACCOUNT.holder_id_number }],
+    ['in', { in: [ACCOUNT.holder_id_number] }],
+  ])(
+    'filtering utilityAccounts on the masked holderIdNumber (%s) is refused',
+    async (_op, condition) => {
+      const response = await platform.query(
+        `query ($f: StringFilter) { utilityAccounts(first: 5, filter: { holderIdNumber: $f }) { nodes { accountNumber } } }`,
+        { f: condition },
+        await statistics(),
+      );
+      expect(response.data).toEqual({ utilityAccounts: null });
+      const error = expectDenied(response, ['utilityAccounts'], {
+        dataset: 'CW-ACC-001',
+        item: 'holderIdNumber',
+        reason: 'NO_GRANT',
+      });
+      expect(error.message).toContain('masked');
+      expectNotLeaked(response, ACCOUNT.account_number);
+    },
+  );
+
+  it('filtering persons by phone (not granted) is refused', async () => {
+    const response = await platform.query(
+      `query ($p: String!) { persons(first: 5, filter: { phone: { startsWith: $p } }) { nodes { idNumber } } }`,
+      { p: PERSON.phone.slice(0, 7) },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({ persons: null });
+    expectDenied(response, ['persons'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+  });
+
+  it('filtering persons by the YEAR_ONLY-masked birthDate is refused', async () => {
+    const response = await platform.query(
+      `query ($d: String!) { persons(first: 5, filter: { birthDate: { gte: $d, lte: $d } }) { nodes { idNumber } } }`,
+      { d: PERSON.birth_date },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({ persons: null });
+    expectDenied(response, ['persons'], {
+      dataset: 'PS-POP-001',
+      item: 'birthDate',
+      reason: 'NO_GRANT',
+    });
+  });
+
+  it('verifying an item outside the grant (phone) is refused', async () => {
+    const response = await platform.query(
+      `query ($id: String!, $p: String!) { verifyPerson(idNumber: $id, match: { phone: $p }) }`,
+      { id: PERSON.id_number, p: PERSON.phone },
+      await civilAffairs(),
+    );
+    expect(response.data).toEqual({ verifyPerson: null });
+    expectDenied(response, ['verifyPerson'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+  });
+});
+
+describe('straight to a subgraph, around the gateway', () => {
+  const post = (
+    headers: Record<string, string>,
+    query = ENTITIES_QUERY,
+    variables: Record<string, unknown> = PERSON_REPRESENTATIONS,
+  ) =>
+    postGraphQL<Record<string, unknown>>(subgraphUrl('public_security'), query, variables, headers);
+
+  it("control: the gateway's own signature is what lets a request in", async () => {
+    const token = await signInternalToken(
+      identityOf('public_security'),
+      'public_security',
+      gatewayKey,
+    );
+    const response = await post({ 'x-govdata-context': token }, LOOKUP_QUERY, {
+      id: PERSON.id_number,
+    });
+    expectNoErrors(response);
+    expect(response.data).toEqual({
+      person: { idNumber: PERSON.id_number, name: PERSON.name, phone: PERSON.phone },
+    });
+  });
+
+  it.each([
+    ['_entities', ENTITIES_QUERY, PERSON_REPRESENTATIONS],
+    ['a lookup', LOOKUP_QUERY, { id: PERSON.id_number }],
+    ['introspection', getIntrospectionQuery(), {}],
+  ])('%s with no signature: 401, no data', async (_label, query, variables) => {
+    const response = await post({}, query, variables);
+    expectRefused401(response);
+    expectNotLeaked(response, PERSON.phone, PERSON.name);
+  });
+
+  it('headers imitating the gateway without a signature mean nothing', async () => {
+    const response = await post({
+      'x-govdata-context': 'public_security',
+      'x-request-id': 'gateway',
+      authorization: `Bearer ${await platform.token({ department: 'public_security', roles: ['ADMIN'] })}`,
+    });
+    expectRefused401(response);
+    expectNotLeaked(response, PERSON.phone);
+  });
+
+  it('a forged signature (a freshly generated Ed25519 key): 401, no data', async () => {
+    const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    for (const [query, variables] of [
+      [ENTITIES_QUERY, PERSON_REPRESENTATIONS],
+      [LOOKUP_QUERY, { id: PERSON.id_number }],
+    ] as const) {
+      const token = await signInternalToken(
+        identityOf('public_security'),
+        'public_security',
+        privateKey,
+      );
+      const response = await post({ 'x-govdata-context': token }, query, variables);
+      expectRefused401(response);
+      expectNotLeaked(response, PERSON.phone, PERSON.name);
+    }
+  });
+
+  it('an expired signature made with the real key: 401, no data', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({
+      rid: 'expired',
+      dept: 'public_security',
+      roles: ['APP_DEVELOPER'],
+      purpose: null,
+      grant: null,
+    })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer(INTERNAL_ISSUER)
+      .setAudience('public_security')
+      .setIssuedAt(now - 600)
+      .setExpirationTime(now - 300)
+      .sign(gatewayKey);
+    const response = await post({ 'x-govdata-context': token });
+    expectRefused401(response);
+    expectNotLeaked(response, PERSON.phone, PERSON.name);
+  });
+
+  it('a token signed with the real key but issued by someone else: 401', async () => {
+    const token = await new SignJWT({
+      rid: 'issuer',
+      dept: 'public_security',
+      roles: ['APP_DEVELOPER'],
+    })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('govdata-dev')
+      .setAudience('public_security')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(gatewayKey);
+    expectRefused401(await post({ 'x-govdata-context': token }));
+  });
+
+  it('an HS256 token (algorithm confusion): 401', async () => {
+    const token = await new SignJWT({
+      rid: 'hs',
+      dept: 'public_security',
+      roles: ['APP_DEVELOPER'],
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(INTERNAL_ISSUER)
+      .setAudience('public_security')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode('x'.repeat(64)));
+    expectRefused401(await post({ 'x-govdata-context': token }));
+  });
+
+  it("a signature for another department's subgraph is refused here (and accepted there)", async () => {
+    const token = await signInternalToken(
+      identityOf('public_security'),
+      'market_supervision',
+      gatewayKey,
+    );
+    const here = await post({ 'x-govdata-context': token });
+    expectRefused401(here);
+    expectNotLeaked(here, PERSON.phone, PERSON.name);
+    const there = await postGraphQL<Record<string, unknown>>(
+      subgraphUrl('market_supervision'),
+      `query ($c: String!) { enterprise(creditCode: $c) { name } }`,
+      { c: ENTERPRISE.credit_code },
+      { 'x-govdata-context': token },
+    );
+    expectNoErrors(there);
+    expect(there.data).toEqual({ enterprise: { name: ENTERPRISE.name } });
+  });
+
+  it('a compose token reads the SDL but no data', async () => {
+    const token = await signComposeToken('public_security', gatewayKey);
+    const response = await post({ 'x-govdata-context': token }, LOOKUP_QUERY, {
+      id: PERSON.id_number,
+    });
+    expect(response.data ?? { person: null }).toEqual({ person: null });
+    expect(response.errors?.length).toBeGreaterThan(0);
+    expectNotLeaked(response, PERSON.phone, PERSON.name);
+    const sdl = await post({ 'x-govdata-context': token }, '{ _service { sdl } }', {});
+    expectNoErrors(sdl);
+  });
+
+  it('an ordinary context token may not read the SDL', async () => {
+    const token = await signInternalToken(
+      identityOf('public_security'),
+      'public_security',
+      gatewayKey,
+    );
+    const response = await post({ 'x-govdata-context': token }, '{ _service { sdl } }', {});
+    expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(response)).not.toContain('type Person');
+  });
+});
+
+describe('a client sending x-govdata-context to the gateway', () => {
+  it('is ignored: an anonymous caller with a genuinely signed context is still UNAUTHENTICATED', async () => {
+    const forged = await signInternalToken(
+      identityOf('public_security'),
+      'public_security',
+      gatewayKey,
+    );
+    const response = await platform.query(
+      LOOKUP_QUERY,
+      { id: PERSON.id_number },
+      {
+        'x-govdata-context': forged,
+      },
+    );
+    expect(response.data).toEqual({ person: null });
+    expect(errorAt(response, ['person']).extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      dataset: 'PS-POP-001',
+      item: null,
+      reason: 'UNAUTHENTICATED',
+    });
+    expectNotLeaked(response, PERSON.phone, PERSON.name);
+  });
+
+  it("is ignored: a grantee claiming to be the provider gets the grantee's rights", async () => {
+    const forged = await signInternalToken(
+      identityOf('public_security'),
+      'public_security',
+      gatewayKey,
+    );
+    const response = await platform.query(
+      LOOKUP_QUERY,
+      { id: PERSON.id_number },
+      {
+        ...(await civilAffairs()),
+        'x-govdata-context': forged,
+      },
+    );
+    expect(response.data).toEqual({
+      person: { idNumber: PERSON.id_number, name: PERSON.name, phone: null },
+    });
+    expectDenied(response, ['person', 'phone'], {
+      dataset: 'PS-POP-001',
+      item: 'phone',
+      reason: 'NO_GRANT',
+    });
+  });
+
+  it("naming another department's grant (X-Grant-Id) does not borrow it", async () => {
+    const response = await platform.query(
+      LOOKUP_QUERY,
+      { id: PERSON.id_number },
+      {
+        ...(await platform.as('transport', 'social-assistance')),
+        'x-grant-id': 'G-DEMO-CA-POP',
+      },
+    );
+    expect(response.data).toEqual({ person: null });
+    expectDenied(response, ['person'], { dataset: 'PS-POP-001', item: null, reason: 'NO_GRANT' });
+  });
+});
+
+describe('forged client credentials at the gateway', () => {
+  const QUERY = `{ enterprises(first: 1) { nodes { creditCode name } } }`;
+  const secret = () => {
+    if (config.auth.tokens.kind !== 'secret')
+      throw new Error('the test platform uses a dev secret');
+    return loadDevSecret(config.auth.tokens);
+  };
+  const claims = { dept: 'market_supervision', roles: ['APP_DEVELOPER'] };
+  const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('control: a proper token reads', async () => {
+    const response = await platform.query(QUERY, {}, await platform.as('market_supervision'));
+    expectNoErrors(response);
+  });
+
+  const forgeries: [string, () => Promise<Record<string, string>>][] = [
+    [
+      'signed with the wrong secret',
+      async () =>
+        bearer(
+          await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(config.auth.issuer)
+            .setAudience(config.auth.audience)
+            .setExpirationTime('1h')
+            .sign(new TextEncoder().encode('not-the-secret-'.repeat(4))),
+        ),
+    ],
+    [
+      'alg none',
+      async () =>
+        bearer(
+          `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({
+            ...claims,
+            iss: config.auth.issuer,
+            aud: config.auth.audience,
+            exp: Math.floor(Date.now() / 1000) + 3600,
+          })}.`,
+        ),
+    ],
+    [
+      'expired',
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return bearer(
+          await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(config.auth.issuer)
+            .setAudience(config.auth.audience)
+            .setIssuedAt(now - 7200)
+            .setExpirationTime(now - 3600)
+            .sign(secret()),
+        );
+      },
+    ],
+    [
+      'a wrong issuer',
+      async () =>
+        bearer(
+          await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer('someone-else')
+            .setAudience(config.auth.audience)
+            .setExpirationTime('1h')
+            .sign(secret()),
+        ),
+    ],
+    [
+      'a wrong audience',
+      async () =>
+        bearer(
+          await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(config.auth.issuer)
+            .setAudience('another-platform')
+            .setExpirationTime('1h')
+            .sign(secret()),
+        ),
+    ],
+    [
+      'not valid before an hour from now',
+      async () =>
+        bearer(
+          await platform.token({
+            department: 'market_supervision',
+            roles: ['APP_DEVELOPER'],
+            notBeforeSeconds: 3600,
+          }),
+        ),
+    ],
+    [
+      'no expiry',
+      async () =>
+        bearer(
+          await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(config.auth.issuer)
+            .setAudience(config.auth.audience)
+            .sign(secret()),
+        ),
+    ],
+    [
+      'an unknown role',
+      async () =>
+        bearer(
+          await platform.token({
+            department: 'market_supervision',
+            roles: ['SUPERUSER' as Role],
+          }),
+        ),
+    ],
+    [
+      'no department',
+      async () =>
+        bearer(
+          await new SignJWT({ roles: ['ADMIN'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(config.auth.issuer)
+            .setAudience(config.auth.audience)
+            .setExpirationTime('1h')
+            .sign(secret()),
+        ),
+    ],
+    ['not a JWT at all', async () => bearer('not.a.jwt')],
+    [
+      'an unknown API key',
+      async () => ({ 'x-api-key': `gdk_${'0'.repeat(16)}_${'a'.repeat(43)}` }),
+    ],
+  ];
+
+  it.each(forgeries)('a credential %s: 401 UNAUTHENTICATED, no data', async (_label, headers) => {
+    const response = await platform.query(QUERY, {}, await headers());
+    expectRefused401(response);
+    expectNotLeaked(response, ENTERPRISE.credit_code);
+  });
+});
+
+describe('SQL metacharacters in arguments', () => {
+  it("a lookup key of ' OR '1'='1 finds nothing", async () => {
+    for (const key of ["' OR '1'='1", `${PERSON.id_number}' --`, "x'; DROP TABLE persons; --"]) {
+      const response = await platform.query(
+        `query ($id: String!) { person(idNumber: $id) { idNumber name } }`,
+        { id: key },
+        await platform.as('public_security'),
+      );
+      expectNoErrors(response);
+      expect(response.data).toEqual({ person: null });
+    }
+    const still = await platform.query(
+      LOOKUP_QUERY,
+      { id: PERSON.id_number },
+      await platform.as('public_security'),
+    );
+    expect(still.data).toMatchObject({ person: { name: PERSON.name } });
+  });
+
+  it("an eq filter of ' OR '1'='1 matches nothing", async () => {
+    const response = await platform.query(
+      `{ persons(first: 5, filter: { name: { eq: "' OR '1'='1" } }) { nodes { idNumber } } }`,
+      {},
+      await platform.as('public_security'),
+    );
+    expectNoErrors(response);
+    expect(response.data).toEqual({ persons: { nodes: [] } });
+  });
+
+  it.each(['%', '_', '!', '\\', '%%', '_%'])(
+    'startsWith %j is literal, not a wildcard: zero rows',
+    async (prefix) => {
+      const response = await platform.query(
+        `query ($p: String!) { enterprises(first: 5, filter: { name: { startsWith: $p } }) { nodes { name } } }`,
+        { p: prefix },
+        await platform.as('market_supervision'),
+      );
+      expectNoErrors(response);
+      expect(response.data).toEqual({ enterprises: { nodes: [] } });
+    },
+  );
+
+  it('control: a real prefix matches, and the same prefix followed by % does not', async () => {
+    const names = [...enterpriseRows(TEST_SCALE)].map((e) => e.name);
+    const prefix = Array.from(ENTERPRISE.name).slice(0, 2).join('');
+    const query = `query ($p: String!) { enterprises(first: 100, filter: { name: { startsWith: $p } }) { nodes { name } } }`;
+    const headers = await platform.as('market_supervision');
+    const real = await platform.query<{ enterprises: { nodes: { name: string }[] } }>(
+      query,
+      { p: prefix },
+      headers,
+    );
+    expectNoErrors(real);
+    expect(real.data!.enterprises.nodes.map((n) => n.name).sort()).toEqual(
+      names.filter((n) => n.startsWith(prefix)).sort(),
+    );
+    const wild = await platform.query(query, { p: `${prefix}%` }, headers);
+    expectNoErrors(wild);
+    expect(wild.data).toEqual({ enterprises: { nodes: [] } });
+  });
+});
+
+describe('huge inputs', () => {
+  const badInput = (response: GraphQLResponse, field: string) => {
+    expect(response.data ?? { [field]: null }).toEqual({ [field]: null });
+    expect(response.errors?.length).toBeGreaterThan(0);
+    expect(response.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+  };
+
+  it.each([1_000_000, 101, 0, -1])('first: %i is BAD_USER_INPUT', async (first) => {
+    const response = await platform.query(
+      `query ($first: Int) { enterprises(first: $first) { nodes { creditCode } } }`,
+      { first },
+      await platform.as('tax'),
+    );
+    badInput(response, 'enterprises');
+  });
+
+  it('control: first: 100 answers 100 rows', async () => {
+    const response = await platform.query<{ enterprises: { nodes: unknown[] } }>(
+      `{ enterprises(first: 100) { nodes { creditCode } } }`,
+      {},
+      await platform.as('tax'),
+    );
+    expectNoErrors(response);
+    expect(response.data!.enterprises.nodes).toHaveLength(Math.min(100, TEST_SCALE / 10));
+  });
+
+  it('an in list of 101 values is BAD_USER_INPUT, of 100 values answers', async () => {
+    const query = `query ($codes: [String!]) { enterprises(first: 100, filter: { creditCode: { in: $codes } }) { nodes { creditCode } } }`;
+    const codes = (n: number) => [
+      ENTERPRISE.credit_code,
+      ...Array.from({ length: n - 1 }, (_, i) => `X${i}`),
+    ];
+    const headers = await platform.as('tax');
+    badInput(await platform.query(query, { codes: codes(101) }, headers), 'enterprises');
+    const ok = await platform.query(query, { codes: codes(100) }, headers);
+    expectNoErrors(ok);
+    expect(ok.data).toEqual({ enterprises: { nodes: [{ creditCode: ENTERPRISE.credit_code }] } });
+  });
+
+  it('a 2 MB body is refused with 413', async () => {
+    const response = await fetch(platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await platform.as('tax')) },
+      body: JSON.stringify({
+        query: `{ enterprises(first: 1) { nodes { name } } }`,
+        variables: { padding: 'x'.repeat(2 * 1024 * 1024) },
+      }),
+    });
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as {
+      data?: unknown;
+      errors?: { extensions?: { code?: string } }[];
+    };
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it.each([
+    ['garbage', 'garbage!!'],
+    ['not base64 JSON', 'abc'],
+    ['the wrong number of key parts', Buffer.from('["a","b"]').toString('base64url')],
+    ['the wrong key type', Buffer.from('[1]').toString('base64url')],
+    ['a cursor that is not a list', Buffer.from('{"creditCode":"x"}').toString('base64url')],
+    ['an oversized cursor', 'a'.repeat(10_000)],
+  ])('a cursor of %s is BAD_USER_INPUT', async (_label, after) => {
+    const response = await platform.query(
+      `query ($after: String) { enterprises(first: 5, after: $after) { nodes { creditCode } } }`,
+      { after },
+      await platform.as('tax'),
+    );
+    badInput(response, 'enterprises');
+  });
+});
+
+describe('introspection and federation internals through the gateway', () => {
+  it('introspection by an anonymous caller reveals no row data', async () => {
+    const response = await platform.query(getIntrospectionQuery(), {});
+    expectNoErrors(response);
+    const text = JSON.stringify(response.data);
+    expect(text).toContain('"Person"');
+    const persons = [...personRows(TEST_SCALE)];
+    const enterprises = [...enterpriseRows(TEST_SCALE)];
+    const secrets = [
+      ...persons.flatMap((p) => [p.id_number, p.phone, p.name, p.address]),
+      ...enterprises.flatMap((e) => [e.credit_code, e.name, e.address]),
+      ACCOUNT.account_number,
+      LICENSE.license_number,
+    ];
+    const leaked = secrets.filter((s) => text.includes(`"${s}"`) || text.includes(s));
+    expect(leaked).toEqual([]);
+  });
+
+  it('_entities and _service are not part of the gateway API', async () => {
+    const entities = await platform.query(
+      ENTITIES_QUERY,
+      PERSON_REPRESENTATIONS,
+      await civilAffairs(),
+    );
+    expect(entities.status).toBe(400);
+    expect(entities.data ?? null).toBeNull();
+    expectNotLeaked(entities, PERSON.phone, PERSON.name);
+    const service = await platform.query('{ _service { sdl } }', {}, await civilAffairs());
+    expect(service.status).toBe(400);
+    expect(service.data ?? null).toBeNull();
+  });
+});
