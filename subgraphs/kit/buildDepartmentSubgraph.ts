@@ -1,8 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
 import type { Catalogue } from '../../schema/index.ts';
-import { buildRules } from './access/index.ts';
+import { applyRules } from './access/index.ts';
 import { DepartmentModel } from './DepartmentModel.ts';
 import { buildResolvers } from './resolvers/index.ts';
 import { buildTypeDefs } from './typeDefs/index.ts';
@@ -45,6 +44,6 @@ export function buildDepartmentSubgraph(
     resolvers: buildResolvers(model, options.maxPageSize),
   });
   const rulesEnforced = !options.unsafeWithoutRules;
-  const schema = rulesEnforced ? applyMiddleware(bare, buildRules(model)) : bare;
+  const schema = rulesEnforced ? applyRules(bare, model) : bare;
   return { name: model.name, model, typeDefs, schema, rulesEnforced };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -51,7 +52,12 @@ export async function startSubgraphServer(
   const { db, policies, gatewayKey } = options;
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // No landing page, no tracing, no cache hints: nothing that wraps every field.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     includeStacktraceInErrorResponses: false,
     // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,

@@ -6,7 +6,12 @@ import {
   type DenialReason,
   type SharingMode,
 } from '../../../schema/index.ts';
-import { countGrantCall, type GrantMask, type RequestIdentity } from '../../../server/index.ts';
+import {
+  countGrantCall,
+  type Grant,
+  type GrantMask,
+  type RequestIdentity,
+} from '../../../server/index.ts';
 import type { DatasetTable, ListFilter } from '../sql/index.ts';
 import { decideAccess, decideItem, type AccessDecision, type ItemAccess } from './decideAccess.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
@@ -18,11 +23,28 @@ import type { PolicySnapshot } from './PolicySnapshot.ts';
  */
 export class RequestAccess {
   readonly identity: RequestIdentity;
+  /** Rules that allowed this request; their fields skip re-checking (see `applyRules`). */
+  readonly settled = new Set<symbol>();
   private readonly snapshot: PolicySnapshot;
   private readonly platformDb: Knex;
   private readonly now: Date;
-  private readonly decisions = new Map<string, Promise<AccessDecision>>();
+  private readonly admitted: Record<
+    SharingMode,
+    Map<DatasetTable, AccessDecision | Promise<AccessDecision>>
+  > = { QUERY: new Map(), VERIFY: new Map(), EXPORT: new Map() };
   private readonly quotaChecks = new Map<string, Promise<AccessDecision | null>>();
+  /** Per mode, the decision for each dataset: made once, read by every row's fields. */
+  private readonly decided: Record<SharingMode, Map<DatasetTable, AccessDecision>> = {
+    QUERY: new Map(),
+    VERIFY: new Map(),
+    EXPORT: new Map(),
+  };
+  /** Per mode, what the caller gets of each item: made once, read by every row. */
+  private readonly items: Record<SharingMode, Map<CatalogueItem, ItemAccess>> = {
+    QUERY: new Map(),
+    VERIFY: new Map(),
+    EXPORT: new Map(),
+  };
 
   constructor(
     identity: RequestIdentity,
@@ -36,15 +58,27 @@ export class RequestAccess {
     this.now = now;
   }
 
-  /** The decision for `table` in `mode`, quota included; memoised for the request. */
-  admit(table: DatasetTable, mode: SharingMode): Promise<AccessDecision> {
-    const key = `${table.entry.code}\u0000${mode}`;
-    let decision = this.decisions.get(key);
-    if (!decision) {
-      decision = this.withQuota(this.decideNow(table, mode));
-      this.decisions.set(key, decision);
+  /**
+   * The decision for `table` in `mode`, quota included; memoised for the
+   * request. Synchronous unless a daily quota has to be counted (once per grant
+   * per request), so rules decided without I/O settle at once.
+   */
+  admit(table: DatasetTable, mode: SharingMode): AccessDecision | Promise<AccessDecision> {
+    const known = this.admitted[mode].get(table);
+    if (known) return known;
+    const decision = this.decideNow(table, mode);
+    const grant = decision.allowed ? decision.grant : null;
+    if (!grant || grant.dailyQuota === null) {
+      this.admitted[mode].set(table, decision);
+      return decision;
     }
-    return decision;
+    const counted = this.countQuota(grant).then((exceeded) => {
+      const final = exceeded ?? decision;
+      this.admitted[mode].set(table, final);
+      return final;
+    });
+    this.admitted[mode].set(table, counted);
+    return counted;
   }
 
   /**
@@ -52,20 +86,30 @@ export class RequestAccess {
    * after the rules admitted the field (quota was counted there).
    */
   decideNow(table: DatasetTable, mode: SharingMode = 'QUERY'): AccessDecision {
-    return decideAccess({
-      identity: this.identity,
-      snapshot: this.snapshot,
-      dataset: { code: table.entry.code, department: table.entry.department },
-      mode,
-      now: this.now,
-    });
+    let decision = this.decided[mode].get(table);
+    if (!decision) {
+      decision = decideAccess({
+        identity: this.identity,
+        snapshot: this.snapshot,
+        dataset: { code: table.entry.code, department: table.entry.department },
+        mode,
+        now: this.now,
+      });
+      this.decided[mode].set(table, decision);
+    }
+    return decision;
   }
 
   item(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
-    const decision = this.decideNow(table, mode);
-    if (!decision.allowed)
-      return { kind: 'DENY', reason: decision.reason, message: decision.message };
-    return decideItem(decision, item);
+    let access = this.items[mode].get(item);
+    if (!access) {
+      const decision = this.decideNow(table, mode);
+      access = decision.allowed
+        ? decideItem(decision, item)
+        : { kind: 'DENY', reason: decision.reason, message: decision.message };
+      this.items[mode].set(item, access);
+    }
+    return access;
   }
 
   /** The mask on an item for this caller, if any. */
@@ -94,23 +138,22 @@ export class RequestAccess {
     });
   }
 
-  private async withQuota(decision: AccessDecision): Promise<AccessDecision> {
-    if (!decision.allowed || !decision.grant || decision.grant.dailyQuota === null) return decision;
-    const grant = decision.grant;
+  private countQuota(grant: Grant): Promise<AccessDecision | null> {
     let check = this.quotaChecks.get(grant.id);
     if (!check) {
+      const quota = grant.dailyQuota!;
       check = countGrantCall(this.platformDb, grant.id, this.now.toISOString().slice(0, 10)).then(
         (calls) =>
-          calls > grant.dailyQuota!
+          calls > quota
             ? {
                 allowed: false as const,
                 reason: 'QUOTA_EXCEEDED' as const,
-                message: `Grant ${grant.id} allows ${grant.dailyQuota} calls a day; today's are used up. The quota resets at 00:00 UTC.`,
+                message: `Grant ${grant.id} allows ${quota} calls a day; today's are used up. The quota resets at 00:00 UTC.`,
               }
             : null,
       );
       this.quotaChecks.set(grant.id, check);
     }
-    return (await check) ?? decision;
+    return check;
   }
 }

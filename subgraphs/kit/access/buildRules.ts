@@ -1,4 +1,5 @@
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import {
@@ -13,16 +14,71 @@ import type { DatasetTable, ListFilter } from '../sql/index.ts';
 
 type ShieldRule = Parameters<typeof and>[number];
 type FieldRules = Record<string, ShieldRule>;
+type Verdict = true | GraphQLError;
+/** A field middleware as graphql-middleware calls it. */
+type FieldMiddleware = (
+  resolve: (
+    parent: unknown,
+    args: unknown,
+    ctx: SubgraphContext,
+    info: GraphQLResolveInfo,
+  ) => unknown,
+  parent: unknown,
+  args: unknown,
+  ctx: SubgraphContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+type Decide = (ctx: SubgraphContext) => Verdict | Promise<Verdict>;
+
+/** Applies `f` now to a value, or later to a promised one: decisions stay synchronous when they can. */
+function then<T, R>(value: T | Promise<T>, f: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
 
 /**
- * The graphql-shield rules of a department subgraph, generated from the
- * catalogue: one named rule per dataset (and mode) and per item, every other
- * field denied (`fallbackRule`), federation internals listed explicitly. Rule
- * results are cached per request by name (`contextual`); rules that depend on
- * arguments are not cached. Decisions themselves are memoised per request in
- * `RequestAccess`, so no rule re-decides what the request already decided.
+ * Applies the department's sharing rules to its schema with graphql-shield.
+ *
+ * Rules that depend on neither parent nor arguments (a dataset's admission, an
+ * item, a join) are `contextual`: decided once per request. Shield would still
+ * wrap every later field of the same rule in an async hop to read its cache, a
+ * promise per field of every row; so once such a rule has allowed a request,
+ * its fields call their resolver directly for the rest of that request. A rule
+ * that denied keeps going through shield, which answers its error.
  */
-export function buildRules(model: DepartmentModel) {
+export function applyRules(schema: GraphQLSchema, model: DepartmentModel): GraphQLSchema {
+  const { tree, settledToken } = buildRuleTree(model);
+  const generated = shield(tree as IRules, SHIELD_OPTIONS).generate(schema) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  for (const [type, fields] of Object.entries(tree)) {
+    for (const [field, fieldRule] of Object.entries(fields)) {
+      const token = settledToken.get(fieldRule);
+      const inner = generated[type]?.[field];
+      if (!token || typeof inner !== 'function') continue;
+      const guarded = inner as FieldMiddleware;
+      const fastPath: FieldMiddleware = (resolve, parent, args, ctx, info) =>
+        ctx.access?.settled.has(token)
+          ? resolve(parent, args, ctx, info)
+          : guarded(resolve, parent, args, ctx, info);
+      generated[type]![field] = fastPath;
+    }
+  }
+  return applyMiddleware(schema, generated);
+}
+
+/**
+ * The graphql-shield rule tree of a department subgraph, generated from the
+ * catalogue: one named rule per dataset (and mode) and per item, every other
+ * field denied (`fallbackRule`), federation internals listed explicitly. Rules
+ * that depend on arguments are not cached. Decisions themselves are memoised
+ * per request in `RequestAccess`, so no rule re-decides what the request
+ * already decided.
+ */
+export function buildRuleTree(model: DepartmentModel): {
+  tree: Record<string, FieldRules>;
+  settledToken: ReadonlyMap<ShieldRule, symbol>;
+} {
   const tree: Record<string, FieldRules> = {
     Query: { _entities: allow, _service: composeCredential },
     _Service: { sdl: composeCredential },
@@ -39,16 +95,33 @@ export function buildRules(model: DepartmentModel) {
     }
     return instance;
   };
+  const settledToken = new Map<ShieldRule, symbol>();
+  /**
+   * A rule decided once per request; its `true` is remembered for the fast path
+   * the moment it is known — synchronously when the decision needs no I/O, so
+   * the other rows of the same list already take the fast path.
+   */
+  const contextual = (name: string, decide: Decide): ShieldRule =>
+    once(name, () => {
+      const token = Symbol(name);
+      const made = rule(name, { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) =>
+        then(decide(ctx), (verdict) => {
+          if (verdict === true) ctx.access!.settled.add(token);
+          return verdict;
+        }),
+      );
+      settledToken.set(made, token);
+      return made;
+    });
   const datasetRule = (table: DatasetTable, mode: SharingMode): ShieldRule =>
-    once(`${table.entry.code}:${mode}`, (name) =>
-      rule(name, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
-        const access = ctx.access!;
-        const decision = await access.admit(table, mode);
-        return decision.allowed ? true : access.error(table, null, decision);
-      }),
-    );
+    contextual(`${table.entry.code}:${mode}`, (ctx) => {
+      const access = ctx.access!;
+      return then(access.admit(table, mode), (decision) =>
+        decision.allowed ? true : access.error(table, null, decision),
+      );
+    });
   const join = (table: DatasetTable, item: CatalogueItem): ShieldRule =>
-    once(`${table.entry.code}.${item.name}:join`, (name) => joinRule(name, table, item));
+    contextual(`${table.entry.code}.${item.name}:join`, joinDecision(table, item));
 
   for (const { table, names, references } of model.datasets) {
     const query = datasetRule(table, 'QUERY');
@@ -60,7 +133,9 @@ export function buildRules(model: DepartmentModel) {
     tree[names.connection] = { nodes: query, pageInfo: query };
 
     const fields: FieldRules = {};
-    for (const item of table.entry.items) fields[item.name] = itemRule(table, item);
+    for (const item of table.entry.items) {
+      fields[item.name] = contextual(`${table.entry.code}.${item.name}`, itemDecision(table, item));
+    }
     for (const { item, field } of references) fields[field] = join(table, item);
     addReverseRules(fields, model.localReverse.get(names.type) ?? [], join);
     tree[names.type] = fields;
@@ -72,29 +147,32 @@ export function buildRules(model: DepartmentModel) {
     tree[ref.type] = fields;
   }
 
-  return shield(tree as IRules, {
-    fallbackRule: rule('noSharingDecision', { cache: 'no_cache' })(() => false),
-    fallbackError: (
-      _thrown: unknown,
-      _parent: unknown,
-      _args: unknown,
-      _ctx: unknown,
-      info: GraphQLResolveInfo,
-    ) =>
-      new GraphQLError(
-        `${info.parentType.name}.${info.fieldName} has no sharing rule in the catalogue; it is denied until it has one.`,
-        {
-          extensions: {
-            code: ErrorCode.FORBIDDEN,
-            dataset: null,
-            item: `${info.parentType.name}.${info.fieldName}`,
-            reason: DenialReason.NOT_SHARED,
-          },
-        },
-      ),
-    allowExternalErrors: true,
-  });
+  return { tree, settledToken };
 }
+
+/** Deny what has no rule, with an error that says so; let real errors through. */
+const SHIELD_OPTIONS: Parameters<typeof shield>[1] = {
+  fallbackRule: rule('noSharingDecision', { cache: 'no_cache' })(() => false),
+  fallbackError: (
+    _thrown: unknown,
+    _parent: unknown,
+    _args: unknown,
+    _ctx: unknown,
+    info: GraphQLResolveInfo,
+  ) =>
+    new GraphQLError(
+      `${info.parentType.name}.${info.fieldName} has no sharing rule in the catalogue; it is denied until it has one.`,
+      {
+        extensions: {
+          code: ErrorCode.FORBIDDEN,
+          dataset: null,
+          item: `${info.parentType.name}.${info.fieldName}`,
+          reason: DenialReason.NOT_SHARED,
+        },
+      },
+    ),
+  allowExternalErrors: true,
+};
 
 /** `_service { sdl }` answers only to the composition credential. */
 const composeCredential = rule('composeCredential', { cache: 'contextual' })(
@@ -106,16 +184,15 @@ const composeCredential = rule('composeCredential', { cache: 'contextual' })(
 );
 
 /** An item: the dataset must be admitted and the item within the caller's grant (masked or not). */
-function itemRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
-  return rule(`${table.entry.code}.${item.name}`, { cache: 'contextual' })(
-    async (_p, _a, ctx: SubgraphContext) => {
-      const access = ctx.access!;
-      const decision = await access.admit(table, 'QUERY');
+function itemDecision(table: DatasetTable, item: CatalogueItem): Decide {
+  return (ctx) => {
+    const access = ctx.access!;
+    return then(access.admit(table, 'QUERY'), (decision) => {
       if (!decision.allowed) return access.error(table, item.name, decision);
       const granted = access.item(table, item);
       return granted.kind === 'DENY' ? access.error(table, item.name, granted) : true;
-    },
-  );
+    });
+  };
 }
 
 /**
@@ -124,22 +201,23 @@ function itemRule(table: DatasetTable, item: CatalogueItem): ShieldRule {
  * joined through, or its unmasked value would travel with the join (or be
  * confirmed by it, a value at a time).
  */
-function joinRule(name: string, table: DatasetTable, item: CatalogueItem): ShieldRule {
-  return rule(name, { cache: 'contextual' })(async (_p, _a, ctx: SubgraphContext) => {
+function joinDecision(table: DatasetTable, item: CatalogueItem): Decide {
+  return (ctx) => {
     const access = ctx.access!;
-    const decision = await access.admit(table, 'QUERY');
-    // The whole dataset is refused: say so (item null), as its lookups and lists do.
-    if (!decision.allowed) return access.error(table, null, decision);
-    const granted = access.item(table, item);
-    if (granted.kind === 'DENY') return access.error(table, item.name, granted);
-    if (granted.kind === 'MASK') {
-      return access.error(table, item.name, {
-        reason: 'NO_GRANT',
-        message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
-      });
-    }
-    return true;
-  });
+    return then(access.admit(table, 'QUERY'), (decision): Verdict => {
+      // The whole dataset is refused: say so (item null), as its lookups and lists do.
+      if (!decision.allowed) return access.error(table, null, decision);
+      const granted = access.item(table, item);
+      if (granted.kind === 'DENY') return access.error(table, item.name, granted);
+      if (granted.kind === 'MASK') {
+        return access.error(table, item.name, {
+          reason: 'NO_GRANT',
+          message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
+        });
+      }
+      return true;
+    });
+  };
 }
 
 /** Filtering on an item reveals its values, so a filter may use only items read unmasked. */

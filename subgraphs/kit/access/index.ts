@@ -1,4 +1,4 @@
-export { buildRules } from './buildRules.ts';
+export { applyRules, buildRuleTree } from './buildRules.ts';
 export { decideAccess, decideItem } from './decideAccess.ts';
 export type { AccessDecision, AccessQuestion, ItemAccess } from './decideAccess.ts';
 export { applyMask, isMaskRule, MASK_RULE_NAMES } from './masking.ts';

@@ -24,7 +24,7 @@ type TypeResolvers = Record<string, Resolver>;
  * entity resolution through the request's DataLoaders, lists through keyset
  * pagination, references to other entities as representations the gateway
  * resolves, one-to-many fields through batched loaders, and masked items. Who
- * may call which field is the rules' business (see `buildRules`); row filters
+ * may call which field is the rules' business (see `applyRules`); row filters
  * reach SQL through the loaders and query functions.
  */
 export function buildResolvers(
