@@ -91,6 +91,27 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
     ),
   };
   const results: Record<string, LoadResult[]> = { 'rules on': [], 'rules off': [] };
+  // A benchmark of error responses measures nothing: check each answers in full first.
+  for (const [name, server] of Object.entries(servers)) {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-govdata-context': await benchToken(keys.privateKey),
+      },
+      body,
+    });
+    const answer = (await response.json()) as {
+      data?: { _entities?: unknown[] };
+      errors?: unknown[];
+    };
+    const entities = answer.data?._entities ?? [];
+    if (answer.errors || entities.length !== 100 || entities.some((e) => e === null)) {
+      throw new Error(
+        `${name} does not answer the benchmark query in full: ${JSON.stringify(answer).slice(0, 300)}`,
+      );
+    }
+  }
   try {
     for (let round = 0; round <= setup.rounds; round++) {
       for (const name of ['rules on', 'rules off'] as const) {
@@ -129,4 +150,24 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
     policies.stop();
   }
   return Object.entries(results).map(([name, r]) => summarize(name, r));
+}
+
+/** The context token of the benchmark's grantee, valid for one round. */
+function benchToken(key: PlatformKey): Promise<string> {
+  return signInternalToken(
+    {
+      caller: {
+        department: BENCH_CONSUMER,
+        application: null,
+        user: null,
+        roles: ['APP_DEVELOPER'],
+      },
+      purpose: 'benchmark',
+      grantId: null,
+      requestId: 'bench',
+      operationName: null,
+    },
+    'public_security',
+    key,
+  );
 }
