@@ -33,6 +33,13 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   url: string;
+  /**
+   * Swaps to a newly composed supergraph without dropping a request: plans made
+   * from now on use it. Throws, keeping the current one, if the gateway refuses it.
+   */
+  updateSupergraph(supergraphSdl: string): void;
+  /** Records why the newest supergraph could not be served (shown on /ready), or clears it. */
+  reportCompositionProblem(problem: string | null): void;
   stop(): Promise<void>;
 }
 
@@ -55,8 +62,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // platform reports to no third party, so this is forced off, not defaulted.
   // The library reads only this variable, so it has to be set here.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  let update: ((supergraphSdl: string) => void) | undefined;
+  let problem: string | null = null;
+  let generation = 1;
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: async ({ update: apply }) => {
+      update = apply;
+      return { supergraphSdl: options.supergraphSdl };
+    },
     buildService: ({ name, url }) =>
       new SigningDataSource(name, url!, signingKey, keepAliveFetcher),
   });
@@ -78,12 +91,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     routes: {
       ...graphiqlRoutes('/graphql'),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
-      '/ready': (_, res) => sendJson(res, 200, { status: 'ready' }),
+      '/ready': (_, res) =>
+        sendJson(res, 200, {
+          status: 'ready',
+          supergraph: generation,
+          ...(problem ? { problem: `serving the last good supergraph: ${problem}` } : {}),
+        }),
     },
   });
   const base = await listen(server, options.host, options.port);
   return {
     url: `${base}/graphql`,
+    updateSupergraph(supergraphSdl) {
+      if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
+      update(supergraphSdl);
+      generation++;
+      problem = null;
+    },
+    reportCompositionProblem(next) {
+      problem = next;
+    },
     async stop() {
       await close(server);
       await apollo.stop();

@@ -28,9 +28,15 @@ export class Catalogue {
   readonly entries: readonly CatalogueEntry[];
   private readonly byCode: ReadonlyMap<string, CatalogueEntry>;
   private readonly byType: ReadonlyMap<string, CatalogueEntry>;
+  private readonly sources: ReadonlyMap<string, unknown>;
 
-  constructor(departments: readonly CatalogueDepartment[]) {
+  /** `sources` holds each entry's document as registered (before defaults), by code. */
+  constructor(
+    departments: readonly CatalogueDepartment[],
+    sources: ReadonlyMap<string, unknown> = new Map(),
+  ) {
     this.departments = departments;
+    this.sources = sources;
     this.entries = departments.flatMap((d) => d.entries);
     this.byCode = new Map(this.entries.map((e) => [e.code, e]));
     this.byType = new Map(this.entries.map((e) => [e.binding.type, e]));
@@ -43,6 +49,11 @@ export class Catalogue {
   /** The dataset whose GraphQL type is `type`: the type's owner. */
   entryForType(type: string): CatalogueEntry | undefined {
     return this.byType.get(type);
+  }
+
+  /** The entry's document as registered (a catalogue file's content), for storing and showing. */
+  source(code: string): unknown {
+    return this.sources.get(code);
   }
 
   department(code: string): CatalogueDepartment | undefined {

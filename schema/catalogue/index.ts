@@ -7,5 +7,12 @@ export type { CatalogueEntryInput, DataItemInput } from './catalogueEntrySchema.
 export { departmentSchema } from './departmentSchema.ts';
 export type { Department } from './departmentSchema.ts';
 export * from './enums.ts';
-export { DEPARTMENT_FILE, findDepartmentDirs, loadCatalogue } from './loadCatalogue.ts';
+export {
+  assembleCatalogue,
+  DEPARTMENT_FILE,
+  findDepartmentDirs,
+  loadCatalogue,
+  parseEntryText,
+} from './loadCatalogue.ts';
+export type { EntryDocument } from './loadCatalogue.ts';
 export { validateCatalogue } from './validateCatalogue.ts';

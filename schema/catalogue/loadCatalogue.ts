@@ -31,21 +31,25 @@ export function loadCatalogue(
 ): Catalogue {
   const problems: CatalogueProblem[] = [];
   const departments: Omit<CatalogueDepartment, 'entries'>[] = [];
-  const entryFiles: (EntryFile & { department: string })[] = [];
+  const documents: EntryDocument[] = [];
 
   for (const dir of departmentDirs) {
     const departmentFile = join(dir, DEPARTMENT_FILE);
-    const department = readYaml(departmentFile, departmentSchema, baseDir, problems);
-    if (!department) continue;
-    if (departments.some((d) => d.code === department.code)) {
+    const department = readYaml(departmentFile, baseDir, problems);
+    const parsed =
+      department === undefined
+        ? undefined
+        : parseWith(departmentSchema, department, relative(baseDir, departmentFile), problems);
+    if (!parsed) continue;
+    if (departments.some((d) => d.code === parsed.code)) {
       problems.push({
         file: relative(baseDir, departmentFile),
         field: 'code',
-        message: `department code ${department.code} is used by another folder`,
+        message: `department code ${parsed.code} is used by another folder`,
       });
       continue;
     }
-    departments.push({ ...department, dir });
+    departments.push({ ...parsed, dir });
     const catalogueDir = join(dir, 'catalogue');
     const files = existsSync(catalogueDir)
       ? readdirSync(catalogueDir)
@@ -54,40 +58,87 @@ export function loadCatalogue(
       : [];
     for (const name of files) {
       const path = join(catalogueDir, name);
-      const file = relative(baseDir, path);
-      const entry = readYaml(path, catalogueEntrySchema, baseDir, problems);
-      if (!entry) continue;
-      if (entry.department !== department.code) {
-        problems.push({
-          file,
-          field: 'department',
-          message: `is ${entry.department}, but the file is in the folder of ${department.code}; a department registers only its own datasets`,
-        });
-        continue;
+      const data = readYaml(path, baseDir, problems);
+      if (data !== undefined) {
+        documents.push({ source: relative(baseDir, path), data, folderOf: parsed.code });
       }
-      entryFiles.push({ file, entry, department: department.code });
     }
   }
+  return assembleCatalogue(departments, documents, problems);
+}
 
+/** A catalogue entry document from anywhere: a file, or a version stored by the platform. */
+export interface EntryDocument {
+  /** Where it came from, named in problems (a file path, or `CODE@v3`). */
+  source: string;
+  /** The parsed YAML or JSON, not yet validated. */
+  data: unknown;
+  /** The department whose folder held the file, which must be the entry's department. */
+  folderOf?: string;
+}
+
+/**
+ * Validates entry documents against the file schema and against each other, and
+ * assembles the catalogue of `departments`. Either everything is valid, or a
+ * `CatalogueError` lists every problem (those already in `problems` too).
+ */
+export function assembleCatalogue(
+  departments: readonly Omit<CatalogueDepartment, 'entries'>[],
+  documents: readonly EntryDocument[],
+  problems: CatalogueProblem[] = [],
+): Catalogue {
+  const known = new Set(departments.map((d) => d.code));
+  const entryFiles: EntryFile[] = [];
+  const sources = new Map<string, unknown>();
+  for (const { source, data, folderOf } of documents) {
+    const entry = parseWith(catalogueEntrySchema, data, source, problems);
+    if (!entry) continue;
+    if (folderOf !== undefined && entry.department !== folderOf) {
+      problems.push({
+        file: source,
+        field: 'department',
+        message: `is ${entry.department}, but the file is in the folder of ${folderOf}; a department registers only its own datasets`,
+      });
+      continue;
+    }
+    if (!known.has(entry.department)) {
+      problems.push({
+        file: source,
+        field: 'department',
+        message: `${entry.department} is not a department of the platform`,
+      });
+      continue;
+    }
+    entryFiles.push({ file: source, entry });
+    sources.set(entry.code, data);
+  }
   const { entries, problems: crossProblems } = validateCatalogue(entryFiles);
   problems.push(...crossProblems);
   if (problems.length > 0) throw new CatalogueError(problems);
-
   return new Catalogue(
     departments.map((d) => ({ ...d, entries: entries.filter((e) => e.department === d.code) })),
+    sources,
   );
 }
 
-function readYaml<T extends z.ZodType>(
-  path: string,
-  schema: T,
-  baseDir: string,
-  problems: CatalogueProblem[],
-): z.output<T> | undefined {
-  const file = relative(baseDir, path);
-  let data: unknown;
+/** Parses one entry document given as YAML or JSON text; problems name `source`. */
+export function parseEntryText(
+  source: string,
+  text: string,
+): { data?: unknown; problems: CatalogueProblem[] } {
   try {
-    data = parseYaml(readFileSync(path, 'utf8'));
+    return { data: parseYaml(text) as unknown, problems: [] };
+  } catch (error) {
+    const message =
+      error instanceof YAMLParseError ? `not valid YAML or JSON: ${error.message}` : String(error);
+    return { problems: [{ file: source, field: '(document)', message }] };
+  }
+}
+
+function readYaml(path: string, baseDir: string, problems: CatalogueProblem[]): unknown {
+  const file = relative(baseDir, path);
+  try {
+    return parseYaml(readFileSync(path, 'utf8')) as unknown;
   } catch (error) {
     const message =
       error instanceof YAMLParseError
@@ -96,10 +147,22 @@ function readYaml<T extends z.ZodType>(
     problems.push({ file, field: '(file)', message });
     return undefined;
   }
+}
+
+function parseWith<T extends z.ZodType>(
+  schema: T,
+  data: unknown,
+  source: string,
+  problems: CatalogueProblem[],
+): z.output<T> | undefined {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    problems.push({ file, field: formatPath(issue.path) || '(file)', message: issue.message });
+    problems.push({
+      file: source,
+      field: formatPath(issue.path) || '(file)',
+      message: issue.message,
+    });
   }
   return undefined;
 }

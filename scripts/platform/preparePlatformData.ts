@@ -8,14 +8,21 @@ import {
   openDatabase,
   type PlatformConfig,
 } from '../../server/index.ts';
+import {
+  CHINA_HOLIDAYS_2026,
+  loadWorkingCalendar,
+  upsertCalendarDay,
+} from '../../subgraphs/platform/calendar/index.ts';
+import { importCatalogueFiles } from '../../subgraphs/platform/catalogue/index.ts';
 
 /** The platform's own folder: its migrations and seeds (grants, registry, audit later). */
 export const PLATFORM_DIR = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform');
 
 /**
  * Opens the platform database (the one every replica shares), applies its
- * migrations, records the sharing decision of catalogue entries it does not know
- * yet, and seeds the demo grants when asked (or on first start).
+ * migrations, fills the holiday calendar on first start, records the catalogue
+ * files' entries as published versions (see `importCatalogueFiles`) and their
+ * sharing decisions, and seeds the demo grants when asked (or on first start).
  */
 export async function preparePlatformData(
   config: PlatformConfig,
@@ -27,6 +34,15 @@ export async function preparePlatformData(
   try {
     const applied = await migrateDatabase(db, join(PLATFORM_DIR, 'migrations'));
     if (applied.length > 0) log(`platform: applied ${applied.length} migration(s)`);
+    if (!(await db('holidays').first(db.raw('1 as present')))) {
+      for (const day of CHINA_HOLIDAYS_2026) await upsertCalendarDay(db, day, 'platform');
+      log(`platform: recorded ${CHINA_HOLIDAYS_2026.length} holidays and make-up working days`);
+    }
+    const imported = await importCatalogueFiles(db, catalogue, await loadWorkingCalendar(db), log);
+    if (imported > 0)
+      log(
+        `platform: registered ${imported} catalogue entr${imported === 1 ? 'y' : 'ies'} from files`,
+      );
     const recorded = await insertMissingDatasetPolicies(db, catalogue.entries);
     if (recorded > 0) log(`platform: recorded the sharing decision of ${recorded} dataset(s)`);
     const empty = !(await db('grants').first(db.raw('1 as present')));

@@ -9,6 +9,7 @@ import {
 } from '../../gateway/index.ts';
 import { loadOrCreateSigningKeys, openDatabase, type PlatformConfig } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
+import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
 import {
   buildDepartmentSubgraph,
@@ -34,14 +35,16 @@ export interface PlatformOptions {
 }
 
 export interface RunningPlatform {
-  catalogue: Catalogue;
+  /** The catalogue in force now (files plus what was published through the platform). */
+  readonly catalogue: Catalogue;
+  catalogueStore: CatalogueStore;
   /** The platform database: grants, sharing decisions, API keys. */
   platformDb: Knex;
   policies: PolicyStore;
   databases: ReadonlyMap<string, Knex>;
   subgraphs: readonly RunningSubgraph[];
-  definitions: readonly DepartmentSubgraph[];
-  supergraphSdl: string;
+  readonly definitions: readonly DepartmentSubgraph[];
+  readonly supergraphSdl: string;
   gateway: RunningGateway;
   stop(): Promise<void>;
 }
@@ -99,35 +102,37 @@ export async function startPlatform(
   options: PlatformOptions = {},
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => {});
-  const catalogue = loadPlatformCatalogue(options, config);
+  const files = loadPlatformCatalogue(options, config);
   const seed = options.seed ?? 'if-empty';
   const keys = await loadOrCreateSigningKeys(
     config.auth.gatewayPrivateKeyFile,
     config.auth.gatewayPublicKeyFile,
   );
-  const platformDb = await preparePlatformData(config, catalogue, seed, log);
+  const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb);
+  const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
   const subgraphs: RunningSubgraph[] = [];
   const stopAll = async () => {
+    catalogueStore.stop();
     policies.stop();
     await Promise.all(subgraphs.map((s) => s.stop()));
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
   };
   try {
-    databases = await prepareDepartmentData(config, catalogue, seed, log);
+    await catalogueStore.start();
+    databases = await prepareDepartmentData(config, files, seed, log);
     await policies.start();
-    const definitions = catalogue.departments.map((d) =>
-      buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize }),
-    );
-    for (const [index, definition] of definitions.entries()) {
+    const build = (catalogue: Catalogue, code: string) =>
+      buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize });
+    for (const [index, department] of files.departments.entries()) {
       const port =
         options.ephemeralPorts || config.subgraphPortBase === 0
           ? 0
           : config.subgraphPortBase + index;
       subgraphs.push(
-        await startSubgraphServer(definition, {
-          db: databases.get(definition.name)!,
+        await startSubgraphServer(build(catalogueStore.catalogue, department.code), {
+          db: databases.get(department.code)!,
           policies,
           gatewayKey: keys.publicKey,
           host: config.host,
@@ -135,24 +140,57 @@ export async function startPlatform(
         }),
       );
     }
-    const supergraphSdl = composeSupergraph(
-      definitions.map((d, i) => ({ name: d.name, url: subgraphs[i]!.url, typeDefs: d.typeDefs })),
-    );
+    const compose = () =>
+      composeSupergraph(
+        subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: s.subgraph.typeDefs })),
+      );
     const gateway = await startGateway({
-      supergraphSdl,
+      supergraphSdl: compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });
+
+    // A newly published catalogue: each department whose subgraph changed gets
+    // the new one first, then the gateway recomposes and swaps its supergraph.
+    catalogueStore.subscribe(async (catalogue) => {
+      let changed = 0;
+      for (const running of subgraphs) {
+        const next = build(catalogue, running.name);
+        if (next.typeDefs === running.subgraph.typeDefs && sameEntries(next, running.subgraph)) {
+          continue;
+        }
+        await running.replace(next);
+        changed++;
+      }
+      if (changed === 0) return;
+      try {
+        gateway.updateSupergraph(compose());
+        gateway.reportCompositionProblem(null);
+        log(`catalogue changed: ${changed} subgraph(s) reloaded, supergraph recomposed`);
+      } catch (error) {
+        const problem = error instanceof Error ? error.message : String(error);
+        gateway.reportCompositionProblem(problem);
+        log(`catalogue changed but the supergraph was not swapped: ${problem}`);
+      }
+    });
+
     return {
-      catalogue,
+      get catalogue() {
+        return catalogueStore.catalogue;
+      },
+      catalogueStore,
       platformDb,
       policies,
       databases,
       subgraphs,
-      definitions,
-      supergraphSdl,
+      get definitions() {
+        return subgraphs.map((s) => s.subgraph);
+      },
+      get supergraphSdl() {
+        return compose();
+      },
       gateway,
       async stop() {
         await gateway.stop();
@@ -163,4 +201,9 @@ export async function startPlatform(
     await stopAll();
     throw error;
   }
+}
+
+/** Whether two builds of a department serve the same catalogue entries (rules depend on them). */
+function sameEntries(a: DepartmentSubgraph, b: DepartmentSubgraph): boolean {
+  return JSON.stringify(a.model.department.entries) === JSON.stringify(b.model.department.entries);
 }

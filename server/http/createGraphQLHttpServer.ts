@@ -6,7 +6,8 @@ import { BodyTooLargeError, readBody } from './readBody.ts';
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
-  apollo: ApolloServer<TContext>;
+  /** The Apollo Server to use, or a function giving the current one (hot-swapped schemas). */
+  apollo: ApolloServer<TContext> | (() => ApolloServer<TContext>);
   /** Builds the per-request context; everything per request is made here. */
   context: (req: IncomingMessage) => Promise<TContext>;
   /** Exact-path routes answered before GraphQL (GET and HEAD). */
@@ -27,7 +28,11 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 export function createGraphQLHttpServer<TContext extends BaseContext>(
   options: GraphQLHttpServerOptions<TContext>,
 ): Server {
-  const { apollo, context, routes = {}, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+  const { context, routes = {}, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+  const current =
+    typeof options.apollo === 'function'
+      ? options.apollo
+      : () => options.apollo as ApolloServer<TContext>;
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -88,7 +93,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
+    const result = await current().executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
       context: () => context(req),
     });

@@ -35,6 +35,13 @@ export interface SubgraphServerOptions {
 export interface RunningSubgraph {
   name: string;
   url: string;
+  /** The subgraph being served now. */
+  readonly subgraph: DepartmentSubgraph;
+  /**
+   * Serves `next` from now on, without a restart: requests under way finish on
+   * the schema they started with, new ones get the new schema.
+   */
+  replace(next: DepartmentSubgraph): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +57,52 @@ export async function startSubgraphServer(
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const { db, policies, gatewayKey } = options;
+  let serving = { subgraph, apollo: await startApollo(subgraph) };
+
+  const context = async (req: IncomingMessage): Promise<SubgraphContext> => {
+    const verified = await authenticate(req, subgraph.name, gatewayKey);
+    const access = serving.subgraph.rulesEnforced
+      ? new RequestAccess(verified.identity, policies.snapshot, policies.db)
+      : null;
+    return {
+      db,
+      access,
+      composeOnly: verified.composeOnly,
+      loaders: new RequestLoaders(db, (table) => access?.rowFilter(table) ?? null),
+    };
+  };
+
+  const server: Server = createGraphQLHttpServer({
+    apollo: () => serving.apollo,
+    context,
+    routes: {
+      '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
+    },
+  });
+  const base = await listen(server, options.host, options.port);
+  return {
+    name: subgraph.name,
+    url: `${base}/graphql`,
+    get subgraph() {
+      return serving.subgraph;
+    },
+    async replace(next) {
+      const previous = serving;
+      serving = { subgraph: next, apollo: await startApollo(next) };
+      // Requests already handed to the previous server finish there first.
+      setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();
+    },
+    async stop() {
+      await close(server);
+      await serving.apollo.stop();
+    },
+  };
+}
+
+/** How long a replaced schema keeps serving the requests that started on it. */
+const DRAIN_MS = 30_000;
+
+async function startApollo(subgraph: DepartmentSubgraph): Promise<ApolloServer<SubgraphContext>> {
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
     // No landing page, no tracing, no cache hints: nothing that wraps every field.
@@ -63,36 +116,7 @@ export async function startSubgraphServer(
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-
-  const context = async (req: IncomingMessage): Promise<SubgraphContext> => {
-    const verified = await authenticate(req, subgraph.name, gatewayKey);
-    const access = subgraph.rulesEnforced
-      ? new RequestAccess(verified.identity, policies.snapshot, policies.db)
-      : null;
-    return {
-      db,
-      access,
-      composeOnly: verified.composeOnly,
-      loaders: new RequestLoaders(db, (table) => access?.rowFilter(table) ?? null),
-    };
-  };
-
-  const server: Server = createGraphQLHttpServer({
-    apollo,
-    context,
-    routes: {
-      '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
-    },
-  });
-  const base = await listen(server, options.host, options.port);
-  return {
-    name: subgraph.name,
-    url: `${base}/graphql`,
-    async stop() {
-      await close(server);
-      await apollo.stop();
-    },
-  };
+  return apollo;
 }
 
 async function authenticate(
