@@ -9,6 +9,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The caller is known but the catalogue's sharing rules do not allow this. */
   FORBIDDEN: 'FORBIDDEN',
+  /** The thing is not in a state that allows this (approving twice, a stale version); nothing changed. */
+  CONFLICT: 'CONFLICT',
   /** The request is well formed but asks for something that does not exist. */
   NOT_FOUND: 'NOT_FOUND',
   /** A dependency (database, audit store, subgraph) did not answer; nothing was served. */

@@ -3,6 +3,7 @@ import { composeSupergraph } from '../../gateway/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
 import type { PlatformConfig } from '../../server/index.ts';
 import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { PLATFORM_SUBGRAPH, PLATFORM_TYPE_DEFS } from '../../subgraphs/platform/index.ts';
 
 /** The composed supergraph for the default configuration, kept current by a test. */
 export const SUPERGRAPH_FILE = join(
@@ -18,12 +19,18 @@ export const SUPERGRAPH_FILE = join(
  * what `schema/supergraph.graphql` holds for the default configuration.
  */
 export function composeFromCatalogue(config: PlatformConfig, catalogue: Catalogue): string {
-  return composeSupergraph(
-    catalogue.departments.map((d, i) => ({
+  const url = (index: number) => `http://${config.host}:${config.subgraphPortBase + index}/graphql`;
+  return composeSupergraph([
+    ...catalogue.departments.map((d, i) => ({
       name: d.code,
-      url: `http://${config.host}:${config.subgraphPortBase + i}/graphql`,
+      url: url(i),
       typeDefs: buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize })
         .typeDefs,
     })),
-  );
+    {
+      name: PLATFORM_SUBGRAPH,
+      url: url(catalogue.departments.length),
+      typeDefs: PLATFORM_TYPE_DEFS,
+    },
+  ]);
 }

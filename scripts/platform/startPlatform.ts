@@ -10,6 +10,10 @@ import {
 import { loadOrCreateSigningKeys, openDatabase, type PlatformConfig } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
+import {
+  startPlatformSubgraph,
+  type RunningPlatformSubgraph,
+} from '../../subgraphs/platform/index.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
 import {
   buildDepartmentSubgraph,
@@ -43,6 +47,7 @@ export interface RunningPlatform {
   policies: PolicyStore;
   databases: ReadonlyMap<string, Knex>;
   subgraphs: readonly RunningSubgraph[];
+  readonly platformSubgraph: RunningPlatformSubgraph;
   readonly definitions: readonly DepartmentSubgraph[];
   readonly supergraphSdl: string;
   gateway: RunningGateway;
@@ -113,10 +118,12 @@ export async function startPlatform(
   const policies = new PolicyStore(platformDb);
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
   const subgraphs: RunningSubgraph[] = [];
+  let platformSubgraph: RunningPlatformSubgraph | undefined;
   const stopAll = async () => {
     catalogueStore.stop();
     policies.stop();
     await Promise.all(subgraphs.map((s) => s.stop()));
+    await platformSubgraph?.stop();
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
   };
   try {
@@ -140,10 +147,30 @@ export async function startPlatform(
         }),
       );
     }
+    platformSubgraph = await startPlatformSubgraph({
+      db: platformDb,
+      catalogue: catalogueStore,
+      settings: {
+        applicationReplyWorkingDays: config.applicationReplyWorkingDays,
+        catalogueBaseUri: config.catalogueBaseUri,
+      },
+      gatewayKey: keys.publicKey,
+      host: config.host,
+      port:
+        options.ephemeralPorts || config.subgraphPortBase === 0
+          ? 0
+          : config.subgraphPortBase + files.departments.length,
+    });
+    const platformPart = {
+      name: platformSubgraph.name,
+      url: platformSubgraph.url,
+      typeDefs: platformSubgraph.typeDefs,
+    };
     const compose = () =>
-      composeSupergraph(
-        subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: s.subgraph.typeDefs })),
-      );
+      composeSupergraph([
+        ...subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: s.subgraph.typeDefs })),
+        platformPart,
+      ]);
     const gateway = await startGateway({
       supergraphSdl: compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
@@ -185,6 +212,9 @@ export async function startPlatform(
       policies,
       databases,
       subgraphs,
+      get platformSubgraph() {
+        return platformSubgraph!;
+      },
       get definitions() {
         return subgraphs.map((s) => s.subgraph);
       },

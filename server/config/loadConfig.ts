@@ -36,6 +36,10 @@ export interface PlatformConfig {
   seedScale: number;
   /** Largest page a list query may ask for. */
   maxPageSize: number;
+  /** Working days a providing department has to answer a sharing application. */
+  applicationReplyWorkingDays: number;
+  /** Base URI of catalogue identifiers in the DCAT-AP export. */
+  catalogueBaseUri: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -55,6 +59,8 @@ const envSchema = z.object({
   SUBGRAPH_PORT_BASE: port.default(4001),
   SEED_SCALE: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  APPLICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  CATALOGUE_BASE_URI: z.url().default('http://data.gov.example/catalogue'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JWT_ISSUER: z.string().min(1).default('govdata-dev'),
   JWT_AUDIENCE: z.string().min(1).default('govdata'),
@@ -115,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     subgraphPortBase: e.SUBGRAPH_PORT_BASE,
     seedScale: e.SEED_SCALE,
     maxPageSize: e.MAX_PAGE_SIZE,
+    applicationReplyWorkingDays: e.APPLICATION_REPLY_DAYS,
+    catalogueBaseUri: e.CATALOGUE_BASE_URI,
     logLevel: e.LOG_LEVEL,
   };
 }

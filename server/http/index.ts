@@ -2,3 +2,4 @@ export { createGraphQLHttpServer, sendJson } from './createGraphQLHttpServer.ts'
 export type { GraphQLHttpServerOptions, Route } from './createGraphQLHttpServer.ts';
 export { close, listen } from './listen.ts';
 export { BodyTooLargeError, readBody } from './readBody.ts';
+export { startApolloServer } from './startApolloServer.ts';

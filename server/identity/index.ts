@@ -16,3 +16,4 @@ export type { IssuedApiKey } from './apiKeys.ts';
 export { loadDevSecret } from './devSecret.ts';
 export { mintDevToken } from './mintDevToken.ts';
 export type { DevTokenRequest } from './mintDevToken.ts';
+export { authenticateGatewayRequest } from './authenticateGatewayRequest.ts';

@@ -58,3 +58,27 @@ export async function updateDatasetPolicy(
     });
   return changed === 1;
 }
+
+/** Records the sharing decision of a newly published entry version, replacing the previous one. */
+export async function upsertDatasetPolicy(
+  db: Knex,
+  policy: DatasetPolicy,
+  by: string,
+): Promise<void> {
+  await db('dataset_policies')
+    .insert({
+      code: policy.code,
+      department: policy.department,
+      sharing_type: policy.sharingType,
+      modes: JSON.stringify(policy.modes),
+      updated_at: new Date().toISOString(),
+      updated_by: by,
+    })
+    .onConflict('code')
+    .merge();
+}
+
+/** Removes a retired dataset's sharing decision: nobody but its provider reads it. */
+export async function deleteDatasetPolicy(db: Knex, code: string): Promise<void> {
+  await db('dataset_policies').where({ code }).delete();
+}

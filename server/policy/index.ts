@@ -1,7 +1,9 @@
 export {
+  deleteDatasetPolicy,
   insertMissingDatasetPolicies,
   selectDatasetPolicies,
   updateDatasetPolicy,
+  upsertDatasetPolicy,
 } from './datasetPolicyQueries.ts';
 export type { DatasetPolicy, Grant, GrantMask, GrantStatus, RowFilter } from './Grant.ts';
 export {

@@ -1,22 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from '@apollo/server/plugin/disabled';
-import { GraphQLError } from 'graphql';
+import type { ApolloServer } from '@apollo/server';
 import type { Knex } from 'knex';
-import { ErrorCode } from '../../schema/index.ts';
 import {
+  authenticateGatewayRequest,
   close,
   createGraphQLHttpServer,
-  INTERNAL_TOKEN_HEADER,
   listen,
   sendJson,
-  verifyInternalToken,
+  startApolloServer,
   type PlatformKey,
-  type VerifiedInternalToken,
 } from '../../server/index.ts';
 import { RequestAccess, type PolicyStore } from './access/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';
@@ -57,10 +49,13 @@ export async function startSubgraphServer(
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const { db, policies, gatewayKey } = options;
-  let serving = { subgraph, apollo: await startApollo(subgraph) };
+  let serving: { subgraph: DepartmentSubgraph; apollo: ApolloServer<SubgraphContext> } = {
+    subgraph,
+    apollo: await startApolloServer<SubgraphContext>(subgraph.schema),
+  };
 
   const context = async (req: IncomingMessage): Promise<SubgraphContext> => {
-    const verified = await authenticate(req, subgraph.name, gatewayKey);
+    const verified = await authenticateGatewayRequest(req, subgraph.name, gatewayKey);
     const access = serving.subgraph.rulesEnforced
       ? new RequestAccess(verified.identity, policies.snapshot, policies.db)
       : null;
@@ -88,7 +83,7 @@ export async function startSubgraphServer(
     },
     async replace(next) {
       const previous = serving;
-      serving = { subgraph: next, apollo: await startApollo(next) };
+      serving = { subgraph: next, apollo: await startApolloServer<SubgraphContext>(next.schema) };
       // Requests already handed to the previous server finish there first.
       setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();
     },
@@ -101,46 +96,3 @@ export async function startSubgraphServer(
 
 /** How long a replaced schema keeps serving the requests that started on it. */
 const DRAIN_MS = 30_000;
-
-async function startApollo(subgraph: DepartmentSubgraph): Promise<ApolloServer<SubgraphContext>> {
-  const apollo = new ApolloServer<SubgraphContext>({
-    schema: subgraph.schema,
-    // No landing page, no tracing, no cache hints: nothing that wraps every field.
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
-      ApolloServerPluginCacheControlDisabled(),
-    ],
-    includeStacktraceInErrorResponses: false,
-    // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
-    stopOnTerminationSignals: false,
-  });
-  await apollo.start();
-  return apollo;
-}
-
-async function authenticate(
-  req: IncomingMessage,
-  audience: string,
-  key: PlatformKey,
-): Promise<VerifiedInternalToken> {
-  const token = req.headers[INTERNAL_TOKEN_HEADER];
-  if (typeof token !== 'string' || token === '') {
-    throw unauthenticated(
-      'This subgraph answers only the platform gateway; send your request to the gateway.',
-    );
-  }
-  try {
-    return await verifyInternalToken(token, audience, key);
-  } catch {
-    throw unauthenticated(
-      'The gateway context token is invalid, expired or not for this subgraph.',
-    );
-  }
-}
-
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
-  });
-}

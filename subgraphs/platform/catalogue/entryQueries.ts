@@ -52,10 +52,13 @@ export async function selectPublishedEntries(db: Knex): Promise<EntryVersion[]> 
 
 /** A cheap fingerprint of the published catalogue; it changes whenever an entry is published or retired. */
 export async function selectCatalogueRevision(db: Knex): Promise<string> {
-  const row = (await table(db)
+  const row: { n: number | string; at: string | null } | undefined = await db
+    .from<EntryRow>('catalogue_entries')
     .whereIn('status', ['PUBLISHED', 'SUPERSEDED', 'RETIRED'])
-    .first(db.raw('count(*) as n'), db.raw('max(updated_at) as at'))) as
-    { n: number | string; at: string | null } | undefined;
+    .first<{ n: number | string; at: string | null }>(
+      db.raw('count(*) as n'),
+      db.raw('max(updated_at) as at'),
+    );
   return `${row?.n ?? 0}/${row?.at ?? ''}`;
 }
 

@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../../schema/index.ts';
+import {
+  INTERNAL_TOKEN_HEADER,
+  verifyInternalToken,
+  type VerifiedInternalToken,
+} from './internalToken.ts';
+import type { PlatformKey } from './keys.ts';
+
+/**
+ * The identity a subgraph request carries: a context token signed by the
+ * gateway for this subgraph (`audience`). Anything else — no token, a forged,
+ * expired or misaddressed one, headers imitating the gateway — is refused with
+ * 401 and nothing is answered.
+ */
+export async function authenticateGatewayRequest(
+  req: IncomingMessage,
+  audience: string,
+  key: PlatformKey,
+): Promise<VerifiedInternalToken> {
+  const token = req.headers[INTERNAL_TOKEN_HEADER];
+  if (typeof token !== 'string' || token === '') {
+    throw unauthenticated(
+      'This subgraph answers only the platform gateway; send your request to the gateway.',
+    );
+  }
+  try {
+    return await verifyInternalToken(token, audience, key);
+  } catch {
+    throw unauthenticated(
+      'The gateway context token is invalid, expired or not for this subgraph.',
+    );
+  }
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+  });
+}

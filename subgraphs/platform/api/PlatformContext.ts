@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import type { Caller, RequestIdentity, Role } from '../../../server/index.ts';
+import type { CatalogueStore } from '../catalogue/index.ts';
+
+/** Settings of the platform's own workflows. */
+export interface PlatformSettings {
+  /** Working days a provider has to answer a sharing application. */
+  applicationReplyWorkingDays: number;
+  /** Base URI of the catalogue's identifiers in the DCAT-AP export. */
+  catalogueBaseUri: string;
+}
+
+/** What every platform resolver receives; made fresh per request. */
+export interface PlatformContext {
+  identity: RequestIdentity;
+  composeOnly: boolean;
+  db: Knex;
+  catalogue: CatalogueStore;
+  settings: PlatformSettings;
+  now: Date;
+}
+
+/** The signed-in caller; the rules have already refused anonymous requests where one is needed. */
+export function callerOf(ctx: PlatformContext): Caller {
+  const caller = ctx.identity.caller;
+  if (!caller)
+    throw new Error('rule missing: an anonymous request reached a resolver that needs a caller');
+  return caller;
+}
+
+export function hasRole(ctx: PlatformContext, ...roles: Role[]): boolean {
+  return roles.some((role) => ctx.identity.caller?.roles.includes(role) ?? false);
+}
+
+/** Who did it, as recorded on every change: department/user (or department/application). */
+export function actorOf(ctx: PlatformContext): string {
+  const caller = callerOf(ctx);
+  return `${caller.department}/${caller.user ?? caller.application ?? 'unknown'}`;
+}
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export function today(ctx: PlatformContext): string {
+  return ctx.now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,353 @@
+import { badUserInput, type SharingMode, type SharingType } from '../../../schema/index.ts';
+import { selectGrant, selectGrants, type Grant } from '../../../server/index.ts';
+import {
+  deleteCalendarDay,
+  loadWorkingCalendar,
+  selectCalendarDays,
+  upsertCalendarDay,
+  WorkingCalendar,
+  type CalendarDay,
+} from '../calendar/index.ts';
+import {
+  selectEntriesByStatus,
+  selectEntryVersions,
+  selectPublishedEntries,
+  type EntryStatus,
+} from '../catalogue/index.ts';
+import { catalogueToDcat } from '../dcat/index.ts';
+import {
+  mayManage,
+  publishEntry,
+  rejectEntry,
+  retireEntry,
+  saveDraft,
+  submitEntry,
+  visibleVersion,
+} from '../services/catalogueRegistration.ts';
+import { changeGrant, createGrant, withdrawGrant } from '../services/grantAdministration.ts';
+import type { GrantConditionsInput } from '../services/grantConditions.ts';
+import {
+  applyForAccess,
+  approveApplication,
+  rejectApplication,
+  withdrawApplication,
+  type ApplicationInput,
+} from '../services/sharingApplications.ts';
+import {
+  selectApplication,
+  selectApplications,
+  selectGrantChanges,
+  type ApplicationStatus,
+} from '../store/index.ts';
+import { actorOf, callerOf, hasRole, today, type PlatformContext } from './PlatformContext.ts';
+import { applicationView, entryView, grantChangeView, grantView } from './views.ts';
+
+type Args = Record<string, unknown>;
+type Resolver = (parent: unknown, args: Args, ctx: PlatformContext) => unknown;
+
+const MAX_PAGE = 100;
+
+/** Reviewers and admins see everything; anyone else, what concerns their department. */
+const seesAll = (ctx: PlatformContext) => hasRole(ctx, 'REVIEWER', 'ADMIN');
+
+const query: Record<string, Resolver> = {
+  async catalogueEntries(_, args, ctx) {
+    const first = args.first as number;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+      throw badUserInput(`first must be between 1 and ${MAX_PAGE}.`, 'first');
+    }
+    const filter = (args.filter ?? {}) as {
+      department?: string;
+      classification?: string;
+      theme?: string;
+      sharingType?: SharingType;
+      mode?: SharingMode;
+      keyword?: string;
+    };
+    const after = typeof args.after === 'string' ? decodeCursor(args.after) : '';
+    const catalogue = ctx.catalogue.catalogue;
+    const keyword = filter.keyword?.trim().toLowerCase();
+    const matches = (await selectPublishedEntries(ctx.db))
+      .map((v) => entryView(ctx, v, catalogue))
+      .filter(
+        (e) =>
+          (!filter.department || e.department === filter.department) &&
+          (!filter.classification || e.classification === filter.classification) &&
+          (!filter.theme || e.theme === filter.theme) &&
+          (!filter.sharingType || e.sharingType === filter.sharingType) &&
+          (!filter.mode || e.sharingModes.includes(filter.mode)) &&
+          (!keyword ||
+            [
+              e.code,
+              e.name,
+              e.summary,
+              e.theme,
+              ...e.items.flatMap((i) => [i.title, i.description, i.name]),
+            ]
+              .join('\n')
+              .toLowerCase()
+              .includes(keyword)),
+      )
+      .filter((e) => e.code > after)
+      .sort((a, b) => (a.code < b.code ? -1 : 1));
+    const nodes = matches.slice(0, first);
+    return {
+      nodes,
+      pageInfo: {
+        hasNextPage: matches.length > first,
+        endCursor: nodes.length > 0 ? encodeCursor(nodes.at(-1)!.code) : null,
+      },
+    };
+  },
+
+  async catalogueEntry(_, args, ctx) {
+    const code = args.code as string;
+    const versions = await selectEntryVersions(ctx.db, code);
+    const wanted =
+      typeof args.version === 'number'
+        ? await visibleVersion(ctx, code, args.version)
+        : (versions.find((v) => v.status === 'PUBLISHED') ?? null);
+    return wanted ? entryView(ctx, wanted, ctx.catalogue.catalogue) : null;
+  },
+
+  async catalogueEntryVersions(_, args, ctx) {
+    const versions = await selectEntryVersions(ctx.db, args.code as string);
+    return versions
+      .filter((v) => v.status === 'PUBLISHED' || mayManage(ctx, v.department))
+      .map((v) => entryView(ctx, v, ctx.catalogue.catalogue));
+  },
+
+  async catalogueReviewQueue(_, args, ctx) {
+    const department = seesAll(ctx) ? null : callerOf(ctx).department;
+    const entries = await selectEntriesByStatus(ctx.db, [args.status as EntryStatus], department);
+    return entries.map((v) => entryView(ctx, v, ctx.catalogue.catalogue));
+  },
+
+  async overdueCatalogueUpdates(_, __, ctx) {
+    const department = seesAll(ctx) ? null : callerOf(ctx).department;
+    const entries = await selectEntriesByStatus(ctx.db, ['DRAFT', 'REJECTED'], department);
+    return entries
+      .filter((v) => v.deadline < today(ctx))
+      .map((v) => entryView(ctx, v, ctx.catalogue.catalogue));
+  },
+
+  dcatCatalogue(_, __, ctx) {
+    return JSON.stringify(
+      catalogueToDcat(ctx.catalogue.catalogue, {
+        baseUri: ctx.settings.catalogueBaseUri,
+        title: 'Government data resource catalogue (政务数据资源目录)',
+        issued: today(ctx),
+      }),
+    );
+  },
+
+  async sharingApplications(_, args, ctx) {
+    const applications = await selectApplications(ctx.db, {
+      ...(seesAll(ctx) ? {} : { department: callerOf(ctx).department }),
+      ...(args.status ? { status: args.status as ApplicationStatus } : {}),
+    });
+    return applications.map((a) => applicationView(ctx, a));
+  },
+
+  async sharingApplication(_, args, ctx) {
+    const application = await selectApplication(ctx.db, args.id as string);
+    if (!application) return null;
+    const department = callerOf(ctx).department;
+    const concerned = [application.consumerDepartment, application.providerDepartment].includes(
+      department,
+    );
+    return seesAll(ctx) || concerned ? applicationView(ctx, application) : null;
+  },
+
+  async overdueSharingApplications(_, __, ctx) {
+    const applications = await selectApplications(ctx.db, {
+      ...(seesAll(ctx) ? {} : { department: callerOf(ctx).department }),
+      status: 'SUBMITTED',
+      dueBefore: today(ctx),
+    });
+    return applications.map((a) => applicationView(ctx, a));
+  },
+
+  async grants(_, args, ctx) {
+    return (await visibleGrants(ctx))
+      .filter(
+        (g) =>
+          (!args.dataset || g.datasetCode === args.dataset) &&
+          (!args.consumerDepartment || g.consumerDepartment === args.consumerDepartment) &&
+          (!args.status || g.status === args.status),
+      )
+      .map(grantView);
+  },
+
+  async grant(_, args, ctx) {
+    const grant = await selectGrant(ctx.db, args.id as string);
+    return grant && (await isVisible(ctx, grant)) ? grantView(grant) : null;
+  },
+
+  async expiringGrants(_, args, ctx) {
+    const days = args.withinDays as number;
+    if (!Number.isInteger(days) || days < 0 || days > 3660)
+      throw badUserInput('withinDays must be 0 to 3660.', 'withinDays');
+    const now = ctx.now.toISOString();
+    const until = new Date(ctx.now.getTime() + days * 86_400_000).toISOString();
+    return (await visibleGrants(ctx))
+      .filter((g) => g.status === 'ACTIVE' && g.validUntil > now && g.validUntil <= until)
+      .sort((a, b) => (a.validUntil < b.validUntil ? -1 : 1))
+      .map(grantView);
+  },
+
+  async grantChanges(_, args, ctx) {
+    return (await selectGrantChanges(ctx.db, (args.grantId as string | null) ?? null)).map(
+      grantChangeView,
+    );
+  },
+
+  async calendarDays(_, args, ctx) {
+    const days = await selectCalendarDays(ctx.db);
+    const year = args.year as number | null | undefined;
+    return year ? days.filter((d) => d.date.startsWith(`${year}-`)) : days;
+  },
+
+  async addWorkingDays(_, args, ctx) {
+    const calendar = await loadWorkingCalendar(ctx.db);
+    try {
+      return calendar.addWorkingDays(args.start as string, args.days as number);
+    } catch (error) {
+      throw badUserInput(error instanceof Error ? error.message : String(error));
+    }
+  },
+};
+
+const mutation: Record<string, Resolver> = {
+  async saveCatalogueDraft(_, args, ctx) {
+    const version = await saveDraft(
+      ctx,
+      args.document as string,
+      args.changeReason as string,
+      args.triggerDate as string,
+    );
+    return entryView(ctx, version, ctx.catalogue.catalogue);
+  },
+  async submitCatalogueEntry(_, args, ctx) {
+    return entryView(
+      ctx,
+      await submitEntry(ctx, args.code as string, args.version as number),
+      ctx.catalogue.catalogue,
+    );
+  },
+  async publishCatalogueEntry(_, args, ctx) {
+    return entryView(
+      ctx,
+      await publishEntry(ctx, args.code as string, args.version as number),
+      ctx.catalogue.catalogue,
+    );
+  },
+  async rejectCatalogueEntry(_, args, ctx) {
+    const version = await rejectEntry(
+      ctx,
+      args.code as string,
+      args.version as number,
+      args.reason as string,
+    );
+    return entryView(ctx, version, ctx.catalogue.catalogue);
+  },
+  async retireCatalogueEntry(_, args, ctx) {
+    return entryView(
+      ctx,
+      await retireEntry(ctx, args.code as string, args.reason as string),
+      ctx.catalogue.catalogue,
+    );
+  },
+  async applyForAccess(_, args, ctx) {
+    return applicationView(ctx, await applyForAccess(ctx, args.input as ApplicationInput));
+  },
+  async approveSharingApplication(_, args, ctx) {
+    return applicationView(
+      ctx,
+      await approveApplication(ctx, args.id as string, args.conditions as GrantConditionsInput),
+    );
+  },
+  async rejectSharingApplication(_, args, ctx) {
+    return applicationView(
+      ctx,
+      await rejectApplication(ctx, args.id as string, args.reason as string),
+    );
+  },
+  async withdrawSharingApplication(_, args, ctx) {
+    return applicationView(ctx, await withdrawApplication(ctx, args.id as string));
+  },
+  async createGrant(_, args, ctx) {
+    const input = args.input as {
+      consumerDepartment: string;
+      consumerApplication?: string | null;
+      dataset: string;
+      conditions: GrantConditionsInput;
+    };
+    return grantView(await createGrant(ctx, input, args.reason as string));
+  },
+  async updateGrant(_, args, ctx) {
+    const grant = await changeGrant(
+      ctx,
+      args.id as string,
+      args.expectedVersion as number,
+      args.conditions as GrantConditionsInput,
+      args.reason as string,
+    );
+    return grantView(grant);
+  },
+  async revokeGrant(_, args, ctx) {
+    return grantView(await withdrawGrant(ctx, args.id as string, args.reason as string));
+  },
+  async setCalendarDay(_, args, ctx) {
+    const day = { date: args.date, kind: args.kind, name: args.name } as CalendarDay;
+    try {
+      WorkingCalendar.checkDay(day);
+    } catch (error) {
+      throw badUserInput(error instanceof Error ? error.message : String(error));
+    }
+    await upsertCalendarDay(ctx.db, day, actorOf(ctx));
+    return day;
+  },
+  async removeCalendarDay(_, args, ctx) {
+    return deleteCalendarDay(ctx.db, args.date as string);
+  },
+};
+
+export const platformResolvers = {
+  Query: query,
+  Mutation: mutation,
+  SharingApplication: {
+    async grant(parent: { grantId: string | null }, _: Args, ctx: PlatformContext) {
+      if (!parent.grantId) return null;
+      const grant = await selectGrant(ctx.db, parent.grantId);
+      return grant ? grantView(grant) : null;
+    },
+  },
+};
+
+async function visibleGrants(ctx: PlatformContext): Promise<Grant[]> {
+  const grants = await selectGrants(ctx.db);
+  if (seesAll(ctx)) return grants;
+  const department = callerOf(ctx).department;
+  const catalogue = ctx.catalogue.catalogue;
+  return grants.filter(
+    (g) =>
+      g.consumerDepartment === department ||
+      catalogue.entry(g.datasetCode)?.department === department,
+  );
+}
+
+async function isVisible(ctx: PlatformContext, grant: Grant): Promise<boolean> {
+  return (await visibleGrants(ctx)).some((g) => g.id === grant.id);
+}
+
+function encodeCursor(code: string): string {
+  return Buffer.from(code).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  if (cursor.length > 200 || !/^[A-Za-z0-9_-]*$/.test(cursor)) {
+    throw badUserInput('after is not a cursor issued by this list.', 'after');
+  }
+  return Buffer.from(cursor, 'base64url').toString('utf8');
+}

@@ -1,0 +1,116 @@
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { allow, or, rule, shield } from 'graphql-shield';
+import { ErrorCode } from '../../../schema/index.ts';
+import type { Role } from '../../../server/index.ts';
+import type { PlatformContext } from './PlatformContext.ts';
+
+const signedIn = rule('signedIn', { cache: 'contextual' })(
+  (_p, _a, ctx: PlatformContext) =>
+    ctx.identity.caller !== null ||
+    new GraphQLError('Sign in: send a bearer token or an API key.', {
+      extensions: { code: ErrorCode.UNAUTHENTICATED },
+    }),
+);
+
+type ShieldRule = Parameters<typeof or>[number];
+const roleRules = new Map<Role, ShieldRule>();
+/** The caller holds `role` (checked after `signedIn`). */
+function role(required: Role): ShieldRule {
+  let made = roleRules.get(required);
+  if (!made) {
+    made = rule(`role:${required}`, { cache: 'contextual' })(
+      (_p, _a, ctx: PlatformContext) =>
+        (ctx.identity.caller?.roles.includes(required) ?? false) ||
+        new GraphQLError(
+          ctx.identity.caller
+            ? `This needs the role ${required}; your credential has ${ctx.identity.caller.roles.join(', ') || 'no role'}.`
+            : 'Sign in: send a bearer token or an API key.',
+          {
+            extensions: {
+              code: ctx.identity.caller ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHENTICATED,
+              required,
+            },
+          },
+        ),
+    );
+    roleRules.set(required, made);
+  }
+  return made;
+}
+
+const composeCredential = rule('composeCredential', { cache: 'contextual' })(
+  (_p, _a, ctx: PlatformContext) =>
+    ctx.composeOnly ||
+    new GraphQLError('The SDL is served to the platform registry only.', {
+      extensions: { code: ErrorCode.FORBIDDEN },
+    }),
+);
+
+/** The platform's own object types: their fields show what the root field already allowed. */
+const OBJECT_TYPES = [
+  'CatalogueItem',
+  'ServedBy',
+  'CatalogueEntry',
+  'CatalogueEntryConnection',
+  'SharingApplication',
+  'Mask',
+  'RowCondition',
+  'Grant',
+  'GrantChange',
+  'CalendarDay',
+  'PageInfo',
+];
+
+/**
+ * Who may call what on the platform subgraph, deny by default. Roles are
+ * checked here; which department's entries, applications and grants a caller
+ * may act on is checked by the services, which know the records.
+ */
+export const platformRules = shield(
+  {
+    Query: {
+      catalogueEntries: allow,
+      catalogueEntry: allow,
+      dcatCatalogue: allow,
+      catalogueEntryVersions: signedIn,
+      catalogueReviewQueue: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
+      overdueCatalogueUpdates: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
+      sharingApplications: signedIn,
+      sharingApplication: signedIn,
+      overdueSharingApplications: signedIn,
+      grants: signedIn,
+      grant: signedIn,
+      expiringGrants: signedIn,
+      grantChanges: or(role('REVIEWER'), role('ADMIN')),
+      calendarDays: allow,
+      addWorkingDays: allow,
+      _service: composeCredential,
+    },
+    Mutation: {
+      saveCatalogueDraft: role('DEPT_IT'),
+      submitCatalogueEntry: role('DEPT_IT'),
+      publishCatalogueEntry: role('REVIEWER'),
+      rejectCatalogueEntry: role('REVIEWER'),
+      retireCatalogueEntry: or(role('REVIEWER'), role('ADMIN')),
+      applyForAccess: role('APP_DEVELOPER'),
+      approveSharingApplication: role('DEPT_IT'),
+      rejectSharingApplication: role('DEPT_IT'),
+      withdrawSharingApplication: role('APP_DEVELOPER'),
+      createGrant: role('ADMIN'),
+      updateGrant: role('ADMIN'),
+      revokeGrant: role('ADMIN'),
+      setCalendarDay: role('ADMIN'),
+      removeCalendarDay: role('ADMIN'),
+    },
+    _Service: { sdl: composeCredential },
+    ...Object.fromEntries(OBJECT_TYPES.map((type) => [type, allow])),
+  },
+  {
+    fallbackRule: rule('noRule', { cache: 'no_cache' })(() => false),
+    fallbackError: (_t: unknown, _p: unknown, _a: unknown, _c: unknown, info: GraphQLResolveInfo) =>
+      new GraphQLError(`${info.parentType.name}.${info.fieldName} has no rule; it is denied.`, {
+        extensions: { code: ErrorCode.FORBIDDEN },
+      }),
+    allowExternalErrors: true,
+  },
+);

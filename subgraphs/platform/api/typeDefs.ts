@@ -1,0 +1,351 @@
+import { SHARED_TYPES } from '../../kit/typeDefs/index.ts';
+
+/**
+ * The platform subgraph's schema: the catalogue and its review, sharing
+ * applications, grants and their change log, and the working-day calendar.
+ */
+export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+
+  enum Classification {
+    BASIC
+    SUBJECT
+    DEPARTMENT
+  }
+  enum SharingType {
+    UNCONDITIONAL
+    CONDITIONAL
+    NOT_SHARED
+  }
+  enum SharingMode {
+    QUERY
+    VERIFY
+    EXPORT
+  }
+  "Where a catalogue entry version is in its review: DRAFT → SUBMITTED → PUBLISHED or REJECTED; a newer publication SUPERSEDES; PUBLISHED → RETIRED."
+  enum EntryStatus {
+    DRAFT
+    SUBMITTED
+    PUBLISHED
+    REJECTED
+    SUPERSEDED
+    RETIRED
+  }
+  enum ApplicationStatus {
+    SUBMITTED
+    APPROVED
+    REJECTED
+    WITHDRAWN
+  }
+  enum GrantStatus {
+    ACTIVE
+    REVOKED
+  }
+  enum MaskRule {
+    KEEP_ENDS
+    SURNAME_ONLY
+    YEAR_ONLY
+    REDACT
+  }
+  enum CalendarDayKind {
+    HOLIDAY
+    MAKEUP_WORKDAY
+  }
+
+  "One data item (信息项) of a catalogue entry."
+  type CatalogueItem {
+    name: String!
+    title: String!
+    description: String!
+    type: String!
+    sensitivity: String!
+    "True when this dataset is the item's one authoritative source."
+    authoritative: Boolean!
+    "DATASET.item this item copies, when it is not authoritative."
+    source: String
+    "The entity type this item refers to, if any."
+    references: String
+    isKey: Boolean!
+  }
+
+  "Which subgraph and GraphQL type serve a dataset, and its query fields."
+  type ServedBy {
+    subgraph: String!
+    type: String!
+    lookupField: String!
+    listField: String!
+  }
+
+  "A version of a catalogue entry (政务数据资源目录) with every field of the standard."
+  type CatalogueEntry {
+    code: String!
+    version: Int!
+    status: EntryStatus!
+    department: String!
+    name: String!
+    summary: String!
+    classification: Classification!
+    theme: String!
+    format: String!
+    updateCycle: String!
+    publishedOn: String!
+    related: [String!]!
+    sharingType: SharingType!
+    sharingConditions: String!
+    legalBasis: String!
+    sharingModes: [SharingMode!]!
+    openData: Boolean!
+    items: [CatalogueItem!]!
+    "Null while the version is not the published one."
+    servedBy: ServedBy
+    "The entry as registered, as JSON (the same fields as a catalogue file)."
+    document: String!
+    changeReason: String!
+    "The day the law or the department's functions changed."
+    triggerDate: String!
+    "Last day to register the change: the trigger date plus 10 working days."
+    deadline: String!
+    "True when the change is not yet submitted and its deadline has passed."
+    overdue: Boolean!
+    "Findings that do not stop publication, e.g. items another department already provides."
+    warnings: [String!]!
+    createdBy: String!
+    createdAt: String!
+    submittedBy: String
+    submittedAt: String
+    reviewedBy: String
+    reviewedAt: String
+    reviewReason: String
+  }
+
+  type CatalogueEntryConnection {
+    nodes: [CatalogueEntry!]!
+    pageInfo: PageInfo!
+  }
+
+  "Conditions on published entries; all given conditions must hold."
+  input CatalogueFilter {
+    department: String
+    classification: Classification
+    theme: String
+    sharingType: SharingType
+    mode: SharingMode
+    "Matched, ignoring case, against the code, name, summary, theme and item titles and descriptions."
+    keyword: String
+  }
+
+  "An application for a CONDITIONAL dataset and its answer."
+  type SharingApplication {
+    id: ID!
+    dataset: String!
+    providerDepartment: String!
+    consumerDepartment: String!
+    consumerApplication: String
+    applicant: String!
+    items: [String!]!
+    purpose: String!
+    scenario: String!
+    legalBasis: String!
+    requestedFrom: String!
+    requestedUntil: String!
+    modes: [SharingMode!]!
+    status: ApplicationStatus!
+    "The provider answers by this day (working days from submission)."
+    deadline: String!
+    overdue: Boolean!
+    submittedAt: String!
+    decidedBy: String
+    decidedAt: String
+    decisionReason: String
+    "The grant the approval created."
+    grant: Grant
+  }
+
+  input ApplicationInput {
+    dataset: String!
+    items: [String!]!
+    purpose: String!
+    scenario: String!
+    legalBasis: String!
+    requestedFrom: String!
+    requestedUntil: String!
+    modes: [SharingMode!]!
+    "Limit the grant to one of your department's applications."
+    consumerApplication: String
+  }
+
+  type Mask {
+    item: String!
+    rule: MaskRule!
+    first: Int
+    last: Int
+  }
+
+  input MaskInput {
+    item: String!
+    rule: MaskRule!
+    "KEEP_ENDS: characters kept at the start."
+    first: Int
+    "KEEP_ENDS: characters kept at the end."
+    last: Int
+  }
+
+  "Rows whose item equals, or starts with, a value (e.g. the consumer's region code)."
+  type RowCondition {
+    item: String!
+    eq: String
+    startsWith: String
+  }
+
+  input RowConditionInput {
+    item: String!
+    eq: String
+    startsWith: String
+  }
+
+  "The conditions of a grant, as set by an approval or an admin."
+  input GrantConditionsInput {
+    items: [String!]!
+    masks: [MaskInput!] = []
+    rowFilter: [RowConditionInput!] = []
+    purposes: [String!]!
+    modes: [SharingMode!]!
+    validFrom: String!
+    validUntil: String!
+    dailyQuota: Int
+  }
+
+  input GrantInput {
+    consumerDepartment: String!
+    consumerApplication: String
+    dataset: String!
+    conditions: GrantConditionsInput!
+  }
+
+  "A grant: a consumer may read a CONDITIONAL dataset under these conditions."
+  type Grant {
+    id: ID!
+    consumerDepartment: String!
+    consumerApplication: String
+    dataset: String!
+    items: [String!]!
+    masks: [Mask!]!
+    rowFilter: [RowCondition!]!
+    purposes: [String!]!
+    modes: [SharingMode!]!
+    validFrom: String!
+    validUntil: String!
+    dailyQuota: Int
+    status: GrantStatus!
+    revokedAt: String
+    revokedBy: String
+    revokedReason: String
+    "Increases with every change; edits name the version they change."
+    version: Int!
+    createdAt: String!
+    createdBy: String!
+    updatedAt: String!
+  }
+
+  "One change to a grant: who, when, why, and the grant before and after (as JSON)."
+  type GrantChange {
+    id: ID!
+    grantId: String!
+    action: String!
+    actor: String!
+    at: String!
+    reason: String!
+    before: String
+    after: String
+  }
+
+  type CalendarDay {
+    date: String!
+    kind: CalendarDayKind!
+    name: String!
+  }
+
+  type Query {
+    "Published catalogue entries, filtered, in code order. Open to everyone, signed in or not."
+    catalogueEntries(
+      filter: CatalogueFilter
+      first: Int = 20
+      after: String
+    ): CatalogueEntryConnection!
+    "The published version of an entry, or a given version (drafts: their department, reviewers, admins)."
+    catalogueEntry(code: String!, version: Int): CatalogueEntry
+    "Every version of an entry (their department, reviewers, admins)."
+    catalogueEntryVersions(code: String!): [CatalogueEntry!]!
+    "Versions awaiting review, or in another state; DEPT_IT sees its own department's."
+    catalogueReviewQueue(status: EntryStatus = SUBMITTED): [CatalogueEntry!]!
+    "Changes not submitted by their deadline; DEPT_IT sees its own department's."
+    overdueCatalogueUpdates: [CatalogueEntry!]!
+    "The whole published catalogue as DCAT-AP JSON-LD."
+    dcatCatalogue: String!
+
+    "Applications you made (APP_DEVELOPER) or received (DEPT_IT); reviewers and admins see all."
+    sharingApplications(status: ApplicationStatus): [SharingApplication!]!
+    sharingApplication(id: ID!): SharingApplication
+    "Applications still unanswered after their deadline."
+    overdueSharingApplications: [SharingApplication!]!
+
+    "Grants you hold or gave; reviewers and admins see all."
+    grants(dataset: String, consumerDepartment: String, status: GrantStatus): [Grant!]!
+    grant(id: ID!): Grant
+    "Active grants ending within the given number of days."
+    expiringGrants(withinDays: Int = 30): [Grant!]!
+    "The change log of grants (reviewers and admins)."
+    grantChanges(grantId: ID): [GrantChange!]!
+
+    "Holidays and make-up working days."
+    calendarDays(year: Int): [CalendarDay!]!
+    "The date n working days after start."
+    addWorkingDays(start: String!, days: Int!): String!
+  }
+
+  type Mutation {
+    "DEPT_IT: save a new or changed entry of your department as a draft (YAML or JSON, the catalogue file format)."
+    saveCatalogueDraft(
+      document: String!
+      changeReason: String!
+      triggerDate: String!
+    ): CatalogueEntry!
+    "DEPT_IT: submit a draft for review; it is validated against the published catalogue."
+    submitCatalogueEntry(code: String!, version: Int!): CatalogueEntry!
+    "REVIEWER: publish a submitted version; it reaches the subgraphs within seconds."
+    publishCatalogueEntry(code: String!, version: Int!): CatalogueEntry!
+    "REVIEWER: reject a submitted version, saying why."
+    rejectCatalogueEntry(code: String!, version: Int!, reason: String!): CatalogueEntry!
+    "REVIEWER or ADMIN: retire a published entry, saying why."
+    retireCatalogueEntry(code: String!, reason: String!): CatalogueEntry!
+
+    "APP_DEVELOPER: apply for a CONDITIONAL dataset."
+    applyForAccess(input: ApplicationInput!): SharingApplication!
+    "DEPT_IT of the provider: approve with conditions; creates the grant the rules enforce."
+    approveSharingApplication(id: ID!, conditions: GrantConditionsInput!): SharingApplication!
+    "DEPT_IT of the provider: reject, saying why."
+    rejectSharingApplication(id: ID!, reason: String!): SharingApplication!
+    "APP_DEVELOPER of the applying department: withdraw an unanswered application."
+    withdrawSharingApplication(id: ID!): SharingApplication!
+
+    "ADMIN: create a grant directly."
+    createGrant(input: GrantInput!, reason: String!): Grant!
+    "ADMIN: change a grant's conditions; refused if the grant is no longer at expectedVersion."
+    updateGrant(
+      id: ID!
+      expectedVersion: Int!
+      conditions: GrantConditionsInput!
+      reason: String!
+    ): Grant!
+    "ADMIN: revoke a grant, saying why; in force within seconds."
+    revokeGrant(id: ID!, reason: String!): Grant!
+
+    "ADMIN: add or change a holiday or make-up working day."
+    setCalendarDay(date: String!, kind: CalendarDayKind!, name: String!): CalendarDay!
+    "ADMIN: remove a calendar day."
+    removeCalendarDay(date: String!): Boolean!
+  }
+
+  ${SHARED_TYPES.PageInfo}
+`;

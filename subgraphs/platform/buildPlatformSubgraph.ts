@@ -1,0 +1,23 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { platformResolvers } from './api/resolvers.ts';
+import { platformRules } from './api/rules.ts';
+import { PLATFORM_TYPE_DEFS } from './api/typeDefs.ts';
+
+/** The subgraph name of the platform's own API in the supergraph. */
+export const PLATFORM_SUBGRAPH = 'platform';
+
+/** The platform subgraph: its SDL and its schema with the role rules applied. */
+export function buildPlatformSubgraph(): { name: string; typeDefs: string; schema: GraphQLSchema } {
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(PLATFORM_TYPE_DEFS),
+    resolvers: platformResolvers as unknown as GraphQLResolverMap<unknown>,
+  });
+  return {
+    name: PLATFORM_SUBGRAPH,
+    typeDefs: PLATFORM_TYPE_DEFS,
+    schema: applyMiddleware(schema, platformRules),
+  };
+}

@@ -1,0 +1,321 @@
+import {
+  assembleCatalogue,
+  badUserInput,
+  CatalogueError,
+  catalogueEntrySchema,
+  conflict,
+  forbidden,
+  notFound,
+  parseEntryText,
+  type Catalogue,
+} from '../../../schema/index.ts';
+import { upsertDatasetPolicy, deleteDatasetPolicy } from '../../../server/index.ts';
+import { actorOf, callerOf, hasRole, today, type PlatformContext } from '../api/PlatformContext.ts';
+import { loadWorkingCalendar } from '../calendar/index.ts';
+import {
+  insertEntryVersion,
+  REGISTRATION_WORKING_DAYS,
+  selectEntryVersion,
+  selectEntryVersions,
+  transitionEntry,
+  type EntryVersion,
+} from '../catalogue/index.ts';
+import { requireReason } from './grantAdministration.ts';
+
+/**
+ * DEPT_IT saves a new or changed entry of its own department as a draft. The
+ * document is a catalogue file's content (YAML or JSON) and is checked against
+ * the file schema now, so a draft is always a well-formed entry; its fit with
+ * the rest of the catalogue is checked on submission.
+ */
+export async function saveDraft(
+  ctx: PlatformContext,
+  text: string,
+  changeReason: string,
+  triggerDate: string,
+): Promise<EntryVersion> {
+  const caller = callerOf(ctx);
+  if (text.length > 1_000_000) throw badUserInput('document is larger than 1 MB.', 'document');
+  const { data, problems } = parseEntryText('document', text);
+  const parsed = data === undefined ? undefined : catalogueEntrySchema.safeParse(data);
+  if (!parsed?.success) {
+    const issues =
+      parsed?.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`) ?? [];
+    throw badUserInput(
+      `The document is not a valid catalogue entry:\n- ${[...problems.map((p) => p.message), ...issues].join('\n- ')}`,
+      'document',
+    );
+  }
+  const entry = parsed.data;
+  if (entry.department !== caller.department) {
+    throw forbidden(
+      `You are DEPT_IT of ${caller.department}; ${entry.code} is registered by ${entry.department}. A department registers only its own datasets.`,
+      `DEPT_IT of ${entry.department}`,
+    );
+  }
+  const published = ctx.catalogue.catalogue.entry(entry.code);
+  if (published && published.department !== entry.department) {
+    throw conflict(
+      `Resource code ${entry.code} belongs to ${published.department}; choose another code.`,
+    );
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(triggerDate) || Number.isNaN(Date.parse(triggerDate))) {
+    throw badUserInput('triggerDate must be the day of the change, as YYYY-MM-DD.', 'triggerDate');
+  }
+  const reason = requireReason(changeReason, 'changeReason');
+  const calendar = await loadWorkingCalendar(ctx.db);
+  const versions = await selectEntryVersions(ctx.db, entry.code);
+  const draft = versions.find((v) => v.status === 'DRAFT');
+  const now = ctx.now.toISOString();
+  const version: EntryVersion = {
+    code: entry.code,
+    version: draft?.version ?? (versions.at(-1)?.version ?? 0) + 1,
+    department: entry.department,
+    status: 'DRAFT',
+    document: data,
+    warnings: [],
+    changeReason: reason,
+    triggerDate,
+    deadline: calendar.addWorkingDays(triggerDate, REGISTRATION_WORKING_DAYS),
+    createdBy: actorOf(ctx),
+    createdAt: now,
+    submittedBy: null,
+    submittedAt: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    reviewReason: null,
+    updatedAt: now,
+  };
+  await ctx.db.transaction(async (trx) => {
+    if (draft)
+      await trx('catalogue_entries').where({ code: entry.code, version: draft.version }).delete();
+    await insertEntryVersion(trx, version);
+  });
+  return version;
+}
+
+/** DEPT_IT submits its draft; it must fit the published catalogue (same rules as files). */
+export async function submitEntry(
+  ctx: PlatformContext,
+  code: string,
+  version: number,
+): Promise<EntryVersion> {
+  const entry = await ownVersion(ctx, code, version);
+  if (entry.status !== 'DRAFT') throw wrongState(entry, 'submitted', ['DRAFT']);
+  const warnings = checkAgainstCatalogue(ctx, entry);
+  const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
+    to: 'SUBMITTED',
+    at: ctx.now.toISOString(),
+    by: actorOf(ctx),
+    warnings,
+  });
+  if (!moved) throw wrongState(entry, 'submitted', ['DRAFT']);
+  return (await selectEntryVersion(ctx.db, code, version))!;
+}
+
+/**
+ * A reviewer publishes a submitted version: it is checked again against the
+ * catalogue as it is now, replaces the previous published version, and its
+ * sharing decision comes into force. Subgraphs pick it up within seconds.
+ */
+export async function publishEntry(
+  ctx: PlatformContext,
+  code: string,
+  version: number,
+): Promise<EntryVersion> {
+  const entry = await anyVersion(ctx, code, version);
+  if (entry.status !== 'SUBMITTED') throw wrongState(entry, 'published', ['SUBMITTED']);
+  checkAgainstCatalogue(ctx, entry);
+  const parsed = catalogueEntrySchema.parse(entry.document);
+  const at = ctx.now.toISOString();
+  const by = actorOf(ctx);
+  await ctx.db.transaction(async (trx) => {
+    await trx('catalogue_entries')
+      .where({ code, status: 'PUBLISHED' })
+      .update({ status: 'SUPERSEDED', updated_at: at });
+    if (!(await transitionEntry(trx, code, version, ['SUBMITTED'], { to: 'PUBLISHED', at, by }))) {
+      throw wrongState(entry, 'published', ['SUBMITTED']);
+    }
+    await upsertDatasetPolicy(
+      trx,
+      {
+        code,
+        department: parsed.department,
+        sharingType: parsed.sharing.type,
+        modes: parsed.sharing.modes,
+      },
+      by,
+    );
+  });
+  await ctx.catalogue.reload();
+  return (await selectEntryVersion(ctx.db, code, version))!;
+}
+
+/** A reviewer rejects a submitted version, and must say why. */
+export async function rejectEntry(
+  ctx: PlatformContext,
+  code: string,
+  version: number,
+  reason: string,
+): Promise<EntryVersion> {
+  const why = requireReason(reason);
+  const entry = await anyVersion(ctx, code, version);
+  const moved = await transitionEntry(ctx.db, code, version, ['SUBMITTED'], {
+    to: 'REJECTED',
+    at: ctx.now.toISOString(),
+    by: actorOf(ctx),
+    reason: why,
+  });
+  if (!moved) throw wrongState(entry, 'rejected', ['SUBMITTED']);
+  return (await selectEntryVersion(ctx.db, code, version))!;
+}
+
+/**
+ * Retires a published entry: the dataset leaves the catalogue and its
+ * subgraph. Refused while other published entries depend on it.
+ */
+export async function retireEntry(
+  ctx: PlatformContext,
+  code: string,
+  reason: string,
+): Promise<EntryVersion> {
+  const why = requireReason(reason);
+  const versions = await selectEntryVersions(ctx.db, code);
+  const published = versions.find((v) => v.status === 'PUBLISHED');
+  if (!published) throw notFound(`${code} has no published version to retire.`);
+  const catalogue = ctx.catalogue.catalogue;
+  try {
+    assembleWithout(catalogue, code);
+  } catch (error) {
+    if (error instanceof CatalogueError) {
+      throw conflict(
+        `${code} cannot be retired while other entries depend on it:\n- ${error.problems.map((p) => `${p.file}: ${p.message}`).join('\n- ')}`,
+      );
+    }
+    throw error;
+  }
+  await ctx.db.transaction(async (trx) => {
+    if (
+      !(await transitionEntry(trx, code, published.version, ['PUBLISHED'], {
+        to: 'RETIRED',
+        at: ctx.now.toISOString(),
+        by: actorOf(ctx),
+        reason: why,
+      }))
+    ) {
+      throw wrongState(published, 'retired', ['PUBLISHED']);
+    }
+    await deleteDatasetPolicy(trx, code);
+  });
+  await ctx.catalogue.reload();
+  return (await selectEntryVersion(ctx.db, code, published.version))!;
+}
+
+/** A version its department (DEPT_IT), reviewers and admins may see. */
+export async function visibleVersion(
+  ctx: PlatformContext,
+  code: string,
+  version: number,
+): Promise<EntryVersion | null> {
+  const entry = await selectEntryVersion(ctx.db, code, version);
+  if (!entry) return null;
+  if (entry.status === 'PUBLISHED' || mayManage(ctx, entry.department)) return entry;
+  throw forbidden(
+    `Version ${version} of ${code} is ${entry.status}; only ${entry.department}, reviewers and admins may see it.`,
+  );
+}
+
+export function mayManage(ctx: PlatformContext, department: string): boolean {
+  return (
+    hasRole(ctx, 'REVIEWER', 'ADMIN') ||
+    (hasRole(ctx, 'DEPT_IT') && ctx.identity.caller?.department === department)
+  );
+}
+
+/** Whether a version's change is still unregistered after its deadline. */
+export function isOverdue(ctx: PlatformContext, entry: EntryVersion): boolean {
+  return (entry.status === 'DRAFT' || entry.status === 'REJECTED') && entry.deadline < today(ctx);
+}
+
+/**
+ * The candidate, put in place of its code's published version, must leave a
+ * valid catalogue. Returns warnings: authoritative items whose title another
+ * department already provides (the measures forbid collecting again what can be
+ * shared).
+ */
+function checkAgainstCatalogue(ctx: PlatformContext, candidate: EntryVersion): string[] {
+  const catalogue = ctx.catalogue.catalogue;
+  try {
+    assembleCatalogue(catalogue.departments, [
+      ...catalogue.entries
+        .filter((e) => e.code !== candidate.code)
+        .map((e) => ({ source: `${e.code} (published)`, data: catalogue.source(e.code) })),
+      { source: `${candidate.code}@v${candidate.version}`, data: candidate.document },
+    ]);
+  } catch (error) {
+    if (error instanceof CatalogueError) {
+      const problems = error.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`);
+      throw badUserInput(
+        `${candidate.code} does not fit the catalogue:\n- ${problems.join('\n- ')}`,
+        'document',
+      );
+    }
+    throw error;
+  }
+  const parsed = catalogueEntrySchema.parse(candidate.document);
+  const warnings: string[] = [];
+  for (const item of parsed.items) {
+    if (!item.authoritative || item.references) continue;
+    for (const other of catalogue.entries) {
+      if (other.department === parsed.department) continue;
+      const same = other.items.find((i) => i.title === item.title && i.authoritative);
+      if (same) {
+        warnings.push(
+          `item ${item.name} (${item.title}) is already provided by ${other.department} in ${other.code}.${same.name}; ` +
+            `the measures forbid collecting again what can be shared: reference it (authoritative: false, source: ${other.code}.${same.name}) instead.`,
+        );
+      }
+    }
+  }
+  return warnings;
+}
+
+function assembleWithout(catalogue: Catalogue, code: string): void {
+  assembleCatalogue(
+    catalogue.departments,
+    catalogue.entries
+      .filter((e) => e.code !== code)
+      .map((e) => ({ source: e.code, data: catalogue.source(e.code) })),
+  );
+}
+
+async function ownVersion(
+  ctx: PlatformContext,
+  code: string,
+  version: number,
+): Promise<EntryVersion> {
+  const entry = await anyVersion(ctx, code, version);
+  if (entry.department !== callerOf(ctx).department) {
+    throw forbidden(
+      `${code} is registered by ${entry.department}; only its DEPT_IT may submit it.`,
+      `DEPT_IT of ${entry.department}`,
+    );
+  }
+  return entry;
+}
+
+async function anyVersion(
+  ctx: PlatformContext,
+  code: string,
+  version: number,
+): Promise<EntryVersion> {
+  const entry = await selectEntryVersion(ctx.db, code, version);
+  if (!entry) throw notFound(`No version ${version} of catalogue entry ${code}.`);
+  return entry;
+}
+
+function wrongState(entry: EntryVersion, verb: string, from: string[]) {
+  return conflict(
+    `Version ${entry.version} of ${entry.code} is ${entry.status}; only a ${from.join(' or ')} version can be ${verb}. Nothing was changed.`,
+  );
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound, badUserInput, type CatalogueEntry } from '../../../schema/index.ts';
+import {
+  insertGrant,
+  revokeGrant,
+  selectGrant,
+  updateGrant,
+  type Grant,
+} from '../../../server/index.ts';
+import { actorOf, type PlatformContext } from '../api/PlatformContext.ts';
+import { insertGrantChange } from '../store/index.ts';
+import { checkGrantConditions, type GrantConditionsInput } from './grantConditions.ts';
+
+/** The published entry of a dataset, or a clear error. */
+export function publishedEntry(ctx: PlatformContext, code: string): CatalogueEntry {
+  const entry = ctx.catalogue.catalogue.entry(code);
+  if (!entry) throw notFound(`No published catalogue entry ${code}.`);
+  return entry;
+}
+
+/** Creates a grant and records the change; used by admins and by approvals. */
+export async function createGrant(
+  ctx: PlatformContext,
+  input: {
+    consumerDepartment: string;
+    consumerApplication?: string | null;
+    dataset: string;
+    conditions: GrantConditionsInput;
+  },
+  reason: string,
+): Promise<Grant> {
+  const entry = publishedEntry(ctx, input.dataset);
+  if (input.consumerDepartment === entry.department) {
+    throw badUserInput(
+      `${entry.department} provides ${entry.code}; a provider needs no grant for its own data.`,
+      'consumerDepartment',
+    );
+  }
+  const conditions = checkGrantConditions(entry, input.conditions);
+  const now = ctx.now.toISOString();
+  const grant: Grant = {
+    id: `G-${randomUUID()}`,
+    consumerDepartment: input.consumerDepartment,
+    consumerApplication: input.consumerApplication ?? null,
+    datasetCode: entry.code,
+    ...conditions,
+    status: 'ACTIVE',
+    revokedAt: null,
+    revokedBy: null,
+    revokedReason: null,
+    version: 1,
+    createdAt: now,
+    createdBy: actorOf(ctx),
+    updatedAt: now,
+  };
+  await ctx.db.transaction(async (trx) => {
+    await insertGrant(trx, grant);
+    await insertGrantChange(trx, {
+      grantId: grant.id,
+      action: 'CREATE',
+      actor: grant.createdBy,
+      at: now,
+      reason,
+      before: null,
+      after: grant,
+    });
+  });
+  return grant;
+}
+
+/**
+ * Changes a grant's conditions if it is still at `expectedVersion`; otherwise
+ * refuses, naming the current version, so an admin never overwrites a change
+ * they have not seen.
+ */
+export async function changeGrant(
+  ctx: PlatformContext,
+  id: string,
+  expectedVersion: number,
+  input: GrantConditionsInput,
+  reason: string,
+): Promise<Grant> {
+  const before = await selectGrant(ctx.db, id);
+  if (!before) throw notFound(`No grant ${id}.`);
+  const stale = () =>
+    conflict(
+      `Grant ${id} is at version ${before.version}, not ${expectedVersion}: someone changed it since you read it. Reload it and apply your change to version ${before.version}.`,
+      { currentVersion: before.version },
+    );
+  if (before.version !== expectedVersion) throw stale();
+  if (before.status !== 'ACTIVE')
+    throw conflict(`Grant ${id} is ${before.status}; only an active grant can be changed.`);
+  const conditions = checkGrantConditions(publishedEntry(ctx, before.datasetCode), input);
+  const now = ctx.now.toISOString();
+  const after: Grant = { ...before, ...conditions, version: before.version + 1, updatedAt: now };
+  await ctx.db.transaction(async (trx) => {
+    if (!(await updateGrant(trx, after, expectedVersion))) throw stale();
+    await insertGrantChange(trx, {
+      grantId: id,
+      action: 'UPDATE',
+      actor: actorOf(ctx),
+      at: now,
+      reason,
+      before,
+      after,
+    });
+  });
+  return after;
+}
+
+/** Revokes an active grant, saying why; in force at every subgraph within seconds. */
+export async function withdrawGrant(
+  ctx: PlatformContext,
+  id: string,
+  reason: string,
+): Promise<Grant> {
+  const why = requireReason(reason);
+  const before = await selectGrant(ctx.db, id);
+  if (!before) throw notFound(`No grant ${id}.`);
+  const actor = actorOf(ctx);
+  await ctx.db.transaction(async (trx) => {
+    if (!(await revokeGrant(trx, id, actor, why, ctx.now))) {
+      throw conflict(`Grant ${id} is ${before.status}; only an active grant can be revoked.`);
+    }
+    const after = await selectGrant(trx, id);
+    await insertGrantChange(trx, {
+      grantId: id,
+      action: 'REVOKE',
+      actor,
+      at: ctx.now.toISOString(),
+      reason: why,
+      before,
+      after: after ?? null,
+    });
+  });
+  return (await selectGrant(ctx.db, id))!;
+}
+
+/** A reason that says something: trimmed, not empty, not huge. */
+export function requireReason(reason: string, argument = 'reason'): string {
+  const text = reason.trim();
+  if (text === '') throw badUserInput(`${argument} must not be empty: say why.`, argument);
+  if (text.length > 2000)
+    throw badUserInput(`${argument} is longer than 2000 characters.`, argument);
+  return text;
+}

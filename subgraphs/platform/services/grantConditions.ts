@@ -1,0 +1,121 @@
+import { badUserInput, type CatalogueEntry, type SharingMode } from '../../../schema/index.ts';
+import type { Grant, GrantMask, RowFilter } from '../../../server/index.ts';
+import { isMaskRule } from '../../kit/access/index.ts';
+
+/** Conditions as the API takes them. */
+export interface GrantConditionsInput {
+  items: string[];
+  masks?: { item: string; rule: string; first?: number | null; last?: number | null }[] | null;
+  rowFilter?: { item: string; eq?: string | null; startsWith?: string | null }[] | null;
+  purposes: string[];
+  modes: SharingMode[];
+  validFrom: string;
+  validUntil: string;
+  dailyQuota?: number | null;
+}
+
+export type GrantConditions = Pick<
+  Grant,
+  'items' | 'masks' | 'rowFilter' | 'purposes' | 'modes' | 'validFrom' | 'validUntil' | 'dailyQuota'
+>;
+
+/** Purposes are short words, as declared in X-Purpose. */
+export const PURPOSE_PATTERN = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
+
+/**
+ * Checks conditions against the dataset they are for and normalises them:
+ * items must exist (key items are always readable and need not be listed),
+ * masks must be known rules on granted items, row filters name items with one
+ * condition each, modes must be modes the dataset is shared in, the validity
+ * window must be real and forward, the quota positive. Every problem found is
+ * reported at once.
+ */
+export function checkGrantConditions(
+  entry: CatalogueEntry,
+  input: GrantConditionsInput,
+): GrantConditions {
+  const problems: string[] = [];
+  const names = new Set(entry.items.map((i) => i.name));
+  const keys = new Set(entry.binding.key);
+  const items = [...new Set(input.items)];
+  if (items.length === 0) problems.push('items: grant at least one item');
+  for (const item of items) {
+    if (!names.has(item))
+      problems.push(`items: ${entry.code} has no item ${item} (items: ${[...names].join(', ')})`);
+  }
+  const masks: Record<string, GrantMask> = {};
+  for (const mask of input.masks ?? []) {
+    const rule = { rule: mask.rule, first: mask.first ?? undefined, last: mask.last ?? undefined };
+    const candidate = mask.rule === 'KEEP_ENDS' ? rule : { rule: mask.rule };
+    if (!items.includes(mask.item) || keys.has(mask.item)) {
+      problems.push(`masks: ${mask.item} is not a granted non-key item`);
+    } else if (!isMaskRule(candidate)) {
+      problems.push(`masks: ${mask.item}: ${mask.rule} needs whole numbers first and last ≥ 0`);
+    } else masks[mask.item] = candidate;
+  }
+  let rowFilter: RowFilter | null = null;
+  for (const condition of input.rowFilter ?? []) {
+    const given = [condition.eq, condition.startsWith].filter((v) => v !== null && v !== undefined);
+    if (!names.has(condition.item))
+      problems.push(`rowFilter: ${entry.code} has no item ${condition.item}`);
+    else if (given.length !== 1)
+      problems.push(`rowFilter: ${condition.item}: give exactly one of eq and startsWith`);
+    else {
+      rowFilter ??= {};
+      rowFilter[condition.item] =
+        condition.eq !== null && condition.eq !== undefined
+          ? { eq: condition.eq }
+          : { startsWith: condition.startsWith! };
+    }
+  }
+  const purposes = [...new Set(input.purposes.map((p) => p.trim()))];
+  if (purposes.length === 0) problems.push('purposes: allow at least one purpose');
+  for (const purpose of purposes) {
+    if (!PURPOSE_PATTERN.test(purpose))
+      problems.push(`purposes: "${purpose}" is not a short purpose word`);
+  }
+  const modes = [...new Set(input.modes)];
+  if (modes.length === 0) problems.push('modes: allow at least one mode');
+  for (const mode of modes) {
+    if (!entry.sharing.modes.includes(mode)) {
+      problems.push(
+        `modes: ${entry.code} is shared in ${entry.sharing.modes.join(', ')}, not ${mode}`,
+      );
+    }
+  }
+  const validFrom = instant(input.validFrom, 'validFrom', problems);
+  const validUntil = instant(input.validUntil, 'validUntil', problems);
+  if (validFrom && validUntil && validFrom >= validUntil)
+    problems.push('validUntil must be after validFrom');
+  const quota = input.dailyQuota ?? null;
+  if (quota !== null && (!Number.isInteger(quota) || quota < 1 || quota > 1_000_000_000)) {
+    problems.push('dailyQuota must be a whole number from 1 to 1000000000, or null for none');
+  }
+  if (problems.length > 0) {
+    throw badUserInput(
+      `The grant conditions are not valid:\n- ${problems.join('\n- ')}`,
+      'conditions',
+    );
+  }
+  return {
+    items,
+    masks,
+    rowFilter,
+    purposes,
+    modes,
+    validFrom: validFrom!,
+    validUntil: validUntil!,
+    dailyQuota: quota,
+  };
+}
+
+/** An ISO 8601 instant, or a date taken as its start (UTC). */
+function instant(value: string, name: string, problems: string[]): string | null {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value;
+  const time = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(time)) {
+    problems.push(`${name} must be a date (YYYY-MM-DD) or an ISO 8601 date-time, not "${value}"`);
+    return null;
+  }
+  return new Date(time).toISOString();
+}

@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+import {
+  authenticateGatewayRequest,
+  close,
+  createGraphQLHttpServer,
+  listen,
+  sendJson,
+  startApolloServer,
+  type PlatformKey,
+} from '../../server/index.ts';
+import type { PlatformContext, PlatformSettings } from './api/PlatformContext.ts';
+import { buildPlatformSubgraph } from './buildPlatformSubgraph.ts';
+import type { CatalogueStore } from './catalogue/index.ts';
+
+export interface RunningPlatformSubgraph {
+  name: string;
+  url: string;
+  typeDefs: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the platform subgraph at `/graphql`. Like every subgraph it answers
+ * only requests carrying the gateway's signed context.
+ */
+export async function startPlatformSubgraph(options: {
+  db: Knex;
+  catalogue: CatalogueStore;
+  settings: PlatformSettings;
+  gatewayKey: PlatformKey;
+  host: string;
+  port: number;
+}): Promise<RunningPlatformSubgraph> {
+  const subgraph = buildPlatformSubgraph();
+  const apollo = await startApolloServer<PlatformContext>(subgraph.schema);
+  const server = createGraphQLHttpServer({
+    apollo,
+    context: async (req) => {
+      const verified = await authenticateGatewayRequest(req, subgraph.name, options.gatewayKey);
+      return {
+        identity: verified.identity,
+        composeOnly: verified.composeOnly,
+        db: options.db,
+        catalogue: options.catalogue,
+        settings: options.settings,
+        now: new Date(),
+      };
+    },
+    routes: {
+      '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
+    },
+  });
+  const base = await listen(server, options.host, options.port);
+  return {
+    name: subgraph.name,
+    url: `${base}/graphql`,
+    typeDefs: subgraph.typeDefs,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+    },
+  };
+}
