@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ApolloServer,
   type ApolloServerOptionsWithGateway,
@@ -11,9 +12,12 @@ import {
   createGraphQLHttpServer,
   listen,
   sendJson,
+  type AuditWriter,
   type PlatformKey,
 } from '../server/index.ts';
 import {
+  requestAuditPlugin,
+  requestEntry,
   identityPlugin,
   SigningDataSource,
   TokenMemo,
@@ -27,6 +31,8 @@ export interface GatewayOptions {
   authenticator: Authenticator;
   /** The gateway's private key: signs the context token of every subgraph fetch. */
   signingKey: PlatformKey;
+  /** Where REQUEST records go; a response leaves only once its record is durable. */
+  audit: AuditWriter;
   host: string;
   port: number;
 }
@@ -76,7 +82,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
     gateway: gateway as unknown as ApolloServerOptionsWithGateway<BaseContext>['gateway'],
-    plugins: [ApolloServerPluginLandingPageDisabled(), identityPlugin],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      identityPlugin,
+      requestAuditPlugin(options.audit),
+    ],
     includeStacktraceInErrorResponses: false,
     // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
@@ -84,10 +94,34 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    context: async (req) => ({
-      identity: await authenticator.identify(req),
-      tokens: new TokenMemo(),
-    }),
+    context: async (req) => {
+      const startedAt = Date.now();
+      try {
+        return { identity: await authenticator.identify(req), tokens: new TokenMemo(), startedAt };
+      } catch (error) {
+        // A refused credential is on the record too (no identity: it did not verify).
+        await options.audit
+          .record([
+            requestEntry(
+              {
+                caller: null,
+                purpose: null,
+                grantId: null,
+                requestId: randomUUID(),
+                operationName: null,
+              },
+              {
+                decision: 'REFUSED',
+                reason: 'UNAUTHENTICATED',
+                operationHash: null,
+                latencyMs: Date.now() - startedAt,
+              },
+            ),
+          ])
+          .catch(() => undefined);
+        throw error;
+      }
+    },
     routes: {
       ...graphiqlRoutes('/graphql'),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),

@@ -3,3 +3,4 @@ export * from './database/index.ts';
 export * from './http/index.ts';
 export * from './identity/index.ts';
 export * from './policy/index.ts';
+export * from './audit/index.ts';

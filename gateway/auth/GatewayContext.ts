@@ -18,4 +18,6 @@ export class TokenMemo {
 export interface GatewayContext {
   identity: RequestIdentity;
   tokens: TokenMemo;
+  /** When the request arrived (ms since the epoch), for the audit record's latency. */
+  startedAt: number;
 }

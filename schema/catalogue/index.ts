@@ -16,3 +16,4 @@ export {
 } from './loadCatalogue.ts';
 export type { EntryDocument } from './loadCatalogue.ts';
 export { validateCatalogue } from './validateCatalogue.ts';
+export { isCalendarDate } from './isCalendarDate.ts';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  AuditWriter,
   insertGrant,
   signInternalToken,
   type PlatformConfig,
@@ -62,6 +63,7 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
     updatedAt: now,
   });
   const policies = new PolicyStore(platformDb);
+  const audit = new AuditWriter(platformDb, 'bench subgraphs');
   await policies.start();
   const ids = (await departmentDb('persons')
     .select('id_number')
@@ -80,14 +82,14 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
   const servers: Record<'rules on' | 'rules off', RunningSubgraph> = {
     'rules on': await startSubgraphServer(
       buildDepartmentSubgraph(catalogue, 'public_security', { maxPageSize: config.maxPageSize }),
-      { db: departmentDb, policies, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
+      { db: departmentDb, policies, audit, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
     ),
     'rules off': await startSubgraphServer(
       buildDepartmentSubgraph(catalogue, 'public_security', {
         maxPageSize: config.maxPageSize,
         unsafeWithoutRules: true,
       }),
-      { db: departmentDb, policies, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
+      { db: departmentDb, policies, audit, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
     ),
   };
   const results: Record<string, LoadResult[]> = { 'rules on': [], 'rules off': [] };

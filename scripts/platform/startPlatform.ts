@@ -7,7 +7,12 @@ import {
   startGateway,
   type RunningGateway,
 } from '../../gateway/index.ts';
-import { loadOrCreateSigningKeys, openDatabase, type PlatformConfig } from '../../server/index.ts';
+import {
+  AuditWriter,
+  loadOrCreateSigningKeys,
+  openDatabase,
+  type PlatformConfig,
+} from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import {
@@ -117,9 +122,13 @@ export async function startPlatform(
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb);
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
+  // One hash chain per writer: the subgraphs of this process, and the gateway.
+  const subgraphAudit = new AuditWriter(platformDb, 'subgraphs');
+  const gatewayAudit = new AuditWriter(platformDb, 'gateway');
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
   const stopAll = async () => {
+    await Promise.all([subgraphAudit.drain(), gatewayAudit.drain()]);
     catalogueStore.stop();
     policies.stop();
     await Promise.all(subgraphs.map((s) => s.stop()));
@@ -141,6 +150,7 @@ export async function startPlatform(
         await startSubgraphServer(build(catalogueStore.catalogue, department.code), {
           db: databases.get(department.code)!,
           policies,
+          audit: subgraphAudit,
           gatewayKey: keys.publicKey,
           host: config.host,
           port,
@@ -175,6 +185,7 @@ export async function startPlatform(
       supergraphSdl: compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
+      audit: gatewayAudit,
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });

@@ -1,4 +1,4 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -13,6 +13,7 @@ import type { GraphQLSchema } from 'graphql';
  */
 export async function startApolloServer<TContext extends BaseContext>(
   schema: GraphQLSchema,
+  plugins: ApolloServerPlugin<TContext>[] = [],
 ): Promise<ApolloServer<TContext>> {
   const apollo = new ApolloServer<TContext>({
     schema,
@@ -20,6 +21,7 @@ export async function startApolloServer<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      ...plugins,
     ],
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Knex } from 'knex';
 import {
+  type AuditWriter,
   authenticateGatewayRequest,
   close,
   createGraphQLHttpServer,
@@ -11,6 +12,7 @@ import {
   type PlatformKey,
 } from '../../server/index.ts';
 import { RequestAccess, type PolicyStore } from './access/index.ts';
+import { auditPlugin } from './audit/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';
 import { RequestLoaders } from './loaders/index.ts';
 import type { SubgraphContext } from './resolvers/index.ts';
@@ -18,6 +20,8 @@ import type { SubgraphContext } from './resolvers/index.ts';
 export interface SubgraphServerOptions {
   db: Knex;
   policies: PolicyStore;
+  /** Where the subgraph's ACCESS records go; a response leaves only once they are durable. */
+  audit: AuditWriter;
   /** The gateway's public key: the only signature this subgraph accepts. */
   gatewayKey: PlatformKey;
   host: string;
@@ -49,9 +53,10 @@ export async function startSubgraphServer(
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const { db, policies, gatewayKey } = options;
+  const plugins = [auditPlugin(subgraph.name, options.audit)];
   let serving: { subgraph: DepartmentSubgraph; apollo: ApolloServer<SubgraphContext> } = {
     subgraph,
-    apollo: await startApolloServer<SubgraphContext>(subgraph.schema),
+    apollo: await startApolloServer<SubgraphContext>(subgraph.schema, plugins),
   };
 
   const context = async (req: IncomingMessage): Promise<SubgraphContext> => {
@@ -63,6 +68,7 @@ export async function startSubgraphServer(
       db,
       access,
       composeOnly: verified.composeOnly,
+      startedAt: Date.now(),
       loaders: new RequestLoaders(db, (table) => access?.rowFilter(table) ?? null),
     };
   };
@@ -83,7 +89,10 @@ export async function startSubgraphServer(
     },
     async replace(next) {
       const previous = serving;
-      serving = { subgraph: next, apollo: await startApolloServer<SubgraphContext>(next.schema) };
+      serving = {
+        subgraph: next,
+        apollo: await startApolloServer<SubgraphContext>(next.schema, plugins),
+      };
       // Requests already handed to the previous server finish there first.
       setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();
     },

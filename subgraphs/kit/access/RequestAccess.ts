@@ -12,6 +12,7 @@ import {
   type GrantMask,
   type RequestIdentity,
 } from '../../../server/index.ts';
+import { AccessLog } from '../audit/index.ts';
 import type { DatasetTable, ListFilter } from '../sql/index.ts';
 import { decideAccess, decideItem, type AccessDecision, type ItemAccess } from './decideAccess.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
@@ -25,6 +26,8 @@ export class RequestAccess {
   readonly identity: RequestIdentity;
   /** Rules that allowed this request; their fields skip re-checking (see `applyRules`). */
   readonly settled = new Set<symbol>();
+  /** What this request did with each dataset, for the audit trail. */
+  readonly log = new AccessLog();
   private readonly snapshot: PolicySnapshot;
   private readonly platformDb: Knex;
   private readonly now: Date;
@@ -124,12 +127,19 @@ export class RequestAccess {
     return decision.allowed && decision.grant?.rowFilter ? decision.grant.rowFilter : null;
   }
 
-  /** The error a denied field answers with. */
+  /** The grant a dataset is read under in this request, if any (for the audit trail). */
+  grantOf(table: DatasetTable): string | null {
+    const decision = this.decided.QUERY.get(table) ?? this.decided.VERIFY.get(table);
+    return decision?.allowed ? (decision.grant?.id ?? null) : null;
+  }
+
+  /** The error a denied field answers with; the denial goes into the request's access log. */
   error(
     table: DatasetTable,
     item: string | null,
     denial: { reason: DenialReason; message: string },
   ): GraphQLError {
+    this.log.denied(table, item, denial.reason);
     return accessDenied({
       reason: denial.reason,
       dataset: table.entry.code,

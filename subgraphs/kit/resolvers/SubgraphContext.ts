@@ -13,4 +13,6 @@ export interface SubgraphContext {
   access: RequestAccess | null;
   /** True when the request carries a compose credential: it may read the SDL only. */
   composeOnly: boolean;
+  /** When the request arrived (ms since the epoch), for the audit record's latency. */
+  startedAt: number;
 }

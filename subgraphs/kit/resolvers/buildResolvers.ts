@@ -41,7 +41,8 @@ export function buildResolvers(
         ? table.keyItems.map((k) => args[k.name] as string | number)
         : (args[table.keyItems[0]!.name] as string | number);
 
-    query[names.lookup] = (_, args, ctx) => ctx.loaders.entity(table).load(keyFromArgs(args));
+    query[names.lookup] = (_, args, ctx) =>
+      counted(ctx, table, ctx.loaders.entity(table).load(keyFromArgs(args)));
 
     query[names.list] = async (_, args, ctx) => {
       const first = args.first as number;
@@ -60,6 +61,7 @@ export function buildResolvers(
         first,
         ...(after !== undefined ? { after } : {}),
       });
+      ctx.access?.log.rows(table, page.rows.length);
       const last = page.rows.at(-1);
       return {
         nodes: page.rows,
@@ -79,6 +81,7 @@ export function buildResolvers(
             'match',
           );
         }
+        ctx.access?.log.verified(table);
         return recordMatches(
           ctx.db,
           table,
@@ -98,7 +101,7 @@ export function buildResolvers(
             const value = parent[item.name] as string | number | null;
             return value === null || value === undefined
               ? null
-              : ctx.loaders.entity(local.table).load(value);
+              : counted(ctx, local.table, ctx.loaders.entity(local.table).load(value));
           }
         : (parent) => {
             const value = parent[item.name];
@@ -107,7 +110,7 @@ export function buildResolvers(
     }
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
     const resolveReference: ReferenceResolver = (reference, ctx) =>
-      ctx.loaders.entity(table).load(table.keyOf(reference));
+      counted(ctx, table, ctx.loaders.entity(table).load(table.keyOf(reference)));
     types[names.type] = { ...resolvers, __resolveReference: resolveReference };
   }
 
@@ -129,6 +132,7 @@ function addItemFields(resolvers: TypeResolvers, table: DatasetTable): void {
     resolvers[item.name] = (parent, _, ctx) => {
       const value = parent[item.name];
       const mask = ctx.access?.mask(table, item);
+      ctx.access?.log.item(table, item.name, mask !== null && mask !== undefined);
       return mask ? applyMask(mask, value) : value;
     };
   }
@@ -142,9 +146,14 @@ function addReverseFields(
   for (const { field, dataset, itemName } of reverse) {
     resolvers[field] = (parent, _, ctx) => {
       const key = parent[keyName] as string | number | null;
-      return key === null || key === undefined
-        ? []
-        : ctx.loaders.referencing(dataset.table, itemName).load(key);
+      if (key === null || key === undefined) return [];
+      return ctx.loaders
+        .referencing(dataset.table, itemName)
+        .load(key)
+        .then((rows) => {
+          ctx.access?.log.rows(dataset.table, rows.length);
+          return rows;
+        });
     };
   }
 }
@@ -166,4 +175,19 @@ function checkFilter(filter: ListFilter): void {
       );
     }
   }
+}
+
+/** Counts a loaded entity into the request's access log. */
+function counted(
+  ctx: SubgraphContext,
+  table: DatasetTable,
+  row: Promise<Row | null>,
+): Promise<Row | null> {
+  const log = ctx.access?.log;
+  return log
+    ? row.then((found) => {
+        if (found) log.rows(table, 1);
+        return found;
+      })
+    : row;
 }

@@ -40,6 +40,7 @@ import {
   type ApplicationStatus,
 } from '../store/index.ts';
 import { actorOf, callerOf, hasRole, today, type PlatformContext } from './PlatformContext.ts';
+import { auditCsv, auditRecords, verifyAuditChain } from './auditResolvers.ts';
 import { applicationView, entryView, grantChangeView, grantView } from './views.ts';
 
 type Args = Record<string, unknown>;
@@ -202,6 +203,23 @@ const query: Record<string, Resolver> = {
     );
   },
 
+  auditRecords(_, args, ctx) {
+    return auditRecords(
+      ctx,
+      args.filter ?? null,
+      args.first as number,
+      (args.after as string | null) ?? null,
+    );
+  },
+
+  auditCsv(_, args, ctx) {
+    return auditCsv(ctx, args.filter ?? null);
+  },
+
+  verifyAuditChain(_, __, ctx) {
+    return verifyAuditChain(ctx);
+  },
+
   async calendarDays(_, args, ctx) {
     const days = await selectCalendarDays(ctx.db);
     const year = args.year as number | null | undefined;
@@ -302,10 +320,11 @@ const mutation: Record<string, Resolver> = {
     const day = { date: args.date, kind: args.kind, name: args.name } as CalendarDay;
     try {
       WorkingCalendar.checkDay(day);
+      await upsertCalendarDay(ctx.db, day, actorOf(ctx));
     } catch (error) {
-      throw badUserInput(error instanceof Error ? error.message : String(error));
+      if (error instanceof RangeError) throw badUserInput(error.message);
+      throw error;
     }
-    await upsertCalendarDay(ctx.db, day, actorOf(ctx));
     return day;
   },
   async removeCalendarDay(_, args, ctx) {

@@ -58,6 +58,10 @@ const OBJECT_TYPES = [
   'Grant',
   'GrantChange',
   'CalendarDay',
+  'AuditRecord',
+  'AuditRecordConnection',
+  'ChainProblem',
+  'ChainVerification',
   'PageInfo',
 ];
 
@@ -82,6 +86,9 @@ export const platformRules = shield(
       grant: signedIn,
       expiringGrants: signedIn,
       grantChanges: or(role('REVIEWER'), role('ADMIN')),
+      auditRecords: signedIn,
+      auditCsv: signedIn,
+      verifyAuditChain: or(role('REVIEWER'), role('ADMIN')),
       calendarDays: allow,
       addWorkingDays: allow,
       _service: composeCredential,

@@ -266,6 +266,83 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     name: String!
   }
 
+  enum AuditDecision {
+    ALLOWED
+    MASKED
+    DENIED
+    OK
+    ERROR
+    REFUSED
+  }
+  enum AuditKind {
+    REQUEST
+    ACCESS
+  }
+
+  "One audit record: a gateway REQUEST, or one dataset ACCESS by a subgraph. Names and counts only, never row values."
+  type AuditRecord {
+    id: ID!
+    at: String!
+    kind: AuditKind!
+    requestId: String!
+    subgraph: String
+    consumerDepartment: String
+    consumerApplication: String
+    userId: String
+    purpose: String
+    grantId: String
+    dataset: String
+    providerDepartment: String
+    itemsReturned: [String!]!
+    itemsMasked: [String!]!
+    itemsDenied: [String!]!
+    recordCount: Int!
+    decision: AuditDecision!
+    "The denial reason, the first error code of a request, or VERIFIED for a verification."
+    reason: String
+    operationName: String
+    operationHash: String
+    latencyMs: Int!
+    "Which hash chain the record is in, its place there, and the hashes."
+    writer: String!
+    seq: Int!
+    prevHash: String!
+    hash: String!
+  }
+
+  type AuditRecordConnection {
+    nodes: [AuditRecord!]!
+    pageInfo: PageInfo!
+  }
+
+  "Conditions on audit records; all given conditions must hold. Times are ISO 8601 instants."
+  input AuditFilter {
+    from: String
+    to: String
+    "Records where this department is the consumer or the provider."
+    department: String
+    dataset: String
+    decision: AuditDecision
+    purpose: String
+    requestId: String
+    kind: AuditKind
+  }
+
+  type ChainProblem {
+    writer: String!
+    "The record that does not fit; null when records are missing."
+    recordId: ID
+    seq: Int!
+    problem: String!
+  }
+
+  type ChainVerification {
+    ok: Boolean!
+    chains: Int!
+    records: Int!
+    problems: [ChainProblem!]!
+  }
+
   type Query {
     "Published catalogue entries, filtered, in code order. Open to everyone, signed in or not."
     catalogueEntries(
@@ -297,6 +374,13 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     expiringGrants(withinDays: Int = 30): [Grant!]!
     "The change log of grants (reviewers and admins)."
     grantChanges(grantId: ID): [GrantChange!]!
+
+    "Audit records you may see: a provider every access to its datasets, a consumer its own, reviewers and admins all."
+    auditRecords(filter: AuditFilter, first: Int = 50, after: String): AuditRecordConnection!
+    "The same records as CSV (a header line, then one line per record; up to 10000 records)."
+    auditCsv(filter: AuditFilter): String!
+    "Verifies every writer's hash chain and names each record that does not fit (reviewers and admins)."
+    verifyAuditChain: ChainVerification!
 
     "Holidays and make-up working days."
     calendarDays(year: Int): [CalendarDay!]!

@@ -5,6 +5,7 @@ import {
   catalogueEntrySchema,
   conflict,
   forbidden,
+  isCalendarDate,
   notFound,
   parseEntryText,
   type Catalogue,
@@ -59,12 +60,18 @@ export async function saveDraft(
       `Resource code ${entry.code} belongs to ${published.department}; choose another code.`,
     );
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(triggerDate) || Number.isNaN(Date.parse(triggerDate))) {
+  if (!isCalendarDate(triggerDate)) {
     throw badUserInput('triggerDate must be the day of the change, as YYYY-MM-DD.', 'triggerDate');
   }
   const reason = requireReason(changeReason, 'changeReason');
   const calendar = await loadWorkingCalendar(ctx.db);
   const versions = await selectEntryVersions(ctx.db, entry.code);
+  const owner = versions.find((v) => v.department !== entry.department);
+  if (owner) {
+    throw conflict(
+      `Resource code ${entry.code} belongs to ${owner.department}; choose another code.`,
+    );
+  }
   const draft = versions.find((v) => v.status === 'DRAFT');
   const now = ctx.now.toISOString();
   const version: EntryVersion = {

@@ -29,6 +29,7 @@ export async function createGrant(
   },
   reason: string,
 ): Promise<Grant> {
+  const why = requireReason(reason);
   const entry = publishedEntry(ctx, input.dataset);
   if (input.consumerDepartment === entry.department) {
     throw badUserInput(
@@ -60,7 +61,7 @@ export async function createGrant(
       action: 'CREATE',
       actor: grant.createdBy,
       at: now,
-      reason,
+      reason: why,
       before: null,
       after: grant,
     });
@@ -80,6 +81,7 @@ export async function changeGrant(
   input: GrantConditionsInput,
   reason: string,
 ): Promise<Grant> {
+  const why = requireReason(reason);
   const before = await selectGrant(ctx.db, id);
   if (!before) throw notFound(`No grant ${id}.`);
   const stale = () =>
@@ -100,7 +102,7 @@ export async function changeGrant(
       action: 'UPDATE',
       actor: actorOf(ctx),
       at: now,
-      reason,
+      reason: why,
       before,
       after,
     });

@@ -1,4 +1,9 @@
-import { badUserInput, type CatalogueEntry, type SharingMode } from '../../../schema/index.ts';
+import {
+  badUserInput,
+  isCalendarDate,
+  type CatalogueEntry,
+  type SharingMode,
+} from '../../../schema/index.ts';
 import type { Grant, GrantMask, RowFilter } from '../../../server/index.ts';
 import { isMaskRule } from '../../kit/access/index.ts';
 
@@ -109,11 +114,15 @@ export function checkGrantConditions(
   };
 }
 
-/** An ISO 8601 instant, or a date taken as its start (UTC). */
+/** An ISO 8601 instant, or a date taken as its start (UTC); impossible dates are refused, not rolled over. */
 function instant(value: string, name: string, problems: string[]): string | null {
   const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value;
   const time = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(time)) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}T/.test(text) ||
+    !isCalendarDate(text.slice(0, 10)) ||
+    Number.isNaN(time)
+  ) {
     problems.push(`${name} must be a date (YYYY-MM-DD) or an ISO 8601 date-time, not "${value}"`);
     return null;
   }

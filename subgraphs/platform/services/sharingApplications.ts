@@ -3,6 +3,7 @@ import {
   badUserInput,
   conflict,
   forbidden,
+  isCalendarDate,
   notFound,
   type SharingMode,
 } from '../../../schema/index.ts';
@@ -79,9 +80,11 @@ export async function applyForAccess(
     if (!entry.sharing.modes.includes(mode))
       problems.push(`modes: ${entry.code} is not shared in ${mode} mode`);
   }
-  const from = Date.parse(input.requestedFrom);
-  const until = Date.parse(input.requestedUntil);
-  if (Number.isNaN(from) || Number.isNaN(until) || from >= until) {
+  if (
+    !isCalendarDate(input.requestedFrom) ||
+    !isCalendarDate(input.requestedUntil) ||
+    input.requestedFrom >= input.requestedUntil
+  ) {
     problems.push(
       'requestedFrom and requestedUntil must be dates (YYYY-MM-DD), the first before the second',
     );
@@ -125,6 +128,16 @@ export async function approveApplication(
   conditions: GrantConditionsInput,
 ): Promise<SharingApplication> {
   const application = await answerable(ctx, id, 'approve');
+  const beyond = [
+    ...conditions.items.filter((item) => !application.items.includes(item)).map((i) => `item ${i}`),
+    ...conditions.modes.filter((mode) => !application.modes.includes(mode)).map((m) => `mode ${m}`),
+  ];
+  if (beyond.length > 0) {
+    throw badUserInput(
+      `An approval grants at most what was applied for; ${id} did not ask for ${beyond.join(', ')}.`,
+      'conditions',
+    );
+  }
   let result: SharingApplication | undefined;
   await ctx.db.transaction(async (trx) => {
     const scoped = { ...ctx, db: trx };

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { AuditEntry } from './AuditEntry.ts';
+import { toAuditRow } from './auditQueries.ts';
+import { chainHash, GENESIS_HASH } from './chainHash.ts';
+
+interface Pending {
+  entries: AuditEntry[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface AuditWriterOptions {
+  /** Longest a record waits for companions before its batch is written. */
+  flushMs?: number;
+  /** Most records written in one statement. */
+  maxBatch?: number;
+}
+
+/** Thrown to callers whose records could not be made durable: the request must fail closed. */
+export class AuditUnavailableError extends Error {
+  override name = 'AuditUnavailableError';
+}
+
+/**
+ * Writes audit records with group commit: `record()` resolves only once its
+ * records are committed, but many concurrent requests share one transaction
+ * (one multi-row insert plus the chain head), flushed every few milliseconds.
+ *
+ * Each writer (one per process and role) keeps its own hash chain: a record
+ * carries its writer, a gap-free sequence number, the previous record's hash
+ * and its own. Replicas never contend for a shared chain head, and each chain
+ * verifies on its own. A failed flush rejects its callers and rolls the chain
+ * head back, so the chain stays gap-free.
+ */
+export class AuditWriter {
+  readonly writer = randomUUID();
+  private seq = 0;
+  private lastHash = GENESIS_HASH;
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private started: Promise<void> | undefined;
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly role: string,
+    options: AuditWriterOptions = {},
+  ) {
+    this.flushMs = options.flushMs ?? 4;
+    this.maxBatch = options.maxBatch ?? 400;
+  }
+
+  /** Resolves when `entries` are durable; rejects with AuditUnavailableError otherwise. */
+  record(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ entries: [...entries], resolve, reject });
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.flushMs);
+    });
+  }
+
+  /** Writes everything queued now; used on shutdown. */
+  async drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0 || this.flushing) await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) {
+      // One flush at a time keeps the chain ordered; the next batch follows it.
+      return this.flushing.then(() => this.flush());
+    }
+    const batch = this.take();
+    if (batch.length === 0) return Promise.resolve();
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = undefined;
+      if (this.queue.length > 0 && !this.timer) void this.flush();
+    });
+    return this.flushing;
+  }
+
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    let count = 0;
+    while (
+      this.queue.length > 0 &&
+      (count === 0 || count + this.queue[0]!.entries.length <= this.maxBatch)
+    ) {
+      const next = this.queue.shift()!;
+      count += next.entries.length;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const startSeq = this.seq;
+    const startHash = this.lastHash;
+    const rows: ReturnType<typeof toAuditRow>[] = [];
+    for (const pending of batch) {
+      for (const entry of pending.entries) {
+        const seq = ++this.seq;
+        const hash = chainHash(this.writer, seq, this.lastHash, entry);
+        rows.push(toAuditRow(this.writer, seq, this.lastHash, hash, entry));
+        this.lastHash = hash;
+      }
+    }
+    try {
+      await this.ensureChain();
+      const now = new Date().toISOString();
+      await this.db.transaction(async (trx) => {
+        for (let i = 0; i < rows.length; i += 200)
+          await trx('audit_records').insert(rows.slice(i, i + 200));
+        await trx('audit_chains')
+          .where({ writer: this.writer })
+          .update({ last_seq: this.seq, last_hash: this.lastHash, updated_at: now });
+      });
+      for (const pending of batch) pending.resolve();
+    } catch (error) {
+      this.seq = startSeq;
+      this.lastHash = startHash;
+      const failure = new AuditUnavailableError(
+        `the audit store did not record the access: ${String(error)}`,
+      );
+      for (const pending of batch) pending.reject(failure);
+    }
+  }
+
+  private ensureChain(): Promise<void> {
+    this.started ??= (async () => {
+      const now = new Date().toISOString();
+      await this.db('audit_chains').insert({
+        writer: this.writer,
+        role: this.role,
+        last_seq: 0,
+        last_hash: GENESIS_HASH,
+        started_at: now,
+        updated_at: now,
+      });
+    })().catch((error: unknown) => {
+      this.started = undefined;
+      throw error;
+    });
+    return this.started;
+  }
+}

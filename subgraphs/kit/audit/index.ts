@@ -1,0 +1,2 @@
+export { AccessLog } from './AccessLog.ts';
+export { auditPlugin } from './auditPlugin.ts';
