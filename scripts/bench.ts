@@ -1,17 +1,19 @@
 /**
- * `npm run bench -- [--scale 20000] [--rounds 5] [--seconds 5] [--connections 10]`
+ * `npm run bench -- [--suite rules,audit] [--scale 20000] [--rounds 5] [--seconds 5] [--connections 10]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
- * chosen scale into its own data folder (once per scale), runs each contender in
- * alternating rounds after a warm-up, prints a markdown table and writes it with
- * the JSON figures and the machine to bench/results/.
+ * chosen scale into its own data folder (once per scale), checks each
+ * contender answers in full, runs them in alternating rounds after a warm-up
+ * with autocannon in its own process, prints a markdown table and writes it
+ * with the JSON figures and the machine to bench/results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, loadOrCreateSigningKeys } from '../server/index.ts';
+import { runAuditBench } from './bench/auditBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
-import { machine, markdownTable } from './bench/summarize.ts';
+import { machine, markdownTable, type Summary } from './bench/summarize.ts';
 import {
   loadPlatformCatalogue,
   prepareDepartmentData,
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
+    suite: { type: 'string', default: 'rules,audit' },
   },
 });
 const scale = Number(values.scale);
@@ -33,6 +36,13 @@ const connections = Number(values.connections);
 for (const [name, value] of Object.entries({ scale, rounds, seconds, connections })) {
   if (!Number.isInteger(value) || value < 1) {
     console.error(`--${name} must be a positive whole number`);
+    process.exit(1);
+  }
+}
+const suites = new Set(values.suite.split(','));
+for (const suite of suites) {
+  if (suite !== 'rules' && suite !== 'audit') {
+    console.error(`--suite takes rules and/or audit, comma-separated (got ${suite})`);
     process.exit(1);
   }
 }
@@ -53,43 +63,72 @@ const keys = await loadOrCreateSigningKeys(
 const platformDb = await preparePlatformData(config, catalogue, 'if-empty', log);
 const departments = await prepareDepartmentData(config, catalogue, 'if-empty', log);
 
-try {
-  log(
-    `rules on/off: public_security answering _entities for 100 people, ${rounds} rounds × ${seconds} s, ${connections} connections`,
-  );
-  const rules = await runRulesBench({
-    config,
-    catalogue,
-    platformDb,
-    departmentDb: departments.get('public_security')!,
-    keys,
-    rounds,
-    seconds,
-    connections,
-    log,
-  });
-  const host = machine();
-  const date = new Date().toISOString().slice(0, 10);
-  const table = markdownTable(rules, 'rules off');
-  const ratio = rules[0]!.requestsPerSecond / rules[1]!.requestsPerSecond;
-  const report = [
-    `### Sharing rules on and off (${date})`,
+const host = machine();
+const date = new Date().toISOString().slice(0, 10);
+const resultsDir = join(import.meta.dirname, '..', 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
+
+/** Prints a suite's table and writes it, with its figures and the machine, to bench/results/. */
+function report(name: string, title: string, what: string, rows: Summary[], target: string): void {
+  const [on, off] = rows as [Summary, Summary];
+  const ratio = on.requestsPerSecond / off.requestsPerSecond;
+  const text = [
+    `### ${title} (${date})`,
     '',
-    `One department subgraph (public_security) answering the gateway's \`_entities\` fetch for 100 people, as a grantee with a masked item; ${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+    `${what}; ${setting}`,
     '',
-    table,
+    markdownTable(rows, off.name),
     '',
-    `Rules on / off: **${ratio.toFixed(2)}×** (target ≥ 0.85×).`,
+    `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
   ].join('\n');
-  console.log(`\n${report}\n`);
-  mkdirSync(join(import.meta.dirname, '..', 'bench', 'results'), { recursive: true });
-  const file = join(import.meta.dirname, '..', 'bench', 'results', `${date}-rules`);
+  console.log(`\n${text}\n`);
+  const file = join(resultsDir, `${date}-${name}`);
   writeFileSync(
     `${file}.json`,
-    JSON.stringify({ date, machine: host, scale, rounds, seconds, connections, rules }, null, 2),
+    JSON.stringify(
+      { date, machine: host, scale, rounds, seconds, connections, results: rows },
+      null,
+      2,
+    ),
   );
-  writeFileSync(`${file}.md`, `${report}\n`);
+  writeFileSync(`${file}.md`, `${text}\n`);
   log(`wrote ${file}.json and .md`);
+}
+
+try {
+  if (suites.has('rules')) {
+    log('rules on/off: public_security answering _entities for 100 people');
+    const rows = await runRulesBench({
+      config,
+      catalogue,
+      platformDb,
+      departmentDb: departments.get('public_security')!,
+      keys,
+      rounds,
+      seconds,
+      connections,
+      log,
+    });
+    report(
+      'rules',
+      'Sharing rules on and off',
+      "One department subgraph (public_security) answering the gateway's `_entities` fetch for 100 people, as a grantee with a masked item",
+      rows,
+      '≥ 0.85×',
+    );
+  }
+  if (suites.has('audit')) {
+    log('audit on/off: the whole platform through the gateway, one person across four departments');
+    const rows = await runAuditBench({ config, rounds, seconds, connections, log });
+    report(
+      'audit',
+      'Audit trail on and off',
+      "The gateway answering the README's query (a person with licences, credit records, land parcels and water accounts: five datasets of four departments) for Civil Affairs, identity and rules on, every response waiting for its audit records to be committed (audit on) or recording nothing (audit off)",
+      rows,
+      '≥ 0.9×',
+    );
+  }
 } finally {
   await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
 }

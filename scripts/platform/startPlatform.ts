@@ -9,6 +9,8 @@ import {
 } from '../../gateway/index.ts';
 import {
   AuditWriter,
+  DiscardingAuditSinkForBenchmarks,
+  type AuditSink,
   loadOrCreateSigningKeys,
   openDatabase,
   type PlatformConfig,
@@ -38,6 +40,8 @@ export interface PlatformOptions {
   departmentDirs?: readonly string[];
   /** Seed when a department's tables are empty (first run), always, or never. */
   seed?: 'if-empty' | 'always' | 'never';
+  /** Record no audit trail. Only the audit-on/off benchmark sets this; no served platform does. */
+  unsafeWithoutAudit?: boolean;
   /** Use port 0 everywhere (tests): each server takes any free port. */
   ephemeralPorts?: boolean;
   log?: (message: string) => void;
@@ -122,13 +126,15 @@ export async function startPlatform(
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb);
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
-  // One hash chain per writer: the subgraphs of this process, and the gateway.
-  const subgraphAudit = new AuditWriter(platformDb, 'subgraphs');
-  const gatewayAudit = new AuditWriter(platformDb, 'gateway');
+  // One audit writer, and so one hash chain, per process: the gateway's and the
+  // subgraphs' records share its group commits. Replicas each have their own.
+  const audit: AuditSink = options.unsafeWithoutAudit
+    ? new DiscardingAuditSinkForBenchmarks()
+    : new AuditWriter(platformDb, 'platform process');
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
   const stopAll = async () => {
-    await Promise.all([subgraphAudit.drain(), gatewayAudit.drain()]);
+    await audit.drain();
     catalogueStore.stop();
     policies.stop();
     await Promise.all(subgraphs.map((s) => s.stop()));
@@ -150,7 +156,7 @@ export async function startPlatform(
         await startSubgraphServer(build(catalogueStore.catalogue, department.code), {
           db: databases.get(department.code)!,
           policies,
-          audit: subgraphAudit,
+          audit,
           gatewayKey: keys.publicKey,
           host: config.host,
           port,
@@ -162,6 +168,7 @@ export async function startPlatform(
       catalogue: catalogueStore,
       settings: {
         applicationReplyWorkingDays: config.applicationReplyWorkingDays,
+        errorReportReplyWorkingDays: 5,
         catalogueBaseUri: config.catalogueBaseUri,
       },
       gatewayKey: keys.publicKey,
@@ -185,7 +192,7 @@ export async function startPlatform(
       supergraphSdl: compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
-      audit: gatewayAudit,
+      audit,
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });

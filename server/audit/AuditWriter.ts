@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AuditEntry } from './AuditEntry.ts';
+import type { AuditSink } from './AuditSink.ts';
 import { toAuditRow } from './auditQueries.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 
@@ -11,9 +12,7 @@ interface Pending {
 }
 
 export interface AuditWriterOptions {
-  /** Longest a record waits for companions before its batch is written. */
-  flushMs?: number;
-  /** Most records written in one statement. */
+  /** Most records written in one transaction. */
   maxBatch?: number;
 }
 
@@ -24,8 +23,8 @@ export class AuditUnavailableError extends Error {
 
 /**
  * Writes audit records with group commit: `record()` resolves only once its
- * records are committed, but many concurrent requests share one transaction
- * (one multi-row insert plus the chain head), flushed every few milliseconds.
+ * records are committed, but concurrent requests share one transaction (one
+ * multi-row insert plus the chain head).
  *
  * Each writer (one per process and role) keeps its own hash chain: a record
  * carries its writer, a gap-free sequence number, the previous record's hash
@@ -33,15 +32,14 @@ export class AuditUnavailableError extends Error {
  * verifies on its own. A failed flush rejects its callers and rolls the chain
  * head back, so the chain stays gap-free.
  */
-export class AuditWriter {
+export class AuditWriter implements AuditSink {
   readonly writer = randomUUID();
   private seq = 0;
   private lastHash = GENESIS_HASH;
   private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
   private flushing: Promise<void> | undefined;
   private started: Promise<void> | undefined;
-  private readonly flushMs: number;
   private readonly maxBatch: number;
 
   constructor(
@@ -49,26 +47,32 @@ export class AuditWriter {
     private readonly role: string,
     options: AuditWriterOptions = {},
   ) {
-    this.flushMs = options.flushMs ?? 4;
     this.maxBatch = options.maxBatch ?? 400;
   }
 
-  /** Resolves when `entries` are durable; rejects with AuditUnavailableError otherwise. */
+  /**
+   * Resolves when `entries` are durable; rejects with AuditUnavailableError
+   * otherwise. Group commit without a fixed delay: when no write is under way
+   * the queue is written at once (after the current tick, so records made
+   * together share it); while one is, new records gather for the next, so the
+   * batch grows with the load and an idle writer adds no wait.
+   */
   record(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entries: [...entries], resolve, reject });
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.flushMs);
+      if (!this.flushing && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
     });
   }
 
   /** Writes everything queued now; used on shutdown. */
   async drain(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     while (this.queue.length > 0 || this.flushing) await this.flush();
   }
 
@@ -81,7 +85,7 @@ export class AuditWriter {
     if (batch.length === 0) return Promise.resolve();
     this.flushing = this.write(batch).finally(() => {
       this.flushing = undefined;
-      if (this.queue.length > 0 && !this.timer) void this.flush();
+      if (this.queue.length > 0) void this.flush();
     });
     return this.flushing;
   }

@@ -6,3 +6,5 @@ export type { AuditWriterOptions } from './AuditWriter.ts';
 export { chainHash, GENESIS_HASH } from './chainHash.ts';
 export { verifyAuditChains } from './verifyAuditChains.ts';
 export type { ChainProblem, ChainVerification } from './verifyAuditChains.ts';
+export { DiscardingAuditSinkForBenchmarks } from './AuditSink.ts';
+export type { AuditSink } from './AuditSink.ts';
