@@ -12,7 +12,7 @@ import {
   createGraphQLHttpServer,
   listen,
   sendJson,
-  type AuditWriter,
+  type AuditSink,
   type PlatformKey,
 } from '../server/index.ts';
 import {
@@ -32,7 +32,7 @@ export interface GatewayOptions {
   /** The gateway's private key: signs the context token of every subgraph fetch. */
   signingKey: PlatformKey;
   /** Where REQUEST records go; a response leaves only once its record is durable. */
-  audit: AuditWriter;
+  audit: AuditSink;
   host: string;
   port: number;
 }

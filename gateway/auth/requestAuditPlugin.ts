@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../schema/index.ts';
-import type { AuditEntry, AuditWriter, RequestIdentity } from '../../server/index.ts';
+import type { AuditEntry, AuditSink, RequestIdentity } from '../../server/index.ts';
 import type { GatewayContext } from './GatewayContext.ts';
 
 /** The REQUEST record of a gateway request: who asked, for what, which operation, how it ended. */
@@ -44,7 +44,7 @@ export function requestEntry(
  * subgraphs' ACCESS records already are: they answered only after writing
  * theirs), and fails it closed with 503 when the audit store cannot record it.
  */
-export function requestAuditPlugin(writer: AuditWriter): ApolloServerPlugin<GatewayContext> {
+export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {

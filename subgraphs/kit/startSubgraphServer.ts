@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Knex } from 'knex';
 import {
-  type AuditWriter,
+  type AuditSink,
   authenticateGatewayRequest,
   close,
   createGraphQLHttpServer,
@@ -21,7 +21,7 @@ export interface SubgraphServerOptions {
   db: Knex;
   policies: PolicyStore;
   /** Where the subgraph's ACCESS records go; a response leaves only once they are durable. */
-  audit: AuditWriter;
+  audit: AuditSink;
   /** The gateway's public key: the only signature this subgraph accepts. */
   gatewayKey: PlatformKey;
   host: string;

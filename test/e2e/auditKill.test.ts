@@ -115,17 +115,12 @@ describe('nothing lost when the gateway is killed', () => {
       useNullAsDefault: true,
     });
     try {
-      const rows = (await db('audit_records').select(
-        'request_id',
-        'kind',
-        'dataset_code',
-        'decision',
-      )) as {
+      const rows = await db<{
         request_id: string;
         kind: string;
         dataset_code: string | null;
         decision: string;
-      }[];
+      }>('audit_records').select('request_id', 'kind', 'dataset_code', 'decision');
       const byRequest = new Map<string, typeof rows>();
       for (const row of rows)
         byRequest.set(row.request_id, [...(byRequest.get(row.request_id) ?? []), row]);

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../../schema/index.ts';
-import type { AuditWriter } from '../../../server/index.ts';
+import type { AuditSink } from '../../../server/index.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
  */
 export function auditPlugin(
   subgraph: string,
-  writer: AuditWriter,
+  writer: AuditSink,
 ): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart() {

@@ -6,6 +6,8 @@ import type { CatalogueStore } from '../catalogue/index.ts';
 export interface PlatformSettings {
   /** Working days a provider has to answer a sharing application. */
   applicationReplyWorkingDays: number;
+  /** Working days a provider has to answer a data error report (default 5). */
+  errorReportReplyWorkingDays: number;
   /** Base URI of the catalogue's identifiers in the DCAT-AP export. */
   catalogueBaseUri: string;
 }

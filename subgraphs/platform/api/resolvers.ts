@@ -24,8 +24,16 @@ import {
   submitEntry,
   visibleVersion,
 } from '../services/catalogueRegistration.ts';
+import {
+  answerDataError,
+  overdueErrorReports,
+  reportDataError,
+  visibleErrorReports,
+  type ErrorReportInput,
+} from '../services/errorReports.ts';
 import { changeGrant, createGrant, withdrawGrant } from '../services/grantAdministration.ts';
 import type { GrantConditionsInput } from '../services/grantConditions.ts';
+import { departmentScorecard } from '../services/scorecard.ts';
 import {
   applyForAccess,
   approveApplication,
@@ -38,10 +46,18 @@ import {
   selectApplications,
   selectGrantChanges,
   type ApplicationStatus,
+  type ErrorReportOutcome,
+  type ErrorReportStatus,
 } from '../store/index.ts';
 import { actorOf, callerOf, hasRole, today, type PlatformContext } from './PlatformContext.ts';
 import { auditCsv, auditRecords, verifyAuditChain } from './auditResolvers.ts';
-import { applicationView, entryView, grantChangeView, grantView } from './views.ts';
+import {
+  applicationView,
+  entryView,
+  errorReportView,
+  grantChangeView,
+  grantView,
+} from './views.ts';
 
 type Args = Record<string, unknown>;
 type Resolver = (parent: unknown, args: Args, ctx: PlatformContext) => unknown;
@@ -220,6 +236,24 @@ const query: Record<string, Resolver> = {
     return verifyAuditChain(ctx);
   },
 
+  async dataErrorReports(_, args, ctx) {
+    const status = (args.status as ErrorReportStatus | null | undefined) ?? null;
+    return (await visibleErrorReports(ctx, status)).map((r) => errorReportView(ctx, r));
+  },
+
+  async overdueDataErrorReports(_, __, ctx) {
+    return (await overdueErrorReports(ctx)).map((r) => errorReportView(ctx, r));
+  },
+
+  departmentScorecard(_, args, ctx) {
+    return departmentScorecard(
+      ctx,
+      args.department as string,
+      args.from as string,
+      args.to as string,
+    );
+  },
+
   async calendarDays(_, args, ctx) {
     const days = await selectCalendarDays(ctx.db);
     const year = args.year as number | null | undefined;
@@ -315,6 +349,18 @@ const mutation: Record<string, Resolver> = {
   },
   async revokeGrant(_, args, ctx) {
     return grantView(await withdrawGrant(ctx, args.id as string, args.reason as string));
+  },
+  async reportDataError(_, args, ctx) {
+    return errorReportView(ctx, await reportDataError(ctx, args.input as ErrorReportInput));
+  },
+  async answerDataError(_, args, ctx) {
+    const report = await answerDataError(
+      ctx,
+      args.id as string,
+      args.outcome as ErrorReportOutcome,
+      (args.reason as string | null | undefined) ?? null,
+    );
+    return errorReportView(ctx, report);
   },
   async setCalendarDay(_, args, ctx) {
     const day = { date: args.date, kind: args.kind, name: args.name } as CalendarDay;

@@ -63,6 +63,14 @@ const OBJECT_TYPES = [
   'ChainProblem',
   'ChainVerification',
   'PageInfo',
+  'DataErrorReport',
+  'Scorecard',
+  'CatalogueScore',
+  'ApplicationScore',
+  'AccessScore',
+  'DatasetAccessScore',
+  'DenialCount',
+  'DataErrorScore',
 ];
 
 /**
@@ -89,6 +97,9 @@ export const platformRules = shield(
       auditRecords: signedIn,
       auditCsv: signedIn,
       verifyAuditChain: or(role('REVIEWER'), role('ADMIN')),
+      dataErrorReports: signedIn,
+      overdueDataErrorReports: signedIn,
+      departmentScorecard: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
       calendarDays: allow,
       addWorkingDays: allow,
       _service: composeCredential,
@@ -106,6 +117,8 @@ export const platformRules = shield(
       createGrant: role('ADMIN'),
       updateGrant: role('ADMIN'),
       revokeGrant: role('ADMIN'),
+      reportDataError: or(role('APP_DEVELOPER'), role('DEPT_IT')),
+      answerDataError: role('DEPT_IT'),
       setCalendarDay: role('ADMIN'),
       removeCalendarDay: role('ADMIN'),
     },

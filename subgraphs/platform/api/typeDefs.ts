@@ -2,7 +2,8 @@ import { SHARED_TYPES } from '../../kit/typeDefs/index.ts';
 
 /**
  * The platform subgraph's schema: the catalogue and its review, sharing
- * applications, grants and their change log, and the working-day calendar.
+ * applications, grants and their change log, data error reports, department
+ * scorecards, and the working-day calendar.
  */
 export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
   extend schema
@@ -343,6 +344,135 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     problems: [ChainProblem!]!
   }
 
+  "Where a data error report is: OPEN until the provider answers CORRECTED, REJECTED or NOT_AN_ERROR, once."
+  enum DataErrorStatus {
+    OPEN
+    CORRECTED
+    REJECTED
+    NOT_AN_ERROR
+  }
+  "The provider's answer to a data error report."
+  enum DataErrorOutcome {
+    "The record was corrected at the source."
+    CORRECTED
+    "The report is refused (a reason is required)."
+    REJECTED
+    "The record is right as it stands (a reason is required)."
+    NOT_AN_ERROR
+  }
+
+  "A data error report (数据纠错): a consuming department reports a suspected error in one item of one record."
+  type DataErrorReport {
+    id: ID!
+    dataset: String!
+    providerDepartment: String!
+    reporterDepartment: String!
+    "department/user (or department/application) of whoever reported it."
+    reporter: String!
+    "The record's key value, as text."
+    recordKey: String!
+    item: String!
+    description: String!
+    status: DataErrorStatus!
+    "The provider answers by this day (working days from the report)."
+    deadline: String!
+    "True when the report is still OPEN after its deadline."
+    overdue: Boolean!
+    reportedAt: String!
+    answeredBy: String
+    answeredAt: String
+    "Why it was rejected or is not an error; a note on a correction."
+    answerReason: String
+  }
+
+  input DataErrorReportInput {
+    "The code of a published catalogue entry."
+    dataset: String!
+    "The record's key value, as text (up to 200 characters)."
+    recordKey: String!
+    "The name of the item that looks wrong."
+    item: String!
+    "What looks wrong, and what you believe is right (up to 2000 characters)."
+    description: String!
+  }
+
+  "A department's catalogue now: what it has registered and the changes it has not registered in time."
+  type CatalogueScore {
+    "Published entries of the department."
+    datasetsRegistered: Int!
+    "Changes (DRAFT or REJECTED versions) past their 10-working-day registration deadline."
+    overdueUpdates: Int!
+    "Codes of the entries with an overdue change."
+    overdueDatasets: [String!]!
+  }
+
+  "Sharing applications for the department's datasets submitted in the period, with their answers as of now."
+  type ApplicationScore {
+    received: Int!
+    "Approved or rejected."
+    answered: Int!
+    "Median working days from submission to answer, over the answered; null when none were."
+    medianReplyWorkingDays: Float
+    "Working days a provider has to answer."
+    replyDeadlineWorkingDays: Int!
+    "Answered after the deadline the applicant was given."
+    answeredLate: Int!
+    "Still unanswered after their deadline."
+    unansweredOverdue: Int!
+  }
+
+  "Accesses to one dataset in the period, as distinct requests."
+  type DatasetAccessScore {
+    dataset: String!
+    served: Int!
+    masked: Int!
+    denied: Int!
+  }
+
+  "Denied requests for one reason."
+  type DenialCount {
+    "The denial reason recorded in the audit trail, e.g. NO_GRANT; null when a record names none."
+    reason: String
+    requests: Int!
+  }
+
+  "Accesses to the department's datasets in the period, from the audit trail. A request counts once per dataset and decision, however many steps of its plan touched the dataset."
+  type AccessScore {
+    "Requests answered with data (ALLOWED or MASKED)."
+    served: Int!
+    "Of the served, answered with masked items."
+    masked: Int!
+    denied: Int!
+    deniedByReason: [DenialCount!]!
+    byDataset: [DatasetAccessScore!]!
+  }
+
+  "Data error reports on the department's datasets made in the period, with their answers as of now."
+  type DataErrorScore {
+    received: Int!
+    open: Int!
+    "Still OPEN after their deadline."
+    overdue: Int!
+    answered: Int!
+    "Median working days from report to answer, over the answered; null when none were."
+    medianTurnaroundWorkingDays: Float
+  }
+
+  "A department's supervision figures (监督考核) for the period [from, to). Counts over the period are what arrived in it; the catalogue and the active grants are as of now."
+  type Scorecard {
+    department: String!
+    from: String!
+    to: String!
+    "When the figures were computed."
+    computedAt: String!
+    catalogue: CatalogueScore!
+    applications: ApplicationScore!
+    "Grants on the department's datasets active and valid now."
+    activeGrants: Int!
+    accesses: AccessScore!
+    dataErrors: DataErrorScore!
+  }
+
   type Query {
     "Published catalogue entries, filtered, in code order. Open to everyone, signed in or not."
     catalogueEntries(
@@ -381,6 +511,14 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     auditCsv(filter: AuditFilter): String!
     "Verifies every writer's hash chain and names each record that does not fit (reviewers and admins)."
     verifyAuditChain: ChainVerification!
+
+    "Data error reports your department made or received; reviewers and admins see all."
+    dataErrorReports(status: DataErrorStatus): [DataErrorReport!]!
+    "Data error reports still OPEN after their deadline."
+    overdueDataErrorReports: [DataErrorReport!]!
+
+    "Supervision figures of a department for [from, to) (dates YYYY-MM-DD): reviewers and admins any department, DEPT_IT its own."
+    departmentScorecard(department: String!, from: String!, to: String!): Scorecard!
 
     "Holidays and make-up working days."
     calendarDays(year: Int): [CalendarDay!]!
@@ -424,6 +562,11 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     ): Grant!
     "ADMIN: revoke a grant, saying why; in force within seconds."
     revokeGrant(id: ID!, reason: String!): Grant!
+
+    "APP_DEVELOPER or DEPT_IT of a consuming department: report a suspected error in a record's item to its provider."
+    reportDataError(input: DataErrorReportInput!): DataErrorReport!
+    "DEPT_IT of the provider: answer an OPEN report, once; REJECTED and NOT_AN_ERROR need a reason."
+    answerDataError(id: ID!, outcome: DataErrorOutcome!, reason: String): DataErrorReport!
 
     "ADMIN: add or change a holiday or make-up working day."
     setCalendarDay(date: String!, kind: CalendarDayKind!, name: String!): CalendarDay!

@@ -2,7 +2,7 @@ import { catalogueEntrySchema, type Catalogue } from '../../../schema/index.ts';
 import type { Grant } from '../../../server/index.ts';
 import { datasetNames } from '../../kit/naming.ts';
 import type { EntryVersion } from '../catalogue/index.ts';
-import type { GrantChange, SharingApplication } from '../store/index.ts';
+import type { ErrorReport, GrantChange, SharingApplication } from '../store/index.ts';
 import { today, type PlatformContext } from './PlatformContext.ts';
 
 /** A catalogue entry version as the API shows it. */
@@ -77,5 +77,13 @@ export function grantChangeView(change: GrantChange) {
     id: String(change.id),
     before: change.before ? JSON.stringify(change.before) : null,
     after: change.after ? JSON.stringify(change.after) : null,
+  };
+}
+
+export function errorReportView(ctx: PlatformContext, report: ErrorReport) {
+  return {
+    ...report,
+    dataset: report.datasetCode,
+    overdue: report.status === 'OPEN' && report.deadline < today(ctx),
   };
 }

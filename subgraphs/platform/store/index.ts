@@ -7,3 +7,24 @@ export {
 export type { ApplicationStatus, SharingApplication } from './applicationQueries.ts';
 export { insertGrantChange, selectGrantChanges } from './grantChangeQueries.ts';
 export type { GrantAction, GrantChange } from './grantChangeQueries.ts';
+export {
+  answerErrorReport,
+  insertErrorReport,
+  selectErrorReport,
+  selectErrorReports,
+} from './errorReportQueries.ts';
+export type { ErrorReport, ErrorReportOutcome, ErrorReportStatus } from './errorReportQueries.ts';
+export {
+  countAccessRequests,
+  countActiveGrants,
+  countDeniedRequests,
+  selectApplicationsReceived,
+  selectErrorReportsReceived,
+} from './scorecardQueries.ts';
+export type {
+  AccessRequestCount,
+  DenialRequestCount,
+  Period,
+  ReceivedApplication,
+  ReceivedErrorReport,
+} from './scorecardQueries.ts';
