@@ -1,12 +1,7 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { findDepartmentDirs, loadCatalogue, type Catalogue } from '../../schema/index.ts';
-import {
-  Authenticator,
-  composeSupergraph,
-  startGateway,
-  type RunningGateway,
-} from '../../gateway/index.ts';
+import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
   AuditWriter,
   DiscardingAuditSinkForBenchmarks,
@@ -17,6 +12,12 @@ import {
 } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
+import {
+  insertSubgraphVersion,
+  publishSubgraph,
+  RegistryWatcher,
+  selectCurrentSubgraphs,
+} from '../../subgraphs/platform/registry/index.ts';
 import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
@@ -58,7 +59,8 @@ export interface RunningPlatform {
   subgraphs: readonly RunningSubgraph[];
   readonly platformSubgraph: RunningPlatformSubgraph;
   readonly definitions: readonly DepartmentSubgraph[];
-  readonly supergraphSdl: string;
+  /** The gateway's view of the subgraph registry (tests poll it to skip the wait). */
+  registry: RegistryWatcher;
   gateway: RunningGateway;
   stop(): Promise<void>;
 }
@@ -133,7 +135,9 @@ export async function startPlatform(
     : new AuditWriter(platformDb, 'platform process');
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
+  const watchers: { stop(): void }[] = [];
   const stopAll = async () => {
+    watchers.forEach((w) => w.stop());
     await audit.drain();
     catalogueStore.stop();
     policies.stop();
@@ -178,47 +182,71 @@ export async function startPlatform(
           ? 0
           : config.subgraphPortBase + files.departments.length,
     });
-    const platformPart = {
-      name: platformSubgraph.name,
-      url: platformSubgraph.url,
-      typeDefs: platformSubgraph.typeDefs,
-    };
-    const compose = () =>
-      composeSupergraph([
-        ...subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: s.subgraph.typeDefs })),
-        platformPart,
-      ]);
-    const gateway = await startGateway({
-      supergraphSdl: compose(),
+    // The platform registers what it serves; the gateway composes what the
+    // registry holds, and follows it (department IT publishes there too).
+    const parts = [
+      ...subgraphs.map((s) => ({ name: s.name, url: s.url, sdl: s.subgraph.typeDefs })),
+      { name: platformSubgraph.name, url: platformSubgraph.url, sdl: platformSubgraph.typeDefs },
+    ];
+    const inForce = await selectCurrentSubgraphs(platformDb);
+    for (const part of parts) {
+      const current = inForce.find((v) => v.name === part.name);
+      if (current?.sdl === part.sdl && current.url === part.url) continue;
+      await insertSubgraphVersion(platformDb, {
+        ...part,
+        publishedBy: 'platform',
+        note: 'served at start',
+      });
+    }
+    let gateway: RunningGateway | undefined;
+    const registry = new RegistryWatcher(
+      platformDb,
+      (sdl) => gateway?.updateSupergraph(sdl),
+      (problem) => {
+        gateway?.reportCompositionProblem(problem);
+        if (problem)
+          log(
+            `the registry's subgraphs do not compose; serving the last good supergraph: ${problem}`,
+          );
+      },
+    );
+    watchers.push(registry);
+    gateway = await startGateway({
+      supergraphSdl: await registry.compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
       audit,
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });
+    registry.start();
 
-    // A newly published catalogue: each department whose subgraph changed gets
-    // the new one first, then the gateway recomposes and swaps its supergraph.
+    // A newly published catalogue: each department whose subgraph changed serves
+    // the new schema first, then the platform publishes it to the registry (as
+    // department IT would with \`subgraph publish\`, refused if it breaks what a
+    // consumer uses), and the gateway follows the registry.
     catalogueStore.subscribe(async (catalogue) => {
-      let changed = 0;
       for (const running of subgraphs) {
         const next = build(catalogue, running.name);
         if (next.typeDefs === running.subgraph.typeDefs && sameEntries(next, running.subgraph)) {
           continue;
         }
         await running.replace(next);
-        changed++;
+        const outcome = await publishSubgraph(platformDb, catalogue, {
+          candidate: { name: running.name, url: running.url, sdl: next.typeDefs },
+          publishedBy: 'catalogue publication',
+          note: "the department's published catalogue changed",
+        });
+        if (!outcome.published && !outcome.unchanged) {
+          const problems = [
+            ...outcome.check.compositionErrors,
+            ...outcome.check.breakingChanges.map((c) => c.description),
+          ];
+          gateway?.reportCompositionProblem(`${outcome.refusal}: ${problems.join('; ')}`);
+          log(`${running.name}: not published to the registry: ${outcome.refusal}`);
+        }
       }
-      if (changed === 0) return;
-      try {
-        gateway.updateSupergraph(compose());
-        gateway.reportCompositionProblem(null);
-        log(`catalogue changed: ${changed} subgraph(s) reloaded, supergraph recomposed`);
-      } catch (error) {
-        const problem = error instanceof Error ? error.message : String(error);
-        gateway.reportCompositionProblem(problem);
-        log(`catalogue changed but the supergraph was not swapped: ${problem}`);
-      }
+      await registry.poll();
     });
 
     return {
@@ -236,9 +264,7 @@ export async function startPlatform(
       get definitions() {
         return subgraphs.map((s) => s.subgraph);
       },
-      get supergraphSdl() {
-        return compose();
-      },
+      registry,
       gateway,
       async stop() {
         await gateway.stop();

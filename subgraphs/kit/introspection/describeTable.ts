@@ -1,0 +1,133 @@
+import type { Knex } from 'knex';
+
+/** One column of an existing table, as the database declares it. */
+export interface ColumnDescription {
+  name: string;
+  /**
+   * The declared type, lower-cased and with its length or precision, e.g. `varchar(18)`,
+   * `tinyint(1)`, `int(10) unsigned` (MySQL's COLUMN_TYPE, SQLite's declared type;
+   * empty when a SQLite column declares none). Kept whole because `tinyint(1)` is a
+   * boolean and `tinyint(4)` is not.
+   */
+  sqlType: string;
+  nullable: boolean;
+  /** Character length for string columns; null where the type has none. */
+  maxLength: number | null;
+}
+
+/** What introspection found about one table: its columns in table order and its key. */
+export interface TableDescription {
+  table: string;
+  columns: ColumnDescription[];
+  /** Primary key columns in key order; empty when the table has none. */
+  primaryKey: string[];
+}
+
+/** The names a table may have here: the catalogue's `binding.table` rule. */
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+type Engine = 'sqlite' | 'mysql';
+
+interface DeclaredColumn {
+  name: string;
+  sqlType: string;
+}
+
+/**
+ * Describes `table` in a department database (SQLite or MySQL, as `openDatabase`
+ * opens them): columns with declared type, nullability and length, and the
+ * primary key in key order. It is the first step from an existing table to a
+ * registered dataset, so it only reads.
+ *
+ * The table name is checked against the catalogue's table-name rule before any
+ * SQL runs, because knex's `columnInfo` writes it into the SQLite statement
+ * unbound; every other value is bound. On MySQL the table is looked up in the
+ * connection's current database. Throws when the name is not allowed, when the
+ * table does not exist, or when the database is neither SQLite nor MySQL.
+ */
+export async function describeTable(db: Knex, table: string): Promise<TableDescription> {
+  if (!TABLE_NAME.test(table)) {
+    throw new Error(
+      `table name ${JSON.stringify(table)} is not allowed: expected letters, digits and _ ` +
+        '(not starting with a digit, at most 64 characters)',
+    );
+  }
+  const engine = engineOf(db);
+  const info = await db(table).columnInfo();
+  if (Object.keys(info).length === 0) {
+    throw new Error(`no table ${table} in the department database`);
+  }
+  const { declared, primaryKey } =
+    engine === 'sqlite' ? await describeSqlite(db, table) : await describeMysql(db, table);
+  const columns = declared
+    .filter((c) => Object.hasOwn(info, c.name))
+    .map((c): ColumnDescription => {
+      const column = info[c.name]!;
+      return {
+        name: c.name,
+        sqlType: c.sqlType,
+        nullable: column.nullable,
+        maxLength: toLength(column.maxLength),
+      };
+    });
+  return { table, columns, primaryKey };
+}
+
+/** SQLite: `pragma_table_info` lists columns in table order, `pk` their position in the key. */
+async function describeSqlite(
+  db: Knex,
+  table: string,
+): Promise<{ declared: DeclaredColumn[]; primaryKey: string[] }> {
+  const rows = await db.raw<{ name: string; type: string | null; pk: number }[]>(
+    'select name, type, pk from pragma_table_info(?) order by cid',
+    [table],
+  );
+  return {
+    declared: rows.map((r) => ({ name: r.name, sqlType: normaliseType(r.type) })),
+    primaryKey: rows
+      .filter((r) => r.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((r) => r.name),
+  };
+}
+
+/** MySQL: information_schema of the current database; the key is the constraint named PRIMARY. */
+async function describeMysql(
+  db: Knex,
+  table: string,
+): Promise<{ declared: DeclaredColumn[]; primaryKey: string[] }> {
+  const [columns] = (await db.raw(
+    'select COLUMN_NAME as name, COLUMN_TYPE as type from information_schema.COLUMNS ' +
+      'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ? order by ORDINAL_POSITION',
+    [table],
+  )) as [{ name: string; type: string | null }[], unknown];
+  const [key] = (await db.raw(
+    'select COLUMN_NAME as name from information_schema.KEY_COLUMN_USAGE ' +
+      'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ? and CONSTRAINT_NAME = ? ' +
+      'order by ORDINAL_POSITION',
+    [table, 'PRIMARY'],
+  )) as [{ name: string }[], unknown];
+  return {
+    declared: columns.map((r) => ({ name: r.name, sqlType: normaliseType(r.type) })),
+    primaryKey: key.map((r) => r.name),
+  };
+}
+
+function engineOf(db: Knex): Engine {
+  const client = (db.client as { config: Knex.Config }).config.client;
+  const name = typeof client === 'string' ? client : (client?.name ?? String(client));
+  if (name === 'better-sqlite3' || name === 'sqlite3' || name === 'sqlite') return 'sqlite';
+  if (name === 'mysql2' || name === 'mysql') return 'mysql';
+  throw new Error(`table introspection supports SQLite and MySQL databases, not ${name}`);
+}
+
+function normaliseType(type: string | null): string {
+  return (type ?? '').trim().toLowerCase();
+}
+
+/** knex gives SQLite lengths as strings and MySQL's as numbers (or big-number strings). */
+function toLength(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

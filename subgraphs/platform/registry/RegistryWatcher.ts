@@ -1,0 +1,66 @@
+import type { Knex } from 'knex';
+import { composeSupergraph, CompositionError } from '../../../gateway/index.ts';
+import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQueries.ts';
+
+/**
+ * What a gateway replica runs to follow the registry: it polls the registry's
+ * revision and, when it moves, composes the versions in force and hands the
+ * supergraph on. If they do not compose, the last good supergraph stays in
+ * service and the problem is reported (the gateway shows it on /ready).
+ */
+export class RegistryWatcher {
+  private revision = '';
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly apply: (supergraphSdl: string) => void,
+    private readonly report: (problem: string | null) => void,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  /** Composes the registry now; throws if there is nothing composable to start from. */
+  async compose(): Promise<string> {
+    const current = await selectCurrentSubgraphs(this.db);
+    this.revision = await selectRegistryRevision(this.db);
+    return composeSupergraph(current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Checks the registry once (tests call it to skip the wait). */
+  poll(): Promise<void> {
+    this.checking ??= this.check().finally(() => {
+      this.checking = undefined;
+    });
+    return this.checking;
+  }
+
+  private async check(): Promise<void> {
+    try {
+      const revision = await selectRegistryRevision(this.db);
+      if (revision === this.revision) return;
+      const current = await selectCurrentSubgraphs(this.db);
+      this.revision = revision;
+      try {
+        const sdl = composeSupergraph(
+          current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+        );
+        this.apply(sdl);
+        this.report(null);
+      } catch (error) {
+        this.report(error instanceof CompositionError ? error.message : String(error));
+      }
+    } catch (error) {
+      this.report(`the registry could not be read: ${String(error)}`);
+    }
+  }
+}

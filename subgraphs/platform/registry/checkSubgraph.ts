@@ -1,0 +1,156 @@
+import { createRequire } from 'node:module';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type * as GraphQL from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import type { Knex } from 'knex';
+import { composeSupergraph, CompositionError } from '../../../gateway/index.ts';
+import type { Catalogue } from '../../../schema/index.ts';
+import { selectGrants } from '../../../server/index.ts';
+import { selectCurrentSubgraphs } from './registryQueries.ts';
+
+/** A subgraph about to be published. */
+export interface SubgraphCandidate {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+/** Who would be hit by a breaking change: a grant holder or a recent reader. */
+export interface AffectedConsumer {
+  department: string;
+  /** What ties them to the change: a grant, or recent operations read from the audit trail. */
+  because: string;
+}
+
+export interface BreakingChange {
+  type: string;
+  description: string;
+  affected: AffectedConsumer[];
+}
+
+export interface SubgraphCheck {
+  ok: boolean;
+  /** Composition errors with the subgraph and line they arise at. */
+  compositionErrors: string[];
+  breakingChanges: BreakingChange[];
+  /** The composed supergraph, when composition succeeded. */
+  supergraphSdl: string | null;
+}
+
+/**
+ * @apollo/subgraph builds schemas with graphql's CommonJS build; comparing them
+ * needs that same instance (graphql checks it with instanceof), not the ESM one
+ * an `import` would load.
+ */
+const { findBreakingChanges, parse } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
+
+/** Days of audit trail searched for recent readers of a changed field. */
+const RECENT_DAYS = 30;
+
+/**
+ * What `subgraph check` reports for a candidate: whether it composes with
+ * everything else in the registry (errors with where they are), its breaking
+ * changes against the version in force (graphql-js's findBreakingChanges:
+ * removed types and fields, stricter nullability, new required arguments…),
+ * and for each, the consumers whose active grants or recent operations (from
+ * the audit trail) it would hit. `ok` is false on any composition error or any
+ * breaking change that hits someone.
+ */
+export async function checkSubgraph(
+  db: Knex,
+  catalogue: Catalogue,
+  candidate: SubgraphCandidate,
+): Promise<SubgraphCheck> {
+  const current = await selectCurrentSubgraphs(db);
+  const others = current.filter((s) => s.name !== candidate.name);
+  let supergraphSdl: string | null = null;
+  let compositionErrors: string[] = [];
+  try {
+    supergraphSdl = composeSupergraph([
+      ...others.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+      { name: candidate.name, url: candidate.url, typeDefs: candidate.sdl },
+    ]);
+  } catch (error) {
+    if (!(error instanceof CompositionError)) throw error;
+    compositionErrors = [...error.errors];
+  }
+
+  const previous = current.find((s) => s.name === candidate.name);
+  const breakingChanges: BreakingChange[] = [];
+  if (previous) {
+    const before = schemaOf(previous.sdl);
+    const after = schemaOf(candidate.sdl);
+    if (!after)
+      compositionErrors.push(`${candidate.name}: the SDL does not build a subgraph schema`);
+    if (before && after) {
+      for (const change of findBreakingChanges(before, after)) {
+        breakingChanges.push({
+          type: change.type,
+          description: change.description,
+          affected: await affectedBy(db, catalogue, change.description),
+        });
+      }
+    }
+  }
+  const hurts = breakingChanges.some((c) => c.affected.length > 0);
+  return {
+    ok: compositionErrors.length === 0 && !hurts,
+    compositionErrors,
+    breakingChanges,
+    supergraphSdl,
+  };
+}
+
+function schemaOf(sdl: string): GraphQLSchema | null {
+  try {
+    return buildSubgraphSchema(parse(sdl));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Consumers a change to `Type.field` (as named in the change's description)
+ * would hit: active grants on the type's dataset that include the item (or
+ * the whole type), and departments that read it in the last days.
+ */
+async function affectedBy(
+  db: Knex,
+  catalogue: Catalogue,
+  description: string,
+): Promise<AffectedConsumer[]> {
+  const match = /^([A-Z]\w*)(?:\.(\w+))?/.exec(description);
+  if (!match) return [];
+  const [, type, field] = match as unknown as [string, string, string | undefined];
+  const entry = catalogue.entryForType(type);
+  if (!entry) return [];
+  const now = new Date().toISOString();
+  const affected = new Map<string, AffectedConsumer>();
+  for (const grant of await selectGrants(db)) {
+    if (grant.datasetCode !== entry.code || grant.status !== 'ACTIVE' || grant.validUntil <= now)
+      continue;
+    if (field && !grant.items.includes(field) && !entry.binding.key.includes(field)) continue;
+    affected.set(`${grant.consumerDepartment}|grant`, {
+      department: grant.consumerDepartment,
+      because: `active grant ${grant.id} on ${entry.code}${field ? ` includes ${field}` : ''}`,
+    });
+  }
+  const since = new Date(Date.now() - RECENT_DAYS * 86_400_000).toISOString();
+  const query = db('audit_records')
+    .where({ kind: 'ACCESS', dataset_code: entry.code })
+    .where('at', '>=', since)
+    .whereNot('decision', 'DENIED')
+    .whereNot('consumer_department', entry.department);
+  if (field) query.where('items_returned', 'like', `%"${field}"%`);
+  const readers = (await query
+    .select('consumer_department')
+    .count({ n: '*' })
+    .groupBy('consumer_department')) as { consumer_department: string; n: number | string }[];
+  for (const reader of readers) {
+    affected.set(`${reader.consumer_department}|reads`, {
+      department: reader.consumer_department,
+      because: `${reader.n} access(es) to ${entry.code}${field ? `.${field}` : ''} in the last ${RECENT_DAYS} days`,
+    });
+  }
+  return [...affected.values()];
+}

@@ -1,0 +1,18 @@
+export { checkSubgraph } from './checkSubgraph.ts';
+export type {
+  AffectedConsumer,
+  BreakingChange,
+  SubgraphCandidate,
+  SubgraphCheck,
+} from './checkSubgraph.ts';
+export { publishSubgraph } from './publishSubgraph.ts';
+export type { PublishOutcome, PublishRequest } from './publishSubgraph.ts';
+export { RegistryWatcher } from './RegistryWatcher.ts';
+export {
+  insertSubgraphVersion,
+  sdlHash,
+  selectCurrentSubgraphs,
+  selectRegistryRevision,
+  selectSubgraphHistory,
+} from './registryQueries.ts';
+export type { SubgraphVersion } from './registryQueries.ts';
