@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, Source } from 'graphql';
 
 /** A subgraph as composition sees it. */
 export interface SubgraphDefinition {
@@ -19,7 +19,11 @@ export class CompositionError extends Error {
 /** Composes the subgraphs into a supergraph SDL with `@apollo/composition`. */
 export function composeSupergraph(subgraphs: readonly SubgraphDefinition[]): string {
   const result = composeServices(
-    subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.typeDefs) })),
+    subgraphs.map((s) => ({
+      name: s.name,
+      url: s.url,
+      typeDefs: parse(new Source(s.typeDefs, s.name)),
+    })),
   );
   if (result.errors) {
     throw new CompositionError(

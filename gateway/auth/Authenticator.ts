@@ -86,10 +86,11 @@ export class Authenticator {
     if (!authorization) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    return this.tokenCaller(match[1]!);
+    return this.verifyToken(match[1]!);
   }
 
-  private async tokenCaller(token: string): Promise<Caller> {
+  /** The caller a bearer token stands for; throws UNAUTHENTICATED if it does not verify. */
+  async verifyToken(token: string): Promise<Caller> {
     let payload: CallerClaims;
     try {
       const verified = await jwtVerify<CallerClaims>(token, this.key as Uint8Array, {

@@ -198,12 +198,14 @@ export async function startPlatform(
         note: 'served at start',
       });
     }
-    let gateway: RunningGateway | undefined;
+    // The watcher is made before the gateway it feeds (its first composition is
+    // the gateway's starting supergraph), so it reaches the gateway by reference.
+    const started: { gateway?: RunningGateway } = {};
     const registry = new RegistryWatcher(
       platformDb,
-      (sdl) => gateway?.updateSupergraph(sdl),
+      (sdl) => started.gateway?.updateSupergraph(sdl),
       (problem) => {
-        gateway?.reportCompositionProblem(problem);
+        started.gateway?.reportCompositionProblem(problem);
         if (problem)
           log(
             `the registry's subgraphs do not compose; serving the last good supergraph: ${problem}`,
@@ -211,7 +213,7 @@ export async function startPlatform(
       },
     );
     watchers.push(registry);
-    gateway = await startGateway({
+    const gateway = await startGateway({
       supergraphSdl: await registry.compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
@@ -219,6 +221,7 @@ export async function startPlatform(
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });
+    started.gateway = gateway;
     registry.start();
 
     // A newly published catalogue: each department whose subgraph changed serves
@@ -242,7 +245,7 @@ export async function startPlatform(
             ...outcome.check.compositionErrors,
             ...outcome.check.breakingChanges.map((c) => c.description),
           ];
-          gateway?.reportCompositionProblem(`${outcome.refusal}: ${problems.join('; ')}`);
+          gateway.reportCompositionProblem(`${outcome.refusal}: ${problems.join('; ')}`);
           log(`${running.name}: not published to the registry: ${outcome.refusal}`);
         }
       }

@@ -87,7 +87,7 @@ export async function checkSubgraph(
         breakingChanges.push({
           type: change.type,
           description: change.description,
-          affected: await affectedBy(db, catalogue, change.description),
+          affected: await affectedBy(db, catalogue, candidate.name, change.description),
         });
       }
     }
@@ -110,20 +110,43 @@ function schemaOf(sdl: string): GraphQLSchema | null {
 }
 
 /**
+ * The dataset of `department` behind `Type.field`, and the item: the type's own
+ * dataset when the department owns it, otherwise the department's dataset that
+ * adds the field to that entity (through its join item).
+ */
+function datasetBehind(
+  catalogue: Catalogue,
+  department: string,
+  type: string,
+  field: string | undefined,
+) {
+  const owner = catalogue.entryForType(type);
+  if (owner?.department === department) return { entry: owner, field };
+  for (const entry of catalogue.department(department)?.entries ?? []) {
+    const item = entry.items.find(
+      (i) => i.references?.type === type && (field === undefined || i.references.reverse === field),
+    );
+    if (item) return { entry, field: field === undefined ? undefined : item.name };
+  }
+  return null;
+}
+
+/**
  * Consumers a change to `Type.field` (as named in the change's description)
- * would hit: active grants on the type's dataset that include the item (or
+ * would hit: active grants on the dataset behind it that include the item (or
  * the whole type), and departments that read it in the last days.
  */
 async function affectedBy(
   db: Knex,
   catalogue: Catalogue,
+  department: string,
   description: string,
 ): Promise<AffectedConsumer[]> {
   const match = /^([A-Z]\w*)(?:\.(\w+))?/.exec(description);
   if (!match) return [];
-  const [, type, field] = match as unknown as [string, string, string | undefined];
-  const entry = catalogue.entryForType(type);
-  if (!entry) return [];
+  const behind = datasetBehind(catalogue, department, match[1]!, match[2]);
+  if (!behind) return [];
+  const { entry, field } = behind;
   const now = new Date().toISOString();
   const affected = new Map<string, AffectedConsumer>();
   for (const grant of await selectGrants(db)) {
@@ -142,10 +165,10 @@ async function affectedBy(
     .whereNot('decision', 'DENIED')
     .whereNot('consumer_department', entry.department);
   if (field) query.where('items_returned', 'like', `%"${field}"%`);
-  const readers = (await query
+  const readers: { consumer_department: string; n: number | string }[] = await query
     .select('consumer_department')
     .count({ n: '*' })
-    .groupBy('consumer_department')) as { consumer_department: string; n: number | string }[];
+    .groupBy('consumer_department');
   for (const reader of readers) {
     affected.set(`${reader.consumer_department}|reads`, {
       department: reader.consumer_department,

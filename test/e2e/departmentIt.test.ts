@@ -1,0 +1,316 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
+import {
+  startTestPlatform,
+  type GraphQLResponse,
+  type TestPlatform,
+} from '../support/testPlatform.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+let platform: TestPlatform;
+let deptIt: Record<string, string>;
+let reviewer: Record<string, string>;
+
+beforeAll(async () => {
+  platform = await startTestPlatform('sqlite');
+  deptIt = {
+    authorization: `Bearer ${await platform.token({ department: 'city_water', roles: ['DEPT_IT'], user: 'wang' })}`,
+  };
+  reviewer = {
+    authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'], user: 'zhao' })}`,
+  };
+});
+afterAll(() => platform?.close());
+
+/** Runs the govdata command line against the test platform's data, as department IT would. */
+function govdata(...args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'scripts', 'govdata.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: platform.database.dir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function ok<T>(response: GraphQLResponse<T>): T {
+  expect(response.errors).toBeUndefined();
+  return response.data!;
+}
+
+async function waitFor<T>(
+  what: string,
+  attempt: () => Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() - started > ms) throw new Error(`${what} did not happen within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function register(document: string, code: string): Promise<void> {
+  const draft = ok(
+    await platform.query<{ saveCatalogueDraft: { version: number } }>(
+      `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "New meter readings service", triggerDate: "2026-11-20") { version } }`,
+      { d: document },
+      deptIt,
+    ),
+  ).saveCatalogueDraft;
+  ok(
+    await platform.query(
+      `mutation($c: String!, $v: Int!) { submitCatalogueEntry(code: $c, version: $v) { status } }`,
+      { c: code, v: draft.version },
+      deptIt,
+    ),
+  );
+  ok(
+    await platform.query(
+      `mutation($c: String!, $v: Int!) { publishCatalogueEntry(code: $c, version: $v) { status } }`,
+      { c: code, v: draft.version },
+      reviewer,
+    ),
+  );
+}
+
+describe("department IT's workflow, from an existing table to a published dataset", () => {
+  it('dataset init, register and publish the entry, subgraph publish, query through the running gateway', async () => {
+    const db = platform.databases.get('city_water')!;
+    await db.schema.createTable('water_meters', (t) => {
+      t.string('meter_no', 16).primary();
+      t.string('account_number', 16).notNullable();
+      t.date('installed_on').notNullable();
+      t.double('last_reading_m3').notNullable();
+    });
+    await db('water_meters').insert([
+      {
+        meter_no: 'M0001',
+        account_number: '3301066663140896',
+        installed_on: '2020-05-01',
+        last_reading_m3: 1234.5,
+      },
+      {
+        meter_no: 'M0002',
+        account_number: '3302068858194893',
+        installed_on: '2021-07-15',
+        last_reading_m3: 88,
+      },
+    ]);
+
+    const init = govdata(
+      'dataset',
+      'init',
+      '--department',
+      'city_water',
+      '--table',
+      'water_meters',
+      '--code',
+      'CW-MTR-001',
+    );
+    expect(init.status, init.output).toBe(0);
+    const skeleton = parse(init.output) as Record<string, any>;
+    expect(skeleton.binding).toEqual({
+      table: 'water_meters',
+      type: 'WaterMeter',
+      key: ['meterNo'],
+    });
+    expect(
+      skeleton.items.map((i: { name: string; type: string }) => `${i.name}:${i.type}`),
+    ).toEqual([
+      'meterNo:STRING',
+      'accountNumber:STRING',
+      'installedOn:DATE',
+      'lastReadingM3:FLOAT',
+    ]);
+    expect(skeleton.sharing.type).toBe('NOT_SHARED');
+
+    // Department IT fills in the placeholders and decides to share it.
+    Object.assign(skeleton, {
+      name: 'Water meters (水表)',
+      summary: 'Meters and their last readings.',
+      theme: 'public utilities',
+    });
+    skeleton.sharing = { type: 'UNCONDITIONAL', modes: ['QUERY'] };
+    for (const item of skeleton.items) {
+      item.title = `水表${item.name}`;
+      item.description = `The ${item.name} of the meter.`;
+    }
+    await register(stringify(skeleton), 'CW-MTR-001');
+
+    const published = govdata('subgraph', 'publish', '--department', 'city_water');
+    expect(published.status, published.output).toBe(0);
+    expect(published.output).toMatch(
+      /city_water: (published version \d+|version \d+ is already in force)/,
+    );
+    const inForce = (await selectCurrentSubgraphs(platform.platformDb)).find(
+      (s) => s.name === 'city_water',
+    )!;
+    expect(inForce.sdl).toContain('type WaterMeter @key(fields: "meterNo")');
+
+    const tax = {
+      authorization: `Bearer ${await platform.token({ department: 'tax', roles: ['APP_DEVELOPER'] })}`,
+    };
+    const meters = await waitFor('the new type through the gateway', async () => {
+      const response = await platform.query<{
+        waterMeters: { nodes: { meterNo: string; lastReadingM3: number }[] };
+      }>(`{ waterMeters(first: 10) { nodes { meterNo lastReadingM3 } } }`, {}, tax);
+      return response.errors ? undefined : response.data!.waterMeters.nodes;
+    });
+    expect(meters).toEqual([
+      { meterNo: 'M0001', lastReadingM3: 1234.5 },
+      { meterNo: 'M0002', lastReadingM3: 88 },
+    ]);
+  });
+});
+
+describe('publishing while the gateway serves', () => {
+  it('drops no request while a new version is published and swapped in', async () => {
+    const tax = {
+      authorization: `Bearer ${await platform.token({ department: 'tax', roles: ['APP_DEVELOPER'] })}`,
+    };
+    const db = platform.databases.get('city_water')!;
+    await db.schema.createTable('hydrants', (t) => {
+      t.string('hydrant_no', 16).primary();
+      t.string('address', 128).notNullable();
+    });
+    const init = govdata(
+      'dataset',
+      'init',
+      '--department',
+      'city_water',
+      '--table',
+      'hydrants',
+      '--code',
+      'CW-HYD-001',
+    );
+    const entry = parse(init.output) as Record<string, any>;
+    Object.assign(entry, {
+      name: 'Fire hydrants',
+      summary: 'Hydrant locations.',
+      theme: 'public utilities',
+    });
+    entry.sharing = { type: 'UNCONDITIONAL', modes: ['QUERY'] };
+    for (const item of entry.items)
+      Object.assign(item, { title: `消火栓${item.name}`, description: item.name });
+
+    let stop = false;
+    const failures: string[] = [];
+    let answered = 0;
+    const load = async () => {
+      while (!stop && answered < 5000) {
+        const response = await platform.query(
+          `{ enterprises(first: 3) { nodes { name } } utilityAccounts(first: 2) { nodes { status } } }`,
+          {},
+          {
+            ...tax,
+          },
+        );
+        answered++;
+        if (
+          response.status !== 200 ||
+          response.errors?.some((e) => e.extensions?.code !== 'FORBIDDEN')
+        ) {
+          failures.push(JSON.stringify(response).slice(0, 300));
+        }
+      }
+    };
+    const workers = Array.from({ length: 6 }, load);
+    await register(stringify(entry), 'CW-HYD-001');
+    await waitFor('the hydrants through the gateway', async () => {
+      const response = await platform.query(
+        `{ hydrants(first: 1) { nodes { hydrantNo } } }`,
+        {},
+        tax,
+      );
+      return response.errors ? undefined : true;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    stop = true;
+    await Promise.all(workers);
+    console.log('answered', answered);
+    expect(answered).toBeGreaterThan(50);
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('publications that are refused', () => {
+  it('refuses a subgraph that does not compose, saying what and where, and the gateway keeps serving', async () => {
+    const file = join(platform.database.dir, 'bad.graphql');
+    writeFileSync(
+      file,
+      `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+type Person @key(fields: "idNumber") { idNumber: Int! }
+type Query { utilityAccount(accountNumber: String!): Person }
+`,
+    );
+    const check = govdata('subgraph', 'check', '--department', 'city_water', '--sdl', file);
+    console.log(check.output);
+    expect(check.status).toBe(1);
+    expect(check.output).toMatch(
+      /composition: .*Person\.idNumber.*"Int!" in subgraph "city_water"/,
+    );
+    // Where: the subgraph and line the conflicting definitions are at.
+    expect(check.output).toMatch(/\(at [^)]*city_water:2/);
+    const publish = govdata('subgraph', 'publish', '--department', 'city_water', '--sdl', file);
+    expect(publish.status).toBe(1);
+    expect(publish.output).toContain('not published');
+
+    await platform.registry.poll();
+    const tax = {
+      authorization: `Bearer ${await platform.token({ department: 'tax', roles: ['APP_DEVELOPER'] })}`,
+    };
+    expect(
+      (await platform.query(`{ enterprises(first: 1) { nodes { name } } }`, {}, tax)).errors,
+    ).toBeUndefined();
+    const ready = (await (
+      await fetch(platform.gateway.url.replace(/graphql$/, 'ready'))
+    ).json()) as { problem?: string };
+    expect(ready.problem).toBeUndefined();
+  });
+
+  it('refuses a breaking change to a field a grant holder uses, naming the consumer, unless an ADMIN confirms', async () => {
+    const current = (await selectCurrentSubgraphs(platform.platformDb)).find(
+      (s) => s.name === 'city_water',
+    )!;
+    // Hand-written SDL without UtilityAccount.address, which civil_affairs's grant includes.
+    const file = join(platform.database.dir, 'breaking.graphql');
+    writeFileSync(file, current.sdl.replace(/\n\s+"[^"\n]*"\n\s+address: String\n/, '\n'));
+    const check = govdata('subgraph', 'check', '--department', 'city_water', '--sdl', file);
+    expect(check.status, check.output).toBe(1);
+    expect(check.output).toContain('breaking: FIELD_REMOVED: UtilityAccount.address was removed.');
+    expect(check.output).toMatch(
+      /hits civil_affairs: active grant G-DEMO-CA-WATER on CW-ACC-001 includes address/,
+    );
+    const refused = govdata('subgraph', 'publish', '--department', 'city_water', '--sdl', file);
+    expect(refused.status).toBe(1);
+    const forcedWithoutAdmin = govdata(
+      'subgraph',
+      'publish',
+      '--department',
+      'city_water',
+      '--sdl',
+      file,
+      '--force',
+      '--admin-token',
+      await platform.token({ department: 'city_water', roles: ['DEPT_IT'] }),
+    );
+    expect(forcedWithoutAdmin.status).toBe(1);
+    expect(forcedWithoutAdmin.output).toContain("not an ADMIN's token");
+    const after = (await selectCurrentSubgraphs(platform.platformDb)).find(
+      (s) => s.name === 'city_water',
+    )!;
+    expect(after.version).toBe(current.version);
+  });
+});
