@@ -3,7 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
+import {
+  insertSubgraphVersion,
+  selectCurrentSubgraphs,
+} from '../../subgraphs/platform/registry/index.ts';
 import {
   startTestPlatform,
   type GraphQLResponse,
@@ -312,5 +315,43 @@ type Query { utilityAccount(accountNumber: String!): Person }
       (s) => s.name === 'city_water',
     )!;
     expect(after.version).toBe(current.version);
+  });
+
+  it('keeps serving the last good supergraph when the registry itself does not compose, and says why on /ready', async () => {
+    const good = (await selectCurrentSubgraphs(platform.platformDb)).find(
+      (v) => v.name === 'city_water',
+    )!;
+    // Written past the check, as a misbehaving replica or a manual edit might.
+    await insertSubgraphVersion(platform.platformDb, {
+      name: 'city_water',
+      url: good.url,
+      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Person @key(fields: "idNumber") { idNumber: Int! }\ntype Query { x: Person }\n',
+      publishedBy: 'test',
+      note: 'does not compose',
+    });
+    await platform.registry.poll();
+    const readyUrl = platform.gateway.url.replace(/graphql$/, 'ready');
+    const ready = (await (await fetch(readyUrl)).json()) as { status: string; problem?: string };
+    expect(ready.status).toBe('ready');
+    expect(ready.problem).toMatch(/serving the last good supergraph: .*Person\.idNumber/s);
+    const tax = {
+      authorization: `Bearer ${await platform.token({ department: 'tax', roles: ['APP_DEVELOPER'] })}`,
+    };
+    const served = await platform.query<{ utilityAccounts: unknown }>(
+      `{ enterprises(first: 1) { nodes { name } } }`,
+      {},
+      tax,
+    );
+    expect(served.errors).toBeUndefined();
+
+    await insertSubgraphVersion(platform.platformDb, {
+      ...good,
+      publishedBy: 'test',
+      note: 'back to good',
+    });
+    await platform.registry.poll();
+    expect(
+      ((await (await fetch(readyUrl)).json()) as { problem?: string }).problem,
+    ).toBeUndefined();
   });
 });
