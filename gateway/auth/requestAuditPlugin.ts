@@ -1,7 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../schema/index.ts';
-import type { AuditEntry, AuditSink, RequestIdentity } from '../../server/index.ts';
+import {
+  failClosed,
+  type AuditEntry,
+  type AuditSink,
+  type RequestIdentity,
+} from '../../server/index.ts';
 import type { GatewayContext } from './GatewayContext.ts';
 
 /** The REQUEST record of a gateway request: who asked, for what, which operation, how it ended. */
@@ -62,18 +65,7 @@ export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<Gatewa
               }),
             ]);
           } catch {
-            response.http.status = 503;
-            response.body = {
-              kind: 'single',
-              singleResult: {
-                errors: [
-                  new GraphQLError(
-                    'The audit trail could not record this request, so no data is returned. Try again shortly.',
-                    { extensions: { code: ErrorCode.UNAVAILABLE } },
-                  ).toJSON(),
-                ],
-              },
-            };
+            failClosed(response, 'request');
           }
         },
       };

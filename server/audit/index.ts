@@ -8,3 +8,4 @@ export { verifyAuditChains } from './verifyAuditChains.ts';
 export type { ChainProblem, ChainVerification } from './verifyAuditChains.ts';
 export { DiscardingAuditSinkForBenchmarks } from './AuditSink.ts';
 export type { AuditSink } from './AuditSink.ts';
+export { failClosed } from './failClosed.ts';

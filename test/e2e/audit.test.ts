@@ -266,3 +266,28 @@ describe('tamper evidence', () => {
     );
   });
 });
+
+describe('fail closed', () => {
+  it('answers no data, with UNAVAILABLE and 503, while the audit store cannot record, and recovers after', async () => {
+    const headers = await bearer('tax', 'APP_DEVELOPER');
+    const query = `{ enterprises(first: 2) { nodes { name } } }`;
+    await platform.platformDb.schema.renameTable('audit_records', 'audit_records_away');
+    try {
+      const refused = await platform.query(query, {}, headers);
+      expect(refused.status).toBe(503);
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors![0]!.extensions!.code).toBe('UNAVAILABLE');
+      expect(JSON.stringify(refused)).not.toMatch(/有限公司|商行/);
+    } finally {
+      await platform.platformDb.schema.renameTable('audit_records_away', 'audit_records');
+    }
+    const answered = await platform.query(query, {}, headers);
+    expect(answered.status).toBe(200);
+    expect(answered.errors).toBeUndefined();
+    expect(
+      (await verifyAuditChains(platform.platformDb)).problems.filter(
+        (p) => !p.problem.includes('edited') && !p.problem.includes('missing'),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,7 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../../schema/index.ts';
-import type { AuditSink } from '../../../server/index.ts';
+import { failClosed, type AuditSink } from '../../../server/index.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 
 /**
@@ -27,18 +25,7 @@ export function auditPlugin(
           try {
             await writer.record(entries);
           } catch {
-            response.http.status = 503;
-            response.body = {
-              kind: 'single',
-              singleResult: {
-                errors: [
-                  new GraphQLError(
-                    'The audit trail could not record this access, so no data is returned. Try again shortly.',
-                    { extensions: { code: ErrorCode.UNAVAILABLE } },
-                  ).toJSON(),
-                ],
-              },
-            };
+            failClosed(response, 'access');
           }
         },
       };
