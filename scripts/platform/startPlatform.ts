@@ -229,6 +229,9 @@ export async function startPlatform(
     // department IT would with \`subgraph publish\`, refused if it breaks what a
     // consumer uses), and the gateway follows the registry.
     catalogueStore.subscribe(async (catalogue) => {
+      // A published entry's sharing decision was committed with it: load it
+      // before the subgraph serves the dataset, so it is never served undecided.
+      await policies.reload();
       for (const running of subgraphs) {
         const next = build(catalogue, running.name);
         if (next.typeDefs === running.subgraph.typeDefs && sameEntries(next, running.subgraph)) {
