@@ -22,7 +22,7 @@ import {
 } from '../../server/index.ts';
 
 /** How long a verified API key is trusted before it is looked up again (revocation delay). */
-const API_KEY_TTL_MS = 5000;
+const API_KEY_TTL_MS = 2000;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const PURPOSE = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
