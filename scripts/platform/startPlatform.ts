@@ -174,6 +174,7 @@ export async function startPlatform(
         applicationReplyWorkingDays: config.applicationReplyWorkingDays,
         errorReportReplyWorkingDays: 5,
         catalogueBaseUri: config.catalogueBaseUri,
+        maxPageSize: config.maxPageSize,
       },
       gatewayKey: keys.publicKey,
       host: config.host,

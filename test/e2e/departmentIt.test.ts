@@ -354,4 +354,54 @@ type Query { utilityAccount(accountNumber: String!): Person }
       ((await (await fetch(readyUrl)).json()) as { problem?: string }).problem,
     ).toBeUndefined();
   });
+
+  it('refuses to publish a catalogue change that removes a granted item, before any subgraph serves it', async () => {
+    const current = platform.catalogue.source('CW-ACC-001') as Record<string, any>;
+    const changed = {
+      ...current,
+      items: current.items.filter((i: { name: string }) => i.name !== 'address'),
+    };
+    const draft = ok(
+      await platform.query<{ saveCatalogueDraft: { version: number } }>(
+        `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "Stop keeping service addresses", triggerDate: "2026-11-20") { version } }`,
+        { d: stringify(changed) },
+        deptIt,
+      ),
+    ).saveCatalogueDraft;
+    ok(
+      await platform.query(
+        `mutation($v: Int!) { submitCatalogueEntry(code: "CW-ACC-001", version: $v) { status } }`,
+        { v: draft.version },
+        deptIt,
+      ),
+    );
+    const refused = await platform.query(
+      `mutation($v: Int!) { publishCatalogueEntry(code: "CW-ACC-001", version: $v) { status } }`,
+      { v: draft.version },
+      reviewer,
+    );
+    expect(refused.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(refused.errors![0]!.message).toMatch(
+      /UtilityAccount\.address was removed\. It would hit civil_affairs \(active grant G-DEMO-CA-WATER/,
+    );
+    const versions = ok(
+      await platform.query<{ catalogueEntryVersions: { version: number; status: string }[] }>(
+        `{ catalogueEntryVersions(code: "CW-ACC-001") { version status } }`,
+        {},
+        reviewer,
+      ),
+    ).catalogueEntryVersions;
+    expect(versions.find((v) => v.version === draft.version)!.status).toBe('SUBMITTED');
+    const civil = {
+      authorization: `Bearer ${await platform.token({ department: 'civil_affairs', roles: ['APP_DEVELOPER'] })}`,
+      'x-purpose': 'social-assistance',
+    };
+    const still = await platform.query<{ utilityAccounts: { nodes: { address: string }[] } }>(
+      `{ utilityAccounts(first: 1) { nodes { address } } }`,
+      {},
+      civil,
+    );
+    expect(still.errors).toBeUndefined();
+    expect(still.data!.utilityAccounts.nodes[0]!.address).toMatch(/^\S{6}\*+$/u);
+  });
 });

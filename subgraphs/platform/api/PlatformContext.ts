@@ -10,6 +10,8 @@ export interface PlatformSettings {
   errorReportReplyWorkingDays: number;
   /** Base URI of the catalogue's identifiers in the DCAT-AP export. */
   catalogueBaseUri: string;
+  /** The department subgraphs' page size cap (it is part of their generated SDL). */
+  maxPageSize: number;
 }
 
 /** What every platform resolver receives; made fresh per request. */

@@ -21,6 +21,8 @@ import {
   transitionEntry,
   type EntryVersion,
 } from '../catalogue/index.ts';
+import { buildDepartmentSubgraph } from '../../kit/index.ts';
+import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
 
 /**
@@ -109,7 +111,7 @@ export async function submitEntry(
 ): Promise<EntryVersion> {
   const entry = await ownVersion(ctx, code, version);
   if (entry.status !== 'DRAFT') throw wrongState(entry, 'submitted', ['DRAFT']);
-  const warnings = checkAgainstCatalogue(ctx, entry);
+  const { warnings } = checkAgainstCatalogue(ctx, entry);
   const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
     to: 'SUBMITTED',
     at: ctx.now.toISOString(),
@@ -132,7 +134,8 @@ export async function publishEntry(
 ): Promise<EntryVersion> {
   const entry = await anyVersion(ctx, code, version);
   if (entry.status !== 'SUBMITTED') throw wrongState(entry, 'published', ['SUBMITTED']);
-  checkAgainstCatalogue(ctx, entry);
+  const { catalogue } = checkAgainstCatalogue(ctx, entry);
+  await checkDepartmentSubgraph(ctx, catalogue, entry);
   const parsed = catalogueEntrySchema.parse(entry.document);
   const at = ctx.now.toISOString();
   const by = actorOf(ctx);
@@ -250,10 +253,14 @@ export function isOverdue(ctx: PlatformContext, entry: EntryVersion): boolean {
  * department already provides (the measures forbid collecting again what can be
  * shared).
  */
-function checkAgainstCatalogue(ctx: PlatformContext, candidate: EntryVersion): string[] {
+function checkAgainstCatalogue(
+  ctx: PlatformContext,
+  candidate: EntryVersion,
+): { warnings: string[]; catalogue: Catalogue } {
   const catalogue = ctx.catalogue.catalogue;
+  let candidateCatalogue: Catalogue;
   try {
-    assembleCatalogue(catalogue.departments, [
+    candidateCatalogue = assembleCatalogue(catalogue.departments, [
       ...catalogue.entries
         .filter((e) => e.code !== candidate.code)
         .map((e) => ({ source: `${e.code} (published)`, data: catalogue.source(e.code) })),
@@ -284,7 +291,43 @@ function checkAgainstCatalogue(ctx: PlatformContext, candidate: EntryVersion): s
       }
     }
   }
-  return warnings;
+  return { warnings, catalogue: candidateCatalogue };
+}
+
+/**
+ * Publishing an entry changes its department's subgraph, which the platform
+ * then publishes to the registry; the same check runs first, so a catalogue
+ * change that does not compose, or that breaks what a consumer uses (a granted
+ * or recently read field), is refused here, before any subgraph serves it.
+ */
+async function checkDepartmentSubgraph(
+  ctx: PlatformContext,
+  candidate: Catalogue,
+  entry: EntryVersion,
+): Promise<void> {
+  const current = (await selectCurrentSubgraphs(ctx.db)).find((s) => s.name === entry.department);
+  if (!current) return;
+  const sdl = buildDepartmentSubgraph(candidate, entry.department, {
+    maxPageSize: ctx.settings.maxPageSize,
+  }).typeDefs;
+  const check = await checkSubgraph(ctx.db, ctx.catalogue.catalogue, {
+    name: entry.department,
+    url: current.url,
+    sdl,
+  });
+  if (check.ok) return;
+  const problems = [
+    ...check.compositionErrors,
+    ...check.breakingChanges
+      .filter((c) => c.affected.length > 0)
+      .map(
+        (c) =>
+          `${c.description} It would hit ${c.affected.map((a) => `${a.department} (${a.because})`).join(', ')}.`,
+      ),
+  ];
+  throw conflict(
+    `Publishing ${entry.code} v${entry.version} would change ${entry.department}'s subgraph in a way consumers depend on:\n- ${problems.join('\n- ')}\nChange the grants (or the entry) first. Nothing was published.`,
+  );
 }
 
 function assembleWithout(catalogue: Catalogue, code: string): void {
