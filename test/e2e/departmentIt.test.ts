@@ -7,11 +7,8 @@ import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
 } from '../../subgraphs/platform/registry/index.ts';
-import {
-  startTestPlatform,
-  type GraphQLResponse,
-  type TestPlatform,
-} from '../support/testPlatform.ts';
+import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
+import { ok, waitFor } from '../support/responses.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -43,25 +40,6 @@ function govdata(...args: string[]): { status: number | null; output: string } {
     },
   );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
-
-async function waitFor<T>(
-  what: string,
-  attempt: () => Promise<T | undefined>,
-  ms = 10_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (Date.now() - started > ms) throw new Error(`${what} did not happen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function register(document: string, code: string): Promise<void> {

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startTestPlatform,
-  type GraphQLResponse,
-  type TestPlatform,
-} from '../support/testPlatform.ts';
+import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
+import { ok, refused } from '../support/responses.ts';
 
 /**
  * Acceptance: each role is refused what it may not do, each a test, and a
@@ -46,17 +43,6 @@ beforeAll(async () => {
   };
 });
 afterAll(() => platform?.close());
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
-
-/** The response is refused with exactly one error of `code`; returns its message. */
-function refused(response: GraphQLResponse<unknown>, code: string): string {
-  expect(response.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-  return response.errors![0]!.message;
-}
 
 const gql = <T = Record<string, unknown>>(
   caller: Caller,

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
-import {
-  startTestPlatform,
-  type GraphQLResponse,
-  type TestPlatform,
-} from '../support/testPlatform.ts';
+import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { ok, waitFor } from '../support/responses.ts';
 
 const PERSON = personIdNumberAt(DEMO_PERSON_INDEX);
 const PERMIT = 'JZZ3301060001';
@@ -102,25 +99,6 @@ describe.each(ENGINES)('on %s', (engine) => {
     ]);
   });
   afterAll(() => platform?.close());
-
-  function ok<T>(response: GraphQLResponse<T>): T {
-    expect(response.errors).toBeUndefined();
-    return response.data!;
-  }
-
-  async function waitFor<T>(
-    what: string,
-    attempt: () => Promise<T | undefined>,
-    ms = 10_000,
-  ): Promise<T> {
-    const started = Date.now();
-    for (;;) {
-      const value = await attempt();
-      if (value !== undefined) return value;
-      if (Date.now() - started > ms) throw new Error(`${what} did not happen within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 
   const READ = `query($n: String!) { residencePermit(permitNumber: $n) { permitNumber address validUntil holderIdNumber } }`;
 

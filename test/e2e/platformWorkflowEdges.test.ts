@@ -6,6 +6,7 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
+import { ok, refused } from '../support/responses.ts';
 
 /**
  * The platform's workflows off the happy path: invalid transitions and invalid
@@ -36,17 +37,6 @@ beforeAll(async () => {
   };
 });
 afterAll(() => platform?.close());
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
-
-/** The response is refused with exactly one error of `code`; returns its message. */
-function refused(response: GraphQLResponse<unknown>, code: string): string {
-  expect(response.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-  return response.errors![0]!.message;
-}
 
 const gql = <T = Record<string, unknown>>(
   caller: Caller,

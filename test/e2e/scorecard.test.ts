@@ -6,6 +6,7 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
+import { ok, refused } from '../support/responses.ts';
 
 /**
  * The supervision scorecard, from real traffic through the gateway: queries
@@ -41,16 +42,6 @@ beforeAll(async () => {
   platform = await startTestPlatform('sqlite');
 });
 afterAll(() => platform?.close());
-
-function ok<T>(response: GraphQLResponse<T>): T {
-  expect(response.errors).toBeUndefined();
-  return response.data!;
-}
-
-function refused(response: GraphQLResponse<unknown>, code: string): string {
-  expect(response.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-  return response.errors![0]!.message;
-}
 
 /** `date` (YYYY-MM-DD) moved by `days` calendar days. */
 function shift(date: string, days: number): string {
