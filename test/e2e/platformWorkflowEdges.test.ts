@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHINA_HOLIDAYS_2026 } from '../../subgraphs/platform/calendar/chinaHolidays2026.ts';
-import {
-  startTestPlatform,
-  testConfig,
-  type GraphQLResponse,
-  type TestPlatform,
-} from '../support/testPlatform.ts';
+import { startTestPlatform, testConfig, type TestPlatform } from '../support/testPlatform.ts';
 import { ok, refused } from '../support/responses.ts';
 
 /**
