@@ -1,2 +1,3 @@
 export * from './catalogue/index.ts';
 export * from './errors/index.ts';
+export * from './dates/index.ts';

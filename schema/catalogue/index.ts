@@ -16,4 +16,3 @@ export {
 } from './loadCatalogue.ts';
 export type { EntryDocument } from './loadCatalogue.ts';
 export { validateCatalogue } from './validateCatalogue.ts';
-export { isCalendarDate } from './isCalendarDate.ts';

@@ -1,3 +1,5 @@
+import { civilFromDays, daysFromCivil } from '../../schema/index.ts';
+
 /**
  * Dates of the demo data are whole days counted from 1970-01-01 (negative
  * before it) while generating, and 'YYYY-MM-DD' strings in rows: the form both
@@ -24,35 +26,4 @@ export function dayNumber(date: string): number {
 export function addYears(day: number, years: number): number {
   const { year, month, dayOfMonth } = civilFromDays(day);
   return daysFromCivil(year + years, month, dayOfMonth);
-}
-
-/** Days since 1970-01-01 of a civil date; a day past the month's end rolls into the next month. */
-function daysFromCivil(year: number, month: number, dayOfMonth: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + dayOfMonth - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
-/** The civil date of a day number. */
-function civilFromDays(day: number): { year: number; month: number; dayOfMonth: number } {
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36524) -
-      Math.floor(dayOfEra / 146096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const dayOfMonth = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth };
 }

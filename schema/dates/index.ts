@@ -1,0 +1,1 @@
+export { civilFromDays, daysFromCivil, isCalendarDate } from './civilDays.ts';
