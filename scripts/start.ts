@@ -15,8 +15,9 @@ log(`starting on ${where}`);
 
 try {
   const platform = await startPlatform(config, { log });
-  for (const subgraph of platform.subgraphs)
+  for (const subgraph of [...platform.subgraphs, platform.platformSubgraph]) {
     log(`subgraph ${subgraph.name.padEnd(22)} ${subgraph.url}`);
+  }
   log(`gateway  ${platform.gateway.url}`);
   log(`GraphiQL ${platform.gateway.url.replace(/\/graphql$/, '/')}`);
   let stopping = false;

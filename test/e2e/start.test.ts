@@ -45,7 +45,7 @@ describe('npm start', () => {
       });
       expect(output).toMatch(/public_security: seeded 300 rows/);
       expect(output).toMatch(/GraphiQL http:\/\/\S+\//);
-      expect(output.match(/subgraph \w+\s+http:\/\/\S+\/graphql/g)).toHaveLength(6);
+      expect(output.match(/subgraph \w+\s+http:\/\/\S+\/graphql/g)).toHaveLength(7);
 
       const token = await mintDevToken(loadConfig({ DATA_DIR: dataDir }).auth, {
         department: 'civil_affairs',
