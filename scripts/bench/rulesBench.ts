@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  newGrant,
   DiscardingAuditSinkForBenchmarks,
   insertGrant,
   signInternalToken,
@@ -39,29 +40,23 @@ const BENCH_GRANT = 'G-BENCH-POP';
 export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> {
   const { config, catalogue, platformDb, departmentDb, keys, log } = setup;
   await platformDb('grants').where({ id: BENCH_GRANT }).delete();
-  const now = new Date().toISOString();
-  await insertGrant(platformDb, {
-    id: BENCH_GRANT,
-    consumerDepartment: BENCH_CONSUMER,
-    consumerApplication: null,
-    datasetCode: 'PS-POP-001',
-    items: ['name', 'gender', 'birthDate', 'regionCode'],
-    masks: { name: { rule: 'SURNAME_ONLY' } },
-    rowFilter: null,
-    purposes: ['benchmark'],
-    modes: ['QUERY'],
-    validFrom: '2000-01-01T00:00:00.000Z',
-    validUntil: '2100-01-01T00:00:00.000Z',
-    dailyQuota: null,
-    status: 'ACTIVE',
-    revokedAt: null,
-    revokedBy: null,
-    revokedReason: null,
-    version: 1,
-    createdAt: now,
-    createdBy: 'benchmark',
-    updatedAt: now,
-  });
+  await insertGrant(
+    platformDb,
+    newGrant(
+      {
+        id: BENCH_GRANT,
+        consumerDepartment: BENCH_CONSUMER,
+        datasetCode: 'PS-POP-001',
+        items: ['name', 'gender', 'birthDate', 'regionCode'],
+        masks: { name: { rule: 'SURNAME_ONLY' } },
+        purposes: ['benchmark'],
+        modes: ['QUERY'],
+        validFrom: '2000-01-01T00:00:00.000Z',
+        validUntil: '2100-01-01T00:00:00.000Z',
+      },
+      'benchmark',
+    ),
+  );
   const policies = new PolicyStore(platformDb);
   // Auditing is measured by its own suite; here neither side records, so only the rules differ.
   const audit = new DiscardingAuditSinkForBenchmarks();

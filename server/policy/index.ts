@@ -6,6 +6,8 @@ export {
   upsertDatasetPolicy,
 } from './datasetPolicyQueries.ts';
 export type { DatasetPolicy, Grant, GrantMask, GrantStatus, RowFilter } from './Grant.ts';
+export { newGrant } from './newGrant.ts';
+export type { NewGrantFields } from './newGrant.ts';
 export {
   countGrantCall,
   insertGrant,

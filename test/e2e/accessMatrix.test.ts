@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertGrant, type Grant } from '../../server/index.ts';
+import { insertGrant, newGrant } from '../../server/index.ts';
 import {
   DEMO_ENTERPRISE_INDEX,
   DEMO_PERSON_INDEX,
@@ -387,29 +387,19 @@ describe('NOT_SHARED (MS-INS-001 InspectionRecord)', () => {
   );
 
   it('a grant on a NOT_SHARED dataset opens nothing', async () => {
-    const now = new Date().toISOString();
-    const grant: Grant = {
-      id: 'G-MATRIX-NOT-SHARED',
-      consumerDepartment: 'audit_matrix',
-      consumerApplication: null,
-      datasetCode: 'MS-INS-001',
-      items: ['creditCode', 'inspectedOn', 'inspectorUnit', 'result', 'notes'],
-      masks: {},
-      rowFilter: null,
-      purposes: ['audit'],
-      modes: ['QUERY'],
-      validFrom: '2020-01-01T00:00:00.000Z',
-      validUntil: '2099-12-31T23:59:59.999Z',
-      dailyQuota: null,
-      status: 'ACTIVE',
-      revokedAt: null,
-      revokedBy: null,
-      revokedReason: null,
-      version: 1,
-      createdAt: now,
-      createdBy: 'accessMatrix.test',
-      updatedAt: now,
-    };
+    const grant = newGrant(
+      {
+        id: 'G-MATRIX-NOT-SHARED',
+        consumerDepartment: 'audit_matrix',
+        datasetCode: 'MS-INS-001',
+        items: ['creditCode', 'inspectedOn', 'inspectorUnit', 'result', 'notes'],
+        purposes: ['audit'],
+        modes: ['QUERY'],
+        validFrom: '2020-01-01T00:00:00.000Z',
+        validUntil: '2099-12-31T23:59:59.999Z',
+      },
+      'accessMatrix.test',
+    );
     await insertGrant(platform.platformDb, grant);
     await platform.policies.reload();
     const response = await platform.query(

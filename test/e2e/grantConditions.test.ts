@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertGrant, revokeGrant, updateDatasetPolicy, type Grant } from '../../server/index.ts';
+import {
+  insertGrant,
+  newGrant,
+  revokeGrant,
+  updateDatasetPolicy,
+  type Grant,
+} from '../../server/index.ts';
 import {
   DEMO_ENTERPRISE_INDEX,
   DEMO_PERSON_INDEX,
@@ -50,24 +56,17 @@ type GrantSpec = Pick<Grant, 'id' | 'consumerDepartment' | 'datasetCode' | 'item
 
 /** Inserts a grant (active, valid 2020-2099 unless said otherwise) and reloads the rules. */
 async function addGrant(spec: GrantSpec): Promise<Grant> {
-  const now = new Date().toISOString();
   const grant: Grant = {
-    consumerApplication: null,
-    masks: {},
-    rowFilter: null,
-    purposes: ['audit'],
-    modes: ['QUERY'],
-    validFrom: '2020-01-01T00:00:00.000Z',
-    validUntil: '2099-12-31T23:59:59.999Z',
-    dailyQuota: null,
-    status: 'ACTIVE',
-    revokedAt: null,
-    revokedBy: null,
-    revokedReason: null,
-    version: 1,
-    createdAt: now,
-    createdBy: 'grantConditions.test',
-    updatedAt: now,
+    ...newGrant(
+      {
+        purposes: ['audit'],
+        modes: ['QUERY'],
+        validFrom: '2020-01-01T00:00:00.000Z',
+        validUntil: '2099-12-31T23:59:59.999Z',
+        ...spec,
+      },
+      'grantConditions.test',
+    ),
     ...spec,
   };
   await insertGrant(platform.platformDb, grant);
@@ -531,29 +530,22 @@ describe('changes while the platform runs (no forced reload)', () => {
     const headers = await platform.as('audit_late', 'audit');
     const before = await platform.query(PERSON_QUERY, { id: PERSON.id_number }, headers);
     expect(before.data).toEqual({ person: null });
-    const now = new Date().toISOString();
-    await insertGrant(platform.platformDb, {
-      id: 'G-GC-LATE',
-      consumerDepartment: 'audit_late',
-      consumerApplication: null,
-      datasetCode: 'PS-POP-001',
-      items: ['name', 'regionCode'],
-      masks: {},
-      rowFilter: null,
-      purposes: ['audit'],
-      modes: ['QUERY'],
-      validFrom: '2020-01-01T00:00:00.000Z',
-      validUntil: '2099-12-31T23:59:59.999Z',
-      dailyQuota: null,
-      status: 'ACTIVE',
-      revokedAt: null,
-      revokedBy: null,
-      revokedReason: null,
-      version: 1,
-      createdAt: now,
-      createdBy: 'grantConditions.test',
-      updatedAt: now,
-    });
+    await insertGrant(
+      platform.platformDb,
+      newGrant(
+        {
+          id: 'G-GC-LATE',
+          consumerDepartment: 'audit_late',
+          datasetCode: 'PS-POP-001',
+          items: ['name', 'regionCode'],
+          purposes: ['audit'],
+          modes: ['QUERY'],
+          validFrom: '2020-01-01T00:00:00.000Z',
+          validUntil: '2099-12-31T23:59:59.999Z',
+        },
+        'grantConditions.test',
+      ),
+    );
     const ms = await msUntil(async () => {
       const response = await platform.query<{ person: { name: string } | null }>(
         PERSON_QUERY,

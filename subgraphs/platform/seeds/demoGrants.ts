@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertGrant, type Grant } from '../../../server/index.ts';
+import { insertGrant, newGrant, type Grant } from '../../../server/index.ts';
 
 /** Who created the demo grants; the seed deletes only these, so running it twice is safe. */
 const SEEDER = 'demo-seed';
@@ -85,25 +85,8 @@ export const DEMO_GRANTS: readonly DemoGrant[] = [
 
 export async function seed(knex: Knex): Promise<number> {
   await knex('grants').where({ created_by: SEEDER }).delete();
-  const now = new Date().toISOString();
   for (const demo of DEMO_GRANTS) {
-    await insertGrant(knex, {
-      masks: {},
-      rowFilter: null,
-      dailyQuota: null,
-      consumerApplication: null,
-      ...demo,
-      validFrom: FROM,
-      validUntil: UNTIL,
-      status: 'ACTIVE',
-      revokedAt: null,
-      revokedBy: null,
-      revokedReason: null,
-      version: 1,
-      createdAt: now,
-      createdBy: SEEDER,
-      updatedAt: now,
-    });
+    await insertGrant(knex, newGrant({ ...demo, validFrom: FROM, validUntil: UNTIL }, SEEDER));
   }
   return DEMO_GRANTS.length;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound, badUserInput, type CatalogueEntry } from '../../../schema/index.ts';
 import {
+  newGrant,
   insertGrant,
   revokeGrant,
   selectGrant,
@@ -39,21 +40,17 @@ export async function createGrant(
   }
   const conditions = checkGrantConditions(entry, input.conditions);
   const now = ctx.now.toISOString();
-  const grant: Grant = {
-    id: `G-${randomUUID()}`,
-    consumerDepartment: input.consumerDepartment,
-    consumerApplication: input.consumerApplication ?? null,
-    datasetCode: entry.code,
-    ...conditions,
-    status: 'ACTIVE',
-    revokedAt: null,
-    revokedBy: null,
-    revokedReason: null,
-    version: 1,
-    createdAt: now,
-    createdBy: actorOf(ctx),
-    updatedAt: now,
-  };
+  const grant = newGrant(
+    {
+      id: `G-${randomUUID()}`,
+      consumerDepartment: input.consumerDepartment,
+      consumerApplication: input.consumerApplication ?? null,
+      datasetCode: entry.code,
+      ...conditions,
+    },
+    actorOf(ctx),
+    ctx.now,
+  );
   await ctx.db.transaction(async (trx) => {
     await insertGrant(trx, grant);
     await insertGrantChange(trx, {
