@@ -82,10 +82,9 @@ const query: Record<string, Resolver> = {
       keyword?: string;
     };
     const after = typeof args.after === 'string' ? decodeCursor(args.after) : '';
-    const catalogue = ctx.catalogue.catalogue;
     const keyword = filter.keyword?.trim().toLowerCase();
     const matches = (await selectPublishedEntries(ctx.db))
-      .map((v) => entryView(ctx, v, catalogue))
+      .map((v) => entryView(ctx, v))
       .filter(
         (e) =>
           (!filter.department || e.department === filter.department) &&
@@ -124,28 +123,26 @@ const query: Record<string, Resolver> = {
       typeof args.version === 'number'
         ? await visibleVersion(ctx, code, args.version)
         : (versions.find((v) => v.status === 'PUBLISHED') ?? null);
-    return wanted ? entryView(ctx, wanted, ctx.catalogue.catalogue) : null;
+    return wanted ? entryView(ctx, wanted) : null;
   },
 
   async catalogueEntryVersions(_, args, ctx) {
     const versions = await selectEntryVersions(ctx.db, args.code as string);
     return versions
       .filter((v) => v.status === 'PUBLISHED' || mayManage(ctx, v.department))
-      .map((v) => entryView(ctx, v, ctx.catalogue.catalogue));
+      .map((v) => entryView(ctx, v));
   },
 
   async catalogueReviewQueue(_, args, ctx) {
     const department = seesAll(ctx) ? null : callerOf(ctx).department;
     const entries = await selectEntriesByStatus(ctx.db, [args.status as EntryStatus], department);
-    return entries.map((v) => entryView(ctx, v, ctx.catalogue.catalogue));
+    return entries.map((v) => entryView(ctx, v));
   },
 
   async overdueCatalogueUpdates(_, __, ctx) {
     const department = seesAll(ctx) ? null : callerOf(ctx).department;
     const entries = await selectEntriesByStatus(ctx.db, ['DRAFT', 'REJECTED'], department);
-    return entries
-      .filter((v) => v.deadline < today(ctx))
-      .map((v) => entryView(ctx, v, ctx.catalogue.catalogue));
+    return entries.filter((v) => v.deadline < today(ctx)).map((v) => entryView(ctx, v));
   },
 
   dcatCatalogue(_, __, ctx) {
@@ -278,21 +275,13 @@ const mutation: Record<string, Resolver> = {
       args.changeReason as string,
       args.triggerDate as string,
     );
-    return entryView(ctx, version, ctx.catalogue.catalogue);
+    return entryView(ctx, version);
   },
   async submitCatalogueEntry(_, args, ctx) {
-    return entryView(
-      ctx,
-      await submitEntry(ctx, args.code as string, args.version as number),
-      ctx.catalogue.catalogue,
-    );
+    return entryView(ctx, await submitEntry(ctx, args.code as string, args.version as number));
   },
   async publishCatalogueEntry(_, args, ctx) {
-    return entryView(
-      ctx,
-      await publishEntry(ctx, args.code as string, args.version as number),
-      ctx.catalogue.catalogue,
-    );
+    return entryView(ctx, await publishEntry(ctx, args.code as string, args.version as number));
   },
   async rejectCatalogueEntry(_, args, ctx) {
     const version = await rejectEntry(
@@ -301,14 +290,10 @@ const mutation: Record<string, Resolver> = {
       args.version as number,
       args.reason as string,
     );
-    return entryView(ctx, version, ctx.catalogue.catalogue);
+    return entryView(ctx, version);
   },
   async retireCatalogueEntry(_, args, ctx) {
-    return entryView(
-      ctx,
-      await retireEntry(ctx, args.code as string, args.reason as string),
-      ctx.catalogue.catalogue,
-    );
+    return entryView(ctx, await retireEntry(ctx, args.code as string, args.reason as string));
   },
   async applyForAccess(_, args, ctx) {
     return applicationView(ctx, await applyForAccess(ctx, args.input as ApplicationInput));

@@ -1,4 +1,4 @@
-import { catalogueEntrySchema, type Catalogue } from '../../../schema/index.ts';
+import { catalogueEntrySchema } from '../../../schema/index.ts';
 import type { Grant } from '../../../server/index.ts';
 import { datasetNames } from '../../kit/naming.ts';
 import type { EntryVersion } from '../catalogue/index.ts';
@@ -6,7 +6,8 @@ import type { ErrorReport, GrantChange, SharingApplication } from '../store/inde
 import { today, type PlatformContext } from './PlatformContext.ts';
 
 /** A catalogue entry version as the API shows it. */
-export function entryView(ctx: PlatformContext, version: EntryVersion, catalogue: Catalogue) {
+export function entryView(ctx: PlatformContext, version: EntryVersion) {
+  const catalogue = ctx.catalogue.catalogue;
   const entry = catalogueEntrySchema.parse(version.document);
   const resolved = version.status === 'PUBLISHED' ? catalogue.entry(version.code) : undefined;
   const names = resolved ? datasetNames(resolved) : null;
