@@ -7,7 +7,7 @@ export {
   verifyInternalToken,
 } from './internalToken.ts';
 export type { VerifiedInternalToken } from './internalToken.ts';
-export { loadOrCreateSigningKeys, loadVerifyKey } from './keys.ts';
+export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.ts';
 export type { PlatformKey } from './keys.ts';
 export { ROLES } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';

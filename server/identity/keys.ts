@@ -34,6 +34,19 @@ export async function loadOrCreateSigningKeys(
   };
 }
 
+/**
+ * Reads the gateway's private key, never creating one: a gateway replica that
+ * made its own key would sign tokens no subgraph accepts.
+ */
+export async function loadSigningKey(privateFile: string): Promise<PlatformKey> {
+  if (!existsSync(privateFile)) {
+    throw new Error(
+      `No gateway signing key at ${privateFile}: start the platform once (npm start) or provision GATEWAY_PRIVATE_KEY_FILE.`,
+    );
+  }
+  return readJwk(privateFile);
+}
+
 /** Reads the gateway's public key (what a subgraph needs to verify the gateway). */
 export async function loadVerifyKey(publicFile: string): Promise<PlatformKey> {
   return readJwk(publicFile);

@@ -1,0 +1,56 @@
+/**
+ * `npm run gateway -- [--workers N] [--port P] [--supergraph FILE]`
+ *
+ * Runs gateways only, in front of subgraphs served elsewhere (by `npm start` on
+ * this or another host): N worker processes (default one per core) sharing one
+ * port, each following the subgraph registry in the platform database, or
+ * serving a pinned supergraph file. Needs a platform database that `npm start`
+ * (or `npm run migrate`) has prepared, and the gateway's signing key.
+ */
+import cluster from 'node:cluster';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/index.ts';
+import { startGatewayProcess } from './platform/startGatewayProcess.ts';
+import { parseWorkerCount, serveAsWorker, startWorkerPool } from './platform/runWorkers.ts';
+
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string' },
+    port: { type: 'string' },
+    supergraph: { type: 'string' },
+  },
+});
+const log = (message: string) => console.log(`[gateway] ${message}`);
+
+try {
+  const config = loadConfig(
+    values.port === undefined ? process.env : { ...process.env, PORT: values.port },
+  );
+  const workers = parseWorkerCount(values.workers);
+  const start = async () => {
+    const running = await startGatewayProcess(config, {
+      port: config.gatewayPort,
+      supergraphFile: values.supergraph,
+      log,
+    });
+    return { url: running.gateway.url, stop: running.stop };
+  };
+  if (cluster.isWorker) {
+    await serveAsWorker(start);
+  } else {
+    const pool = await startWorkerPool(workers, log);
+    log(`${workers} worker(s) serving ${pool.url}`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: stopping`);
+      void pool.stop().then(() => process.exit(0));
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
+import {
+  AuditWriter,
+  loadSigningKey,
+  openDatabase,
+  type PlatformConfig,
+} from '../../server/index.ts';
+import { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
+
+export interface GatewayProcessOptions {
+  /**
+   * Serve this composed supergraph file as it is, instead of following the
+   * subgraph registry (a pinned deployment, or the benchmark).
+   */
+  supergraphFile?: string;
+  port: number;
+  log?: (message: string) => void;
+}
+
+export interface RunningGatewayProcess {
+  gateway: RunningGateway;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a gateway on its own, in front of subgraphs served elsewhere: what each
+ * worker of `npm run gateway` and of `npm start --workers N` runs. It reads the
+ * platform database (API keys, the registry) and writes its REQUEST records
+ * there under its own audit chain; it never migrates or seeds, and never makes
+ * a signing key (a replica with a key of its own would sign tokens no subgraph
+ * accepts): the platform must have been started once.
+ */
+export async function startGatewayProcess(
+  config: PlatformConfig,
+  options: GatewayProcessOptions,
+): Promise<RunningGatewayProcess> {
+  const log = options.log ?? (() => {});
+  const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
+  const platformDb = await openDatabase(config.database, 'platform');
+  const audit = new AuditWriter(platformDb, 'gateway');
+  const started: { gateway?: RunningGateway } = {};
+  const registry = options.supergraphFile
+    ? undefined
+    : new RegistryWatcher(
+        platformDb,
+        (sdl) => started.gateway?.updateSupergraph(sdl),
+        (problem) => {
+          started.gateway?.reportCompositionProblem(problem);
+          if (problem) log(`serving the last good supergraph: ${problem}`);
+        },
+      );
+  try {
+    const supergraphSdl = options.supergraphFile
+      ? readFileSync(options.supergraphFile, 'utf8')
+      : await registry!.compose();
+    started.gateway = await startGateway({
+      supergraphSdl,
+      authenticator: Authenticator.create(config.auth, platformDb),
+      signingKey,
+      audit,
+      host: config.host,
+      port: options.port,
+    });
+    registry?.start();
+  } catch (error) {
+    registry?.stop();
+    await audit.drain();
+    await platformDb.destroy();
+    throw error;
+  }
+  const gateway = started.gateway;
+  return {
+    gateway,
+    async stop() {
+      registry?.stop();
+      await gateway.stop();
+      await audit.drain();
+      await platformDb.destroy();
+    },
+  };
+}
