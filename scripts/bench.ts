@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- [--suite rules,audit] [--scale 20000] [--rounds 5] [--seconds 5] [--connections 10]`
+ * `npm run bench -- [--suite gateways,rules,audit] [--scale 100000] [--rounds 5] [--seconds 5]
+ *   [--connections 16] [--workers N]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
  * chosen scale into its own data folder (once per scale), checks each
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, loadOrCreateSigningKeys } from '../server/index.ts';
 import { runAuditBench } from './bench/auditBench.ts';
+import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
 import { machine, markdownTable, type Summary } from './bench/summarize.ts';
 import {
@@ -19,30 +21,35 @@ import {
   prepareDepartmentData,
   preparePlatformData,
 } from './platform/index.ts';
+import { defaultWorkerCount } from './platform/runWorkers.ts';
 
 const { values } = parseArgs({
   options: {
-    scale: { type: 'string', default: '20000' },
+    scale: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
-    suite: { type: 'string', default: 'rules,audit' },
+    connections: { type: 'string', default: '16' },
+    workers: { type: 'string', default: String(defaultWorkerCount()) },
+    suite: { type: 'string', default: 'gateways,rules,audit' },
+    operations: { type: 'string', default: 'lookup,people,heavy' },
   },
 });
 const scale = Number(values.scale);
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
-for (const [name, value] of Object.entries({ scale, rounds, seconds, connections })) {
+const workers = Number(values.workers);
+for (const [name, value] of Object.entries({ scale, rounds, seconds, connections, workers })) {
   if (!Number.isInteger(value) || value < 1) {
     console.error(`--${name} must be a positive whole number`);
     process.exit(1);
   }
 }
+const SUITES = ['gateways', 'rules', 'audit'];
 const suites = new Set(values.suite.split(','));
 for (const suite of suites) {
-  if (suite !== 'rules' && suite !== 'audit') {
-    console.error(`--suite takes rules and/or audit, comma-separated (got ${suite})`);
+  if (!SUITES.includes(suite)) {
+    console.error(`--suite takes ${SUITES.join(', ')}, comma-separated (got ${suite})`);
     process.exit(1);
   }
 }
@@ -97,6 +104,39 @@ function report(name: string, title: string, what: string, rows: Summary[], targ
 }
 
 try {
+  if (suites.has('gateways')) {
+    log(`gateways side by side: ${workers} worker process(es) each`);
+    const result = await runGatewayBench({
+      config,
+      catalogue,
+      platformDb,
+      rounds,
+      seconds,
+      connections,
+      workers,
+      only: values.operations.split(','),
+      log,
+    });
+    const text = [
+      `### Gateways side by side (${date})`,
+      '',
+      `Every gateway runs ${workers} worker process(es) over the same department subgraphs (their own ${workers} process(es)); ours with identity, sharing rules and the audit trail on, the others with none, over the same subgraphs without rules. ${setting}`,
+      '',
+      gatewayReport(result),
+    ].join('\n');
+    console.log(`\n${text}\n`);
+    const file = join(resultsDir, `${date}-gateways`);
+    writeFileSync(
+      `${file}.json`,
+      JSON.stringify(
+        { date, machine: host, scale, rounds, seconds, connections, workers, ...result },
+        null,
+        2,
+      ),
+    );
+    writeFileSync(`${file}.md`, `${text}\n`);
+    log(`wrote ${file}.json and .md`);
+  }
   if (suites.has('rules')) {
     log('rules on/off: public_security answering _entities for 100 people');
     const rows = await runRulesBench({

@@ -1,8 +1,6 @@
 import type { Knex } from 'knex';
 import {
-  newGrant,
   DiscardingAuditSinkForBenchmarks,
-  insertGrant,
   signInternalToken,
   type PlatformConfig,
   type PlatformKey,
@@ -14,6 +12,7 @@ import {
   type RunningSubgraph,
 } from '../../subgraphs/kit/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
+import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import { runAutocannon, type LoadResult } from './runAutocannon.ts';
 import { summarize, type Summary } from './summarize.ts';
 
@@ -29,9 +28,6 @@ export interface RulesBenchSetup {
   log: (message: string) => void;
 }
 
-const BENCH_CONSUMER = 'bench_consumer';
-const BENCH_GRANT = 'G-BENCH-POP';
-
 /**
  * The public-security subgraph answering the `_entities` fetch the gateway sends
  * for 100 people, with its sharing rules on (a grantee with a mask) and off,
@@ -39,24 +35,7 @@ const BENCH_GRANT = 'G-BENCH-POP';
  */
 export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> {
   const { config, catalogue, platformDb, departmentDb, keys, log } = setup;
-  await platformDb('grants').where({ id: BENCH_GRANT }).delete();
-  await insertGrant(
-    platformDb,
-    newGrant(
-      {
-        id: BENCH_GRANT,
-        consumerDepartment: BENCH_CONSUMER,
-        datasetCode: 'PS-POP-001',
-        items: ['name', 'gender', 'birthDate', 'regionCode'],
-        masks: { name: { rule: 'SURNAME_ONLY' } },
-        purposes: ['benchmark'],
-        modes: ['QUERY'],
-        validFrom: '2000-01-01T00:00:00.000Z',
-        validUntil: '2100-01-01T00:00:00.000Z',
-      },
-      'benchmark',
-    ),
-  );
+  await ensureBenchGrants(platformDb);
   const policies = new PolicyStore(platformDb);
   // Auditing is measured by its own suite; here neither side records, so only the rules differ.
   const audit = new DiscardingAuditSinkForBenchmarks();
@@ -113,22 +92,7 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
   try {
     for (let round = 0; round <= setup.rounds; round++) {
       for (const name of ['rules on', 'rules off'] as const) {
-        const token = await signInternalToken(
-          {
-            caller: {
-              department: BENCH_CONSUMER,
-              application: null,
-              user: null,
-              roles: ['APP_DEVELOPER'],
-            },
-            purpose: 'benchmark',
-            grantId: null,
-            requestId: 'bench',
-            operationName: null,
-          },
-          'public_security',
-          keys.privateKey,
-        );
+        const token = await benchToken(keys.privateKey);
         const result = await runAutocannon({
           url: servers[name].url,
           body,
@@ -160,7 +124,7 @@ function benchToken(key: PlatformKey): Promise<string> {
         user: null,
         roles: ['APP_DEVELOPER'],
       },
-      purpose: 'benchmark',
+      purpose: BENCH_PURPOSE,
       grantId: null,
       requestId: 'bench',
       operationName: null,

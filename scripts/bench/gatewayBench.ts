@@ -1,0 +1,451 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Knex } from 'knex';
+import { composeSupergraph } from '../../gateway/index.ts';
+import type { Catalogue } from '../../schema/index.ts';
+import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
+import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
+import {
+  freePort,
+  nextMessage,
+  peakMemoryMiB,
+  startService,
+  waitUntilServing,
+  type Service,
+} from './processes.ts';
+import { runAutocannon, type LoadResult } from './runAutocannon.ts';
+import type { Side, SqlCounts, SubgraphPorts } from './subgraphHost.ts';
+import { summarize, type Summary } from './summarize.ts';
+
+export interface GatewayBenchSetup {
+  config: PlatformConfig;
+  catalogue: Catalogue;
+  platformDb: Knex;
+  rounds: number;
+  seconds: number;
+  connections: number;
+  /** Worker processes of every gateway (and of the subgraph host). */
+  workers: number;
+  /** Which operations to run (by key: lookup, people, heavy); default all. */
+  only?: readonly string[];
+  log: (message: string) => void;
+}
+
+export type ContenderName = 'direct subgraph' | 'plain Apollo Gateway' | 'ours' | 'Hive Gateway';
+
+export interface ContenderRow extends Summary {
+  /** Peak resident memory of the gateway's processes (MiB); null for the subgraph itself. */
+  peakMemoryMiB: number | null;
+  /** SQL statements the department databases received per request. */
+  sqlPerRequest: number;
+}
+
+export interface OperationResult {
+  name: string;
+  description: string;
+  rows: ContenderRow[];
+}
+
+export interface GatewayBenchResult {
+  operations: OperationResult[];
+  /** The single lookup at one connection: latency alone, no queueing. */
+  oneConnection: Summary[];
+}
+
+interface Operation {
+  key: string;
+  name: string;
+  description: string;
+  body: string;
+  /** Whether the direct subgraph can answer it (one subgraph only). */
+  direct: boolean;
+  /** Throws unless the answer is complete: error answers measure nothing. */
+  check(data: Record<string, unknown>): void;
+}
+
+const scripts = join(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const HIVE_BIN = join(
+  dirname(require.resolve('@graphql-hive/gateway/package.json')),
+  'dist',
+  'bin.js',
+);
+
+function operations(): Operation[] {
+  const nodes = (data: Record<string, unknown>, field: string) => {
+    const list = (data[field] as { nodes?: Record<string, unknown>[] } | null)?.nodes ?? [];
+    return list;
+  };
+  const lists = (row: Record<string, unknown>, fields: string[]) => {
+    for (const field of fields) {
+      if (!Array.isArray(row[field])) throw new Error(`${field} missing`);
+    }
+  };
+  return [
+    {
+      key: 'lookup',
+      name: 'single lookup',
+      description: 'one person by ID number (one subgraph)',
+      direct: true,
+      body: JSON.stringify({
+        query:
+          'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
+        variables: { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
+      }),
+      check(data) {
+        if (!(data.person as { name?: string } | null)?.name) throw new Error('no person');
+      },
+    },
+    {
+      key: 'people',
+      name: '100 people',
+      description:
+        '100 people with their licences, credit records and land parcels (four subgraphs)',
+      direct: false,
+      body: JSON.stringify({
+        query: `query People { persons(first: 100) { nodes { idNumber name gender
+          licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
+          landParcels { parcelCode landUse areaSqm } } } }`,
+      }),
+      check(data) {
+        const people = nodes(data, 'persons');
+        if (people.length !== 100) throw new Error(`${people.length} people`);
+        for (const person of people) lists(person, ['licenses', 'creditRecords', 'landParcels']);
+      },
+    },
+    {
+      key: 'heavy',
+      name: 'heavy nested',
+      description:
+        'a page of 50 enterprises with their legal representatives (and their licences), licences, credit records, land parcels and water accounts (six subgraphs)',
+      direct: false,
+      body: JSON.stringify({
+        query: `query Enterprises { enterprises(first: 50) { nodes { creditCode name kind registeredCapital
+          legalRepresentative { name gender licenses { licenseNumber kind } }
+          licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
+          landParcels { parcelCode landUse areaSqm } utilityAccounts { accountNumber address monthlyUsageM3 } } } }`,
+      }),
+      check(data) {
+        const enterprises = nodes(data, 'enterprises');
+        if (enterprises.length !== 50) throw new Error(`${enterprises.length} enterprises`);
+        for (const e of enterprises) {
+          lists(e, ['licenses', 'creditRecords', 'landParcels', 'utilityAccounts']);
+          if (!e.legalRepresentative) throw new Error('no legal representative');
+        }
+      },
+    },
+  ];
+}
+
+/**
+ * Four contenders over the same department subgraphs and data, in alternating
+ * rounds: the subgraph queried directly (single lookup only), plain Apollo
+ * Gateway, ours with identity, rules and audit on, and Hive Gateway. Each
+ * gateway runs `workers` processes; the subgraphs run in their own.
+ */
+export async function runGatewayBench(setup: GatewayBenchSetup): Promise<GatewayBenchResult> {
+  const { config, catalogue, platformDb, workers, log } = setup;
+  if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
+  await ensureBenchGrants(platformDb);
+  const codes = catalogue.departments.map((d) => d.code);
+  const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
+  for (const code of codes) {
+    ports.governed[code] = await freePort();
+    ports.ungoverned[code] = await freePort();
+  }
+  const supergraphDir = mkdtempSync(join(tmpdir(), 'govdata-bench-'));
+  const supergraphFile = (side: Side) => {
+    const file = join(supergraphDir, `${side}.graphql`);
+    const definitions = codes.map((code) => ({
+      name: code,
+      url: `http://127.0.0.1:${ports[side][code]}/graphql`,
+      typeDefs: buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize })
+        .typeDefs,
+    }));
+    writeFileSync(file, composeSupergraph(definitions));
+    return file;
+  };
+  const governedFile = supergraphFile('governed');
+  const ungovernedFile = supergraphFile('ungoverned');
+  const env = {
+    ...process.env,
+    DATABASE_URL: undefined,
+    DATA_DIR: config.database.dir,
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: 'true',
+  };
+
+  const services: Service[] = [];
+  try {
+    log(`starting the subgraphs (${workers} worker(s), governed and ungoverned)`);
+    const subgraphs = startService(
+      'subgraphs',
+      ['--import', 'tsx', join(scripts, 'bench', 'subgraphHost.ts')],
+      {
+        ...env,
+        BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
+        BENCH_SUBGRAPH_WORKERS: String(workers),
+      },
+    );
+    services.push(subgraphs);
+    await nextMessage(subgraphs, 'ready');
+
+    const gatewayPorts = {
+      ours: await freePort(),
+      plain: await freePort(),
+      hive: await freePort(),
+    };
+    const gateways: Record<Exclude<ContenderName, 'direct subgraph'>, Service> = {
+      'plain Apollo Gateway': startService(
+        'plain Apollo Gateway',
+        ['--import', 'tsx', join(scripts, 'bench', 'plainApolloGateway.ts')],
+        {
+          ...env,
+          BENCH_SUPERGRAPH_FILE: ungovernedFile,
+          PORT: String(gatewayPorts.plain),
+          BENCH_WORKERS: String(workers),
+        },
+      ),
+      ours: startService(
+        'ours',
+        [
+          '--import',
+          'tsx',
+          join(scripts, 'gateway.ts'),
+          '--workers',
+          String(workers),
+          '--port',
+          String(gatewayPorts.ours),
+          '--supergraph',
+          governedFile,
+        ],
+        { ...env, HOST: '127.0.0.1' },
+      ),
+      'Hive Gateway': startService(
+        'Hive Gateway',
+        [
+          HIVE_BIN,
+          'supergraph',
+          ungovernedFile,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(gatewayPorts.hive),
+          '--fork',
+          String(workers),
+        ],
+        env,
+      ),
+    };
+    services.push(...Object.values(gateways));
+    const urls: Record<ContenderName, string> = {
+      'direct subgraph': `http://127.0.0.1:${ports.ungoverned.public_security}/graphql`,
+      'plain Apollo Gateway': `http://127.0.0.1:${gatewayPorts.plain}/graphql`,
+      ours: `http://127.0.0.1:${gatewayPorts.ours}/graphql`,
+      'Hive Gateway': `http://127.0.0.1:${gatewayPorts.hive}/graphql`,
+    };
+    for (const [name, service] of Object.entries(gateways)) {
+      await waitUntilServing(service, urls[name as ContenderName]);
+      log(`${name} serving ${urls[name as ContenderName]} with ${workers} worker(s)`);
+    }
+
+    const token = await mintDevToken(config.auth, {
+      department: BENCH_CONSUMER,
+      roles: ['APP_DEVELOPER'],
+      expiresIn: '4h',
+    });
+    // Every contender gets the same request bytes; only ours reads the credential.
+    const headers = { authorization: `Bearer ${token}`, 'x-purpose': BENCH_PURPOSE };
+    const sideOf = (name: ContenderName): Side => (name === 'ours' ? 'governed' : 'ungoverned');
+    const sqlCounts = async () => {
+      subgraphs.child.send('sql');
+      return nextMessage<SqlCounts>(subgraphs, 'sql');
+    };
+
+    const result: GatewayBenchResult = { operations: [], oneConnection: [] };
+    const chosen = operations().filter((o) => !setup.only || setup.only.includes(o.key));
+    for (const operation of chosen) {
+      const contenders = (Object.keys(urls) as ContenderName[]).filter(
+        (name) => operation.direct || name !== 'direct subgraph',
+      );
+      const sqlPerRequest = new Map<ContenderName, number>();
+      for (const name of contenders) {
+        await expectComplete(name, urls[name], operation, headers);
+        const before = await sqlCounts();
+        const samples = 10;
+        for (let i = 0; i < samples; i++) await post(urls[name], operation.body, headers);
+        const after = await sqlCounts();
+        sqlPerRequest.set(name, (after[sideOf(name)] - before[sideOf(name)]) / samples);
+      }
+      log(`${operation.name}: ${operation.description}`);
+      const results = await alternate(
+        contenders,
+        setup.rounds,
+        (name, round) =>
+          runAutocannon({
+            url: urls[name],
+            body: operation.body,
+            headers,
+            connections: setup.connections,
+            seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
+          }),
+        (name, round, r) =>
+          log(
+            `  round ${round} ${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50} ms`,
+          ),
+      );
+      result.operations.push({
+        name: operation.name,
+        description: operation.description,
+        rows: contenders.map((name) => ({
+          ...summarize(name, results.get(name)!),
+          peakMemoryMiB: null, // read at the end
+          sqlPerRequest: sqlPerRequest.get(name)!,
+        })),
+      });
+    }
+
+    const single = chosen.find((o) => o.key === 'lookup');
+    if (single) {
+      log('single lookup at one connection (latency without queueing)');
+      const oneConnection = await alternate(
+        Object.keys(urls) as ContenderName[],
+        setup.rounds,
+        (name, round) =>
+          runAutocannon({
+            url: urls[name],
+            body: single.body,
+            headers,
+            connections: 1,
+            seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
+          }),
+        (name, round, r) => log(`  round ${round} ${name}: p50 ${r.p50} ms`),
+      );
+      result.oneConnection = [...oneConnection].map(([name, r]) => summarize(name, r));
+    }
+
+    // High-water marks cover every round, so they are read once at the end.
+    for (const operation of result.operations) {
+      for (const row of operation.rows) {
+        const service = gateways[row.name as keyof typeof gateways];
+        row.peakMemoryMiB = service ? peakMemoryMiB(service.child.pid!) : null;
+      }
+    }
+    return result;
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    rmSync(supergraphDir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a warm-up round then `rounds` rounds, the contenders taking turns in each. */
+async function alternate<Name extends string>(
+  names: readonly Name[],
+  rounds: number,
+  run: (name: Name, round: number) => Promise<LoadResult>,
+  report: (name: Name, round: number, result: LoadResult) => void,
+): Promise<Map<Name, LoadResult[]>> {
+  const results = new Map<Name, LoadResult[]>(names.map((n) => [n, []]));
+  for (let round = 0; round <= rounds; round++) {
+    for (const name of names) {
+      const result = await run(name, round);
+      if (round === 0) continue; // warm-up: plan caches, JIT, connection pools
+      results.get(name)!.push(result);
+      report(name, round, result);
+    }
+  }
+  return results;
+}
+
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+}
+
+async function expectComplete(
+  name: string,
+  url: string,
+  operation: Operation,
+  headers: Record<string, string>,
+): Promise<void> {
+  const answer = await post(url, operation.body, headers);
+  try {
+    if (answer.errors) throw new Error('errors');
+    operation.check(answer.data ?? {});
+  } catch (error) {
+    throw new Error(
+      `${name} does not answer "${operation.name}" in full (${(error as Error).message}): ${JSON.stringify(answer).slice(0, 400)}`,
+    );
+  }
+}
+
+const PLAIN: ContenderName = 'plain Apollo Gateway';
+const HIVE: ContenderName = 'Hive Gateway';
+
+/** The markdown report: a table per operation, then each target against its figure. */
+export function gatewayReport(result: GatewayBenchResult): string {
+  const lines: string[] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  for (const operation of result.operations) {
+    const plain = operation.rows.find((r) => r.name === PLAIN)!;
+    lines.push(
+      `**${operation.name}**: ${operation.description}`,
+      '',
+      '| contender | req/s | vs plain Apollo | p50 ms | p95 ms | p99 ms | errors | peak memory MiB | SQL / request |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...operation.rows.map(
+        (r) =>
+          `| ${r.name} | ${r.requestsPerSecond} | ${(r.requestsPerSecond / plain.requestsPerSecond).toFixed(2)}× | ${r.p50} | ${r.p95.toFixed(1)} | ${r.p99} | ${r.errors} | ${r.peakMemoryMiB ?? '—'} | ${r.sqlPerRequest} |`,
+      ),
+      '',
+    );
+  }
+  lines.push('**Targets**', '');
+  for (const operation of result.operations.filter((o) => o.name !== 'single lookup')) {
+    const row = (name: ContenderName) => operation.rows.find((r) => r.name === name)!;
+    const ours = row('ours');
+    for (const [other, target] of [
+      [row(PLAIN), 1.3],
+      [row(HIVE), 1.0],
+    ] as const) {
+      const ratio = ours.requestsPerSecond / other.requestsPerSecond;
+      lines.push(
+        `- ${operation.name}: ours ${ratio.toFixed(2)}× ${other.name} (target ≥ ${target.toFixed(1)}×: ${verdict(ratio >= target)}${ratio < target ? `, short by ${Math.round((1 - ratio / target) * 100)}%` : ''}); p95 ${ours.p95.toFixed(1)} ms against ${other.p95.toFixed(1)} ms (${verdict(ours.p95 <= other.p95)})`,
+      );
+    }
+  }
+  const ours = (o: OperationResult) => o.rows.find((r) => r.name === 'ours')!.sqlPerRequest;
+  lines.push(
+    `- SQL statements per request: ${result.operations.map((o) => `${o.name} ${ours(o)}`).join(', ')} (ours; the same for every contender): one per subgraph fetch, whatever the number of entities`,
+  );
+  const direct = result.oneConnection.find((r) => r.name === 'direct subgraph');
+  const alone = result.oneConnection.find((r) => r.name === 'ours');
+  if (direct && alone) {
+    const added = alone.p50 - direct.p50;
+    lines.push(
+      `- single lookup at one connection: ours adds ${added.toFixed(2)} ms at p50 over the direct subgraph (target ≤ 3 ms: ${verdict(added <= 3)})`,
+      '',
+      '**Single lookup at one connection** (latency without queueing)',
+      '',
+      '| contender | req/s | p50 ms | p95 ms | p99 ms | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...result.oneConnection.map(
+        (r) =>
+          `| ${r.name} | ${r.requestsPerSecond} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`,
+      ),
+    );
+  }
+  return lines.join('\n');
+}
