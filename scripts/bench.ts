@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--suite gateways,rules,audit] [--scale 100000] [--rounds 5] [--seconds 5]
- *   [--connections 16] [--workers N]`
+ *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
  * chosen scale into its own data folder (once per scale), checks each
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: String(defaultWorkerCount()) },
     suite: { type: 'string', default: 'gateways,rules,audit' },
     operations: { type: 'string', default: 'lookup,people,heavy' },
+    profile: { type: 'string' },
+    contenders: { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -115,6 +117,8 @@ try {
       connections,
       workers,
       only: values.operations.split(','),
+      profileDir: values.profile,
+      contenders: values.contenders?.split(','),
       log,
     });
     const text = [

@@ -9,7 +9,13 @@
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/index.ts';
+import {
+  AuditWriter,
+  loadConfig,
+  openDatabase,
+  WorkerAuditSink,
+  writeAuditForWorkers,
+} from '../server/index.ts';
 import { startGatewayProcess } from './platform/startGatewayProcess.ts';
 import { parseWorkerCount, serveAsWorker, startWorkerPool } from './platform/runWorkers.ts';
 
@@ -27,17 +33,21 @@ try {
     values.port === undefined ? process.env : { ...process.env, PORT: values.port },
   );
   const workers = parseWorkerCount(values.workers);
-  const start = async () => {
-    const running = await startGatewayProcess(config, {
-      port: config.gatewayPort,
-      supergraphFile: values.supergraph,
-      log,
-    });
-    return { url: running.gateway.url, stop: running.stop };
-  };
   if (cluster.isWorker) {
-    await serveAsWorker(start);
+    await serveAsWorker(async () => {
+      const running = await startGatewayProcess(config, {
+        port: config.gatewayPort,
+        supergraphFile: values.supergraph,
+        audit: new WorkerAuditSink(),
+        log,
+      });
+      return { url: running.gateway.url, stop: running.stop };
+    });
   } else {
+    // The primary writes every worker's audit records: one chain, one writer.
+    const platformDb = await openDatabase(config.database, 'platform');
+    const writer = new AuditWriter(platformDb, 'gateway');
+    writeAuditForWorkers(writer);
     const pool = await startWorkerPool(workers, log);
     log(`${workers} worker(s) serving ${pool.url}`);
     let stopping = false;
@@ -45,7 +55,11 @@ try {
       if (stopping) return;
       stopping = true;
       log(`${signal}: stopping`);
-      void pool.stop().then(() => process.exit(0));
+      void pool
+        .stop()
+        .then(() => writer.drain())
+        .then(() => platformDb.destroy())
+        .then(() => process.exit(0));
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));

@@ -32,6 +32,10 @@ export interface GatewayBenchSetup {
   workers: number;
   /** Which operations to run (by key: lookup, people, heavy); default all. */
   only?: readonly string[];
+  /** Which contenders to load (the others still start); default all. */
+  contenders?: readonly string[];
+  /** Write V8 CPU profiles of our gateway's and the subgraphs' processes to this folder. */
+  profileDir?: string;
   log: (message: string) => void;
 }
 
@@ -179,12 +183,13 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     APOLLO_TELEMETRY_DISABLED: 'true',
   };
 
+  const profile = setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [];
   const services: Service[] = [];
   try {
     log(`starting the subgraphs (${workers} worker(s), governed and ungoverned)`);
     const subgraphs = startService(
       'subgraphs',
-      ['--import', 'tsx', join(scripts, 'bench', 'subgraphHost.ts')],
+      [...profile, '--import', 'tsx', join(scripts, 'bench', 'subgraphHost.ts')],
       {
         ...env,
         BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
@@ -213,6 +218,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
       ours: startService(
         'ours',
         [
+          ...profile,
           '--import',
           'tsx',
           join(scripts, 'gateway.ts'),
@@ -270,7 +276,9 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     const chosen = operations().filter((o) => !setup.only || setup.only.includes(o.key));
     for (const operation of chosen) {
       const contenders = (Object.keys(urls) as ContenderName[]).filter(
-        (name) => operation.direct || name !== 'direct subgraph',
+        (name) =>
+          (operation.direct || name !== 'direct subgraph') &&
+          (!setup.contenders || setup.contenders.includes(name)),
       );
       const sqlPerRequest = new Map<ContenderName, number>();
       for (const name of contenders) {

@@ -15,6 +15,8 @@ import type { Knex } from 'knex';
 import {
   AuditWriter,
   DiscardingAuditSinkForBenchmarks,
+  WorkerAuditSink,
+  writeAuditForWorkers,
   loadConfig,
   loadVerifyKey,
   openDatabase,
@@ -38,6 +40,10 @@ const config = loadConfig();
 if (cluster.isWorker) {
   await serveAsWorker(serveBothSides);
 } else {
+  // As in `npm run gateway`, the primary writes every worker's audit records.
+  const platformDb = await openDatabase(config.database, 'platform');
+  const writer = new AuditWriter(platformDb, 'benchmark subgraphs');
+  writeAuditForWorkers(writer);
   const pool = await startWorkerPool(
     parseWorkerCount(process.env.BENCH_SUBGRAPH_WORKERS),
     (message) => console.log(`[subgraphs] ${message}`),
@@ -46,7 +52,13 @@ if (cluster.isWorker) {
   process.on('message', (message) => {
     if (message === 'sql') void sumOverWorkers().then((sql) => process.send!({ sql }));
   });
-  process.on('SIGTERM', () => void pool.stop().then(() => process.exit(0)));
+  process.on('SIGTERM', () => {
+    void pool
+      .stop()
+      .then(() => writer.drain())
+      .then(() => platformDb.destroy())
+      .then(() => process.exit(0));
+  });
   process.send!({ ready: pool.url });
 }
 
@@ -56,7 +68,7 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
   const platformDb = await openDatabase(config.database, 'platform');
   const policies = new PolicyStore(platformDb);
   await policies.start();
-  const audit = new AuditWriter(platformDb, 'benchmark subgraphs');
+  const audit = new WorkerAuditSink();
   const discard = new DiscardingAuditSinkForBenchmarks();
   const counts: SqlCounts = { governed: 0, ungoverned: 0 };
   const databases: Knex[] = [];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
   AuditWriter,
+  type AuditSink,
   loadSigningKey,
   openDatabase,
   type PlatformConfig,
@@ -14,6 +15,11 @@ export interface GatewayProcessOptions {
    * subgraph registry (a pinned deployment, or the benchmark).
    */
   supergraphFile?: string;
+  /**
+   * Where REQUEST records go; default a writer of this process's own. Cluster
+   * workers pass a `WorkerAuditSink`: the primary writes for all of them.
+   */
+  audit?: AuditSink;
   port: number;
   log?: (message: string) => void;
 }
@@ -25,9 +31,9 @@ export interface RunningGatewayProcess {
 
 /**
  * Runs a gateway on its own, in front of subgraphs served elsewhere: what each
- * worker of `npm run gateway` and of `npm start --workers N` runs. It reads the
- * platform database (API keys, the registry) and writes its REQUEST records
- * there under its own audit chain; it never migrates or seeds, and never makes
+ * worker of `npm run gateway` runs. It reads the platform database (API keys,
+ * the registry) and writes its REQUEST records there (itself, or through its
+ * cluster's primary); it never migrates or seeds, and never makes
  * a signing key (a replica with a key of its own would sign tokens no subgraph
  * accepts): the platform must have been started once.
  */
@@ -38,7 +44,7 @@ export async function startGatewayProcess(
   const log = options.log ?? (() => {});
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
   const platformDb = await openDatabase(config.database, 'platform');
-  const audit = new AuditWriter(platformDb, 'gateway');
+  const audit = options.audit ?? new AuditWriter(platformDb, 'gateway');
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile
     ? undefined

@@ -9,3 +9,4 @@ export type { ChainProblem, ChainVerification } from './verifyAuditChains.ts';
 export { DiscardingAuditSinkForBenchmarks } from './AuditSink.ts';
 export type { AuditSink } from './AuditSink.ts';
 export { failClosed } from './failClosed.ts';
+export { WorkerAuditSink, writeAuditForWorkers } from './clusterAudit.ts';
