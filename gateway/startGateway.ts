@@ -6,7 +6,6 @@ import {
 } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import {
   close,
   createGraphQLHttpServer,
@@ -25,6 +24,7 @@ import {
   type GatewayContext,
 } from './auth/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
+import { createSubgraphFetcher } from './subgraphFetcher.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -50,12 +50,6 @@ export interface RunningGateway {
 }
 
 /**
- * Node's built-in fetch keeps connections to each subgraph alive and pooled, so
- * a query plan's fetches reuse sockets instead of opening one per request.
- */
-const keepAliveFetcher = globalThis.fetch as unknown as Fetcher;
-
-/**
  * Starts the gateway: every request is authenticated, its identity signed into
  * each subgraph fetch; Apollo Gateway plans over the composed supergraph. Served
  * at `/graphql`, with GraphiQL at `/`, `/health` (the process is up) and
@@ -71,13 +65,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let update: ((supergraphSdl: string) => void) | undefined;
   let problem: string | null = null;
   let generation = 1;
+  const fetcher = createSubgraphFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update: apply }) => {
       update = apply;
       return { supergraphSdl: options.supergraphSdl };
     },
-    buildService: ({ name, url }) =>
-      new SigningDataSource(name, url!, signingKey, keepAliveFetcher),
+    buildService: ({ name, url }) => new SigningDataSource(name, url!, signingKey, fetcher),
   });
   const apollo = new ApolloServer<GatewayContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
@@ -148,6 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async stop() {
       await close(server);
       await apollo.stop();
+      await fetcher.close();
     },
   };
 }

@@ -14,6 +14,36 @@ export function databaseName(config: DatabaseConfig, name: string): string {
   return name === 'platform' ? base : `${base}_${name}`;
 }
 
+interface SqliteConnection {
+  pragma(source: string): unknown;
+  prepare(source: string): unknown;
+}
+
+/** Most compiled statements one connection keeps; the platform's queries are far fewer. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * knex asks better-sqlite3 to compile every query it runs, and compiling costs
+ * more than running the indexed lookups the subgraphs make. The connection
+ * keeps each compiled statement by its SQL text instead (the queries are built
+ * from the catalogue, so there are few distinct texts; values are bound, never
+ * part of the text). A statement is reusable once run: knex never holds one
+ * open across queries (it streams nothing).
+ */
+function reusePreparedStatements(conn: SqliteConnection): void {
+  const compile = conn.prepare.bind(conn);
+  const compiled = new Map<string, unknown>();
+  conn.prepare = (source) => {
+    let statement = compiled.get(source);
+    if (statement === undefined) {
+      statement = compile(source);
+      if (compiled.size >= STATEMENT_CACHE_SIZE) compiled.clear();
+      compiled.set(source, statement);
+    }
+    return statement;
+  };
+}
+
 /**
  * Opens (and on MySQL creates if missing) the database `name`. Every value
  * reaches SQL as a bound parameter; dates come back as 'YYYY-MM-DD' strings on
@@ -27,10 +57,11 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
       connection: { filename: databaseName(config, name) },
       useNullAsDefault: true,
       pool: {
-        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null) => void) {
+        afterCreate(conn: SqliteConnection, done: (err: Error | null) => void) {
           conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = NORMAL');
           conn.pragma('busy_timeout = 5000');
+          reusePreparedStatements(conn);
           done(null);
         },
       },

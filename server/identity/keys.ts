@@ -1,13 +1,7 @@
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey,
-  type JWK,
-  type KeyObject,
-} from 'jose';
+import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { INTERNAL_ALGORITHM } from './internalToken.ts';
 
 export type PlatformKey = CryptoKey | KeyObject;
@@ -52,7 +46,10 @@ export async function loadVerifyKey(publicFile: string): Promise<PlatformKey> {
   return readJwk(publicFile);
 }
 
+/** A JWK file as a node:crypto key (what internal tokens are signed and verified with). */
 async function readJwk(file: string): Promise<PlatformKey> {
-  const jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
-  return (await importJWK(jwk, INTERNAL_ALGORITHM)) as PlatformKey;
+  const jwk = JSON.parse(readFileSync(file, 'utf8')) as JsonWebKey;
+  return jwk.d === undefined
+    ? createPublicKey({ key: jwk, format: 'jwk' })
+    : createPrivateKey({ key: jwk, format: 'jwk' });
 }
