@@ -1,0 +1,391 @@
+/**
+ * `npm run gateway -- --workers 2 --port 0` in front of an in-process platform:
+ * the workers compose from the platform's subgraph registry, answer as the
+ * platform's own gateway does, and their REQUEST records are written by the
+ * primary in one chain.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChains } from '../../server/index.ts';
+import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import { waitFor } from '../support/responses.ts';
+import {
+  startTestPlatform,
+  type GraphQLResponse,
+  type TestPlatform,
+} from '../support/testPlatform.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const GATEWAY = join(ROOT, 'scripts', 'gateway.ts');
+
+/** The README's example query. */
+const PERSON = `query PersonWithRecords($idNumber: String!) { person(idNumber: $idNumber) { name gender regionCode phone licenses { licenseNumber kind status } creditRecords { category authority decidedOn } landParcels { parcelCode landUse areaSqm } utilityAccounts { accountNumber address monthlyUsageM3 arrears } } }`;
+const VARIABLES = { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) };
+
+interface Command {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns `npm run gateway -- ...args` on the data in `dataDir`, as an operator would. */
+function gatewayCommand(dataDir: string, ...args: string[]): Command {
+  const child = spawn(process.execPath, ['--import', 'tsx', GATEWAY, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 'close': the process has exited and every holder of its output (its
+  // workers too) has let go of it.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Runs the command to its end; fails if it is still running after 60 s. */
+async function runToEnd(dataDir: string, ...args: string[]) {
+  const command = gatewayCommand(dataDir, ...args);
+  const timer = setTimeout(() => command.child.kill('SIGKILL'), 60_000);
+  const { code, signal } = await command.exited;
+  clearTimeout(timer);
+  return { code, signal, output: command.output() };
+}
+
+/**
+ * POSTs over a connection of its own (no keep-alive), so the cluster's
+ * round-robin hands consecutive requests to different workers.
+ */
+function postFresh<TData>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TData>> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            const parsed = JSON.parse(text) as Omit<GraphQLResponse<TData>, 'status'>;
+            resolve({ status: res.statusCode!, ...parsed });
+          } catch (error) {
+            reject(new Error(`not JSON (${res.statusCode}): ${text} (${String(error)})`));
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The ids of `pid`'s descendants, from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number) => {
+    for (const [child, ppid] of parents)
+      if (ppid === parent) {
+        found.push(child);
+        visit(child);
+      }
+  };
+  visit(pid);
+  return found;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Whether a process is still running (a zombie waiting to be reaped is not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Running processes of this script started with DATA_DIR=`dataDir`. */
+function gatewayProcessesOn(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      if (!commandLine(pid).includes(GATEWAY) || !running(pid)) return false;
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .includes(`DATA_DIR=${dataDir}`);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Under vitest the in-process gateway's GraphQLError class is not the one
+ * @apollo/server checks against (vite resolves graphql's ESM build, Node its
+ * CommonJS build), so Apollo prefixes a refused credential's message with
+ * "Context creation failed: ". Run with tsx, as `npm start` and the workers
+ * are, there is one class and no prefix. The rest must match exactly.
+ */
+function withoutContextPrefix<T>(response: GraphQLResponse<T>): GraphQLResponse<T> {
+  return {
+    ...response,
+    ...(response.errors && {
+      errors: response.errors.map((e) => ({
+        ...e,
+        message: e.message.replace(/^Context creation failed: /, ''),
+      })),
+    }),
+  };
+}
+
+const PROC = existsSync('/proc/self/stat');
+
+describe('npm run gateway: worker processes in front of a running platform', () => {
+  let platform: TestPlatform;
+  let gateway: Command;
+  let url: string;
+  let civilAffairs: Record<string, string>;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform('sqlite');
+    civilAffairs = await platform.as('civil_affairs', 'social-assistance');
+    gateway = gatewayCommand(platform.database.dir, '--workers', '2', '--port', '0');
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no "serving" line within 60 s:\n${gateway.output()}`)),
+        60_000,
+      );
+      const look = () => {
+        const match = /\[gateway\] 2 worker\(s\) serving (http:\/\/\S+)/.exec(gateway.output());
+        if (!match) return;
+        clearTimeout(timer);
+        resolve(match[1]!);
+      };
+      gateway.child.stdout!.on('data', look);
+      void gateway.exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(
+          new Error(`the gateway ended (${signal ?? code}) before serving:\n${gateway.output()}`),
+        );
+      });
+    });
+  });
+
+  afterAll(async () => {
+    if (gateway && gateway.child.exitCode === null && gateway.child.signalCode === null) {
+      gateway.child.kill('SIGKILL');
+      await gateway.exited;
+    }
+    await platform?.close();
+  });
+
+  it("answers the README's person query for Civil Affairs exactly as the platform's gateway does", async () => {
+    const expected = await platform.query(PERSON, VARIABLES, civilAffairs);
+    const viaWorkers = await postFresh(url, PERSON, VARIABLES, civilAffairs);
+    expect(viaWorkers).toEqual(expected);
+    // Control: the answer is the governed one, not an empty refusal.
+    const person = (viaWorkers.data as { person: Record<string, any> }).person;
+    expect(person.name).toBeTruthy();
+    expect(person.phone).toBeNull();
+    expect(person.licenses.length).toBeGreaterThan(0);
+    expect(person.utilityAccounts[0].address).toMatch(/\*{6,}/);
+    expect(viaWorkers.errors?.map((e) => [e.path, e.extensions?.reason])).toEqual([
+      [['person', 'phone'], 'NO_GRANT'],
+    ]);
+    // A second request, on another connection and so another worker, answers the same.
+    expect(await postFresh(url, PERSON, VARIABLES, civilAffairs)).toEqual(expected);
+  });
+
+  it('refuses anonymous callers and forged bearer tokens as the platform’s gateway does', async () => {
+    const valid = civilAffairs.authorization!.slice('Bearer '.length);
+    const [header, payload, signature] = valid.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const elevated = Buffer.from(
+      JSON.stringify({ ...claims, dept: 'public_security', roles: ['ADMIN'] }),
+    ).toString('base64url');
+    const wrongKey = await new SignJWT({ dept: 'civil_affairs', roles: ['APP_DEVELOPER'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(String(claims.iss))
+      .setAudience(String(claims.aud))
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('not-the-secret-'.repeat(4)));
+    const purpose = { 'x-purpose': 'social-assistance' };
+    const callers: [string, Record<string, string>][] = [
+      ['anonymous', purpose],
+      [
+        'a token whose claims were altered',
+        { ...purpose, authorization: `Bearer ${header}.${elevated}.${signature}` },
+      ],
+      ['a token signed with another key', { ...purpose, authorization: `Bearer ${wrongKey}` }],
+      ['a malformed authorization header', { ...purpose, authorization: 'Bearer' }],
+    ];
+    for (const [who, headers] of callers) {
+      const expected = withoutContextPrefix(await platform.query(PERSON, VARIABLES, headers));
+      const viaWorkers = await postFresh(url, PERSON, VARIABLES, headers);
+      expect(viaWorkers, who).toEqual(expected);
+      // Nothing of the person's is answered, and the refusal says why.
+      expect(JSON.stringify(viaWorkers.data ?? null), who).not.toContain('licenseNumber');
+      expect(viaWorkers.errors?.length, who).toBeGreaterThan(0);
+      expect(
+        viaWorkers.errors!.every((e) =>
+          who === 'anonymous'
+            ? e.extensions?.reason === 'UNAUTHENTICATED'
+            : e.extensions?.code === 'UNAUTHENTICATED',
+        ),
+        `${who}: ${JSON.stringify(viaWorkers)}`,
+      ).toBe(true);
+      if (who !== 'anonymous') expect(viaWorkers.status, who).toBe(401);
+    }
+  });
+
+  it('every request the workers answered has its REQUEST record, all written by the primary in one intact chain', async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `gw-workers-${i}`);
+    for (const [i, id] of ids.entries()) {
+      const response = await postFresh(url, PERSON, VARIABLES, {
+        ...(i % 3 === 2 ? { 'x-purpose': 'social-assistance' } : civilAffairs),
+        'x-request-id': id,
+      });
+      expect(response.status, id).toBe(200);
+    }
+    // The same through the platform's own gateway, whose records its own writer keeps.
+    await platform.query(PERSON, VARIABLES, { ...civilAffairs, 'x-request-id': 'gw-main-0' });
+
+    const records = await platform
+      .platformDb('audit_records')
+      .where({ kind: 'REQUEST' })
+      .whereIn('request_id', [...ids, 'gw-main-0'])
+      .select<{ request_id: string; writer: string; consumer_department: string | null }[]>(
+        'request_id',
+        'writer',
+        'consumer_department',
+      );
+    const byWorkers = records.filter((r) => r.request_id !== 'gw-main-0');
+    // Each answered request has exactly one REQUEST record, as soon as it was answered.
+    expect(byWorkers.map((r) => r.request_id).sort()).toEqual([...ids].sort());
+    expect(byWorkers.map((r) => r.consumer_department)).toEqual(
+      expect.arrayContaining(['civil_affairs', null]),
+    );
+    // One writer for both workers: the primary's, a chain of role 'gateway' of its own.
+    const writers = [...new Set(byWorkers.map((r) => r.writer))];
+    expect(writers).toHaveLength(1);
+    const chains = await platform
+      .platformDb('audit_chains')
+      .select<{ writer: string; role: string }[]>('writer', 'role');
+    expect(chains.find((c) => c.writer === writers[0])?.role).toBe('gateway');
+    const main = records.find((r) => r.request_id === 'gw-main-0')!;
+    expect(main.writer).not.toBe(writers[0]);
+    expect(chains.find((c) => c.writer === main.writer)?.role).toBe('platform process');
+
+    const verification = await verifyAuditChains(platform.platformDb);
+    expect(verification.problems).toEqual([]);
+    expect(verification.ok).toBe(true);
+  });
+
+  it.runIf(PROC)('SIGTERM stops the primary and every worker, exit 0', async () => {
+    const pid = gateway.child.pid!;
+    const tree = descendants(pid);
+    const workers = tree.filter((p) => commandLine(p).includes(GATEWAY));
+    expect(
+      workers,
+      `processes under the gateway: ${tree.map(commandLine).join('\n')}`,
+    ).toHaveLength(2);
+
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toEqual({ code: 0, signal: null });
+    expect(gateway.output()).toContain('[gateway] SIGTERM: stopping');
+    // The primary waits for its workers before it exits.
+    expect(workers.filter(running)).toEqual([]);
+    expect(gatewayProcessesOn(platform.database.dir)).toEqual([]);
+    // Helpers of those processes (tsx's esbuild) end with them.
+    await waitFor('every process of the gateway to end', async () =>
+      tree.some(running) ? undefined : true,
+    );
+
+    // Whatever the primary still held was written before it exited.
+    const verification = await verifyAuditChains(platform.platformDb);
+    expect(verification.problems).toEqual([]);
+  });
+});
+
+describe.concurrent('npm run gateway: refusing to start', () => {
+  const dirs: string[] = [];
+  const emptyDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'govdata-gateway-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('without the signing key: exits 1 naming the missing key, and serves and creates nothing', async () => {
+    const dir = emptyDir();
+    const result = await runToEnd(dir, '--workers', '2', '--port', '0');
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain(
+      `No gateway signing key at ${join(dir, 'keys', 'gateway-signing.jwk.json')}`,
+    );
+    expect(result.output).not.toMatch(/serving/);
+    // No key of its own (it would sign tokens no subgraph accepts), no database.
+    expect(readdirSync(dir)).toEqual([]);
+    if (PROC) expect(gatewayProcessesOn(dir)).toEqual([]);
+  });
+
+  it.each(['0', 'abc'])(
+    '--workers %s: exits 1, saying it takes a whole number',
+    async (workers) => {
+      const dir = emptyDir();
+      const result = await runToEnd(dir, '--workers', workers, '--port', '0');
+      expect(result.code, result.output).toBe(1);
+      expect(result.output).toContain(
+        `--workers takes a whole number from 1 to 64 (got ${workers})`,
+      );
+      expect(readdirSync(dir)).toEqual([]);
+    },
+  );
+});
