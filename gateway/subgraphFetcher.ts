@@ -23,7 +23,7 @@ export function createSubgraphFetcher(): Fetcher & { close(): Promise<void> } {
   const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const response = await request(url, {
       method: (init?.method ?? 'GET') as 'GET' | 'POST',
-      headers: init?.headers as Record<string, string> | undefined,
+      headers: init?.headers,
       body: init?.body as string | undefined,
       signal: init?.signal as AbortSignal | undefined,
       dispatcher,

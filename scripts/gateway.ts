@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import {
   AuditWriter,
   loadConfig,
+  loadSigningKey,
   openDatabase,
   WorkerAuditSink,
   writeAuditForWorkers,
@@ -41,9 +42,11 @@ try {
         audit: new WorkerAuditSink(),
         log,
       });
-      return { url: running.gateway.url, stop: running.stop };
+      return { url: running.gateway.url, stop: () => running.stop() };
     });
   } else {
+    // A missing key is reported once, not by every worker.
+    await loadSigningKey(config.auth.gatewayPrivateKeyFile);
     // The primary writes every worker's audit records: one chain, one writer.
     const platformDb = await openDatabase(config.database, 'platform');
     const writer = new AuditWriter(platformDb, 'gateway');

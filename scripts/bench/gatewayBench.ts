@@ -17,7 +17,7 @@ import {
   waitUntilServing,
   type Service,
 } from './processes.ts';
-import { runAutocannon, type LoadResult } from './runAutocannon.ts';
+import { runAutocannon, runLatencyProbe, type LoadResult } from './runAutocannon.ts';
 import type { Side, SqlCounts, SubgraphPorts } from './subgraphHost.ts';
 import { summarize, type Summary } from './summarize.ts';
 
@@ -321,17 +321,18 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     if (single) {
       log('single lookup at one connection (latency without queueing)');
       const oneConnection = await alternate(
-        Object.keys(urls) as ContenderName[],
+        (Object.keys(urls) as ContenderName[]).filter(
+          (name) => !setup.contenders || setup.contenders.includes(name),
+        ),
         setup.rounds,
         (name, round) =>
-          runAutocannon({
+          runLatencyProbe({
             url: urls[name],
             body: single.body,
             headers,
-            connections: 1,
             seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
           }),
-        (name, round, r) => log(`  round ${round} ${name}: p50 ${r.p50} ms`),
+        (name, round, r) => log(`  round ${round} ${name}: p50 ${r.p50.toFixed(2)} ms`),
       );
       result.oneConnection = [...oneConnection].map(([name, r]) => summarize(name, r));
     }

@@ -73,3 +73,34 @@ export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
     requests: result.requests.total,
   };
 }
+
+const PROBE = join(import.meta.dirname, 'latencyProbe.ts');
+
+/** Latency at one connection, one request at a time, timed in its own process to the microsecond. */
+export async function runLatencyProbe(
+  request: Omit<LoadRequest, 'connections'>,
+): Promise<LoadResult> {
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', PROBE, request.url, String(request.seconds)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          BENCH_BODY: request.body,
+          BENCH_HEADERS: JSON.stringify(request.headers),
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`latency probe failed: ${stderr}`)),
+    );
+  });
+  return JSON.parse(output) as LoadResult;
+}

@@ -23,7 +23,7 @@ export function defaultWorkerCount(): number {
  */
 export function parseWorkerCount(value: string | undefined): number {
   if (value === undefined) return defaultWorkerCount();
-  const count = Number(value);
+  const count = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(count) || count < 1 || count > 64) {
     throw new Error(`--workers takes a whole number from 1 to 64 (got ${value})`);
   }

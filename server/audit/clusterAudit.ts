@@ -21,7 +21,9 @@ interface DoneMessage {
  * primary says they are durable. One writer per cluster means one hash chain
  * and no two processes competing for the database's write lock (on SQLite a
  * waiting writer blocks its whole event loop). If the primary cannot write, or
- * is gone, the records are refused and the request fails closed.
+ * disconnects the worker, the records are refused and the request fails
+ * closed; if the primary dies, node:cluster ends its workers at once, so the
+ * requests under way get no response at all, never one without its records.
  */
 export class WorkerAuditSink implements AuditSink {
   private next = 0;

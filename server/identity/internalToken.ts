@@ -121,9 +121,7 @@ const CLOCK_TOLERANCE = 5;
 const MAX_AGE = LIFETIME_SECONDS + 30;
 
 function keyObject(key: SigningKey): KeyObject {
-  return key instanceof KeyObject
-    ? key
-    : KeyObject.from(key as Parameters<typeof KeyObject.from>[0]);
+  return key instanceof KeyObject ? key : KeyObject.from(key);
 }
 
 function signCompact(claims: InternalClaims, audience: string, key: SigningKey): string {

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RequestIdentity } from '../RequestIdentity.ts';
-import { signInternalToken, verifyInternalToken } from '../internalToken.ts';
+import type { RequestIdentity } from '../../server/identity/RequestIdentity.ts';
+import { signInternalToken, verifyInternalToken } from '../../server/identity/internalToken.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
