@@ -9,16 +9,14 @@
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import {
-  AuditWriter,
-  loadConfig,
-  loadSigningKey,
-  openDatabase,
-  WorkerAuditSink,
-  writeAuditForWorkers,
-} from '../server/index.ts';
+import { loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
 import { startGatewayProcess } from './platform/startGatewayProcess.ts';
-import { parseWorkerCount, serveAsWorker, startWorkerPool } from './platform/runWorkers.ts';
+import {
+  parseWorkerCount,
+  serveAsWorker,
+  startAuditedWorkerPool,
+  stopOnSignals,
+} from './platform/runWorkers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,25 +45,9 @@ try {
   } else {
     // A missing key is reported once, not by every worker.
     await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-    // The primary writes every worker's audit records: one chain, one writer.
-    const platformDb = await openDatabase(config.database, 'platform');
-    const writer = new AuditWriter(platformDb, 'gateway');
-    writeAuditForWorkers(writer);
-    const pool = await startWorkerPool(workers, log);
+    const pool = await startAuditedWorkerPool(config.database, 'gateway', workers, log);
     log(`${workers} worker(s) serving ${pool.url}`);
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log(`${signal}: stopping`);
-      void pool
-        .stop()
-        .then(() => writer.drain())
-        .then(() => platformDb.destroy())
-        .then(() => process.exit(0));
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    stopOnSignals(() => pool.stop(), log);
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../server/index.ts';
 import { startPlatform } from './platform/index.ts';
+import { stopOnSignals } from './platform/runWorkers.ts';
 
 const config = loadConfig();
 const log = (message: string) => console.log(`[govdata] ${message}`);
@@ -20,21 +21,7 @@ try {
   }
   log(`gateway  ${platform.gateway.url}`);
   log(`GraphiQL ${platform.gateway.url.replace(/\/graphql$/, '/')}`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    platform.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(() => platform.stop(), log);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -10,7 +10,12 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway } from '@apollo/gateway';
-import { parseWorkerCount, serveAsWorker, startWorkerPool } from '../platform/runWorkers.ts';
+import {
+  parseWorkerCount,
+  serveAsWorker,
+  startWorkerPool,
+  stopOnSignals,
+} from '../platform/runWorkers.ts';
 
 if (cluster.isWorker) {
   await serveAsWorker(async () => {
@@ -27,5 +32,5 @@ if (cluster.isWorker) {
   const pool = await startWorkerPool(parseWorkerCount(process.env.BENCH_WORKERS), (message) =>
     console.log(`[plain apollo] ${message}`),
   );
-  process.on('SIGTERM', () => void pool.stop().then(() => process.exit(0)));
+  stopOnSignals(() => pool.stop());
 }

@@ -13,10 +13,8 @@
 import cluster from 'node:cluster';
 import type { Knex } from 'knex';
 import {
-  AuditWriter,
   DiscardingAuditSinkForBenchmarks,
   WorkerAuditSink,
-  writeAuditForWorkers,
   loadConfig,
   loadVerifyKey,
   openDatabase,
@@ -28,7 +26,12 @@ import {
   type RunningSubgraph,
 } from '../../subgraphs/kit/index.ts';
 import { loadPlatformCatalogue } from '../platform/index.ts';
-import { parseWorkerCount, serveAsWorker, startWorkerPool } from '../platform/runWorkers.ts';
+import {
+  parseWorkerCount,
+  serveAsWorker,
+  startAuditedWorkerPool,
+  stopOnSignals,
+} from '../platform/runWorkers.ts';
 
 export type Side = 'governed' | 'ungoverned';
 export type SubgraphPorts = Record<Side, Record<string, number>>;
@@ -41,10 +44,9 @@ if (cluster.isWorker) {
   await serveAsWorker(serveBothSides);
 } else {
   // As in `npm run gateway`, the primary writes every worker's audit records.
-  const platformDb = await openDatabase(config.database, 'platform');
-  const writer = new AuditWriter(platformDb, 'benchmark subgraphs');
-  writeAuditForWorkers(writer);
-  const pool = await startWorkerPool(
+  const pool = await startAuditedWorkerPool(
+    config.database,
+    'benchmark subgraphs',
     parseWorkerCount(process.env.BENCH_SUBGRAPH_WORKERS),
     (message) => console.log(`[subgraphs] ${message}`),
   );
@@ -52,13 +54,7 @@ if (cluster.isWorker) {
   process.on('message', (message) => {
     if (message === 'sql') void sumOverWorkers().then((sql) => process.send!({ sql }));
   });
-  process.on('SIGTERM', () => {
-    void pool
-      .stop()
-      .then(() => writer.drain())
-      .then(() => platformDb.destroy())
-      .then(() => process.exit(0));
-  });
+  stopOnSignals(() => pool.stop());
   process.send!({ ready: pool.url });
 }
 

@@ -1,5 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import {
+  AuditWriter,
+  openDatabase,
+  writeAuditForWorkers,
+  type DatabaseConfig,
+} from '../../server/index.ts';
 
 /** What a worker reports to the primary once it serves. */
 interface ReadyMessage {
@@ -92,26 +98,73 @@ export async function startWorkerPool(
 }
 
 /**
+ * A worker pool whose primary writes every worker's audit records to the
+ * platform database: one writer and one hash chain for the pool, and no two
+ * processes competing for the database's write lock (workers use a
+ * `WorkerAuditSink`). Stopping it stops the workers, then drains the writer.
+ */
+export async function startAuditedWorkerPool(
+  database: DatabaseConfig,
+  role: string,
+  count: number,
+  log: (message: string) => void,
+): Promise<WorkerPool> {
+  const platformDb = await openDatabase(database, 'platform');
+  const writer = new AuditWriter(platformDb, role);
+  const stopWriting = writeAuditForWorkers(writer);
+  const closeWriter = async () => {
+    stopWriting();
+    await writer.drain();
+    await platformDb.destroy();
+  };
+  try {
+    const pool = await startWorkerPool(count, log);
+    return {
+      url: pool.url,
+      async stop() {
+        await pool.stop();
+        await closeWriter();
+      },
+    };
+  } catch (error) {
+    await closeWriter();
+    throw error;
+  }
+}
+
+/**
+ * Calls `stop` once on SIGINT or SIGTERM (Ctrl-C reaches every process of the
+ * group), then exits 0, or 1 if stopping failed.
+ */
+export function stopOnSignals(stop: () => Promise<void>, log?: (message: string) => void): void {
+  let stopping = false;
+  const handle = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log?.(`${signal}: stopping`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}
+
+/**
  * In a worker: starts what it serves, tells the primary where, and stops it
- * cleanly on SIGTERM or SIGINT (Ctrl-C reaches every process of the group).
- * A worker that cannot start prints why and exits 1.
+ * cleanly on SIGTERM or SIGINT. A worker that cannot start prints why and
+ * exits 1.
  */
 export async function serveAsWorker(
   start: () => Promise<{ url: string; stop(): Promise<void> }>,
 ): Promise<void> {
   try {
     const served = await start();
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      served.stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    stopOnSignals(() => served.stop());
     process.send?.({ ready: served.url } satisfies ReadyMessage);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
