@@ -1,7 +1,8 @@
 import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startPlatform, type RunningPlatform } from '../platform/index.ts';
-import { runAutocannon, type LoadResult } from './runAutocannon.ts';
+import { alternate, logRounds } from './alternate.ts';
+import { runAutocannon } from './runAutocannon.ts';
 import { summarize, type Summary } from './summarize.ts';
 
 export interface AuditBenchSetup {
@@ -62,24 +63,20 @@ export async function runAuditBench(setup: AuditBenchSetup): Promise<Summary[]> 
         );
       }
     }
-    const results: Record<string, LoadResult[]> = { 'audit on': [], 'audit off': [] };
-    for (let round = 0; round <= setup.rounds; round++) {
-      for (const name of ['audit on', 'audit off'] as const) {
-        const result = await runAutocannon({
+    const results = await alternate(
+      ['audit on', 'audit off'] as const,
+      setup,
+      (name, seconds) =>
+        runAutocannon({
           url: platforms[name].gateway.url,
           body,
           headers,
           connections: setup.connections,
-          seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
-        });
-        if (round === 0) continue;
-        results[name]!.push(result);
-        log(
-          `round ${round} ${name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms`,
-        );
-      }
-    }
-    return Object.entries(results).map(([name, r]) => summarize(name, r));
+          seconds,
+        }),
+      logRounds(log),
+    );
+    return [...results].map(([name, r]) => summarize(name, r));
   } finally {
     await Promise.all(Object.values(platforms).map((p) => p.stop()));
   }

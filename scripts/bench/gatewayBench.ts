@@ -17,7 +17,8 @@ import {
   waitUntilServing,
   type Service,
 } from './processes.ts';
-import { runAutocannon, runLatencyProbe, type LoadResult } from './runAutocannon.ts';
+import { alternate, logRounds } from './alternate.ts';
+import { runAutocannon, runLatencyProbe } from './runAutocannon.ts';
 import type { Side, SqlCounts, SubgraphPorts } from './subgraphHost.ts';
 import { summarize, type Summary } from './summarize.ts';
 
@@ -292,19 +293,16 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
       log(`${operation.name}: ${operation.description}`);
       const results = await alternate(
         contenders,
-        setup.rounds,
-        (name, round) =>
+        setup,
+        (name, seconds) =>
           runAutocannon({
             url: urls[name],
             body: operation.body,
             headers,
             connections: setup.connections,
-            seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
+            seconds,
           }),
-        (name, round, r) =>
-          log(
-            `  round ${round} ${name}: ${Math.round(r.requestsPerSecond)} req/s, p50 ${r.p50} ms`,
-          ),
+        logRounds(log, '  '),
       );
       result.operations.push({
         name: operation.name,
@@ -324,50 +322,26 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
         (Object.keys(urls) as ContenderName[]).filter(
           (name) => !setup.contenders || setup.contenders.includes(name),
         ),
-        setup.rounds,
-        (name, round) =>
-          runLatencyProbe({
-            url: urls[name],
-            body: single.body,
-            headers,
-            seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
-          }),
+        setup,
+        (name, seconds) =>
+          runLatencyProbe({ url: urls[name], body: single.body, headers, seconds }),
         (name, round, r) => log(`  round ${round} ${name}: p50 ${r.p50.toFixed(2)} ms`),
       );
       result.oneConnection = [...oneConnection].map(([name, r]) => summarize(name, r));
     }
 
-    // High-water marks cover every round, so they are read once at the end.
+    // High-water marks cover every round, so they are read once, at the end.
+    const peaks = new Map(
+      Object.entries(gateways).map(([name, service]) => [name, peakMemoryMiB(service.child.pid!)]),
+    );
     for (const operation of result.operations) {
-      for (const row of operation.rows) {
-        const service = gateways[row.name as keyof typeof gateways];
-        row.peakMemoryMiB = service ? peakMemoryMiB(service.child.pid!) : null;
-      }
+      for (const row of operation.rows) row.peakMemoryMiB = peaks.get(row.name) ?? null;
     }
     return result;
   } finally {
     await Promise.all(services.map((s) => s.stop()));
     rmSync(supergraphDir, { recursive: true, force: true });
   }
-}
-
-/** Runs a warm-up round then `rounds` rounds, the contenders taking turns in each. */
-async function alternate<Name extends string>(
-  names: readonly Name[],
-  rounds: number,
-  run: (name: Name, round: number) => Promise<LoadResult>,
-  report: (name: Name, round: number, result: LoadResult) => void,
-): Promise<Map<Name, LoadResult[]>> {
-  const results = new Map<Name, LoadResult[]>(names.map((n) => [n, []]));
-  for (let round = 0; round <= rounds; round++) {
-    for (const name of names) {
-      const result = await run(name, round);
-      if (round === 0) continue; // warm-up: plan caches, JIT, connection pools
-      results.get(name)!.push(result);
-      report(name, round, result);
-    }
-  }
-  return results;
 }
 
 async function post(

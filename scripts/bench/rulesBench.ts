@@ -13,7 +13,8 @@ import {
 } from '../../subgraphs/kit/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
-import { runAutocannon, type LoadResult } from './runAutocannon.ts';
+import { alternate, logRounds } from './alternate.ts';
+import { runAutocannon } from './runAutocannon.ts';
 import { summarize, type Summary } from './summarize.ts';
 
 export interface RulesBenchSetup {
@@ -67,7 +68,6 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
       { db: departmentDb, policies, audit, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
     ),
   };
-  const results: Record<string, LoadResult[]> = { 'rules on': [], 'rules off': [] };
   // A benchmark of error responses measures nothing: check each answers in full first.
   for (const [name, server] of Object.entries(servers)) {
     const response = await fetch(server.url, {
@@ -90,28 +90,25 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
     }
   }
   try {
-    for (let round = 0; round <= setup.rounds; round++) {
-      for (const name of ['rules on', 'rules off'] as const) {
-        const token = await benchToken(keys.privateKey);
-        const result = await runAutocannon({
+    const results = await alternate(
+      ['rules on', 'rules off'] as const,
+      setup,
+      async (name, seconds) =>
+        runAutocannon({
           url: servers[name].url,
           body,
-          headers: { 'x-govdata-context': token },
+          // A fresh token each turn: they are valid for a minute.
+          headers: { 'x-govdata-context': await benchToken(keys.privateKey) },
           connections: setup.connections,
-          seconds: round === 0 ? Math.min(3, setup.seconds) : setup.seconds,
-        });
-        if (round === 0) continue; // warm-up
-        results[name]!.push(result);
-        log(
-          `round ${round} ${name}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms`,
-        );
-      }
-    }
+          seconds,
+        }),
+      logRounds(log),
+    );
+    return [...results].map(([name, r]) => summarize(name, r));
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));
     policies.stop();
   }
-  return Object.entries(results).map(([name, r]) => summarize(name, r));
 }
 
 /** The context token of the benchmark's grantee, valid for one round. */

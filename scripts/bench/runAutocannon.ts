@@ -45,17 +45,7 @@ export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
     ),
     request.url,
   ];
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`autocannon failed: ${stderr}`)),
-    );
-  });
+  const output = await runNode(args, process.env, 'autocannon');
   const result = JSON.parse(output) as {
     requests: { average: number; total: number };
     latency: { p50: number; p97_5: number; p99: number; p90: number };
@@ -80,27 +70,25 @@ const PROBE = join(import.meta.dirname, 'latencyProbe.ts');
 export async function runLatencyProbe(
   request: Omit<LoadRequest, 'connections'>,
 ): Promise<LoadResult> {
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', PROBE, request.url, String(request.seconds)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env,
-          BENCH_BODY: request.body,
-          BENCH_HEADERS: JSON.stringify(request.headers),
-        },
-      },
-    );
+  const output = await runNode(
+    ['--import', 'tsx', PROBE, request.url, String(request.seconds)],
+    { ...process.env, BENCH_BODY: request.body, BENCH_HEADERS: JSON.stringify(request.headers) },
+    'latency probe',
+  );
+  return JSON.parse(output) as LoadResult;
+}
+
+/** Runs `args` under this Node in its own process and resolves with what it printed. */
+function runNode(args: readonly string[], env: NodeJS.ProcessEnv, what: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`latency probe failed: ${stderr}`)),
+      code === 0 ? resolve(stdout) : reject(new Error(`${what} failed: ${stderr}`)),
     );
   });
-  return JSON.parse(output) as LoadResult;
 }
