@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Knex } from 'knex';
 import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
   AuditWriter,
@@ -46,16 +47,7 @@ export async function startGatewayProcess(
   const platformDb = await openDatabase(config.database, 'platform');
   const audit = options.audit ?? new AuditWriter(platformDb, 'gateway');
   const started: { gateway?: RunningGateway } = {};
-  const registry = options.supergraphFile
-    ? undefined
-    : new RegistryWatcher(
-        platformDb,
-        (sdl) => started.gateway?.updateSupergraph(sdl),
-        (problem) => {
-          started.gateway?.reportCompositionProblem(problem);
-          if (problem) log(`serving the last good supergraph: ${problem}`);
-        },
-      );
+  const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
   try {
     const supergraphSdl = options.supergraphFile
       ? readFileSync(options.supergraphFile, 'utf8')
@@ -85,4 +77,28 @@ export async function startGatewayProcess(
       await platformDb.destroy();
     },
   };
+}
+
+/**
+ * The registry watcher that feeds a gateway. It is made before the gateway it
+ * feeds (its first composition is the gateway's starting supergraph), so it
+ * reaches the gateway through `target` once that is set.
+ */
+export function gatewayFollowing(
+  platformDb: Knex,
+  target: { gateway?: RunningGateway },
+  log: (message: string) => void,
+): RegistryWatcher {
+  return new RegistryWatcher(
+    platformDb,
+    (sdl) => target.gateway?.updateSupergraph(sdl),
+    (problem) => {
+      target.gateway?.reportCompositionProblem(problem);
+      if (problem) {
+        log(
+          `the registry's subgraphs do not compose; serving the last good supergraph: ${problem}`,
+        );
+      }
+    },
+  );
 }

@@ -12,10 +12,10 @@ import {
 } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
+import type { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
 import {
   insertSubgraphVersion,
   publishSubgraph,
-  RegistryWatcher,
   selectCurrentSubgraphs,
 } from '../../subgraphs/platform/registry/index.ts';
 import {
@@ -23,6 +23,7 @@ import {
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
+import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
   buildDepartmentSubgraph,
   migrateDepartment,
@@ -199,20 +200,8 @@ export async function startPlatform(
         note: 'served at start',
       });
     }
-    // The watcher is made before the gateway it feeds (its first composition is
-    // the gateway's starting supergraph), so it reaches the gateway by reference.
     const started: { gateway?: RunningGateway } = {};
-    const registry = new RegistryWatcher(
-      platformDb,
-      (sdl) => started.gateway?.updateSupergraph(sdl),
-      (problem) => {
-        started.gateway?.reportCompositionProblem(problem);
-        if (problem)
-          log(
-            `the registry's subgraphs do not compose; serving the last good supergraph: ${problem}`,
-          );
-      },
-    );
+    const registry = gatewayFollowing(platformDb, started, log);
     watchers.push(registry);
     const gateway = await startGateway({
       supergraphSdl: await registry.compose(),
