@@ -5,6 +5,7 @@ import {
   forbidden,
   isCalendarDate,
   notFound,
+  type CatalogueEntry,
   type SharingMode,
 } from '../../../schema/index.ts';
 import { selectDatasetPolicies } from '../../../server/index.ts';
@@ -17,7 +18,11 @@ import {
   type SharingApplication,
 } from '../store/index.ts';
 import { createGrant, publishedEntry, requireReason } from './grantAdministration.ts';
-import { PURPOSE_PATTERN, type GrantConditionsInput } from './grantConditions.ts';
+import {
+  checkGrantConditions,
+  PURPOSE_PATTERN,
+  type GrantConditionsInput,
+} from './grantConditions.ts';
 
 export interface ApplicationInput {
   dataset: string;
@@ -121,23 +126,18 @@ export async function applyForAccess(
   return application;
 }
 
-/** The provider approves with conditions; the grant the rules enforce is created with it. */
+/**
+ * The provider approves with conditions; the grant the rules enforce is created
+ * with it. The grant is at most what was applied for (see
+ * `checkWithinApplication`); anything wider is refused and nothing is created.
+ */
 export async function approveApplication(
   ctx: PlatformContext,
   id: string,
   conditions: GrantConditionsInput,
 ): Promise<SharingApplication> {
   const application = await answerable(ctx, id, 'approve');
-  const beyond = [
-    ...conditions.items.filter((item) => !application.items.includes(item)).map((i) => `item ${i}`),
-    ...conditions.modes.filter((mode) => !application.modes.includes(mode)).map((m) => `mode ${m}`),
-  ];
-  if (beyond.length > 0) {
-    throw badUserInput(
-      `An approval grants at most what was applied for; ${id} did not ask for ${beyond.join(', ')}.`,
-      'conditions',
-    );
-  }
+  checkWithinApplication(publishedEntry(ctx, application.datasetCode), application, conditions);
   let result: SharingApplication | undefined;
   await ctx.db.transaction(async (trx) => {
     const scoped = { ...ctx, db: trx };
@@ -202,6 +202,57 @@ export async function withdrawApplication(
   });
   if (!decided) throw alreadyAnswered(id, 'withdraw', application.status);
   return (await selectApplication(ctx.db, id))!;
+}
+
+/**
+ * An approval may narrow an application (fewer items, masks, a row filter, a
+ * quota, a shorter period) but never widen it: every granted item, mode and
+ * purpose must have been applied for, and the validity window must lie within
+ * the requested one. Otherwise the approval is refused with BAD_USER_INPUT
+ * naming each field that goes beyond and what was applied for. Both windows are
+ * normalised by the grant rules, so dates and date-times compare alike.
+ */
+function checkWithinApplication(
+  entry: CatalogueEntry,
+  application: SharingApplication,
+  conditions: GrantConditionsInput,
+): void {
+  const granted = checkGrantConditions(entry, conditions);
+  const applied = checkGrantConditions(entry, {
+    ...conditions,
+    validFrom: application.requestedFrom,
+    validUntil: application.requestedUntil,
+  });
+  const beyond: { field: string; problem: string }[] = [];
+  const wider = (field: string, asked: readonly string[], given: readonly string[]) => {
+    const extra = given.filter((value) => !asked.includes(value));
+    if (extra.length > 0) {
+      beyond.push({
+        field,
+        problem: `${field}: ${extra.join(', ')} not applied for (applied for: ${asked.join(', ')})`,
+      });
+    }
+  };
+  wider('items', application.items, granted.items);
+  wider('modes', application.modes, granted.modes);
+  wider('purposes', [application.purpose], granted.purposes);
+  if (granted.validFrom < applied.validFrom) {
+    beyond.push({
+      field: 'validFrom',
+      problem: `validFrom: ${conditions.validFrom} is before the requested start ${application.requestedFrom}`,
+    });
+  }
+  if (granted.validUntil > applied.validUntil) {
+    beyond.push({
+      field: 'validUntil',
+      problem: `validUntil: ${conditions.validUntil} is after the requested end ${application.requestedUntil}`,
+    });
+  }
+  if (beyond.length === 0) return;
+  throw badUserInput(
+    `An approval grants at most what was applied for; ${application.id} did not ask for:\n- ${beyond.map((b) => b.problem).join('\n- ')}\nNarrow the conditions (fewer items, modes or purposes, a shorter period) or ask the applicant to apply again. Nothing was created.`,
+    `conditions.${beyond[0]!.field}`,
+  );
 }
 
 async function answerable(
