@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AuditEntry } from './AuditEntry.ts';
+import type { CheckpointSigning } from './AuditCheckpoint.ts';
+import { AuditCheckpointer } from './AuditCheckpointer.ts';
 import type { AuditSink } from './AuditSink.ts';
 import { toAuditRow } from './auditQueries.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
@@ -14,6 +16,13 @@ interface Pending {
 export interface AuditWriterOptions {
   /** Most records written in one transaction. */
   maxBatch?: number;
+  /**
+   * Sign the chain head into a checkpoint file outside the database (see
+   * `AuditCheckpointer`); every served platform process sets it.
+   */
+  checkpoints?: CheckpointSigning;
+  /** Told when a periodic checkpoint could not be written (it is retried with the next head). */
+  onCheckpointError?: (error: unknown) => void;
 }
 
 /** Thrown to callers whose records could not be made durable: the request must fail closed. */
@@ -41,6 +50,8 @@ export class AuditWriter implements AuditSink {
   private flushing: Promise<void> | undefined;
   private started: Promise<void> | undefined;
   private readonly maxBatch: number;
+  private readonly checkpointer: AuditCheckpointer | undefined;
+  private readonly onCheckpointError: (error: unknown) => void;
 
   constructor(
     private readonly db: Knex,
@@ -48,6 +59,10 @@ export class AuditWriter implements AuditSink {
     options: AuditWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 400;
+    this.onCheckpointError = options.onCheckpointError ?? (() => {});
+    this.checkpointer = options.checkpoints
+      ? new AuditCheckpointer(this.writer, options.checkpoints, this.onCheckpointError)
+      : undefined;
   }
 
   /**
@@ -71,9 +86,10 @@ export class AuditWriter implements AuditSink {
     });
   }
 
-  /** Writes everything queued now; used on shutdown. */
+  /** Writes everything queued now and signs the head; used on shutdown. */
   async drain(): Promise<void> {
     while (this.queue.length > 0 || this.flushing) await this.flush();
+    if (this.started) await this.checkpointer?.flush().catch(this.onCheckpointError);
   }
 
   private flush(): Promise<void> {
@@ -118,6 +134,7 @@ export class AuditWriter implements AuditSink {
     }
     try {
       await this.ensureChain();
+      await this.checkpointer?.begin();
       const now = new Date().toISOString();
       await this.db.transaction(async (trx) => {
         for (let i = 0; i < rows.length; i += 200)
@@ -126,6 +143,7 @@ export class AuditWriter implements AuditSink {
           .where({ writer: this.writer })
           .update({ last_seq: this.seq, last_hash: this.lastHash, updated_at: now });
       });
+      this.checkpointer?.committed(this.seq, this.lastHash);
       for (const pending of batch) pending.resolve();
     } catch (error) {
       this.seq = startSeq;

@@ -10,3 +10,16 @@ export { DiscardingAuditSinkForBenchmarks } from './AuditSink.ts';
 export type { AuditSink } from './AuditSink.ts';
 export { failClosed } from './failClosed.ts';
 export { WorkerAuditSink, writeAuditForWorkers } from './clusterAudit.ts';
+export {
+  checkpointIsSigned,
+  checkpointKeyId,
+  readAuditCheckpoints,
+  signCheckpoint,
+} from './AuditCheckpoint.ts';
+export type {
+  AuditCheckpoint,
+  CheckpointDefect,
+  CheckpointSigning,
+  CheckpointVerification,
+} from './AuditCheckpoint.ts';
+export { AuditCheckpointer } from './AuditCheckpointer.ts';

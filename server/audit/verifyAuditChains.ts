@@ -1,4 +1,9 @@
 import type { Knex } from 'knex';
+import {
+  readAuditCheckpoints,
+  type AuditCheckpoint,
+  type CheckpointVerification,
+} from './AuditCheckpoint.ts';
 import { fromAuditRow, type AuditRow } from './auditQueries.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 
@@ -15,6 +20,10 @@ export interface ChainVerification {
   chains: number;
   records: number;
   problems: ChainProblem[];
+  /** Signed checkpoints the records were checked against (0 when none were asked for). */
+  checkpoints: number;
+  /** Records after their chain's last signed checkpoint: hash-chained, not yet signed. */
+  unsignedRecords: number;
 }
 
 /**
@@ -23,12 +32,36 @@ export interface ChainVerification {
  * predecessor hash that does not match (a record before it removed or
  * replaced), a gap in the sequence (records deleted), or a chain head that
  * points past the last record (the tail truncated).
+ *
+ * With `checkpoints`, the records must also fit every signed checkpoint (see
+ * `AuditCheckpoint`): the record at a checkpoint's position has its hash. That
+ * catches what the hash chain alone cannot, a rewrite by someone with write
+ * access to the database who recomputed every hash and the chain head: the
+ * first record after the last checkpoint that still fits is named. A
+ * checkpoint past the chain's end (records and head deleted), a chain with
+ * none (not written by a platform writer), and a checkpoint line not signed by
+ * the platform's key (forged or edited) are problems too. The files are read
+ * before the database, so a checkpoint written meanwhile never looks ahead of
+ * its records.
  */
-export async function verifyAuditChains(db: Knex): Promise<ChainVerification> {
+export async function verifyAuditChains(
+  db: Knex,
+  checkpoints?: CheckpointVerification,
+): Promise<ChainVerification> {
+  const signed = checkpoints ? readAuditCheckpoints(checkpoints) : undefined;
+  const signedBy = new Map<string, AuditCheckpoint[]>();
+  for (const c of signed?.checkpoints ?? [])
+    signedBy.set(c.writer, [...(signedBy.get(c.writer) ?? []), c]);
+  let unsignedRecords = 0;
   const heads = await db<{ writer: string; last_seq: number; last_hash: string }>(
     'audit_chains',
   ).select('writer', 'last_seq', 'last_hash');
-  const problems: ChainProblem[] = [];
+  const problems: ChainProblem[] = (signed?.defects ?? []).map((d) => ({
+    writer: d.writer ?? '(unknown)',
+    recordId: null,
+    seq: d.seq ?? 0,
+    problem: `checkpoint ${d.file} line ${d.line} ${d.problem}`,
+  }));
   let records = 0;
   const writers = new Set(heads.map((h) => h.writer));
   const orphanWriters = await db<{ writer: string }>('audit_records').distinct('writer');
@@ -42,9 +75,27 @@ export async function verifyAuditChains(db: Knex): Promise<ChainVerification> {
       });
     }
   }
+  for (const writer of signedBy.keys()) {
+    if (!writers.has(writer)) {
+      const last = Math.max(...signedBy.get(writer)!.map((c) => c.seq));
+      problems.push({
+        writer,
+        recordId: null,
+        seq: 1,
+        problem: `signed checkpoints say this writer reached record ${last}, but its chain is not in the database (deleted)`,
+      });
+    }
+  }
   for (const head of heads) {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
+    const bySeq = new Map<number, AuditCheckpoint[]>();
+    for (const c of signedBy.get(head.writer) ?? [])
+      bySeq.set(c.seq, [...(bySeq.get(c.seq) ?? []), c]);
+    /** The last position a signed checkpoint confirms, and the first record after it. */
+    let confirmed = 0;
+    let firstUnconfirmed: { id: number; seq: number } | null = null;
+    let rewritten = false;
     for (;;) {
       const rows = (await db('audit_records')
         .where({ writer: head.writer })
@@ -78,12 +129,48 @@ export async function verifyAuditChains(db: Knex): Promise<ChainVerification> {
             problem: 'its content does not match its hash (edited)',
           });
         }
+        if (firstUnconfirmed === null) firstUnconfirmed = { id: record.id, seq: record.seq };
+        for (const checkpoint of bySeq.get(record.seq) ?? []) {
+          if (rewritten) break;
+          if (checkpoint.hash === record.hash) {
+            confirmed = record.seq;
+            firstUnconfirmed = null;
+          } else {
+            rewritten = true;
+            problems.push({
+              writer: head.writer,
+              recordId: firstUnconfirmed?.id ?? record.id,
+              seq: firstUnconfirmed?.seq ?? record.seq,
+              problem: `records ${confirmed + 1}..${record.seq} no longer fit the checkpoint signed at ${checkpoint.at} for record ${record.seq}: the chain was rewritten at or after this record`,
+            });
+          }
+        }
         expectedSeq = record.seq + 1;
         prevHash = record.hash;
       }
       if (rows.length < 5000) break;
     }
     const last = expectedSeq - 1;
+    if (checkpoints) {
+      const ahead = [...bySeq.keys()].filter((seq) => seq > last);
+      if (ahead.length > 0) {
+        problems.push({
+          writer: head.writer,
+          recordId: null,
+          seq: last + 1,
+          problem: `a signed checkpoint says the chain reached record ${Math.max(...ahead)}, but it ends at ${last}: records ${last + 1}..${Math.max(...ahead)} were deleted`,
+        });
+      } else if (bySeq.size === 0 && last > 0) {
+        problems.push({
+          writer: head.writer,
+          recordId: null,
+          seq: 1,
+          problem:
+            'the chain has no signed checkpoint: it was not written by a platform process holding the key, or its checkpoint file is missing',
+        });
+      }
+      if (!rewritten) unsignedRecords += last - confirmed;
+    }
     if (Number(head.last_seq) > last) {
       problems.push({
         writer: head.writer,
@@ -100,5 +187,12 @@ export async function verifyAuditChains(db: Knex): Promise<ChainVerification> {
       });
     }
   }
-  return { ok: problems.length === 0, chains: heads.length, records, problems };
+  return {
+    ok: problems.length === 0,
+    chains: heads.length,
+    records,
+    problems,
+    checkpoints: signed?.checkpoints.length ?? 0,
+    unsignedRecords,
+  };
 }

@@ -1,5 +1,6 @@
 export { ConfigError, loadConfig, loadTestSettings } from './loadConfig.ts';
 export type {
+  AuditCheckpointConfig,
   AuthConfig,
   DatabaseConfig,
   PlatformConfig,

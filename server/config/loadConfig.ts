@@ -41,6 +41,18 @@ export interface PlatformConfig {
   /** Base URI of catalogue identifiers in the DCAT-AP export. */
   catalogueBaseUri: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Signed checkpoints of the audit chains, kept outside the database (tamper evidence). */
+  auditCheckpoints: AuditCheckpointConfig;
+}
+
+/** Where audit writers append their signed chain heads, and how often they sign. */
+export interface AuditCheckpointConfig {
+  /** Append-only JSON-lines file; default DATA_DIR/audit-checkpoints.jsonl. */
+  file: string;
+  /** Longest a committed audit record waits for a signed checkpoint (ms). */
+  intervalMs: number;
+  /** Sign at once when this many records are unsigned. */
+  everyRecords: number;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -69,6 +81,9 @@ const envSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   GATEWAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  AUDIT_CHECKPOINT_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
 
 /** Thrown when the environment does not describe a usable configuration. */
@@ -124,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     applicationReplyWorkingDays: e.APPLICATION_REPLY_DAYS,
     catalogueBaseUri: e.CATALOGUE_BASE_URI,
     logLevel: e.LOG_LEVEL,
+    auditCheckpoints: {
+      file: resolve(e.AUDIT_CHECKPOINT_FILE ?? resolve(dataDir, 'audit-checkpoints.jsonl')),
+      intervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
+      everyRecords: e.AUDIT_CHECKPOINT_RECORDS,
+    },
   };
 }
 
