@@ -1,13 +1,38 @@
 /**
- * `npm run audit:verify`: walks every writer's hash chain in the platform
- * database and names each record that does not fit. Exit code 1 if any.
+ * `npm run audit:verify [-- --checkpoints FILE ...] [--chains-only]`: walks every
+ * writer's hash chain in the platform database, checks it against the signed
+ * checkpoints (default AUDIT_CHECKPOINT_FILE; give `--checkpoints` once per
+ * file to check the files of several gateway hosts), and names each record that
+ * does not fit. `--chains-only` skips the checkpoints (the hash chains alone do
+ * not show a rewrite by someone who recomputed every hash). Exit code 1 if any
+ * problem is found.
  */
-import { loadConfig, openDatabase, verifyAuditChains } from '../server/index.ts';
+import { parseArgs } from 'node:util';
+import { loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } from '../server/index.ts';
 
-const db = await openDatabase(loadConfig().database, 'platform');
+const { values } = parseArgs({
+  options: {
+    checkpoints: { type: 'string', multiple: true },
+    'chains-only': { type: 'boolean', default: false },
+  },
+});
+const config = loadConfig();
+const db = await openDatabase(config.database, 'platform');
 try {
-  const result = await verifyAuditChains(db);
+  const checkpoints = values['chains-only']
+    ? undefined
+    : {
+        files: values.checkpoints ?? [config.auditCheckpoints.file],
+        publicKey: await loadVerifyKey(config.auth.gatewayPublicKeyFile),
+      };
+  const result = await verifyAuditChains(db, checkpoints);
   console.log(`${result.records} audit records in ${result.chains} chain(s)`);
+  if (checkpoints) {
+    console.log(
+      `${result.checkpoints} signed checkpoint(s) from ${checkpoints.files.join(', ')}; ` +
+        `${result.unsignedRecords} record(s) newer than their chain's last checkpoint`,
+    );
+  }
   for (const p of result.problems) {
     console.log(
       `  writer ${p.writer} seq ${p.seq}${p.recordId === null ? '' : ` record ${p.recordId}`}: ${p.problem}`,

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, loadOrCreateSigningKeys } from '../server/index.ts';
+import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../server/index.ts';
 import { runAuditBench } from './bench/auditBench.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
@@ -149,6 +149,7 @@ try {
       platformDb,
       departmentDb: departments.get('public_security')!,
       keys,
+      joinKey: loadOrCreateJoinKey(config.auth.joinKeyFile),
       rounds,
       seconds,
       connections,

@@ -44,8 +44,11 @@ try {
     });
   } else {
     // A missing key is reported once, not by every worker.
-    await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-    const pool = await startAuditedWorkerPool(config.database, 'gateway', workers, log);
+    const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
+    const pool = await startAuditedWorkerPool(config.database, 'gateway', workers, log, {
+      checkpoints: { ...config.auditCheckpoints, privateKey },
+      onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+    });
     log(`${workers} worker(s) serving ${pool.url}`);
     stopOnSignals(() => pool.stop(), log);
   }

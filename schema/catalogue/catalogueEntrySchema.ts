@@ -32,6 +32,26 @@ const referenceSchema = z.strictObject({
     .optional(),
 });
 
+const maskSchema = z.discriminatedUnion('rule', [
+  z.strictObject({
+    rule: z.literal('KEEP_ENDS'),
+    first: z.number().int().min(0).max(64),
+    last: z.number().int().min(0).max(64),
+  }),
+  z.strictObject({ rule: z.literal('SURNAME_ONLY') }),
+  z.strictObject({ rule: z.literal('YEAR_ONLY') }),
+  z.strictObject({ rule: z.literal('REDACT') }),
+]);
+
+const embedsSchema = z.strictObject({
+  items: z
+    .array(
+      z.string().regex(fieldName, { error: 'expected the name of another item of this entry' }),
+    )
+    .min(1, { error: 'list the embedded items' }),
+  concealWith: maskSchema,
+});
+
 /**
  * One data item (信息项) of a catalogue entry and its column. An item is either
  * authoritative here (one number, one source) or copied from the authoritative
@@ -58,6 +78,19 @@ export const dataItemSchema = z.strictObject({
   element: z.string().min(1).optional(),
   sensitivity: z.enum(SENSITIVITIES),
   references: referenceSchema.optional(),
+  /**
+   * This item's own sharing type, when it must be shared less openly than its
+   * entry (信息项共享类型): an UNCONDITIONAL entry may hold a CONDITIONAL item.
+   * Never more open than the entry's.
+   */
+  sharingType: z.enum(SHARING_TYPES).optional(),
+  /**
+   * Other items of this entry whose facts this item's value carries (an ID
+   * number carries the birth date and sex), and the mask that hides them. A
+   * caller who may not read every embedded item unmasked gets this item at
+   * most under `concealWith`.
+   */
+  embeds: embedsSchema.optional(),
 });
 
 export const catalogueEntrySchema = z.strictObject({

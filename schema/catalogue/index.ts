@@ -15,4 +15,4 @@ export {
   parseEntryText,
 } from './loadCatalogue.ts';
 export type { EntryDocument } from './loadCatalogue.ts';
-export { validateCatalogue } from './validateCatalogue.ts';
+export { itemSharingType, OPENNESS, validateCatalogue } from './validateCatalogue.ts';

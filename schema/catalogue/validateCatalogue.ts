@@ -1,6 +1,7 @@
 import type { CatalogueProblem } from './CatalogueError.ts';
 import type { CatalogueEntry, CatalogueItem } from './Catalogue.ts';
 import type { ParsedCatalogueEntry } from './catalogueEntrySchema.ts';
+import type { SharingType } from './enums.ts';
 
 /** Type names the subgraph kit generates or federation reserves; a dataset may not take them. */
 const RESERVED_TYPES = new Set([
@@ -16,6 +17,9 @@ const RESERVED_TYPES = new Set([
 ]);
 
 const KEY_TYPES = new Set(['STRING', 'INT']);
+
+/** Field names the subgraph kit adds to every entity type: the opaque join handle. */
+const RESERVED_FIELDS = new Set(['joinHandle']);
 
 export interface EntryFile {
   file: string;
@@ -105,6 +109,7 @@ export function validateCatalogue(files: readonly EntryFile[]): {
   }
 
   checkReverseFields(entries, report);
+  checkSourcedSharing(entries, report);
   return { entries, problems };
 }
 
@@ -134,6 +139,13 @@ function resolveEntry(
     if (names.has(item.name)) report(file, `${at}.name`, `item ${item.name} is listed twice`);
     if (columns.has(item.column)) {
       report(file, `${at}.column`, `column ${item.column} is bound to two items`);
+    }
+    if (RESERVED_FIELDS.has(item.name)) {
+      report(
+        file,
+        `${at}.name`,
+        `${item.name} is reserved by the platform; choose another item name`,
+      );
     }
     names.add(item.name);
     columns.add(item.column);
@@ -213,11 +225,82 @@ function resolveEntry(
       );
     }
   });
+  checkItemSharing(file, sharing.type, items, report);
   if (sharing.modes.includes('VERIFY') && items.every((i) => i.isKey)) {
     report(file, 'sharing.modes', 'VERIFY needs at least one item besides the key to verify');
   }
 
   return { ...entry, file, items };
+}
+
+/** How openly each sharing type shares: a larger number is more open. */
+export const OPENNESS = { NOT_SHARED: 0, CONDITIONAL: 1, UNCONDITIONAL: 2 } as const;
+
+/** The sharing type an item is served under: its own, or its entry's. */
+export function itemSharingType(
+  entry: Pick<CatalogueEntry, 'sharing'>,
+  item: Pick<CatalogueItem, 'sharingType'>,
+): SharingType {
+  return item.sharingType ?? entry.sharing.type;
+}
+
+/** An item's own sharing type is never more open than its entry's; embedded items exist. */
+function checkItemSharing(
+  file: string,
+  entryType: SharingType,
+  items: readonly CatalogueItem[],
+  report: (file: string, field: string, message: string) => void,
+): void {
+  const names = new Set(items.map((i) => i.name));
+  items.forEach((item, index) => {
+    if (item.sharingType && OPENNESS[item.sharingType] > OPENNESS[entryType]) {
+      report(
+        file,
+        `items[${index}].sharingType`,
+        `${item.sharingType} is more open than the entry's ${entryType}; an item may only be shared less openly than its entry`,
+      );
+    }
+    item.embeds?.items.forEach((name, i) => {
+      if (name === item.name || !names.has(name)) {
+        report(
+          file,
+          `items[${index}].embeds.items[${i}]`,
+          `${name} is not another item of this entry; list the items whose facts ${item.name} carries`,
+        );
+      }
+    });
+  });
+}
+
+/**
+ * One number, one source, in sharing too: an item copied from another entry
+ * (`source`, or a reference to its entity) is never published more openly than
+ * the item it copies. Reports the copy, naming both entries.
+ */
+function checkSourcedSharing(
+  entries: readonly CatalogueEntry[],
+  report: (file: string, field: string, message: string) => void,
+): void {
+  const byCode = new Map(entries.map((e) => [e.code, e]));
+  for (const entry of entries) {
+    entry.items.forEach((item, index) => {
+      if (!item.source) return;
+      const [code = '', name = ''] = item.source.split('.');
+      const source = byCode.get(code);
+      const sourceItem = source?.items.find((i) => i.name === name);
+      if (!source || !sourceItem) return;
+      const copy = itemSharingType(entry, item);
+      const original = itemSharingType(source, sourceItem);
+      if (OPENNESS[copy] > OPENNESS[original]) {
+        report(
+          entry.file,
+          `items[${index}].sharingType`,
+          `${entry.code}.${item.name} copies ${item.source}, which is ${original} in ${source.code}; ` +
+            `as ${copy} it would be published more openly than its source. Give the item sharingType: ${original} (or stricter)`,
+        );
+      }
+    });
+  }
 }
 
 /** Two datasets may not add the same field to one entity. */

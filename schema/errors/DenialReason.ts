@@ -15,8 +15,12 @@ export const DenialReason = {
   PURPOSE_NOT_ALLOWED: 'PURPOSE_NOT_ALLOWED',
   /** The access mode (QUERY, VERIFY, EXPORT) is not allowed by the grant or dataset. */
   MODE_NOT_ALLOWED: 'MODE_NOT_ALLOWED',
-  /** The grant's calls for today are used up. */
+  /** The grant's records (and verifications) for today are used up. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** This record has been verified as often today as a consumer may verify one record. */
+  VERIFY_LIMIT_EXCEEDED: 'VERIFY_LIMIT_EXCEEDED',
+  /** The item is shown masked to the caller, so it cannot be verified, filtered on or joined through. */
+  MASKED: 'MASKED',
   /** The dataset is not shared outside its provider, or has no sharing decision. */
   NOT_SHARED: 'NOT_SHARED',
 } as const;

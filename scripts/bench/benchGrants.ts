@@ -15,7 +15,7 @@ const GRANTS = [
   {
     id: 'G-BENCH-POP',
     datasetCode: 'PS-POP-001',
-    items: ['name', 'gender', 'birthDate', 'regionCode'],
+    items: ['idNumber', 'name', 'gender', 'birthDate', 'regionCode'],
     masks: { name: { rule: 'SURNAME_ONLY' } },
   },
   {

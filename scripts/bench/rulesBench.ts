@@ -6,6 +6,7 @@ import {
   type PlatformKey,
 } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
+import { JoinHandles, Sealer } from '../../subgraphs/kit/handles/index.ts';
 import {
   buildDepartmentSubgraph,
   startSubgraphServer,
@@ -23,6 +24,8 @@ export interface RulesBenchSetup {
   platformDb: Knex;
   departmentDb: Knex;
   keys: { privateKey: PlatformKey; publicKey: PlatformKey };
+  /** The subgraphs' join key: the benchmark seals the representations the gateway would send. */
+  joinKey: Buffer;
   rounds: number;
   seconds: number;
   connections: number;
@@ -47,25 +50,37 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
     .limit(100)) as {
     id_number: string;
   }[];
+  // Handles are bound to the request id of the benchmark's context token.
+  const handles = new JoinHandles(new Sealer(setup.joinKey), BENCH_REQUEST_ID);
   const body = JSON.stringify({
     query:
       'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { idNumber name gender birthDate regionCode } } }',
     variables: {
-      representations: ids.map((r) => ({ __typename: 'Person', idNumber: r.id_number })),
+      representations: ids.map((r) => ({
+        __typename: 'Person',
+        joinHandle: handles.seal('Person', r.id_number),
+      })),
     },
   });
 
+  const served = {
+    gatewayKey: keys.publicKey,
+    joinKey: setup.joinKey,
+    access: { timeZone: config.timeZone, verifyLimitPerRecord: config.verifyLimitPerRecord },
+    host: '127.0.0.1',
+    port: 0,
+  };
   const servers: Record<'rules on' | 'rules off', RunningSubgraph> = {
     'rules on': await startSubgraphServer(
       buildDepartmentSubgraph(catalogue, 'public_security', { maxPageSize: config.maxPageSize }),
-      { db: departmentDb, policies, audit, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
+      { db: departmentDb, policies, audit, ...served },
     ),
     'rules off': await startSubgraphServer(
       buildDepartmentSubgraph(catalogue, 'public_security', {
         maxPageSize: config.maxPageSize,
         unsafeWithoutRules: true,
       }),
-      { db: departmentDb, policies, audit, gatewayKey: keys.publicKey, host: '127.0.0.1', port: 0 },
+      { db: departmentDb, policies, audit, ...served },
     ),
   };
   // A benchmark of error responses measures nothing: check each answers in full first.
@@ -111,6 +126,8 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
   }
 }
 
+const BENCH_REQUEST_ID = 'bench';
+
 /** The context token of the benchmark's grantee, valid for one round. */
 function benchToken(key: PlatformKey): Promise<string> {
   return signInternalToken(
@@ -123,7 +140,7 @@ function benchToken(key: PlatformKey): Promise<string> {
       },
       purpose: BENCH_PURPOSE,
       grantId: null,
-      requestId: 'bench',
+      requestId: BENCH_REQUEST_ID,
       operationName: null,
     },
     'public_security',

@@ -16,6 +16,7 @@ import {
   DiscardingAuditSinkForBenchmarks,
   WorkerAuditSink,
   loadConfig,
+  loadOrCreateJoinKey,
   loadVerifyKey,
   openDatabase,
 } from '../../server/index.ts';
@@ -61,6 +62,8 @@ if (cluster.isWorker) {
 async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }> {
   const catalogue = loadPlatformCatalogue({}, config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
+  const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
+  const access = { timeZone: config.timeZone, verifyLimitPerRecord: config.verifyLimitPerRecord };
   const platformDb = await openDatabase(config.database, 'platform');
   const policies = new PolicyStore(platformDb);
   await policies.start();
@@ -84,6 +87,8 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
           policies,
           audit,
           gatewayKey,
+          joinKey,
+          access,
           host: '127.0.0.1',
           port: ports.governed[code]!,
         },
@@ -98,6 +103,8 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
           policies,
           audit: discard,
           gatewayKey,
+          joinKey,
+          access,
           host: '127.0.0.1',
           port: ports.ungoverned[code]!,
           unsafeWithoutIdentity: true,

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import {
   AuditWriter,
   openDatabase,
+  type AuditWriterOptions,
   writeAuditForWorkers,
   type DatabaseConfig,
 } from '../../server/index.ts';
@@ -101,16 +102,19 @@ export async function startWorkerPool(
  * A worker pool whose primary writes every worker's audit records to the
  * platform database: one writer and one hash chain for the pool, and no two
  * processes competing for the database's write lock (workers use a
- * `WorkerAuditSink`). Stopping it stops the workers, then drains the writer.
+ * `WorkerAuditSink`). The primary's writer signs the chain's checkpoints when
+ * `writerOptions.checkpoints` is given. Stopping it stops the workers, then
+ * drains the writer.
  */
 export async function startAuditedWorkerPool(
   database: DatabaseConfig,
   role: string,
   count: number,
   log: (message: string) => void,
+  writerOptions: AuditWriterOptions = {},
 ): Promise<WorkerPool> {
   const platformDb = await openDatabase(database, 'platform');
-  const writer = new AuditWriter(platformDb, role);
+  const writer = new AuditWriter(platformDb, role, writerOptions);
   const stopWriting = writeAuditForWorkers(writer);
   const closeWriter = async () => {
     stopWriting();

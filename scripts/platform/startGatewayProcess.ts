@@ -45,7 +45,12 @@ export async function startGatewayProcess(
   const log = options.log ?? (() => {});
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
   const platformDb = await openDatabase(config.database, 'platform');
-  const audit = options.audit ?? new AuditWriter(platformDb, 'gateway');
+  const audit =
+    options.audit ??
+    new AuditWriter(platformDb, 'gateway', {
+      checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
+      onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+    });
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
   try {

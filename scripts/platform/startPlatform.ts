@@ -6,6 +6,7 @@ import {
   AuditWriter,
   DiscardingAuditSinkForBenchmarks,
   type AuditSink,
+  loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   openDatabase,
   type PlatformConfig,
@@ -125,6 +126,7 @@ export async function startPlatform(
     config.auth.gatewayPrivateKeyFile,
     config.auth.gatewayPublicKeyFile,
   );
+  const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
   const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb);
@@ -133,7 +135,10 @@ export async function startPlatform(
   // subgraphs' records share its group commits. Replicas each have their own.
   const audit: AuditSink = options.unsafeWithoutAudit
     ? new DiscardingAuditSinkForBenchmarks()
-    : new AuditWriter(platformDb, 'platform process');
+    : new AuditWriter(platformDb, 'platform process', {
+        checkpoints: { ...config.auditCheckpoints, privateKey: keys.privateKey },
+        onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+      });
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
   const watchers: { stop(): void }[] = [];
@@ -163,6 +168,11 @@ export async function startPlatform(
           policies,
           audit,
           gatewayKey: keys.publicKey,
+          joinKey,
+          access: {
+            timeZone: config.timeZone,
+            verifyLimitPerRecord: config.verifyLimitPerRecord,
+          },
           host: config.host,
           port,
         }),
@@ -178,6 +188,7 @@ export async function startPlatform(
         maxPageSize: config.maxPageSize,
       },
       gatewayKey: keys.publicKey,
+      auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
       host: config.host,
       port:
         options.ephemeralPorts || config.subgraphPortBase === 0

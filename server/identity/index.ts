@@ -14,6 +14,7 @@ export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 export { findApiKeyCaller, issueApiKey, revokeApiKey } from './apiKeys.ts';
 export type { IssuedApiKey } from './apiKeys.ts';
 export { loadDevSecret } from './devSecret.ts';
+export { loadOrCreateJoinKey } from './joinKey.ts';
 export { mintDevToken } from './mintDevToken.ts';
 export type { DevTokenRequest } from './mintDevToken.ts';
 export { authenticateGatewayRequest } from './authenticateGatewayRequest.ts';

@@ -22,7 +22,7 @@ export interface Grant {
   /** Only this application of the department, or any when null. */
   consumerApplication: string | null;
   datasetCode: string;
-  /** Items the consumer may read; the key items are always readable. */
+  /** Items the consumer may read; key items too are read only when listed here. */
   items: string[];
   /** Items returned masked, and how. */
   masks: Record<string, GrantMask>;
@@ -32,8 +32,13 @@ export interface Grant {
   /** ISO 8601 instants; the grant holds from validFrom up to validUntil. */
   validFrom: string;
   validUntil: string;
-  /** Calls per calendar day (UTC), or null for no limit. */
+  /**
+   * Records returned plus verifications made per civil day in the platform's
+   * time zone, or null for no limit.
+   */
   dailyQuota: number | null;
+  /** Verifications of one record per civil day; null for the platform default. */
+  verifyLimitPerRecord: number | null;
   status: GrantStatus;
   revokedAt: string | null;
   revokedBy: string | null;

@@ -14,6 +14,7 @@ interface GrantRow {
   valid_from: string;
   valid_until: string;
   daily_quota: number | null;
+  verify_limit_per_record: number | null;
   status: string;
   revoked_at: string | null;
   revoked_by: string | null;
@@ -38,6 +39,10 @@ function fromRow(row: GrantRow): Grant {
     validFrom: row.valid_from,
     validUntil: row.valid_until,
     dailyQuota: row.daily_quota === null ? null : Number(row.daily_quota),
+    verifyLimitPerRecord:
+      row.verify_limit_per_record === null || row.verify_limit_per_record === undefined
+        ? null
+        : Number(row.verify_limit_per_record),
     status: row.status as Grant['status'],
     revokedAt: row.revoked_at,
     revokedBy: row.revoked_by,
@@ -63,6 +68,7 @@ function toRow(grant: Grant): GrantRow {
     valid_from: grant.validFrom,
     valid_until: grant.validUntil,
     daily_quota: grant.dailyQuota,
+    verify_limit_per_record: grant.verifyLimitPerRecord,
     status: grant.status,
     revoked_at: grant.revokedAt,
     revoked_by: grant.revokedBy,
@@ -127,16 +133,58 @@ export async function revokeGrant(
 }
 
 /**
- * Counts one call under `grantId` on `day` and returns the day's total,
- * atomically on both engines so replicas share one count.
+ * Takes up to `wanted` units (records returned, verifications) of `grantId`'s
+ * quota for `day` and returns how many were taken: all of them while the quota
+ * lasts, what remains when it runs out, then none. Atomic on both engines, so
+ * replicas share one count and never hand out more than the quota together.
  */
-export async function countGrantCall(db: Knex, grantId: string, day: string): Promise<number> {
+export async function reserveGrantUnits(
+  db: Knex,
+  grantId: string,
+  day: string,
+  wanted: number,
+  quota: number,
+): Promise<number> {
+  if (wanted <= 0) return 0;
   await db('grant_usage')
-    .insert({ grant_id: grantId, day, calls: 1 })
+    .insert({ grant_id: grantId, day, calls: 0 })
     .onConflict(['grant_id', 'day'])
-    .merge({ calls: db.raw('grant_usage.calls + 1') });
-  const row = await db<{ grant_id: string; day: string; calls: number }>('grant_usage')
-    .where({ grant_id: grantId, day })
-    .first('calls');
-  return Number(row?.calls);
+    .ignore();
+  // Compare-and-set on the count: no lock held across statements on either engine.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const row = (await db('grant_usage').where({ grant_id: grantId, day }).first('calls')) as
+      { calls: number } | undefined;
+    const used = Number(row?.calls ?? 0);
+    const taken = Math.max(0, Math.min(wanted, quota - used));
+    if (taken === 0) return 0;
+    const changed = await db('grant_usage')
+      .where({ grant_id: grantId, day, calls: used })
+      .update({ calls: used + taken });
+    if (changed === 1) return taken;
+  }
+  throw new Error(`quota of grant ${grantId} is contended; try again`);
+}
+
+/**
+ * Counts one verification of a record and returns the day's total for it,
+ * including this one (the caller refuses the verification above its limit).
+ */
+export async function countRecordVerification(
+  db: Knex,
+  use: { consumerDepartment: string; datasetCode: string; recordHash: string; day: string },
+): Promise<number> {
+  const key = {
+    consumer_department: use.consumerDepartment,
+    dataset_code: use.datasetCode,
+    record_hash: use.recordHash,
+    day: use.day,
+  };
+  await db('verification_usage')
+    .insert({ ...key, verifications: 1 })
+    .onConflict(['consumer_department', 'dataset_code', 'record_hash', 'day'])
+    .merge({ verifications: db.raw('verification_usage.verifications + 1') });
+  const row = await db<{ verifications: number }>('verification_usage')
+    .where(key)
+    .first('verifications');
+  return Number(row?.verifications);
 }

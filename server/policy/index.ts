@@ -9,8 +9,9 @@ export type { DatasetPolicy, Grant, GrantMask, GrantStatus, RowFilter } from './
 export { newGrant } from './newGrant.ts';
 export type { NewGrantFields } from './newGrant.ts';
 export {
-  countGrantCall,
+  countRecordVerification,
   insertGrant,
+  reserveGrantUnits,
   revokeGrant,
   selectGrant,
   selectGrants,

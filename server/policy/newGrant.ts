@@ -12,7 +12,12 @@ export type NewGrantFields = Pick<
   | 'validFrom'
   | 'validUntil'
 > &
-  Partial<Pick<Grant, 'consumerApplication' | 'masks' | 'rowFilter' | 'dailyQuota'>>;
+  Partial<
+    Pick<
+      Grant,
+      'consumerApplication' | 'masks' | 'rowFilter' | 'dailyQuota' | 'verifyLimitPerRecord'
+    >
+  >;
 
 /**
  * A new, active grant at version 1, created by `createdBy` at `at`: no
@@ -25,6 +30,7 @@ export function newGrant(fields: NewGrantFields, createdBy: string, at: Date = n
     masks: {},
     rowFilter: null,
     dailyQuota: null,
+    verifyLimitPerRecord: null,
     ...fields,
     status: 'ACTIVE',
     revokedAt: null,

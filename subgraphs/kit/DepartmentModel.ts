@@ -31,6 +31,8 @@ export interface ReverseField {
  * and fields added to entities (owned here or elsewhere).
  */
 export class DepartmentModel {
+  /** The whole catalogue the model was made from: sourced items are decided by their source. */
+  readonly catalogue: Catalogue;
   readonly department: CatalogueDepartment;
   readonly datasets: readonly ServedDataset[];
   /** Entities of other departments this subgraph mentions, with the fields it adds to them. */
@@ -41,6 +43,7 @@ export class DepartmentModel {
   constructor(catalogue: Catalogue, departmentCode: string) {
     const department = catalogue.department(departmentCode);
     if (!department) throw new Error(`no department ${departmentCode} in the catalogue`);
+    this.catalogue = catalogue;
     this.department = department;
 
     const served = department.entries.map((entry) => ({

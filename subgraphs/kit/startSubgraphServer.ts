@@ -6,16 +6,18 @@ import {
   authenticateGatewayRequest,
   close,
   createGraphQLHttpServer,
+  type GraphQLHttpRequest,
   listen,
   sendJson,
   startApolloServer,
   type PlatformKey,
 } from '../../server/index.ts';
-import { RequestAccess, type PolicyStore } from './access/index.ts';
+import { RequestAccess, type AccessSettings, type PolicyStore } from './access/index.ts';
 import { auditPlugin } from './audit/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';
 import { RequestLoaders } from './loaders/index.ts';
-import type { SubgraphContext } from './resolvers/index.ts';
+import { JoinHandles, Sealer } from './handles/index.ts';
+import { Cursors, type SubgraphContext } from './resolvers/index.ts';
 
 export interface SubgraphServerOptions {
   db: Knex;
@@ -24,6 +26,10 @@ export interface SubgraphServerOptions {
   audit: AuditSink;
   /** The gateway's public key: the only signature this subgraph accepts. */
   gatewayKey: PlatformKey;
+  /** The subgraphs' shared key that seals join handles and cursors (see `loadOrCreateJoinKey`). */
+  joinKey: Buffer;
+  /** The platform's time zone (quota days) and verification limit per record. */
+  access: Pick<AccessSettings, 'timeZone' | 'verifyLimitPerRecord'>;
   host: string;
   port: number;
   /**
@@ -59,6 +65,7 @@ export async function startSubgraphServer(
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const { db, policies, gatewayKey } = options;
+  const sealer = new Sealer(options.joinKey);
   if (options.unsafeWithoutIdentity && subgraph.rulesEnforced) {
     throw new Error("A subgraph that enforces sharing rules needs the caller's identity.");
   }
@@ -68,26 +75,38 @@ export async function startSubgraphServer(
     apollo: await startApolloServer<SubgraphContext>(subgraph.schema, plugins),
   };
 
-  const context = async (req: IncomingMessage): Promise<SubgraphContext> => {
+  const context = async (
+    req: IncomingMessage,
+    { body }: GraphQLHttpRequest,
+  ): Promise<SubgraphContext> => {
     if (options.unsafeWithoutIdentity) {
       return {
         db,
         access: null,
+        handles: new JoinHandles(sealer, 'unsafe'),
+        cursors: new Cursors(sealer, null),
         composeOnly: false,
         startedAt: Date.now(),
-        loaders: new RequestLoaders(db, () => null),
+        loaders: new RequestLoaders(db, null),
       };
     }
-    const verified = await authenticateGatewayRequest(req, subgraph.name, gatewayKey);
-    const access = serving.subgraph.rulesEnforced
-      ? new RequestAccess(verified.identity, policies.snapshot, policies.db)
+    const verified = await authenticateGatewayRequest(req, subgraph.name, gatewayKey, body);
+    const { identity } = verified;
+    const current = serving.subgraph;
+    const access = current.rulesEnforced
+      ? new RequestAccess(identity, policies.snapshot, policies.db, {
+          catalogue: current.model.catalogue,
+          ...options.access,
+        })
       : null;
     return {
       db,
       access,
+      handles: new JoinHandles(sealer, identity.requestId),
+      cursors: new Cursors(sealer, identity.caller?.department ?? null),
       composeOnly: verified.composeOnly,
       startedAt: Date.now(),
-      loaders: new RequestLoaders(db, (table) => access?.rowFilter(table) ?? null),
+      loaders: new RequestLoaders(db, access),
     };
   };
 

@@ -6,6 +6,7 @@ import {
   listen,
   sendJson,
   startApolloServer,
+  type CheckpointVerification,
   type PlatformKey,
 } from '../../server/index.ts';
 import type { PlatformContext, PlatformSettings } from './api/PlatformContext.ts';
@@ -28,6 +29,8 @@ export async function startPlatformSubgraph(options: {
   catalogue: CatalogueStore;
   settings: PlatformSettings;
   gatewayKey: PlatformKey;
+  /** Where `verifyAuditChain` finds the signed audit checkpoints, and the key that signs them. */
+  auditCheckpoints?: CheckpointVerification;
   host: string;
   port: number;
 }): Promise<RunningPlatformSubgraph> {
@@ -43,6 +46,7 @@ export async function startPlatformSubgraph(options: {
         db: options.db,
         catalogue: options.catalogue,
         settings: options.settings,
+        auditCheckpoints: options.auditCheckpoints ?? null,
         now: new Date(),
       };
     },

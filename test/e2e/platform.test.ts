@@ -81,13 +81,16 @@ describe('the platform through the gateway', () => {
     );
     expect(response.errors).toBeUndefined();
     const person = response.data!.person!;
-    expect(person.idNumber).toBe(demoPerson);
+    // Civil Affairs sees birth dates only to the year, so the ID number that embeds them is
+    // shown with its region code alone, here and wherever it is copied.
+    const concealed = `${demoPerson.slice(0, 6)}${'*'.repeat(12)}`;
+    expect(person.idNumber).toBe(concealed);
     expect(person.name).toMatch(/^\p{Script=Han}{2,4}$/u);
     expect(person.licenses.length).toBeGreaterThan(0);
     expect(person.creditRecords.length).toBeGreaterThan(0);
     expect(person.landParcels.length).toBeGreaterThan(0);
     expect(person.utilityAccounts.length).toBeGreaterThan(0);
-    expect(person.utilityAccounts[0]!.holderIdNumber).toBe(demoPerson);
+    expect(person.utilityAccounts[0]!.holderIdNumber).toBe(concealed);
   });
 
   it.runIf(runMysql)('answers the same data on MariaDB as on SQLite', async () => {

@@ -1,26 +1,75 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { GraphQLError } from 'graphql';
 import {
   accessDenied,
+  civilDateIn,
+  itemSharingType,
+  type Catalogue,
+  type CatalogueEntry,
   type CatalogueItem,
   type DenialReason,
   type SharingMode,
 } from '../../../schema/index.ts';
 import {
-  countGrantCall,
+  countRecordVerification,
+  reserveGrantUnits,
   type Grant,
-  type GrantMask,
   type RequestIdentity,
 } from '../../../server/index.ts';
 import { AccessLog } from '../audit/index.ts';
-import type { DatasetTable, ListFilter } from '../sql/index.ts';
-import { decideAccess, decideItem, type AccessDecision, type ItemAccess } from './decideAccess.ts';
+import {
+  keyString,
+  type DatasetTable,
+  type KeyValue,
+  type ListFilter,
+  type Row,
+} from '../sql/index.ts';
+import { decideAccess, type AccessDecision } from './decideAccess.ts';
+import { better, READ_FREELY, stricter, type ItemAccess, type ItemDenial } from './ItemAccess.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
+import { rowAdmits } from './rowAdmits.ts';
+
+/** What a request needs besides the caller and the rules in force. */
+export interface AccessSettings {
+  /** The whole catalogue: sourced items are decided by their source's rules. */
+  catalogue: Catalogue;
+  /** The platform's time zone: quota days are its civil days. */
+  timeZone: string;
+  /** Verifications of one record a consumer may make per day, unless its grant says less. */
+  verifyLimitPerRecord: number;
+}
+
+/** Where a verification may look, once it is allowed and counted. */
+export interface VerificationScope {
+  scope: readonly ListFilter[] | null;
+}
+
+type Denial = { reason: DenialReason; message: string };
+type Allowed = AccessDecision & { allowed: true };
+
+/** How deep a chain of sourced items is followed before it is refused (catalogue validation forbids chains). */
+const MAX_SOURCE_DEPTH = 4;
 
 /**
- * One request's view of the sharing rules. Decisions are made once per dataset
- * and mode and kept for the request, so a thousand rows of a dataset cost one
- * decision; a grant's daily quota is counted once per request that uses it.
+ * One request's view of the sharing rules, for every path (lookups, lists,
+ * joins, verification) and mode:
+ *
+ * - a dataset is admitted once per mode (`admit`); the grants that apply are
+ *   all kept, oldest first;
+ * - an item — keys included — is what the best applicable grant gives
+ *   (unmasked over masked over denied; ties to the older grant), and never
+ *   more than its source gives the same caller (`source`, or the key of a
+ *   referenced entity: one number, one source), and masked by its `embeds`
+ *   mask when the caller may not read every fact it embeds unmasked;
+ * - where several grants with different row filters apply, each record is
+ *   decided under the grants whose filter admits it (`cell`): a grant's items
+ *   are served only on its rows, and a new grant never takes away another's;
+ * - quotas count records and verifications (`charge`, `verification`).
+ *
+ * Decisions are memoised for the request, so a thousand rows cost one decision
+ * per item; only records that several filtered grants see differently are
+ * decided one by one.
  */
 export class RequestAccess {
   readonly identity: RequestIdentity;
@@ -28,117 +77,223 @@ export class RequestAccess {
   readonly settled = new Set<symbol>();
   /** What this request did with each dataset, for the audit trail. */
   readonly log = new AccessLog();
-  private readonly snapshot: PolicySnapshot;
-  private readonly platformDb: Knex;
-  private readonly now: Date;
-  private readonly admitted: Record<
-    SharingMode,
-    Map<DatasetTable, AccessDecision | Promise<AccessDecision>>
-  > = { QUERY: new Map(), VERIFY: new Map(), EXPORT: new Map() };
-  private readonly quotaChecks = new Map<string, Promise<AccessDecision | null>>();
-  /** Per mode, the decision for each dataset: made once, read by every row's fields. */
-  private readonly decided: Record<SharingMode, Map<DatasetTable, AccessDecision>> = {
-    QUERY: new Map(),
-    VERIFY: new Map(),
-    EXPORT: new Map(),
-  };
-  /** Per mode, what the caller gets of each item: made once, read by every row. */
-  private readonly items: Record<SharingMode, Map<CatalogueItem, ItemAccess>> = {
-    QUERY: new Map(),
-    VERIFY: new Map(),
-    EXPORT: new Map(),
-  };
+  private readonly decisions = new Map<string, AccessDecision>();
+  private readonly items = new Map<string, ItemAccess>();
+  /** Grants a record was not served under because their quota ran out on it. */
+  private readonly spent = new WeakMap<Row, Set<string>>();
+  private readonly admitting = new WeakMap<Row, readonly Grant[]>();
 
   constructor(
     identity: RequestIdentity,
-    snapshot: PolicySnapshot,
-    platformDb: Knex,
-    now: Date = new Date(),
+    private readonly snapshot: PolicySnapshot,
+    private readonly platformDb: Knex,
+    private readonly settings: AccessSettings,
+    private readonly now: Date = new Date(),
   ) {
     this.identity = identity;
-    this.snapshot = snapshot;
-    this.platformDb = platformDb;
-    this.now = now;
+  }
+
+  /** Whether the caller may use `table` in `mode` at all; memoised for the request. */
+  admit(table: DatasetTable, mode: SharingMode): AccessDecision {
+    return this.decision(table.entry, mode);
   }
 
   /**
-   * The decision for `table` in `mode`, quota included; memoised for the
-   * request. Synchronous unless a daily quota has to be counted (once per grant
-   * per request), so rules decided without I/O settle at once.
+   * What the caller gets of `item` on the records it may see, before any record
+   * is looked at: a denial here denies the field outright. Per record, `cell`.
    */
-  admit(table: DatasetTable, mode: SharingMode): AccessDecision | Promise<AccessDecision> {
-    const known = this.admitted[mode].get(table);
-    if (known) return known;
-    const decision = this.decideNow(table, mode);
-    const grant = decision.allowed ? decision.grant : null;
-    if (!grant || grant.dailyQuota === null) {
-      this.admitted[mode].set(table, decision);
-      return decision;
-    }
-    const counted = this.countQuota(grant).then((exceeded) => {
-      const final = exceeded ?? decision;
-      this.admitted[mode].set(table, final);
-      return final;
-    });
-    this.admitted[mode].set(table, counted);
-    return counted;
-  }
-
-  /**
-   * The QUERY decision, synchronously, for the resolvers and loaders that run
-   * after the rules admitted the field (quota was counted there).
-   */
-  decideNow(table: DatasetTable, mode: SharingMode = 'QUERY'): AccessDecision {
-    let decision = this.decided[mode].get(table);
-    if (!decision) {
-      decision = decideAccess({
-        identity: this.identity,
-        snapshot: this.snapshot,
-        dataset: { code: table.entry.code, department: table.entry.department },
-        mode,
-        now: this.now,
-      });
-      this.decided[mode].set(table, decision);
-    }
-    return decision;
-  }
-
   item(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
-    let access = this.items[mode].get(item);
-    if (!access) {
-      const decision = this.decideNow(table, mode);
-      access = decision.allowed
-        ? decideItem(decision, item)
-        : { kind: 'DENY', reason: decision.reason, message: decision.message };
-      this.items[mode].set(item, access);
+    return this.effective(table.entry, item, mode, null, 0);
+  }
+
+  /** What the caller gets of `item` on this record. */
+  cell(
+    table: DatasetTable,
+    item: CatalogueItem,
+    row: Row,
+    mode: SharingMode = 'QUERY',
+  ): ItemAccess {
+    const entry = table.entry;
+    const decision = this.decision(entry, mode);
+    if (!decision.allowed) return decision as unknown as ItemDenial;
+    const spent = this.spent.get(row);
+    if (!spent && !this.rowDependent(decision)) return this.item(table, item, mode);
+    let grants = this.admitting.get(row);
+    if (!grants) {
+      grants = decision.grants.filter((g) => rowAdmits(g.rowFilter, row) && !spent?.has(g.id));
+      this.admitting.set(row, grants);
     }
-    return access;
+    return this.effective(entry, item, mode, grants, 0);
   }
 
-  /** The mask on an item for this caller, if any. */
-  mask(table: DatasetTable, item: CatalogueItem): GrantMask | null {
-    const access = this.item(table, item);
-    return access.kind === 'MASK' ? access.mask : null;
+  /**
+   * Whether the caller may follow `item` to the entity it refers to (or back
+   * from it): the dataset is admitted and a grant lists the item, masked or
+   * not. The value itself never travels to the client — entities are joined
+   * through opaque handles — so the link is the dataset's to share, even where
+   * the copied value is shown less openly (an item's own `sharingType`).
+   */
+  joinable(table: DatasetTable, item: CatalogueItem): ItemAccess {
+    const decision = this.decision(table.entry, 'QUERY');
+    if (!decision.allowed) return decision as unknown as ItemDenial;
+    if (decision.basis === 'PROVIDER') return READ_FREELY;
+    if (decision.basis === 'UNCONDITIONAL') {
+      return itemSharingType(table.entry, item) === 'NOT_SHARED'
+        ? this.notShared(table.entry, item)
+        : READ_FREELY;
+    }
+    return this.bestOf(table.entry, item, decision.grants);
   }
 
-  /** The grant's row filter on `table`, applied in SQL to every read of it. */
-  rowFilter(table: DatasetTable): ListFilter | null {
-    const decision = this.decideNow(table);
-    return decision.allowed && decision.grant?.rowFilter ? decision.grant.rowFilter : null;
+  /**
+   * The rows the caller may see of `table`: null for all, else any row one of
+   * the filters admits (each filter a conjunction; a grant without a filter
+   * admits every row). Every statement reading the table carries it.
+   */
+  scope(table: DatasetTable, mode: SharingMode = 'QUERY'): readonly ListFilter[] | null {
+    const decision = this.decision(table.entry, mode);
+    if (!decision.allowed) return NO_ROWS;
+    if (decision.basis !== 'GRANT') return null;
+    if (decision.grants.some((g) => g.rowFilter === null)) return null;
+    return decision.grants.map((g) => g.rowFilter as ListFilter);
   }
 
-  /** The grant a dataset is read under in this request, if any (for the audit trail). */
+  /**
+   * Counts `rows` against the daily quotas of the grants they are served
+   * under and returns them with each record the quotas no longer cover
+   * replaced by a QUOTA_EXCEEDED error: a request that would pass the quota
+   * gets what remains and errors for the rest. A record within several grants'
+   * filters counts against each of them that has a quota; a grant whose quota
+   * is spent no longer serves its items on that record.
+   */
+  async charge(
+    table: DatasetTable,
+    rows: readonly Row[],
+    mode: SharingMode = 'QUERY',
+  ): Promise<(Row | GraphQLError)[]> {
+    const decision = this.decision(table.entry, mode);
+    if (!decision.allowed || rows.length === 0) return [...rows];
+    const limited = decision.grants.filter((g) => g.dailyQuota !== null);
+    if (limited.length === 0) return [...rows];
+    const day = civilDateIn(this.now, this.settings.timeZone);
+    const left = new Map<string, number>();
+    await Promise.all(
+      limited.map(async (grant) => {
+        const wanted = rows.filter((row) => rowAdmits(grant.rowFilter, row)).length;
+        const taken = await reserveGrantUnits(
+          this.platformDb,
+          grant.id,
+          day,
+          wanted,
+          grant.dailyQuota!,
+        );
+        left.set(grant.id, taken);
+      }),
+    );
+    return rows.map((row) => {
+      const spent = new Set<string>();
+      for (const grant of limited) {
+        if (!rowAdmits(grant.rowFilter, row)) continue;
+        const remaining = left.get(grant.id)!;
+        if (remaining > 0) left.set(grant.id, remaining - 1);
+        else spent.add(grant.id);
+      }
+      if (spent.size === 0) return row;
+      this.spent.set(row, spent);
+      const served =
+        decision.basis !== 'GRANT' ||
+        decision.grants.some((g) => !spent.has(g.id) && rowAdmits(g.rowFilter, row));
+      return served ? row : this.error(table, null, this.quotaDenial(limited, day));
+    });
+  }
+
+  /**
+   * Admits one verification of the record `key` against `items`: every item
+   * must be one the caller reads unmasked in VERIFY mode (a yes/no about a
+   * value is a read of it). Counts it against the record's daily verification
+   * limit and the quota of the grants it is made under, and returns where it
+   * may look (their row filters). Throws the denial otherwise.
+   */
+  async verification(
+    table: DatasetTable,
+    key: KeyValue,
+    items: readonly CatalogueItem[],
+  ): Promise<VerificationScope> {
+    const entry = table.entry;
+    const decision = this.decision(entry, 'VERIFY');
+    if (!decision.allowed) throw this.error(table, null, decision);
+    for (const item of items) {
+      const access = this.item(table, item, 'VERIFY');
+      if (access.kind === 'DENY') throw this.error(table, item.name, access);
+      if (access.kind === 'MASK') throw this.error(table, item.name, maskedDenial(item, 'verify'));
+    }
+    if (decision.basis === 'PROVIDER') return { scope: null };
+    // The grants under which every item may be verified (none needed for UNCONDITIONAL items).
+    const needsGrant = items.some(
+      (i) => decision.basis === 'GRANT' || itemSharingType(entry, i) !== 'UNCONDITIONAL',
+    );
+    let grants = needsGrant
+      ? decision.grants.filter((g) =>
+          items.every((i) => g.items.includes(i.name) && !g.masks[i.name]),
+        )
+      : [];
+    if (needsGrant && grants.length === 0) {
+      throw this.error(table, items[0]?.name ?? null, {
+        reason: 'NO_GRANT',
+        message: `No single grant of yours lets you verify ${items.map((i) => i.name).join(', ')} of ${entry.code} together; verify them in separate requests or apply for a grant that covers them.`,
+      });
+    }
+    const day = civilDateIn(this.now, this.settings.timeZone);
+    const limit = Math.min(
+      this.settings.verifyLimitPerRecord,
+      ...grants.map((g) => g.verifyLimitPerRecord ?? Infinity),
+    );
+    const count = await countRecordVerification(this.platformDb, {
+      consumerDepartment: this.identity.caller!.department,
+      datasetCode: entry.code,
+      recordHash: createHash('sha256')
+        .update(`${entry.code}\u0000${keyString(key)}`)
+        .digest('hex'),
+      day,
+    });
+    if (count > limit) {
+      throw this.error(table, null, {
+        reason: 'VERIFY_LIMIT_EXCEEDED',
+        message: `This ${entry.binding.type} record has been verified ${limit} times today by your department, the most allowed per record per day; try again tomorrow, or read the items if your grant allows it.`,
+      });
+    }
+    const limited = grants.filter((g) => g.dailyQuota !== null);
+    if (limited.length > 0) {
+      const spent = new Set<string>();
+      await Promise.all(
+        limited.map(async (g) => {
+          if ((await reserveGrantUnits(this.platformDb, g.id, day, 1, g.dailyQuota!)) === 0)
+            spent.add(g.id);
+        }),
+      );
+      grants = grants.filter((g) => !spent.has(g.id));
+      if (needsGrant && grants.length === 0)
+        throw this.error(table, null, this.quotaDenial(limited, day));
+    }
+    for (const grant of grants) this.log.grantUsed(table, grant.id);
+    if (!needsGrant || grants.some((g) => g.rowFilter === null)) return { scope: null };
+    return { scope: grants.map((g) => g.rowFilter as ListFilter) };
+  }
+
+  /**
+   * The grant a dataset is read under when no record named one (the oldest
+   * that applies), for the audit trail; null when none was needed.
+   */
   grantOf(table: DatasetTable): string | null {
-    const decision = this.decided.QUERY.get(table) ?? this.decided.VERIFY.get(table);
-    return decision?.allowed ? (decision.grant?.id ?? null) : null;
+    for (const mode of ['QUERY', 'VERIFY'] as const) {
+      const decision = this.decisions.get(`${mode}\u0000${table.entry.code}`);
+      if (decision?.allowed && decision.grants.length > 0) return decision.grants[0]!.id;
+    }
+    return null;
   }
 
   /** The error a denied field answers with; the denial goes into the request's access log. */
-  error(
-    table: DatasetTable,
-    item: string | null,
-    denial: { reason: DenialReason; message: string },
-  ): GraphQLError {
+  error(table: DatasetTable, item: string | null, denial: Denial): GraphQLError {
     this.log.denied(table, item, denial.reason);
     return accessDenied({
       reason: denial.reason,
@@ -148,22 +303,172 @@ export class RequestAccess {
     });
   }
 
-  private countQuota(grant: Grant): Promise<AccessDecision | null> {
-    let check = this.quotaChecks.get(grant.id);
-    if (!check) {
-      const quota = grant.dailyQuota!;
-      check = countGrantCall(this.platformDb, grant.id, this.now.toISOString().slice(0, 10)).then(
-        (calls) =>
-          calls > quota
-            ? {
-                allowed: false as const,
-                reason: 'QUOTA_EXCEEDED' as const,
-                message: `Grant ${grant.id} allows ${quota} calls a day; today's are used up. The quota resets at 00:00 UTC.`,
-              }
-            : null,
-      );
-      this.quotaChecks.set(grant.id, check);
+  private decision(entry: CatalogueEntry, mode: SharingMode): AccessDecision {
+    const id = `${mode}\u0000${entry.code}`;
+    let decision = this.decisions.get(id);
+    if (!decision) {
+      decision = decideAccess({
+        identity: this.identity,
+        snapshot: this.snapshot,
+        dataset: { code: entry.code, department: entry.department },
+        mode,
+        now: this.now,
+      });
+      this.decisions.set(id, decision);
     }
-    return check;
+    return decision;
   }
+
+  /** Several grants apply and their row filters differ: records must be decided one by one. */
+  private rowDependent(decision: Allowed): boolean {
+    if (decision.basis === 'PROVIDER') return false;
+    if (decision.basis === 'GRANT' && decision.grants.length === 1) return false;
+    return decision.grants.some((g) => g.rowFilter !== null);
+  }
+
+  /**
+   * The item under `grants` (null: all that apply, whatever their filters),
+   * limited by its source and its embedded facts. Memoised per grant set.
+   */
+  private effective(
+    entry: CatalogueEntry,
+    item: CatalogueItem,
+    mode: SharingMode,
+    grants: readonly Grant[] | null,
+    depth: number,
+  ): ItemAccess {
+    const id = `${mode}\u0000${entry.code}\u0000${item.name}\u0000${grants ? grants.map((g) => g.id).join(',') : '*'}`;
+    let access = this.items.get(id);
+    if (access) return access;
+    const decision = this.decision(entry, mode);
+    if (!decision.allowed) return decision as unknown as ItemDenial;
+    access = this.own(entry, item, decision, grants ?? decision.grants);
+    if (access.kind !== 'DENY' && item.source) {
+      access = stricter(access, this.source(entry, item, mode, depth));
+    }
+    if (access.kind !== 'DENY' && item.embeds) {
+      for (const name of item.embeds.items) {
+        const embedded = entry.items.find((i) => i.name === name);
+        const seen = embedded ? this.effective(entry, embedded, mode, grants, depth) : null;
+        if (seen?.kind !== 'READ') {
+          access = stricter(access, { kind: 'MASK', mask: item.embeds.concealWith, grant: null });
+          break;
+        }
+      }
+    }
+    this.items.set(id, access);
+    return access;
+  }
+
+  /** The item as its own dataset's sharing and the given grants decide it. */
+  private own(
+    entry: CatalogueEntry,
+    item: CatalogueItem,
+    decision: Allowed,
+    grants: readonly Grant[],
+  ): ItemAccess {
+    if (decision.basis === 'PROVIDER') return READ_FREELY;
+    const type = itemSharingType(entry, item);
+    if (type === 'NOT_SHARED') return this.notShared(entry, item);
+    if (decision.basis === 'UNCONDITIONAL' && type === 'UNCONDITIONAL') return READ_FREELY;
+    return this.bestOf(entry, item, grants);
+  }
+
+  private bestOf(entry: CatalogueEntry, item: CatalogueItem, grants: readonly Grant[]): ItemAccess {
+    if (grants.length === 0) {
+      return {
+        kind: 'DENY',
+        reason: 'NO_GRANT',
+        message: `Item ${item.name} of ${entry.code} is shared on conditions, and none of your grants gives it on this record. Apply for access through the platform.`,
+      };
+    }
+    let best: ItemAccess | null = null;
+    for (const grant of grants) {
+      const mask = grant.masks[item.name];
+      const access: ItemAccess = !grant.items.includes(item.name)
+        ? { kind: 'DENY', reason: 'NO_GRANT', message: '' }
+        : mask
+          ? { kind: 'MASK', mask, grant }
+          : { kind: 'READ', grant };
+      best = best ? better(best, access) : access;
+    }
+    if (best!.kind !== 'DENY') return best!;
+    const listed = grants.map((g) => `${g.id} (${g.items.join(', ')})`).join('; ');
+    return {
+      kind: 'DENY',
+      reason: 'NO_GRANT',
+      message: `Item ${item.name} is not among the items of grant${grants.length > 1 ? 's' : ''} ${listed}.`,
+    };
+  }
+
+  /**
+   * What the caller gets of the item `item` copies, as its own dataset would
+   * serve it to the caller on every record: grants with a row filter count for
+   * nothing here, since the copy cannot be checked against the source's record.
+   */
+  private source(
+    entry: CatalogueEntry,
+    item: CatalogueItem,
+    mode: SharingMode,
+    depth: number,
+  ): ItemAccess {
+    const [code = '', name = ''] = item.source!.split('.');
+    const sourceEntry = this.settings.catalogue.entry(code);
+    const sourceItem = sourceEntry?.items.find((i) => i.name === name);
+    const copy = `Item ${item.name} of ${entry.code} copies ${item.source}`;
+    if (!sourceEntry || !sourceItem || depth >= MAX_SOURCE_DEPTH) {
+      return {
+        kind: 'DENY',
+        reason: 'NOT_SHARED',
+        message: `${copy}, which this platform cannot decide for you; it is not shared.`,
+      };
+    }
+    const decision = this.decision(sourceEntry, mode);
+    if (!decision.allowed) {
+      return {
+        kind: 'DENY',
+        reason: decision.reason,
+        message: `${copy}, and is never shown more openly than there: ${decision.message}`,
+      };
+    }
+    const everywhere = decision.grants.filter((g) => g.rowFilter === null);
+    const access = this.effective(sourceEntry, sourceItem, mode, everywhere, depth + 1);
+    if (access.kind !== 'DENY') return { ...access, grant: null };
+    const filtered =
+      decision.grants.length > everywhere.length
+        ? ' (a grant limited to some records does not show a copy, which cannot be checked against them)'
+        : '';
+    return {
+      kind: 'DENY',
+      reason: access.reason,
+      message: `${copy}, and is never shown more openly than there${filtered}: ${access.message}`,
+    };
+  }
+
+  private notShared(entry: CatalogueEntry, item: CatalogueItem): ItemAccess {
+    return {
+      kind: 'DENY',
+      reason: 'NOT_SHARED',
+      message: `Item ${item.name} of ${entry.code} is not shared outside ${entry.department}.`,
+    };
+  }
+
+  private quotaDenial(grants: readonly Grant[], day: string): Denial {
+    const named = grants.map((g) => `${g.id} (${g.dailyQuota} a day)`).join(', ');
+    return {
+      reason: 'QUOTA_EXCEEDED',
+      message: `The daily quota of grant${grants.length > 1 ? 's' : ''} ${named} is used up for ${day}; quotas count records returned and verifications, and reset at midnight ${this.settings.timeZone}.`,
+    };
+  }
+}
+
+/** Matches no row: a dataset the caller may not read is never fetched. */
+const NO_ROWS: readonly ListFilter[] = [];
+
+/** A masked item cannot be verified, filtered on or joined through: either would reveal what the mask hides. */
+export function maskedDenial(item: CatalogueItem, verb: string): Denial {
+  return {
+    reason: 'MASKED',
+    message: `${item.name} is masked under your grant; you may not ${verb} it.`,
+  };
 }

@@ -11,6 +11,8 @@ import {
 import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 import type { DatasetTable, ListFilter } from '../sql/index.ts';
+import { JOIN_HANDLE } from '../typeDefs/index.ts';
+import { maskedDenial } from './RequestAccess.ts';
 
 type ShieldRule = Parameters<typeof and>[number];
 type FieldRules = Record<string, ShieldRule>;
@@ -116,9 +118,8 @@ export function buildRuleTree(model: DepartmentModel): {
   const datasetRule = (table: DatasetTable, mode: SharingMode): ShieldRule =>
     contextual(`${table.entry.code}:${mode}`, (ctx) => {
       const access = ctx.access!;
-      return then(access.admit(table, mode), (decision) =>
-        decision.allowed ? true : access.error(table, null, decision),
-      );
+      const decision = access.admit(table, mode);
+      return decision.allowed ? true : access.error(table, null, decision);
     });
   const join = (table: DatasetTable, item: CatalogueItem): ShieldRule =>
     contextual(`${table.entry.code}.${item.name}:join`, joinDecision(table, item));
@@ -132,7 +133,8 @@ export function buildRuleTree(model: DepartmentModel): {
     }
     tree[names.connection] = { nodes: query, pageInfo: query };
 
-    const fields: FieldRules = {};
+    // The handle reveals nothing; the entity's items are decided one by one.
+    const fields: FieldRules = { [JOIN_HANDLE]: allow };
     for (const item of table.entry.items) {
       fields[item.name] = contextual(`${table.entry.code}.${item.name}`, itemDecision(table, item));
     }
@@ -141,8 +143,8 @@ export function buildRuleTree(model: DepartmentModel): {
     tree[names.type] = fields;
   }
 
-  for (const { ref, reverse } of model.foreignEntities.values()) {
-    const fields: FieldRules = { [ref.keyItem.name]: allow };
+  for (const { reverse, ref } of model.foreignEntities.values()) {
+    const fields: FieldRules = { [JOIN_HANDLE]: allow };
     addReverseRules(fields, reverse, join);
     tree[ref.type] = fields;
   }
@@ -183,40 +185,37 @@ const composeCredential = rule('composeCredential', { cache: 'contextual' })(
     }),
 );
 
-/** An item: the dataset must be admitted and the item within the caller's grant (masked or not). */
+/**
+ * An item, keys included: the dataset must be admitted and some grant (or the
+ * dataset's sharing type) must give the item on the records the caller may
+ * see. Per record, the resolver decides again (`RequestAccess.cell`).
+ */
 function itemDecision(table: DatasetTable, item: CatalogueItem): Decide {
   return (ctx) => {
     const access = ctx.access!;
-    return then(access.admit(table, 'QUERY'), (decision) => {
-      if (!decision.allowed) return access.error(table, item.name, decision);
-      const granted = access.item(table, item);
-      return granted.kind === 'DENY' ? access.error(table, item.name, granted) : true;
-    });
+    const decision = access.admit(table, 'QUERY');
+    if (!decision.allowed) return access.error(table, item.name, decision);
+    const granted = access.item(table, item);
+    return granted.kind === 'DENY' ? access.error(table, item.name, granted) : true;
   };
 }
 
 /**
  * A join through an item, either way: a reference follows the item's value to
- * another entity, a reverse field finds rows by it. A masked item may not be
- * joined through, or its unmasked value would travel with the join (or be
- * confirmed by it, a value at a time).
+ * another entity, a reverse field finds rows by it. The value travels only as
+ * a sealed handle, so what is shared is the link: it needs the dataset
+ * admitted and the item listed in a grant (masked or not), see
+ * `RequestAccess.joinable`. What the joined entity shows is its own dataset's
+ * decision.
  */
 function joinDecision(table: DatasetTable, item: CatalogueItem): Decide {
   return (ctx) => {
     const access = ctx.access!;
-    return then(access.admit(table, 'QUERY'), (decision): Verdict => {
-      // The whole dataset is refused: say so (item null), as its lookups and lists do.
-      if (!decision.allowed) return access.error(table, null, decision);
-      const granted = access.item(table, item);
-      if (granted.kind === 'DENY') return access.error(table, item.name, granted);
-      if (granted.kind === 'MASK') {
-        return access.error(table, item.name, {
-          reason: 'NO_GRANT',
-          message: `${item.name} is masked under your grant, so the entity it refers to cannot be joined through it.`,
-        });
-      }
-      return true;
-    });
+    const decision = access.admit(table, 'QUERY');
+    // The whole dataset is refused: say so (item null), as its lookups and lists do.
+    if (!decision.allowed) return access.error(table, null, decision);
+    const granted = access.joinable(table, item);
+    return granted.kind === 'DENY' ? access.error(table, item.name, granted) : true;
   };
 }
 
@@ -224,36 +223,31 @@ function joinDecision(table: DatasetTable, item: CatalogueItem): Decide {
 function filterRule(table: DatasetTable): ShieldRule {
   return rule(`${table.entry.code}:filter`, { cache: 'no_cache' })(
     (_p, args: { filter?: ListFilter | null }, ctx: SubgraphContext) =>
-      requireItems(ctx, table, Object.keys(args.filter ?? {}), 'READ', 'filter on'),
+      requireUnmasked(ctx, table, Object.keys(args.filter ?? {}), 'filter on', 'QUERY'),
   );
 }
 
-/** Verification may compare only items within the caller's grant. */
+/** A yes/no about a value is a read of it: verification compares only items read unmasked in VERIFY mode. */
 function verifyMatchRule(table: DatasetTable): ShieldRule {
   return rule(`${table.entry.code}:match`, { cache: 'no_cache' })(
     (_p, args: { match?: Record<string, unknown> | null }, ctx: SubgraphContext) =>
-      requireItems(ctx, table, Object.keys(args.match ?? {}), 'MASK', 'verify', 'VERIFY'),
+      requireUnmasked(ctx, table, Object.keys(args.match ?? {}), 'verify', 'VERIFY'),
   );
 }
 
-function requireItems(
+function requireUnmasked(
   ctx: SubgraphContext,
   table: DatasetTable,
   names: readonly string[],
-  weakest: 'READ' | 'MASK',
   verb: string,
-  mode: SharingMode = 'QUERY',
+  mode: SharingMode,
 ): true | GraphQLError {
   const access = ctx.access!;
   for (const name of names) {
-    const granted = access.item(table, table.item(name), mode);
+    const item = table.item(name);
+    const granted = access.item(table, item, mode);
     if (granted.kind === 'DENY') return access.error(table, name, granted);
-    if (granted.kind === 'MASK' && weakest === 'READ') {
-      return access.error(table, name, {
-        reason: 'NO_GRANT',
-        message: `${name} is masked under your grant; you may not ${verb} it.`,
-      });
-    }
+    if (granted.kind === 'MASK') return access.error(table, name, maskedDenial(item, verb));
   }
   return true;
 }

@@ -1,19 +1,21 @@
-import type { CatalogueItem, DenialReason, SharingMode } from '../../../schema/index.ts';
-import type { Grant, GrantMask, RequestIdentity } from '../../../server/index.ts';
+import type { DenialReason, SharingMode } from '../../../schema/index.ts';
+import type { Grant, RequestIdentity } from '../../../server/index.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
 
-/** Whether a caller may use a dataset in a mode, and on what basis. */
+/**
+ * Whether a caller may use a dataset in a mode, and on what basis. `grants` are
+ * the caller's grants that apply right now (valid, mode, purpose, application,
+ * the grant named in the request), oldest first: the order every tie between
+ * grants is broken in. A CONDITIONAL dataset is allowed only with at least one;
+ * an UNCONDITIONAL dataset lists them too, for its CONDITIONAL items.
+ */
 export type AccessDecision =
-  | { allowed: true; basis: 'PROVIDER' | 'UNCONDITIONAL' | 'GRANT'; grant: Grant | null }
+  | {
+      allowed: true;
+      basis: 'PROVIDER' | 'UNCONDITIONAL' | 'GRANT';
+      grants: readonly Grant[];
+    }
   | { allowed: false; reason: DenialReason; message: string };
-
-/** What a caller gets of one item once the dataset is allowed. */
-export type ItemAccess =
-  | { kind: 'READ' }
-  | { kind: 'MASK'; mask: GrantMask }
-  | { kind: 'DENY'; reason: DenialReason; message: string };
-
-const READ: ItemAccess = { kind: 'READ' };
 
 export interface AccessQuestion {
   identity: RequestIdentity;
@@ -23,13 +25,15 @@ export interface AccessQuestion {
   now: Date;
 }
 
+const NO_GRANTS: readonly Grant[] = [];
+
 /**
  * The access semantics of the catalogue, for one dataset and mode:
  * UNCONDITIONAL — any authenticated department; CONDITIONAL — the provider, or a
  * department holding an active grant within all its conditions; NOT_SHARED — the
  * provider only. Anonymous callers read nothing. A dataset with no recorded
- * sharing decision is treated as NOT_SHARED. Quotas are checked by the caller
- * of this function, which alone can count.
+ * sharing decision is treated as NOT_SHARED. Items are decided afterwards
+ * (`ItemDecider`), quotas by the request (`RequestAccess`), which alone can count.
  */
 export function decideAccess({
   identity,
@@ -45,8 +49,9 @@ export function decideAccess({
       `Sign in to read ${dataset.code}: send a bearer token or an API key.`,
     );
   }
-  if (caller.department === dataset.department)
-    return { allowed: true, basis: 'PROVIDER', grant: null };
+  if (caller.department === dataset.department) {
+    return { allowed: true, basis: 'PROVIDER', grants: NO_GRANTS };
+  }
 
   const policy = snapshot.policy(dataset.code);
   if (!policy) {
@@ -58,25 +63,41 @@ export function decideAccess({
   switch (policy.sharingType) {
     case 'NOT_SHARED':
       return deny('NOT_SHARED', `${dataset.code} is not shared outside ${dataset.department}.`);
-    case 'UNCONDITIONAL':
-      return policy.modes.includes(mode)
-        ? { allowed: true, basis: 'UNCONDITIONAL', grant: null }
-        : deny(
-            'MODE_NOT_ALLOWED',
-            `${dataset.code} is not shared in ${mode} mode (modes: ${policy.modes.join(', ')}).`,
-          );
-    case 'CONDITIONAL':
-      return decideByGrant(identity, snapshot, dataset.code, mode, now);
+    case 'UNCONDITIONAL': {
+      if (!policy.modes.includes(mode)) {
+        return deny(
+          'MODE_NOT_ALLOWED',
+          `${dataset.code} is not shared in ${mode} mode (modes: ${policy.modes.join(', ')}).`,
+        );
+      }
+      const applicable = applicableGrants(identity, snapshot, dataset.code, mode, now);
+      return {
+        allowed: true,
+        basis: 'UNCONDITIONAL',
+        grants: isGrantList(applicable) ? applicable : NO_GRANTS,
+      };
+    }
+    case 'CONDITIONAL': {
+      const applicable = applicableGrants(identity, snapshot, dataset.code, mode, now);
+      return isGrantList(applicable)
+        ? { allowed: true, basis: 'GRANT', grants: applicable }
+        : applicable;
+    }
   }
 }
 
-function decideByGrant(
+/**
+ * Every grant of the caller on `code` that holds now in `mode` for the declared
+ * purpose, oldest first; or, when none does, the denial of the grant that came
+ * nearest (the most useful thing to tell the caller).
+ */
+function applicableGrants(
   identity: RequestIdentity,
   snapshot: PolicySnapshot,
   code: string,
   mode: SharingMode,
   now: Date,
-): AccessDecision {
+): readonly Grant[] | (AccessDecision & { allowed: false }) {
   const caller = identity.caller!;
   let grants = snapshot
     .grantsOf(caller.department, code)
@@ -87,15 +108,27 @@ function decideByGrant(
     return deny(
       'NO_GRANT',
       `${code} is CONDITIONAL: ${caller.department} holds no grant for it.${named} Apply for access through the platform.`,
-    );
+    ) as AccessDecision & { allowed: false };
   }
-  let best: AccessDecision | undefined;
+  const holding: Grant[] = [];
+  let nearest: (AccessDecision & { allowed: false }) | undefined;
   for (const grant of grants) {
-    const decision = checkGrant(grant, identity, mode, now);
-    if (decision.allowed) return decision;
-    if (!best || rank(decision) > rank(best)) best = decision;
+    const refusal = checkGrant(grant, identity, mode, now);
+    if (!refusal) holding.push(grant);
+    else if (!nearest || rank(refusal) > rank(nearest)) nearest = refusal;
   }
-  return best!;
+  if (holding.length === 0) return nearest!;
+  return holding.sort(olderFirst);
+}
+
+function isGrantList(value: readonly Grant[] | AccessDecision): value is readonly Grant[] {
+  return Array.isArray(value);
+}
+
+/** Grants in the order ties are broken in: created first, then by id. */
+export function olderFirst(a: Grant, b: Grant): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 /** Failures further down the checks are more useful to report: the grant nearly fits. */
@@ -106,14 +139,15 @@ const ORDER: readonly DenialReason[] = [
   'MODE_NOT_ALLOWED',
   'PURPOSE_NOT_ALLOWED',
 ];
-const rank = (d: AccessDecision) => (d.allowed ? ORDER.length : ORDER.indexOf(d.reason));
+const rank = (d: { reason: DenialReason }) => ORDER.indexOf(d.reason);
 
+/** Why `grant` does not hold for this request now, or null when it does. */
 function checkGrant(
   grant: Grant,
   identity: RequestIdentity,
   mode: SharingMode,
   now: Date,
-): AccessDecision {
+): (AccessDecision & { allowed: false }) | null {
   const time = now.toISOString();
   if (grant.status === 'REVOKED') {
     return deny(
@@ -141,27 +175,9 @@ function checkGrant(
       `Grant ${grant.id} allows the purposes ${grant.purposes.join(', ')}; ${declared}. Declare one with the X-Purpose header.`,
     );
   }
-  return { allowed: true, basis: 'GRANT', grant };
+  return null;
 }
 
-/** What the caller gets of `item`, given an allowing dataset decision. */
-export function decideItem(
-  decision: AccessDecision & { allowed: true },
-  item: CatalogueItem,
-): ItemAccess {
-  const grant = decision.grant;
-  if (!grant || item.isKey) return READ;
-  if (!grant.items.includes(item.name)) {
-    return {
-      kind: 'DENY',
-      reason: 'NO_GRANT',
-      message: `Item ${item.name} is not among the items of grant ${grant.id} (${grant.items.join(', ')}).`,
-    };
-  }
-  const mask = grant.masks[item.name];
-  return mask ? { kind: 'MASK', mask } : READ;
-}
-
-function deny(reason: DenialReason, message: string): AccessDecision {
+function deny(reason: DenialReason, message: string): AccessDecision & { allowed: false } {
   return { allowed: false, reason, message };
 }

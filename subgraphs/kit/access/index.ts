@@ -1,8 +1,12 @@
 export { applyRules, buildRuleTree } from './buildRules.ts';
-export { decideAccess, decideItem } from './decideAccess.ts';
-export type { AccessDecision, AccessQuestion, ItemAccess } from './decideAccess.ts';
+export { decideAccess, olderFirst } from './decideAccess.ts';
+export type { AccessDecision, AccessQuestion } from './decideAccess.ts';
+export { better, combineMasks, stricter } from './ItemAccess.ts';
+export type { ItemAccess } from './ItemAccess.ts';
 export { applyMask, isMaskRule, MASK_RULE_NAMES } from './masking.ts';
 export type { MaskRule } from './masking.ts';
 export { PolicySnapshot } from './PolicySnapshot.ts';
 export { PolicyStore } from './PolicyStore.ts';
 export { RequestAccess } from './RequestAccess.ts';
+export type { AccessSettings, VerificationScope } from './RequestAccess.ts';
+export { rowAdmits } from './rowAdmits.ts';

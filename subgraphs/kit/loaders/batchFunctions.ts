@@ -12,15 +12,23 @@ import {
 /**
  * DataLoader batch functions. The contract, checked by DataLoader itself: the
  * result has the same length and order as the keys. Each batch is one SQL
- * statement, whatever the number of keys.
+ * statement, whatever the number of keys. `charge` counts the records found
+ * against the caller's quotas and replaces those past them with errors.
  */
+export type Charge = (rows: readonly Row[]) => Promise<readonly (Row | Error)[]>;
 
 /** Entity by key: `null` for a key with no row (or none within `scope`). */
-export function entityBatch(db: Knex, table: DatasetTable, scope: ListFilter | null) {
-  return async (keys: readonly KeyValue[]): Promise<(Row | null)[]> => {
+export function entityBatch(
+  db: Knex,
+  table: DatasetTable,
+  scope: readonly ListFilter[] | null,
+  charge: Charge,
+) {
+  return async (keys: readonly KeyValue[]): Promise<(Row | Error | null)[]> => {
     const rows = await selectByKeys(db, table, keys, scope);
-    const byKey = new Map<string, Row>();
-    for (const row of rows) byKey.set(keyString(table.keyOf(row)), row);
+    const charged = await charge(rows);
+    const byKey = new Map<string, Row | Error>();
+    rows.forEach((row, i) => byKey.set(keyString(table.keyOf(row)), charged[i]!));
     return keys.map((key) => byKey.get(keyString(key)) ?? null);
   };
 }
@@ -30,18 +38,20 @@ export function childrenBatch(
   db: Knex,
   table: DatasetTable,
   itemName: string,
-  scope: ListFilter | null,
+  scope: readonly ListFilter[] | null,
+  charge: Charge,
 ) {
   const column = table.item(itemName).column;
-  return async (values: readonly (string | number)[]): Promise<Row[][]> => {
+  return async (values: readonly (string | number)[]): Promise<(Row | Error)[][]> => {
     const rows = await selectByColumn(db, table, column, values, scope);
-    const groups = new Map<string, Row[]>();
-    for (const row of rows) {
+    const charged = await charge(rows);
+    const groups = new Map<string, (Row | Error)[]>();
+    rows.forEach((row, i) => {
       const value = String(row[itemName]);
       const group = groups.get(value);
-      if (group) group.push(row);
-      else groups.set(value, [row]);
-    }
+      if (group) group.push(charged[i]!);
+      else groups.set(value, [charged[i]!]);
+    });
     return values.map((value) => groups.get(String(value)) ?? []);
   };
 }

@@ -10,8 +10,7 @@ import {
   type ListFilter,
   type Row,
 } from '../sql/index.ts';
-import { MAX_IN_VALUES } from '../typeDefs/index.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { JOIN_HANDLE, MAX_IN_VALUES } from '../typeDefs/index.ts';
 import type { SubgraphContext } from './SubgraphContext.ts';
 
 type Resolver = (parent: Row, args: Record<string, unknown>, context: SubgraphContext) => unknown;
@@ -22,10 +21,11 @@ type TypeResolvers = Record<string, Resolver>;
 /**
  * The resolvers of a department subgraph, generic over its datasets: lookups and
  * entity resolution through the request's DataLoaders, lists through keyset
- * pagination, references to other entities as representations the gateway
- * resolves, one-to-many fields through batched loaders, and masked items. Who
- * may call which field is the rules' business (see `applyRules`); row filters
- * reach SQL through the loaders and query functions.
+ * pagination, references to other entities as sealed join handles the gateway
+ * passes on, one-to-many fields through batched loaders, and every item —
+ * keys included — as the caller may see it on that record. Who may call which
+ * field at all is the rules' business (see `applyRules`); row filters and
+ * quotas reach SQL through the loaders and query functions.
  */
 export function buildResolvers(
   model: DepartmentModel,
@@ -54,20 +54,23 @@ export function buildResolvers(
       }
       const filter = (args.filter ?? {}) as ListFilter;
       checkFilter(filter);
-      const after = typeof args.after === 'string' ? decodeCursor(table, args.after) : undefined;
+      const after =
+        typeof args.after === 'string' ? ctx.cursors.decode(table, args.after) : undefined;
       const page = await selectPage(ctx.db, table, {
         filter,
-        scope: ctx.access?.rowFilter(table) ?? null,
+        scope: ctx.access?.scope(table) ?? null,
         first,
         ...(after !== undefined ? { after } : {}),
       });
-      ctx.access?.log.rows(table, page.rows.length);
+      const nodes = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
+      const served = nodes.filter((n) => !(n instanceof Error)).length;
+      ctx.access?.log.rows(table, served);
       const last = page.rows.at(-1);
       return {
-        nodes: page.rows,
+        nodes,
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          endCursor: last ? encodeCursor(table, last) : null,
+          endCursor: last ? ctx.cursors.encode(table, last) : null,
         },
       };
     };
@@ -75,24 +78,30 @@ export function buildResolvers(
     if (table.entry.sharing.modes.includes('VERIFY')) {
       query[names.verify] = async (_, args, ctx) => {
         const claims = presentValues(args.match);
-        if (Object.keys(claims).length === 0) {
+        const items = Object.keys(claims);
+        if (items.length === 0) {
           throw badUserInput(
             `match must give at least one value to verify against ${names.type}.`,
             'match',
           );
         }
-        ctx.access?.log.verified(table);
-        return recordMatches(
-          ctx.db,
-          table,
-          keyFromArgs(args),
-          claims,
-          ctx.access?.rowFilter(table) ?? null,
-        );
+        const key = keyFromArgs(args);
+        const allowed = ctx.access
+          ? await ctx.access.verification(
+              table,
+              key,
+              items.map((n) => table.item(n)),
+            )
+          : { scope: null };
+        const matched = await recordMatches(ctx.db, table, key, claims, allowed.scope);
+        ctx.access?.log.verification(table, { items, matched });
+        return matched;
       };
     }
 
-    const resolvers: TypeResolvers = {};
+    const resolvers: TypeResolvers = {
+      [JOIN_HANDLE]: (parent, _, ctx) => ctx.handles.seal(names.type, table.keyOf(parent)),
+    };
     addItemFields(resolvers, table);
     for (const { item, field, target } of dataset.references) {
       const local = target.local;
@@ -103,14 +112,20 @@ export function buildResolvers(
               ? null
               : counted(ctx, local.table, ctx.loaders.entity(local.table).load(value));
           }
-        : (parent) => {
-            const value = parent[item.name];
-            return value === null || value === undefined ? null : { [target.keyItem.name]: value };
+        : (parent, _, ctx) => {
+            const value = parent[item.name] as string | number | null;
+            return value === null || value === undefined
+              ? null
+              : { [JOIN_HANDLE]: ctx.handles.seal(target.type, value) };
           };
     }
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
     const resolveReference: ReferenceResolver = (reference, ctx) =>
-      counted(ctx, table, ctx.loaders.entity(table).load(table.keyOf(reference)));
+      counted(
+        ctx,
+        table,
+        ctx.loaders.entity(table).load(ctx.handles.openKey(table, reference[JOIN_HANDLE])),
+      );
     types[names.type] = { ...resolvers, __resolveReference: resolveReference };
   }
 
@@ -118,22 +133,32 @@ export function buildResolvers(
     if (reverse.length === 0) continue;
     const resolvers: TypeResolvers = {};
     addReverseFields(resolvers, reverse, ref.keyItem.name);
-    const resolveReference: ReferenceResolver = (reference) => reference;
+    // A stub of another department's entity: only its key, opened from the handle, is known here.
+    const resolveReference: ReferenceResolver = (reference, ctx) => ({
+      [JOIN_HANDLE]: reference[JOIN_HANDLE],
+      [ref.keyItem.name]: ctx.handles.open(ref.type, reference[JOIN_HANDLE]),
+    });
     types[ref.type] = { ...resolvers, __resolveReference: resolveReference };
   }
 
   return { Query: query, ...types } as unknown as GraphQLResolverMap<unknown>;
 }
 
-/** Item fields answer their value, masked when the caller's grant masks the item. */
+/**
+ * Item fields, keys included, answer the value as the caller may see it on
+ * this record: in full, masked, or null with the denial.
+ */
 function addItemFields(resolvers: TypeResolvers, table: DatasetTable): void {
   for (const item of table.entry.items) {
-    if (item.isKey) continue;
     resolvers[item.name] = (parent, _, ctx) => {
       const value = parent[item.name];
-      const mask = ctx.access?.mask(table, item);
-      ctx.access?.log.item(table, item.name, mask !== null && mask !== undefined);
-      return mask ? applyMask(mask, value) : value;
+      const access = ctx.access;
+      if (!access) return value;
+      const cell = access.cell(table, item, parent);
+      if (cell.kind === 'DENY') throw access.error(table, item.name, cell);
+      if (cell.grant) access.log.grantUsed(table, cell.grant.id);
+      access.log.item(table, item.name, cell.kind === 'MASK');
+      return cell.kind === 'MASK' ? applyMask(cell.mask, value) : value;
     };
   }
 }
@@ -151,7 +176,7 @@ function addReverseFields(
         .referencing(dataset.table, itemName)
         .load(key)
         .then((rows) => {
-          ctx.access?.log.rows(dataset.table, rows.length);
+          ctx.access?.log.rows(dataset.table, rows.filter((r) => !(r instanceof Error)).length);
           return rows;
         });
     };

@@ -1,3 +1,3 @@
 export { buildResolvers } from './buildResolvers.ts';
-export { decodeCursor, encodeCursor } from './cursor.ts';
+export { Cursors } from './cursor.ts';
 export type { SubgraphContext } from './SubgraphContext.ts';

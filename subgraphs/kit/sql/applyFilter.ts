@@ -58,3 +58,27 @@ export function applyFilter(
 export function sqlValue(value: string | number | boolean): string | number {
   return typeof value === 'boolean' ? Number(value) : value;
 }
+
+/**
+ * Limits `query` to the rows a caller may see: `null` is every row; otherwise
+ * the rows any one of the filters admits (grants' row filters, OR-ed); an empty
+ * list admits none.
+ */
+export function applyScope(
+  query: Knex.QueryBuilder,
+  table: DatasetTable,
+  scope: readonly ListFilter[] | null,
+): void {
+  if (scope === null) return;
+  if (scope.length === 0) {
+    query.whereRaw('1 = 0');
+    return;
+  }
+  if (scope.length === 1) {
+    applyFilter(query, table, scope[0]!);
+    return;
+  }
+  query.where((any) => {
+    for (const filter of scope) any.orWhere((one) => applyFilter(one, table, filter));
+  });
+}

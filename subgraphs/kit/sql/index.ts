@@ -1,4 +1,4 @@
-export { applyFilter, likePrefix, sqlValue } from './applyFilter.ts';
+export { applyFilter, applyScope, likePrefix, sqlValue } from './applyFilter.ts';
 export type { ItemFilter, ListFilter } from './applyFilter.ts';
 export { DatasetTable, keyString } from './DatasetTable.ts';
 export type { KeyValue, Row } from './DatasetTable.ts';

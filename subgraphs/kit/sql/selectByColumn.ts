@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DatasetTable, Row } from './DatasetTable.ts';
-import { applyFilter, type ListFilter } from './applyFilter.ts';
+import { applyScope, type ListFilter } from './applyFilter.ts';
 
 /**
  * Rows whose `column` holds one of `values` (the one-to-many side of a
@@ -12,12 +12,12 @@ export async function selectByColumn(
   table: DatasetTable,
   column: string,
   values: readonly (string | number)[],
-  scope: ListFilter | null,
+  scope: readonly ListFilter[] | null,
 ): Promise<Row[]> {
   const query = db(table.table)
     .select(table.selectList)
     .whereIn(column, values as (string | number)[]);
-  if (scope) applyFilter(query, table, scope);
+  applyScope(query, table, scope);
   const rows = (await query.orderBy(
     table.keyColumns.map((c) => ({ column: c, order: 'asc' })),
   )) as Row[];

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DatasetTable, KeyValue, Row } from './DatasetTable.ts';
-import { applyFilter, type ListFilter } from './applyFilter.ts';
+import { applyScope, type ListFilter } from './applyFilter.ts';
 
 /**
  * Rows whose key is one of `keys` and that lie within `scope` (a grant's row
@@ -10,10 +10,10 @@ export async function selectByKeys(
   db: Knex,
   table: DatasetTable,
   keys: readonly KeyValue[],
-  scope: ListFilter | null,
+  scope: readonly ListFilter[] | null,
 ): Promise<Row[]> {
   const query = db(table.table).select(table.selectList);
-  if (scope) applyFilter(query, table, scope);
+  applyScope(query, table, scope);
   if (table.isCompositeKey) {
     query.whereIn(table.keyColumns as string[], keys as (string | number)[][]);
   } else {

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { DatasetTable, KeyValue, Row } from './DatasetTable.ts';
-import { applyFilter, type ListFilter } from './applyFilter.ts';
+import { applyFilter, applyScope, type ListFilter } from './applyFilter.ts';
 
 export interface PageRequest {
   filter: ListFilter;
   /** The caller's row filter (from a grant), applied besides `filter`. */
-  scope: ListFilter | null;
+  scope: readonly ListFilter[] | null;
   /** Rows wanted; the caller has checked it against the page size cap. */
   first: number;
   /** Key of the last row of the previous page, decoded from its cursor. */
@@ -29,7 +29,7 @@ export async function selectPage(
 ): Promise<Page> {
   const query = db(table.table).select(table.selectList);
   applyFilter(query, table, request.filter);
-  if (request.scope) applyFilter(query, table, request.scope);
+  applyScope(query, table, request.scope);
   if (request.after !== undefined) {
     const after = typeof request.after === 'object' ? request.after : [request.after];
     const columns = table.keyColumns.map(() => '??').join(', ');

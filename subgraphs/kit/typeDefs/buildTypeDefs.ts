@@ -5,6 +5,16 @@ import { ITEM_FILTER, ITEM_SCALAR, SHARED_TYPES } from './scalars.ts';
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 
+/**
+ * The federation key of every entity: an opaque handle the platform seals per
+ * request. Keys themselves are items, decided like any other.
+ */
+export const JOIN_HANDLE = 'joinHandle';
+
+const JOIN_HANDLE_FIELD = `  ${JSON.stringify(
+  'Opaque handle the platform joins this entity by, valid only within this request. It reveals nothing; read the key items your grant shows instead.',
+)}\n  ${JOIN_HANDLE}: ID!`;
+
 /** A GraphQL string literal; JSON's escapes are GraphQL's. */
 const text = (value: string) => JSON.stringify(value);
 
@@ -28,11 +38,10 @@ export function buildTypeDefs(model: DepartmentModel, maxPageSize: number): stri
   }
 
   for (const { ref, reverse } of model.foreignEntities.values()) {
-    const key = ref.keyItem;
     const resolvable = reverse.length > 0 ? '' : ', resolvable: false';
-    const fields = [`  ${key.name}: ${ITEM_SCALAR[key.type]}!`, ...reverse.map(reverseField)];
+    const fields = [JOIN_HANDLE_FIELD, ...reverse.map(reverseField)];
     parts.push(
-      `type ${ref.type} @key(fields: ${text(key.name)}${resolvable}) {\n${fields.join('\n')}\n}`,
+      `type ${ref.type} @key(fields: ${text(JOIN_HANDLE)}${resolvable}) {\n${fields.join('\n')}\n}`,
     );
   }
 
@@ -55,17 +64,18 @@ function entityType(dataset: ServedDataset, reverse: readonly ReverseField[]): s
     );
   }
   fields.push(...reverse.map(reverseField));
-  const keyFields = entry.binding.key.join(' ');
-  return `${text(description)}\ntype ${dataset.names.type} @key(fields: ${text(keyFields)}) {\n${fields.join('\n')}\n}`;
+  fields.unshift(JOIN_HANDLE_FIELD);
+  return `${text(description)}\ntype ${dataset.names.type} @key(fields: ${text(JOIN_HANDLE)}) {\n${fields.join('\n')}\n}`;
 }
 
 function reverseField({ field, dataset, itemName }: ReverseField): string {
   const { entry } = dataset.table;
-  return `  ${text(`${entry.name} (${entry.code}) rows whose ${itemName} refers to this.`)}\n  ${field}: [${dataset.names.type}!]`;
+  return `  ${text(`${entry.name} (${entry.code}) rows whose ${itemName} refers to this; a row is null (with an error) where the caller's daily quota ran out.`)}\n  ${field}: [${dataset.names.type}]`;
 }
 
+/** A node is null (with an error) where the caller's daily quota ran out within the page. */
 function connectionType({ names }: ServedDataset): string {
-  return `${text(`A page of ${names.type}, in key order.`)}\ntype ${names.connection} {\n  nodes: [${names.type}!]!\n  pageInfo: PageInfo!\n}`;
+  return `${text(`A page of ${names.type}, in key order.`)}\ntype ${names.connection} {\n  nodes: [${names.type}]!\n  pageInfo: PageInfo!\n}`;
 }
 
 function filterInput({ table, names }: ServedDataset, shared: Set<string>): string {
@@ -107,10 +117,10 @@ function itemDescription(item: CatalogueItem): string {
 }
 
 /**
- * Key items are non-null; every other item is nullable in GraphQL whatever the
- * catalogue says, because a field the caller may not read answers null with an
- * error, and a non-null one would take its parent down with it.
+ * Every item, keys included, is nullable in GraphQL whatever the catalogue
+ * says, because a field the caller may not read answers null with an error,
+ * and a non-null one would take its parent down with it.
  */
 function scalarOf(item: CatalogueItem): string {
-  return `${ITEM_SCALAR[item.type]}${item.isKey ? '!' : ''}`;
+  return ITEM_SCALAR[item.type];
 }

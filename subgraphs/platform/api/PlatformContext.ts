@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
-import type { Caller, RequestIdentity, Role } from '../../../server/index.ts';
+import type {
+  Caller,
+  CheckpointVerification,
+  RequestIdentity,
+  Role,
+} from '../../../server/index.ts';
 import type { CatalogueStore } from '../catalogue/index.ts';
 
 /** Settings of the platform's own workflows. */
@@ -21,6 +26,8 @@ export interface PlatformContext {
   db: Knex;
   catalogue: CatalogueStore;
   settings: PlatformSettings;
+  /** Signed audit checkpoints to verify the chains against; null: hash chains only. */
+  auditCheckpoints: CheckpointVerification | null;
   now: Date;
 }
 

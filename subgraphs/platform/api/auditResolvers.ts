@@ -102,7 +102,7 @@ export async function auditCsv(ctx: PlatformContext, input: FilterInput | null):
 }
 
 export async function verifyAuditChain(ctx: PlatformContext) {
-  const result = await verifyAuditChains(ctx.db);
+  const result = await verifyAuditChains(ctx.db, ctx.auditCheckpoints ?? undefined);
   return {
     ...result,
     problems: result.problems.map((p) => ({

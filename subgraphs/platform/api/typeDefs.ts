@@ -342,6 +342,10 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     chains: Int!
     records: Int!
     problems: [ChainProblem!]!
+    "Signed checkpoints (outside the database) the records were checked against."
+    checkpoints: Int!
+    "Records after their chain's last signed checkpoint: hash-chained, not signed yet."
+    unsignedRecords: Int!
   }
 
   "Where a data error report is: OPEN until the provider answers CORRECTED, REJECTED or NOT_AN_ERROR, once."

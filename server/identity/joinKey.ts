@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * The subgraphs' shared AES-256 key for join handles and list cursors: 32
+ * random bytes, base64url, made on first use and kept with the other keys. Every
+ * subgraph host of one platform must hold the same key (handles sealed by one
+ * department's subgraph are opened by another's); the gateway never holds it.
+ */
+export function loadOrCreateJoinKey(file: string): Buffer {
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // Another process of the platform made it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
+  if (key.length !== 32) {
+    throw new Error(
+      `${file} does not hold a join key (32 bytes, base64url); remove it to make a new one`,
+    );
+  }
+  return key;
+}

@@ -1,0 +1,47 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Longest handle accepted for opening: refuses oversized input before any work. */
+const MAX_HANDLE_LENGTH = 2048;
+
+/**
+ * Seals values into opaque strings that only holders of the platform's join key
+ * (the subgraphs, never the gateway or a client) can open: AES-256-GCM with a
+ * fresh random nonce per seal, so two seals of one value look unrelated, and
+ * the `context` bound in as associated data, so a handle sealed for one request
+ * (or one list, or one entity type) opens nowhere else.
+ */
+export class Sealer {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== 32) throw new TypeError(`a join key has 32 bytes, but got: ${key.length}`);
+  }
+
+  seal(value: unknown, context: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  /** The sealed value, or `undefined` when the handle was not sealed by this key for `context`. */
+  open(handle: unknown, context: string): unknown {
+    if (typeof handle !== 'string' || handle.length > MAX_HANDLE_LENGTH) return undefined;
+    if (!/^[A-Za-z0-9_-]+$/.test(handle)) return undefined;
+    const bytes = Buffer.from(handle, 'base64url');
+    if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const text = Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { JoinHandles } from './JoinHandles.ts';
+export { Sealer } from './Sealer.ts';
