@@ -343,6 +343,11 @@ export class RequestAccess {
     const decision = this.decision(entry, mode);
     if (!decision.allowed) return decision as unknown as ItemDenial;
     access = this.own(entry, item, decision, grants ?? decision.grants);
+    // A provider reads its own data whole: the rules below are about sharing it.
+    if (decision.basis === 'PROVIDER') {
+      this.items.set(id, access);
+      return access;
+    }
     if (access.kind !== 'DENY' && item.source) {
       access = stricter(access, this.source(entry, item, mode, depth));
     }
