@@ -15,4 +15,9 @@ export {
   parseEntryText,
 } from './loadCatalogue.ts';
 export type { EntryDocument } from './loadCatalogue.ts';
+export {
+  CATALOGUE_YAML_LIMITS,
+  CatalogueYamlError,
+  parseCatalogueYaml,
+} from './parseCatalogueYaml.ts';
 export { itemSharingType, OPENNESS, validateCatalogue } from './validateCatalogue.ts';

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { Catalogue, type CatalogueDepartment } from './Catalogue.ts';
 import { CatalogueError, type CatalogueProblem } from './CatalogueError.ts';
 import { catalogueEntrySchema } from './catalogueEntrySchema.ts';
 import { departmentSchema } from './departmentSchema.ts';
+import { CatalogueYamlError, parseCatalogueYaml } from './parseCatalogueYaml.ts';
 import { validateCatalogue, type EntryFile } from './validateCatalogue.ts';
 
 /** The file that makes a folder a department. */
@@ -121,16 +121,22 @@ export function assembleCatalogue(
   );
 }
 
-/** Parses one entry document given as YAML or JSON text; problems name `source`. */
+/**
+ * Parses one entry document given as YAML or JSON text, within
+ * `CATALOGUE_YAML_LIMITS` (refused before parsing when too large or too
+ * deeply nested); problems name `source`.
+ */
 export function parseEntryText(
   source: string,
   text: string,
 ): { data?: unknown; problems: CatalogueProblem[] } {
   try {
-    return { data: parseYaml(text) as unknown, problems: [] };
+    return { data: parseCatalogueYaml(text), problems: [] };
   } catch (error) {
     const message =
-      error instanceof YAMLParseError ? `not valid YAML or JSON: ${error.message}` : String(error);
+      error instanceof CatalogueYamlError
+        ? `not a usable YAML or JSON document: ${error.message}`
+        : String(error);
     return { problems: [{ file: source, field: '(document)', message }] };
   }
 }
@@ -138,11 +144,11 @@ export function parseEntryText(
 function readYaml(path: string, baseDir: string, problems: CatalogueProblem[]): unknown {
   const file = relative(baseDir, path);
   try {
-    return parseYaml(readFileSync(path, 'utf8')) as unknown;
+    return parseCatalogueYaml(readFileSync(path, 'utf8'));
   } catch (error) {
     const message =
-      error instanceof YAMLParseError
-        ? `not valid YAML: ${error.message}`
+      error instanceof CatalogueYamlError
+        ? `not usable YAML: ${error.message}`
         : `cannot be read: ${String(error)}`;
     problems.push({ file, field: '(file)', message });
     return undefined;

@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  CATALOGUE_YAML_LIMITS,
+  CatalogueYamlError,
+  findDepartmentDirs,
+  parseCatalogueYaml,
+} from '../index.ts';
+import { nestingDepth } from '../parseCatalogueYaml.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+/** Every catalogue document the project ships: they must all stay well inside the limits. */
+function shippedDocuments(): string[] {
+  const dirs = [
+    ...findDepartmentDirs(join(ROOT, 'subgraphs')),
+    ...findDepartmentDirs(join(ROOT, 'test', 'fixtures', 'departments')),
+  ];
+  return dirs.flatMap((dir) => {
+    const catalogue = join(dir, 'catalogue');
+    const entries = existsSync(catalogue)
+      ? readdirSync(catalogue).filter((name) => /\.ya?ml$/.test(name))
+      : [];
+    return [join(dir, 'department.yaml'), ...entries.map((name) => join(catalogue, name))];
+  });
+}
+
+/** Runs `fn`, returning what it threw and how long it took. */
+function timed(fn: () => unknown): { error: unknown; ms: number } {
+  const started = performance.now();
+  try {
+    fn();
+    return { error: undefined, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+}
+
+describe('parseCatalogueYaml', () => {
+  it('parses every shipped catalogue document exactly as the YAML library does', () => {
+    const files = shippedDocuments();
+    expect(files.length).toBeGreaterThan(8);
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(parseCatalogueYaml(text), file).toEqual(parse(text));
+      expect(nestingDepth(text, 100), file).toBeLessThanOrEqual(8);
+    }
+  });
+
+  it('measures nesting in block, compact and flow style, ignoring quotes, comments and block scalars', () => {
+    expect(nestingDepth('a: 1\nb:\n  c:\n    d: 2\n', 100)).toBe(3);
+    expect(nestingDepth('- - - x\n', 100)).toBe(4);
+    expect(nestingDepth('items:\n  - name: a\n    title: b\n', 100)).toBe(3);
+    expect(nestingDepth('{"a": {"b": [[1]]}}', 100)).toBe(4);
+    expect(nestingDepth('a: "[[[[[[ not { flow"\nb: \'{{{{\'\n# [[[[[[[\n', 100)).toBe(1);
+    expect(nestingDepth('a: |\n  [[[[[[\n      {{{{{{\nb: 1\n', 100)).toBe(1);
+    expect(nestingDepth('summary: plain text with [brackets] and a: colon\n', 100)).toBe(1);
+  });
+
+  const { maxBytes, maxDepth, maxAliases } = CATALOGUE_YAML_LIMITS;
+  const attacks: [string, string, RegExp][] = [
+    ['flow nesting', '['.repeat(100_000) + ']'.repeat(100_000), /nests more than/],
+    ['JSON nesting', '{"a":'.repeat(40_000) + '1' + '}'.repeat(40_000), /nests more than/],
+    ['compact sequences', '- '.repeat(120_000) + 'x', /nests more than/],
+    [
+      'block nesting',
+      Array.from({ length: 400 }, (_, i) => ' '.repeat(i) + 'a:').join('\n'),
+      /nests more than/,
+    ],
+    ['a large document', 'a: ' + 'x'.repeat(maxBytes) + '\n', /at most 262144 bytes/],
+    [
+      'an alias bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x]\n' +
+        'bcdefgh'
+          .split('')
+          .map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)
+          .join('\n'),
+      new RegExp(`more than ${maxAliases} aliases`),
+    ],
+  ];
+  it.each(attacks)('refuses %s in milliseconds, naming the limit', (_, text, message) => {
+    const { error, ms } = timed(() => parseCatalogueYaml(text));
+    expect(error).toBeInstanceOf(CatalogueYamlError);
+    expect((error as Error).message).toMatch(message);
+    expect(ms).toBeLessThan(250);
+  });
+
+  it('accepts nesting up to the limit', () => {
+    const text = Array.from({ length: maxDepth }, (_, i) => ' '.repeat(i) + 'a:').join('\n') + ' 1';
+    expect(() => parseCatalogueYaml(text)).not.toThrow();
+  });
+});
