@@ -16,10 +16,9 @@ import {
 } from '../server/index.ts';
 import {
   requestAuditPlugin,
-  requestEntry,
+  refusedEntry,
   identityPlugin,
   SigningDataSource,
-  TokenMemo,
   type Authenticator,
   type GatewayContext,
 } from './auth/index.ts';
@@ -88,30 +87,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
-    context: async (req) => {
+    // The platform names every request itself; a client's X-Request-Id is only its correlation id.
+    requestId: randomUUID,
+    context: async (req, { id }) => {
       const startedAt = Date.now();
+      const requestId = id ?? randomUUID();
       try {
-        return { identity: await authenticator.identify(req), tokens: new TokenMemo(), startedAt };
+        return { identity: await authenticator.identify(req, requestId), startedAt, masked: false };
       } catch (error) {
         // A refused credential is on the record too (no identity: it did not verify).
         await options.audit
-          .record([
-            requestEntry(
-              {
-                caller: null,
-                purpose: null,
-                grantId: null,
-                requestId: randomUUID(),
-                operationName: null,
-              },
-              {
-                decision: 'REFUSED',
-                reason: 'UNAUTHENTICATED',
-                operationHash: null,
-                latencyMs: Date.now() - startedAt,
-              },
-            ),
-          ])
+          .record([refusedEntry(requestId, error, Date.now() - startedAt)])
           .catch(() => undefined);
         throw error;
       }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import {
@@ -64,15 +63,21 @@ export class Authenticator {
     return new Authenticator(config, key, platformDb);
   }
 
-  /** The request's identity; purpose and grant may still be filled from the operation's extensions. */
-  async identify(req: IncomingMessage): Promise<RequestIdentity> {
+  /**
+   * The identity of the request the platform named `requestId`; purpose and
+   * grant may still be filled from the operation's extensions. A client's own
+   * `X-Request-Id` is kept as the correlation id only: the platform's id is
+   * never the client's, so clients cannot merge, split or hide requests in the
+   * audit trail.
+   */
+  async identify(req: IncomingMessage, requestId: string): Promise<RequestIdentity> {
     const caller = await this.caller(req);
-    const requestId = header(req, 'x-request-id');
     return {
       caller,
       purpose: checked(header(req, 'x-purpose'), PURPOSE, 'X-Purpose'),
       grantId: checked(header(req, 'x-grant-id'), GRANT_ID, 'X-Grant-Id'),
-      requestId: requestId && REQUEST_ID.test(requestId) ? requestId : randomUUID(),
+      requestId,
+      correlationId: checked(header(req, 'x-request-id'), REQUEST_ID, 'X-Request-Id'),
       operationName: null,
     };
   }

@@ -1,15 +1,26 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { INTERNAL_TOKEN_HEADER, signInternalToken, type PlatformKey } from '../../server/index.ts';
+import {
+  ACCESS_MASKED_EXTENSION,
+  INTERNAL_TOKEN_HEADER,
+  signInternalToken,
+  type PlatformKey,
+} from '../../server/index.ts';
 import type { GatewayContext } from './GatewayContext.ts';
+
+type ReceivedResponse = Parameters<
+  NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>
+>[0];
 
 /** Client headers that may travel to subgraphs; everything else stays at the gateway. */
 export const FORWARDED_HEADERS = ['traceparent', 'tracestate', 'accept-language'] as const;
 
 /**
  * Sends each subgraph fetch with the request's identity in a short-lived token
- * signed by the gateway for that subgraph, the request id, and only the
- * allow-listed client headers.
+ * signed by the gateway for that subgraph and for that fetch's exact body, the
+ * request id, and only the allow-listed client headers. One signature per
+ * fetch (Ed25519, tens of microseconds): a token that could serve two fetches
+ * could be replayed with a third.
  */
 export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -28,10 +39,10 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!('incomingRequestContext' in options)) return;
     const { request, context, incomingRequestContext } = options;
     const headers = request.http!.headers;
-    const token = await context.tokens.get(this.subgraph, () =>
-      signInternalToken(context.identity, this.subgraph, this.key),
+    headers.set(
+      INTERNAL_TOKEN_HEADER,
+      await signInternalToken(context.identity, this.subgraph, this.key, sentBody(request)),
     );
-    headers.set(INTERNAL_TOKEN_HEADER, token);
     headers.set('x-request-id', context.identity.requestId);
     const incoming = incomingRequestContext.request.http?.headers;
     for (const name of FORWARDED_HEADERS) {
@@ -39,4 +50,26 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (value) headers.set(name, value);
     }
   }
+
+  /** Notes a subgraph's report that it masked some item (the REQUEST record's MASKED). */
+  override didReceiveResponse({
+    response,
+    context,
+  }: ReceivedResponse): ReceivedResponse['response'] {
+    if (response.extensions?.[ACCESS_MASKED_EXTENSION] === true && context.masked === false)
+      context.masked = true;
+    return response;
+  }
+}
+
+/**
+ * The body `RemoteGraphQLDataSource` will send for `request`: the request
+ * without `http`, `query` first, as JSON (APQ is off, so the query always
+ * travels). Should the library ever serialise differently, every subgraph
+ * refuses every fetch with 401 — loudly, never silently accepting another body.
+ */
+function sentBody(request: GraphQLDataSourceProcessOptions['request']): string {
+  const { query, ...rest } = request;
+  // An undefined member is left out of JSON, exactly as the library leaves `http` out.
+  return JSON.stringify({ query, ...rest, http: undefined });
 }

@@ -1,6 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from '../../schema/index.ts';
 import {
   failClosed,
+  type AuditDecision,
   type AuditEntry,
   type AuditSink,
   type RequestIdentity,
@@ -11,7 +14,7 @@ import type { GatewayContext } from './GatewayContext.ts';
 export function requestEntry(
   identity: RequestIdentity,
   outcome: {
-    decision: AuditEntry['decision'];
+    decision: AuditDecision;
     reason: string | null;
     operationHash: string | null;
     latencyMs: number;
@@ -22,6 +25,7 @@ export function requestEntry(
     at: new Date().toISOString(),
     kind: 'REQUEST',
     requestId: identity.requestId,
+    correlationId: identity.correlationId,
     subgraph: null,
     consumerDepartment: caller?.department ?? null,
     consumerApplication: caller?.application ?? null,
@@ -34,6 +38,9 @@ export function requestEntry(
     itemsMasked: [],
     itemsDenied: [],
     recordCount: 0,
+    verifications: 0,
+    verifiedItems: [],
+    verificationsMatched: 0,
     decision: outcome.decision,
     reason: outcome.reason,
     operationName: identity.operationName,
@@ -43,22 +50,81 @@ export function requestEntry(
 }
 
 /**
+ * The REQUEST record of a request refused before it ran (its credential or a
+ * header did not pass): no identity, since none was established, but the
+ * platform's request id the client was answered with, and why.
+ */
+export function refusedEntry(requestId: string, error: unknown, latencyMs: number): AuditEntry {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return requestEntry(
+    {
+      caller: null,
+      purpose: null,
+      grantId: null,
+      requestId,
+      correlationId: null,
+      operationName: null,
+    },
+    {
+      decision: 'REFUSED',
+      reason: typeof code === 'string' ? code : ErrorCode.UNAUTHENTICATED,
+      operationHash: null,
+      latencyMs,
+    },
+  );
+}
+
+/** Error codes that mean the sharing rules or the caller's rights said no. */
+const REFUSAL_CODES = new Set<unknown>([ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED]);
+
+/**
+ * What the caller received, from the response it is about to get: ALLOWED or
+ * MASKED (a subgraph reported a masked item) when there are no errors;
+ * PARTIAL when errors came with some value; without any value, DENIED when
+ * every error is a refusal by the rules, ERROR otherwise.
+ */
+export function requestDecision(
+  data: unknown,
+  errors: readonly GraphQLFormattedError[] | undefined,
+  masked: boolean,
+): AuditDecision {
+  if (!errors?.length) return masked ? 'MASKED' : 'ALLOWED';
+  if (holdsValue(data)) return 'PARTIAL';
+  return errors.every((e) => REFUSAL_CODES.has(e.extensions?.code)) ? 'DENIED' : 'ERROR';
+}
+
+/** True when `data` holds at least one non-null value other than `__typename`. */
+function holdsValue(data: unknown): boolean {
+  if (data === null || data === undefined) return false;
+  if (Array.isArray(data)) return data.some(holdsValue);
+  if (typeof data !== 'object') return true;
+  for (const [key, value] of Object.entries(data)) {
+    if (key !== '__typename' && holdsValue(value)) return true;
+  }
+  return false;
+}
+
+/**
  * Holds each gateway response until its REQUEST record is durable (the
  * subgraphs' ACCESS records already are: they answered only after writing
  * theirs), and fails it closed with 503 when the audit store cannot record it.
+ * Every response carries the platform's request id: in the `X-Request-Id`
+ * header and in `extensions.requestId` of each error.
  */
 export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response, queryHash }) {
+          const { identity } = contextValue;
           const body = response.body;
-          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const result = body.kind === 'single' ? body.singleResult : undefined;
+          const errors = result?.errors;
           const code = errors?.[0]?.extensions?.code;
           try {
             await writer.record([
-              requestEntry(contextValue.identity, {
-                decision: errors?.length ? 'ERROR' : 'OK',
+              requestEntry(identity, {
+                decision: requestDecision(result?.data, errors, contextValue.masked),
                 reason: typeof code === 'string' ? code : null,
                 operationHash: queryHash ?? null,
                 latencyMs: Date.now() - contextValue.startedAt,
@@ -66,6 +132,14 @@ export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<Gatewa
             ]);
           } catch {
             failClosed(response, 'request');
+          }
+          response.http.headers.set('x-request-id', identity.requestId);
+          const sent = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          if (sent?.errors) {
+            sent.errors = sent.errors.map((e) => ({
+              ...e,
+              extensions: { ...e.extensions, requestId: identity.requestId },
+            }));
           }
         },
       };

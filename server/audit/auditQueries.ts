@@ -8,6 +8,7 @@ export interface AuditRow {
   at: string;
   kind: string;
   request_id: string;
+  correlation_id: string | null;
   subgraph: string | null;
   consumer_department: string | null;
   consumer_application: string | null;
@@ -20,6 +21,10 @@ export interface AuditRow {
   items_masked: string;
   items_denied: string;
   record_count: number;
+  verifications: number;
+  /** JSON list; null in records written before verifications were recorded. */
+  verified_items: string | null;
+  verifications_matched: number;
   decision: string;
   reason: string | null;
   operation_name: string | null;
@@ -42,6 +47,7 @@ export function toAuditRow(
     at: e.at,
     kind: e.kind,
     request_id: e.requestId,
+    correlation_id: e.correlationId,
     subgraph: e.subgraph,
     consumer_department: e.consumerDepartment,
     consumer_application: e.consumerApplication,
@@ -54,6 +60,9 @@ export function toAuditRow(
     items_masked: JSON.stringify(e.itemsMasked),
     items_denied: JSON.stringify(e.itemsDenied),
     record_count: e.recordCount,
+    verifications: e.verifications,
+    verified_items: JSON.stringify(e.verifiedItems),
+    verifications_matched: e.verificationsMatched,
     decision: e.decision,
     reason: e.reason,
     operation_name: e.operationName,
@@ -72,6 +81,7 @@ export function fromAuditRow(r: AuditRow): AuditRecord {
     at: r.at,
     kind: r.kind as AuditEntry['kind'],
     requestId: r.request_id,
+    correlationId: r.correlation_id ?? null,
     subgraph: r.subgraph,
     consumerDepartment: r.consumer_department,
     consumerApplication: r.consumer_application,
@@ -84,6 +94,9 @@ export function fromAuditRow(r: AuditRow): AuditRecord {
     itemsMasked: JSON.parse(r.items_masked) as string[],
     itemsDenied: JSON.parse(r.items_denied) as string[],
     recordCount: Number(r.record_count),
+    verifications: Number(r.verifications ?? 0),
+    verifiedItems: r.verified_items ? (JSON.parse(r.verified_items) as string[]) : [],
+    verificationsMatched: Number(r.verifications_matched ?? 0),
     decision: r.decision as AuditDecision,
     reason: r.reason,
     operationName: r.operation_name,
@@ -105,6 +118,8 @@ export interface AuditFilter {
   decision?: AuditDecision | null;
   purpose?: string | null;
   requestId?: string | null;
+  /** Records of requests the client gave this X-Request-Id. */
+  correlationId?: string | null;
   kind?: AuditEntry['kind'] | null;
   /** Only records after this id (cursor paging, in id order). */
   afterId?: number | null;
@@ -130,6 +145,7 @@ export async function selectAuditRecords(db: Knex, filter: AuditFilter): Promise
   if (filter.decision) query.where({ decision: filter.decision });
   if (filter.purpose) query.where({ purpose: filter.purpose });
   if (filter.requestId) query.where({ request_id: filter.requestId });
+  if (filter.correlationId) query.where({ correlation_id: filter.correlationId });
   if (filter.kind) query.where({ kind: filter.kind });
   if (filter.afterId) query.where('id', '>', filter.afterId);
   const rows = await query.orderBy('id').limit(filter.limit);

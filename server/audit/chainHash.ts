@@ -8,6 +8,12 @@ export const GENESIS_HASH = '0'.repeat(64);
  * The hash of a record: SHA-256 over its writer, position, predecessor's hash
  * and every field, in a fixed order with explicit nulls, so any change to any
  * stored field (or to the order) changes it.
+ *
+ * The fields added later (correlation id, verifications) follow the original
+ * ones only when one of them holds something: records written before they
+ * existed — where they read as null, 0 and [] — keep the hash they were
+ * written with, and a newer record's hash covers them. Emptying them on a
+ * newer record shortens the hashed list, so that too changes the hash.
  */
 export function chainHash(
   writer: string,
@@ -40,5 +46,18 @@ export function chainHash(
     entry.operationHash,
     entry.latencyMs,
   ];
+  if (
+    entry.correlationId !== null ||
+    entry.verifications !== 0 ||
+    entry.verifiedItems.length > 0 ||
+    entry.verificationsMatched !== 0
+  ) {
+    fields.push(
+      entry.correlationId,
+      entry.verifications,
+      entry.verifiedItems,
+      entry.verificationsMatched,
+    );
+  }
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

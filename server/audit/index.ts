@@ -1,3 +1,4 @@
+export { ACCESS_MASKED_EXTENSION } from './AuditEntry.ts';
 export type { AuditDecision, AuditEntry, AuditRecord } from './AuditEntry.ts';
 export { selectAuditRecords } from './auditQueries.ts';
 export type { AuditFilter } from './auditQueries.ts';

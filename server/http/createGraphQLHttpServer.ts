@@ -8,13 +8,30 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promis
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** The Apollo Server to use, or a function giving the current one (hot-swapped schemas). */
   apollo: ApolloServer<TContext> | (() => ApolloServer<TContext>);
-  /** Builds the per-request context; everything per request is made here. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /**
+   * Builds the per-request context; everything per request is made here.
+   * `request.body` is the body text exactly as read ('' for GET), for checks
+   * bound to it; `request.id` is the id `requestId` gave the request, if set.
+   */
+  context: (req: IncomingMessage, request: GraphQLHttpRequest) => Promise<TContext>;
+  /**
+   * Names each GraphQL request: the id goes back in an `X-Request-Id` response
+   * header, is handed to `context`, and is added as `extensions.requestId` to
+   * every error of a refused response (status 400 and above) — including those
+   * refused before or while the context was made, which no plugin sees.
+   */
+  requestId?: () => string;
   /** Exact-path routes answered before GraphQL (GET and HEAD). */
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   graphqlPath?: string;
+}
+
+/** What the server read of a GraphQL request before Apollo sees it. */
+export interface GraphQLHttpRequest {
+  body: string;
+  id: string | null;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -58,9 +75,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       res.setHeader('allow', 'GET, POST');
       return sendJson(res, 405, { error: 'use POST (or GET for queries)' });
     }
+    const id = options.requestId?.() ?? null;
+    if (id !== null) res.setHeader('x-request-id', id);
+    const idExtension = id === null ? {} : { requestId: id };
     let body: unknown = undefined;
+    let text = '';
     if (req.method === 'POST') {
-      let text: string;
       try {
         text = await readBody(req, bodyLimit);
       } catch (error) {
@@ -69,7 +89,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
             errors: [
               {
                 message: `Request body is larger than ${bodyLimit} bytes.`,
-                extensions: { code: 'BAD_USER_INPUT' },
+                extensions: { code: 'BAD_USER_INPUT', ...idExtension },
               },
             ],
           });
@@ -83,7 +103,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
           errors: [
             {
               message: 'The request body is not valid JSON.',
-              extensions: { code: 'BAD_USER_INPUT' },
+              extensions: { code: 'BAD_USER_INPUT', ...idExtension },
             },
           ],
         });
@@ -95,17 +115,37 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     const result = await current().executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: () => context(req),
+      context: () => context(req, { body: text, id }),
     });
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      res.end(result.body.string);
+      res.end(
+        id !== null && res.statusCode >= 400
+          ? withRequestId(result.body.string, id)
+          : result.body.string,
+      );
       return;
     }
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+/** A GraphQL error body with `extensions.requestId` on each error that has none. */
+function withRequestId(text: string, id: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return text;
+  for (const error of errors as { extensions?: Record<string, unknown> }[]) {
+    error.extensions = { requestId: id, ...error.extensions };
+  }
+  return JSON.stringify(body);
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

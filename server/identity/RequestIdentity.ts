@@ -20,6 +20,13 @@ export interface RequestIdentity {
   purpose: string | null;
   /** The grant the caller asked to use, if it named one. */
   grantId: string | null;
+  /** The platform's own id of this request (a UUID the gateway made); audit records carry it. */
   requestId: string;
+  /**
+   * The client's own id for the request (its `X-Request-Id`), kept apart from
+   * `requestId` so that it can link records to the client's logs but never
+   * merge or hide the platform's count of requests; null when none was sent.
+   */
+  correlationId: string | null;
   operationName: string | null;
 }

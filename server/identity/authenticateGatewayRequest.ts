@@ -10,14 +10,17 @@ import type { PlatformKey } from './keys.ts';
 
 /**
  * The identity a subgraph request carries: a context token signed by the
- * gateway for this subgraph (`audience`). Anything else — no token, a forged,
- * expired or misaddressed one, headers imitating the gateway — is refused with
- * 401 and nothing is answered.
+ * gateway for this subgraph (`audience`) and for this very request `body` (the
+ * text as read, before parsing). Anything else — no token, a forged, expired
+ * or misaddressed one, one captured from another fetch and sent with another
+ * operation or other variables, headers imitating the gateway — is refused
+ * with 401 and nothing is answered.
  */
 export async function authenticateGatewayRequest(
   req: IncomingMessage,
   audience: string,
   key: PlatformKey,
+  body: string,
 ): Promise<VerifiedInternalToken> {
   const token = req.headers[INTERNAL_TOKEN_HEADER];
   if (typeof token !== 'string' || token === '') {
@@ -26,10 +29,10 @@ export async function authenticateGatewayRequest(
     );
   }
   try {
-    return await verifyInternalToken(token, audience, key);
+    return await verifyInternalToken(token, audience, key, body);
   } catch {
     throw unauthenticated(
-      'The gateway context token is invalid, expired or not for this subgraph.',
+      'The gateway context token is invalid, expired, not for this subgraph or not for this request; send your request to the gateway.',
     );
   }
 }

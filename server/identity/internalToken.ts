@@ -1,4 +1,4 @@
-import { KeyObject, sign, verify } from 'node:crypto';
+import { createHash, KeyObject, sign, timingSafeEqual, verify } from 'node:crypto';
 import type { PlatformKey } from './keys.ts';
 import type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 
@@ -11,8 +11,12 @@ export const INTERNAL_ISSUER = 'govdata-gateway';
 /** Algorithm of internal tokens: asymmetric, so subgraphs can verify but never sign. */
 export const INTERNAL_ALGORITHM = 'EdDSA';
 
-/** How long an internal token is valid: one request's worth, with room for clock skew. */
-const LIFETIME_SECONDS = 60;
+/**
+ * How long an internal token is valid: one subgraph fetch's worth. A token is
+ * also bound to the one body it was signed for (see `bodyHash`), so within
+ * this window it can only repeat that same fetch.
+ */
+const LIFETIME_SECONDS = 10;
 
 /** The audience of tokens that let the holder fetch a subgraph's SDL for composition. */
 export const COMPOSE_SCOPE = 'compose';
@@ -31,22 +35,42 @@ interface InternalClaims {
   purpose?: string | null;
   grant?: string | null;
   rid: string;
+  /** The client's correlation id (its X-Request-Id), if it sent one. */
+  cid?: string | null;
   op?: string | null;
   scope?: string;
+  /** SHA-256 (base64url) of the exact request body the token travels with. */
+  bh?: string;
 }
 
 /**
- * Signs the request's identity for one subgraph (`audience` is the subgraph
- * name, so a token for one department's subgraph is refused by another).
+ * The hash that binds a token to one fetch: SHA-256 over the request body as
+ * sent (UTF-8), base64url. The gateway hashes the exact JSON text its data
+ * source sends; the subgraph hashes the exact text it read, before parsing, so
+ * neither side needs a canonical form and any change — other variables,
+ * another operation, keys re-ordered, a space added — is a mismatch.
+ */
+export function bodyHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('base64url');
+}
+
+/**
+ * Signs the request's identity for one fetch of one subgraph: `audience` is the
+ * subgraph name, so a token for one department's subgraph is refused by
+ * another, and `body` is the exact request body the token will travel with, so
+ * the token is refused with any other operation or variables.
  */
 export async function signInternalToken(
   identity: RequestIdentity,
   audience: string,
   key: SigningKey,
+  body: string,
 ): Promise<string> {
   const caller = identity.caller;
   const claims: InternalClaims = {
     rid: identity.requestId,
+    cid: identity.correlationId,
+    bh: bodyHash(body),
     purpose: identity.purpose,
     grant: identity.grantId,
     op: identity.operationName,
@@ -62,7 +86,10 @@ export async function signInternalToken(
   return signCompact(claims, audience, key);
 }
 
-/** Signs a token that lets its holder fetch `audience`'s SDL and nothing else. */
+/**
+ * Signs a token that lets its holder fetch `audience`'s SDL and nothing else.
+ * It is not bound to a body: the SDL is the same for every holder.
+ */
 export async function signComposeToken(audience: string, key: SigningKey): Promise<string> {
   return signCompact({ rid: 'compose', scope: COMPOSE_SCOPE }, audience, key);
 }
@@ -74,15 +101,22 @@ export interface VerifiedInternalToken {
 }
 
 /**
- * Verifies a token from the gateway for subgraph `audience`: signature, issuer,
- * audience, expiry. Throws on anything else; callers answer 401.
+ * Verifies a token from the gateway for subgraph `audience` arriving with
+ * request body `body`: signature, issuer, audience, lifetime, and — for every
+ * token but a compose token — that it was signed for exactly this body.
+ * Throws on anything else; callers answer 401.
  */
 export async function verifyInternalToken(
   token: string,
   audience: string,
   key: SigningKey,
+  body: string,
 ): Promise<VerifiedInternalToken> {
   const payload = verifyCompact(token, audience, key);
+  const composeOnly = payload.scope === COMPOSE_SCOPE;
+  if (!composeOnly && !sameHash(payload.bh, bodyHash(body))) {
+    throw new Error('the token was signed for another request body');
+  }
   const caller: Caller | null =
     typeof payload.dept === 'string'
       ? {
@@ -98,10 +132,16 @@ export async function verifyInternalToken(
       purpose: payload.purpose ?? null,
       grantId: payload.grant ?? null,
       requestId: String(payload.rid),
+      correlationId: typeof payload.cid === 'string' ? payload.cid : null,
       operationName: payload.op ?? null,
     },
-    composeOnly: payload.scope === COMPOSE_SCOPE,
+    composeOnly,
   };
+}
+
+function sameHash(claimed: unknown, actual: string): boolean {
+  if (typeof claimed !== 'string' || claimed.length !== actual.length) return false;
+  return timingSafeEqual(Buffer.from(claimed), Buffer.from(actual));
 }
 
 /*
@@ -118,7 +158,7 @@ const SIGNATURE_BYTES = 64;
 /** Seconds of clock difference tolerated between gateway and subgraph hosts. */
 const CLOCK_TOLERANCE = 5;
 /** Oldest `iat` accepted: the lifetime plus the tolerance, whatever `exp` says. */
-const MAX_AGE = LIFETIME_SECONDS + 30;
+const MAX_AGE = LIFETIME_SECONDS + CLOCK_TOLERANCE;
 
 function keyObject(key: SigningKey): KeyObject {
   return key instanceof KeyObject ? key : KeyObject.from(key);

@@ -38,8 +38,13 @@ export async function startPlatformSubgraph(options: {
   const apollo = await startApolloServer<PlatformContext>(subgraph.schema);
   const server = createGraphQLHttpServer({
     apollo,
-    context: async (req) => {
-      const verified = await authenticateGatewayRequest(req, subgraph.name, options.gatewayKey);
+    context: async (req, { body }) => {
+      const verified = await authenticateGatewayRequest(
+        req,
+        subgraph.name,
+        options.gatewayKey,
+        body,
+      );
       return {
         identity: verified.identity,
         composeOnly: verified.composeOnly,

@@ -119,8 +119,18 @@ const identityOf = (department: string | null): RequestIdentity => ({
   purpose: null,
   grantId: null,
   requestId: 'attacks-test',
+  correlationId: null,
   operationName: null,
 });
+
+/** A context token bound to the body `postGraphQL` sends for `query` and `variables`. */
+const tokenFor = (
+  identity: RequestIdentity,
+  audience: string,
+  key: PlatformKey,
+  query: string,
+  variables: Record<string, unknown>,
+) => signInternalToken(identity, audience, key, JSON.stringify({ query, variables }));
 
 const subgraphUrl = (name: string) => {
   const subgraph = platform.subgraphs.find((s) => s.name === name);
@@ -504,14 +514,15 @@ describe('straight to a subgraph, around the gateway', () => {
     postGraphQL<Record<string, unknown>>(subgraphUrl('public_security'), query, variables, headers);
 
   it("control: the gateway's own signature is what lets a request in", async () => {
-    const token = await signInternalToken(
+    const variables = { id: PERSON.id_number };
+    const token = await tokenFor(
       identityOf('public_security'),
       'public_security',
       gatewayKey,
+      LOOKUP_QUERY,
+      variables,
     );
-    const response = await post({ 'x-govdata-context': token }, LOOKUP_QUERY, {
-      id: PERSON.id_number,
-    });
+    const response = await post({ 'x-govdata-context': token }, LOOKUP_QUERY, variables);
     expectNoErrors(response);
     expect(response.data).toEqual({
       person: { idNumber: PERSON.id_number, name: PERSON.name, phone: PERSON.phone },
@@ -544,10 +555,12 @@ describe('straight to a subgraph, around the gateway', () => {
       [ENTITIES_QUERY, PERSON_REPRESENTATIONS],
       [LOOKUP_QUERY, { id: PERSON.id_number }],
     ] as const) {
-      const token = await signInternalToken(
+      const token = await tokenFor(
         identityOf('public_security'),
         'public_security',
         privateKey,
+        query,
+        variables,
       );
       const response = await post({ 'x-govdata-context': token }, query, variables);
       expectRefused401(response);
@@ -606,18 +619,22 @@ describe('straight to a subgraph, around the gateway', () => {
   });
 
   it("a signature for another department's subgraph is refused here (and accepted there)", async () => {
-    const token = await signInternalToken(
+    const query = `query ($c: String!) { enterprise(creditCode: $c) { name } }`;
+    const variables = { c: ENTERPRISE.credit_code };
+    const token = await tokenFor(
       identityOf('public_security'),
       'market_supervision',
       gatewayKey,
+      query,
+      variables,
     );
-    const here = await post({ 'x-govdata-context': token });
+    const here = await post({ 'x-govdata-context': token }, query, variables);
     expectRefused401(here);
     expectNotLeaked(here, PERSON.phone, PERSON.name);
     const there = await postGraphQL<Record<string, unknown>>(
       subgraphUrl('market_supervision'),
-      `query ($c: String!) { enterprise(creditCode: $c) { name } }`,
-      { c: ENTERPRISE.credit_code },
+      query,
+      variables,
       { 'x-govdata-context': token },
     );
     expectNoErrors(there);
@@ -637,10 +654,12 @@ describe('straight to a subgraph, around the gateway', () => {
   });
 
   it('an ordinary context token may not read the SDL', async () => {
-    const token = await signInternalToken(
+    const token = await tokenFor(
       identityOf('public_security'),
       'public_security',
       gatewayKey,
+      '{ _service { sdl } }',
+      {},
     );
     const response = await post({ 'x-govdata-context': token }, '{ _service { sdl } }', {});
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -650,10 +669,12 @@ describe('straight to a subgraph, around the gateway', () => {
 
 describe('a client sending x-govdata-context to the gateway', () => {
   it('is ignored: an anonymous caller with a genuinely signed context is still UNAUTHENTICATED', async () => {
-    const forged = await signInternalToken(
+    const forged = await tokenFor(
       identityOf('public_security'),
       'public_security',
       gatewayKey,
+      LOOKUP_QUERY,
+      { id: PERSON.id_number },
     );
     const response = await platform.query(
       LOOKUP_QUERY,
@@ -673,10 +694,12 @@ describe('a client sending x-govdata-context to the gateway', () => {
   });
 
   it("is ignored: a grantee claiming to be the provider gets the grantee's rights", async () => {
-    const forged = await signInternalToken(
+    const forged = await tokenFor(
       identityOf('public_security'),
       'public_security',
       gatewayKey,
+      LOOKUP_QUERY,
+      { id: PERSON.id_number },
     );
     const response = await platform.query(
       LOOKUP_QUERY,

@@ -1,22 +1,49 @@
-import type { AuditEntry, RequestIdentity } from '../../../server/index.ts';
+import type { AuditDecision, AuditEntry, RequestIdentity } from '../../../server/index.ts';
 import type { DatasetTable } from '../sql/index.ts';
 
 interface DatasetUse {
   table: DatasetTable;
-  records: number;
-  returned: Set<string>;
+  /** Rows read from the database for the caller (before item decisions). */
+  rows: number;
+  /** Per item, how many times a value of it was answered (masked or not). */
+  answered: Map<string, number>;
+  /** The rows, where resolvers name them, that at least one item was answered of. */
+  answeredRows: Set<object>;
   masked: Set<string>;
   denied: Map<string, string>;
-  /** Why the whole dataset was refused, if it was. */
+  /** Why a whole dataset, row or answer was refused, if one was. */
   refused: string | null;
-  verified: boolean;
+  grants: Set<string>;
+  verifications: number;
+  verifiedItems: Set<string>;
+  verificationsMatched: number;
+}
+
+/** One verification performed: the items compared and whether all matched. */
+export interface Verification {
+  items: readonly string[];
+  matched: boolean;
 }
 
 /**
- * What one subgraph operation did with each dataset: records returned, items
- * returned, masked and denied. Written where the knowledge is — resolvers note
- * rows and items, rules note denials — and turned into one ACCESS audit record
- * per dataset when the response is about to leave. Names and counts only.
+ * What one subgraph operation gave the caller of each dataset, noted where the
+ * knowledge is — resolvers note rows read, items answered and verifications
+ * made, rules note denials, the access decision the grants used — and turned
+ * into one ACCESS audit record per dataset when the response is about to
+ * leave. Names and counts only.
+ *
+ * The record states what the caller received, not what was read:
+ * - `recordCount` counts the records of which the caller received at least one
+ *   item (a value, masked or not). Where resolvers pass the row to `item()`
+ *   these are the distinct rows named; otherwise, since every row of one
+ *   selection is asked the same items, the most-answered item's count, never
+ *   more than the rows read. Rows read whose every item ended as an error are
+ *   not counted.
+ * - the decision is DENIED when nothing was received and something was
+ *   denied, PARTIAL when something was received and something denied, MASKED
+ *   when all was received and some item masked, ALLOWED otherwise (also when
+ *   an allowed lookup found nothing). A verification answered counts as
+ *   something received.
  */
 export class AccessLog {
   private readonly uses = new Map<DatasetTable, DatasetUse>();
@@ -26,80 +53,124 @@ export class AccessLog {
     if (!use) {
       use = {
         table,
-        records: 0,
-        returned: new Set(),
+        rows: 0,
+        answered: new Map(),
+        answeredRows: new Set(),
         masked: new Set(),
         denied: new Map(),
         refused: null,
-        verified: false,
+        grants: new Set(),
+        verifications: 0,
+        verifiedItems: new Set(),
+        verificationsMatched: 0,
       };
       this.uses.set(table, use);
     }
     return use;
   }
 
+  /** `count` rows of `table` were read for the caller. */
   rows(table: DatasetTable, count: number): void {
-    this.use(table).records += count;
+    this.use(table).rows += count;
   }
 
-  item(table: DatasetTable, item: string, masked: boolean): void {
+  /**
+   * The caller was answered a value of `item` (masked or not) of one row.
+   * Passing the row (the resolver's parent object) makes `recordCount` exact.
+   */
+  item(table: DatasetTable, item: string, masked: boolean, row?: object): void {
     const use = this.use(table);
-    use.returned.add(item);
+    use.answered.set(item, (use.answered.get(item) ?? 0) + 1);
+    if (row !== undefined) use.answeredRows.add(row);
     if (masked) use.masked.add(item);
   }
 
+  /** The caller was refused `item` (or, for null, a whole row, answer or dataset) of `table`. */
   denied(table: DatasetTable, item: string | null, reason: string): void {
     const use = this.use(table);
     if (item === null) use.refused ??= reason;
     else if (!use.denied.has(item)) use.denied.set(item, reason);
   }
 
-  verified(table: DatasetTable): void {
-    this.use(table).verified = true;
+  /** One verification on `table` was answered: the items it compared and whether they matched. */
+  verification(table: DatasetTable, { items, matched }: Verification): void {
+    const use = this.use(table);
+    use.verifications += 1;
+    for (const item of items) use.verifiedItems.add(item);
+    if (matched) use.verificationsMatched += 1;
   }
 
-  /** One ACCESS record per dataset touched; `grantOf` names the grant a dataset was read under. */
-  entries(
-    identity: RequestIdentity,
-    subgraph: string,
-    latencyMs: number,
-    grantOf: (table: DatasetTable) => string | null,
-  ): AuditEntry[] {
+  /**
+   * @deprecated Call `verification()` with the items and the outcome; this
+   * records a verification of unknown items that did not match.
+   */
+  verified(table: DatasetTable): void {
+    this.verification(table, { items: [], matched: false });
+  }
+
+  /** `table` was read under grant `grantId` (once or many times, for one or several grants). */
+  grantUsed(table: DatasetTable, grantId: string): void {
+    this.use(table).grants.add(grantId);
+  }
+
+  /** One ACCESS record per dataset touched. */
+  entries(identity: RequestIdentity, subgraph: string, latencyMs: number): AuditEntry[] {
     const at = new Date().toISOString();
     const caller = identity.caller;
     return [...this.uses.values()].map((use) => {
       const entry = use.table.entry;
-      const returned =
-        use.records > 0 ? [...entry.binding.key, ...use.returned] : [...use.returned];
-      const denialReason = use.refused ?? use.denied.values().next().value ?? null;
-      const decision =
-        use.records === 0 && !use.verified && denialReason
-          ? 'DENIED'
-          : use.masked.size > 0
-            ? 'MASKED'
-            : 'ALLOWED';
+      const recordCount = receivedRecords(use);
       return {
         at,
         kind: 'ACCESS',
         requestId: identity.requestId,
+        correlationId: identity.correlationId,
         subgraph,
         consumerDepartment: caller?.department ?? null,
         consumerApplication: caller?.application ?? null,
         userId: caller?.user ?? null,
         purpose: identity.purpose,
-        grantId: grantOf(use.table),
+        grantId: use.grants.size > 0 ? [...use.grants].sort().join(',') : null,
         datasetCode: entry.code,
         providerDepartment: entry.department,
-        itemsReturned: [...new Set(returned)],
+        itemsReturned: [...use.answered.keys()],
         itemsMasked: [...use.masked],
         itemsDenied: [...use.denied.keys()],
-        recordCount: use.records,
-        decision,
-        reason: use.verified ? 'VERIFIED' : denialReason,
+        recordCount,
+        verifications: use.verifications,
+        verifiedItems: [...use.verifiedItems],
+        verificationsMatched: use.verificationsMatched,
+        decision: decisionOf(use, recordCount),
+        reason: use.refused ?? use.denied.values().next().value ?? null,
         operationName: identity.operationName,
         operationHash: null,
         latencyMs,
       } satisfies AuditEntry;
     });
   }
+
+  /** True when some dataset was answered with a masked item (see ACCESS_MASKED_EXTENSION). */
+  get anyMasked(): boolean {
+    for (const use of this.uses.values()) if (use.masked.size > 0) return true;
+    return false;
+  }
+}
+
+/**
+ * The records the caller received at least one item of. Rows read of which
+ * no item was answered — every item denied, or only a join handle asked —
+ * gave the caller nothing of their own and are not counted.
+ */
+function receivedRecords(use: DatasetUse): number {
+  if (use.answeredRows.size > 0) return use.answeredRows.size;
+  if (use.answered.size === 0) return 0;
+  const most = Math.max(...use.answered.values());
+  return use.rows > 0 ? Math.min(most, use.rows) : most;
+}
+
+function decisionOf(use: DatasetUse, recordCount: number): AuditDecision {
+  const received = recordCount > 0 || use.verifications > 0;
+  const denied = use.refused !== null || use.denied.size > 0;
+  if (denied) return received ? 'PARTIAL' : 'DENIED';
+  return use.masked.size > 0 ? 'MASKED' : 'ALLOWED';
 }

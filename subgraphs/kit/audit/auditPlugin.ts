@@ -1,10 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { failClosed, type AuditSink } from '../../../server/index.ts';
+import { ACCESS_MASKED_EXTENSION, failClosed, type AuditSink } from '../../../server/index.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 
 /**
  * Holds each response until the ACCESS records it produced are durable, and
- * fails it closed — no data, 503 — when they cannot be written.
+ * fails it closed — no data, 503 — when they cannot be written. A response
+ * that answered some item masked says so to the gateway in an extension, for
+ * the REQUEST record.
  */
 export function auditPlugin(
   subgraph: string,
@@ -20,12 +22,16 @@ export function auditPlugin(
             access.identity,
             subgraph,
             Date.now() - contextValue.startedAt,
-            (table) => access.grantOf(table),
           );
           try {
             await writer.record(entries);
           } catch {
             failClosed(response, 'access');
+            return;
+          }
+          if (access.log.anyMasked && response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, [ACCESS_MASKED_EXTENSION]: true };
           }
         },
       };

@@ -267,13 +267,22 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     name: String!
   }
 
+  "What a request or a dataset access came to, as the caller received it."
   enum AuditDecision {
+    "Everything asked was answered, nothing masked (also an allowed lookup that found nothing)."
     ALLOWED
+    "Everything asked was answered, some item masked."
     MASKED
+    "Something was answered and something was denied."
+    PARTIAL
+    "Nothing was answered; at least one denial."
     DENIED
-    OK
+    "REQUEST only: nothing was answered, for a reason other than the sharing rules."
     ERROR
+    "REQUEST only: the credential or a header was refused before anything ran."
     REFUSED
+    "REQUEST records written before PARTIAL existed: answered without error."
+    OK
   }
   enum AuditKind {
     REQUEST
@@ -285,21 +294,32 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     id: ID!
     at: String!
     kind: AuditKind!
+    "The platform's id of the request (a UUID the gateway made and answered in X-Request-Id)."
     requestId: String!
+    "The client's own id of the request (the X-Request-Id it sent), if any."
+    correlationId: String
     subgraph: String
     consumerDepartment: String
     consumerApplication: String
     userId: String
     purpose: String
+    "REQUEST: the grant the caller named. ACCESS: every grant the dataset was read under, comma-separated."
     grantId: String
     dataset: String
     providerDepartment: String
     itemsReturned: [String!]!
     itemsMasked: [String!]!
     itemsDenied: [String!]!
+    "ACCESS: the records the caller received at least one item of (masked or not)."
     recordCount: Int!
+    "ACCESS: verifications answered."
+    verifications: Int!
+    "ACCESS: the items those verifications compared."
+    verifiedItems: [String!]!
+    "ACCESS: how many of them answered yes."
+    verificationsMatched: Int!
     decision: AuditDecision!
-    "The denial reason, the first error code of a request, or VERIFIED for a verification."
+    "The first denial reason of an access, or the first error code of a request."
     reason: String
     operationName: String
     operationHash: String
@@ -325,7 +345,10 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     dataset: String
     decision: AuditDecision
     purpose: String
+    "The platform's request id."
     requestId: String
+    "The client's X-Request-Id: every request it sent with that id."
+    correlationId: String
     kind: AuditKind
   }
 
@@ -428,8 +451,13 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
   "Accesses to one dataset in the period, as distinct requests."
   type DatasetAccessScore {
     dataset: String!
+    "Requests answered under the rules (ALLOWED, MASKED or PARTIAL)."
     served: Int!
+    "Of the served, answered with masked items."
     masked: Int!
+    "Of the served, also denied some of what they asked."
+    partial: Int!
+    "Requests answered nothing of the dataset, with a denial."
     denied: Int!
   }
 
@@ -440,12 +468,15 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     requests: Int!
   }
 
-  "Accesses to the department's datasets in the period, from the audit trail. A request counts once per dataset and decision, however many steps of its plan touched the dataset."
+  "Accesses to the department's datasets in the period, from the audit trail, in distinct platform request ids. A request counts once per dataset, by what it received in all, however many steps of its plan touched the dataset."
   type AccessScore {
-    "Requests answered with data (ALLOWED or MASKED)."
+    "Requests answered under the rules (ALLOWED, MASKED or PARTIAL)."
     served: Int!
     "Of the served, answered with masked items."
     masked: Int!
+    "Of the served, also denied some of what they asked."
+    partial: Int!
+    "Requests answered nothing of the dataset, with a denial."
     denied: Int!
     deniedByReason: [DenialCount!]!
     byDataset: [DatasetAccessScore!]!

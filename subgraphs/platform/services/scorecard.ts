@@ -16,13 +16,16 @@ import {
 } from '../store/index.ts';
 import { isOverdue } from './catalogueRegistration.ts';
 
-/** Accesses to one dataset, in distinct requests. */
+/** Accesses to one dataset, in distinct requests (platform request ids). */
 export interface DatasetAccessFigures {
   dataset: string;
-  /** Requests answered with data (ALLOWED or MASKED). */
+  /** Requests answered under the rules (ALLOWED, MASKED or PARTIAL). */
   served: number;
   /** Of the served, those answered with masked items. */
   masked: number;
+  /** Of the served, those also denied some of what they asked. */
+  partial: number;
+  /** Requests answered nothing of the dataset, with a denial. */
   denied: number;
 }
 
@@ -148,22 +151,14 @@ function applicationFigures(
   };
 }
 
-/** Served, masked and denied requests per dataset and in all, and the denials by reason. */
+/** Served, masked, partial and denied requests per dataset and in all, and the denials by reason. */
 function accessFigures(
   counts: readonly AccessRequestCount[],
   denials: readonly DenialRequestCount[],
 ): Scorecard['accesses'] {
-  const byDataset = new Map<string, DatasetAccessFigures>();
-  for (const { dataset, decision, requests } of counts) {
-    let figures = byDataset.get(dataset);
-    if (!figures) {
-      figures = { dataset, served: 0, masked: 0, denied: 0 };
-      byDataset.set(dataset, figures);
-    }
-    if (decision === 'ALLOWED' || decision === 'MASKED') figures.served += requests;
-    if (decision === 'MASKED') figures.masked += requests;
-    if (decision === 'DENIED') figures.denied += requests;
-  }
+  const byDataset = new Map<string, DatasetAccessFigures>(
+    counts.map((figures) => [figures.dataset, { ...figures }]),
+  );
   const byReason = new Map<string | null, number>();
   for (const { reason, requests } of denials)
     byReason.set(reason, (byReason.get(reason) ?? 0) + requests);
@@ -173,6 +168,7 @@ function accessFigures(
   return {
     served: sum((f) => f.served),
     masked: sum((f) => f.masked),
+    partial: sum((f) => f.partial),
     denied: sum((f) => f.denied),
     deniedByReason: [...byReason]
       .map(([reason, requests]) => ({ reason, requests }))

@@ -61,38 +61,66 @@ export async function countActiveGrants(
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Distinct requests that accessed one dataset with one decision. */
+/** What the requests that accessed one dataset received of it, in distinct requests. */
 export interface AccessRequestCount {
   dataset: string;
-  decision: string;
-  requests: number;
+  /** Requests answered under the rules (ALLOWED, MASKED or PARTIAL), by platform request id. */
+  served: number;
+  /** Of the served, those answered with some item masked. */
+  masked: number;
+  /** Of the served, those also denied some of what they asked. */
+  partial: number;
+  /** Requests answered nothing of the dataset, with a denial. */
+  denied: number;
 }
+
+/** Decisions that answered the caller something (or an allowed nothing). */
+const ANSWERED = ['ALLOWED', 'MASKED', 'PARTIAL'];
 
 /**
  * ACCESS audit records on a department's datasets in the period, as distinct
- * requests per (dataset, decision): a request whose plan touched a dataset in
- * two steps wrote two records, and counts once.
+ * requests (platform request ids, never the client's X-Request-Id) per
+ * dataset. A request whose plan touched a dataset in several steps wrote
+ * several records and counts once, by what it received in all: served if any
+ * step answered it, partial if it was also denied something, denied if no
+ * step answered it and one denied it, masked if an answer masked an item.
  */
 export async function countAccessRequests(
   db: Knex,
   department: string,
   period: Period,
 ): Promise<AccessRequestCount[]> {
-  const rows = await accessRecords(db, department, period)
-    .groupBy('dataset_code', 'decision')
-    .orderBy(['dataset_code', 'decision'])
-    .select('dataset_code', 'decision')
-    .countDistinct<{ dataset_code: string; decision: string; requests: number | string }[]>({
-      requests: 'request_id',
-    });
+  const answered = ANSWERED.map(() => '?').join(', ');
+  const perRequest = accessRecords(db, department, period)
+    .groupBy('dataset_code', 'request_id')
+    .select(
+      'dataset_code',
+      db.raw(`max(case when decision in (${answered}) then 1 else 0 end) as answered`, ANSWERED),
+      db.raw(`max(case when decision in ('PARTIAL', 'DENIED') then 1 else 0 end) as refused`),
+      db.raw(
+        `max(case when decision = 'MASKED' or (decision = 'PARTIAL' and items_masked <> '[]') then 1 else 0 end) as masked`,
+      ),
+    )
+    .as('r');
+  const rows = await db.from(perRequest).groupBy('dataset_code').orderBy('dataset_code').select<
+    {
+      dataset_code: string;
+      served: number | string | null;
+      masked: number | string | null;
+      partial: number | string | null;
+      denied: number | string | null;
+    }[]
+  >('dataset_code', db.raw('sum(answered) as served'), db.raw('sum(case when answered = 1 and masked = 1 then 1 else 0 end) as masked'), db.raw('sum(case when answered = 1 and refused = 1 then 1 else 0 end) as partial'), db.raw('sum(case when answered = 0 and refused = 1 then 1 else 0 end) as denied'));
   return rows.map((r) => ({
     dataset: r.dataset_code,
-    decision: r.decision,
-    requests: Number(r.requests),
+    served: Number(r.served ?? 0),
+    masked: Number(r.masked ?? 0),
+    partial: Number(r.partial ?? 0),
+    denied: Number(r.denied ?? 0),
   }));
 }
 
-/** Distinct denied requests per (dataset, reason). */
+/** Denied requests per (dataset, reason). */
 export interface DenialRequestCount {
   dataset: string;
   reason: string | null;
@@ -100,21 +128,31 @@ export interface DenialRequestCount {
 }
 
 /**
- * The DENIED records of `countAccessRequests`, as distinct requests per
- * (dataset, reason): the breakdown of the denials by why.
+ * The denied requests of `countAccessRequests` — answered nothing of the
+ * dataset — as distinct requests per (dataset, reason): the breakdown of the
+ * denials by why. A request denied for two reasons counts under both.
  */
 export async function countDeniedRequests(
   db: Knex,
   department: string,
   period: Period,
 ): Promise<DenialRequestCount[]> {
-  const rows = await accessRecords(db, department, period)
-    .where({ decision: 'DENIED' })
-    .groupBy('dataset_code', 'reason')
-    .orderBy(['dataset_code', 'reason'])
-    .select('dataset_code', 'reason')
+  const rows = await accessRecords(db, department, period, 'denial')
+    .where({ 'denial.decision': 'DENIED' })
+    .whereNotExists((answeredToo) => {
+      void answeredToo
+        .select(db.raw('1'))
+        .from('audit_records as answer')
+        .whereRaw('answer.request_id = denial.request_id')
+        .whereRaw('answer.dataset_code = denial.dataset_code')
+        .where('answer.kind', 'ACCESS')
+        .whereIn('answer.decision', ANSWERED);
+    })
+    .groupBy('denial.dataset_code', 'denial.reason')
+    .orderBy(['denial.dataset_code', 'denial.reason'])
+    .select({ dataset_code: 'denial.dataset_code', reason: 'denial.reason' })
     .countDistinct<{ dataset_code: string; reason: string | null; requests: number | string }[]>({
-      requests: 'request_id',
+      requests: 'denial.request_id',
     });
   return rows.map((r) => ({
     dataset: r.dataset_code,
@@ -123,12 +161,15 @@ export async function countDeniedRequests(
   }));
 }
 
-function accessRecords(db: Knex, department: string, period: Period) {
-  return db('audit_records')
-    .where({ kind: 'ACCESS', provider_department: department })
-    .whereNotNull('dataset_code')
-    .where('at', '>=', period.from)
-    .where('at', '<', period.to);
+/** ACCESS records on `department`'s datasets in the period, under an optional table alias. */
+function accessRecords(db: Knex, department: string, period: Period, alias?: string) {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  return db(alias ? `audit_records as ${alias}` : 'audit_records')
+    .where(column('kind'), 'ACCESS')
+    .where(column('provider_department'), department)
+    .whereNotNull(column('dataset_code'))
+    .where(column('at'), '>=', period.from)
+    .where(column('at'), '<', period.to);
 }
 
 /** What the turnaround figures need of a data error report. */
