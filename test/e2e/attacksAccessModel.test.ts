@@ -1,0 +1,2178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  insertGrant,
+  loadOrCreateSigningKeys,
+  newGrant,
+  revokeGrant,
+  signInternalToken,
+  type Grant,
+  type RequestIdentity,
+} from '../../server/index.ts';
+import { DEMO_PERSON_INDEX, personIdNumberAt, REGIONS } from '../../subgraphs/demo-data/index.ts';
+import { DEMO_GRANTS } from '../../subgraphs/platform/seeds/demoGrants.ts';
+import {
+  errorsAt,
+  errorsWithReason,
+  expectDenied,
+  expectIdConcealed,
+  expectItemRefused,
+  expectNoErrors,
+  expectNoIdBeyondRegion,
+  expectNotLeaked,
+  expectOpaque,
+  isIdLike,
+  keepEnds,
+  revealsAtMost,
+  stringsIn,
+  type Path,
+} from '../support/accessChecks.ts';
+import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import {
+  startTestPlatform,
+  testConfig,
+  type GraphQLResponse,
+  type TestPlatform,
+} from '../support/testPlatform.ts';
+
+/**
+ * Acceptance of issue 11, findings 1-6: the access model cannot be read around.
+ * Each test is an attack through the gateway, as a consuming department would
+ * make it, and fails if the attack gets data: key items read in full, sourced
+ * copies read more openly than their source, verification used as an oracle,
+ * row filters skipped in one mode or path, quotas counted per request, and a
+ * second grant that narrows or widens the first. One platform per engine; each
+ * test that needs grants of its own makes them for a consumer department of
+ * its own, so counters (quotas, verification limits) never meet.
+ */
+
+const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+
+/** Verifications of one record a department may make a day unless its grant says otherwise. */
+const DEFAULT_VERIFY_LIMIT = 5;
+const PURPOSE = 'attack';
+const PS = 'PS-POP-001';
+const CW = 'CW-ACC-001';
+/** The README's example person, who holds one of everything. */
+const README_PERSON = personIdNumberAt(DEMO_PERSON_INDEX);
+
+interface PersonRow {
+  id_number: string;
+  name: string;
+  birth_date: string;
+  gender: string;
+  region_code: string;
+  address: string;
+  phone: string;
+}
+interface LicenseRow {
+  license_number: string;
+  kind: string;
+  holder_id_number: string | null;
+}
+interface CreditRow {
+  record_id: string;
+  subject_id_number: string | null;
+}
+interface AccountRow {
+  account_number: string;
+  holder_id_number: string | null;
+  holder_credit_code: string | null;
+  address: string;
+  status: string;
+}
+interface ParcelRow {
+  parcel_code: string;
+  holder_id_number: string | null;
+}
+interface EnterpriseRow {
+  credit_code: string;
+  legal_rep_id_number: string | null;
+}
+
+/** The demo data as the departments' databases hold it, read once per engine. */
+interface DemoData {
+  persons: PersonRow[];
+  person: Map<string, PersonRow>;
+  licenses: LicenseRow[];
+  license: Map<string, LicenseRow>;
+  credits: CreditRow[];
+  accounts: AccountRow[];
+  account: Map<string, AccountRow>;
+  parcels: ParcelRow[];
+  enterprises: EnterpriseRow[];
+  enterprise: Map<string, EnterpriseRow>;
+  ids: string[];
+}
+
+type GrantSpec = Pick<Grant, 'id' | 'consumerDepartment' | 'datasetCode' | 'items'> &
+  Partial<Grant>;
+
+interface Page<T> {
+  nodes: (T | null)[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** `YYYY-MM-DD` as it sits in digits 7-14 of an ID number. */
+const compact = (date: string) => date.replace(/-/g, '');
+
+/** Whether `access` is what one demo grant gives: the grant, if the seed still has it. */
+const demoGrant = (consumer: string, dataset: string) =>
+  DEMO_GRANTS.find((g) => g.consumerDepartment === consumer && g.datasetCode === dataset);
+
+describe.each(ENGINES)('on %s', (engine) => {
+  let platform: TestPlatform;
+  let data: DemoData;
+  const handedOut = new Set<string>();
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine);
+    data = await readDemoData(platform);
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  // ------------------------------------------------------------------ helpers
+
+  const as = (department: string, purpose: string | null = PURPOSE) =>
+    platform.as(department, purpose);
+  const civilAffairs = () => as('civil_affairs', 'social-assistance');
+  const statistics = () => as('statistics', 'statistics');
+
+  /** Inserts an active grant (valid 2020-2099 unless said otherwise) and reloads the rules. */
+  async function addGrant(spec: GrantSpec): Promise<Grant> {
+    const grant: Grant = {
+      ...newGrant(
+        {
+          purposes: [PURPOSE],
+          modes: ['QUERY'],
+          validFrom: '2020-01-01T00:00:00.000Z',
+          validUntil: '2099-12-31T23:59:59.999Z',
+          ...spec,
+        },
+        'attacksAccessModel.test',
+      ),
+      ...spec,
+    };
+    await insertGrant(platform.platformDb, grant);
+    await platform.policies.reload();
+    return grant;
+  }
+
+  async function removeGrant(id: string): Promise<void> {
+    await revokeGrant(platform.platformDb, id, 'attacksAccessModel.test', 'test cleanup');
+    await platform.policies.reload();
+  }
+
+  /** `n` persons no earlier test used (verification limits count per record). */
+  function take(n: number, where: (p: PersonRow) => boolean = () => true): PersonRow[] {
+    const found = data.persons
+      .filter((p) => !handedOut.has(p.id_number) && p.id_number !== README_PERSON && where(p))
+      .slice(0, n);
+    expect(found, 'enough unused demo persons').toHaveLength(n);
+    for (const p of found) handedOut.add(p.id_number);
+    return found;
+  }
+
+  const inHangzhou = (p: PersonRow) => p.region_code.startsWith('3301');
+  const inNingbo = (p: PersonRow) => p.region_code.startsWith('3302');
+
+  /** Every page of a list field, following endCursor (at most 10 pages). */
+  async function allPages<T>(
+    field: string,
+    selection: string,
+    headers: Record<string, string>,
+    args = '',
+  ): Promise<{
+    nodes: (T | null)[];
+    responses: GraphQLResponse<Record<string, Page<T>>>[];
+    /** Each page's nodes, with the response they came in and their index there. */
+    located: { node: T | null; response: GraphQLResponse<unknown>; path: Path }[];
+  }> {
+    const nodes: (T | null)[] = [];
+    const responses: GraphQLResponse<Record<string, Page<T>>>[] = [];
+    const located: { node: T | null; response: GraphQLResponse<unknown>; path: Path }[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page += 1) {
+      const response: GraphQLResponse<Record<string, Page<T>>> = await platform.query(
+        `query ($after: String) { ${field}(first: 100, after: $after${args}) { nodes { ${selection} } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+        headers,
+      );
+      responses.push(response);
+      const list = response.data?.[field];
+      if (!list) break;
+      nodes.push(...list.nodes);
+      list.nodes.forEach((node, i) => located.push({ node, response, path: [field, 'nodes', i] }));
+      if (!list.pageInfo.hasNextPage) break;
+      after = list.pageInfo.endCursor;
+    }
+    return { nodes, responses, located };
+  }
+
+  /** A person ID value at `path`: null with a FORBIDDEN naming `item`, or at most its region code. */
+  function expectIdAtMostRegion(
+    response: GraphQLResponse<unknown>,
+    path: Path,
+    shown: unknown,
+    real: string | null,
+    item: string,
+  ): void {
+    if (shown === null) {
+      if (real !== null) expectDenied(response, path, { item });
+      return;
+    }
+    expect(real, `${path.join('.')} answered for a record without a value`).not.toBeNull();
+    expectIdConcealed(shown, real!, path.join('.'));
+  }
+
+  /** Denials as a client compares them: where, and why; not the wording. */
+  const denialsOf = (response: GraphQLResponse<unknown>) =>
+    (response.errors ?? [])
+      .map((e) =>
+        JSON.stringify({
+          path: e.path,
+          code: e.extensions?.code,
+          reason: e.extensions?.reason,
+          dataset: e.extensions?.dataset,
+          item: e.extensions?.item,
+        }),
+      )
+      .sort();
+
+  // ============================================================ 1. keys are items
+
+  describe('1. keys are items', () => {
+    it('the original attack: civil_affairs (birthDate masked to the year) learns no full birth date from persons { idNumber birthDate }', async () => {
+      const response = await platform.query<{
+        persons: { nodes: ({ idNumber: string | null; birthDate: string | null } | null)[] };
+      }>(`{ persons(first: 100) { nodes { idNumber birthDate } } }`, {}, await civilAffairs());
+      expect(response.status).toBe(200);
+      const nodes = response.data!.persons.nodes;
+      expect(nodes).toHaveLength(100);
+      nodes.forEach((node, i) => {
+        expect(node, `node ${i}`).not.toBeNull();
+        expect(node!.birthDate).toMatch(/^\d{4}$/);
+        if (node!.idNumber === null) {
+          expectDenied(response, ['persons', 'nodes', i, 'idNumber'], {
+            dataset: PS,
+            item: 'idNumber',
+            reason: 'NO_GRANT',
+          });
+        }
+      });
+      expectNoIdBeyondRegion(response, data.ids);
+      const text = JSON.stringify(response);
+      const learned = data.persons.filter(
+        (p) => text.includes(compact(p.birth_date)) || text.includes(p.birth_date),
+      );
+      expect(learned.map((p) => p.birth_date)).toEqual([]);
+    });
+
+    it.each([
+      ['market_supervision', 'enterprise-registration'],
+      ['hangzhou_civil_affairs', 'social-assistance'],
+    ])(
+      '%s, not granted birthDate, learns no birth date or sex from idNumber on a list',
+      async (department, purpose) => {
+        const response = await platform.query<{
+          persons: { nodes: ({ idNumber: string | null; regionCode: string } | null)[] };
+        }>(
+          `{ persons(first: 100) { nodes { idNumber regionCode } } }`,
+          {},
+          await as(department, purpose),
+        );
+        expect(response.status).toBe(200);
+        const nodes = response.data!.persons.nodes;
+        expect(nodes.length).toBeGreaterThan(10);
+        nodes.forEach((node, i) => {
+          if (node?.idNumber === null) {
+            expectDenied(response, ['persons', 'nodes', i, 'idNumber'], {
+              dataset: PS,
+              item: 'idNumber',
+            });
+          }
+        });
+        expectNoIdBeyondRegion(response, data.ids);
+        const text = JSON.stringify(response);
+        expect(data.persons.filter((p) => text.includes(compact(p.birth_date)))).toEqual([]);
+      },
+    );
+
+    it('a lookup by key still answers, and the key in the answer is decided like an item (aliases, inline and named fragments)', async () => {
+      const [p] = take(1);
+      const response = await platform.query<{ person: Record<string, unknown> | null }>(
+        `fragment Key on Person { b: idNumber }
+        query ($id: String!) {
+          person(idNumber: $id) { name idNumber a: idNumber ... on Person { c: idNumber } ...Key }
+        }`,
+        { id: p!.id_number },
+        await civilAffairs(),
+      );
+      expect(response.status).toBe(200);
+      const person = response.data!.person!;
+      expect(person.name).toBe(p!.name);
+      for (const field of ['idNumber', 'a', 'b', 'c']) {
+        expectIdAtMostRegion(response, ['person', field], person[field], p!.id_number, 'idNumber');
+      }
+      expectNotLeaked(response, p!.id_number, compact(p!.birth_date));
+    });
+
+    it('through an _entities join: license → holderPerson { idNumber } is decided like an item; the join still answers', async () => {
+      const license = data.licenses.find(
+        (l) => l.holder_id_number && !handedOut.has(l.holder_id_number),
+      )!;
+      const holder = data.person.get(license.holder_id_number!)!;
+      const query = `query ($n: String!) {
+        license(licenseNumber: $n) { kind holderIdNumber holderPerson { idNumber name } }
+      }`;
+      const ca = await platform.query<{
+        license: {
+          kind: string;
+          holderIdNumber: string | null;
+          holderPerson: { idNumber: string | null; name: string } | null;
+        };
+      }>(query, { n: license.license_number }, await civilAffairs());
+      expect(ca.status).toBe(200);
+      expect(ca.data!.license.kind).toBe(license.kind);
+      expect(ca.data!.license.holderPerson?.name, 'the join through the key still works').toBe(
+        holder.name,
+      );
+      expectIdAtMostRegion(
+        ca,
+        ['license', 'holderPerson', 'idNumber'],
+        ca.data!.license.holderPerson!.idNumber,
+        holder.id_number,
+        'idNumber',
+      );
+      expectIdAtMostRegion(
+        ca,
+        ['license', 'holderIdNumber'],
+        ca.data!.license.holderIdNumber,
+        holder.id_number,
+        'holderIdNumber',
+      );
+      expectNotLeaked(ca, holder.id_number, compact(holder.birth_date));
+
+      // transport holds no grant on PS-POP-001: the key is denied, not served.
+      const transport = await platform.query<{
+        license: {
+          kind: string;
+          holderIdNumber: string | null;
+          holderPerson: { idNumber: string | null } | null;
+        };
+      }>(query, { n: license.license_number }, await as('transport', null));
+      expect(transport.data!.license.kind).toBe(license.kind);
+      expect(transport.data!.license.holderIdNumber).toBeNull();
+      expect(transport.data!.license.holderPerson?.idNumber ?? null).toBeNull();
+      expect(errorsAt(transport, ['license', 'holderIdNumber'])[0]?.extensions?.code).toBe(
+        'FORBIDDEN',
+      );
+      expectNotLeaked(transport, holder.id_number, holder.name);
+    });
+
+    it('through reverse fields and their joins back: person → utilityAccounts / licenses / creditRecords / landParcels never carry the whole key', async () => {
+      const response = await platform.query(
+        `query ($id: String!) {
+          person(idNumber: $id) {
+            name
+            utilityAccounts { holderIdNumber holderPerson { idNumber } }
+            licenses { holderIdNumber holderPerson { idNumber } }
+            creditRecords { subjectIdNumber subjectPerson { idNumber } }
+            landParcels { holderIdNumber holderPerson { idNumber } }
+            representedEnterprises { legalRepresentativeIdNumber legalRepresentative { idNumber } }
+          }
+        }`,
+        { id: README_PERSON },
+        await civilAffairs(),
+      );
+      expect(response.status).toBe(200);
+      const person = (response.data as { person: Record<string, unknown> }).person;
+      expect(person.name).toBe(data.person.get(README_PERSON)!.name);
+      for (const field of ['utilityAccounts', 'licenses', 'creditRecords', 'landParcels']) {
+        expect(person[field], `${field} still joins`).toEqual(
+          expect.arrayContaining([expect.anything()]),
+        );
+      }
+      expectNoIdBeyondRegion(response, data.ids);
+      for (const error of response.errors ?? []) {
+        expect(error.extensions?.code, JSON.stringify(error)).toBe('FORBIDDEN');
+      }
+    });
+
+    it("the README's query still answers across five departments for civil_affairs, with the key only as its grant allows", async () => {
+      const response = await platform.query<{
+        person: {
+          idNumber: string | null;
+          name: string;
+          licenses: { licenseNumber: string | null; kind: string }[];
+          creditRecords: { category: string }[];
+          landParcels: { parcelCode: string | null; landUse: string }[];
+          utilityAccounts: { accountNumber: string | null; monthlyUsageM3: number }[];
+        };
+      }>(
+        `query ($idNumber: String!) {
+          person(idNumber: $idNumber) {
+            idNumber name gender regionCode phone
+            licenses { licenseNumber kind status }
+            creditRecords { category authority decidedOn }
+            landParcels { parcelCode landUse areaSqm }
+            utilityAccounts { accountNumber address monthlyUsageM3 arrears }
+          }
+        }`,
+        { idNumber: README_PERSON },
+        await civilAffairs(),
+      );
+      expect(response.status).toBe(200);
+      const person = response.data!.person;
+      expect(person.name).toBe(data.person.get(README_PERSON)!.name);
+      expect(person.licenses.length).toBeGreaterThan(0);
+      expect(person.creditRecords.length).toBeGreaterThan(0);
+      expect(person.landParcels.length).toBeGreaterThan(0);
+      expect(person.utilityAccounts.length).toBeGreaterThan(0);
+      expectIdAtMostRegion(
+        response,
+        ['person', 'idNumber'],
+        person.idNumber,
+        README_PERSON,
+        'idNumber',
+      );
+      // Keys of the joined datasets: shown exactly when the demo grant gives them.
+      const water = demoGrant('civil_affairs', CW)!;
+      person.utilityAccounts.forEach((a, i) => {
+        if (water.items.includes('accountNumber')) expect(a.accountNumber).not.toBeNull();
+        else {
+          expect(a.accountNumber).toBeNull();
+          expectDenied(response, ['person', 'utilityAccounts', i, 'accountNumber'], {
+            dataset: CW,
+            item: 'accountNumber',
+            reason: 'NO_GRANT',
+          });
+        }
+      });
+      const land = demoGrant('civil_affairs', 'NR-LAND-001')!;
+      person.landParcels.forEach((l, i) => {
+        if (land.items.includes('parcelCode')) expect(l.parcelCode).not.toBeNull();
+        else {
+          expect(l.parcelCode).toBeNull();
+          expectDenied(response, ['person', 'landParcels', i, 'parcelCode'], {
+            item: 'parcelCode',
+            reason: 'NO_GRANT',
+          });
+        }
+      });
+      for (const error of response.errors ?? []) {
+        expect(error.extensions?.code, JSON.stringify(error)).toBe('FORBIDDEN');
+      }
+      expectNoIdBeyondRegion(response, data.ids);
+    });
+
+    it('a grant that omits another dataset key (CW-ACC-001 accountNumber): null with NO_GRANT on lookups and lists', async () => {
+      await addGrant({
+        id: 'G-ATK-KEY-OMIT',
+        consumerDepartment: 'atk_key_omit',
+        datasetCode: CW,
+        items: ['address', 'status'],
+      });
+      const account = data.accounts[7]!;
+      const response = await platform.query<{
+        utilityAccount: { accountNumber: string | null; status: string } | null;
+        utilityAccounts: { nodes: ({ accountNumber: string | null; status: string } | null)[] };
+      }>(
+        `query ($a: String!) {
+          utilityAccount(accountNumber: $a) { accountNumber status }
+          utilityAccounts(first: 20) { nodes { accountNumber status } }
+        }`,
+        { a: account.account_number },
+        await as('atk_key_omit'),
+      );
+      expect(response.status).toBe(200);
+      expect(response.data!.utilityAccount).toEqual({
+        accountNumber: null,
+        status: account.status,
+      });
+      const denial = { dataset: CW, item: 'accountNumber', reason: 'NO_GRANT' };
+      expectDenied(response, ['utilityAccount', 'accountNumber'], denial);
+      const nodes = response.data!.utilityAccounts.nodes;
+      expect(nodes).toHaveLength(20);
+      nodes.forEach((node, i) => {
+        expect(node?.accountNumber ?? null).toBeNull();
+        expect(node?.status).toMatch(/^[A-Z]+$/);
+        expectDenied(response, ['utilityAccounts', 'nodes', i, 'accountNumber'], denial);
+      });
+      expectNotLeaked(response, ...data.accounts.map((a) => a.account_number));
+    });
+
+    it('a grant that masks a key (accountNumber KEEP_ENDS 4/2): masked on lookups and lists, and no filter on it', async () => {
+      await addGrant({
+        id: 'G-ATK-KEY-MASK',
+        consumerDepartment: 'atk_key_mask',
+        datasetCode: CW,
+        items: ['accountNumber', 'status'],
+        masks: { accountNumber: { rule: 'KEEP_ENDS', first: 4, last: 2 } },
+      });
+      const account = data.accounts[8]!;
+      const headers = await as('atk_key_mask');
+      const response = await platform.query<{
+        utilityAccount: { accountNumber: string | null } | null;
+        utilityAccounts: { nodes: ({ accountNumber: string | null } | null)[] };
+      }>(
+        `query ($a: String!) {
+          utilityAccount(accountNumber: $a) { accountNumber }
+          utilityAccounts(first: 30) { nodes { accountNumber } }
+        }`,
+        { a: account.account_number },
+        headers,
+      );
+      expectNoErrors(response);
+      expect(response.data!.utilityAccount).toEqual({
+        accountNumber: keepEnds(account.account_number, 4, 2),
+      });
+      for (const node of response.data!.utilityAccounts.nodes) {
+        const shown = node!.accountNumber!;
+        expect(
+          data.accounts.some((a) =>
+            revealsAtMost(
+              shown,
+              a.account_number,
+              (i) => i < 4 || i >= a.account_number.length - 2,
+            ),
+          ),
+          shown,
+        ).toBe(true);
+      }
+      expectNotLeaked(response, ...data.accounts.map((a) => a.account_number));
+
+      const filtered = await platform.query(
+        `query ($p: String!) { utilityAccounts(first: 5, filter: { accountNumber: { startsWith: $p } }) { nodes { status } } }`,
+        { p: account.account_number.slice(0, 10) },
+        headers,
+      );
+      expect(filtered.data ?? { utilityAccounts: null }).toEqual({ utilityAccounts: null });
+      expectItemRefused(filtered, ['utilityAccounts'], 'accountNumber', CW);
+    });
+
+    it('the provider itself still reads and filters its key in full (control)', async () => {
+      const [p] = take(1);
+      const response = await platform.query<{
+        persons: { nodes: { idNumber: string }[] };
+      }>(
+        `query ($id: String!) { persons(first: 5, filter: { idNumber: { eq: $id } }) { nodes { idNumber } } }`,
+        { id: p!.id_number },
+        await as('public_security', null),
+      );
+      expectNoErrors(response);
+      expect(response.data!.persons.nodes).toEqual([{ idNumber: p!.id_number }]);
+    });
+
+    describe('embedded facts: idNumber embeds birthDate and gender', () => {
+      it('a grant listing idNumber unmasked but birthDate masked to the year gets at most the region code, on lookups and lists', async () => {
+        await addGrant({
+          id: 'G-ATK-EMB-YEAR',
+          consumerDepartment: 'atk_emb_year',
+          datasetCode: PS,
+          items: ['idNumber', 'name', 'birthDate', 'gender'],
+          masks: { birthDate: { rule: 'YEAR_ONLY' } },
+        });
+        const [p] = take(1);
+        const headers = await as('atk_emb_year');
+        const lookup = await platform.query<{ person: { idNumber: string | null } }>(
+          `query ($id: String!) { person(idNumber: $id) { idNumber } }`,
+          { id: p!.id_number },
+          headers,
+        );
+        expect(
+          lookup.data!.person.idNumber,
+          'idNumber is granted: masked, not denied',
+        ).not.toBeNull();
+        expectIdConcealed(lookup.data!.person.idNumber, p!.id_number);
+        const list = await platform.query(
+          `{ persons(first: 100) { nodes { idNumber birthDate gender } } }`,
+          {},
+          headers,
+        );
+        expect(list.status).toBe(200);
+        expectNoIdBeyondRegion(list, data.ids);
+        const text = JSON.stringify(list);
+        expect(data.persons.filter((x) => text.includes(compact(x.birth_date)))).toEqual([]);
+      });
+
+      it('a grant listing idNumber and birthDate but not gender gets at most the region code', async () => {
+        await addGrant({
+          id: 'G-ATK-EMB-NOSEX',
+          consumerDepartment: 'atk_emb_nosex',
+          datasetCode: PS,
+          items: ['idNumber', 'birthDate'],
+        });
+        const response = await platform.query(
+          `{ persons(first: 100) { nodes { idNumber birthDate } } }`,
+          {},
+          await as('atk_emb_nosex'),
+        );
+        expect(response.status).toBe(200);
+        expectNoIdBeyondRegion(response, data.ids);
+      });
+
+      it("a grant masking idNumber to its last 4 (sex digit) without gender gets neither the tail nor more than the grant's mask", async () => {
+        await addGrant({
+          id: 'G-ATK-EMB-TAIL',
+          consumerDepartment: 'atk_emb_tail',
+          datasetCode: PS,
+          items: ['idNumber', 'birthDate'],
+          masks: { idNumber: { rule: 'KEEP_ENDS', first: 0, last: 4 } },
+        });
+        const [p] = take(1);
+        const response = await platform.query<{ person: { idNumber: string | null } }>(
+          `query ($id: String!) { person(idNumber: $id) { idNumber } }`,
+          { id: p!.id_number },
+          await as('atk_emb_tail'),
+        );
+        expect(response.status).toBe(200);
+        const shown = response.data!.person.idNumber;
+        // The grant shows at most positions 14-17, the embedding at most 0-5: nothing may show.
+        if (shown !== null) expect(shown).toBe('*'.repeat(18));
+        expectNotLeaked(response, p!.id_number, p!.id_number.slice(-4));
+      });
+
+      it('control: a grant giving idNumber, birthDate and gender unmasked reads the whole number and may filter on it', async () => {
+        await addGrant({
+          id: 'G-ATK-EMB-FULL',
+          consumerDepartment: 'atk_emb_full',
+          datasetCode: PS,
+          items: ['idNumber', 'birthDate', 'gender'],
+        });
+        const [p] = take(1);
+        const response = await platform.query<{
+          person: { idNumber: string };
+          persons: { nodes: { idNumber: string }[] };
+        }>(
+          `query ($id: String!) {
+            person(idNumber: $id) { idNumber }
+            persons(first: 5, filter: { idNumber: { eq: $id } }) { nodes { idNumber } }
+          }`,
+          { id: p!.id_number },
+          await as('atk_emb_full'),
+        );
+        expectNoErrors(response);
+        expect(response.data!.person.idNumber).toBe(p!.id_number);
+        expect(response.data!.persons.nodes).toEqual([{ idNumber: p!.id_number }]);
+      });
+    });
+
+    describe('filters on a key need it unmasked', () => {
+      it.each([
+        ['startsWith', { startsWith: '330106' }],
+        ['eq', { eq: README_PERSON }],
+        ['in', { in: [README_PERSON] }],
+      ])('civil_affairs filtering persons by idNumber (%s) is refused', async (_op, condition) => {
+        const response = await platform.query(
+          `query ($f: StringFilter) { persons(first: 5, filter: { idNumber: $f }) { nodes { name } } }`,
+          { f: condition },
+          await civilAffairs(),
+        );
+        expect(response.data ?? { persons: null }).toEqual({ persons: null });
+        expectItemRefused(response, ['persons'], 'idNumber', PS);
+      });
+
+      it.each([
+        ['utilityAccounts', 'holderIdNumber', 'accountNumber'],
+        ['licenses', 'holderIdNumber', 'kind'],
+        ['creditRecords', 'subjectIdNumber', 'category'],
+        ['landParcels', 'holderIdNumber', 'landUse'],
+      ])(
+        'civil_affairs filtering %s by the copied ID number (%s) is refused',
+        async (list, item, other) => {
+          const response = await platform.query(
+            `query ($id: String!) { ${list}(first: 5, filter: { ${item}: { eq: $id } }) { nodes { ${other} } } }`,
+            { id: README_PERSON },
+            await civilAffairs(),
+          );
+          expect(response.data ?? { [list]: null }).toEqual({ [list]: null });
+          expectItemRefused(response, [list], item);
+        },
+      );
+    });
+
+    describe('join handles and cursors are opaque', () => {
+      it('joinHandle reveals no key, differs per request and means nothing as a key', async () => {
+        const query = `{ persons(first: 10) { nodes { joinHandle name } } }`;
+        const headers = await civilAffairs();
+        const first = await platform.query<{
+          persons: { nodes: { joinHandle: string; name: string }[] };
+        }>(query, {}, headers);
+        const second = await platform.query<{
+          persons: { nodes: { joinHandle: string; name: string }[] };
+        }>(query, {}, headers);
+        expectNoErrors(first);
+        expectNoErrors(second);
+        const a = first.data!.persons.nodes;
+        const b = second.data!.persons.nodes;
+        expect(a.map((n) => n.name)).toEqual(b.map((n) => n.name));
+        a.forEach((node, i) => {
+          expect(node.joinHandle).toEqual(expect.any(String));
+          expect(node.joinHandle, 'sealed afresh in every request').not.toBe(b[i]!.joinHandle);
+          expectOpaque(node.joinHandle, ...data.ids);
+        });
+        expect(new Set(a.map((n) => n.joinHandle)).size).toBe(a.length);
+
+        const asKey = await platform.query(
+          `query ($id: String!) { person(idNumber: $id) { name } }`,
+          { id: a[0]!.joinHandle },
+          headers,
+        );
+        expect(asKey.data ?? { person: null }).toEqual({ person: null });
+        for (const error of asKey.errors ?? []) {
+          expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+        }
+      });
+
+      it("a handle replayed to the subgraph in another request's signed context opens nothing", async () => {
+        const headers = await as('public_security', null);
+        const listed = await platform.query<{ persons: { nodes: { joinHandle: string }[] } }>(
+          `{ persons(first: 1) { nodes { joinHandle } } }`,
+          {},
+          headers,
+        );
+        expectNoErrors(listed);
+        const handle = listed.data!.persons.nodes[0]!.joinHandle;
+        const config = testConfig(platform.database);
+        const { privateKey } = await loadOrCreateSigningKeys(
+          config.auth.gatewayPrivateKeyFile,
+          config.auth.gatewayPublicKeyFile,
+        );
+        const body = JSON.stringify({
+          query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name phone } } }`,
+          variables: { r: [{ __typename: 'Person', joinHandle: handle }] },
+        });
+        const identity = {
+          caller: {
+            department: 'public_security',
+            application: null,
+            user: null,
+            roles: ['APP_DEVELOPER'],
+          },
+          purpose: null,
+          grantId: null,
+          requestId: 'replayed-elsewhere',
+          correlationId: null,
+          operationName: null,
+        } as RequestIdentity;
+        const token = await signInternalToken(identity, 'public_security', privateKey, body);
+        const url = platform.subgraphs.find((s) => s.name === 'public_security')!.url;
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-govdata-context': token },
+          body,
+        });
+        const text = await response.text();
+        const owner = data.persons[0]!;
+        expect(text).not.toContain(owner.name);
+        expect(text).not.toContain(owner.phone);
+        expect(text).not.toContain(owner.id_number);
+      });
+
+      it('list cursors hold no key, page on, and forged or foreign cursors are BAD_USER_INPUT', async () => {
+        const headers = await civilAffairs();
+        const page = `query ($after: String) { persons(first: 5, after: $after) { nodes { name regionCode } pageInfo { endCursor hasNextPage } } }`;
+        type P = { persons: Page<{ name: string; regionCode: string }> };
+        const one = await platform.query<P>(page, { after: null }, headers);
+        expectNoErrors(one);
+        const cursor = one.data!.persons.pageInfo.endCursor!;
+        expectOpaque(cursor, ...data.ids);
+        const two = await platform.query<P>(page, { after: cursor }, headers);
+        expectNoErrors(two);
+        const ten = await platform.query<{ persons: { nodes: unknown[] } }>(
+          `{ persons(first: 10) { nodes { name regionCode } } }`,
+          {},
+          headers,
+        );
+        expectNoErrors(ten);
+        expect([...one.data!.persons.nodes, ...two.data!.persons.nodes]).toEqual(
+          ten.data!.persons.nodes,
+        );
+
+        const water = await platform.query<{ utilityAccounts: Page<unknown> }>(
+          `{ utilityAccounts(first: 5) { nodes { status } pageInfo { endCursor hasNextPage } } }`,
+          {},
+          await statistics(),
+        );
+        expectNoErrors(water);
+        expectOpaque(
+          water.data!.utilityAccounts.pageInfo.endCursor!,
+          ...data.accounts.map((a) => a.account_number),
+        );
+
+        const licenses = await platform.query<{ licenses: Page<unknown> }>(
+          `{ licenses(first: 5) { nodes { kind } pageInfo { endCursor hasNextPage } } }`,
+          {},
+          headers,
+        );
+        expectNoErrors(licenses);
+        const licenseCursor = licenses.data!.licenses.pageInfo.endCursor!;
+        expectOpaque(licenseCursor, ...data.licenses.map((l) => l.license_number));
+
+        const flipped = cursor.slice(0, -2) + (cursor.at(-2) === 'A' ? 'B' : 'A') + cursor.at(-1);
+        const forged = [
+          [
+            'an old-style cursor naming a key',
+            Buffer.from(JSON.stringify([README_PERSON])).toString('base64url'),
+          ],
+          ['a cursor of another dataset (licenses)', licenseCursor],
+          ['a tampered cursor', flipped],
+          ['a truncated cursor', cursor.slice(0, Math.floor(cursor.length / 2))],
+        ];
+        for (const [label, after] of forged) {
+          const response = await platform.query(page, { after }, headers);
+          expect(response.data?.persons ?? null, label).toBeNull();
+          expect(response.errors?.[0]?.extensions?.code, label).toBe('BAD_USER_INPUT');
+        }
+      });
+    });
+  });
+
+  // ============================================== 2. sourced facts keep their source's rules
+
+  describe("2. sourced facts keep their source's rules", () => {
+    it('the original attack: statistics re-identifies no masked water holder from licence and credit record copies', async () => {
+      const headers = await statistics();
+      const water = await allPages<{ holderIdNumber: string | null }>(
+        'utilityAccounts',
+        'accountNumber holderIdNumber',
+        headers,
+      );
+      const licenses = await allPages<{ holderIdNumber: string | null }>(
+        'licenses',
+        'licenseNumber holderIdNumber',
+        headers,
+      );
+      const credits = await allPages<{ subjectIdNumber: string | null }>(
+        'creditRecords',
+        'recordId subjectIdNumber',
+        headers,
+      );
+      const enterprises = await allPages<{ legalRepresentativeIdNumber: string | null }>(
+        'enterprises',
+        'creditCode legalRepresentativeIdNumber',
+        headers,
+      );
+      const responses: GraphQLResponse<unknown>[] = [
+        ...water.responses,
+        ...licenses.responses,
+        ...credits.responses,
+        ...enterprises.responses,
+      ];
+      expect(licenses.nodes.length).toBeGreaterThan(50);
+      expect(credits.nodes.length).toBeGreaterThan(20);
+      const values = responses.flatMap((r) => stringsIn(r.data)).filter(isIdLike);
+      const whole = new Set(values.filter((v) => !v.includes('*')));
+      const masked = values.filter((v) => v.includes('*'));
+      const reidentified = masked.filter(
+        (m) =>
+          [...whole].filter((w) => Array.from(m).every((c, i) => c === '*' || c === w[i]))
+            .length === 1,
+      );
+      expect([...whole], 'whole ID numbers served to statistics').toEqual([]);
+      expect(reidentified).toEqual([]);
+      for (const response of responses) expectNoIdBeyondRegion(response, data.ids);
+    });
+
+    it('transport, with no grant on PS-POP-001, gets every copied ID number denied while the rest of the open datasets answers', async () => {
+      const response = await platform.query<{
+        licenses: { nodes: { kind: string; holderIdNumber: string | null }[] };
+        creditRecords: { nodes: { category: string; subjectIdNumber: string | null }[] };
+        enterprises: { nodes: { name: string; legalRepresentativeIdNumber: string | null }[] };
+      }>(
+        `{
+          licenses(first: 50) { nodes { kind holderIdNumber } }
+          creditRecords(first: 50) { nodes { category subjectIdNumber } }
+          enterprises(first: 40) { nodes { name legalRepresentativeIdNumber } }
+        }`,
+        {},
+        await as('transport', null),
+      );
+      expect(response.status).toBe(200);
+      const d = response.data!;
+      expect(d.licenses.nodes.length).toBe(50);
+      for (const n of d.licenses.nodes) {
+        expect(n.kind).toEqual(expect.any(String));
+        expect(n.holderIdNumber).toBeNull();
+      }
+      for (const n of d.creditRecords.nodes) {
+        expect(n.category).toEqual(expect.any(String));
+        expect(n.subjectIdNumber).toBeNull();
+      }
+      for (const n of d.enterprises.nodes) {
+        expect(n.name).toEqual(expect.any(String));
+        expect(n.legalRepresentativeIdNumber).toBeNull();
+      }
+      for (const item of ['holderIdNumber', 'subjectIdNumber', 'legalRepresentativeIdNumber']) {
+        const denials = (response.errors ?? []).filter((e) => e.extensions?.item === item);
+        expect(denials.length, `${item} denied`).toBeGreaterThan(0);
+        for (const e of denials) expect(e.extensions?.code).toBe('FORBIDDEN');
+      }
+      expectNotLeaked(response, ...data.ids);
+    });
+
+    it('civil_affairs (birthDate masked) gets every copy of the ID number at most as its source: the region code', async () => {
+      const headers = await civilAffairs();
+      const lists: [string, string][] = [
+        ['licenses', 'licenseNumber holderIdNumber'],
+        ['creditRecords', 'recordId subjectIdNumber'],
+        ['utilityAccounts', 'holderIdNumber status'],
+        ['landParcels', 'holderIdNumber landUse'],
+        ['enterprises', 'creditCode legalRepresentativeIdNumber'],
+      ];
+      for (const [field, selection] of lists) {
+        const { nodes, responses } = await allPages<unknown>(field, selection, headers);
+        expect(nodes.length, `${field} answers`).toBeGreaterThan(0);
+        for (const response of responses) expectNoIdBeyondRegion(response, data.ids);
+      }
+    });
+
+    it('when the source grant has a row filter, every copy is denied (it cannot be checked per record)', async () => {
+      await addGrant({
+        id: 'G-ATK-SRC-ROWS',
+        consumerDepartment: 'atk_src_rows',
+        datasetCode: PS,
+        items: ['idNumber', 'name', 'birthDate', 'gender'],
+        rowFilter: { regionCode: { startsWith: '3301' } },
+      });
+      const headers = await as('atk_src_rows');
+      const [inside] = take(1, inHangzhou);
+      const control = await platform.query<{ person: { idNumber: string } }>(
+        `query ($id: String!) { person(idNumber: $id) { idNumber } }`,
+        { id: inside!.id_number },
+        headers,
+      );
+      expectNoErrors(control);
+      expect(control.data!.person.idNumber).toBe(inside!.id_number);
+
+      const licenses = await allPages<{ licenseNumber: string; holderIdNumber: string | null }>(
+        'licenses',
+        'licenseNumber holderIdNumber',
+        headers,
+      );
+      const held = licenses.nodes.filter(
+        (n) => data.license.get(n!.licenseNumber)?.holder_id_number,
+      );
+      expect(
+        held.some((n) =>
+          inHangzhou(data.person.get(data.license.get(n!.licenseNumber)!.holder_id_number!)!),
+        ),
+      ).toBe(true);
+      for (const node of licenses.nodes) expect(node!.holderIdNumber).toBeNull();
+      const credits = await platform.query<{
+        creditRecords: { nodes: { subjectIdNumber: string | null }[] };
+      }>(`{ creditRecords(first: 100) { nodes { subjectIdNumber } } }`, {}, headers);
+      for (const node of credits.data!.creditRecords.nodes) expect(node.subjectIdNumber).toBeNull();
+      for (const response of [...licenses.responses, credits])
+        expectNotLeaked(response, ...data.ids);
+    });
+
+    it('when the source masks idNumber (KEEP_ENDS 3/2), the licence copy is masked at least as much', async () => {
+      await addGrant({
+        id: 'G-ATK-SRC-MASK',
+        consumerDepartment: 'atk_src_mask',
+        datasetCode: PS,
+        items: ['idNumber', 'birthDate', 'gender'],
+        masks: { idNumber: { rule: 'KEEP_ENDS', first: 3, last: 2 } },
+      });
+      const headers = await as('atk_src_mask');
+      const licenses = await allPages<{ licenseNumber: string; holderIdNumber: string | null }>(
+        'licenses',
+        'licenseNumber holderIdNumber',
+        headers,
+      );
+      let masked = 0;
+      for (const node of licenses.nodes) {
+        const real = data.license.get(node!.licenseNumber)!.holder_id_number;
+        if (node!.holderIdNumber === null) continue;
+        expect(real).not.toBeNull();
+        expect(revealsAtMost(node!.holderIdNumber, real!, (i) => i < 3 || i >= 16)).toBe(true);
+        masked += 1;
+      }
+      expect(masked, 'the masked copy is served, not denied outright').toBeGreaterThan(0);
+      for (const response of licenses.responses) expectNotLeaked(response, ...data.ids);
+
+      const filtered = await platform.query(
+        `query ($id: String!) { licenses(first: 5, filter: { holderIdNumber: { eq: $id } }) { nodes { kind } } }`,
+        { id: README_PERSON },
+        headers,
+      );
+      expect(filtered.data ?? { licenses: null }).toEqual({ licenses: null });
+      expectItemRefused(filtered, ['licenses'], 'holderIdNumber');
+    });
+
+    it('control: when the source gives idNumber, birthDate and gender unmasked, the copies answer in full and can be filtered on', async () => {
+      await addGrant({
+        id: 'G-ATK-SRC-FULL',
+        consumerDepartment: 'atk_src_full',
+        datasetCode: PS,
+        items: ['idNumber', 'birthDate', 'gender'],
+      });
+      const headers = await as('atk_src_full');
+      const licenses = await allPages<{ licenseNumber: string; holderIdNumber: string | null }>(
+        'licenses',
+        'licenseNumber holderIdNumber',
+        headers,
+      );
+      for (const response of licenses.responses) expectNoErrors(response);
+      for (const node of licenses.nodes) {
+        expect(node!.holderIdNumber).toBe(data.license.get(node!.licenseNumber)!.holder_id_number);
+      }
+      const filtered = await platform.query<{ licenses: { nodes: { licenseNumber: string }[] } }>(
+        `query ($id: String!) { licenses(first: 100, filter: { holderIdNumber: { eq: $id } }) { nodes { licenseNumber } } }`,
+        { id: README_PERSON },
+        headers,
+      );
+      expectNoErrors(filtered);
+      expect(filtered.data!.licenses.nodes.map((n) => n.licenseNumber).sort()).toEqual(
+        data.licenses
+          .filter((l) => l.holder_id_number === README_PERSON)
+          .map((l) => l.license_number)
+          .sort(),
+      );
+    });
+
+    it.each([
+      ['transport', null, 'licenses', 'holderIdNumber', 'eq'],
+      ['statistics', 'statistics', 'creditRecords', 'subjectIdNumber', 'startsWith'],
+      ['transport', null, 'enterprises', 'legalRepresentativeIdNumber', 'in'],
+    ])(
+      '%s filtering %s by the copied %s (%s) is refused: no filter oracle on a copy',
+      async (department, purpose, list, item, op) => {
+        const condition =
+          op === 'eq'
+            ? { eq: README_PERSON }
+            : op === 'in'
+              ? { in: [README_PERSON] }
+              : { startsWith: '330106' };
+        const response = await platform.query(
+          `query ($f: StringFilter) { ${list}(first: 5, filter: { ${item}: $f }) { pageInfo { hasNextPage } } }`,
+          { f: condition },
+          await as(department, purpose),
+        );
+        expect(response.data ?? { [list]: null }).toEqual({ [list]: null });
+        expectItemRefused(response, [list], item);
+      },
+    );
+
+    it('through joins and reverse fields: statistics reaching licences and credit records via a legal representative reads no whole ID', async () => {
+      const response = await platform.query(
+        `{
+          enterprises(first: 40) {
+            nodes {
+              legalRepresentativeIdNumber
+              legalRepresentative {
+                idNumber
+                licenses { holderIdNumber holderPerson { idNumber } }
+                creditRecords { subjectIdNumber }
+                landParcels { holderIdNumber }
+              }
+              licenses { holderIdNumber }
+            }
+          }
+        }`,
+        {},
+        await statistics(),
+      );
+      expect(response.status).toBe(200);
+      expectNoIdBeyondRegion(response, data.ids);
+      for (const error of response.errors ?? []) {
+        expect(error.extensions?.code, JSON.stringify(error)).toBe('FORBIDDEN');
+      }
+    });
+
+    describe('catalogue validation: a copy may not be published more openly than its source', () => {
+      const SAVE = `mutation ($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "Attack test", triggerDate: "2026-11-20") { code version status } }`;
+      const SUBMIT = `mutation ($code: String!) { submitCatalogueEntry(code: $code, version: 1) { status warnings } }`;
+
+      /** A city_water entry holding a copy of the resident ID number, on a table that exists. */
+      async function draft(
+        code: string,
+        sharing: Record<string, unknown>,
+        copy: Record<string, unknown>,
+      ): Promise<GraphQLResponse<{ submitCatalogueEntry: { status: string } }>> {
+        const suffix = code.replace(/-/g, '').toLowerCase();
+        const table = `t_${suffix}`;
+        try {
+          await platform.databases.get('city_water')!.schema.createTable(table, (t) => {
+            t.string('record_number', 32).primary();
+            t.string('holder_id_number', 18);
+          });
+        } catch {
+          // A department connection without CREATE rights: the draft still names a table.
+        }
+        const doc = JSON.stringify({
+          code,
+          name: `Attack dataset ${code}`,
+          summary: `A dataset copying the resident ID number (${code}).`,
+          classification: 'DEPARTMENT',
+          theme: 'testing',
+          department: 'city_water',
+          format: 'DATABASE',
+          updateCycle: 'DAILY',
+          publishedOn: '2026-11-21',
+          sharing,
+          binding: { table, type: `Atk${suffix.replace(/[^a-z0-9]/g, '')}`, key: ['recordNumber'] },
+          items: [
+            {
+              name: 'recordNumber',
+              title: `记录编号 ${code}`,
+              description: 'Number of the record.',
+              type: 'STRING',
+              column: 'record_number',
+              sensitivity: 'INTERNAL',
+            },
+            {
+              name: 'holderIdNumber',
+              title: `户主身份号码 ${code}`,
+              description: 'Resident ID number of the holder.',
+              type: 'STRING',
+              column: 'holder_id_number',
+              sensitivity: 'SENSITIVE',
+              ...copy,
+            },
+          ],
+        });
+        const it = {
+          authorization: `Bearer ${await platform.token({ department: 'city_water', roles: ['DEPT_IT'], user: 'cw.it' })}`,
+        };
+        const saved = await platform.query<{ saveCatalogueDraft: { status: string } }>(
+          SAVE,
+          { doc },
+          it,
+        );
+        expectNoErrors(saved);
+        return platform.query(SUBMIT, { code }, it);
+      }
+
+      it.each([
+        [
+          'source: PS-POP-001.idNumber',
+          'CW-ATK-201',
+          { authoritative: false, source: 'PS-POP-001.idNumber' },
+        ],
+        [
+          'references: Person',
+          'CW-ATK-202',
+          { authoritative: false, references: { type: 'Person', field: 'holderPerson' } },
+        ],
+      ])(
+        'an UNCONDITIONAL entry with a copy by %s is refused, naming both entries',
+        async (_label, code, copy) => {
+          const response = await draft(code, { type: 'UNCONDITIONAL', modes: ['QUERY'] }, copy);
+          expect(response.data?.submitCatalogueEntry ?? null).toBeNull();
+          const error = response.errors?.[0];
+          expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
+          expect(error?.message).toContain(code);
+          expect(error?.message).toContain(PS);
+        },
+      );
+
+      it('control: the same copy in a CONDITIONAL entry is submitted', async () => {
+        const response = await draft(
+          'CW-ATK-203',
+          {
+            type: 'CONDITIONAL',
+            conditions: 'For the tests only.',
+            legalBasis: 'Test regulation, art. 1.',
+            modes: ['QUERY'],
+          },
+          { authoritative: false, source: 'PS-POP-001.idNumber' },
+        );
+        expectNoErrors(response);
+        expect(response.data!.submitCatalogueEntry.status).toBe('SUBMITTED');
+      });
+    });
+  });
+
+  // ================================================================ 3. VERIFY is a read
+
+  describe('3. VERIFY is a read', () => {
+    const verifyAliases = (
+      entries: { alias: string; id: string; match: Record<string, string> }[],
+    ) =>
+      `{ ${entries
+        .map(
+          (e) =>
+            `${e.alias}: verifyPerson(idNumber: ${JSON.stringify(e.id)}, match: { ${Object.entries(
+              e.match,
+            )
+              .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+              .join(', ')} })`,
+        )
+        .join('\n')} }`;
+
+    it('the original attack: 365 aliases of verifyPerson(birthDate) under a grant masking birthDate learn no true', async () => {
+      const [p] = take(1);
+      const year = Number(p!.birth_date.slice(0, 4));
+      const days: string[] = [];
+      for (
+        let d = new Date(Date.UTC(year, 0, 1));
+        d.getUTCFullYear() === year;
+        d.setUTCDate(d.getUTCDate() + 1)
+      ) {
+        days.push(d.toISOString().slice(0, 10));
+      }
+      expect(days).toContain(p!.birth_date);
+      const response = await platform.query<Record<string, boolean | null>>(
+        verifyAliases(
+          days.map((day, i) => ({ alias: `d${i}`, id: p!.id_number, match: { birthDate: day } })),
+        ),
+        {},
+        await civilAffairs(),
+      );
+      expect(response.status).toBe(200);
+      const answers = Object.values(response.data ?? {});
+      expect(answers.filter((a) => a === true)).toEqual([]);
+      expect(answers.filter((a) => a !== null)).toEqual([]);
+      days.forEach((_, i) => expectItemRefused(response, [`d${i}`], 'birthDate', PS));
+    });
+
+    it('market_supervision (name, regionCode granted) may verify name but not birthDate or gender', async () => {
+      const [p] = take(1);
+      const response = await platform.query<Record<string, boolean | null>>(
+        verifyAliases([
+          { alias: 'name', id: p!.id_number, match: { name: p!.name } },
+          { alias: 'birth', id: p!.id_number, match: { birthDate: p!.birth_date } },
+          { alias: 'sex', id: p!.id_number, match: { gender: p!.gender } },
+          { alias: 'both', id: p!.id_number, match: { name: p!.name, birthDate: p!.birth_date } },
+        ]),
+        {},
+        await as('market_supervision', 'enterprise-registration'),
+      );
+      expect(response.data).toEqual({ name: true, birth: null, sex: null, both: null });
+      expectItemRefused(response, ['birth'], 'birthDate', PS);
+      expectItemRefused(response, ['sex'], 'gender', PS);
+      expectItemRefused(response, ['both'], 'birthDate', PS);
+    });
+
+    it('a masked item (address KEEP_ENDS 6/0) may not be verified, alone or beside an unmasked one', async () => {
+      await addGrant({
+        id: 'G-ATK-V-MASK',
+        consumerDepartment: 'atk_v_mask',
+        datasetCode: PS,
+        items: ['name', 'address'],
+        masks: { address: { rule: 'KEEP_ENDS', first: 6, last: 0 } },
+        modes: ['QUERY', 'VERIFY'],
+      });
+      const [p] = take(1);
+      const response = await platform.query<Record<string, boolean | null>>(
+        verifyAliases([
+          { alias: 'name', id: p!.id_number, match: { name: p!.name } },
+          { alias: 'address', id: p!.id_number, match: { address: p!.address } },
+          { alias: 'wrong', id: p!.id_number, match: { address: `${p!.address}X` } },
+          { alias: 'both', id: p!.id_number, match: { name: p!.name, address: p!.address } },
+        ]),
+        {},
+        await as('atk_v_mask'),
+      );
+      expect(response.data).toEqual({ name: true, address: null, wrong: null, both: null });
+      for (const alias of ['address', 'wrong', 'both']) {
+        expectItemRefused(response, [alias], 'address', PS);
+      }
+    });
+
+    it("a copied ID number may not be verified without its source's unmasked VERIFY: utility accounts and licences", async () => {
+      await addGrant({
+        id: 'G-ATK-V-SRC',
+        consumerDepartment: 'atk_v_src',
+        datasetCode: CW,
+        items: ['holderIdNumber', 'address', 'status'],
+        modes: ['VERIFY'],
+      });
+      const account = data.accounts.find(
+        (a) =>
+          a.holder_id_number &&
+          a.account_number !== data.accounts[7]!.account_number &&
+          a.account_number !== data.accounts[8]!.account_number,
+      )!;
+      const water = await platform.query<Record<string, boolean | null>>(
+        `query ($a: String!, $id: String!, $address: String!) {
+          id: verifyUtilityAccount(accountNumber: $a, match: { holderIdNumber: $id })
+          address: verifyUtilityAccount(accountNumber: $a, match: { address: $address })
+        }`,
+        { a: account.account_number, id: account.holder_id_number, address: account.address },
+        await as('atk_v_src'),
+      );
+      expect(water.data).toEqual({ id: null, address: true });
+      expectItemRefused(water, ['id'], 'holderIdNumber');
+
+      const license = data.licenses.find((l) => l.holder_id_number)!;
+      for (const [department, purpose] of [
+        ['transport', null],
+        ['civil_affairs', 'social-assistance'],
+      ] as const) {
+        const response = await platform.query<Record<string, boolean | null>>(
+          `query ($n: String!, $id: String!, $kind: String!) {
+            id: verifyLicense(licenseNumber: $n, match: { holderIdNumber: $id })
+            kind: verifyLicense(licenseNumber: $n, match: { kind: $kind })
+          }`,
+          { n: license.license_number, id: license.holder_id_number, kind: license.kind },
+          await as(department, purpose),
+        );
+        expect(response.data, department).toEqual({ id: null, kind: true });
+        expectItemRefused(response, ['id'], 'holderIdNumber');
+      }
+    });
+
+    it(`at most ${DEFAULT_VERIFY_LIMIT} verifications of one record per department a day: the next are VERIFY_LIMIT_EXCEEDED, in one request or several`, async () => {
+      await addGrant({
+        id: 'G-ATK-V-LIMIT',
+        consumerDepartment: 'atk_v_limit',
+        datasetCode: PS,
+        items: ['name'],
+        modes: ['VERIFY'],
+      });
+      await addGrant({
+        id: 'G-ATK-V-LIMIT2',
+        consumerDepartment: 'atk_v_limit2',
+        datasetCode: PS,
+        items: ['name'],
+        modes: ['VERIFY'],
+      });
+      const [q, r] = take(2);
+      const headers = await as('atk_v_limit');
+      const guesses = Array.from({ length: DEFAULT_VERIFY_LIMIT + 2 }, (_, i) => ({
+        alias: `g${i}`,
+        id: q!.id_number,
+        match: { name: `${q!.name}${i}` },
+      }));
+      const burst = await platform.query<Record<string, boolean | null>>(
+        verifyAliases(guesses),
+        {},
+        headers,
+      );
+      const answers = Object.values(burst.data ?? {});
+      expect(answers.filter((a) => a === false)).toHaveLength(DEFAULT_VERIFY_LIMIT);
+      expect(answers.filter((a) => a === null)).toHaveLength(2);
+      const limited = errorsWithReason(burst, 'VERIFY_LIMIT_EXCEEDED');
+      expect(limited).toHaveLength(2);
+      for (const e of limited)
+        expect(e.extensions).toMatchObject({ code: 'FORBIDDEN', dataset: PS });
+
+      const right = await platform.query<Record<string, boolean | null>>(
+        verifyAliases([
+          { alias: 'q', id: q!.id_number, match: { name: q!.name } },
+          { alias: 'r', id: r!.id_number, match: { name: r!.name } },
+        ]),
+        {},
+        headers,
+      );
+      expect(right.data, 'the right guess after the limit is not confirmed').toEqual({
+        q: null,
+        r: true,
+      });
+      expectDenied(right, ['q'], { dataset: PS, reason: 'VERIFY_LIMIT_EXCEEDED' });
+
+      const other = await platform.query<Record<string, boolean | null>>(
+        verifyAliases([{ alias: 'q', id: q!.id_number, match: { name: q!.name } }]),
+        {},
+        await as('atk_v_limit2'),
+      );
+      expect(other.data, 'the limit counts per consumer department').toEqual({ q: true });
+    });
+
+    it("a grant's own per-record limit (2) holds", async () => {
+      await addGrant({
+        id: 'G-ATK-V-GRANTLIMIT',
+        consumerDepartment: 'atk_v_grantlimit',
+        datasetCode: PS,
+        items: ['name'],
+        modes: ['VERIFY'],
+        verifyLimitPerRecord: 2,
+      });
+      const [q] = take(1);
+      const response = await platform.query<Record<string, boolean | null>>(
+        verifyAliases(
+          [0, 1, 2].map((i) => ({
+            alias: `g${i}`,
+            id: q!.id_number,
+            match: { name: `${q!.name}${i}` },
+          })),
+        ),
+        {},
+        await as('atk_v_grantlimit'),
+      );
+      const answers = Object.values(response.data ?? {});
+      expect(answers.filter((a) => a === false)).toHaveLength(2);
+      expect(errorsWithReason(response, 'VERIFY_LIMIT_EXCEEDED')).toHaveLength(1);
+    });
+
+    it('the original attack: 1,002 verifications of water account status in one request (tax) learn at most the per-record limit of each account', async () => {
+      const used = new Set([7, 8].map((i) => data.accounts[i]!.account_number));
+      const accounts = data.accounts.filter((a) => !used.has(a.account_number)).slice(-167);
+      expect(accounts).toHaveLength(167);
+      const statuses = ['ACTIVE', 'SUSPENDED', 'CLOSED', 'PENDING', 'DISCONNECTED', 'UNKNOWN'];
+      const aliases: { alias: string; account: string }[] = [];
+      const lines = accounts.flatMap((a, i) =>
+        statuses.map((status, j) => {
+          const alias = `a${i}_${j}`;
+          aliases.push({ alias, account: a.account_number });
+          return `${alias}: verifyUtilityAccount(accountNumber: "${a.account_number}", match: { status: "${status}" })`;
+        }),
+      );
+      expect(lines).toHaveLength(1002);
+      const response = await platform.query<Record<string, boolean | null>>(
+        `{ ${lines.join('\n')} }`,
+        {},
+        await as('tax', 'tax-verification'),
+      );
+      expect(response.status).toBe(200);
+      const answered = new Map<string, number>();
+      for (const { alias, account } of aliases) {
+        if (response.data?.[alias] !== null && response.data?.[alias] !== undefined) {
+          answered.set(account, (answered.get(account) ?? 0) + 1);
+        }
+      }
+      const over = [...answered].filter(([, n]) => n > DEFAULT_VERIFY_LIMIT);
+      expect(over, 'accounts verified more often than the limit').toEqual([]);
+      expect(errorsWithReason(response, 'VERIFY_LIMIT_EXCEEDED').length).toBeGreaterThanOrEqual(
+        167,
+      );
+
+      // The audit's ACCESS record says how many verifications were made, if it has such a field.
+      const introspection = await platform.query<{ __type: { fields: { name: string }[] } | null }>(
+        `{ __type(name: "AuditRecord") { fields { name } } }`,
+      );
+      const field = introspection.data?.__type?.fields
+        .map((f) => f.name)
+        .find((name) => /^verifications?(Count|Made)?$/i.test(name));
+      if (!field) return; // Another helper owns the audit fields; nothing to check yet.
+      const audit = await platform.query<{ auditRecords: { nodes: Record<string, unknown>[] } }>(
+        `{ auditRecords(filter: { department: "tax", dataset: "CW-ACC-001", kind: ACCESS }, first: 50) { nodes { ${field} } } }`,
+        {},
+        await as('tax', null),
+      );
+      expectNoErrors(audit);
+      const counts = audit.data!.auditRecords.nodes.map((n) => Number(n[field]));
+      expect(Math.max(0, ...counts)).toBeGreaterThan(0);
+    });
+  });
+
+  // ===================================================== 4. row filters on every path and mode
+
+  describe('4. row filters on every path and mode', () => {
+    it('the original attack: a VERIFY-only grant with a row filter answers no true outside it', async () => {
+      await addGrant({
+        id: 'G-ATK-ROWS-V',
+        consumerDepartment: 'atk_rows_v',
+        datasetCode: PS,
+        items: ['name', 'regionCode', 'gender'],
+        modes: ['VERIFY'],
+        rowFilter: { regionCode: { startsWith: '3301' } },
+      });
+      const headers = await as('atk_rows_v');
+      const outside = take(20, (p) => !inHangzhou(p));
+      const [inside] = take(1, inHangzhou);
+      const response = await platform.query<Record<string, boolean | null>>(
+        `{ ${[
+          ...outside.map(
+            (p, i) =>
+              `o${i}: verifyPerson(idNumber: "${p.id_number}", match: { name: ${JSON.stringify(p.name)}, regionCode: "${p.region_code}" })`,
+          ),
+          ...outside.map(
+            (p, i) =>
+              `g${i}: verifyPerson(idNumber: "${p.id_number}", match: { gender: "${p.gender}" })`,
+          ),
+          `inside: verifyPerson(idNumber: "${inside!.id_number}", match: { name: ${JSON.stringify(inside!.name)} })`,
+        ].join('\n')} }`,
+        {},
+        headers,
+      );
+      expect(response.status).toBe(200);
+      const answers = response.data!;
+      expect(answers.inside, 'control: inside the filter the right name verifies').toBe(true);
+      const trues = Object.entries(answers).filter(
+        ([alias, v]) => alias !== 'inside' && v === true,
+      );
+      expect(trues).toEqual([]);
+    });
+
+    it('a VERIFY-only grant with a row filter gives no lookup or list either', async () => {
+      const [outside] = take(1, (p) => !inHangzhou(p));
+      const response = await platform.query(
+        `query ($id: String!) { person(idNumber: $id) { name } persons(first: 5) { nodes { name } } }`,
+        { id: outside!.id_number },
+        await as('atk_rows_v'),
+      );
+      expect(response.data ?? { person: null, persons: null }).toEqual({
+        person: null,
+        persons: null,
+      });
+      expectDenied(response, ['person'], { dataset: PS, reason: 'MODE_NOT_ALLOWED' });
+      expectNotLeaked(response, outside!.name);
+    });
+
+    describe('a grant on CW-ACC-001 limited to ACTIVE accounts', () => {
+      beforeAll(async () => {
+        await addGrant({
+          id: 'G-ATK-ROWS-CW',
+          consumerDepartment: 'atk_rows_cw',
+          datasetCode: CW,
+          items: ['accountNumber', 'holderCreditCode', 'address', 'status', 'monthlyUsageM3'],
+          modes: ['QUERY', 'VERIFY'],
+          rowFilter: { status: { eq: 'ACTIVE' } },
+        });
+      });
+
+      it('lists, lookups and verification see only ACTIVE accounts', async () => {
+        const headers = await as('atk_rows_cw');
+        const { nodes, responses } = await allPages<{ accountNumber: string; status: string }>(
+          'utilityAccounts',
+          'accountNumber status',
+          headers,
+        );
+        for (const r of responses) expectNoErrors(r);
+        const active = data.accounts.filter((a) => a.status === 'ACTIVE');
+        const inactive = data.accounts.filter((a) => a.status !== 'ACTIVE');
+        expect(inactive.length).toBeGreaterThan(2);
+        expect(nodes.map((n) => n!.accountNumber).sort()).toEqual(
+          active.map((a) => a.account_number).sort(),
+        );
+
+        const [closed, other] = inactive;
+        const response = await platform.query<Record<string, unknown>>(
+          `query ($a: String!, $b: String!, $s: String!, $t: String!, $addr: String!, $ok: String!, $okAddr: String!) {
+            lookup: utilityAccount(accountNumber: $a) { status }
+            status: verifyUtilityAccount(accountNumber: $a, match: { status: $s })
+            address: verifyUtilityAccount(accountNumber: $a, match: { address: $addr })
+            other: verifyUtilityAccount(accountNumber: $b, match: { status: $t })
+            control: verifyUtilityAccount(accountNumber: $ok, match: { address: $okAddr })
+          }`,
+          {
+            a: closed!.account_number,
+            b: other!.account_number,
+            s: closed!.status,
+            t: other!.status,
+            addr: closed!.address,
+            ok: active[0]!.account_number,
+            okAddr: active[0]!.address,
+          },
+          headers,
+        );
+        expect(response.data!.lookup).toBeNull();
+        expect(response.data!.status).not.toBe(true);
+        expect(response.data!.address).not.toBe(true);
+        expect(response.data!.other).not.toBe(true);
+        expect(response.data!.control).toBe(true);
+        expectNotLeaked(response, closed!.address);
+      });
+
+      it('the reverse field enterprise → utilityAccounts holds only ACTIVE accounts', async () => {
+        const response = await platform.query<{
+          enterprises: {
+            nodes: {
+              creditCode: string;
+              utilityAccounts: { accountNumber: string; status: string }[] | null;
+            }[];
+          };
+        }>(
+          `{ enterprises(first: 100) { nodes { creditCode utilityAccounts { accountNumber status } } } }`,
+          {},
+          await as('atk_rows_cw'),
+        );
+        expect(response.status).toBe(200);
+        const codes = new Set(response.data!.enterprises.nodes.map((n) => n.creditCode));
+        const held = data.accounts.filter(
+          (a) => a.holder_credit_code && codes.has(a.holder_credit_code),
+        );
+        expect(
+          held.some((a) => a.status !== 'ACTIVE'),
+          'some enterprise holds an inactive account',
+        ).toBe(true);
+        const seen = response.data!.enterprises.nodes.flatMap((n) => n.utilityAccounts ?? []);
+        for (const a of seen) expect(a.status).toBe('ACTIVE');
+        expect(seen.map((a) => a.accountNumber).sort()).toEqual(
+          held
+            .filter((a) => a.status === 'ACTIVE')
+            .map((a) => a.account_number)
+            .sort(),
+        );
+      });
+    });
+
+    it('an _entities join through a reference does not escape the row filter (hangzhou_civil_affairs, legal representatives)', async () => {
+      const response = await platform.query<{
+        enterprises: {
+          nodes: {
+            creditCode: string;
+            legalRepresentative: { regionCode: string | null; name: string | null } | null;
+          }[];
+        };
+      }>(
+        `{ enterprises(first: 40) { nodes { creditCode legalRepresentative { regionCode name } } } }`,
+        {},
+        await as('hangzhou_civil_affairs', 'social-assistance'),
+      );
+      expect(response.status).toBe(200);
+      let inside = 0;
+      let outside = 0;
+      for (const node of response.data!.enterprises.nodes) {
+        const rep = data.person.get(
+          data.enterprise.get(node.creditCode)!.legal_rep_id_number ?? '',
+        );
+        if (!rep) continue;
+        if (inHangzhou(rep)) {
+          inside += 1;
+          expect(
+            node.legalRepresentative?.regionCode,
+            'control: the join answers inside the filter',
+          ).toBe(rep.region_code);
+        } else {
+          outside += 1;
+          expect(node.legalRepresentative?.regionCode ?? null).toBeNull();
+          expect(node.legalRepresentative?.name ?? null).toBeNull();
+          expectNotLeaked(response, rep.name);
+        }
+      }
+      expect(inside).toBeGreaterThan(0);
+      expect(outside).toBeGreaterThan(0);
+    });
+  });
+
+  // ===================================================== 5. quotas count records
+
+  describe('5. quotas count records', () => {
+    const regions = REGIONS.map((r) => r.code);
+
+    it('the original attack: two requests of 50 aliased persons(first: 100) under dailyQuota 2 return at most 2 records', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-LIST',
+        consumerDepartment: 'atk_q_list',
+        datasetCode: PS,
+        items: ['name', 'regionCode'],
+        dailyQuota: 2,
+      });
+      const headers = await as('atk_q_list');
+      const aliases = Array.from({ length: 50 }, (_, i) => ({
+        alias: `p${i}`,
+        region: regions[i % regions.length]!,
+      }));
+      const first = await platform.query<Record<string, Page<{ name: string }> | null>>(
+        `{ ${aliases
+          .map(
+            (a) =>
+              `${a.alias}: persons(first: 100, filter: { regionCode: { eq: "${a.region}" } }) { nodes { name } pageInfo { endCursor } }`,
+          )
+          .join('\n')} }`,
+        {},
+        headers,
+      );
+      const cursors = aliases.map((a) => first.data?.[a.alias]?.pageInfo.endCursor ?? null);
+      const second = await platform.query<Record<string, Page<{ name: string }> | null>>(
+        `{ ${aliases
+          .map(
+            (a, i) =>
+              `${a.alias}: persons(first: 100${cursors[i] ? `, after: "${cursors[i]}"` : ''}) { nodes { name } }`,
+          )
+          .join('\n')} }`,
+        {},
+        headers,
+      );
+      const records = [first, second].flatMap((r) =>
+        Object.values(r.data ?? {}).flatMap((list) =>
+          (list?.nodes ?? []).filter((n) => n !== null),
+        ),
+      );
+      expect(records.length, 'records served under a quota of 2').toBeLessThanOrEqual(2);
+      expect(errorsWithReason(first, 'QUOTA_EXCEEDED').length).toBeGreaterThan(0);
+      expect(errorsWithReason(second, 'QUOTA_EXCEEDED').length).toBeGreaterThan(0);
+      const names = new Set(data.persons.map((p) => p.name));
+      const text = JSON.stringify([first, second]);
+      const leaked = [...names].filter((n) => text.includes(`"${n}"`));
+      expect(leaked.length).toBeLessThanOrEqual(2);
+    });
+
+    it('a list that would pass the quota gets what remains; the rest of its nodes are null with QUOTA_EXCEEDED', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-REMAINDER',
+        consumerDepartment: 'atk_q_remainder',
+        datasetCode: PS,
+        items: ['name', 'regionCode'],
+        dailyQuota: 7,
+      });
+      const response = await platform.query<{
+        persons: { nodes: ({ name: string } | null)[] } | null;
+      }>(`{ persons(first: 10) { nodes { name } } }`, {}, await as('atk_q_remainder'));
+      expect(response.status).toBe(200);
+      const nodes = response.data!.persons!.nodes;
+      expect(nodes).toHaveLength(10);
+      expect(nodes.filter((n) => n !== null)).toHaveLength(7);
+      expect(errorsWithReason(response, 'QUOTA_EXCEEDED').length).toBeGreaterThan(0);
+      nodes.forEach((node, i) => {
+        if (node === null) {
+          expect(errorsAt(response, ['persons', 'nodes', i])[0]?.extensions).toMatchObject({
+            code: 'FORBIDDEN',
+            reason: 'QUOTA_EXCEEDED',
+          });
+        }
+      });
+    });
+
+    it('lookups count one record each: the ones beyond the quota are null with QUOTA_EXCEEDED, in this request and the next', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-LOOKUP',
+        consumerDepartment: 'atk_q_lookup',
+        datasetCode: PS,
+        items: ['name'],
+        dailyQuota: 3,
+      });
+      const people = take(6);
+      const headers = await as('atk_q_lookup');
+      const response = await platform.query<Record<string, { name: string } | null>>(
+        `{ ${people
+          .slice(0, 5)
+          .map((p, i) => `p${i}: person(idNumber: "${p.id_number}") { name }`)
+          .join('\n')} }`,
+        {},
+        headers,
+      );
+      const answered = Object.values(response.data ?? {}).filter((v) => v !== null);
+      expect(answered).toHaveLength(3);
+      expect(errorsWithReason(response, 'QUOTA_EXCEEDED')).toHaveLength(2);
+      const next = await platform.query(
+        `query ($id: String!) { person(idNumber: $id) { name } }`,
+        { id: people[5]!.id_number },
+        headers,
+      );
+      expect(next.data ?? { person: null }).toEqual({ person: null });
+      expectDenied(next, ['person'], { dataset: PS, reason: 'QUOTA_EXCEEDED' });
+      expectNotLeaked(next, people[5]!.name);
+    });
+
+    it('entities resolved through a join count against the quota of their dataset', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-JOIN',
+        consumerDepartment: 'atk_q_join',
+        datasetCode: PS,
+        items: ['name'],
+        dailyQuota: 2,
+      });
+      const response = await platform.query<{
+        licenses: {
+          nodes: { licenseNumber: string; holderPerson: { name: string | null } | null }[];
+        };
+      }>(
+        `{ licenses(first: 60) { nodes { licenseNumber holderPerson { name } } } }`,
+        {},
+        await as('atk_q_join'),
+      );
+      expect(response.status).toBe(200);
+      const nodes = response.data!.licenses.nodes;
+      const held = nodes.filter((n) => data.license.get(n.licenseNumber)?.holder_id_number);
+      expect(held.length).toBeGreaterThan(2);
+      const names = nodes.filter((n) => n.holderPerson?.name);
+      expect(names.length).toBeLessThanOrEqual(2);
+      expect(errorsWithReason(response, 'QUOTA_EXCEEDED').length).toBeGreaterThan(0);
+    });
+
+    it('rows reached through a reverse field count against the quota', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-REVERSE',
+        consumerDepartment: 'atk_q_reverse',
+        datasetCode: CW,
+        items: ['accountNumber', 'holderCreditCode', 'status'],
+        dailyQuota: 2,
+      });
+      const response = await platform.query<{
+        enterprises: {
+          nodes: { creditCode: string; utilityAccounts: ({ status: string } | null)[] | null }[];
+        };
+      }>(
+        `{ enterprises(first: 100) { nodes { creditCode utilityAccounts { status } } } }`,
+        {},
+        await as('atk_q_reverse'),
+      );
+      expect(response.status).toBe(200);
+      const codes = new Set(response.data!.enterprises.nodes.map((n) => n.creditCode));
+      expect(
+        data.accounts.filter((a) => a.holder_credit_code && codes.has(a.holder_credit_code)).length,
+      ).toBeGreaterThan(2);
+      const served = response.data!.enterprises.nodes.flatMap((n) =>
+        (n.utilityAccounts ?? []).filter((a) => a !== null),
+      );
+      expect(served.length).toBeLessThanOrEqual(2);
+      expect(errorsWithReason(response, 'QUOTA_EXCEEDED').length).toBeGreaterThan(0);
+    });
+
+    it('verifications count against the quota too, together with records', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-VERIFY',
+        consumerDepartment: 'atk_q_verify',
+        datasetCode: PS,
+        items: ['name'],
+        modes: ['QUERY', 'VERIFY'],
+        dailyQuota: 4,
+      });
+      const people = take(6);
+      const headers = await as('atk_q_verify');
+      const lookup = await platform.query(
+        `query ($id: String!) { person(idNumber: $id) { name } }`,
+        { id: people[0]!.id_number },
+        headers,
+      );
+      expectNoErrors(lookup);
+      const response = await platform.query<Record<string, boolean | null>>(
+        `{ ${people
+          .slice(1)
+          .map(
+            (p, i) =>
+              `v${i}: verifyPerson(idNumber: "${p.id_number}", match: { name: ${JSON.stringify(p.name)} })`,
+          )
+          .join('\n')} }`,
+        {},
+        headers,
+      );
+      const answers = Object.values(response.data ?? {});
+      expect(answers.filter((a) => a === true)).toHaveLength(3);
+      expect(answers.filter((a) => a === null)).toHaveLength(2);
+      expect(errorsWithReason(response, 'QUOTA_EXCEEDED')).toHaveLength(2);
+    });
+
+    it("the quota day is the civil day in the platform's time zone (Asia/Shanghai by default)", async () => {
+      const dates = (await import('../../schema/index.ts')) as Record<string, unknown>;
+      const civilDateIn = dates.civilDateIn as ((at: Date, zone?: string) => string) | undefined;
+      expect(civilDateIn, 'schema exports civilDateIn').toBeTypeOf('function');
+      expect(dates.DEFAULT_TIME_ZONE).toBe('Asia/Shanghai');
+      // 16:30 UTC on 30 Nov is 00:30 on 1 Dec in Shanghai: a new quota day there, not yet in UTC.
+      expect(civilDateIn!(new Date('2026-11-30T16:30:00Z'))).toBe('2026-12-01');
+      expect(civilDateIn!(new Date('2026-11-30T15:59:59Z'))).toBe('2026-11-30');
+      expect(civilDateIn!(new Date('2026-11-30T16:30:00Z'), 'UTC')).toBe('2026-11-30');
+    });
+  });
+
+  // ===================================================== 6. several grants never interfere
+
+  describe('6. several grants never interfere', () => {
+    const WATER_QUERY = `query ($a: String!) {
+      utilityAccount(accountNumber: $a) { accountNumber holderIdNumber address monthlyUsageM3 arrears status }
+      utilityAccounts(first: 100) { nodes { accountNumber holderIdNumber address monthlyUsageM3 arrears status } }
+    }`;
+
+    it.each([
+      [
+        'for address only, masked more strictly',
+        'G-ATK-CA-WATER-ADDR',
+        {
+          items: ['address'],
+          masks: { address: { rule: 'KEEP_ENDS' as const, first: 2, last: 0 } },
+        },
+      ],
+      [
+        'with a row filter',
+        'G-ATK-CA-WATER-ROWS',
+        { items: ['status'], rowFilter: { status: { eq: 'CLOSED' } } },
+      ],
+      [
+        'for another purpose, address unmasked',
+        'G-ATK-CA-WATER-PURPOSE',
+        { items: ['address'], purposes: ['housing-security'] },
+      ],
+    ])(
+      'the original attack: a second civil_affairs grant on CW-ACC-001 %s takes nothing away (same answers, under load)',
+      async (_label, id, extra) => {
+        const account = data.accounts.find((a) => a.holder_id_number)!;
+        const headers = await civilAffairs();
+        const before = await platform.query(WATER_QUERY, { a: account.account_number }, headers);
+        expect(before.status).toBe(200);
+        expect(
+          (before.data as { utilityAccounts: Page<unknown> }).utilityAccounts.nodes,
+        ).toHaveLength(100);
+        await addGrant({
+          id,
+          consumerDepartment: 'civil_affairs',
+          datasetCode: CW,
+          purposes: ['social-assistance'],
+          ...extra,
+        });
+        try {
+          const after = await Promise.all(
+            Array.from({ length: 12 }, () =>
+              platform.query(WATER_QUERY, { a: account.account_number }, headers),
+            ),
+          );
+          for (const response of after) {
+            expect(response.data).toEqual(before.data);
+            expect(denialsOf(response)).toEqual(denialsOf(before));
+          }
+          if ('purposes' in extra) {
+            // Under the other purpose only the new grant applies: its item, nothing of the first grant's.
+            const other = await platform.query<{
+              utilityAccount: {
+                address: string | null;
+                arrears: number | null;
+                holderIdNumber: string | null;
+              };
+            }>(
+              `query ($a: String!) { utilityAccount(accountNumber: $a) { address arrears holderIdNumber } }`,
+              { a: account.account_number },
+              await as('civil_affairs', 'housing-security'),
+            );
+            expect(other.data!.utilityAccount).toEqual({
+              address: account.address,
+              arrears: null,
+              holderIdNumber: null,
+            });
+            expectDenied(other, ['utilityAccount', 'arrears'], {
+              dataset: CW,
+              item: 'arrears',
+              reason: 'NO_GRANT',
+            });
+          }
+        } finally {
+          await removeGrant(id);
+        }
+      },
+    );
+
+    describe('a masked grant for all rows and an unmasked, wider grant for 3301 (atk_multi)', () => {
+      let older: Grant;
+      let newer: Grant;
+      beforeAll(async () => {
+        older = await addGrant({
+          id: 'G-ATK-MULTI-A',
+          consumerDepartment: 'atk_multi',
+          datasetCode: PS,
+          items: ['name', 'regionCode'],
+          masks: { name: { rule: 'SURNAME_ONLY' } },
+          createdAt: '2026-01-01T00:00:00.000Z',
+        });
+        newer = await addGrant({
+          id: 'G-ATK-MULTI-B',
+          consumerDepartment: 'atk_multi',
+          datasetCode: PS,
+          items: ['name', 'regionCode', 'birthDate'],
+          rowFilter: { regionCode: { startsWith: '3301' } },
+          createdAt: '2026-02-01T00:00:00.000Z',
+        });
+      });
+
+      type Row = { regionCode: string; name: string | null; birthDate: string | null };
+      const LIST = 'regionCode name birthDate';
+
+      it("each record gets the best access among the grants whose filter admits it; B's items never reach rows only A admits", async () => {
+        const headers = await as('atk_multi');
+        const { nodes, responses, located } = await allPages<Row>('persons', LIST, headers);
+        expect(nodes, 'the rows any grant admits: all of them').toHaveLength(data.persons.length);
+        const byRegion = { inside: 0, outside: 0 };
+        const names = new Set(data.persons.map((p) => p.region_code + p.name));
+        for (const { node, response, path } of located) {
+          if (node!.regionCode.startsWith('3301')) {
+            byRegion.inside += 1;
+            expect(node!.name).not.toMatch(/\*/);
+            expect(names.has(node!.regionCode + node!.name!)).toBe(true);
+            expect(node!.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+          } else {
+            byRegion.outside += 1;
+            expect(node!.name, 'the mask of A holds where B does not apply').toMatch(/^.\*+$/u);
+            expect(node!.birthDate).toBeNull();
+            const error = expectDenied(response, [...path, 'birthDate'], {
+              dataset: PS,
+              item: 'birthDate',
+            });
+            expect(error.message).toMatch(new RegExp(`${older.id}|${newer.id}`));
+          }
+        }
+        expect(byRegion.inside).toBeGreaterThan(0);
+        expect(byRegion.outside).toBeGreaterThan(0);
+        const outsiders = data.persons.filter((p) => !inHangzhou(p));
+        for (const response of responses) {
+          expectNotLeaked(response, ...outsiders.flatMap((p) => [p.birth_date]));
+          const text = JSON.stringify(response);
+          expect(outsiders.filter((p) => text.includes(`"${p.name}"`)).map((p) => p.name)).toEqual(
+            [],
+          );
+        }
+      });
+
+      it('lookups follow the same rule, and the same request always gets the same answer', async () => {
+        const headers = await as('atk_multi');
+        const [inside] = take(1, inHangzhou);
+        const [outside] = take(1, (p) => !inHangzhou(p));
+        const query = `query ($in: String!, $out: String!) {
+          inside: person(idNumber: $in) { name birthDate }
+          outside: person(idNumber: $out) { name birthDate }
+        }`;
+        const vars = { in: inside!.id_number, out: outside!.id_number };
+        const first = await platform.query(query, vars, headers);
+        expect(first.data).toEqual({
+          inside: { name: inside!.name, birthDate: inside!.birth_date },
+          outside: { name: keepEnds(outside!.name, 1, 0), birthDate: null },
+        });
+        expectDenied(first, ['outside', 'birthDate'], { dataset: PS, item: 'birthDate' });
+        for (let i = 0; i < 3; i += 1) {
+          const again = await platform.query(query, vars, headers);
+          expect(again.data).toEqual(first.data);
+          expect(denialsOf(again)).toEqual(denialsOf(first));
+        }
+      });
+
+      it('X-Grant-Id still restricts the request to one grant', async () => {
+        const onlyA = await allPages<Row>('persons', LIST, {
+          ...(await as('atk_multi')),
+          'x-grant-id': older.id,
+        });
+        expect(onlyA.nodes).toHaveLength(data.persons.length);
+        for (const node of onlyA.nodes) {
+          expect(node!.name).toMatch(/^.\*+$/u);
+          expect(node!.birthDate).toBeNull();
+        }
+        const onlyB = await allPages<Row>('persons', LIST, {
+          ...(await as('atk_multi')),
+          'x-grant-id': newer.id,
+        });
+        for (const r of onlyB.responses) expectNoErrors(r);
+        expect(onlyB.nodes).toHaveLength(data.persons.filter(inHangzhou).length);
+        for (const node of onlyB.nodes) expect(node!.regionCode).toMatch(/^3301/);
+      });
+    });
+
+    it("two row-filtered grants: the rows are either's, and an item of one never shows on the other's rows", async () => {
+      await addGrant({
+        id: 'G-ATK-MULTI2-A',
+        consumerDepartment: 'atk_multi2',
+        datasetCode: PS,
+        items: ['name', 'regionCode', 'birthDate'],
+        rowFilter: { regionCode: { startsWith: '3301' } },
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+      await addGrant({
+        id: 'G-ATK-MULTI2-B',
+        consumerDepartment: 'atk_multi2',
+        datasetCode: PS,
+        items: ['regionCode'],
+        rowFilter: { regionCode: { startsWith: '3302' } },
+        createdAt: '2026-02-01T00:00:00.000Z',
+      });
+      const headers = await as('atk_multi2');
+      const { nodes, responses } = await allPages<{
+        regionCode: string;
+        name: string | null;
+        birthDate: string | null;
+      }>('persons', 'regionCode name birthDate', headers);
+      const admitted = data.persons.filter((p) => inHangzhou(p) || inNingbo(p));
+      expect(nodes).toHaveLength(admitted.length);
+      for (const node of nodes) {
+        expect(node!.regionCode).toMatch(/^330[12]/);
+        if (node!.regionCode.startsWith('3302')) {
+          expect(node!.name).toBeNull();
+          expect(node!.birthDate).toBeNull();
+        } else {
+          expect(node!.name).not.toBeNull();
+        }
+      }
+      const ningbo = data.persons.filter(inNingbo);
+      const wenzhou = data.persons.filter((p) => p.region_code.startsWith('3303'));
+      for (const response of responses) {
+        expectNotLeaked(response, ...ningbo.map((p) => p.birth_date));
+        const text = JSON.stringify(response);
+        expect(
+          [...ningbo, ...wenzhou].filter((p) => text.includes(`"${p.name}"`)).map((p) => p.name),
+        ).toEqual([]);
+      }
+      const [w] = take(1, (p) => p.region_code.startsWith('3303'));
+      const lookup = await platform.query(
+        `query ($id: String!) { person(idNumber: $id) { name regionCode } }`,
+        { id: w!.id_number },
+        headers,
+      );
+      expect(lookup.data ?? { person: null }).toEqual({ person: null });
+      expectNotLeaked(lookup, w!.name);
+    });
+
+    it('a QUERY grant does not lend its items or rows to a row-filtered VERIFY grant', async () => {
+      await addGrant({
+        id: 'G-ATK-MULTI-V-Q',
+        consumerDepartment: 'atk_multi_v',
+        datasetCode: PS,
+        items: ['name', 'regionCode', 'birthDate'],
+        createdAt: '2026-01-01T00:00:00.000Z',
+      });
+      await addGrant({
+        id: 'G-ATK-MULTI-V-V',
+        consumerDepartment: 'atk_multi_v',
+        datasetCode: PS,
+        items: ['name'],
+        modes: ['VERIFY'],
+        rowFilter: { regionCode: { startsWith: '3301' } },
+        createdAt: '2026-02-01T00:00:00.000Z',
+      });
+      const [inside] = take(1, inHangzhou);
+      const [outside] = take(1, (p) => !inHangzhou(p));
+      const response = await platform.query<Record<string, boolean | null>>(
+        `query ($in: String!, $out: String!, $inName: String!, $outName: String!, $birth: String!) {
+          inside: verifyPerson(idNumber: $in, match: { name: $inName })
+          outside: verifyPerson(idNumber: $out, match: { name: $outName })
+          birth: verifyPerson(idNumber: $in, match: { birthDate: $birth })
+        }`,
+        {
+          in: inside!.id_number,
+          out: outside!.id_number,
+          inName: inside!.name,
+          outName: outside!.name,
+          birth: inside!.birth_date,
+        },
+        await as('atk_multi_v'),
+      );
+      expect(response.data!.inside).toBe(true);
+      expect(response.data!.outside).not.toBe(true);
+      expect(response.data!.birth).toBeNull();
+      expectItemRefused(response, ['birth'], 'birthDate', PS);
+    });
+  });
+});
+
+async function readDemoData(platform: TestPlatform): Promise<DemoData> {
+  const db = (department: string) => platform.databases.get(department)!;
+  const persons = await db('public_security')<PersonRow>('persons').select(
+    'id_number',
+    'name',
+    'birth_date',
+    'gender',
+    'region_code',
+    'address',
+    'phone',
+  );
+  persons.sort((a, b) => (a.id_number < b.id_number ? -1 : 1));
+  const licenses = await db('business_environment')<LicenseRow>('licenses').select(
+    'license_number',
+    'kind',
+    'holder_id_number',
+  );
+  const credits = await db('development_reform')<CreditRow>('credit_records').select(
+    'record_id',
+    'subject_id_number',
+  );
+  const accounts = await db('city_water')<AccountRow>('utility_accounts').select(
+    'account_number',
+    'holder_id_number',
+    'holder_credit_code',
+    'address',
+    'status',
+  );
+  accounts.sort((a, b) => (a.account_number < b.account_number ? -1 : 1));
+  const parcels = await db('natural_resources')<ParcelRow>('land_parcels').select(
+    'parcel_code',
+    'holder_id_number',
+  );
+  const enterprises = await db('market_supervision')<EnterpriseRow>('enterprises').select(
+    'credit_code',
+    'legal_rep_id_number',
+  );
+  return {
+    persons,
+    person: new Map(persons.map((p) => [p.id_number, p])),
+    licenses,
+    license: new Map(licenses.map((l) => [l.license_number, l])),
+    credits,
+    accounts,
+    account: new Map(accounts.map((a) => [a.account_number, a])),
+    parcels,
+    enterprises,
+    enterprise: new Map(enterprises.map((e) => [e.credit_code, e])),
+    ids: persons.map((p) => p.id_number),
+  };
+}
