@@ -130,16 +130,29 @@ describe('(a) every field of every generated subgraph has an explicit rule', () 
       }
       expect(items).toBeGreaterThan(0);
 
-      // `allow` only where nothing is read: federation's entry point, paging, foreign keys echoed back.
+      // `allow` only where nothing is read: federation's entry point, paging, and the opaque
+      // join handles entities federate on (sealed per request; key items are decided as items).
       const harmless = new Set([
         'Query._entities',
         'PageInfo.hasNextPage',
         'PageInfo.endCursor',
-        ...[...subgraph.model.foreignEntities.values()].map(
-          ({ ref }) => `${ref.type}.${ref.keyItem.name}`,
-        ),
+        ...subgraph.model.datasets.map(({ names }) => `${names.type}.joinHandle`),
+        ...[...subgraph.model.foreignEntities.values()].map(({ ref }) => `${ref.type}.joinHandle`),
       ]);
       for (const field of fieldsAllowedOutright(tree)) expect(harmless).toContain(field);
+      for (const { table, names } of subgraph.model.datasets) {
+        for (const key of table.keyItems) {
+          expect(tree[names.type]?.[key.name], `${names.type}.${key.name} is decided`).not.toBe(
+            allow,
+          );
+        }
+      }
+      // A foreign entity's stub carries the handle, never the key it stands for.
+      for (const { ref } of subgraph.model.foreignEntities.values()) {
+        const stub = subgraph.schema.getType(ref.type) as GraphQLObjectType;
+        expect(Object.keys(stub.getFields())).toContain('joinHandle');
+        expect(Object.keys(stub.getFields())).not.toContain(ref.keyItem.name);
+      }
     },
   );
 
@@ -226,6 +239,8 @@ items:
     column: record_id
     sensitivity: PUBLIC
   - name: ownerIdNumber
+    # A copy of PS-POP-001.idNumber (a reference's key): no more open than its source.
+    sharingType: CONDITIONAL
     title: 所有人身份号码
     description: Resident identity number of the owner.
     type: STRING
