@@ -1,2 +1,2 @@
 export { civilFromDays, daysFromCivil, isCalendarDate } from './civilDays.ts';
-export { civilDateIn, DEFAULT_TIME_ZONE, isTimeZone } from './zonedDate.ts';
+export { civilDateIn, DEFAULT_TIME_ZONE, isTimeZone, startOfCivilDate } from './zonedDate.ts';

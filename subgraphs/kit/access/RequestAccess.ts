@@ -82,6 +82,17 @@ export class RequestAccess {
   /** Grants a record was not served under because their quota ran out on it. */
   private readonly spent = new WeakMap<Row, Set<string>>();
   private readonly admitting = new WeakMap<Row, readonly Grant[]>();
+  /** Per mode, each item as `item` decides it: read by every row's fields. */
+  private readonly plain: Record<SharingMode, Map<CatalogueItem, ItemAccess>> = {
+    QUERY: new Map(),
+    VERIFY: new Map(),
+    EXPORT: new Map(),
+  };
+  private readonly recordwise: Record<SharingMode, Map<DatasetTable, boolean>> = {
+    QUERY: new Map(),
+    VERIFY: new Map(),
+    EXPORT: new Map(),
+  };
 
   constructor(
     identity: RequestIdentity,
@@ -103,7 +114,11 @@ export class RequestAccess {
    * is looked at: a denial here denies the field outright. Per record, `cell`.
    */
   item(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
-    return this.effective(table.entry, item, mode, null, 0);
+    const known = this.plain[mode].get(item);
+    if (known) return known;
+    const access = this.effective(table.entry, item, mode, null, 0);
+    this.plain[mode].set(item, access);
+    return access;
   }
 
   /** What the caller gets of `item` on this record. */
@@ -113,17 +128,16 @@ export class RequestAccess {
     row: Row,
     mode: SharingMode = 'QUERY',
   ): ItemAccess {
-    const entry = table.entry;
-    const decision = this.decision(entry, mode);
-    if (!decision.allowed) return decision as unknown as ItemDenial;
     const spent = this.spent.get(row);
-    if (!spent && !this.rowDependent(decision)) return this.item(table, item, mode);
+    if (!spent && !this.perRecord(table, mode)) return this.item(table, item, mode);
+    const decision = this.decision(table.entry, mode);
+    if (!decision.allowed) return decision as unknown as ItemDenial;
     let grants = this.admitting.get(row);
     if (!grants) {
       grants = decision.grants.filter((g) => rowAdmits(g.rowFilter, row) && !spent?.has(g.id));
       this.admitting.set(row, grants);
     }
-    return this.effective(entry, item, mode, grants, 0);
+    return this.effective(table.entry, item, mode, grants, 0);
   }
 
   /**
@@ -319,11 +333,23 @@ export class RequestAccess {
     return decision;
   }
 
-  /** Several grants apply and their row filters differ: records must be decided one by one. */
-  private rowDependent(decision: Allowed): boolean {
-    if (decision.basis === 'PROVIDER') return false;
-    if (decision.basis === 'GRANT' && decision.grants.length === 1) return false;
-    return decision.grants.some((g) => g.rowFilter !== null);
+  /**
+   * Whether records of `table` must be decided one by one: several grants apply
+   * and some has a row filter, or an UNCONDITIONAL dataset's CONDITIONAL items
+   * come from a filtered grant. Memoised: asked for every field of every row.
+   */
+  private perRecord(table: DatasetTable, mode: SharingMode): boolean {
+    let known = this.recordwise[mode].get(table);
+    if (known === undefined) {
+      const decision = this.decision(table.entry, mode);
+      known =
+        decision.allowed &&
+        decision.basis !== 'PROVIDER' &&
+        !(decision.basis === 'GRANT' && decision.grants.length === 1) &&
+        decision.grants.some((g) => g.rowFilter !== null);
+      this.recordwise[mode].set(table, known);
+    }
+    return known;
   }
 
   /**

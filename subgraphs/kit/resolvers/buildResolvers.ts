@@ -120,12 +120,17 @@ export function buildResolvers(
           };
     }
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
-    const resolveReference: ReferenceResolver = (reference, ctx) =>
-      counted(
+    // An entity reached through a join from another department: refused as a whole, with
+    // the reason, when the caller may not read its dataset.
+    const resolveReference: ReferenceResolver = (reference, ctx) => {
+      const decision = ctx.access?.admit(table, 'QUERY');
+      if (decision && !decision.allowed) throw ctx.access!.error(table, null, decision);
+      return counted(
         ctx,
         table,
         ctx.loaders.entity(table).load(ctx.handles.openKey(table, reference[JOIN_HANDLE])),
       );
+    };
     types[names.type] = { ...resolvers, __resolveReference: resolveReference };
   }
 

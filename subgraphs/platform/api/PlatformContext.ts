@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { civilDateIn } from '../../../schema/index.ts';
 import type {
   Caller,
   CheckpointVerification,
@@ -17,6 +18,8 @@ export interface PlatformSettings {
   catalogueBaseUri: string;
   /** The department subgraphs' page size cap (it is part of their generated SDL). */
   maxPageSize: number;
+  /** The platform's time zone: today, deadlines and grant dates are its civil days. */
+  timeZone: string;
 }
 
 /** What every platform resolver receives; made fresh per request. */
@@ -49,7 +52,7 @@ export function actorOf(ctx: PlatformContext): string {
   return `${caller.department}/${caller.user ?? caller.application ?? 'unknown'}`;
 }
 
-/** Today's date (UTC) as YYYY-MM-DD. */
+/** Today's date in the platform's time zone, as YYYY-MM-DD. */
 export function today(ctx: PlatformContext): string {
-  return ctx.now.toISOString().slice(0, 10);
+  return civilDateIn(ctx.now, ctx.settings.timeZone);
 }

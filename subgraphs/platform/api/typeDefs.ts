@@ -214,7 +214,10 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     modes: [SharingMode!]!
     validFrom: String!
     validUntil: String!
+    "Records returned plus verifications per civil day in the platform's time zone; null: no limit."
     dailyQuota: Int
+    "Verifications of one record per day; null: the platform's default (VERIFY_LIMIT_PER_RECORD)."
+    verifyLimitPerRecord: Int
   }
 
   input GrantInput {
@@ -238,6 +241,7 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     validFrom: String!
     validUntil: String!
     dailyQuota: Int
+    verifyLimitPerRecord: Int
     status: GrantStatus!
     revokedAt: String
     revokedBy: String

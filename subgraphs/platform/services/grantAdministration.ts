@@ -38,7 +38,7 @@ export async function createGrant(
       'consumerDepartment',
     );
   }
-  const conditions = checkGrantConditions(entry, input.conditions);
+  const conditions = checkGrantConditions(entry, input.conditions, ctx.settings.timeZone);
   const now = ctx.now.toISOString();
   const grant = newGrant(
     {
@@ -89,7 +89,11 @@ export async function changeGrant(
   if (before.version !== expectedVersion) throw stale();
   if (before.status !== 'ACTIVE')
     throw conflict(`Grant ${id} is ${before.status}; only an active grant can be changed.`);
-  const conditions = checkGrantConditions(publishedEntry(ctx, before.datasetCode), input);
+  const conditions = checkGrantConditions(
+    publishedEntry(ctx, before.datasetCode),
+    input,
+    ctx.settings.timeZone,
+  );
   const now = ctx.now.toISOString();
   const after: Grant = { ...before, ...conditions, version: before.version + 1, updatedAt: now };
   await ctx.db.transaction(async (trx) => {

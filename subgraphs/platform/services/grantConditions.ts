@@ -1,6 +1,8 @@
 import {
   badUserInput,
+  DEFAULT_TIME_ZONE,
   isCalendarDate,
+  startOfCivilDate,
   type CatalogueEntry,
   type SharingMode,
 } from '../../../schema/index.ts';
@@ -17,31 +19,45 @@ export interface GrantConditionsInput {
   validFrom: string;
   validUntil: string;
   dailyQuota?: number | null;
+  verifyLimitPerRecord?: number | null;
 }
 
 export type GrantConditions = Pick<
   Grant,
-  'items' | 'masks' | 'rowFilter' | 'purposes' | 'modes' | 'validFrom' | 'validUntil' | 'dailyQuota'
+  | 'items'
+  | 'masks'
+  | 'rowFilter'
+  | 'purposes'
+  | 'modes'
+  | 'validFrom'
+  | 'validUntil'
+  | 'dailyQuota'
+  | 'verifyLimitPerRecord'
 >;
+
+/** Item types a mask can be put on: masks answer text, which only text and date fields can carry. */
+const MASKABLE = new Set(['STRING', 'DATE', 'DATETIME']);
 
 /** Purposes are short words, as declared in X-Purpose. */
 export const PURPOSE_PATTERN = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
 
 /**
  * Checks conditions against the dataset they are for and normalises them:
- * items must exist (key items are always readable and need not be listed),
- * masks must be known rules on granted items, row filters name items with one
+ * items must exist (key items too are read only when listed), masks must be
+ * known rules on granted text or date items, row filters name items with one
  * condition each, modes must be modes the dataset is shared in, the validity
- * window must be real and forward, the quota positive. Every problem found is
- * reported at once.
+ * window must be real and forward (a date is the start of that civil day in
+ * the platform's `timeZone`), the quota and verification limit positive. Every
+ * problem found is reported at once.
  */
 export function checkGrantConditions(
   entry: CatalogueEntry,
   input: GrantConditionsInput,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): GrantConditions {
   const problems: string[] = [];
   const names = new Set(entry.items.map((i) => i.name));
-  const keys = new Set(entry.binding.key);
+  const types = new Map(entry.items.map((i) => [i.name, i.type]));
   const items = [...new Set(input.items)];
   if (items.length === 0) problems.push('items: grant at least one item');
   for (const item of items) {
@@ -52,8 +68,12 @@ export function checkGrantConditions(
   for (const mask of input.masks ?? []) {
     const rule = { rule: mask.rule, first: mask.first ?? undefined, last: mask.last ?? undefined };
     const candidate = mask.rule === 'KEEP_ENDS' ? rule : { rule: mask.rule };
-    if (!items.includes(mask.item) || keys.has(mask.item)) {
-      problems.push(`masks: ${mask.item} is not a granted non-key item`);
+    if (!items.includes(mask.item)) {
+      problems.push(`masks: ${mask.item} is not a granted item`);
+    } else if (!MASKABLE.has(types.get(mask.item)!)) {
+      problems.push(
+        `masks: ${mask.item} is ${types.get(mask.item)}; only text and date items can be masked (leave it out of items instead)`,
+      );
     } else if (!isMaskRule(candidate)) {
       problems.push(`masks: ${mask.item}: ${mask.rule} needs whole numbers first and last ≥ 0`);
     } else masks[mask.item] = candidate;
@@ -88,13 +108,22 @@ export function checkGrantConditions(
       );
     }
   }
-  const validFrom = instant(input.validFrom, 'validFrom', problems);
-  const validUntil = instant(input.validUntil, 'validUntil', problems);
+  const validFrom = instant(input.validFrom, 'validFrom', problems, timeZone);
+  const validUntil = instant(input.validUntil, 'validUntil', problems, timeZone);
   if (validFrom && validUntil && validFrom >= validUntil)
     problems.push('validUntil must be after validFrom');
   const quota = input.dailyQuota ?? null;
   if (quota !== null && (!Number.isInteger(quota) || quota < 1 || quota > 1_000_000_000)) {
     problems.push('dailyQuota must be a whole number from 1 to 1000000000, or null for none');
+  }
+  const verifyLimit = input.verifyLimitPerRecord ?? null;
+  if (
+    verifyLimit !== null &&
+    (!Number.isInteger(verifyLimit) || verifyLimit < 1 || verifyLimit > 1000)
+  ) {
+    problems.push(
+      'verifyLimitPerRecord must be a whole number from 1 to 1000, or null for the platform default',
+    );
   }
   if (problems.length > 0) {
     throw badUserInput(
@@ -111,12 +140,21 @@ export function checkGrantConditions(
     validFrom: validFrom!,
     validUntil: validUntil!,
     dailyQuota: quota,
+    verifyLimitPerRecord: verifyLimit,
   };
 }
 
-/** An ISO 8601 instant, or a date taken as its start (UTC); impossible dates are refused, not rolled over. */
-function instant(value: string, name: string, problems: string[]): string | null {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value;
+/**
+ * An ISO 8601 instant, or a date taken as the start of that civil day in the
+ * platform's time zone; impossible dates are refused, not rolled over.
+ */
+function instant(value: string, name: string, problems: string[], timeZone: string): string | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (isCalendarDate(value)) return startOfCivilDate(value, timeZone);
+    problems.push(`${name} must be a date (YYYY-MM-DD) or an ISO 8601 date-time, not "${value}"`);
+    return null;
+  }
+  const text = value;
   const time = Date.parse(text);
   if (
     !/^\d{4}-\d{2}-\d{2}T/.test(text) ||
