@@ -21,3 +21,5 @@ export {
   parseCatalogueYaml,
 } from './parseCatalogueYaml.ts';
 export { itemSharingType, OPENNESS, validateCatalogue } from './validateCatalogue.ts';
+export { placeholderProblems } from './placeholderProblems.ts';
+export { PLATFORM_TABLES, reservedTableReason } from './reservedTables.ts';

@@ -2,6 +2,8 @@ import type { CatalogueProblem } from './CatalogueError.ts';
 import type { CatalogueEntry, CatalogueItem } from './Catalogue.ts';
 import type { ParsedCatalogueEntry } from './catalogueEntrySchema.ts';
 import type { SharingType } from './enums.ts';
+import { placeholderProblems } from './placeholderProblems.ts';
+import { reservedTableReason } from './reservedTables.ts';
 
 /** Type names the subgraph kit generates or federation reserves; a dataset may not take them. */
 const RESERVED_TYPES = new Set([
@@ -57,6 +59,9 @@ export function validateCatalogue(files: readonly EntryFile[]): {
     if (RESERVED_TYPES.has(binding.type) || binding.type.startsWith('_')) {
       report(f.file, 'binding.type', `${binding.type} is reserved; choose another type name`);
     }
+    const reservedTable = reservedTableReason(binding.table);
+    if (reservedTable) report(f.file, 'binding.table', reservedTable);
+    problems.push(...placeholderProblems(f.file, f.entry));
   }
 
   const entries = files.map(({ file, entry }) => resolveEntry(file, entry, byType, report));

@@ -15,12 +15,21 @@ export interface ColumnDescription {
   maxLength: number | null;
 }
 
+/** What kind of relation a name is: a plain table, a view, or something else (virtual table, sequence). */
+export type TableKind = 'table' | 'view' | 'other';
+
 /** What introspection found about one table: its columns in table order and its key. */
 export interface TableDescription {
   table: string;
+  kind: TableKind;
   columns: ColumnDescription[];
   /** Primary key columns in key order; empty when the table has none. */
   primaryKey: string[];
+  /**
+   * The column sets the database keeps unique: the primary key and every
+   * unique index over all rows (partial indexes do not count).
+   */
+  uniqueKeys: string[][];
 }
 
 /** The names a table may have here: the catalogue's `binding.table` rule. */
@@ -33,11 +42,19 @@ interface DeclaredColumn {
   sqlType: string;
 }
 
+interface Declared {
+  kind: TableKind;
+  declared: DeclaredColumn[];
+  primaryKey: string[];
+  uniqueKeys: string[][];
+}
+
 /**
  * Describes `table` in a department database (SQLite or MySQL, as `openDatabase`
  * opens them): columns with declared type, nullability and length, and the
- * primary key in key order. It is the first step from an existing table to a
- * registered dataset, so it only reads.
+ * primary key in key order, whether it is a plain table or a view, and the
+ * column sets it keeps unique. It is the first step from an existing table to
+ * a registered dataset, and what a binding is checked against, so it only reads.
  *
  * The table name is checked against the catalogue's table-name rule before any
  * SQL runs, because knex's `columnInfo` writes it into the SQLite statement
@@ -57,7 +74,7 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
   if (Object.keys(info).length === 0) {
     throw new Error(`no table ${table} in the department database`);
   }
-  const { declared, primaryKey } =
+  const { kind, declared, primaryKey, uniqueKeys } =
     engine === 'sqlite' ? await describeSqlite(db, table) : await describeMysql(db, table);
   const columns = declared
     .filter((c) => Object.hasOwn(info, c.name))
@@ -70,32 +87,52 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
         maxLength: toLength(column.maxLength),
       };
     });
-  return { table, columns, primaryKey };
+  return { table, kind, columns, primaryKey, uniqueKeys };
 }
 
 /** SQLite: `pragma_table_info` lists columns in table order, `pk` their position in the key. */
-async function describeSqlite(
-  db: Knex,
-  table: string,
-): Promise<{ declared: DeclaredColumn[]; primaryKey: string[] }> {
+async function describeSqlite(db: Knex, table: string): Promise<Declared> {
   const rows = await db.raw<{ name: string; type: string | null; pk: number }[]>(
     'select name, type, pk from pragma_table_info(?) order by cid',
     [table],
   );
+  const [master] = await db.raw<{ type: string; sql: string | null }[]>(
+    "select type, sql from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+    [table],
+  );
+  const kind: TableKind =
+    master?.type === 'view'
+      ? 'view'
+      : master?.type === 'table' && !/^\s*create\s+virtual\b/i.test(master.sql ?? '')
+        ? 'table'
+        : 'other';
+  const primaryKey = rows
+    .filter((r) => r.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((r) => r.name);
+  const indexes = await db.raw<{ name: string; unique: number; partial: number }[]>(
+    'select name, "unique", partial from pragma_index_list(?)',
+    [table],
+  );
+  const uniqueKeys = primaryKey.length > 0 ? [primaryKey] : [];
+  for (const index of indexes.filter((i) => i.unique === 1 && i.partial === 0)) {
+    const columns = await db.raw<{ name: string | null }[]>(
+      'select name from pragma_index_info(?) order by seqno',
+      [index.name],
+    );
+    // An index on an expression has a null column name: it keeps no column set unique.
+    if (columns.every((c) => c.name !== null)) uniqueKeys.push(columns.map((c) => c.name!));
+  }
   return {
+    kind,
     declared: rows.map((r) => ({ name: r.name, sqlType: normaliseType(r.type) })),
-    primaryKey: rows
-      .filter((r) => r.pk > 0)
-      .sort((a, b) => a.pk - b.pk)
-      .map((r) => r.name),
+    primaryKey,
+    uniqueKeys,
   };
 }
 
 /** MySQL: information_schema of the current database; the key is the constraint named PRIMARY. */
-async function describeMysql(
-  db: Knex,
-  table: string,
-): Promise<{ declared: DeclaredColumn[]; primaryKey: string[] }> {
+async function describeMysql(db: Knex, table: string): Promise<Declared> {
   const [columns] = (await db.raw(
     'select COLUMN_NAME as name, COLUMN_TYPE as type from information_schema.COLUMNS ' +
       'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ? order by ORDINAL_POSITION',
@@ -107,9 +144,27 @@ async function describeMysql(
       'order by ORDINAL_POSITION',
     [table, 'PRIMARY'],
   )) as [{ name: string }[], unknown];
+  const [[relation]] = (await db.raw(
+    'select TABLE_TYPE as type from information_schema.TABLES ' +
+      'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ?',
+    [table],
+  )) as [{ type: string }[], unknown];
+  const [unique] = (await db.raw(
+    'select INDEX_NAME as indexName, COLUMN_NAME as name from information_schema.STATISTICS ' +
+      'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ? and NON_UNIQUE = 0 ' +
+      'order by INDEX_NAME, SEQ_IN_INDEX',
+    [table],
+  )) as [{ indexName: string; name: string | null }[], unknown];
+  const byIndex = new Map<string, (string | null)[]>();
+  for (const row of unique)
+    byIndex.set(row.indexName, [...(byIndex.get(row.indexName) ?? []), row.name]);
   return {
+    kind: relation?.type === 'BASE TABLE' ? 'table' : relation?.type === 'VIEW' ? 'view' : 'other',
     declared: columns.map((r) => ({ name: r.name, sqlType: normaliseType(r.type) })),
     primaryKey: key.map((r) => r.name),
+    uniqueKeys: [...byIndex.values()].filter((names): names is string[] =>
+      names.every((n) => n !== null),
+    ),
   };
 }
 

@@ -1,7 +1,8 @@
 import { Document, isScalar, isSeq, stringify } from 'yaml';
 import { catalogueEntrySchema } from '../../../schema/index.ts';
-import type { CatalogueEntryInput, DataItemInput, ItemType } from '../../../schema/index.ts';
+import type { CatalogueEntryInput, DataItemInput } from '../../../schema/index.ts';
 import type { ColumnDescription, TableDescription } from './describeTable.ts';
+import { itemTypeOfSql } from './itemTypeOfSql.ts';
 
 /** Who provides the dataset and what it is called; `type` and `name` have defaults. */
 export interface EntrySkeletonOptions {
@@ -17,34 +18,6 @@ export interface EntrySkeletonOptions {
 
 const SQL_COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-/** Declared base types (before any `(`, `unsigned`) and the item type each maps to. */
-const ITEM_TYPE_OF_SQL: Readonly<Record<string, ItemType>> = {
-  varchar: 'STRING',
-  char: 'STRING',
-  text: 'STRING',
-  string: 'STRING',
-  tinytext: 'STRING',
-  mediumtext: 'STRING',
-  longtext: 'STRING',
-  int: 'INT',
-  integer: 'INT',
-  bigint: 'INT',
-  smallint: 'INT',
-  mediumint: 'INT',
-  tinyint: 'INT',
-  double: 'FLOAT',
-  'double precision': 'FLOAT',
-  float: 'FLOAT',
-  real: 'FLOAT',
-  decimal: 'FLOAT',
-  numeric: 'FLOAT',
-  boolean: 'BOOLEAN',
-  bool: 'BOOLEAN',
-  date: 'DATE',
-  datetime: 'DATETIME',
-  timestamp: 'DATETIME',
-};
-
 /**
  * The YAML text of a catalogue entry for the described table: every field the
  * file schema requires, with TODO placeholders where only a person can answer
@@ -54,7 +27,8 @@ const ITEM_TYPE_OF_SQL: Readonly<Record<string, ItemType>> = {
  * decides; every item defaults to INTERNAL.
  *
  * The text passes `catalogueEntrySchema` as it stands (placeholders are non-empty),
- * so department IT can register, review and refine it in small steps. Throws when
+ * so department IT can save it as a draft and refine it in small steps; a draft
+ * with any `TODO` left is refused at submission, naming the field. Throws when
  * the table has no primary key (a dataset is looked up by its key), when a column
  * name is not a plain SQL identifier the catalogue can bind, when two columns map
  * to one item name, or when an option (department, code, type, name) breaks the
@@ -139,7 +113,7 @@ function toYaml(entry: CatalogueEntryInput): string {
 }
 
 function item(column: ColumnDescription, name: string): DataItemInput {
-  const type = itemType(column.sqlType);
+  const type = itemTypeOfSql(column.sqlType);
   const described = `TODO: describe ${column.name}`;
   return {
     name,
@@ -152,18 +126,6 @@ function item(column: ColumnDescription, name: string): DataItemInput {
     nullable: column.nullable,
     sensitivity: 'INTERNAL',
   };
-}
-
-/** The item type of a declared SQL type, or null when it has no obvious one. */
-function itemType(sqlType: string): ItemType | null {
-  const declared = sqlType.trim().toLowerCase();
-  if (/^tinyint\s*\(\s*1\s*\)/.test(declared)) return 'BOOLEAN';
-  const base = declared
-    .replace(/\(.*$/, '')
-    .replace(/\b(unsigned|signed|zerofill)\b/g, '')
-    .trim()
-    .replace(/\s+/g, ' ');
-  return ITEM_TYPE_OF_SQL[base] ?? null;
 }
 
 /** holder_id_number → holderIdNumber; an all-capitals word is lower-cased first (ID_NUMBER → idNumber). */

@@ -280,6 +280,7 @@ describe.runIf(runMysql)('introspection on MariaDB', () => {
 describe('entrySkeleton', () => {
   const description: TableDescription = {
     table: 'residence_permits',
+    kind: 'table',
     columns: [
       { name: 'permit_no', sqlType: 'varchar(20)', nullable: false, maxLength: 20 },
       { name: 'ID_NUMBER', sqlType: 'char(18)', nullable: false, maxLength: 18 },
@@ -293,6 +294,7 @@ describe('entrySkeleton', () => {
       { name: 'blob_data', sqlType: '', nullable: true, maxLength: null },
     ],
     primaryKey: ['permit_no'],
+    uniqueKeys: [['permit_no']],
   };
   const options = { department: 'public_security', code: 'PS-RP-001' };
 
