@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { findDepartmentDirs, loadCatalogue, type Catalogue } from '../../schema/index.ts';
+import {
+  CatalogueError,
+  findDepartmentDirs,
+  loadCatalogue,
+  type Catalogue,
+} from '../../schema/index.ts';
+import { catalogueBindingProblems, listTables } from '../../subgraphs/kit/introspection/index.ts';
 import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
   AuditWriter,
@@ -80,13 +86,17 @@ export function loadPlatformCatalogue(
 /**
  * Opens each department's database, applies its migrations and seeds it as asked.
  * The catalogue is validated before any database is touched, so a broken entry
- * changes nothing.
+ * changes nothing. Once migrated, every entry's binding is checked against its
+ * department's database (a plain table of its own, columns of fitting types, a
+ * unique key; no platform table, nor any of `platformTables`): a broken one
+ * stops start-up with a `CatalogueError` naming file and field, before any seed.
  */
 export async function prepareDepartmentData(
   config: PlatformConfig,
   catalogue: Catalogue,
   seed: NonNullable<PlatformOptions['seed']>,
   log: (message: string) => void = () => {},
+  platformTables: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, Knex>> {
   const databases = new Map<string, Knex>();
   try {
@@ -95,6 +105,15 @@ export async function prepareDepartmentData(
       databases.set(department.code, db);
       const applied = await migrateDepartment(db, department);
       if (applied.length > 0) log(`${department.code}: applied ${applied.length} migration(s)`);
+    }
+    const problems = await catalogueBindingProblems(
+      catalogue.entries,
+      (code) => databases.get(code),
+      platformTables,
+    );
+    if (problems.length > 0) throw new CatalogueError(problems);
+    for (const department of catalogue.departments) {
+      const db = databases.get(department.code)!;
       if (seed === 'always' || (seed === 'if-empty' && (await needsSeed(db, department)))) {
         const started = Date.now();
         const counts = await seedDepartment(db, department, config.seedScale);
@@ -153,7 +172,7 @@ export async function startPlatform(
   };
   try {
     await catalogueStore.start();
-    databases = await prepareDepartmentData(config, files, seed, log);
+    databases = await prepareDepartmentData(config, files, seed, log, await listTables(platformDb));
     await policies.start();
     const build = (catalogue: Catalogue, code: string) =>
       buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize });
@@ -188,6 +207,7 @@ export async function startPlatform(
         maxPageSize: config.maxPageSize,
       },
       gatewayKey: keys.publicKey,
+      departmentDatabases: databases,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
       host: config.host,
       port:

@@ -29,6 +29,8 @@ export async function startPlatformSubgraph(options: {
   catalogue: CatalogueStore;
   settings: PlatformSettings;
   gatewayKey: PlatformKey;
+  /** Each department's own database, by department code: where bindings are checked. */
+  departmentDatabases?: ReadonlyMap<string, Knex>;
   /** Where `verifyAuditChain` finds the signed audit checkpoints, and the key that signs them. */
   auditCheckpoints?: CheckpointVerification;
   host: string;
@@ -52,6 +54,7 @@ export async function startPlatformSubgraph(options: {
         catalogue: options.catalogue,
         settings: options.settings,
         auditCheckpoints: options.auditCheckpoints ?? null,
+        departmentDatabases: options.departmentDatabases ?? new Map(),
         now: new Date(),
       };
     },

@@ -6,3 +6,4 @@ export { entrySkeleton } from './entrySkeleton.ts';
 export type { EntrySkeletonOptions } from './entrySkeleton.ts';
 export { columnFitsItem, itemTypeOfSql } from './itemTypeOfSql.ts';
 export { listTables } from './listTables.ts';
+export { catalogueBindingProblems } from './catalogueBindingProblems.ts';

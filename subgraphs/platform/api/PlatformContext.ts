@@ -29,6 +29,8 @@ export interface PlatformContext {
   db: Knex;
   catalogue: CatalogueStore;
   settings: PlatformSettings;
+  /** Each department's own database, by code: catalogue bindings are checked against it. */
+  departmentDatabases: ReadonlyMap<string, Knex>;
   /** Signed audit checkpoints to verify the chains against; null: hash chains only. */
   auditCheckpoints: CheckpointVerification | null;
   now: Date;

@@ -22,6 +22,7 @@ import {
   type EntryVersion,
 } from '../catalogue/index.ts';
 import { buildDepartmentSubgraph } from '../../kit/index.ts';
+import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
 import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
 
@@ -103,7 +104,11 @@ export async function saveDraft(
   return version;
 }
 
-/** DEPT_IT submits its draft; it must fit the published catalogue (same rules as files). */
+/**
+ * DEPT_IT submits its draft; it must fit the published catalogue (same rules as
+ * files, so no `TODO` placeholder may be left) and its binding the
+ * department's own database.
+ */
 export async function submitEntry(
   ctx: PlatformContext,
   code: string,
@@ -112,6 +117,7 @@ export async function submitEntry(
   const entry = await ownVersion(ctx, code, version);
   if (entry.status !== 'DRAFT') throw wrongState(entry, 'submitted', ['DRAFT']);
   const { warnings } = checkAgainstCatalogue(ctx, entry);
+  await checkBinding(ctx, entry);
   const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
     to: 'SUBMITTED',
     at: ctx.now.toISOString(),
@@ -124,7 +130,7 @@ export async function submitEntry(
 
 /**
  * A reviewer publishes a submitted version: it is checked again against the
- * catalogue as it is now, replaces the previous published version, and its
+ * catalogue and the department's database as they are now, replaces the previous published version, and its
  * sharing decision comes into force. Subgraphs pick it up within seconds.
  */
 export async function publishEntry(
@@ -135,6 +141,7 @@ export async function publishEntry(
   const entry = await anyVersion(ctx, code, version);
   if (entry.status !== 'SUBMITTED') throw wrongState(entry, 'published', ['SUBMITTED']);
   const { catalogue } = checkAgainstCatalogue(ctx, entry);
+  await checkBinding(ctx, entry);
   await checkDepartmentSubgraph(ctx, catalogue, entry);
   const parsed = catalogueEntrySchema.parse(entry.document);
   const at = ctx.now.toISOString();
@@ -292,6 +299,29 @@ function checkAgainstCatalogue(
     }
   }
   return { warnings, catalogue: candidateCatalogue };
+}
+
+/**
+ * The entry's binding must name a plain table and columns of its department's
+ * own database, with fitting types and a unique key, and no table of the
+ * platform database (see `checkBindingAgainstDatabase`); otherwise the step is
+ * refused with BAD_USER_INPUT naming each field. Run at submission and again at
+ * publication, since the table may change in between.
+ */
+async function checkBinding(ctx: PlatformContext, entry: EntryVersion): Promise<void> {
+  const parsed = catalogueEntrySchema.parse(entry.document);
+  const db = ctx.departmentDatabases.get(parsed.department);
+  if (!db) {
+    throw conflict(
+      `The platform has no connection to ${parsed.department}'s database, so the binding of ${entry.code} cannot be checked. Nothing was changed; ask the platform's operators to serve the department here.`,
+    );
+  }
+  const problems = await checkBindingAgainstDatabase(db, parsed, await listTables(ctx.db));
+  if (problems.length === 0) return;
+  throw badUserInput(
+    `The binding of ${entry.code} v${entry.version} does not fit ${parsed.department}'s database:\n- ${problems.map((p) => `${p.field}: ${p.message}`).join('\n- ')}\nFix the draft (or the table) and try again. Nothing was changed.`,
+    'document',
+  );
 }
 
 /**
