@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { DEFAULT_DATABASE_LIMITS } from '../config/index.ts';
+import { StorageUnavailableError } from '../database/index.ts';
 import type { AuditEntry } from './AuditEntry.ts';
 import type { CheckpointSigning } from './AuditCheckpoint.ts';
 import { AuditCheckpointer } from './AuditCheckpointer.ts';
@@ -9,9 +11,12 @@ import { chainHash, GENESIS_HASH } from './chainHash.ts';
 
 interface Pending {
   entries: AuditEntry[];
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  /** Resolves (no error) or rejects the caller, once; later calls do nothing. */
+  settle: (error?: Error) => void;
 }
+
+/** How long after a failed write new records are refused at once, before one batch tries again. */
+const RETRY_AFTER_FAILURE_MS = 1000;
 
 export interface AuditWriterOptions {
   /** Most records written in one transaction. */
@@ -23,6 +28,11 @@ export interface AuditWriterOptions {
   checkpoints?: CheckpointSigning;
   /** Told when a periodic checkpoint could not be written (it is retried with the next head). */
   onCheckpointError?: (error: unknown) => void;
+  /**
+   * Longest a caller waits for its records to be committed (default the
+   * storage bound, `STORAGE_TIMEOUT_MS`): then it is refused and fails closed.
+   */
+  timeoutMs?: number;
 }
 
 /** Thrown to callers whose records could not be made durable: the request must fail closed. */
@@ -40,6 +50,14 @@ export class AuditUnavailableError extends Error {
  * and its own. Replicas never contend for a shared chain head, and each chain
  * verifies on its own. A failed flush rejects its callers and rolls the chain
  * head back, so the chain stays gap-free.
+ *
+ * A store that is locked or slow fails requests fast, never holds them: a
+ * caller is refused once its records have waited `timeoutMs`, and after a
+ * failed write everything queued is refused, as is every new record for
+ * `RETRY_AFTER_FAILURE_MS`, until one batch tries again. A record refused while
+ * its batch was already being written may still be committed if the store
+ * recovers at that moment: the trail may then show a request whose client got
+ * 503, never the reverse.
  */
 export class AuditWriter implements AuditSink {
   readonly writer = randomUUID();
@@ -52,6 +70,9 @@ export class AuditWriter implements AuditSink {
   private readonly maxBatch: number;
   private readonly checkpointer: AuditCheckpointer | undefined;
   private readonly onCheckpointError: (error: unknown) => void;
+  private readonly timeoutMs: number;
+  private failure: { at: number; reason: string } | undefined;
+  private probing: Promise<string | null> | undefined;
 
   constructor(
     private readonly db: Knex,
@@ -59,6 +80,7 @@ export class AuditWriter implements AuditSink {
     options: AuditWriterOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 400;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_LIMITS.lockTimeoutMs;
     this.onCheckpointError = options.onCheckpointError ?? (() => {});
     this.checkpointer = options.checkpoints
       ? new AuditCheckpointer(this.writer, options.checkpoints, this.onCheckpointError)
@@ -74,8 +96,31 @@ export class AuditWriter implements AuditSink {
    */
   record(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
+    if (this.failure && Date.now() - this.failure.at < RETRY_AFTER_FAILURE_MS) {
+      return Promise.reject(new AuditUnavailableError(this.failure.reason));
+    }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entries: [...entries], resolve, reject });
+      let settled = false;
+      const pending: Pending = {
+        entries: [...entries],
+        settle: (error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (error === undefined) resolve();
+          else reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        const queued = this.queue.indexOf(pending);
+        if (queued !== -1) this.queue.splice(queued, 1);
+        pending.settle(
+          new AuditUnavailableError(
+            `the audit store did not commit the records within ${this.timeoutMs} ms`,
+          ),
+        );
+      }, this.timeoutMs);
+      this.queue.push(pending);
       if (!this.flushing && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -144,15 +189,46 @@ export class AuditWriter implements AuditSink {
           .update({ last_seq: this.seq, last_hash: this.lastHash, updated_at: now });
       });
       this.checkpointer?.committed(this.seq, this.lastHash);
-      for (const pending of batch) pending.resolve();
+      this.failure = undefined;
+      for (const pending of batch) pending.settle();
     } catch (error) {
       this.seq = startSeq;
       this.lastHash = startHash;
+      this.failure = { at: Date.now(), reason: storeProblem(error) };
       const failure = new AuditUnavailableError(
         `the audit store did not record the access: ${String(error)}`,
       );
-      for (const pending of batch) pending.reject(failure);
+      // The store just failed: what waits would meet it too, so it is refused now.
+      for (const pending of [...batch, ...this.queue.splice(0)]) pending.settle(failure);
     }
+  }
+
+  /**
+   * Why records cannot be written now, or null (for `/ready`): a write failed
+   * within the last `RETRY_AFTER_FAILURE_MS`, or a trial write (this writer's
+   * chain head, rolled back) fails within `timeoutMs`. Says nothing a client
+   * should not see: no SQL, no values, no address.
+   */
+  problem(): Promise<string | null> {
+    if (this.failure && Date.now() - this.failure.at < RETRY_AFTER_FAILURE_MS) {
+      return Promise.resolve(this.failure.reason);
+    }
+    this.probing ??= (async () => {
+      const rolledBack = new Error('trial write');
+      try {
+        await this.ensureChain();
+        await this.db.transaction(async (trx) => {
+          await trx('audit_chains').where({ writer: this.writer }).update({ role: this.role });
+          throw rolledBack;
+        });
+        return null;
+      } catch (error) {
+        return error === rolledBack ? null : storeProblem(error);
+      } finally {
+        this.probing = undefined;
+      }
+    })();
+    return this.probing;
   }
 
   private ensureChain(): Promise<void> {
@@ -172,4 +248,13 @@ export class AuditWriter implements AuditSink {
     });
     return this.started;
   }
+}
+
+/** What went wrong with the store, in words fit for `/ready`: a driver's code at most. */
+function storeProblem(error: unknown): string {
+  if (error instanceof StorageUnavailableError) {
+    return `the audit store stayed locked for ${error.waitedMs} ms`;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return `the audit store refused a write${typeof code === 'string' ? ` (${code})` : ''}`;
 }

@@ -1,9 +1,17 @@
-export { ConfigError, loadConfig, loadTestSettings } from './loadConfig.ts';
+export {
+  ConfigError,
+  DEFAULT_DATABASE_LIMITS,
+  DEFAULT_TIMEOUTS,
+  loadConfig,
+  loadTestSettings,
+} from './loadConfig.ts';
 export type {
   AuditCheckpointConfig,
   AuthConfig,
   DatabaseConfig,
+  DatabaseLimits,
   PlatformConfig,
   TestSettings,
+  TimeoutConfig,
   TokenVerification,
 } from './loadConfig.ts';

@@ -2,7 +2,55 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Where the databases live: one file per database, or one MySQL server. */
-export type DatabaseConfig = { kind: 'sqlite'; dir: string } | { kind: 'mysql'; url: URL };
+export type DatabaseConfig = ({ kind: 'sqlite'; dir: string } | { kind: 'mysql'; url: URL }) & {
+  /** How long waiting for the database may take; `DEFAULT_DATABASE_LIMITS` when absent. */
+  limits?: DatabaseLimits;
+};
+
+/** Bounds on waiting for a database: no request waits on storage for longer. */
+export interface DatabaseLimits {
+  /** Longest a statement waits on a lock held elsewhere before failing with UNAVAILABLE. */
+  lockTimeoutMs: number;
+  /** Longest a query waits for a connection from the pool. */
+  acquireTimeoutMs: number;
+  /** MySQL connections per database and process (SQLite always uses one). */
+  poolMin: number;
+  poolMax: number;
+}
+
+export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
+  lockTimeoutMs: 2000,
+  acquireTimeoutMs: 2000,
+  poolMin: 0,
+  poolMax: 10,
+};
+
+/** Timeouts of the HTTP servers and of the gateway's work, in milliseconds. */
+export interface TimeoutConfig {
+  /** A subgraph fetch unanswered by then is abandoned: its part of the answer is an UNAVAILABLE error. */
+  subgraphFetchMs: number;
+  /** A GraphQL request unanswered by then is answered 503 UNAVAILABLE. */
+  requestMs: number;
+  /** A client must have sent its request headers within this. */
+  headersMs: number;
+  /** ...and its whole request body within this, counted from the headers. */
+  bodyMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+  /** On SIGTERM or Ctrl-C, requests under way get this long to finish. */
+  shutdownMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: TimeoutConfig = {
+  subgraphFetchMs: 5000,
+  requestMs: 15_000,
+  headersMs: 10_000,
+  bodyMs: 5000,
+  // Longer than common load balancers' 60 s idle timeout, so the balancer
+  // closes an idle connection first and never sends on one being closed.
+  keepAliveMs: 65_000,
+  shutdownMs: 10_000,
+};
 
 /** How the gateway verifies callers' bearer tokens. */
 export type TokenVerification =
@@ -25,6 +73,8 @@ export interface AuthConfig {
 export interface PlatformConfig {
   auth: AuthConfig;
   database: DatabaseConfig;
+  /** HTTP, subgraph fetch, request and shutdown timeouts. */
+  timeouts: TimeoutConfig;
   /** Folder holding the department folders; null for the project's own `subgraphs/`. */
   departmentsDir: string | null;
   /** Interface every server listens on. */
@@ -56,6 +106,9 @@ export interface AuditCheckpointConfig {
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A duration setting: whole milliseconds, from 1 ms to one hour. */
+const milliseconds = (fallback: number) =>
+  z.coerce.number().int().min(1).max(3_600_000).default(fallback);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -74,6 +127,16 @@ const envSchema = z.object({
   APPLICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   CATALOGUE_BASE_URI: z.url().default('http://data.gov.example/catalogue'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STORAGE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.lockTimeoutMs),
+  DB_ACQUIRE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.acquireTimeoutMs),
+  DB_POOL_MIN: z.coerce.number().int().min(0).max(1000).default(DEFAULT_DATABASE_LIMITS.poolMin),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(DEFAULT_DATABASE_LIMITS.poolMax),
+  SUBGRAPH_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.subgraphFetchMs),
+  REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
+  HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.keepAliveMs),
+  SHUTDOWN_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.shutdownMs),
   JWT_ISSUER: z.string().min(1).default('govdata-dev'),
   JWT_AUDIENCE: z.string().min(1).default('govdata'),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
@@ -104,6 +167,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     );
   }
   const e = parsed.data;
+  if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DB_POOL_MIN: must not be larger than DB_POOL_MAX',
+    );
+  }
+  const databaseLimits: DatabaseLimits = {
+    lockTimeoutMs: e.STORAGE_TIMEOUT_MS,
+    acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    poolMin: e.DB_POOL_MIN,
+    poolMax: e.DB_POOL_MAX,
+  };
   const dataDir = resolve(e.DATA_DIR);
   const keysDir = resolve(dataDir, 'keys');
   const tokens: TokenVerification = e.JWT_JWKS_URL
@@ -128,8 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       ),
     },
     database: e.DATABASE_URL
-      ? { kind: 'mysql', url: new URL(e.DATABASE_URL) }
-      : { kind: 'sqlite', dir: dataDir },
+      ? { kind: 'mysql', url: new URL(e.DATABASE_URL), limits: databaseLimits }
+      : { kind: 'sqlite', dir: dataDir, limits: databaseLimits },
     departmentsDir: e.DEPARTMENTS_DIR ? resolve(e.DEPARTMENTS_DIR) : null,
     host: e.HOST,
     gatewayPort: e.PORT,
@@ -139,6 +213,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     applicationReplyWorkingDays: e.APPLICATION_REPLY_DAYS,
     catalogueBaseUri: e.CATALOGUE_BASE_URI,
     logLevel: e.LOG_LEVEL,
+    timeouts: {
+      subgraphFetchMs: e.SUBGRAPH_TIMEOUT_MS,
+      requestMs: e.REQUEST_TIMEOUT_MS,
+      headersMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      bodyMs: e.HTTP_BODY_TIMEOUT_MS,
+      keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      shutdownMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
     auditCheckpoints: {
       file: resolve(e.AUDIT_CHECKPOINT_FILE ?? resolve(dataDir, 'audit-checkpoints.jsonl')),
       intervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,

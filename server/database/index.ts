@@ -1,2 +1,3 @@
 export { databaseName, openDatabase } from './openDatabase.ts';
+export { StorageUnavailableError } from './StorageUnavailableError.ts';
 export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';

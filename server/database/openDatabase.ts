@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
-import type { DatabaseConfig } from '../config/index.ts';
+import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from '../config/index.ts';
+import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocksAsynchronously.ts';
 
 /**
  * The name of one logical database: `platform` or a department code. On SQLite
@@ -17,6 +18,10 @@ export function databaseName(config: DatabaseConfig, name: string): string {
 interface SqliteConnection {
   pragma(source: string): unknown;
   prepare(source: string): unknown;
+}
+
+interface MysqlConnection {
+  query(sql: string, values: unknown[], callback: (err: Error | null) => void): void;
 }
 
 /** Most compiled statements one connection keeps; the platform's queries are far fewer. */
@@ -50,18 +55,22 @@ function reusePreparedStatements(conn: SqliteConnection): void {
  * both engines so the same data answers the same way.
  */
 export async function openDatabase(config: DatabaseConfig, name: string): Promise<Knex> {
+  // No request waits on storage for longer than these (README: Timeouts).
+  const limits = config.limits ?? DEFAULT_DATABASE_LIMITS;
   if (config.kind === 'sqlite') {
     mkdirSync(config.dir, { recursive: true });
     const db = knex({
       client: 'better-sqlite3',
       connection: { filename: databaseName(config, name) },
       useNullAsDefault: true,
+      acquireConnectionTimeout: limits.acquireTimeoutMs,
       pool: {
         afterCreate(conn: SqliteConnection, done: (err: Error | null) => void) {
           conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = NORMAL');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           reusePreparedStatements(conn);
+          waitOnLocksAsynchronously(conn, name, limits.lockTimeoutMs);
           done(null);
         },
       },
@@ -86,9 +95,23 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   } finally {
     await admin.destroy();
   }
+  // Lock waits are bounded by the server (whole seconds, at least one); a
+  // statement still waiting then fails, and the request with it.
+  const lockWaitSeconds = Math.max(1, Math.ceil(limits.lockTimeoutMs / 1000));
   return knex({
     client: 'mysql2',
-    connection: { ...connection, database },
-    pool: { min: 0, max: 10 },
+    connection: { ...connection, database, connectTimeout: limits.acquireTimeoutMs },
+    acquireConnectionTimeout: limits.acquireTimeoutMs,
+    pool: {
+      min: limits.poolMin,
+      max: limits.poolMax,
+      afterCreate(conn: MysqlConnection, done: (err: Error | null, conn: unknown) => void) {
+        conn.query(
+          'SET SESSION innodb_lock_wait_timeout = ?, lock_wait_timeout = ?',
+          [lockWaitSeconds, lockWaitSeconds],
+          (err) => done(err, conn),
+        );
+      },
+    },
   });
 }

@@ -1,0 +1,102 @@
+import { StorageUnavailableError } from './StorageUnavailableError.ts';
+
+/** The parts of a better-sqlite3 connection and statement this module touches. */
+interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown;
+}
+interface SqliteConnection {
+  prepare(source: string): unknown;
+}
+
+/**
+ * How long SQLite itself may wait on a lock inside one call. better-sqlite3 is
+ * synchronous, so that wait blocks the process's only event loop (with the
+ * driver's usual 5 s, one lock held elsewhere froze every request and `/health`
+ * for seconds); a few milliseconds absorb ordinary contention between writers.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5;
+
+/** Longest pause between two attempts once a statement found the database locked. */
+const MAX_BACKOFF_MS = 50;
+
+const PATCHED = Symbol('waitsOnLocksAsynchronously');
+
+/**
+ * Makes a SQLite connection wait on locks without blocking the event loop.
+ * A statement that finds the database locked (`SQLITE_BUSY`, after
+ * `SQLITE_BUSY_TIMEOUT_MS` inside SQLite) is tried again after a timer, with
+ * backoff, until `boundMs` have passed since it first found the lock; then it
+ * fails with `StorageUnavailableError`. Meanwhile the process serves
+ * everything else (its other work waits for this connection in knex's pool,
+ * whose acquisition timeout bounds that wait too).
+ *
+ * Retrying is safe because a statement that returned SQLITE_BUSY did nothing.
+ * Transactions begin with `BEGIN IMMEDIATE` instead of knex's deferred `BEGIN`:
+ * the write lock is taken (and waited for) at the start, so a transaction never
+ * finds itself holding a read snapshot it cannot upgrade (SQLITE_BUSY_SNAPSHOT,
+ * which no retry can cure) half-way through. One connection per database and
+ * process (knex's SQLite pool) means this serialises nothing that was not
+ * already serial.
+ *
+ * Why not a worker thread: every query would then cross threads (a copy of its
+ * rows each way) to protect against waits that are rare, and knex's driver
+ * would have to be replaced. Here the common path stays a direct call and only
+ * a locked database costs timers.
+ */
+export function waitOnLocksAsynchronously(
+  conn: SqliteConnection,
+  database: string,
+  boundMs: number,
+): void {
+  const prepare = conn.prepare.bind(conn);
+  conn.prepare = (source) => {
+    const statement = prepare(source === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : source) as SqliteStatement;
+    if (!(PATCHED in statement)) {
+      const run = statement.run.bind(statement);
+      const all = statement.all.bind(statement);
+      Object.assign(statement, {
+        [PATCHED]: true,
+        run: (...params: unknown[]) => attempt(() => run(...params), database, boundMs),
+        all: (...params: unknown[]) => attempt(() => all(...params), database, boundMs),
+      });
+    }
+    return statement;
+  };
+}
+
+/** Runs `call` now; if the database is locked, returns a promise that keeps trying. */
+function attempt(call: () => unknown, database: string, boundMs: number): unknown {
+  try {
+    return call();
+  } catch (error) {
+    if (!isBusy(error)) throw error;
+    return retry(call, database, boundMs, Date.now() + boundMs);
+  }
+}
+
+async function retry(
+  call: () => unknown,
+  database: string,
+  boundMs: number,
+  deadline: number,
+): Promise<unknown> {
+  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BACKOFF_MS)) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new StorageUnavailableError(database, boundMs);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
+    try {
+      return call();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+  }
+}
+
+/** SQLITE_BUSY and its retryable kinds; not BUSY_SNAPSHOT, which only a new transaction cures. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' && code.startsWith('SQLITE_BUSY') && code !== 'SQLITE_BUSY_SNAPSHOT'
+  );
+}
