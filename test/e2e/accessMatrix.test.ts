@@ -107,6 +107,13 @@ const keepEnds = (value: string, first: number, last: number) => {
 /** civil_affairs's water grant (G-DEMO-CA-WATER) masks the address, keeping its first 6 characters. */
 const MASKED_ACCOUNT_ADDRESS = keepEnds(ACCOUNT.address, 6, 0);
 
+/**
+ * idNumber embeds birthDate and gender; civil_affairs reads birthDate only to the
+ * year (G-DEMO-CA-POP), so it gets the number, and every copy of it, with the
+ * region code alone.
+ */
+const CONCEALED_ID_NUMBER = keepEnds(PERSON.id_number, 6, 0);
+
 const samePath = (a: Path | undefined, b: Path) => JSON.stringify(a ?? []) === JSON.stringify(b);
 
 /** The one error at `path`; fails when there is none or several. */
@@ -167,15 +174,25 @@ describe('UNCONDITIONAL (MS-ENT-001 Enterprise)', () => {
   });
 
   it.each(['civil_affairs', 'tax', 'transport', 'public_security', 'city_water'])(
-    'any other department (%s) reads every item, with no grant and no purpose',
+    'any other department (%s) reads every item with no grant and no purpose, except the copied ID number (CONDITIONAL)',
     async (department) => {
       const response = await platform.query(
         ENTERPRISE_QUERY,
         { code: ENTERPRISE.credit_code },
         await platform.as(department),
       );
-      expectNoErrors(response);
-      expect(response.data).toEqual({ enterprise: enterpriseAnswer });
+      expect(response.status).toBe(200);
+      expect(response.data).toEqual({
+        enterprise: { ...enterpriseAnswer, legalRepresentativeIdNumber: null },
+      });
+      expect(response.errors).toHaveLength(1);
+      // A copy of PS-POP-001.idNumber, shared on conditions: no grant on MS-ENT-001 lists it.
+      expectDenied(
+        response,
+        ['enterprise', 'legalRepresentativeIdNumber'],
+        forbidden('MS-ENT-001', 'NO_GRANT', 'legalRepresentativeIdNumber'),
+      );
+      expect(JSON.stringify(response)).not.toContain(ENTERPRISE.legal_rep_id_number);
     },
   );
 
@@ -218,20 +235,28 @@ describe('CONDITIONAL (PS-POP-001 Person)', () => {
     expect(response.data).toEqual({ person: personAnswer });
   });
 
-  it('the grantee reads the granted items, birthDate masked to the year, and phone is refused alone', async () => {
+  it('the grantee reads the granted items, birthDate masked to the year, the ID number that embeds it concealed, and phone is refused alone', async () => {
     const response = await platform.query(
       PERSON_QUERY,
       { id: PERSON.id_number },
       await platform.as('civil_affairs', 'social-assistance'),
     );
     expect(response.status).toBe(200);
+    expect(CONCEALED_ID_NUMBER).toBe(`${PERSON.region_code}${'*'.repeat(12)}`);
     expect(response.data).toEqual({
-      person: { ...personAnswer, birthDate: PERSON.birth_date.slice(0, 4), phone: null },
+      person: {
+        ...personAnswer,
+        idNumber: CONCEALED_ID_NUMBER,
+        birthDate: PERSON.birth_date.slice(0, 4),
+        phone: null,
+      },
     });
     expect(response.errors).toHaveLength(1);
     expectDenied(response, ['person', 'phone'], forbidden('PS-POP-001', 'NO_GRANT', 'phone'));
     expect(JSON.stringify(response)).not.toContain(PERSON.phone);
     expect(JSON.stringify(response)).not.toContain(PERSON.birth_date);
+    expect(JSON.stringify(response)).not.toContain(PERSON.id_number);
+    expect(JSON.stringify(response)).not.toContain(PERSON.birth_date.replaceAll('-', ''));
   });
 
   it('the grantee pages through the list with the same item rules', async () => {
@@ -245,7 +270,10 @@ describe('CONDITIONAL (PS-POP-001 Person)', () => {
     expectNoErrors(response);
     const nodes = response.data!.persons.nodes;
     expect(nodes).toHaveLength(10);
-    for (const node of nodes) expect(node.birthDate).toMatch(/^\d{4}$/);
+    for (const node of nodes) {
+      expect(node.birthDate).toMatch(/^\d{4}$/);
+      expect(node.idNumber).toMatch(/^\d{6}\*{12}$/);
+    }
   });
 
   it.each(['transport', 'city_water', 'development_reform'])(
@@ -292,7 +320,7 @@ describe('CONDITIONAL (CW-ACC-001 UtilityAccount)', () => {
     expect(response.data).toEqual({ utilityAccount: accountAnswer });
   });
 
-  it('the grantee reads the granted items, the holder ID number whole, the address masked, openedOn refused', async () => {
+  it('the grantee reads the granted items, the holder ID number as concealed as its source, the address masked, openedOn refused', async () => {
     const address = Array.from(ACCOUNT.address);
     // The mask must hide something: an address of more than 6 characters, all kept in count.
     expect(address.length).toBeGreaterThan(6);
@@ -309,12 +337,14 @@ describe('CONDITIONAL (CW-ACC-001 UtilityAccount)', () => {
     expect(response.data).toEqual({
       utilityAccount: {
         ...accountAnswer,
-        holderIdNumber: ACCOUNT.holder_id_number,
+        // A copy of PS-POP-001.idNumber: never more open than civil_affairs reads the source.
+        holderIdNumber: CONCEALED_ID_NUMBER,
         address: MASKED_ACCOUNT_ADDRESS,
         openedOn: null,
       },
     });
     expect(ACCOUNT.holder_id_number).toBe(PERSON.id_number);
+    expect(JSON.stringify(response)).not.toContain(PERSON.id_number);
     expect(response.errors).toHaveLength(1);
     expectDenied(
       response,
