@@ -100,14 +100,6 @@ export class AccessLog {
     if (matched) use.verificationsMatched += 1;
   }
 
-  /**
-   * @deprecated Call `verification()` with the items and the outcome; this
-   * records a verification of unknown items that did not match.
-   */
-  verified(table: DatasetTable): void {
-    this.verification(table, { items: [], matched: false });
-  }
-
   /** `table` was read under grant `grantId` (once or many times, for one or several grants). */
   grantUsed(table: DatasetTable, grantId: string): void {
     this.use(table).grants.add(grantId);
@@ -159,7 +151,9 @@ export class AccessLog {
 /**
  * The records the caller received at least one item of. Rows read of which
  * no item was answered — every item denied, or only a join handle asked —
- * gave the caller nothing of their own and are not counted.
+ * gave the caller nothing of their own and are not counted. Without rows
+ * named, every row of one selection is asked the same items, so the
+ * most-answered item's count (at most the rows read) is the count of rows.
  */
 function receivedRecords(use: DatasetUse): number {
   if (use.answeredRows.size > 0) return use.answeredRows.size;

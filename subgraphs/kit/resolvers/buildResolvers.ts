@@ -162,7 +162,7 @@ function addItemFields(resolvers: TypeResolvers, table: DatasetTable): void {
       const cell = access.cell(table, item, parent);
       if (cell.kind === 'DENY') throw access.error(table, item.name, cell);
       if (cell.grant) access.log.grantUsed(table, cell.grant.id);
-      access.log.item(table, item.name, cell.kind === 'MASK');
+      access.log.item(table, item.name, cell.kind === 'MASK', parent);
       return cell.kind === 'MASK' ? applyMask(cell.mask, value) : value;
     };
   }
