@@ -33,7 +33,8 @@ const ACCOUNT = utilityAccountsOfPerson(DEMO_PERSON_INDEX)[0]!;
 const ENTERPRISE = enterpriseAt(DEMO_ENTERPRISE_INDEX);
 const HOUR = 3_600_000;
 
-const PERSON_QUERY = `query ($id: String!) { person(idNumber: $id) { idNumber name regionCode } }`;
+/** A lookup by key (any admitted caller may supply the key) of items the test grants list. */
+const PERSON_QUERY = `query ($id: String!) { person(idNumber: $id) { name regionCode } }`;
 
 let platform: TestPlatform;
 
@@ -123,20 +124,82 @@ const surnameOnly = (value: string) => {
   return chars[0]! + '*'.repeat(chars.length - 1);
 };
 
+/**
+ * A department reading utility accounts with the holder's ID number masked
+ * KEEP_ENDS 6/4, which may read PS-POP-001's idNumber, birthDate and gender
+ * whole: the copy is then decided by its own grant's mask alone.
+ */
+async function grantKeepEndsOnHolderIdNumber(): Promise<void> {
+  await addGrant({
+    id: 'G-GC-KEEP-ENDS-SOURCE',
+    consumerDepartment: 'audit_keep_ends',
+    datasetCode: 'PS-POP-001',
+    items: ['idNumber', 'birthDate', 'gender'],
+  });
+  await addGrant({
+    id: 'G-GC-KEEP-ENDS',
+    consumerDepartment: 'audit_keep_ends',
+    datasetCode: 'CW-ACC-001',
+    items: ['accountNumber', 'holderIdNumber', 'status'],
+    masks: { holderIdNumber: { rule: 'KEEP_ENDS', first: 6, last: 4 } },
+  });
+}
+
 describe('masked items', () => {
-  it('KEEP_ENDS: statistics sees the first 6 and last 4 characters of UtilityAccount.holderIdNumber', async () => {
+  beforeAll(grantKeepEndsOnHolderIdNumber);
+
+  it('KEEP_ENDS: a grant masking UtilityAccount.holderIdNumber 6/4 shows its first 6 and last 4 characters', async () => {
     const id = ACCOUNT.holder_id_number!;
     expect(keepEnds(id, 6, 4)).toBe(`${id.slice(0, 6)}********${id.slice(-4)}`);
     const response = await platform.query(
       `query ($account: String!) { utilityAccount(accountNumber: $account) { accountNumber holderIdNumber } }`,
       { account: ACCOUNT.account_number },
-      await platform.as('statistics', 'statistics'),
+      await platform.as('audit_keep_ends', 'audit'),
     );
     expectNoErrors(response);
     expect(response.data).toEqual({
       utilityAccount: { accountNumber: ACCOUNT.account_number, holderIdNumber: keepEnds(id, 6, 4) },
     });
     expect(JSON.stringify(response)).not.toContain(id);
+  });
+
+  it('statistics (G-DEMO-STATS-WATER masks holderIdNumber 6/4, no grant on PS-POP-001) gets no copy of the ID number at all, masked or not', async () => {
+    const id = ACCOUNT.holder_id_number!;
+    const response = await platform.query<{
+      utilityAccount: Record<string, unknown> | null;
+      utilityAccounts: { nodes: Record<string, unknown>[] } | null;
+    }>(
+      `query ($account: String!) {
+        utilityAccount(accountNumber: $account) { holderIdNumber monthlyUsageM3 status }
+        utilityAccounts(first: 20) { nodes { holderIdNumber monthlyUsageM3 status } }
+      }`,
+      { account: ACCOUNT.account_number },
+      await platform.as('statistics', 'statistics'),
+    );
+    expect(response.status).toBe(200);
+    expect(response.data!.utilityAccount).toEqual({
+      holderIdNumber: null,
+      monthlyUsageM3: ACCOUNT.monthly_usage_m3,
+      status: ACCOUNT.status,
+    });
+    const nodes = response.data!.utilityAccounts!.nodes;
+    expect(nodes).toHaveLength(20);
+    for (const node of nodes) {
+      expect(node.holderIdNumber).toBeNull();
+      expect(node.status).toEqual(expect.any(String));
+    }
+    // holderIdNumber copies PS-POP-001.idNumber, which statistics may not read.
+    const denied = expectDenied(response, ['utilityAccount', 'holderIdNumber'], {
+      dataset: 'CW-ACC-001',
+      item: 'holderIdNumber',
+      reason: 'NO_GRANT',
+    });
+    expect(denied.message).toContain('PS-POP-001');
+    for (const error of response.errors!) {
+      expect(error.extensions).toMatchObject({ item: 'holderIdNumber', reason: 'NO_GRANT' });
+    }
+    expect(JSON.stringify(response)).not.toContain(id.slice(6, 14));
+    expect(JSON.stringify(response)).not.toMatch(/\d{6}\*+\d{4}/);
   });
 
   it('KEEP_ENDS holds on every row of the list, checked against the database', async () => {
@@ -151,7 +214,7 @@ describe('masked items', () => {
     }>(
       `{ utilityAccounts(first: 100) { nodes { accountNumber holderIdNumber } } }`,
       {},
-      await platform.as('statistics', 'statistics'),
+      await platform.as('audit_keep_ends', 'audit'),
     );
     expectNoErrors(response);
     const nodes = response.data!.utilityAccounts.nodes;
@@ -165,7 +228,7 @@ describe('masked items', () => {
     }
   });
 
-  it('KEEP_ENDS with last 0: civil_affairs sees the first 6 characters of every address, the holder ID number whole', async () => {
+  it('KEEP_ENDS with last 0: civil_affairs sees the first 6 characters of every address, and of the holder ID number (concealed as its source is)', async () => {
     const rows = await rowsOf<{
       account_number: string;
       holder_id_number: string | null;
@@ -188,7 +251,11 @@ describe('masked items', () => {
     for (const node of nodes) {
       const row = raw.get(node.accountNumber)!;
       expect(Array.from(row.address).length).toBeGreaterThan(6);
-      expect(node.holderIdNumber).toBe(row.holder_id_number);
+      // civil_affairs reads PS-POP-001.birthDate only to the year: every copy of the
+      // ID number that embeds it shows the region code alone.
+      expect(node.holderIdNumber).toBe(
+        row.holder_id_number === null ? null : keepEnds(row.holder_id_number, 6, 0),
+      );
       expect(node.address).toBe(keepEnds(row.address, 6, 0));
       expect(node.address).toMatch(/^[^*]{6}\*+$/u);
       expect(Array.from(node.address)).toHaveLength(Array.from(row.address).length);
@@ -196,27 +263,30 @@ describe('masked items', () => {
   });
 
   it('SURNAME_ONLY: hangzhou_civil_affairs sees only the surname of each person', async () => {
-    const rows = await rowsOf<{ id_number: string; name: string }>('public_security', 'persons', [
-      'id_number',
-      'name',
-    ]);
-    const names = new Map(rows.map((r) => [r.id_number, r.name]));
-    const response = await platform.query<{
-      persons: { nodes: { idNumber: string; name: string }[] };
-    }>(
-      `{ persons(first: 50) { nodes { idNumber name } } }`,
+    // G-DEMO-HZ-POP does not list idNumber: each person is looked up by key (the
+    // caller supplies it), so every answer can be checked against the database.
+    const rows = (
+      await rowsOf<{ id_number: string; name: string; region_code: string }>(
+        'public_security',
+        'persons',
+        ['id_number', 'name', 'region_code'],
+      )
+    )
+      .filter((r) => r.region_code.startsWith('3301'))
+      .slice(0, 50);
+    expect(rows).toHaveLength(50);
+    const response = await platform.query<Record<string, { name: string } | null>>(
+      `{ ${rows.map((r, i) => `p${i}: person(idNumber: ${JSON.stringify(r.id_number)}) { name }`).join(' ')} }`,
       {},
       await platform.as('hangzhou_civil_affairs', 'social-assistance'),
     );
     expectNoErrors(response);
-    const nodes = response.data!.persons.nodes;
-    expect(nodes).toHaveLength(50);
-    for (const node of nodes) {
-      const name = names.get(node.idNumber)!;
-      expect(Array.from(name).length).toBeGreaterThan(1);
-      expect(node.name).toBe(surnameOnly(name));
-      expect(node.name).not.toBe(name);
-    }
+    rows.forEach((row, i) => {
+      const answer = response.data![`p${i}`];
+      expect(Array.from(row.name).length).toBeGreaterThan(1);
+      expect(answer).toEqual({ name: surnameOnly(row.name) });
+      expect(answer!.name).not.toBe(row.name);
+    });
   });
 
   it('REDACT and KEEP_ENDS on a grant of our own, and unmasked items stay whole', async () => {
@@ -224,11 +294,12 @@ describe('masked items', () => {
       id: 'G-GC-MASKS',
       consumerDepartment: 'audit_masks',
       datasetCode: 'PS-POP-001',
-      items: ['name', 'address', 'birthDate', 'ethnicity'],
+      // idNumber is whole only beside the facts it embeds (birthDate, gender) unmasked.
+      items: ['idNumber', 'name', 'address', 'birthDate', 'gender', 'ethnicity'],
       masks: { address: { rule: 'REDACT' }, name: { rule: 'KEEP_ENDS', first: 1, last: 0 } },
     });
     const response = await platform.query(
-      `query ($id: String!) { person(idNumber: $id) { idNumber name address birthDate ethnicity } }`,
+      `query ($id: String!) { person(idNumber: $id) { idNumber name address birthDate gender ethnicity } }`,
       { id: PERSON.id_number },
       await platform.as('audit_masks', 'audit'),
     );
@@ -239,13 +310,14 @@ describe('masked items', () => {
         name: surnameOnly(PERSON.name),
         address: '***',
         birthDate: PERSON.birth_date,
+        gender: PERSON.gender,
         ethnicity: PERSON.ethnicity,
       },
     });
   });
 });
 
-describe('row filter (hangzhou_civil_affairs: regionCode starts with 3301)', () => {
+describe('row filter (regionCode starts with 3301)', () => {
   interface PersonRow {
     id_number: string;
     region_code: string;
@@ -260,25 +332,32 @@ describe('row filter (hangzhou_civil_affairs: regionCode starts with 3301)', () 
     ]);
     inside = rows.filter((r) => r.region_code.startsWith('3301'));
     outside = rows.filter((r) => !r.region_code.startsWith('3301'));
+    // G-DEMO-HZ-POP's filter, on a grant that also lists the key (and the facts it
+    // embeds), so the rows served can be told apart.
+    await addGrant({
+      id: 'G-GC-ROWS',
+      consumerDepartment: 'audit_rows',
+      datasetCode: 'PS-POP-001',
+      items: ['idNumber', 'birthDate', 'gender', 'regionCode'],
+      rowFilter: { regionCode: { startsWith: '3301' } },
+    });
   });
 
-  it('the list holds exactly the rows of 3301, filtered in SQL', async () => {
-    expect(inside.length).toBeGreaterThan(100);
-    expect(outside.length).toBeGreaterThan(0);
-    const headers = await platform.as('hangzhou_civil_affairs', 'social-assistance');
-    const seen: { idNumber: string; regionCode: string }[] = [];
+  /** Every page of `persons { nodes { <fields> } }`, following the sealed cursors. */
+  async function everyPerson<T>(headers: Record<string, string>, fields: string): Promise<T[]> {
+    const seen: T[] = [];
     let after: string | null = null;
     let pages = 0;
     for (;;) {
       const response: GraphQLResponse<{
         persons: {
-          nodes: { idNumber: string; regionCode: string }[];
+          nodes: T[];
           pageInfo: { hasNextPage: boolean; endCursor: string | null };
         };
       }> = await platform.query(
         `query ($after: String) {
           persons(first: 100, after: $after) {
-            nodes { idNumber regionCode }
+            nodes { ${fields} }
             pageInfo { hasNextPage endCursor }
           }
         }`,
@@ -295,40 +374,101 @@ describe('row filter (hangzhou_civil_affairs: regionCode starts with 3301)', () 
       after = page.pageInfo.endCursor;
       expect(pages).toBeLessThan(10);
     }
+    return seen;
+  }
+
+  it('the list holds exactly the rows of 3301, filtered in SQL', async () => {
+    expect(inside.length).toBeGreaterThan(100);
+    expect(outside.length).toBeGreaterThan(0);
+    const seen = await everyPerson<{ idNumber: string; regionCode: string }>(
+      await platform.as('audit_rows', 'audit'),
+      'idNumber regionCode',
+    );
     for (const node of seen) expect(node.regionCode).toMatch(/^3301/);
     expect(seen).toHaveLength(inside.length);
     expect(new Set(seen.map((n) => n.idNumber))).toEqual(new Set(inside.map((r) => r.id_number)));
   });
 
-  it('a lookup of a person outside 3301 is null, one inside answers (name masked)', async () => {
+  it('hangzhou_civil_affairs (G-DEMO-HZ-POP) pages through as many rows of 3301, region by region', async () => {
+    const seen = await everyPerson<{ regionCode: string }>(
+      await platform.as('hangzhou_civil_affairs', 'social-assistance'),
+      'regionCode',
+    );
+    const count = (codes: string[]) =>
+      Object.fromEntries(
+        [...new Set(codes)].sort().map((c) => [c, codes.filter((x) => x === c).length]),
+      );
+    expect(count(seen.map((n) => n.regionCode))).toEqual(count(inside.map((r) => r.region_code)));
+  });
+
+  it('a lookup of a person outside 3301 is null, one inside answers (name masked, idNumber not granted)', async () => {
     const headers = await platform.as('hangzhou_civil_affairs', 'social-assistance');
     const out = await platform.query(PERSON_QUERY, { id: outside[0]!.id_number }, headers);
     expectNoErrors(out);
     expect(out.data).toEqual({ person: null });
     const within = await platform.query<{
-      person: { idNumber: string; name: string; regionCode: string };
-    }>(PERSON_QUERY, { id: inside[0]!.id_number }, headers);
-    expectNoErrors(within);
+      person: { idNumber: string | null; name: string; regionCode: string };
+    }>(
+      `query ($id: String!) { person(idNumber: $id) { idNumber name regionCode } }`,
+      { id: inside[0]!.id_number },
+      headers,
+    );
     expect(within.data!.person).toMatchObject({
-      idNumber: inside[0]!.id_number,
+      idNumber: null,
       regionCode: inside[0]!.region_code,
     });
     expect(within.data!.person.name).toMatch(/^.\*+$/u);
+    expect(within.errors).toHaveLength(1);
+    expectDenied(within, ['person', 'idNumber'], {
+      dataset: 'PS-POP-001',
+      item: 'idNumber',
+      reason: 'NO_GRANT',
+    });
+    const again = await platform.query(
+      `query ($id: String!) { person(idNumber: $id) { idNumber } }`,
+      { id: outside[0]!.id_number },
+      await platform.as('audit_rows', 'audit'),
+    );
+    expectNoErrors(again);
+    expect(again.data).toEqual({ person: null });
   });
 
   it('a client filter cannot widen the row filter', async () => {
-    const headers = await platform.as('hangzhou_civil_affairs', 'social-assistance');
-    const response = await platform.query<{ persons: { nodes: unknown[] } }>(
+    const region = outside[0]!.region_code;
+    const hangzhou = await platform.query<{ persons: { nodes: unknown[] } }>(
+      `query ($region: String!) {
+        persons(first: 100, filter: { regionCode: { eq: $region } }) { nodes { regionCode } }
+      }`,
+      { region },
+      await platform.as('hangzhou_civil_affairs', 'social-assistance'),
+    );
+    expectNoErrors(hangzhou);
+    expect(hangzhou.data!.persons.nodes).toEqual([]);
+    // Nor can it filter on the key its grant does not list (a filter reveals values).
+    const byKey = await platform.query(
+      `query ($ids: [String!]) {
+        persons(first: 100, filter: { idNumber: { in: $ids } }) { nodes { regionCode } }
+      }`,
+      { ids: [...outside.slice(0, 5), ...inside.slice(0, 5)].map((r) => r.id_number) },
+      await platform.as('hangzhou_civil_affairs', 'social-assistance'),
+    );
+    expect(byKey.data).toEqual({ persons: null });
+    expectDenied(byKey, ['persons'], {
+      dataset: 'PS-POP-001',
+      item: 'idNumber',
+      reason: 'NO_GRANT',
+    });
+    const rows = await platform.query<{ persons: { nodes: unknown[] } }>(
       `query ($region: String!, $ids: [String!]) {
         persons(first: 100, filter: { regionCode: { eq: $region }, idNumber: { in: $ids } }) {
           nodes { idNumber }
         }
       }`,
-      { region: outside[0]!.region_code, ids: outside.slice(0, 50).map((r) => r.id_number) },
-      headers,
+      { region, ids: outside.slice(0, 50).map((r) => r.id_number) },
+      await platform.as('audit_rows', 'audit'),
     );
-    expectNoErrors(response);
-    expect(response.data!.persons.nodes).toEqual([]);
+    expectNoErrors(rows);
+    expect(rows.data!.persons.nodes).toEqual([]);
   });
 });
 
@@ -390,16 +530,24 @@ describe('purposes', () => {
     });
   });
 
-  it('an allowed purpose reads', async () => {
+  it('an allowed purpose reads the granted items; the key, not granted, is denied like any item', async () => {
     const response = await platform.query(
-      PERSON_QUERY,
+      `query ($id: String!) { person(idNumber: $id) { idNumber name regionCode } }`,
       { id: PERSON.id_number },
       await platform.as('audit_purpose', 'benefit-audit'),
     );
-    expectNoErrors(response);
+    expect(response.status).toBe(200);
     expect(response.data).toEqual({
-      person: { idNumber: PERSON.id_number, name: PERSON.name, regionCode: PERSON.region_code },
+      person: { idNumber: null, name: PERSON.name, regionCode: PERSON.region_code },
     });
+    expect(response.errors).toHaveLength(1);
+    const denied = expectDenied(response, ['person', 'idNumber'], {
+      dataset: 'PS-POP-001',
+      item: 'idNumber',
+      reason: 'NO_GRANT',
+    });
+    expect(denied.message).toContain('G-GC-PURPOSE');
+    expect(JSON.stringify(response)).not.toContain(PERSON.id_number);
   });
 
   it.each([
@@ -421,7 +569,7 @@ describe('purposes', () => {
 });
 
 describe('daily quota', () => {
-  it('a grant with dailyQuota 2 answers the first two requests and refuses the third with QUOTA_EXCEEDED', async () => {
+  it('a grant with dailyQuota 2 gives two records in total: one request, then one of two aliases, then none', async () => {
     await addGrant({
       id: 'G-GC-QUOTA',
       consumerDepartment: 'audit_quota',
@@ -430,11 +578,34 @@ describe('daily quota', () => {
       dailyQuota: 2,
     });
     const headers = await platform.as('audit_quota', 'audit');
-    for (let call = 1; call <= 2; call += 1) {
-      const ok = await platform.query(PERSON_QUERY, { id: PERSON.id_number }, headers);
-      expectNoErrors(ok);
-      expect(ok.data).toMatchObject({ person: { name: PERSON.name } });
-    }
+    const ok = await platform.query(PERSON_QUERY, { id: PERSON.id_number }, headers);
+    expectNoErrors(ok);
+    expect(ok.data).toMatchObject({ person: { name: PERSON.name } });
+
+    // Two records asked in one request: the quota has one left.
+    const other = personAt(DEMO_PERSON_INDEX + 1);
+    const pair = await platform.query<Record<'a' | 'b', { name: string } | null>>(
+      `query ($a: String!, $b: String!) {
+        a: person(idNumber: $a) { name }
+        b: person(idNumber: $b) { name }
+      }`,
+      { a: PERSON.id_number, b: other.id_number },
+      headers,
+    );
+    expect(pair.status).toBe(200);
+    const answered = (['a', 'b'] as const).filter((alias) => pair.data?.[alias] !== null);
+    expect(answered).toHaveLength(1);
+    const refusedAlias = answered[0] === 'a' ? 'b' : 'a';
+    expect(pair.data![answered[0]!]).toEqual({
+      name: answered[0] === 'a' ? PERSON.name : other.name,
+    });
+    expect(pair.errors).toHaveLength(1);
+    expectDenied(pair, [refusedAlias], {
+      dataset: 'PS-POP-001',
+      item: null,
+      reason: 'QUOTA_EXCEEDED',
+    });
+
     for (let call = 3; call <= 4; call += 1) {
       const refused = await platform.query(PERSON_QUERY, { id: PERSON.id_number }, headers);
       expect(refused.data).toEqual({ person: null });
@@ -465,8 +636,6 @@ describe('VERIFY-only grant (tax on CW-ACC-001, purpose tax-verification)', () =
   it.each([
     ['the right address', { address: ACCOUNT.address }, true],
     ['a wrong address', { address: `${ACCOUNT.address}1` }, false],
-    ['the right holder ID number', { holderIdNumber: ACCOUNT.holder_id_number }, true],
-    ['a wrong holder ID number', { holderIdNumber: '110101199001011237' }, false],
     ['right address and status', { address: ACCOUNT.address, status: ACCOUNT.status }, true],
     ['right address, wrong status', { address: ACCOUNT.address, status: 'NO_SUCH_STATUS' }, false],
   ])('verifying %s answers %s', async (_label, match, expected) => {
@@ -474,6 +643,24 @@ describe('VERIFY-only grant (tax on CW-ACC-001, purpose tax-verification)', () =
     expectNoErrors(response);
     expect(response.data).toEqual({ verifyUtilityAccount: expected });
   });
+
+  it.each([
+    ['the right', ACCOUNT.holder_id_number],
+    ['a wrong', '110101199001011237'],
+  ])(
+    '%s holder ID number is refused alike: it copies PS-POP-001.idNumber, which tax may not read',
+    async (_label, holderIdNumber) => {
+      const response = await verify(ACCOUNT.account_number, { holderIdNumber });
+      expect(response.data).toEqual({ verifyUtilityAccount: null });
+      const denied = expectDenied(response, ['verifyUtilityAccount'], {
+        dataset: 'CW-ACC-001',
+        item: 'holderIdNumber',
+        reason: 'NO_GRANT',
+      });
+      expect(denied.message).toContain('PS-POP-001');
+      expect(denied.message).not.toContain(String(holderIdNumber));
+    },
+  );
 
   it('an account that does not exist verifies as false', async () => {
     const response = await verify('0000000000000000', { address: ACCOUNT.address });
