@@ -9,6 +9,7 @@ export type {
   AuditCheckpointConfig,
   AuthConfig,
   DatabaseConfig,
+  DepartmentUsersConfig,
   DatabaseLimits,
   PlatformConfig,
   TestSettings,

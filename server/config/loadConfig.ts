@@ -2,10 +2,32 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Where the databases live: one file per database, or one MySQL server. */
-export type DatabaseConfig = ({ kind: 'sqlite'; dir: string } | { kind: 'mysql'; url: URL }) & {
+export type DatabaseConfig = (
+  | { kind: 'sqlite'; dir: string }
+  | { kind: 'mysql'; url: URL; departmentUsers?: DepartmentUsersConfig }
+) & {
   /** How long waiting for the database may take; `DEFAULT_DATABASE_LIMITS` when absent. */
   limits?: DatabaseLimits;
 };
+
+/**
+ * How department subgraphs connect on MySQL: each as its own database user with
+ * rights on its own database only (see `ensureDepartmentUser`). Absent: every
+ * database is reached as the DATABASE_URL user.
+ */
+export interface DepartmentUsersConfig {
+  /**
+   * `managed`: the platform creates each user (its DATABASE_URL user needs
+   * CREATE USER and GRANT OPTION) with a generated password kept in
+   * `secretsDir`. `given`: operators created the users and put their passwords
+   * there; the platform only connects as them.
+   */
+  mode: 'managed' | 'given';
+  /** One password file per user (default DATA_DIR/keys). */
+  secretsDir: string;
+  /** The host part of the users (`%`: any host the server accepts). */
+  host: string;
+}
 
 /** Bounds on waiting for a database: no request waits on storage for longer. */
 export interface DatabaseLimits {
@@ -131,6 +153,9 @@ const envSchema = z.object({
   DB_ACQUIRE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.acquireTimeoutMs),
   DB_POOL_MIN: z.coerce.number().int().min(0).max(1000).default(DEFAULT_DATABASE_LIMITS.poolMin),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(DEFAULT_DATABASE_LIMITS.poolMax),
+  DEPARTMENT_DB_USERS: z.enum(['managed', 'given']).default('managed'),
+  DEPARTMENT_DB_SECRETS_DIR: z.string().min(1).optional(),
+  DEPARTMENT_DB_HOST: z.string().min(1).max(255).default('%'),
   SUBGRAPH_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.subgraphFetchMs),
   REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
@@ -202,7 +227,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       ),
     },
     database: e.DATABASE_URL
-      ? { kind: 'mysql', url: new URL(e.DATABASE_URL), limits: databaseLimits }
+      ? {
+          kind: 'mysql',
+          url: new URL(e.DATABASE_URL),
+          limits: databaseLimits,
+          departmentUsers: {
+            mode: e.DEPARTMENT_DB_USERS,
+            secretsDir: resolve(e.DEPARTMENT_DB_SECRETS_DIR ?? keysDir),
+            host: e.DEPARTMENT_DB_HOST,
+          },
+        }
       : { kind: 'sqlite', dir: dataDir, limits: databaseLimits },
     departmentsDir: e.DEPARTMENTS_DIR ? resolve(e.DEPARTMENTS_DIR) : null,
     host: e.HOST,

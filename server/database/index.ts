@@ -1,3 +1,5 @@
 export { databaseName, openDatabase } from './openDatabase.ts';
+export { departmentUserName, ensureDepartmentUser } from './departmentUser.ts';
+export type { DepartmentCredentials } from './departmentUser.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';
 export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from '../config/index.ts';
+import { ensureDepartmentUser, type DepartmentCredentials } from './departmentUser.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocksAsynchronously.ts';
 
 /**
@@ -88,10 +89,15 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
     charset: 'utf8mb4',
   };
   const admin = knex({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
+  let own: DepartmentCredentials | undefined;
   try {
     await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_bin', [
       database,
     ]);
+    // A department connects as its own user, with rights on its own database only.
+    if (name !== 'platform' && config.departmentUsers) {
+      own = await ensureDepartmentUser(admin, database, config.departmentUsers);
+    }
   } finally {
     await admin.destroy();
   }
@@ -100,7 +106,7 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   const lockWaitSeconds = Math.max(1, Math.ceil(limits.lockTimeoutMs / 1000));
   return knex({
     client: 'mysql2',
-    connection: { ...connection, database, connectTimeout: limits.acquireTimeoutMs },
+    connection: { ...connection, ...own, database, connectTimeout: limits.acquireTimeoutMs },
     acquireConnectionTimeout: limits.acquireTimeoutMs,
     pool: {
       min: limits.poolMin,

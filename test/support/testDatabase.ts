@@ -57,7 +57,12 @@ export function createTestDatabase(engine: Engine): TestDatabase {
   url.pathname = `/govdata_${id}`;
   return {
     engine,
-    config: { kind: 'mysql', url },
+    // Departments connect as their own users, as `npm start` makes them.
+    config: {
+      kind: 'mysql',
+      url,
+      departmentUsers: { mode: 'managed', secretsDir: join(dir, 'keys'), host: '%' },
+    },
     dir,
     async drop() {
       rmSync(dir, { recursive: true, force: true });
@@ -67,6 +72,11 @@ export function createTestDatabase(engine: Engine): TestDatabase {
           Record<string, string>[],
         ];
         for (const row of rows[0]) await admin.raw('DROP DATABASE ??', [Object.values(row)[0]!]);
+        const [users] = (await admin.raw(
+          'SELECT User AS user, Host AS host FROM mysql.user WHERE User LIKE ?',
+          [`govdata\\_${id}%`],
+        )) as [{ user: string; host: string }[]];
+        for (const { user, host } of users) await admin.raw('DROP USER ?@?', [user, host]);
       } finally {
         await admin.destroy();
       }
