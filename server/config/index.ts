@@ -16,3 +16,5 @@ export type {
   TimeoutConfig,
   TokenVerification,
 } from './loadConfig.ts';
+export { DEFAULT_LIMITS, LIMIT_NAMES } from './limitsConfig.ts';
+export type { CallerLimits, LimitsConfig, OperationLimits, RateLimits } from './limitsConfig.ts';

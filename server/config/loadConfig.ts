@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  applicationProblem,
+  DEFAULT_LIMITS,
+  parseKeyedLimits,
+  parseLimitList,
+  roleProblem,
+  type LimitsConfig,
+} from './limitsConfig.ts';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../schema/dates/index.ts';
 
 /** Where the databases live: one file per database, or one MySQL server. */
 export type DatabaseConfig = (
@@ -86,6 +95,11 @@ export interface AuthConfig {
   issuer: string;
   audience: string;
   tokens: TokenVerification;
+  /**
+   * The subgraphs' shared AES-256 key that seals join handles and list cursors
+   * (created on first use). Subgraph hosts need it; the gateway never does.
+   */
+  joinKeyFile: string;
   /** The gateway's Ed25519 key pair for internal context tokens (created on first use). */
   gatewayPrivateKeyFile: string;
   gatewayPublicKeyFile: string;
@@ -115,6 +129,12 @@ export interface PlatformConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Signed checkpoints of the audit chains, kept outside the database (tamper evidence). */
   auditCheckpoints: AuditCheckpointConfig;
+  /** Operation limits, per-consumer rates, the response cap and trusted documents. */
+  limits: LimitsConfig;
+  /** The platform's IANA time zone: quota days and civil dates are its days. */
+  timeZone: string;
+  /** Verifications of one record a consumer department may make per day (a grant may set fewer). */
+  verifyLimitPerRecord: number;
 }
 
 /** Where audit writers append their signed chain heads, and how often they sign. */
@@ -168,11 +188,40 @@ const envSchema = z.object({
   JWT_JWKS_FILE: z.string().min(1).optional(),
   JWT_JWKS_URL: z.url().optional(),
   GATEWAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  JOIN_KEY_FILE: z.string().min(1).optional(),
+  TIME_ZONE: z
+    .string()
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isTimeZone, { error: 'expected an IANA time zone such as Asia/Shanghai' }),
+  VERIFY_LIMIT_PER_RECORD: z.coerce.number().int().min(1).max(1000).default(5),
   GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   AUDIT_CHECKPOINT_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  LIMITS_ANONYMOUS: limitText(parseLimitList),
+  LIMITS_AUTHENTICATED: limitText(parseLimitList),
+  LIMITS_ROLES: limitText((text) => parseKeyedLimits(text, roleProblem)),
+  LIMITS_APPLICATIONS: limitText((text) => parseKeyedLimits(text, applicationProblem)),
+  RESPONSE_MAX_BYTES: z.coerce.number().int().min(1000).max(1_000_000_000).default(8_000_000),
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
+  SUBGRAPH_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(16),
+  SUBGRAPH_MAX_ALIASES: z.coerce.number().int().min(1).max(100_000).default(100),
 });
+
+/** An optional variable in one of the limit syntaxes, checked by `parse`. */
+function limitText<T>(parse: (text: string) => T) {
+  return z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      if (text === undefined) return;
+      try {
+        parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    });
+}
 
 /** Thrown when the environment does not describe a usable configuration. */
 export class ConfigError extends Error {
@@ -219,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       tokens,
+      joinKeyFile: resolve(e.JOIN_KEY_FILE ?? resolve(keysDir, 'join-handles.key')),
       gatewayPrivateKeyFile: resolve(
         e.GATEWAY_PRIVATE_KEY_FILE ?? resolve(keysDir, 'gateway-signing.jwk.json'),
       ),
@@ -260,6 +310,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       intervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
       everyRecords: e.AUDIT_CHECKPOINT_RECORDS,
     },
+    limits: {
+      anonymous: { ...DEFAULT_LIMITS.anonymous, ...parseLimitList(e.LIMITS_ANONYMOUS ?? '') },
+      authenticated: {
+        ...DEFAULT_LIMITS.authenticated,
+        ...parseLimitList(e.LIMITS_AUTHENTICATED ?? ''),
+      },
+      roles: parseKeyedLimits(e.LIMITS_ROLES ?? '', roleProblem),
+      applications: parseKeyedLimits(e.LIMITS_APPLICATIONS ?? '', applicationProblem),
+      responseMaxBytes: e.RESPONSE_MAX_BYTES,
+      trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE ? resolve(e.TRUSTED_DOCUMENTS_FILE) : null,
+      subgraph: { depth: e.SUBGRAPH_MAX_DEPTH, aliases: e.SUBGRAPH_MAX_ALIASES },
+    },
+    timeZone: e.TIME_ZONE,
+    verifyLimitPerRecord: e.VERIFY_LIMIT_PER_RECORD,
   };
 }
 
