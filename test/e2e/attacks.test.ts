@@ -43,6 +43,16 @@ const ENTERPRISE = enterpriseAt(DEMO_ENTERPRISE_INDEX);
 const ACCOUNT = utilityAccountsOfPerson(DEMO_PERSON_INDEX)[0]!;
 const LICENSE = licensesOfPerson(DEMO_PERSON_INDEX)[0]!;
 
+/**
+ * idNumber embeds birthDate and gender: civil_affairs reads birthDate only to the
+ * year (G-DEMO-CA-POP), so it gets the number, and every copy of it, with the
+ * region code alone.
+ */
+const concealed = (idNumber: string) => `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 6)}`;
+const CONCEALED_ID = concealed(PERSON.id_number);
+/** The digits of the ID number that carry the birth date. */
+const BIRTH_DIGITS = PERSON.id_number.slice(6, 14);
+
 let platform: TestPlatform;
 let config: PlatformConfig;
 let gatewayKey: PlatformKey;
@@ -173,13 +183,13 @@ describe('aliases and fragments', () => {
       { id: PERSON.id_number },
       await civilAffairs(),
     );
-    expect(response.data).toEqual({ person: { idNumber: PERSON.id_number, name: null } });
+    expect(response.data).toEqual({ person: { idNumber: CONCEALED_ID, name: null } });
     expectDenied(response, ['person', 'name'], {
       dataset: 'PS-POP-001',
       item: 'phone',
       reason: 'NO_GRANT',
     });
-    expectNotLeaked(response, PERSON.phone);
+    expectNotLeaked(response, PERSON.phone, BIRTH_DIGITS);
   });
 
   it('an inline fragment on Person does not carry phone past the rules', async () => {
@@ -210,10 +220,13 @@ describe('aliases and fragments', () => {
       { id: PERSON.id_number },
       await civilAffairs(),
     );
-    expect(response.data!.person).toEqual({ idNumber: PERSON.id_number, phone: null });
+    expect(response.data!.person).toEqual({ idNumber: CONCEALED_ID, phone: null });
     const nodes = response.data!.persons.nodes;
     expect(nodes).toHaveLength(20);
-    for (const node of nodes) expect(node.phone).toBeNull();
+    for (const node of nodes) {
+      expect(node.phone).toBeNull();
+      expect(node.idNumber).toMatch(/^\d{6}\*{12}$/);
+    }
     expectDenied(response, ['person', 'phone'], {
       dataset: 'PS-POP-001',
       item: 'phone',
@@ -331,61 +344,103 @@ describe('the same data reached through an entity join', () => {
     }
   });
 
-  it('a masked reference item may not be followed: statistics utilityAccount → holderPerson', async () => {
-    const response = await platform.query(
-      `query ($a: String!) {
-        utilityAccount(accountNumber: $a) { accountNumber holderIdNumber holderPerson { idNumber name } }
-      }`,
-      { a: ACCOUNT.account_number },
-      await statistics(),
-    );
+  it('following a masked reference reveals no ID number: statistics utilityAccount → holderPerson gets an opaque handle, and the person as PS-POP-001 decides (denied)', async () => {
+    const query = `query ($a: String!) {
+      utilityAccount(accountNumber: $a) { status holderIdNumber holderPerson { joinHandle idNumber name } }
+    }`;
+    const headers = await statistics();
+    const ask = () =>
+      platform.query<{
+        utilityAccount: {
+          status: string;
+          holderIdNumber: string | null;
+          holderPerson: { joinHandle: string; idNumber: string | null; name: string | null } | null;
+        };
+      }>(query, { a: ACCOUNT.account_number }, headers);
     const id = ACCOUNT.holder_id_number!;
-    expect(response.data).toEqual({
-      utilityAccount: {
-        accountNumber: ACCOUNT.account_number,
-        holderIdNumber: `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`,
-        holderPerson: null,
-      },
-    });
-    const error = expectDenied(response, ['utilityAccount', 'holderPerson'], {
+    expect(id).toBe(PERSON.id_number);
+    const response = await ask();
+    expect(response.status).toBe(200);
+    const account = response.data!.utilityAccount;
+    expect(account.status).toBe(ACCOUNT.status);
+    // The copy of PS-POP-001.idNumber is never more open than its source: statistics has no grant there.
+    expect(account.holderIdNumber).toBeNull();
+    const copy = expectDenied(response, ['utilityAccount', 'holderIdNumber'], {
       dataset: 'CW-ACC-001',
       item: 'holderIdNumber',
       reason: 'NO_GRANT',
     });
-    expect(error.message).toContain('masked');
-    expect(response.errors).toHaveLength(1);
-    expectNotLeaked(response, id, PERSON.name);
+    expect(copy.message).toContain('PS-POP-001');
+    // The link is followed, but the person's items are PS-POP-001's to give, and it gives none.
+    expect(account.holderPerson?.idNumber ?? null).toBeNull();
+    expect(account.holderPerson?.name ?? null).toBeNull();
+    for (const error of response.errors!) {
+      if (error.path?.[1] !== 'holderPerson') continue;
+      expect(error.extensions, JSON.stringify(error)).toMatchObject({
+        code: 'FORBIDDEN',
+        dataset: 'PS-POP-001',
+        reason: 'NO_GRANT',
+      });
+    }
+    expect(response.errors!.some((e) => e.path?.[1] === 'holderPerson')).toBe(true);
+    expectNotLeaked(response, id, id.slice(0, 14), BIRTH_DIGITS, PERSON.name);
+    // The handle is opaque: not the number, not derived from it in the clear, new each request.
+    const handle = account.holderPerson?.joinHandle;
+    if (handle !== undefined) {
+      expect(handle).not.toContain(id.slice(6));
+      expect(Buffer.from(handle, 'base64url').toString('latin1')).not.toContain(BIRTH_DIGITS);
+      const again = await ask();
+      expect(again.data!.utilityAccount.holderPerson?.joinHandle).not.toBe(handle);
+    }
   });
 
-  it('nor joined backwards: person → utilityAccounts links accounts to the full, masked ID number', async () => {
+  it('nor joined backwards: statistics, reaching the person through an UNCONDITIONAL enterprise, links no account to an ID number', async () => {
     // statistics holds no PS-POP-001 grant, so it reaches the Person through an
     // UNCONDITIONAL dataset: the enterprise's legal representative is the demo person.
     expect(ENTERPRISE.legal_rep_id_number).toBe(PERSON.id_number);
     expect(ACCOUNT.holder_id_number).toBe(PERSON.id_number);
-    const response = await platform.query(
+    const response = await platform.query<{
+      enterprise: {
+        name: string;
+        legalRepresentativeIdNumber: string | null;
+        legalRepresentative: {
+          idNumber: string | null;
+          utilityAccounts:
+            ({ accountNumber: string | null; holderIdNumber: string | null } | null)[] | null;
+        } | null;
+      };
+    }>(
       `query ($c: String!) {
-        enterprise(creditCode: $c) { name legalRepresentative { idNumber utilityAccounts { accountNumber } } }
+        enterprise(creditCode: $c) {
+          name legalRepresentativeIdNumber
+          legalRepresentative { idNumber utilityAccounts { accountNumber holderIdNumber } }
+        }
       }`,
       { c: ENTERPRISE.credit_code },
       await statistics(),
     );
-    expect(response.data).toEqual({
-      enterprise: {
-        name: ENTERPRISE.name,
-        legalRepresentative: { idNumber: PERSON.id_number, utilityAccounts: null },
-      },
-    });
-    const error = expectDenied(response, ['enterprise', 'legalRepresentative', 'utilityAccounts'], {
-      dataset: 'CW-ACC-001',
-      item: 'holderIdNumber',
+    expect(response.status).toBe(200);
+    const enterprise = response.data!.enterprise;
+    expect(enterprise.name).toBe(ENTERPRISE.name);
+    // Every copy of the number, and the number itself, is denied to statistics.
+    expect(enterprise.legalRepresentativeIdNumber).toBeNull();
+    expect(enterprise.legalRepresentative?.idNumber ?? null).toBeNull();
+    for (const account of enterprise.legalRepresentative?.utilityAccounts ?? []) {
+      expect(account?.accountNumber ?? null).toBeNull();
+      expect(account?.holderIdNumber ?? null).toBeNull();
+    }
+    expectDenied(response, ['enterprise', 'legalRepresentativeIdNumber'], {
+      dataset: 'MS-ENT-001',
+      item: 'legalRepresentativeIdNumber',
       reason: 'NO_GRANT',
     });
-    expect(error.message).toContain('masked');
-    expect(response.errors).toHaveLength(1);
-    expectNotLeaked(response, ACCOUNT.account_number);
+    for (const error of response.errors!) {
+      expect(error.extensions?.code, JSON.stringify(error)).toBe('FORBIDDEN');
+    }
+    expectNotLeaked(response, PERSON.id_number, BIRTH_DIGITS, ACCOUNT.account_number);
   });
 
-  it('civil_affairs, whose holderIdNumber is not masked, joins both ways: the refusal is about the mask', async () => {
+  it('control: civil_affairs joins both ways, and every ID number on the way is concealed as PS-POP-001 conceals it for civil_affairs', async () => {
     const accounts = utilityAccountsOfPerson(DEMO_PERSON_INDEX);
     expect(accounts.length).toBeGreaterThan(0);
     const response = await platform.query<{
@@ -407,19 +462,20 @@ describe('the same data reached through an entity join', () => {
       await civilAffairs(),
     );
     expectNoErrors(response);
-    expect(response.data!.person.idNumber).toBe(PERSON.id_number);
+    expect(response.data!.person.idNumber).toBe(CONCEALED_ID);
     const byNumber = (a: { accountNumber: string }, b: { accountNumber: string }) =>
       a.accountNumber < b.accountNumber ? -1 : 1;
     expect([...(response.data!.person.utilityAccounts ?? [])].sort(byNumber)).toEqual(
       accounts
-        .map((a) => ({ accountNumber: a.account_number, holderIdNumber: PERSON.id_number }))
+        .map((a) => ({ accountNumber: a.account_number, holderIdNumber: CONCEALED_ID }))
         .sort(byNumber),
     );
     expect(response.data!.utilityAccount).toEqual({
       accountNumber: ACCOUNT.account_number,
-      holderIdNumber: PERSON.id_number,
-      holderPerson: { idNumber: PERSON.id_number, name: PERSON.name },
+      holderIdNumber: CONCEALED_ID,
+      holderPerson: { idNumber: CONCEALED_ID, name: PERSON.name },
     });
+    expectNotLeaked(response, BIRTH_DIGITS);
   });
 
   it('a backwards join through an unmasked reference answers (control: person → landParcels)', async () => {
@@ -433,21 +489,43 @@ describe('the same data reached through an entity join', () => {
     expectNoErrors(response);
     expect(response.data!.person.landParcels.length).toBeGreaterThan(0);
     for (const parcel of response.data!.person.landParcels) {
-      expect(parcel.holderIdNumber).toBe(PERSON.id_number);
+      expect(parcel.holderIdNumber).toBe(CONCEALED_ID);
     }
+    expectNotLeaked(response, BIRTH_DIGITS);
   });
 });
 
 describe('filter and verify oracles', () => {
-  it.each([
+  const conditions = [
     ['startsWith', { startsWith: '3301' }],
     ['eq', { eq: ACCOUNT.holder_id_number }],
     ['in', { in: [ACCOUNT.holder_id_number] }],
-  ])(
-    'filtering utilityAccounts on the masked holderIdNumber (%s) is refused',
+  ] as const;
+
+  it.each(conditions)(
+    'civil_affairs filtering utilityAccounts on holderIdNumber (%s), which it reads concealed, is refused as MASKED',
     async (_op, condition) => {
       const response = await platform.query(
         `query ($f: StringFilter) { utilityAccounts(first: 5, filter: { holderIdNumber: $f }) { nodes { accountNumber } } }`,
+        { f: condition },
+        await civilAffairs(),
+      );
+      expect(response.data).toEqual({ utilityAccounts: null });
+      const error = expectDenied(response, ['utilityAccounts'], {
+        dataset: 'CW-ACC-001',
+        item: 'holderIdNumber',
+        reason: 'MASKED',
+      });
+      expect(error.message).toContain('masked');
+      expectNotLeaked(response, ACCOUNT.account_number);
+    },
+  );
+
+  it.each(conditions)(
+    'statistics filtering utilityAccounts on holderIdNumber (%s), masked by its grant and denied by its source, is refused',
+    async (_op, condition) => {
+      const response = await platform.query(
+        `query ($f: StringFilter) { utilityAccounts(first: 5, filter: { holderIdNumber: $f }) { nodes { status } } }`,
         { f: condition },
         await statistics(),
       );
@@ -457,7 +535,7 @@ describe('filter and verify oracles', () => {
         item: 'holderIdNumber',
         reason: 'NO_GRANT',
       });
-      expect(error.message).toContain('masked');
+      expect(error.message).toContain('PS-POP-001');
       expectNotLeaked(response, ACCOUNT.account_number);
     },
   );
@@ -486,7 +564,7 @@ describe('filter and verify oracles', () => {
     expectDenied(response, ['persons'], {
       dataset: 'PS-POP-001',
       item: 'birthDate',
-      reason: 'NO_GRANT',
+      reason: 'MASKED',
     });
   });
 
@@ -709,14 +787,16 @@ describe('a client sending x-govdata-context to the gateway', () => {
         'x-govdata-context': forged,
       },
     );
+    // The provider would read the whole number and the phone: the grantee reads neither.
     expect(response.data).toEqual({
-      person: { idNumber: PERSON.id_number, name: PERSON.name, phone: null },
+      person: { idNumber: CONCEALED_ID, name: PERSON.name, phone: null },
     });
     expectDenied(response, ['person', 'phone'], {
       dataset: 'PS-POP-001',
       item: 'phone',
       reason: 'NO_GRANT',
     });
+    expectNotLeaked(response, PERSON.phone, BIRTH_DIGITS);
   });
 
   it("naming another department's grant (X-Grant-Id) does not borrow it", async () => {
