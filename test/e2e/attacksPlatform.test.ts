@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +13,11 @@ import {
   type PlatformConfig,
 } from '../../server/index.ts';
 import { fromAuditRow, type AuditRow } from '../../server/audit/auditQueries.ts';
+import { databaseName } from '../../server/index.ts';
+import { DatasetTable, selectByKeys } from '../../subgraphs/kit/sql/index.ts';
+import { insertEntryVersion } from '../../subgraphs/platform/catalogue/index.ts';
+import { findDepartmentDirs, type CatalogueEntry } from '../../schema/index.ts';
+import { DEPARTMENTS_ROOT } from '../../scripts/platform/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 import { ok, waitFor } from '../support/responses.ts';
@@ -41,7 +48,10 @@ const GRANTS_OF_TAX = `{ grants(consumerDepartment: "tax") { id } }`;
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;
-  let as: Record<'taxDeveloper' | 'waterIt' | 'admin', Record<string, string>>;
+  let as: Record<
+    'taxDeveloper' | 'waterIt' | 'admin' | 'securityIt' | 'reviewer',
+    Record<string, string>
+  >;
 
   let config: PlatformConfig;
   let checkpoints: CheckpointVerification;
@@ -60,6 +70,8 @@ describe.each(ENGINES)('on %s', (engine) => {
       taxDeveloper: await bearer(platform, 'tax', 'APP_DEVELOPER', 'qian.dev'),
       waterIt: await bearer(platform, 'city_water', 'DEPT_IT', 'sun.it'),
       admin: await bearer(platform, 'data_office', 'ADMIN', 'zhou.admin'),
+      securityIt: await bearer(platform, 'public_security', 'DEPT_IT', 'li.it'),
+      reviewer: await bearer(platform, 'data_office', 'REVIEWER', 'zhao.reviewer'),
     };
   });
 
@@ -196,6 +208,295 @@ describe.each(ENGINES)('on %s', (engine) => {
       ).approveSharingApplication;
       expect(approved.status).toBe('APPROVED');
       expect(await grantIds()).toContain(approved.grant.id);
+    });
+  });
+
+  describe("finding 10: a binding reaches only its own department's tables", () => {
+    let serial = 0;
+
+    /** An entry of Public Security's over `table`, with `items` as [name, column, type]. */
+    function entry(
+      table: string,
+      items: [string, string, string][],
+      key: string[],
+      extra: Record<string, unknown> = {},
+    ) {
+      serial += 1;
+      return {
+        code: `PS-ATK-${String(serial).padStart(3, '0')}`,
+        name: 'Binding attempt',
+        summary: 'A dataset bound to a table of the database.',
+        classification: 'DEPARTMENT',
+        theme: 'population',
+        department: 'public_security',
+        format: 'DATABASE',
+        updateCycle: 'DAILY',
+        publishedOn: '2026-11-21',
+        sharing: { type: 'UNCONDITIONAL', modes: ['QUERY'] },
+        binding: { table, type: `BindingAttempt${serial}`, key },
+        items: items.map(([name, column, type]) => ({
+          name,
+          title: `item ${name}`,
+          description: `The ${name}.`,
+          type,
+          column,
+          sensitivity: 'INTERNAL',
+        })),
+        ...extra,
+      };
+    }
+
+    async function saveDraft(document: object) {
+      return platform.query<{ saveCatalogueDraft: { code: string; version: number } }>(
+        `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "New dataset", triggerDate: "2026-11-20") { code version } }`,
+        { d: JSON.stringify(document) },
+        as.securityIt,
+      );
+    }
+
+    async function submit(code: string, version: number) {
+      return platform.query<{ submitCatalogueEntry: { status: string } }>(
+        `mutation($c: String!, $v: Int!) { submitCatalogueEntry(code: $c, version: $v) { status } }`,
+        { c: code, v: version },
+        as.securityIt,
+      );
+    }
+
+    /** The draft saves, and its submission is refused naming `field` with `why`. */
+    async function refusedAtSubmission(document: object, field: string, why: RegExp) {
+      const draft = ok(await saveDraft(document)).saveCatalogueDraft;
+      const response = await submit(draft.code, draft.version);
+      expect(response.data?.submitCatalogueEntry ?? null).toBeNull();
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const message = response.errors![0]!.message;
+      expect(message).toMatch(new RegExp(`${field.replace(/[[\].]/g, '\\$&')}: `));
+      expect(message).toMatch(why);
+      expect(message, 'no SQL text in a client error').not.toMatch(/\bselect\b[\s\S]*\bfrom\b/i);
+      return message;
+    }
+
+    beforeAll(async () => {
+      const db = platform.databases.get('public_security')!;
+      await db.schema.createTable('ps_permits', (t) => {
+        t.string('permit_no', 20).primary();
+        t.string('holder', 18).notNullable();
+        t.string('region', 6).notNullable();
+        t.date('issued_on').notNullable();
+        t.integer('fee').notNullable();
+      });
+      await db.raw('create view ps_permits_view as select * from ps_permits');
+      await db.schema.createTable('ps_notes', (t) => {
+        t.string('note_no', 20).primary();
+        t.string('text', 200).notNullable();
+      });
+    });
+
+    const PERMIT_ITEMS: [string, string, string][] = [
+      ['permitNo', 'permit_no', 'STRING'],
+      ['region', 'region', 'STRING'],
+      ['issuedOn', 'issued_on', 'DATE'],
+    ];
+
+    it('the attack as found: bindings to api_keys, grants and audit_records are refused', async () => {
+      for (const table of ['api_keys', 'grants', 'audit_records', 'API_KEYS']) {
+        await refusedAtSubmission(
+          entry(table, [['id', 'id', 'STRING']], ['id']),
+          'binding.table',
+          /is a platform table/,
+        );
+      }
+    });
+
+    it("another department's table is refused: it is not in the department's database", async () => {
+      await refusedAtSubmission(
+        entry(
+          'utility_accounts',
+          [['accountNumber', 'account_number', 'STRING']],
+          ['accountNumber'],
+        ),
+        'binding.table',
+        /has no table utility_accounts/,
+      );
+    });
+
+    it("the engine's own catalogue (sqlite_master) is refused", async () => {
+      await refusedAtSubmission(
+        entry('sqlite_master', [['name', 'name', 'STRING']], ['name']),
+        'binding.table',
+        /database engine/,
+      );
+    });
+
+    it('a table name with another database as prefix is refused by the file schema', async () => {
+      const response = await saveDraft(entry('govdata.grants', [['id', 'id', 'STRING']], ['id']));
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(response.errors![0]!.message).toMatch(/binding\.table: expected a SQL table name/);
+    });
+
+    it('a view is refused: a binding names a plain table', async () => {
+      await refusedAtSubmission(
+        entry('ps_permits_view', PERMIT_ITEMS, ['permitNo']),
+        'binding.table',
+        /is a view/,
+      );
+    });
+
+    it('a missing column, a wrong type and a key that is not unique are each named', async () => {
+      const message = await refusedAtSubmission(
+        entry(
+          'ps_permits',
+          [
+            ['permitNo', 'permit_no', 'STRING'],
+            ['region', 'region', 'INT'],
+            ['issuedOn', 'issued_on', 'DATE'],
+            ['secret', 'password_hash', 'STRING'],
+          ],
+          ['permitNo'],
+        ),
+        'items[1].type',
+        /INT does not fit column region, declared varchar\(6\)/,
+      );
+      expect(message).toMatch(/items\[3\]\.column: table ps_permits has no column password_hash/);
+      await refusedAtSubmission(
+        entry('ps_permits', PERMIT_ITEMS, ['region']),
+        'binding.key',
+        /not unique in table ps_permits/,
+      );
+    });
+
+    it('a TODO placeholder left by dataset init is refused naming the field', async () => {
+      await refusedAtSubmission(
+        entry('ps_permits', PERMIT_ITEMS, ['permitNo'], {
+          summary: 'TODO: summarise what the dataset holds',
+        }),
+        'summary',
+        /TODO placeholder/,
+      );
+    });
+
+    it('a correct binding passes, and is checked again at publication', async () => {
+      const document = entry(
+        'ps_notes',
+        [
+          ['noteNo', 'note_no', 'STRING'],
+          ['text', 'text', 'STRING'],
+        ],
+        ['noteNo'],
+      );
+      const draft = ok(await saveDraft(document)).saveCatalogueDraft;
+      expect(ok(await submit(draft.code, draft.version)).submitCatalogueEntry.status).toBe(
+        'SUBMITTED',
+      );
+      await platform.databases.get('public_security')!.schema.alterTable('ps_notes', (t) => {
+        t.renameColumn('text', 'body');
+      });
+      const published = await platform.query(
+        `mutation($c: String!, $v: Int!) { publishCatalogueEntry(code: $c, version: $v) { status } }`,
+        { c: draft.code, v: draft.version },
+        as.reviewer,
+      );
+      expect(published.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(published.errors![0]!.message).toMatch(
+        /items\[1\]\.column: table ps_notes has no column text/,
+      );
+      expect(platform.catalogue.entry(draft.code)).toBeUndefined();
+    });
+
+    it('an entry inserted straight into the platform database, bound to grants, is not served', async () => {
+      const document = entry('grants', [['id', 'id', 'STRING']], ['id']);
+      const now = new Date().toISOString();
+      await insertEntryVersion(platform.platformDb, {
+        code: document.code,
+        version: 1,
+        department: 'public_security',
+        status: 'PUBLISHED',
+        document,
+        warnings: [],
+        changeReason: 'hand-edited',
+        triggerDate: '2026-11-20',
+        deadline: '2026-12-04',
+        createdBy: 'attacker',
+        createdAt: now,
+        submittedBy: null,
+        submittedAt: null,
+        reviewedBy: null,
+        reviewedAt: null,
+        reviewReason: null,
+        updatedAt: now,
+      });
+      try {
+        await platform.catalogueStore.reload();
+        expect(platform.catalogue.entry(document.code)).toBeUndefined();
+        const response = await platform.query(
+          `{ bindingAttempt${serial}s(first: 10) { nodes { id } } }`,
+          {},
+          await platform.as('civil_affairs'),
+        );
+        expect(response.data ?? null).toBeNull();
+      } finally {
+        await platform.platformDb('catalogue_entries').where({ code: document.code }).delete();
+        await platform.catalogueStore.reload();
+      }
+    });
+
+    it("past validation, a department's own connection still reads no platform or other department's table", async () => {
+      const db = platform.databases.get('public_security')!;
+      const others =
+        engine === 'mysql'
+          ? [
+              `${databaseName(config.database, 'platform')}.grants`,
+              `${databaseName(config.database, 'platform')}.api_keys`,
+              `${databaseName(config.database, 'city_water')}.utility_accounts`,
+            ]
+          : ['main.grants', 'city_water.utility_accounts'];
+      const population = platform.catalogue.entry('PS-POP-001')!;
+      for (const table of others) {
+        // What the subgraph would run for an entry bound to `table` whatever the validation said.
+        const forged: CatalogueEntry = {
+          ...population,
+          binding: { ...population.binding, table, key: ['id'] },
+          items: [{ ...population.items[0]!, name: 'id', column: 'id', isKey: true }],
+        };
+        await expect(
+          selectByKeys(db, new DatasetTable(forged), ['1', 'G-DEMO-CA-POP'], null),
+          table,
+        ).rejects.toThrow(engine === 'mysql' ? /denied/ : /no such table/);
+      }
+      if (engine === 'mysql') {
+        const [schemas] = (await db.raw(
+          'select distinct TABLE_SCHEMA as name from information_schema.TABLES where TABLE_SCHEMA like ?',
+          ['govdata%'],
+        )) as [{ name: string }[]];
+        expect(schemas.map((s) => s.name)).toEqual([
+          databaseName(config.database, 'public_security'),
+        ]);
+      }
+    });
+
+    it('a broken file entry stops start-up, naming file and field', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'govdata-hr-'));
+      try {
+        cpSync(join(import.meta.dirname, '..', 'fixtures', 'departments', 'human-resources'), dir, {
+          recursive: true,
+        });
+        const file = join(dir, 'catalogue', 'pension-accounts.yaml');
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8')
+            .replace('column: monthly_base', 'column: monthly_basis')
+            .replace('type: BOOLEAN', 'type: DATE'),
+        );
+        await expect(
+          startTestPlatform(engine, {
+            departmentDirs: [...findDepartmentDirs(DEPARTMENTS_ROOT), dir],
+            seed: 'never',
+          }),
+        ).rejects.toThrow(
+          /pension-accounts\.yaml: items\[2\]\.column: table pension_accounts has no column monthly_basis[\s\S]*pension-accounts\.yaml: items\[3\]\.type: DATE does not fit column contributing/,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 
