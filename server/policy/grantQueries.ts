@@ -150,7 +150,13 @@ export async function reserveGrantUnits(
     .insert({ grant_id: grantId, day, calls: 0 })
     .onConflict(['grant_id', 'day'])
     .ignore();
-  // Compare-and-set on the count: no lock held across statements on either engine.
+  // The usual case in one conditional update: the whole amount fits.
+  const whole = await db('grant_usage')
+    .where({ grant_id: grantId, day })
+    .andWhere(db.raw('calls + ? <= ?', [wanted, quota]))
+    .update({ calls: db.raw('calls + ?', [wanted]) });
+  if (whole === 1) return wanted;
+  // Near the end of the quota: take what remains, by compare-and-set on the count.
   for (let attempt = 0; attempt < 20; attempt++) {
     const row = (await db('grant_usage').where({ grant_id: grantId, day }).first('calls')) as
       { calls: number } | undefined;
@@ -166,13 +172,16 @@ export async function reserveGrantUnits(
 }
 
 /**
- * Counts one verification of a record and returns the day's total for it,
- * including this one (the caller refuses the verification above its limit).
+ * Takes one of the `limit` verifications a consumer may make of one record on
+ * `day`: true while some are left, false once they are used up. One
+ * conditional update, atomic on both engines, so concurrent verifications of a
+ * record (aliases, replicas) can never pass the limit together.
  */
-export async function countRecordVerification(
+export async function takeRecordVerification(
   db: Knex,
   use: { consumerDepartment: string; datasetCode: string; recordHash: string; day: string },
-): Promise<number> {
+  limit: number,
+): Promise<boolean> {
   const key = {
     consumer_department: use.consumerDepartment,
     dataset_code: use.datasetCode,
@@ -180,11 +189,12 @@ export async function countRecordVerification(
     day: use.day,
   };
   await db('verification_usage')
-    .insert({ ...key, verifications: 1 })
+    .insert({ ...key, verifications: 0 })
     .onConflict(['consumer_department', 'dataset_code', 'record_hash', 'day'])
-    .merge({ verifications: db.raw('verification_usage.verifications + 1') });
-  const row = await db<{ verifications: number }>('verification_usage')
+    .ignore();
+  const changed = await db('verification_usage')
     .where(key)
-    .first('verifications');
-  return Number(row?.verifications);
+    .andWhere('verifications', '<', limit)
+    .update({ verifications: db.raw('verifications + 1') });
+  return changed === 1;
 }

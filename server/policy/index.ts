@@ -9,11 +9,11 @@ export type { DatasetPolicy, Grant, GrantMask, GrantStatus, RowFilter } from './
 export { newGrant } from './newGrant.ts';
 export type { NewGrantFields } from './newGrant.ts';
 export {
-  countRecordVerification,
   insertGrant,
   reserveGrantUnits,
   revokeGrant,
   selectGrant,
   selectGrants,
+  takeRecordVerification,
   updateGrant,
 } from './grantQueries.ts';

@@ -12,8 +12,8 @@ import {
   type SharingMode,
 } from '../../../schema/index.ts';
 import {
-  countRecordVerification,
   reserveGrantUnits,
+  takeRecordVerification,
   type Grant,
   type RequestIdentity,
 } from '../../../server/index.ts';
@@ -262,15 +262,19 @@ export class RequestAccess {
       this.settings.verifyLimitPerRecord,
       ...grants.map((g) => g.verifyLimitPerRecord ?? Infinity),
     );
-    const count = await countRecordVerification(this.platformDb, {
-      consumerDepartment: this.identity.caller!.department,
-      datasetCode: entry.code,
-      recordHash: createHash('sha256')
-        .update(`${entry.code}\u0000${keyString(key)}`)
-        .digest('hex'),
-      day,
-    });
-    if (count > limit) {
+    const allowed = await takeRecordVerification(
+      this.platformDb,
+      {
+        consumerDepartment: this.identity.caller!.department,
+        datasetCode: entry.code,
+        recordHash: createHash('sha256')
+          .update(`${entry.code}\u0000${keyString(key)}`)
+          .digest('hex'),
+        day,
+      },
+      limit,
+    );
+    if (!allowed) {
       throw this.error(table, null, {
         reason: 'VERIFY_LIMIT_EXCEEDED',
         message: `This ${entry.binding.type} record has been verified ${limit} times today by your department, the most allowed per record per day; try again tomorrow, or read the items if your grant allows it.`,
