@@ -29,7 +29,10 @@ export async function authenticateGatewayRequest(
     );
   }
   try {
-    return await verifyInternalToken(token, audience, key, body);
+    const verified = await verifyInternalToken(token, audience, key, body);
+    // A GET carries its operation in the URL, which the body hash does not cover.
+    if (req.method !== 'POST' && !verified.composeOnly) throw new Error('not a POST');
+    return verified;
   } catch {
     throw unauthenticated(
       'The gateway context token is invalid, expired, not for this subgraph or not for this request; send your request to the gateway.',

@@ -2,6 +2,7 @@ export {
   COMPOSE_SCOPE,
   INTERNAL_ISSUER,
   INTERNAL_TOKEN_HEADER,
+  bodyHash,
   signComposeToken,
   signInternalToken,
   verifyInternalToken,

@@ -115,15 +115,16 @@ describe('nothing lost when the gateway is killed', () => {
       useNullAsDefault: true,
     });
     try {
+      // Each request was sent with its own X-Request-Id: the records' correlation id.
       const rows = await db<{
-        request_id: string;
+        correlation_id: string;
         kind: string;
         dataset_code: string | null;
         decision: string;
-      }>('audit_records').select('request_id', 'kind', 'dataset_code', 'decision');
+      }>('audit_records').select('correlation_id', 'kind', 'dataset_code', 'decision');
       const byRequest = new Map<string, typeof rows>();
       for (const row of rows)
-        byRequest.set(row.request_id, [...(byRequest.get(row.request_id) ?? []), row]);
+        byRequest.set(row.correlation_id, [...(byRequest.get(row.correlation_id) ?? []), row]);
       const missing = answered.filter(({ id }) => {
         const records = byRequest.get(id) ?? [];
         return (

@@ -298,15 +298,15 @@ describe('npm run gateway: worker processes in front of a running platform', () 
     const records = await platform
       .platformDb('audit_records')
       .where({ kind: 'REQUEST' })
-      .whereIn('request_id', [...ids, 'gw-main-0'])
-      .select<{ request_id: string; writer: string; consumer_department: string | null }[]>(
-        'request_id',
+      .whereIn('correlation_id', [...ids, 'gw-main-0'])
+      .select<{ correlation_id: string; writer: string; consumer_department: string | null }[]>(
+        'correlation_id',
         'writer',
         'consumer_department',
       );
-    const byWorkers = records.filter((r) => r.request_id !== 'gw-main-0');
+    const byWorkers = records.filter((r) => r.correlation_id !== 'gw-main-0');
     // Each answered request has exactly one REQUEST record, as soon as it was answered.
-    expect(byWorkers.map((r) => r.request_id).sort()).toEqual([...ids].sort());
+    expect(byWorkers.map((r) => r.correlation_id).sort()).toEqual([...ids].sort());
     expect(byWorkers.map((r) => r.consumer_department)).toEqual(
       expect.arrayContaining(['civil_affairs', null]),
     );
@@ -317,7 +317,7 @@ describe('npm run gateway: worker processes in front of a running platform', () 
       .platformDb('audit_chains')
       .select<{ writer: string; role: string }[]>('writer', 'role');
     expect(chains.find((c) => c.writer === writers[0])?.role).toBe('gateway');
-    const main = records.find((r) => r.request_id === 'gw-main-0')!;
+    const main = records.find((r) => r.correlation_id === 'gw-main-0')!;
     expect(main.writer).not.toBe(writers[0]);
     expect(chains.find((c) => c.writer === main.writer)?.role).toBe('platform process');
 

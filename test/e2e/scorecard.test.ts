@@ -86,6 +86,8 @@ async function read(
 
 const NAME = `query($id: String!) { person(idNumber: $id) { name regionCode } }`;
 const MASKED = `query($id: String!) { person(idNumber: $id) { name birthDate } }`;
+/** Civil affairs may read the name but not the phone: answered in part. */
+const PARTIAL = `query($id: String!) { person(idNumber: $id) { name phone } }`;
 /** Person from public_security, its water accounts from city_water, then each holder's name from public_security again. */
 const TWO_STEPS = `query($id: String!) { person(idNumber: $id) { name utilityAccounts { accountNumber holderPerson { name } } } }`;
 
@@ -270,7 +272,7 @@ const SCORECARD = `query($d: String!, $from: String!, $to: String!) {
     catalogue { datasetsRegistered overdueUpdates overdueDatasets }
     applications { received answered medianReplyWorkingDays replyDeadlineWorkingDays answeredLate unansweredOverdue }
     activeGrants
-    accesses { served masked denied deniedByReason { reason requests } byDataset { dataset served masked denied } }
+    accesses { served masked partial denied deniedByReason { reason requests } byDataset { dataset served masked partial denied } }
     dataErrors { received open overdue answered medianTurnaroundWorkingDays }
   }
 }`;
@@ -305,9 +307,11 @@ describe('the scorecard of a providing department', () => {
 
   beforeAll(async () => {
     // Traffic on PS-POP-001. Served: market supervision twice (ALLOWED), civil
-    // affairs once through two plan steps (ALLOWED, counted once) and once with
-    // the birth date masked (MASKED). Denied: transport twice (no grant), civil
-    // affairs once for a purpose its grant does not allow.
+    // affairs once through two plan steps (ALLOWED, counted once), once with
+    // the birth date masked (MASKED) and once with the phone denied (PARTIAL).
+    // Denied: transport twice (no grant), civil affairs once for a purpose its
+    // grant does not allow. Requests count by the platform's ids: the
+    // X-Request-Id each sends is only its correlation id.
     for (const response of [
       await read('market_supervision', 'sc-ms-1', 'enterprise-registration', NAME),
       await read('market_supervision', 'sc-ms-2', 'enterprise-registration', NAME),
@@ -321,6 +325,9 @@ describe('the scorecard of a providing department', () => {
       await read('civil_affairs', 'sc-ca-purpose', 'tax-collection', NAME),
     ])
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const partial = await read('civil_affairs', 'sc-ca-partial', 'social-assistance', PARTIAL);
+    expect(partial.errors?.map((e) => e.path?.join('.'))).toEqual(['person.phone']);
+    expect(partial.data).toMatchObject({ person: { name: expect.any(String), phone: null } });
 
     // Applications to public security: answered after 3 (on time), 7 (late, rejected),
     // 1 (its grant then revoked) and 4 working days (late, see below); one unanswered past its deadline;
@@ -464,14 +471,16 @@ describe('the scorecard of a providing department', () => {
       // Three demo grants, and the approvals of tax, culture and finance.
       activeGrants: 6,
       accesses: {
-        served: 4,
+        served: 5,
         masked: 1,
+        partial: 1,
         denied: 3,
+        // Requests denied outright; the partly denied one is counted in partial.
         deniedByReason: [
           { reason: 'NO_GRANT', requests: 2 },
           { reason: 'PURPOSE_NOT_ALLOWED', requests: 1 },
         ],
-        byDataset: [{ dataset: 'PS-POP-001', served: 4, masked: 1, denied: 3 }],
+        byDataset: [{ dataset: 'PS-POP-001', served: 5, masked: 1, partial: 1, denied: 3 }],
       },
       dataErrors: {
         received: 4,
@@ -493,7 +502,14 @@ describe('the scorecard of a providing department', () => {
         answeredLate: 2,
         unansweredOverdue: 1,
       },
-      accesses: { served: 0, masked: 0, denied: 0, deniedByReason: [], byDataset: [] },
+      accesses: {
+        served: 0,
+        masked: 0,
+        partial: 0,
+        denied: 0,
+        deniedByReason: [],
+        byDataset: [],
+      },
       dataErrors: {
         received: 3,
         open: 1,
@@ -529,9 +545,10 @@ describe('the scorecard of a providing department', () => {
       accesses: {
         served: 1,
         masked: 0,
+        partial: 0,
         denied: 0,
         deniedByReason: [],
-        byDataset: [{ dataset: 'CW-ACC-001', served: 1, masked: 0, denied: 0 }],
+        byDataset: [{ dataset: 'CW-ACC-001', served: 1, masked: 0, partial: 0, denied: 0 }],
       },
       dataErrors: {
         received: 1,
