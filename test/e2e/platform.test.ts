@@ -112,9 +112,7 @@ describe('the platform through the gateway', () => {
             name
             registeredCapital
             establishedOn
-            legalRepresentative {
-              idNumber
-            }
+            legalRepresentativeIdNumber
             licenses {
               licenseNumber
             }
