@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Node resolves `graphql` to its CommonJS build for everyone (the libraries
+    // that build schemas require it); Vite would give source files the ES
+    // module build, a second graphql whose instanceof checks reject schemas
+    // made by the first. One graphql, as in production.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['**/__tests__/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**'],

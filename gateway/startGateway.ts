@@ -6,12 +6,16 @@ import {
 } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
+import type { Knex } from 'knex';
 import {
   close,
   createGraphQLHttpServer,
+  hideInternalErrors,
   listen,
   sendJson,
   type AuditSink,
+  type LimitsConfig,
+  type Logger,
   type PlatformKey,
 } from '../server/index.ts';
 import {
@@ -23,6 +27,12 @@ import {
   type GatewayContext,
 } from './auth/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
+import {
+  ConsumerRateLimiter,
+  operationLimitsPlugin,
+  sharedRateCount,
+  TrustedDocuments,
+} from './limits/index.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
 
 export interface GatewayOptions {
@@ -32,9 +42,18 @@ export interface GatewayOptions {
   signingKey: PlatformKey;
   /** Where REQUEST records go; a response leaves only once its record is durable. */
   audit: AuditSink;
+  /** Operation limits, per-consumer rates, the response cap, trusted documents. */
+  limits: LimitsConfig;
+  /** The platform database: the per-consumer rate counts every replica shares live there. */
+  platformDb: Knex;
+  /** The process's logger: errors hidden from clients are logged whole, with the request id. */
+  logger: Logger;
   host: string;
   port: number;
 }
+
+/** The gateway's request context: who asks, and from which network address. */
+type ServedContext = GatewayContext & { clientAddress: string | null };
 
 export interface RunningGateway {
   url: string;
@@ -72,14 +91,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     buildService: ({ name, url }) => new SigningDataSource(name, url!, signingKey, fetcher),
   });
-  const apollo = new ApolloServer<GatewayContext>({
+  const { limits } = options;
+  const trusted = limits.trustedDocumentsFile
+    ? TrustedDocuments.load(limits.trustedDocumentsFile)
+    : null;
+  const rateCount = sharedRateCount(options.platformDb, options.logger);
+  const errors = hideInternalErrors<ServedContext>(options.logger, (c) => c.identity.requestId);
+  const apollo = new ApolloServer<ServedContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
     gateway: gateway as unknown as ApolloServerOptionsWithGateway<BaseContext>['gateway'],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      errors.plugin,
       identityPlugin,
+      operationLimitsPlugin<ServedContext>({
+        limits,
+        rates: new ConsumerRateLimiter(rateCount.reserve, options.logger),
+        trusted,
+        clientAddressOf: (c) => c.clientAddress,
+      }),
       requestAuditPlugin(options.audit),
     ],
+    formatError: errors.formatError,
+    // The parser stops at the largest token limit of any caller; each caller's own is checked after.
+    parseOptions: { maxTokens: largestTokenLimit(limits) },
+    // Trusted-documents mode: hashes find safelisted documents, and nothing is registered.
+    ...(trusted ? { persistedQueries: { cache: trusted.asPersistedQueryCache() } } : {}),
     includeStacktraceInErrorResponses: false,
     // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
@@ -93,7 +130,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const startedAt = Date.now();
       const requestId = id ?? randomUUID();
       try {
-        return { identity: await authenticator.identify(req, requestId), startedAt, masked: false };
+        const identity = await authenticator.identify(req, requestId);
+        return {
+          identity,
+          startedAt,
+          masked: false,
+          clientAddress: req.socket.remoteAddress ?? null,
+        };
       } catch (error) {
         // A refused credential is on the record too (no identity: it did not verify).
         await options.audit
@@ -129,6 +172,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await close(server);
       await apollo.stop();
       await fetcher.close();
+      rateCount.stop();
     },
   };
+}
+
+/** The parser's bound: the largest token limit any caller has. */
+function largestTokenLimit(limits: LimitsConfig): number {
+  return Math.max(
+    limits.anonymous.tokens,
+    limits.authenticated.tokens,
+    ...Object.values(limits.roles).map((l) => l?.tokens ?? 0),
+    ...Object.values(limits.applications).map((l) => l.tokens ?? 0),
+  );
 }

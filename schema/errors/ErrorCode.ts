@@ -15,6 +15,19 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** A dependency (database, audit store, subgraph) did not answer; nothing was served. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /**
+   * The operation is larger than the caller may send (depth, aliases, root fields,
+   * directives, tokens, estimated cost, response size); `limit` names which,
+   * `measured` and `maximum` say by how much. Nothing was planned or fetched.
+   */
+  OPERATION_LIMIT: 'OPERATION_LIMIT',
+  /**
+   * The caller sent more requests, or more estimated cost, per second than its
+   * share (HTTP 429, with `Retry-After`); nothing was planned or fetched.
+   */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The gateway serves only trusted documents, and this operation is not on the caller's safelist. */
+  OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
   /** A bug on our side; the message carries no internals, the log does. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

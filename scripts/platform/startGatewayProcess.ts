@@ -4,6 +4,7 @@ import { Authenticator, startGateway, type RunningGateway } from '../../gateway/
 import {
   AuditWriter,
   type AuditSink,
+  createLogger,
   loadSigningKey,
   openDatabase,
   type PlatformConfig,
@@ -62,6 +63,9 @@ export async function startGatewayProcess(
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey,
       audit,
+      limits: config.limits,
+      platformDb,
+      logger: createLogger(config),
       host: config.host,
       port: options.port,
     });

@@ -12,6 +12,8 @@ import {
   AuditWriter,
   DiscardingAuditSinkForBenchmarks,
   type AuditSink,
+  createLogger,
+  type Logger,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   openDatabase,
@@ -54,6 +56,8 @@ export interface PlatformOptions {
   /** Use port 0 everywhere (tests): each server takes any free port. */
   ephemeralPorts?: boolean;
   log?: (message: string) => void;
+  /** The process's logger; by default one is made from the configuration (`LOG_LEVEL`). */
+  logger?: Logger;
 }
 
 export interface RunningPlatform {
@@ -139,6 +143,7 @@ export async function startPlatform(
   options: PlatformOptions = {},
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => {});
+  const logger = options.logger ?? createLogger(config);
   const files = loadPlatformCatalogue(options, config);
   const seed = options.seed ?? 'if-empty';
   const keys = await loadOrCreateSigningKeys(
@@ -192,6 +197,8 @@ export async function startPlatform(
             timeZone: config.timeZone,
             verifyLimitPerRecord: config.verifyLimitPerRecord,
           },
+          logger,
+          bounds: config.limits.subgraph,
           host: config.host,
           port,
         }),
@@ -239,6 +246,9 @@ export async function startPlatform(
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
       audit,
+      limits: config.limits,
+      platformDb,
+      logger,
       host: config.host,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });

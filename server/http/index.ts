@@ -7,3 +7,4 @@ export type {
 export { close, listen } from './listen.ts';
 export { BodyTooLargeError, readBody } from './readBody.ts';
 export { startApolloServer } from './startApolloServer.ts';
+export type { SubgraphApolloOptions } from './startApolloServer.ts';

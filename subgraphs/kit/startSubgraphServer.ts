@@ -8,8 +8,10 @@ import {
   createGraphQLHttpServer,
   type GraphQLHttpRequest,
   listen,
+  type Logger,
   sendJson,
   startApolloServer,
+  subgraphOperationRules,
   type PlatformKey,
 } from '../../server/index.ts';
 import { RequestAccess, type AccessSettings, type PolicyStore } from './access/index.ts';
@@ -32,6 +34,10 @@ export interface SubgraphServerOptions {
   access: Pick<AccessSettings, 'timeZone' | 'verifyLimitPerRecord'>;
   host: string;
   port: number;
+  /** Where errors hidden from the gateway are logged whole, with the request id. */
+  logger?: Logger;
+  /** The subgraph's own bounds on an operation, a second line behind the gateway's limits. */
+  bounds?: { depth: number; aliases: number };
   /**
    * Answers requests without a gateway token. Only the gateway benchmark sets
    * this, on a subgraph built without rules, so that gateways with no identity
@@ -70,9 +76,14 @@ export async function startSubgraphServer(
     throw new Error("A subgraph that enforces sharing rules needs the caller's identity.");
   }
   const plugins = [auditPlugin(subgraph.name, options.audit)];
+  const apolloOptions = {
+    ...(options.logger ? { logger: options.logger } : {}),
+    requestIdOf: (context: SubgraphContext) => context.access?.identity.requestId ?? null,
+    validationRules: options.bounds ? subgraphOperationRules(options.bounds) : [],
+  };
   let serving: { subgraph: DepartmentSubgraph; apollo: ApolloServer<SubgraphContext> } = {
     subgraph,
-    apollo: await startApolloServer<SubgraphContext>(subgraph.schema, plugins),
+    apollo: await startApolloServer<SubgraphContext>(subgraph.schema, plugins, apolloOptions),
   };
 
   const context = async (
@@ -128,7 +139,7 @@ export async function startSubgraphServer(
       const previous = serving;
       serving = {
         subgraph: next,
-        apollo: await startApolloServer<SubgraphContext>(next.schema, plugins),
+        apollo: await startApolloServer<SubgraphContext>(next.schema, plugins, apolloOptions),
       };
       // Requests already handed to the previous server finish there first.
       setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();

@@ -275,18 +275,23 @@ describe('masked items', () => {
       .filter((r) => r.region_code.startsWith('3301'))
       .slice(0, 50);
     expect(rows).toHaveLength(50);
-    const response = await platform.query<Record<string, { name: string } | null>>(
-      `{ ${rows.map((r, i) => `p${i}: person(idNumber: ${JSON.stringify(r.id_number)}) { name }`).join(' ')} }`,
-      {},
-      await platform.as('hangzhou_civil_affairs', 'social-assistance'),
-    );
-    expectNoErrors(response);
-    rows.forEach((row, i) => {
-      const answer = response.data![`p${i}`];
-      expect(Array.from(row.name).length).toBeGreaterThan(1);
-      expect(answer).toEqual({ name: surnameOnly(row.name) });
-      expect(answer!.name).not.toBe(row.name);
-    });
+    const headers = await platform.as('hangzhou_civil_affairs', 'social-assistance');
+    // In requests of 10 aliased lookups, well within the gateway's operation limits.
+    for (let start = 0; start < rows.length; start += 10) {
+      const batch = rows.slice(start, start + 10);
+      const response = await platform.query<Record<string, { name: string } | null>>(
+        `{ ${batch.map((r, i) => `p${i}: person(idNumber: ${JSON.stringify(r.id_number)}) { name }`).join(' ')} }`,
+        {},
+        headers,
+      );
+      expectNoErrors(response);
+      batch.forEach((row, i) => {
+        const answer = response.data![`p${i}`];
+        expect(Array.from(row.name).length).toBeGreaterThan(1);
+        expect(answer).toEqual({ name: surnameOnly(row.name) });
+        expect(answer!.name).not.toBe(row.name);
+      });
+    }
   });
 
   it('REDACT and KEEP_ENDS on a grant of our own, and unmasked items stay whole', async () => {

@@ -1,0 +1,10 @@
+export { consumerKey, limitsFor } from './callerLimits.ts';
+export { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
+export type { ReserveUnits } from './ConsumerRateLimiter.ts';
+export { countTokens, DocumentMeasures, measureDocument } from './measureOperation.ts';
+export type { DocumentMeasure } from './measureOperation.ts';
+export { estimateCost, UNPAGED_LIST_SIZE, VERIFICATION_COST } from './operationCost.ts';
+export { operationLimitsPlugin } from './operationLimitsPlugin.ts';
+export type { OperationLimitsOptions } from './operationLimitsPlugin.ts';
+export { sharedRateCount } from './sharedRateCount.ts';
+export { TrustedDocuments } from './TrustedDocuments.ts';

@@ -1,0 +1,4 @@
+export { createLogger } from './createLogger.ts';
+export type { Logger } from './createLogger.ts';
+export { hideInternalErrors } from './hideInternalErrors.ts';
+export type { ErrorHiding } from './hideInternalErrors.ts';
