@@ -141,6 +141,31 @@ export class RequestAccess {
   }
 
   /**
+   * Whether the caller may filter on `item` (a filter reveals values): the item
+   * must be read unmasked on every record the filter can reach. Where several
+   * grants decide records differently, that is under each of them, or a grant
+   * showing it unmasked on its own rows would let a filter probe the values
+   * another grant masks on the rest.
+   */
+  filterable(table: DatasetTable, item: CatalogueItem): ItemAccess {
+    const access = this.item(table, item);
+    if (access.kind !== 'READ' || !this.perRecord(table, 'QUERY')) return access;
+    const decision = this.decision(table.entry, 'QUERY') as Allowed;
+    // An UNCONDITIONAL dataset also shows records no grant admits: the item as no grant gives it.
+    const sets = decision.grants.map((g) => [g]);
+    if (decision.basis === 'UNCONDITIONAL') sets.push([]);
+    for (const grants of sets) {
+      const under = this.effective(table.entry, item, 'QUERY', grants, 0);
+      if (under.kind !== 'READ') {
+        return under.kind === 'DENY'
+          ? under
+          : { kind: 'MASK', mask: under.mask, grant: under.grant };
+      }
+    }
+    return access;
+  }
+
+  /**
    * Whether the caller may follow `item` to the entity it refers to (or back
    * from it): the dataset is admitted and a grant lists the item, masked or
    * not. The value itself never travels to the client — entities are joined

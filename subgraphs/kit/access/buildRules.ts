@@ -219,11 +219,23 @@ function joinDecision(table: DatasetTable, item: CatalogueItem): Decide {
   };
 }
 
-/** Filtering on an item reveals its values, so a filter may use only items read unmasked. */
+/**
+ * Filtering on an item reveals its values, so a filter may use only items read
+ * unmasked on every record it can reach (`RequestAccess.filterable`).
+ */
 function filterRule(table: DatasetTable): ShieldRule {
   return rule(`${table.entry.code}:filter`, { cache: 'no_cache' })(
-    (_p, args: { filter?: ListFilter | null }, ctx: SubgraphContext) =>
-      requireUnmasked(ctx, table, Object.keys(args.filter ?? {}), 'filter on', 'QUERY'),
+    (_p, args: { filter?: ListFilter | null }, ctx: SubgraphContext) => {
+      const access = ctx.access!;
+      for (const name of Object.keys(args.filter ?? {})) {
+        const item = table.item(name);
+        const granted = access.filterable(table, item);
+        if (granted.kind === 'DENY') return access.error(table, name, granted);
+        if (granted.kind === 'MASK')
+          return access.error(table, name, maskedDenial(item, 'filter on'));
+      }
+      return true;
+    },
   );
 }
 
