@@ -365,6 +365,22 @@ function cityWaterEntry(
   });
 }
 
+/**
+ * Creates the table an entry of `cityWaterEntry` binds, in city_water's database
+ * (submission checks the binding against it): one string column per item, the
+ * first the primary key.
+ */
+async function createTableFor(doc: string): Promise<void> {
+  const entry = JSON.parse(doc) as { binding: { table: string }; items: { column: string }[] };
+  const db = platform.databases.get('city_water')!;
+  if (await db.schema.hasTable(entry.binding.table)) return;
+  await db.schema.createTable(entry.binding.table, (t) => {
+    entry.items.forEach(({ column }, index) =>
+      index === 0 ? t.string(column, 64).primary() : t.string(column, 255),
+    );
+  });
+}
+
 interface SavedDraft {
   code: string;
   version: number;
@@ -374,6 +390,7 @@ interface SavedDraft {
 }
 
 async function saveDraft(doc: string, trigger = '2026-11-20'): Promise<SavedDraft> {
+  await createTableFor(doc);
   const saved = ok(
     await gql<{ saveCatalogueDraft: SavedDraft }>('cwIt', SAVE, { doc, trigger }),
   ).saveCatalogueDraft;
