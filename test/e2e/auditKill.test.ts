@@ -19,9 +19,9 @@ const KINDS = [
     query: '{ enterprises(first: 5) { nodes { name status } } }',
   },
   {
-    department: 'statistics',
-    purpose: 'statistics',
-    query: '{ utilityAccounts(first: 5) { nodes { holderIdNumber status } } }',
+    department: 'civil_affairs',
+    purpose: 'social-assistance',
+    query: `{ person(idNumber: "${personIdNumberAt(DEMO_PERSON_INDEX)}") { name birthDate } }`,
   },
   {
     department: 'transport',
