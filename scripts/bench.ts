@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit] [--scale 100000] [--rounds 5] [--seconds 5]
+ * `npm run bench -- [--suite gateways,rules,audit,stress] [--scale 100000] [--rounds 5] [--seconds 5]
  *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
@@ -15,6 +15,7 @@ import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../ser
 import { runAuditBench } from './bench/auditBench.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
+import { runStressBench, stressReport } from './bench/stressBench.ts';
 import { machine, markdownTable, type Summary } from './bench/summarize.ts';
 import {
   loadPlatformCatalogue,
@@ -47,7 +48,7 @@ for (const [name, value] of Object.entries({ scale, rounds, seconds, connections
     process.exit(1);
   }
 }
-const SUITES = ['gateways', 'rules', 'audit'];
+const SUITES = ['gateways', 'rules', 'audit', 'stress'];
 const suites = new Set(values.suite.split(','));
 for (const suite of suites) {
   if (!SUITES.includes(suite)) {
@@ -173,6 +174,27 @@ try {
       rows,
       '≥ 0.9×',
     );
+  }
+  if (suites.has('stress')) {
+    // The issue's figure: 32 connections of the costliest operation the limits allow.
+    const heavyConnections = 32;
+    log('stress: a light lookup alone and beside the costliest operations the limits allow');
+    const result = await runStressBench({ config, seconds, connections: heavyConnections, log });
+    const text = [
+      `### A light lookup under the costliest allowed load (${date})`,
+      '',
+      `${scale} people seeded (SQLite), the whole platform in one process (\`npm start\`'s shape), ${seconds} s per phase. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+      '',
+      stressReport(result, heavyConnections),
+    ].join('\n');
+    console.log(`\n${text}\n`);
+    const file = join(resultsDir, `${date}-stress`);
+    writeFileSync(
+      `${file}.json`,
+      JSON.stringify({ date, machine: host, scale, seconds, ...result }, null, 2),
+    );
+    writeFileSync(`${file}.md`, `${text}\n`);
+    log(`wrote ${file}.json and .md`);
   }
 } finally {
   await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
