@@ -19,6 +19,11 @@ export const DenialReason = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   /** This record has been verified as often today as a consumer may verify one record. */
   VERIFY_LIMIT_EXCEEDED: 'VERIFY_LIMIT_EXCEEDED',
+  /**
+   * The caller has looked up (or verified) as many keys it cannot read, that
+   * found no record, as a department may in a day on this dataset.
+   */
+  PROBE_LIMIT_EXCEEDED: 'PROBE_LIMIT_EXCEEDED',
   /** The item is shown masked to the caller, so it cannot be verified, filtered on or joined through. */
   MASKED: 'MASKED',
   /** The dataset is not shared outside its provider, or has no sharing decision. */

@@ -66,7 +66,11 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
   const served = {
     gatewayKey: keys.publicKey,
     joinKey: setup.joinKey,
-    access: { timeZone: config.timeZone, verifyLimitPerRecord: config.verifyLimitPerRecord },
+    access: {
+      timeZone: config.timeZone,
+      verifyLimitPerRecord: config.verifyLimitPerRecord,
+      probeLimitPerDay: config.probeLimitPerDay,
+    },
     host: '127.0.0.1',
     port: 0,
   };

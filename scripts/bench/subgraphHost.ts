@@ -63,7 +63,11 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
   const catalogue = loadPlatformCatalogue({}, config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
   const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
-  const access = { timeZone: config.timeZone, verifyLimitPerRecord: config.verifyLimitPerRecord };
+  const access = {
+    timeZone: config.timeZone,
+    verifyLimitPerRecord: config.verifyLimitPerRecord,
+    probeLimitPerDay: config.probeLimitPerDay,
+  };
   const platformDb = await openDatabase(config.database, 'platform');
   const policies = new PolicyStore(platformDb);
   await policies.start();

@@ -196,6 +196,7 @@ export async function startPlatform(
           access: {
             timeZone: config.timeZone,
             verifyLimitPerRecord: config.verifyLimitPerRecord,
+            probeLimitPerDay: config.probeLimitPerDay,
           },
           logger,
           bounds: config.limits.subgraph,
@@ -212,6 +213,7 @@ export async function startPlatform(
         errorReportReplyWorkingDays: 5,
         catalogueBaseUri: config.catalogueBaseUri,
         maxPageSize: config.maxPageSize,
+        timeZone: config.timeZone,
       },
       gatewayKey: keys.publicKey,
       departmentDatabases: databases,

@@ -135,6 +135,8 @@ export interface PlatformConfig {
   timeZone: string;
   /** Verifications of one record a consumer department may make per day (a grant may set fewer). */
   verifyLimitPerRecord: number;
+  /** Lookups and verifications by keys the caller cannot read that may find nothing, per day and dataset. */
+  probeLimitPerDay: number;
 }
 
 /** Where audit writers append their signed chain heads, and how often they sign. */
@@ -194,6 +196,7 @@ const envSchema = z.object({
     .default(DEFAULT_TIME_ZONE)
     .refine(isTimeZone, { error: 'expected an IANA time zone such as Asia/Shanghai' }),
   VERIFY_LIMIT_PER_RECORD: z.coerce.number().int().min(1).max(1000).default(5),
+  PROBE_LIMIT_PER_DAY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
@@ -324,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     },
     timeZone: e.TIME_ZONE,
     verifyLimitPerRecord: e.VERIFY_LIMIT_PER_RECORD,
+    probeLimitPerDay: e.PROBE_LIMIT_PER_DAY,
   };
 }
 

@@ -10,10 +10,14 @@ export { newGrant } from './newGrant.ts';
 export type { NewGrantFields } from './newGrant.ts';
 export {
   insertGrant,
+  PROBES_BUCKET,
   reserveGrantUnits,
+  returnDailyUnits,
   revokeGrant,
   selectGrant,
   selectGrants,
+  takeDailyUnits,
   takeRecordVerification,
   updateGrant,
 } from './grantQueries.ts';
+export type { DailyCounter } from './grantQueries.ts';

@@ -31,7 +31,7 @@ export interface SubgraphServerOptions {
   /** The subgraphs' shared key that seals join handles and cursors (see `loadOrCreateJoinKey`). */
   joinKey: Buffer;
   /** The platform's time zone (quota days) and verification limit per record. */
-  access: Pick<AccessSettings, 'timeZone' | 'verifyLimitPerRecord'>;
+  access: Pick<AccessSettings, 'timeZone' | 'verifyLimitPerRecord' | 'probeLimitPerDay'>;
   host: string;
   port: number;
   /** Where errors hidden from the gateway are logged whole, with the request id. */

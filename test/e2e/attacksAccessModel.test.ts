@@ -812,49 +812,57 @@ describe.each(ENGINES)('on %s', (engine) => {
         }
       });
 
-      it("a handle replayed to the subgraph in another request's signed context opens nothing", async () => {
-        const headers = await as('public_security', null);
-        const listed = await platform.query<{ persons: { nodes: { joinHandle: string }[] } }>(
-          `{ persons(first: 1) { nodes { joinHandle } } }`,
-          {},
-          headers,
-        );
-        expectNoErrors(listed);
-        const handle = listed.data!.persons.nodes[0]!.joinHandle;
+      it("a handle replayed to the subgraph in another request's signed context opens nothing (control: in its own request's, it does)", async () => {
+        const listed = await fetch(platform.gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(await as('public_security', null)) },
+          body: JSON.stringify({ query: `{ persons(first: 1) { nodes { joinHandle } } }` }),
+        });
+        const requestId = listed.headers.get('x-request-id');
+        expect(requestId, 'the gateway names its request').toEqual(expect.any(String));
+        const handle = (
+          (await listed.json()) as { data: { persons: { nodes: { joinHandle: string }[] } } }
+        ).data.persons.nodes[0]!.joinHandle;
         const config = testConfig(platform.database);
         const { privateKey } = await loadOrCreateSigningKeys(
           config.auth.gatewayPrivateKeyFile,
           config.auth.gatewayPublicKeyFile,
         );
+        const url = platform.subgraphs.find((s) => s.name === 'public_security')!.url;
         const body = JSON.stringify({
           query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name phone } } }`,
           variables: { r: [{ __typename: 'Person', joinHandle: handle }] },
         });
-        const identity = {
-          caller: {
-            department: 'public_security',
-            application: null,
-            user: null,
-            roles: ['APP_DEVELOPER'],
-          },
-          purpose: null,
-          grantId: null,
-          requestId: 'replayed-elsewhere',
-          correlationId: null,
-          operationName: null,
-        } as RequestIdentity;
-        const token = await signInternalToken(identity, 'public_security', privateKey, body);
-        const url = platform.subgraphs.find((s) => s.name === 'public_security')!.url;
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-govdata-context': token },
-          body,
-        });
-        const text = await response.text();
+        /** Posts the representation to the subgraph as the gateway would, within request `rid`. */
+        const replay = async (rid: string) => {
+          const identity = {
+            caller: {
+              department: 'public_security',
+              application: null,
+              user: null,
+              roles: ['APP_DEVELOPER'],
+            },
+            purpose: null,
+            grantId: null,
+            requestId: rid,
+            correlationId: null,
+            operationName: null,
+          } as RequestIdentity;
+          const token = await signInternalToken(identity, 'public_security', privateKey, body);
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-govdata-context': token },
+            body,
+          });
+          return response.text();
+        };
         const owner = data.persons[0]!;
-        expect(text).not.toContain(owner.name);
-        expect(text).not.toContain(owner.phone);
-        expect(text).not.toContain(owner.id_number);
+        const own = await replay(requestId!);
+        expect(own, 'control: the handle opens within its own request').toContain(owner.name);
+        const elsewhere = await replay('replayed-elsewhere');
+        expect(elsewhere).not.toContain(owner.name);
+        expect(elsewhere).not.toContain(owner.phone);
+        expect(elsewhere).not.toContain(owner.id_number);
       });
 
       it('list cursors hold no key, page on, and forged or foreign cursors are BAD_USER_INPUT', async () => {

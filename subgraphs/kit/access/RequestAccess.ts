@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import type { GraphQLError } from 'graphql';
 import {
@@ -12,7 +13,10 @@ import {
   type SharingMode,
 } from '../../../schema/index.ts';
 import {
+  PROBES_BUCKET,
   reserveGrantUnits,
+  returnDailyUnits,
+  takeDailyUnits,
   takeRecordVerification,
   type Grant,
   type RequestIdentity,
@@ -38,6 +42,8 @@ export interface AccessSettings {
   timeZone: string;
   /** Verifications of one record a consumer may make per day, unless its grant says less. */
   verifyLimitPerRecord: number;
+  /** Lookups and verifications by a key the caller cannot read that may miss per day and dataset. */
+  probeLimitPerDay: number;
 }
 
 /** Where a verification may look, once it is allowed and counted. */
@@ -82,6 +88,11 @@ export class RequestAccess {
   /** Grants a record was not served under because their quota ran out on it. */
   private readonly spent = new WeakMap<Row, Set<string>>();
   private readonly admitting = new WeakMap<Row, readonly Grant[]>();
+  private readonly probeLoaders = new Map<
+    string,
+    { take: DataLoader<number, boolean>; give: DataLoader<number, true> }
+  >();
+  private probeSeq = 0;
   /** Per mode, each item as `item` decides it: read by every row's fields. */
   private readonly plain: Record<SharingMode, Map<CatalogueItem, ItemAccess>> = {
     QUERY: new Map(),
@@ -167,10 +178,13 @@ export class RequestAccess {
 
   /**
    * Whether the caller may follow `item` to the entity it refers to (or back
-   * from it): the dataset is admitted and a grant lists the item, masked or
-   * not. The value itself never travels to the client — entities are joined
-   * through opaque handles — so the link is the dataset's to share, even where
-   * the copied value is shown less openly (an item's own `sharingType`).
+   * from it): the dataset is admitted and its own rules give the item
+   * unmasked. The value itself never reaches the client — entities are joined
+   * through sealed handles — but the link does: a grant that masks an item to
+   * de-identify records (statistics reading accounts with the holder masked)
+   * must not let a join say whose record it is. An item's own, stricter
+   * `sharingType` protects its copied value, not the dataset's link, so it
+   * does not stop a join (the value stays as its source decides).
    */
   joinable(table: DatasetTable, item: CatalogueItem): ItemAccess {
     const decision = this.decision(table.entry, 'QUERY');
@@ -181,7 +195,35 @@ export class RequestAccess {
         ? this.notShared(table.entry, item)
         : READ_FREELY;
     }
-    return this.bestOf(table.entry, item, decision.grants);
+    const best = this.bestOf(table.entry, item, decision.grants);
+    return best.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : best;
+  }
+
+  /** Whether this record may be joined through `item` (see `joinable`), where grants decide records differently. */
+  joinableOn(table: DatasetTable, item: CatalogueItem, row: Row): ItemAccess {
+    const access = this.joinable(table, item);
+    if (access.kind === 'DENY' || !this.perRecord(table, 'QUERY')) return access;
+    const decision = this.decision(table.entry, 'QUERY') as Allowed;
+    if (decision.basis !== 'GRANT') return access;
+    const admitting = decision.grants.filter((g) => rowAdmits(g.rowFilter, row));
+    const best = this.bestOf(table.entry, item, admitting);
+    return best.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : best;
+  }
+
+  /**
+   * The rows of `table` a join through `item` may reach: those of the grants
+   * that give the item unmasked (see `joinable`).
+   */
+  joinScope(table: DatasetTable, item: CatalogueItem): readonly ListFilter[] | null {
+    const decision = this.decision(table.entry, 'QUERY');
+    if (!decision.allowed) return NO_ROWS;
+    if (decision.basis !== 'GRANT') return null;
+    const giving = decision.grants.filter(
+      (g) => g.items.includes(item.name) && !g.masks[item.name],
+    );
+    if (giving.length === 0) return NO_ROWS;
+    if (giving.some((g) => g.rowFilter === null)) return null;
+    return giving.map((g) => g.rowFilter as ListFilter);
   }
 
   /**
@@ -333,6 +375,69 @@ export class RequestAccess {
       if (decision?.allowed && decision.grants.length > 0) return decision.grants[0]!.id;
     }
     return null;
+  }
+
+  /**
+   * Whether looking `table` up by key (or verifying by key) is a probe: the
+   * caller may not read every key item unmasked, so whether a guessed key
+   * exists would tell what the key hides (the birth date in an ID number).
+   */
+  probing(table: DatasetTable, mode: SharingMode = 'QUERY'): boolean {
+    const decision = this.decision(table.entry, mode);
+    if (!decision.allowed || decision.basis === 'PROVIDER') return false;
+    return table.keyItems.some((k) => this.item(table, k, mode).kind !== 'READ');
+  }
+
+  /**
+   * Takes one probe of the day's budget before a lookup or verification by a
+   * key the caller cannot read; throws PROBE_LIMIT_EXCEEDED when none is left.
+   * Give it back with `found` when the key found its record: only misses —
+   * guesses — use up the budget. Aliases of one request share one statement.
+   */
+  async probe(table: DatasetTable): Promise<void> {
+    if (await this.probeBatches(table).take.load(this.probeSeq++)) return;
+    throw this.error(table, null, {
+      reason: 'PROBE_LIMIT_EXCEEDED',
+      message: `Your department has looked up or verified ${this.settings.probeLimitPerDay} keys of ${table.entry.code} today that found no record, the most allowed a day for keys you cannot read; lookups resume tomorrow (${this.settings.timeZone}). Check the keys you send.`,
+    });
+  }
+
+  /** Gives back the probe of a lookup or verification that found its record. */
+  found(table: DatasetTable): void {
+    this.probeBatches(table)
+      .give.load(this.probeSeq++)
+      .catch(() => undefined);
+  }
+
+  private probeBatches(table: DatasetTable) {
+    let batches = this.probeLoaders.get(table.entry.code);
+    if (!batches) {
+      const counter = {
+        consumerDepartment: this.identity.caller!.department,
+        datasetCode: table.entry.code,
+        bucket: PROBES_BUCKET,
+        day: civilDateIn(this.now, this.settings.timeZone),
+      };
+      const limit = this.settings.probeLimitPerDay;
+      batches = {
+        take: new DataLoader<number, boolean>(
+          async (calls) => {
+            const taken = await takeDailyUnits(this.platformDb, counter, calls.length, limit);
+            return calls.map((_, i) => i < taken);
+          },
+          { cache: false },
+        ),
+        give: new DataLoader<number, true>(
+          async (calls) => {
+            await returnDailyUnits(this.platformDb, counter, calls.length);
+            return calls.map(() => true as const);
+          },
+          { cache: false },
+        ),
+      };
+      this.probeLoaders.set(table.entry.code, batches);
+    }
+    return batches;
   }
 
   /** The error a denied field answers with; the denial goes into the request's access log. */

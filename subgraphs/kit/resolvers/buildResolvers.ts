@@ -41,8 +41,15 @@ export function buildResolvers(
         ? table.keyItems.map((k) => args[k.name] as string | number)
         : (args[table.keyItems[0]!.name] as string | number);
 
-    query[names.lookup] = (_, args, ctx) =>
-      counted(ctx, table, ctx.loaders.entity(table).load(keyFromArgs(args)));
+    query[names.lookup] = async (_, args, ctx) => {
+      const key = keyFromArgs(args);
+      // A guessed key the caller cannot read is a probe: only misses use up the day's budget.
+      const probing = ctx.access?.probing(table) ?? false;
+      if (probing) await ctx.access!.probe(table);
+      const row = await counted(ctx, table, ctx.loaders.entity(table).load(key));
+      if (probing && row) ctx.access!.found(table);
+      return row;
+    };
 
     query[names.list] = async (_, args, ctx) => {
       const first = args.first as number;
@@ -86,6 +93,8 @@ export function buildResolvers(
           );
         }
         const key = keyFromArgs(args);
+        const probing = ctx.access?.probing(table, 'VERIFY') ?? false;
+        if (probing) await ctx.access!.probe(table);
         const allowed = ctx.access
           ? await ctx.access.verification(
               table,
@@ -95,6 +104,7 @@ export function buildResolvers(
           : { scope: null };
         const matched = await recordMatches(ctx.db, table, key, claims, allowed.scope);
         ctx.access?.log.verification(table, { items, matched });
+        if (probing && matched) ctx.access!.found(table);
         return matched;
       };
     }
@@ -105,19 +115,16 @@ export function buildResolvers(
     addItemFields(resolvers, table);
     for (const { item, field, target } of dataset.references) {
       const local = target.local;
-      resolvers[field] = local
-        ? (parent, _, ctx) => {
-            const value = parent[item.name] as string | number | null;
-            return value === null || value === undefined
-              ? null
-              : counted(ctx, local.table, ctx.loaders.entity(local.table).load(value));
-          }
-        : (parent, _, ctx) => {
-            const value = parent[item.name] as string | number | null;
-            return value === null || value === undefined
-              ? null
-              : { [JOIN_HANDLE]: ctx.handles.seal(target.type, value) };
-          };
+      resolvers[field] = (parent, _, ctx) => {
+        const value = parent[item.name] as string | number | null;
+        if (value === null || value === undefined) return null;
+        const access = ctx.access;
+        const link = access?.joinableOn(table, item, parent);
+        if (link?.kind === 'DENY') throw access!.error(table, item.name, link);
+        return local
+          ? counted(ctx, local.table, ctx.loaders.entity(local.table).load(value))
+          : { [JOIN_HANDLE]: ctx.handles.seal(target.type, value) };
+      };
     }
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
     // An entity reached through a join from another department: refused as a whole, with

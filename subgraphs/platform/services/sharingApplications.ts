@@ -137,7 +137,12 @@ export async function approveApplication(
   conditions: GrantConditionsInput,
 ): Promise<SharingApplication> {
   const application = await answerable(ctx, id, 'approve');
-  checkWithinApplication(publishedEntry(ctx, application.datasetCode), application, conditions);
+  checkWithinApplication(
+    publishedEntry(ctx, application.datasetCode),
+    application,
+    conditions,
+    ctx.settings.timeZone,
+  );
   let result: SharingApplication | undefined;
   await ctx.db.transaction(async (trx) => {
     const scoped = { ...ctx, db: trx };
@@ -216,13 +221,18 @@ function checkWithinApplication(
   entry: CatalogueEntry,
   application: SharingApplication,
   conditions: GrantConditionsInput,
+  timeZone: string,
 ): void {
-  const granted = checkGrantConditions(entry, conditions);
-  const applied = checkGrantConditions(entry, {
-    ...conditions,
-    validFrom: application.requestedFrom,
-    validUntil: application.requestedUntil,
-  });
+  const granted = checkGrantConditions(entry, conditions, timeZone);
+  const applied = checkGrantConditions(
+    entry,
+    {
+      ...conditions,
+      validFrom: application.requestedFrom,
+      validUntil: application.requestedUntil,
+    },
+    timeZone,
+  );
   const beyond: { field: string; problem: string }[] = [];
   const wider = (field: string, asked: readonly string[], given: readonly string[]) => {
     const extra = given.filter((value) => !asked.includes(value));
