@@ -7,6 +7,7 @@
  * not show a rewrite by someone who recomputed every hash). Exit code 1 if any
  * problem is found.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } from '../server/index.ts';
 
@@ -19,6 +20,12 @@ const { values } = parseArgs({
 const config = loadConfig();
 const db = await openDatabase(config.database, 'platform');
 try {
+  if (!values['chains-only'] && !existsSync(config.auth.gatewayPublicKeyFile)) {
+    throw new Error(
+      `No platform key at ${config.auth.gatewayPublicKeyFile} to check the signed checkpoints with: ` +
+        'set GATEWAY_PUBLIC_KEY_FILE, or pass --chains-only to check the hash chains alone.',
+    );
+  }
   const checkpoints = values['chains-only']
     ? undefined
     : {
