@@ -47,8 +47,9 @@ export const DEMO_GRANTS: readonly DemoGrant[] = [
     modes: ['QUERY'],
   },
   {
-    // Lists accounts for statistics: the holder's ID number is masked, so it can
-    // neither be read whole nor used to join or filter.
+    // Lists accounts for statistics, de-identified: the holder's number is masked, so it
+    // can be neither joined nor filtered on; and as a copy of PS-POP-001.idNumber, on
+    // which statistics holds no grant, it is not served at all (one number, one source).
     id: 'G-DEMO-STATS-WATER',
     consumerDepartment: 'statistics',
     datasetCode: 'CW-ACC-001',
