@@ -87,7 +87,8 @@ function runNode(args: readonly string[], env: NodeJS.ProcessEnv, what: string):
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) =>
+    // 'close', not 'exit': the output may still be in the pipe when the process exits.
+    child.on('close', (code) =>
       code === 0 ? resolve(stdout) : reject(new Error(`${what} failed: ${stderr}`)),
     );
   });
