@@ -1,4 +1,4 @@
-export { databaseName, openDatabase } from './openDatabase.ts';
+export { databaseName, openDatabase, SQLITE_SHA256 } from './openDatabase.ts';
 export { departmentUserName, ensureDepartmentUser } from './departmentUser.ts';
 export type { DepartmentCredentials } from './departmentUser.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
@@ -19,6 +20,24 @@ export function databaseName(config: DatabaseConfig, name: string): string {
 interface SqliteConnection {
   pragma(source: string): unknown;
   prepare(source: string): unknown;
+  function(
+    name: string,
+    options: { deterministic: boolean },
+    fn: (value: unknown) => string | null,
+  ): unknown;
+}
+
+/**
+ * SHA-256 in hex, as MySQL's `SHA2(text, 256)`: the subgraph kit orders lists
+ * by a keyed hash of the key for callers who may not read the key (see
+ * `selectPage`), and SQLite has no hash function of its own.
+ */
+export const SQLITE_SHA256 = 'govdata_sha256';
+
+function sha256Hex(value: unknown): string | null {
+  return value === null || value === undefined
+    ? null
+    : createHash('sha256').update(String(value)).digest('hex');
 }
 
 interface MysqlConnection {
@@ -71,6 +90,7 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
           conn.pragma('synchronous = NORMAL');
           conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           reusePreparedStatements(conn);
+          conn.function(SQLITE_SHA256, { deterministic: true }, sha256Hex);
           waitOnLocksAsynchronously(conn, name, limits.lockTimeoutMs);
           done(null);
         },

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -23,6 +23,14 @@ export class Sealer {
     cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  /**
+   * A secret derived from the key for `context` (HMAC-SHA-256, hex): the same
+   * on every subgraph host, unguessable without the key.
+   */
+  derive(context: string): string {
+    return createHmac('sha256', this.key).update(context).digest('hex');
   }
 
   /** The sealed value, or `undefined` when the handle was not sealed by this key for `context`. */

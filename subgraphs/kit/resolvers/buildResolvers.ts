@@ -8,6 +8,7 @@ import {
   type DatasetTable,
   type KeyValue,
   type ListFilter,
+  type PageOrder,
   type Row,
 } from '../sql/index.ts';
 import { JOIN_HANDLE, MAX_IN_VALUES } from '../typeDefs/index.ts';
@@ -61,13 +62,25 @@ export function buildResolvers(
       }
       const filter = (args.filter ?? {}) as ListFilter;
       checkFilter(filter);
-      const after =
-        typeof args.after === 'string' ? ctx.cursors.decode(table, args.after) : undefined;
+      const after = typeof args.after === 'string' ? args.after : undefined;
+      // The order of a list must not give away a key the caller may not read.
+      const order: PageOrder = ctx.access?.probing(table)
+        ? {
+            by: 'keyed hash',
+            salt: ctx.cursors.orderSalt(table),
+            ...(after !== undefined
+              ? { after: ctx.cursors.decode(table, after, 'keyed hash') }
+              : {}),
+          }
+        : {
+            by: 'key',
+            ...(after !== undefined ? { after: ctx.cursors.decode(table, after, 'key') } : {}),
+          };
       const page = await selectPage(ctx.db, table, {
         filter,
         scope: ctx.access?.scope(table) ?? null,
         first,
-        ...(after !== undefined ? { after } : {}),
+        order,
       });
       const nodes = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
       const served = nodes.filter((n) => !(n instanceof Error)).length;
@@ -77,7 +90,7 @@ export function buildResolvers(
         nodes,
         pageInfo: {
           hasNextPage: page.hasNextPage,
-          endCursor: last ? ctx.cursors.encode(table, last) : null,
+          endCursor: last ? ctx.cursors.encode(table, last, order.by) : null,
         },
       };
     };

@@ -1,6 +1,12 @@
 import { badUserInput } from '../../../schema/index.ts';
 import type { Sealer } from '../handles/index.ts';
-import type { DatasetTable, KeyValue, Row } from '../sql/index.ts';
+import {
+  ORDER_VALUE,
+  type DatasetTable,
+  type KeyValue,
+  type PageOrder,
+  type Row,
+} from '../sql/index.ts';
 
 /**
  * List cursors. A cursor holds the key of the last row of a page, and keys are
@@ -14,23 +20,43 @@ export class Cursors {
     private readonly department: string | null,
   ) {}
 
-  encode(table: DatasetTable, row: Row): string {
+  /**
+   * The salt of the keyed-hash order this department's lists of `table` are
+   * in when it may not read their key: the same on every host and request, so
+   * pages follow on; another department's order is another.
+   */
+  orderSalt(table: DatasetTable): string {
+    return this.sealer.derive(`order\u0000${table.entry.code}\u0000${this.department ?? ''}`);
+  }
+
+  /** The cursor after `row`, in the page's order. */
+  encode(table: DatasetTable, row: Row, order: PageOrder['by']): string {
+    if (order === 'keyed hash') {
+      return this.sealer.seal({ h: row[ORDER_VALUE] }, this.context(table, order));
+    }
     const key = table.keyOf(row);
-    return this.sealer.seal(typeof key === 'object' ? key : [key], this.context(table));
+    return this.sealer.seal(typeof key === 'object' ? key : [key], this.context(table, order));
   }
 
   /**
-   * The key inside a cursor this list issued to this department. Anything
-   * else — forged, from another list or department, wrong shape — is the
-   * client's error, not ours.
+   * Where the page after `cursor` starts, in the order this list is in for
+   * this department. Anything else — forged, from another list, order or
+   * department, wrong shape — is the client's error, not ours.
    */
-  decode(table: DatasetTable, cursor: string): KeyValue {
-    const parts = this.sealer.open(cursor, this.context(table));
+  decode(table: DatasetTable, cursor: string, order: 'key'): KeyValue;
+  decode(table: DatasetTable, cursor: string, order: 'keyed hash'): string;
+  decode(table: DatasetTable, cursor: string, order: PageOrder['by']): KeyValue | string {
+    const parts = this.sealer.open(cursor, this.context(table, order));
     const invalid = () =>
       badUserInput(
         'after is not a cursor issued by this list; pass pageInfo.endCursor unchanged.',
         'after',
       );
+    if (order === 'keyed hash') {
+      const hash = (parts as { h?: unknown } | undefined)?.h;
+      if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw invalid();
+      return hash;
+    }
     if (!Array.isArray(parts) || parts.length !== table.keyItems.length) throw invalid();
     const key = table.keyItems.map((item, i) => {
       const value: unknown = parts[i];
@@ -42,7 +68,7 @@ export class Cursors {
     return table.isCompositeKey ? key : key[0]!;
   }
 
-  private context(table: DatasetTable): string {
-    return `cursor\u0000${table.entry.code}\u0000${this.department ?? ''}`;
+  private context(table: DatasetTable, order: PageOrder['by']): string {
+    return `cursor\u0000${table.entry.code}\u0000${this.department ?? ''}\u0000${order}`;
   }
 }

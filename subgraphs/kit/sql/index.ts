@@ -5,5 +5,5 @@ export type { KeyValue, Row } from './DatasetTable.ts';
 export { recordMatches } from './recordMatches.ts';
 export { selectByColumn } from './selectByColumn.ts';
 export { selectByKeys } from './selectByKeys.ts';
-export { selectPage } from './selectPage.ts';
-export type { Page, PageRequest } from './selectPage.ts';
+export { ORDER_VALUE, selectPage } from './selectPage.ts';
+export type { Page, PageOrder, PageRequest } from './selectPage.ts';
