@@ -211,59 +211,27 @@ export interface DailyCounter {
 /** The bucket of key probes: lookups and verifications by a key the caller cannot read. */
 export const PROBES_BUCKET = '*probes';
 
-/**
- * Takes up to `wanted` of the `limit` units a daily counter allows and returns
- * how many were taken. Atomic on both engines, like `reserveGrantUnits`.
- */
-export async function takeDailyUnits(
-  db: Knex,
-  counter: DailyCounter,
-  wanted: number,
-  limit: number,
-): Promise<number> {
-  if (wanted <= 0) return 0;
-  const key = {
+function counterKey(counter: DailyCounter) {
+  return {
     consumer_department: counter.consumerDepartment,
     dataset_code: counter.datasetCode,
     record_hash: counter.bucket,
     day: counter.day,
   };
-  await db('verification_usage')
-    .insert({ ...key, verifications: 0 })
-    .onConflict(['consumer_department', 'dataset_code', 'record_hash', 'day'])
-    .ignore();
-  const whole = await db('verification_usage')
-    .where(key)
-    .andWhere(db.raw('verifications + ? <= ?', [wanted, limit]))
-    .update({ verifications: db.raw('verifications + ?', [wanted]) });
-  if (whole === 1) return wanted;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const row = (await db('verification_usage').where(key).first('verifications')) as
-      { verifications: number } | undefined;
-    const used = Number(row?.verifications ?? 0);
-    const taken = Math.max(0, Math.min(wanted, limit - used));
-    if (taken === 0) return 0;
-    const changed = await db('verification_usage')
-      .where({ ...key, verifications: used })
-      .update({ verifications: used + taken });
-    if (changed === 1) return taken;
-  }
-  throw new Error('a daily counter is contended; try again');
 }
 
-/** Gives back `count` units taken from a daily counter (probes that found their record). */
-export async function returnDailyUnits(
-  db: Knex,
-  counter: DailyCounter,
-  count: number,
-): Promise<void> {
+/** The count of a daily counter (0 when nothing was counted yet). */
+export async function readDailyUnits(db: Knex, counter: DailyCounter): Promise<number> {
+  const row = (await db('verification_usage').where(counterKey(counter)).first('verifications')) as
+    { verifications: number } | undefined;
+  return Number(row?.verifications ?? 0);
+}
+
+/** Adds `count` to a daily counter, atomically on both engines. */
+export async function addDailyUnits(db: Knex, counter: DailyCounter, count: number): Promise<void> {
   if (count <= 0) return;
   await db('verification_usage')
-    .where({
-      consumer_department: counter.consumerDepartment,
-      dataset_code: counter.datasetCode,
-      record_hash: counter.bucket,
-      day: counter.day,
-    })
-    .update({ verifications: db.raw('verifications - ?', [count]) });
+    .insert({ ...counterKey(counter), verifications: count })
+    .onConflict(['consumer_department', 'dataset_code', 'record_hash', 'day'])
+    .merge({ verifications: db.raw('verification_usage.verifications + ?', [count]) });
 }

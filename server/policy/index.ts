@@ -10,13 +10,13 @@ export { newGrant } from './newGrant.ts';
 export type { NewGrantFields } from './newGrant.ts';
 export {
   insertGrant,
+  addDailyUnits,
   PROBES_BUCKET,
+  readDailyUnits,
   reserveGrantUnits,
-  returnDailyUnits,
   revokeGrant,
   selectGrant,
   selectGrants,
-  takeDailyUnits,
   takeRecordVerification,
   updateGrant,
 } from './grantQueries.ts';

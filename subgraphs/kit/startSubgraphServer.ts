@@ -14,7 +14,12 @@ import {
   subgraphOperationRules,
   type PlatformKey,
 } from '../../server/index.ts';
-import { RequestAccess, type AccessSettings, type PolicyStore } from './access/index.ts';
+import {
+  ProbeBudget,
+  RequestAccess,
+  type AccessSettings,
+  type PolicyStore,
+} from './access/index.ts';
 import { auditPlugin } from './audit/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';
 import { RequestLoaders } from './loaders/index.ts';
@@ -31,7 +36,7 @@ export interface SubgraphServerOptions {
   /** The subgraphs' shared key that seals join handles and cursors (see `loadOrCreateJoinKey`). */
   joinKey: Buffer;
   /** The platform's time zone (quota days) and verification limit per record. */
-  access: Pick<AccessSettings, 'timeZone' | 'verifyLimitPerRecord' | 'probeLimitPerDay'>;
+  access: Pick<AccessSettings, 'timeZone' | 'verifyLimitPerRecord'> & { probeLimitPerDay: number };
   host: string;
   port: number;
   /** Where errors hidden from the gateway are logged whole, with the request id. */
@@ -72,6 +77,8 @@ export async function startSubgraphServer(
 ): Promise<RunningSubgraph> {
   const { db, policies, gatewayKey } = options;
   const sealer = new Sealer(options.joinKey);
+  const { timeZone, verifyLimitPerRecord, probeLimitPerDay } = options.access;
+  const probes = new ProbeBudget(policies.db, probeLimitPerDay, timeZone);
   if (options.unsafeWithoutIdentity && subgraph.rulesEnforced) {
     throw new Error("A subgraph that enforces sharing rules needs the caller's identity.");
   }
@@ -107,7 +114,9 @@ export async function startSubgraphServer(
     const access = current.rulesEnforced
       ? new RequestAccess(identity, policies.snapshot, policies.db, {
           catalogue: current.model.catalogue,
-          ...options.access,
+          timeZone,
+          verifyLimitPerRecord,
+          probes,
         })
       : null;
     return {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import type { GraphQLError } from 'graphql';
 import {
@@ -13,10 +12,7 @@ import {
   type SharingMode,
 } from '../../../schema/index.ts';
 import {
-  PROBES_BUCKET,
   reserveGrantUnits,
-  returnDailyUnits,
-  takeDailyUnits,
   takeRecordVerification,
   type Grant,
   type RequestIdentity,
@@ -32,6 +28,7 @@ import {
 import { decideAccess, type AccessDecision } from './decideAccess.ts';
 import { better, READ_FREELY, stricter, type ItemAccess, type ItemDenial } from './ItemAccess.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
+import type { ProbeBudget } from './ProbeBudget.ts';
 import { rowAdmits } from './rowAdmits.ts';
 
 /** What a request needs besides the caller and the rules in force. */
@@ -42,8 +39,8 @@ export interface AccessSettings {
   timeZone: string;
   /** Verifications of one record a consumer may make per day, unless its grant says less. */
   verifyLimitPerRecord: number;
-  /** Lookups and verifications by a key the caller cannot read that may miss per day and dataset. */
-  probeLimitPerDay: number;
+  /** The daily budget of lookups and verifications by keys the caller cannot read that miss. */
+  probes: ProbeBudget;
 }
 
 /** Where a verification may look, once it is allowed and counted. */
@@ -88,11 +85,6 @@ export class RequestAccess {
   /** Grants a record was not served under because their quota ran out on it. */
   private readonly spent = new WeakMap<Row, Set<string>>();
   private readonly admitting = new WeakMap<Row, readonly Grant[]>();
-  private readonly probeLoaders = new Map<
-    string,
-    { take: DataLoader<number, boolean>; give: DataLoader<number, true> }
-  >();
-  private probeSeq = 0;
   /** Per mode, each item as `item` decides it: read by every row's fields. */
   private readonly plain: Record<SharingMode, Map<CatalogueItem, ItemAccess>> = {
     QUERY: new Map(),
@@ -389,55 +381,27 @@ export class RequestAccess {
   }
 
   /**
-   * Takes one probe of the day's budget before a lookup or verification by a
-   * key the caller cannot read; throws PROBE_LIMIT_EXCEEDED when none is left.
-   * Give it back with `found` when the key found its record: only misses —
-   * guesses — use up the budget. Aliases of one request share one statement.
+   * Before a lookup or verification by a key the caller cannot read (see
+   * `probing`): throws PROBE_LIMIT_EXCEEDED when the department's misses on
+   * this dataset today have used up the budget (`ProbeBudget`).
    */
   async probe(table: DatasetTable): Promise<void> {
-    if (await this.probeBatches(table).take.load(this.probeSeq++)) return;
+    const { probes } = this.settings;
+    if (await probes.allows(this.identity.caller!.department, table.entry.code, this.now)) return;
     throw this.error(table, null, {
       reason: 'PROBE_LIMIT_EXCEEDED',
-      message: `Your department has looked up or verified ${this.settings.probeLimitPerDay} keys of ${table.entry.code} today that found no record, the most allowed a day for keys you cannot read; lookups resume tomorrow (${this.settings.timeZone}). Check the keys you send.`,
+      message: `Your department has looked up or verified ${probes.limitPerDay} keys of ${table.entry.code} today that found no record, the most allowed a day for keys you cannot read; lookups resume tomorrow (${probes.timeZone}). Check the keys you send.`,
     });
   }
 
-  /** Gives back the probe of a lookup or verification that found its record. */
-  found(table: DatasetTable): void {
-    this.probeBatches(table)
-      .give.load(this.probeSeq++)
-      .catch(() => undefined);
-  }
-
-  private probeBatches(table: DatasetTable) {
-    let batches = this.probeLoaders.get(table.entry.code);
-    if (!batches) {
-      const counter = {
-        consumerDepartment: this.identity.caller!.department,
-        datasetCode: table.entry.code,
-        bucket: PROBES_BUCKET,
-        day: civilDateIn(this.now, this.settings.timeZone),
-      };
-      const limit = this.settings.probeLimitPerDay;
-      batches = {
-        take: new DataLoader<number, boolean>(
-          async (calls) => {
-            const taken = await takeDailyUnits(this.platformDb, counter, calls.length, limit);
-            return calls.map((_, i) => i < taken);
-          },
-          { cache: false },
-        ),
-        give: new DataLoader<number, true>(
-          async (calls) => {
-            await returnDailyUnits(this.platformDb, counter, calls.length);
-            return calls.map(() => true as const);
-          },
-          { cache: false },
-        ),
-      };
-      this.probeLoaders.set(table.entry.code, batches);
-    }
-    return batches;
+  /** Counts a probe that found no record against the day's budget. */
+  missed(table: DatasetTable): Promise<void> {
+    return this.settings.probes.missed(
+      this.identity.caller!.department,
+      table.entry.code,
+      1,
+      this.now,
+    );
   }
 
   /** The error a denied field answers with; the denial goes into the request's access log. */

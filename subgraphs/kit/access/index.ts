@@ -7,6 +7,7 @@ export { applyMask, isMaskRule, MASK_RULE_NAMES } from './masking.ts';
 export type { MaskRule } from './masking.ts';
 export { PolicySnapshot } from './PolicySnapshot.ts';
 export { PolicyStore } from './PolicyStore.ts';
+export { ProbeBudget } from './ProbeBudget.ts';
 export { RequestAccess } from './RequestAccess.ts';
 export type { AccessSettings, VerificationScope } from './RequestAccess.ts';
 export { rowAdmits } from './rowAdmits.ts';

@@ -48,7 +48,7 @@ export function buildResolvers(
       const probing = ctx.access?.probing(table) ?? false;
       if (probing) await ctx.access!.probe(table);
       const row = await counted(ctx, table, ctx.loaders.entity(table).load(key));
-      if (probing && row) ctx.access!.found(table);
+      if (probing && !row) await ctx.access!.missed(table);
       return row;
     };
 
@@ -117,7 +117,7 @@ export function buildResolvers(
           : { scope: null };
         const matched = await recordMatches(ctx.db, table, key, claims, allowed.scope);
         ctx.access?.log.verification(table, { items, matched });
-        if (probing && matched) ctx.access!.found(table);
+        if (probing && !matched) await ctx.access!.missed(table);
         return matched;
       };
     }
