@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChains } from '../../server/index.ts';
+import { loadVerifyKey, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { waitFor } from '../support/responses.ts';
 import {
@@ -368,6 +368,26 @@ describe('npm run gateway: worker processes in front of a running platform', () 
     // Whatever the primary still held was written before it exited.
     const verification = await verifyAuditChains(platform.platformDb);
     expect(verification.problems).toEqual([]);
+    // ...and its chain head signed on the way out, with the platform's key.
+    const checkpointFile = join(platform.database.dir, 'audit-checkpoints.jsonl');
+    const signed = await verifyAuditChains(platform.platformDb, {
+      files: [checkpointFile],
+      publicKey: await loadVerifyKey(
+        join(platform.database.dir, 'keys', 'gateway-verify.jwk.json'),
+      ),
+    });
+    expect(signed.problems).toEqual([]);
+    const gatewayChain = await platform
+      .platformDb('audit_chains')
+      .where({ role: 'gateway' })
+      .first<{ writer: string; last_seq: number }>('writer', 'last_seq');
+    const lastSigned = readFileSync(checkpointFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { writer: string; seq: number })
+      .filter((c) => c.writer === gatewayChain?.writer)
+      .map((c) => c.seq);
+    expect(Math.max(...lastSigned)).toBe(Number(gatewayChain?.last_seq));
   });
 });
 
