@@ -17,6 +17,7 @@ import {
   type LimitsConfig,
   type Logger,
   type PlatformKey,
+  type TimeoutConfig,
 } from '../server/index.ts';
 import {
   requestAuditPlugin,
@@ -48,9 +49,19 @@ export interface GatewayOptions {
   platformDb: Knex;
   /** The process's logger: errors hidden from clients are logged whole, with the request id. */
   logger: Logger;
+  /** HTTP, subgraph fetch, request and shutdown timeouts; the defaults for any not given. */
+  timeouts?: Partial<TimeoutConfig>;
+  /**
+   * What `/ready` checks besides the supergraph: each says why the gateway
+   * cannot serve now (the platform database, the audit store), or null.
+   */
+  readiness?: readonly (() => Promise<string | null> | string | null)[];
   host: string;
   port: number;
 }
+
+/** Longest `/ready` waits for one of its checks before reporting it as not answering. */
+const READY_CHECK_MS = 1000;
 
 /** The gateway's request context: who asks, and from which network address. */
 type ServedContext = GatewayContext & { clientAddress: string | null };
@@ -70,8 +81,11 @@ export interface RunningGateway {
 /**
  * Starts the gateway: every request is authenticated, its identity signed into
  * each subgraph fetch; Apollo Gateway plans over the composed supergraph. Served
- * at `/graphql`, with GraphiQL at `/`, `/health` (the process is up) and
- * `/ready` (a supergraph is loaded and being served).
+ * at `/graphql`, with GraphiQL at `/`, `/health` (the process is up, answered
+ * at once whatever else is wrong) and `/ready` (a supergraph is being served
+ * and every readiness check passes; 503 with the reasons otherwise, and from
+ * the moment `stop()` begins). `stop()` drains: requests under way get up to
+ * the shutdown timeout, new ones are refused with 503.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { authenticator, signingKey } = options;
@@ -82,14 +96,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   let update: ((supergraphSdl: string) => void) | undefined;
   let problem: string | null = null;
+  let stopping = false;
   let generation = 1;
-  const fetcher = createSubgraphFetcher();
+  const fetcher = createSubgraphFetcher({
+    timeoutMs: options.timeouts?.subgraphFetchMs,
+    logger: options.logger,
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: async ({ update: apply }) => {
       update = apply;
       return { supergraphSdl: options.supergraphSdl };
     },
-    buildService: ({ name, url }) => new SigningDataSource(name, url!, signingKey, fetcher),
+    buildService: ({ name, url }) =>
+      new SigningDataSource(name, url!, signingKey, fetcher.forSubgraph(name)),
   });
   const { limits } = options;
   const trusted = limits.trustedDocumentsFile
@@ -124,6 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
   const server = createGraphQLHttpServer({
     apollo,
+    timeouts: options.timeouts,
     // The platform names every request itself; a client's X-Request-Id is only its correlation id.
     requestId: randomUUID,
     context: async (req, { id }) => {
@@ -148,15 +168,42 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     routes: {
       ...graphiqlRoutes('/graphql'),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
-      '/ready': (_, res) =>
-        sendJson(res, 200, {
-          status: 'ready',
+      '/ready': async (_, res) => {
+        const problems = stopping ? ['stopping'] : await readinessProblems();
+        sendJson(res, problems.length > 0 ? 503 : 200, {
+          status: stopping ? 'stopping' : problems.length > 0 ? 'unavailable' : 'ready',
           supergraph: generation,
+          ...(problems.length > 0 ? { problems } : {}),
           ...(problem ? { problem: `serving the last good supergraph: ${problem}` } : {}),
-        }),
+        });
+      },
     },
   });
   const base = await listen(server, options.host, options.port);
+
+  /** Every readiness check that fails, each given at most `READY_CHECK_MS`. */
+  async function readinessProblems(): Promise<string[]> {
+    const outcomes = await Promise.all(
+      (options.readiness ?? []).map(async (check, index) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<string>((resolve) => {
+          timer = setTimeout(
+            () =>
+              resolve(`readiness check ${index + 1} did not answer within ${READY_CHECK_MS} ms`),
+            READY_CHECK_MS,
+          );
+        });
+        try {
+          return await Promise.race([Promise.resolve(check()), late]);
+        } catch (error) {
+          return `readiness check ${index + 1} failed: ${error instanceof Error ? error.name : 'error'}`;
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    return outcomes.filter((outcome): outcome is string => outcome !== null);
+  }
   return {
     url: `${base}/graphql`,
     updateSupergraph(supergraphSdl) {
@@ -169,7 +216,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       problem = next;
     },
     async stop() {
-      await close(server);
+      stopping = true;
+      await close(server, options.timeouts?.shutdownMs);
       await apollo.stop();
       await fetcher.close();
       rateCount.stop();

@@ -1,11 +1,28 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { STATUS_CODES } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { Agent, request } from 'undici';
+import { ErrorCode } from '../schema/index.ts';
+import { DEFAULT_TIMEOUTS, type Logger } from '../server/index.ts';
 
 /** Most connections kept open to one subgraph origin per gateway process. */
 const CONNECTIONS_PER_SUBGRAPH = 64;
 /** Largest subgraph response read (a page of 100 rows with joins is far smaller). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export interface SubgraphFetcherOptions {
+  /** A fetch not answered (headers and whole body) within this is abandoned. */
+  timeoutMs?: number;
+  /** Told each failed fetch in full (with the address the client never sees), for the operator. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** The gateway's fetcher, and one per subgraph that names it in errors. */
+export type SubgraphFetcher = Fetcher & {
+  /** The same fetcher, naming `subgraph` (a department code) when it fails. */
+  forSubgraph(subgraph: string): Fetcher;
+  close(): Promise<void>;
+};
 
 /**
  * The gateway's fetcher for subgraph calls: undici's `request` over a
@@ -13,29 +30,82 @@ const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
  * undici underneath) wraps every call in WHATWG Request, Response and streams:
  * in the gateway's CPU profile that was 10% of each request, for bodies that
  * are only ever read whole as JSON.
+ *
+ * A subgraph that does not answer within `timeoutMs`, or cannot be reached,
+ * fails only its part of the plan: the fetch throws a GraphQLError
+ * (`UNAVAILABLE`, `reason` SUBGRAPH_TIMEOUT or SUBGRAPH_UNREACHABLE,
+ * `serviceName`) that names the department and never its address, and the
+ * gateway answers the rest with that part null.
  */
-export function createSubgraphFetcher(): Fetcher & { close(): Promise<void> } {
+export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): SubgraphFetcher {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.subgraphFetchMs;
   const dispatcher = new Agent({
     connections: CONNECTIONS_PER_SUBGRAPH,
     keepAliveTimeout: 30_000,
     maxResponseSize: MAX_RESPONSE_BYTES,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
   });
-  const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
-    const response = await request(url, {
-      method: (init?.method ?? 'GET') as 'GET' | 'POST',
-      headers: init?.headers,
-      body: init?.body as string | undefined,
-      signal: init?.signal as AbortSignal | undefined,
-      dispatcher,
-    });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else if (value !== undefined) headers.set(name, value);
-    }
-    return new TextResponse(url, response.statusCode, headers, await response.body.text());
-  };
-  return Object.assign(fetcher, { close: () => dispatcher.close() });
+  let closed: Promise<void> | undefined;
+  const fetchFor =
+    (subgraph: string | null) =>
+    async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const callers = init?.signal as AbortSignal | undefined | null;
+      try {
+        const response = await request(url, {
+          method: (init?.method ?? 'GET') as 'GET' | 'POST',
+          headers: init?.headers,
+          body: init?.body as string | undefined,
+          signal: callers ? AbortSignal.any([callers, deadline]) : deadline,
+          dispatcher,
+        });
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+          else if (value !== undefined) headers.set(name, value);
+        }
+        return new TextResponse(url, response.statusCode, headers, await response.body.text());
+      } catch (error) {
+        if (callers?.aborted) throw error;
+        const waitedMs = deadline.aborted ? timeoutMs : null;
+        options.logger?.warn(
+          { subgraph, url, timeoutMs: waitedMs, err: error },
+          waitedMs !== null ? 'subgraph fetch timed out' : 'subgraph fetch failed',
+        );
+        throw subgraphUnavailable(subgraph, waitedMs, error);
+      }
+    };
+  return Object.assign(fetchFor(null), {
+    forSubgraph: (subgraph: string) => fetchFor(subgraph),
+    close: () => (closed ??= dispatcher.close()),
+  });
+}
+
+/** The error a client sees for a subgraph that timed out (`waitedMs`) or could not be reached. */
+function subgraphUnavailable(
+  subgraph: string | null,
+  waitedMs: number | null,
+  cause: unknown,
+): GraphQLError {
+  const who =
+    subgraph === null
+      ? 'A department'
+      : subgraph === 'platform'
+        ? 'The platform service'
+        : `The ${subgraph} department`;
+  const what = waitedMs !== null ? `did not answer within ${waitedMs} ms` : 'could not be reached';
+  return new GraphQLError(
+    `${who} ${what}, so its part of the answer is missing (null); the rest of the answer stands. Try again shortly.`,
+    {
+      originalError: cause instanceof Error ? cause : undefined,
+      extensions: {
+        code: ErrorCode.UNAVAILABLE,
+        reason: waitedMs !== null ? 'SUBGRAPH_TIMEOUT' : 'SUBGRAPH_UNREACHABLE',
+        ...(subgraph === null ? {} : { serviceName: subgraph }),
+      },
+    },
+  );
 }
 
 /** A response whose body has been read whole: what the gateway's data sources need of one. */

@@ -4,6 +4,7 @@ import { Authenticator, startGateway, type RunningGateway } from '../../gateway/
 import {
   AuditWriter,
   type AuditSink,
+  databaseProblem,
   createLogger,
   loadSigningKey,
   openDatabase,
@@ -51,6 +52,7 @@ export async function startGatewayProcess(
     new AuditWriter(platformDb, 'gateway', {
       checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
       onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+      timeoutMs: config.database.limits?.lockTimeoutMs,
     });
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
@@ -63,6 +65,12 @@ export async function startGatewayProcess(
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey,
       audit,
+      timeouts: config.timeouts,
+      // A cluster worker's records are written by its primary, which it cannot probe.
+      readiness: [
+        () => databaseProblem(platformDb, 'platform database'),
+        ...(audit instanceof AuditWriter ? [() => audit.problem()] : []),
+      ],
       limits: config.limits,
       platformDb,
       logger: createLogger(config),

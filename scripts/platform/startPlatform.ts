@@ -12,6 +12,7 @@ import {
   AuditWriter,
   DiscardingAuditSinkForBenchmarks,
   type AuditSink,
+  databaseProblem,
   createLogger,
   type Logger,
   loadOrCreateJoinKey,
@@ -162,6 +163,7 @@ export async function startPlatform(
     : new AuditWriter(platformDb, 'platform process', {
         checkpoints: { ...config.auditCheckpoints, privateKey: keys.privateKey },
         onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+        timeoutMs: config.database.limits?.lockTimeoutMs,
       });
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
@@ -248,6 +250,12 @@ export async function startPlatform(
       authenticator: Authenticator.create(config.auth, platformDb),
       signingKey: keys.privateKey,
       audit,
+      timeouts: config.timeouts,
+      readiness: [
+        () => databaseProblem(platformDb, 'platform database'),
+        ...(audit instanceof AuditWriter ? [() => audit.problem()] : []),
+        () => policies.problem(),
+      ],
       limits: config.limits,
       platformDb,
       logger,

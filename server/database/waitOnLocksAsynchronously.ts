@@ -20,6 +20,14 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5;
 /** Longest pause between two attempts once a statement found the database locked. */
 const MAX_BACKOFF_MS = 50;
 
+/**
+ * After a statement has waited out the bound, one that finds the database
+ * locked within this long fails at once instead of waiting again: the lock is
+ * evidently held for long, and a request that makes several writes must not
+ * wait out the bound once per write.
+ */
+const FAIL_FAST_FOR_MS = 1000;
+
 const PATCHED = Symbol('waitsOnLocksAsynchronously');
 
 /**
@@ -27,7 +35,8 @@ const PATCHED = Symbol('waitsOnLocksAsynchronously');
  * A statement that finds the database locked (`SQLITE_BUSY`, after
  * `SQLITE_BUSY_TIMEOUT_MS` inside SQLite) is tried again after a timer, with
  * backoff, until `boundMs` have passed since it first found the lock; then it
- * fails with `StorageUnavailableError`. Meanwhile the process serves
+ * fails with `StorageUnavailableError` (and, for `FAIL_FAST_FOR_MS`, so does
+ * any statement that finds it locked). Meanwhile the process serves
  * everything else (its other work waits for this connection in knex's pool,
  * whose acquisition timeout bounds that wait too).
  *
@@ -50,6 +59,7 @@ export function waitOnLocksAsynchronously(
   boundMs: number,
 ): void {
   const prepare = conn.prepare.bind(conn);
+  const lock = { database, boundMs, gaveUpAt: -Infinity };
   conn.prepare = (source) => {
     const statement = prepare(source === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : source) as SqliteStatement;
     if (!(PATCHED in statement)) {
@@ -57,33 +67,41 @@ export function waitOnLocksAsynchronously(
       const all = statement.all.bind(statement);
       Object.assign(statement, {
         [PATCHED]: true,
-        run: (...params: unknown[]) => attempt(() => run(...params), database, boundMs),
-        all: (...params: unknown[]) => attempt(() => all(...params), database, boundMs),
+        run: (...params: unknown[]) => attempt(() => run(...params), lock),
+        all: (...params: unknown[]) => attempt(() => all(...params), lock),
       });
     }
     return statement;
   };
 }
 
+/** One connection's database, its bound, and when a statement last waited it out. */
+interface LockWaits {
+  database: string;
+  boundMs: number;
+  gaveUpAt: number;
+}
+
 /** Runs `call` now; if the database is locked, returns a promise that keeps trying. */
-function attempt(call: () => unknown, database: string, boundMs: number): unknown {
+function attempt(call: () => unknown, lock: LockWaits): unknown {
   try {
     return call();
   } catch (error) {
     if (!isBusy(error)) throw error;
-    return retry(call, database, boundMs, Date.now() + boundMs);
+    if (Date.now() - lock.gaveUpAt < FAIL_FAST_FOR_MS) {
+      throw new StorageUnavailableError(lock.database, lock.boundMs);
+    }
+    return retry(call, lock, Date.now() + lock.boundMs);
   }
 }
 
-async function retry(
-  call: () => unknown,
-  database: string,
-  boundMs: number,
-  deadline: number,
-): Promise<unknown> {
+async function retry(call: () => unknown, lock: LockWaits, deadline: number): Promise<unknown> {
   for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BACKOFF_MS)) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new StorageUnavailableError(database, boundMs);
+    if (remaining <= 0) {
+      lock.gaveUpAt = Date.now();
+      throw new StorageUnavailableError(lock.database, lock.boundMs);
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
     try {
       return call();

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { BodyTooLargeError, readBody } from './readBody.ts';
+import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '../config/index.ts';
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
+import { sendJson } from './sendJson.ts';
+import { trackRequests } from './trackRequests.ts';
 
 /** A plain route beside GraphQL: `/health`, `/ready`, GraphiQL assets. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -25,6 +28,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Header, body, keep-alive and whole-request timeouts; `DEFAULT_TIMEOUTS` for any not given. */
+  timeouts?: Partial<Pick<TimeoutConfig, 'headersMs' | 'bodyMs' | 'keepAliveMs' | 'requestMs'>>;
   graphqlPath?: string;
 }
 
@@ -34,31 +39,42 @@ export interface GraphQLHttpRequest {
   id: string | null;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
-
 /**
  * A Node HTTP server in front of an Apollo Server: POST/GET `graphqlPath` goes to
  * Apollo, the routes answer their paths, anything else is 404. Apollo's own
  * integration contract (`executeHTTPGraphQLRequest`) is used directly, so no web
  * framework sits on the hot path.
+ *
+ * No client holds the server's resources for long: request headers must arrive
+ * within `headersMs`, the body within `bodyMs` (else 408 and the connection is
+ * dropped), an idle keep-alive connection closes after `keepAliveMs`, and a
+ * GraphQL request unanswered `requestMs` after its body arrived is answered 503
+ * UNAVAILABLE.
+ * `close()` (./listen.ts) drains: new GraphQL requests are refused with 503
+ * while those under way finish.
  */
 export function createGraphQLHttpServer<TContext extends BaseContext>(
   options: GraphQLHttpServerOptions<TContext>,
 ): Server {
   const { context, routes = {}, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+  const { headersMs, bodyMs, keepAliveMs, requestMs } = {
+    ...DEFAULT_TIMEOUTS,
+    ...options.timeouts,
+  };
   const current =
     typeof options.apollo === 'function'
       ? options.apollo
       : () => options.apollo as ApolloServer<TContext>;
 
-  const server = createServer((req, res) => {
+  // Node checks the header and whole-request timeouts on this interval (default 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
     const handled =
       route && (req.method === 'GET' || req.method === 'HEAD')
         ? Promise.resolve(route(req, res))
         : url.pathname === graphqlPath
-          ? handleGraphQL(req, res, url)
+          ? requests.serve(res, () => handleGraphQL(req, res, url))
           : Promise.resolve(sendJson(res, 404, { error: `no such path: ${url.pathname}` }));
     handled.catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
@@ -66,9 +82,44 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       console.error(error);
     });
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const requests = trackRequests(server);
+  server.headersTimeout = headersMs;
+  // A backstop for the body timeout below: Node answers 408 once the whole
+  // request has not arrived by then.
+  server.requestTimeout = headersMs + bodyMs;
+  server.keepAliveTimeout = keepAliveMs;
   return server;
+
+  /**
+   * `work`'s result, or undefined once `requestMs` have passed: then the
+   * request has been answered 503 and whatever `work` gives later is dropped.
+   */
+  async function withinRequestTimeout<T>(work: Promise<T>, res: ServerResponse) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        const id = res.getHeader('x-request-id');
+        sendJson(res, 503, {
+          errors: [
+            {
+              message: `The request was not answered within ${requestMs} ms, so it was abandoned. Try again, or ask for less at a time.`,
+              extensions: {
+                code: 'UNAVAILABLE',
+                reason: 'REQUEST_TIMEOUT',
+                ...(typeof id === 'string' ? { requestId: id } : {}),
+              },
+            },
+          ],
+        });
+        resolve(undefined);
+      }, requestMs);
+    });
+    try {
+      return await Promise.race([work, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (req.method !== 'POST' && req.method !== 'GET') {
@@ -82,7 +133,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     let text = '';
     if (req.method === 'POST') {
       try {
-        text = await readBody(req, bodyLimit);
+        text = await readBody(req, bodyLimit, bodyMs);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           return sendJson(res, 413, {
@@ -90,6 +141,19 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
               {
                 message: `Request body is larger than ${bodyLimit} bytes.`,
                 extensions: { code: 'BAD_USER_INPUT', ...idExtension },
+              },
+            ],
+          });
+        }
+        if (error instanceof BodyTimeoutError) {
+          // A body trickled in to hold the connection: answered, then dropped.
+          res.setHeader('connection', 'close');
+          res.once('finish', () => req.socket.destroy());
+          return sendJson(res, 408, {
+            errors: [
+              {
+                message: `The request body did not arrive within ${bodyMs} ms. Send the whole body at once.`,
+                extensions: { code: 'BAD_USER_INPUT', reason: 'BODY_TIMEOUT', ...idExtension },
               },
             ],
           });
@@ -113,10 +177,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const result = await current().executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: () => context(req, { body: text, id }),
-    });
+    // Counted from here: the body had its own timeout.
+    const result = await withinRequestTimeout(
+      current().executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+        context: () => context(req, { body: text, id }),
+      }),
+      res,
+    );
+    // Already answered 503 by the request timeout: this late answer has nowhere to go.
+    if (result === undefined) return;
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
@@ -146,9 +216,4 @@ function withRequestId(text: string, id: string): string {
     error.extensions = { requestId: id, ...error.extensions };
   }
   return JSON.stringify(body);
-}
-
-export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, JSON_HEADERS);
-  res.end(JSON.stringify(value));
 }

@@ -1,10 +1,11 @@
-export { createGraphQLHttpServer, sendJson } from './createGraphQLHttpServer.ts';
+export { createGraphQLHttpServer } from './createGraphQLHttpServer.ts';
+export { sendJson } from './sendJson.ts';
 export type {
   GraphQLHttpRequest,
   GraphQLHttpServerOptions,
   Route,
 } from './createGraphQLHttpServer.ts';
 export { close, listen } from './listen.ts';
-export { BodyTooLargeError, readBody } from './readBody.ts';
+export { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
 export { startApolloServer } from './startApolloServer.ts';
 export type { SubgraphApolloOptions } from './startApolloServer.ts';
