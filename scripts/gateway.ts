@@ -41,16 +41,22 @@ try {
         log,
       });
       return { url: running.gateway.url, stop: () => running.stop() };
-    });
+    }, config.timeouts.shutdownMs + 5000);
   } else {
     // A missing key is reported once, not by every worker.
     const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-    const pool = await startAuditedWorkerPool(config.database, 'gateway', workers, log, {
+    const starting = startAuditedWorkerPool(config.database, 'gateway', workers, log, {
       checkpoints: { ...config.auditCheckpoints, privateKey },
       onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
     });
+    // Installed before the workers are up, so a signal during start-up stops them too.
+    stopOnSignals(
+      async () => (await starting.catch(() => undefined))?.stop(),
+      log,
+      config.timeouts.shutdownMs + 5000,
+    );
+    const pool = await starting;
     log(`${workers} worker(s) serving ${pool.url}`);
-    stopOnSignals(() => pool.stop(), log);
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

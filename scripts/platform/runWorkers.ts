@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
   AuditWriter,
+  DEFAULT_TIMEOUTS,
   openDatabase,
   type AuditWriterOptions,
   writeAuditForWorkers,
@@ -114,7 +116,10 @@ export async function startAuditedWorkerPool(
   writerOptions: AuditWriterOptions = {},
 ): Promise<WorkerPool> {
   const platformDb = await openDatabase(database, 'platform');
-  const writer = new AuditWriter(platformDb, role, writerOptions);
+  const writer = new AuditWriter(platformDb, role, {
+    timeoutMs: database.limits?.lockTimeoutMs,
+    ...writerOptions,
+  });
   const stopWriting = writeAuditForWorkers(writer);
   const closeWriter = async () => {
     stopWriting();
@@ -137,15 +142,26 @@ export async function startAuditedWorkerPool(
 }
 
 /**
- * Calls `stop` once on SIGINT or SIGTERM (Ctrl-C reaches every process of the
- * group), then exits 0, or 1 if stopping failed.
+ * Calls `stop` once on SIGINT or SIGTERM — Ctrl-C, or what a container runtime
+ * or process manager sends — then exits 0, or 1 if stopping failed or had not
+ * finished `deadlineMs` after the signal. A repeated signal changes nothing
+ * (Ctrl-C reaches every process of the group, and tsx relays it once more).
+ * Install it before starting anything, so a signal during start-up stops too.
  */
-export function stopOnSignals(stop: () => Promise<void>, log?: (message: string) => void): void {
+export function stopOnSignals(
+  stop: () => Promise<void>,
+  log?: (message: string) => void,
+  deadlineMs: number = DEFAULT_TIMEOUTS.shutdownMs + 5000,
+): void {
   let stopping = false;
-  const handle = (signal: NodeJS.Signals) => {
+  const handle = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log?.(`${signal}: stopping`);
+    log?.(`${reason}: stopping`);
+    setTimeout(() => {
+      console.error(`still stopping ${deadlineMs} ms after ${reason}; exiting now`);
+      process.exit(1);
+    }, deadlineMs).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -156,6 +172,37 @@ export function stopOnSignals(stop: () => Promise<void>, log?: (message: string)
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
+  whenLauncherExits(() => handle('launcher exited'));
+}
+
+/**
+ * Calls `gone` once the processes that launched this one are gone. `npx tsx
+ * …` runs tsx through \`sh -c\`, and a shell passes no signal on: SIGTERM
+ * to npx ends npx and the shell, and tsx (which would relay it) is left
+ * running with the platform under it. So this process watches its parent (and,
+ * on Linux, its parent's parent) and stops as on SIGTERM when either is
+ * replaced, which is what an orphaned process sees. Checked once a second.
+ */
+function whenLauncherExits(gone: () => void): void {
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  const timer = setInterval(() => {
+    if (process.ppid === parent && parentOf(parent) === grandparent) return;
+    clearInterval(timer);
+    gone();
+  }, 1000);
+  timer.unref();
+}
+
+/** The parent of process `pid` (Linux), or null where that cannot be read. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // pid (command) state ppid …: the command may hold spaces and parentheses.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -165,10 +212,11 @@ export function stopOnSignals(stop: () => Promise<void>, log?: (message: string)
  */
 export async function serveAsWorker(
   start: () => Promise<{ url: string; stop(): Promise<void> }>,
+  deadlineMs?: number,
 ): Promise<void> {
   try {
     const served = await start();
-    stopOnSignals(() => served.stop());
+    stopOnSignals(() => served.stop(), undefined, deadlineMs);
     process.send?.({ ready: served.url } satisfies ReadyMessage);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

@@ -1,0 +1,468 @@
+/**
+ * No single caller, dependency or signal stalls the platform: a locked
+ * platform database fails requests fast while /health answers, a slow
+ * subgraph costs only its part of an answer, a trickled request is dropped,
+ * hostile catalogue YAML is refused in milliseconds, and SIGTERM stops
+ * `npm start` cleanly after draining. Timings are asserted generously (the
+ * machine is shared) and logged.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseName, DEFAULT_DATABASE_LIMITS } from '../../server/index.ts';
+import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import {
+  insertSubgraphVersion,
+  selectCurrentSubgraphs,
+} from '../../subgraphs/platform/registry/index.ts';
+import {
+  startTestPlatform,
+  type GraphQLResponse,
+  type TestPlatform,
+} from '../support/testPlatform.ts';
+import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+
+/** A second, independent connection to a SQLite file (the driver ships no types). */
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => {
+  exec(sql: string): void;
+  close(): void;
+};
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const PERSON = personIdNumberAt(DEMO_PERSON_INDEX);
+const PERSON_WITH_LICENSES = `query($id: String!) { person(idNumber: $id) { name licenses { kind } } }`;
+const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const BOUND_MS = DEFAULT_DATABASE_LIMITS.lockTimeoutMs;
+
+/** Runs `work`, returning its result and how long it took in ms. */
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: Math.round(performance.now() - started) };
+}
+
+function baseOf(platform: TestPlatform): string {
+  return platform.gateway.url.replace(/\/graphql$/, '');
+}
+
+/** Every address-like or SQL-like fragment a client must never see. */
+function expectNothingInternal(response: GraphQLResponse<unknown>): void {
+  const text = JSON.stringify(response);
+  expect(text).not.toMatch(/127\.0\.0\.1|localhost|:\d{4,5}\b|ECONNREFUSED/);
+  expect(text).not.toMatch(/\b(insert into|select .* from|update .* set)\b/i);
+}
+
+/** Polls /health every 100 ms while `during` runs; returns each answer's latency. */
+async function healthLatenciesDuring(base: string, during: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void during.finally(() => (done = true));
+  while (!done) {
+    const { value, ms } = await timed(() => fetch(`${base}/health`));
+    expect(value.status).toBe(200);
+    latencies.push(ms);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return latencies;
+}
+
+/** Holds the platform database's write lock from another connection until released. */
+async function lockPlatformDatabase(platform: TestPlatform): Promise<() => Promise<void>> {
+  const { config } = platform.database;
+  if (config.kind === 'sqlite') {
+    const other = new Database(databaseName(config, 'platform'));
+    other.exec('BEGIN EXCLUSIVE');
+    return async () => {
+      other.exec('ROLLBACK');
+      other.close();
+    };
+  }
+  const connection = await createConnection({
+    host: config.url.hostname,
+    port: Number(config.url.port || 3306),
+    user: decodeURIComponent(config.url.username),
+    password: decodeURIComponent(config.url.password),
+    database: databaseName(config, 'platform'),
+  });
+  await connection.query('LOCK TABLES audit_records WRITE, audit_chains WRITE');
+  return async () => {
+    await connection.query('UNLOCK TABLES');
+    await connection.end();
+  };
+}
+
+describe.each(ENGINES)('a locked platform database, on %s', (engine) => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine);
+  });
+  afterAll(() => platform?.close());
+
+  it('fails data requests with UNAVAILABLE within the bound while /health answers at once, and recovers', async () => {
+    const headers = await platform.as('civil_affairs', 'social-assistance');
+    const base = baseOf(platform);
+    // Warm up: the audit writer's chain exists, the plan is cached.
+    const warm = await platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers);
+    expect(warm.status).toBe(200);
+    expect(warm.errors).toBeUndefined();
+
+    const release = await lockPlatformDatabase(platform);
+    try {
+      const request = timed(() => platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers));
+      const health = await healthLatenciesDuring(base, request);
+      const { value: refused, ms } = await request;
+      const ready = await fetch(`${base}/ready`);
+      const readyBody = (await ready.json()) as { problems?: string[] };
+      console.log(
+        `[resilience] ${engine}: locked platform database answered ${refused.status} after ${ms} ms ` +
+          `(bound ${BOUND_MS} ms); /health ${health.length}× max ${Math.max(...health)} ms; ` +
+          `/ready ${ready.status} ${JSON.stringify(readyBody.problems)}`,
+      );
+      expect(refused.status).toBe(503);
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.map((e) => e.extensions?.code)).toContain('UNAVAILABLE');
+      expectNothingInternal(refused);
+      expect(ms).toBeLessThan(BOUND_MS + 1000);
+      expect(Math.max(...health)).toBeLessThan(500);
+      expect(ready.status).toBe(503);
+      expect(readyBody.problems?.join(' ')).toMatch(/audit store/);
+
+      // While it stays locked, requests keep failing fast rather than queueing.
+      const again = await timed(() =>
+        platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers),
+      );
+      expect(again.value.status).toBe(503);
+      expect(again.ms).toBeLessThan(BOUND_MS + 1000);
+    } finally {
+      await release();
+    }
+    // Once released, the next attempt after the writer's pause is served.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const after = await platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers);
+    expect(after.status).toBe(200);
+    expect(after.errors).toBeUndefined();
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+  });
+});
+
+/**
+ * A stand-in for a subgraph host that answers `delayMs` late: it forwards
+ * every request to `target` unchanged and holds the answer.
+ */
+async function slowProxy(
+  target: string,
+  delayMs: number,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
+          headers[name] = value;
+      }
+      setTimeout(() => {
+        fetch(target, { method: req.method, headers, body: Buffer.concat(chunks) })
+          .then(async (answer) => {
+            res.writeHead(answer.status, { 'content-type': 'application/json' });
+            res.end(await answer.text());
+          })
+          .catch(() => res.destroy());
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/graphql`, server };
+}
+
+/** Points the registry's `subgraph` at `url` (same SDL) and lets the gateway follow. */
+async function reroute(platform: TestPlatform, subgraph: string, url: string): Promise<void> {
+  const current = (await selectCurrentSubgraphs(platform.platformDb)).find(
+    (v) => v.name === subgraph,
+  )!;
+  await insertSubgraphVersion(platform.platformDb, {
+    name: subgraph,
+    url,
+    sdl: current.sdl,
+    publishedBy: 'test',
+    note: 'slow stand-in',
+  });
+  await platform.registry.poll();
+}
+
+describe('a slow subgraph', () => {
+  const FETCH_MS = 1000;
+  let platform: TestPlatform;
+  let proxy: { url: string; server: Server };
+  beforeAll(async () => {
+    platform = await startTestPlatform('sqlite', {}, (config) => ({
+      ...config,
+      timeouts: { ...config.timeouts, subgraphFetchMs: FETCH_MS },
+    }));
+    const licenses = platform.subgraphs.find((s) => s.name === 'business_environment')!;
+    proxy = await slowProxy(licenses.url, 3000);
+    await reroute(platform, 'business_environment', proxy.url);
+  });
+  afterAll(async () => {
+    proxy?.server.closeAllConnections();
+    proxy?.server.close();
+    await platform?.close();
+  });
+
+  it('costs only its part of the answer, within the fetch timeout, naming the department and not its address', async () => {
+    const headers = await platform.as('civil_affairs', 'social-assistance');
+    const { value: response, ms } = await timed(() =>
+      platform.query<{ person: { name: string; licenses: unknown } }>(
+        PERSON_WITH_LICENSES,
+        { id: PERSON },
+        headers,
+      ),
+    );
+    console.log(
+      `[resilience] slow subgraph: answered ${response.status} after ${ms} ms (fetch timeout ${FETCH_MS} ms)`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.data?.person.name).toBeTruthy();
+    expect(response.data?.person.licenses).toBeNull();
+    const error = response.errors?.find((e) => e.extensions?.reason === 'SUBGRAPH_TIMEOUT');
+    expect(error?.extensions?.code).toBe('UNAVAILABLE');
+    expect(error?.extensions?.serviceName).toBe('business_environment');
+    expect(error?.message).toMatch(/business_environment department did not answer within 1000 ms/);
+    expectNothingInternal(response);
+    expect(ms).toBeGreaterThanOrEqual(FETCH_MS - 50);
+    expect(ms).toBeLessThan(FETCH_MS + 1500);
+  });
+
+  it('drains on stop: /ready turns 503 and new requests are refused while the one under way finishes', async () => {
+    const headers = await platform.as('civil_affairs', 'social-assistance');
+    const base = baseOf(platform);
+    const underway = platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = platform.gateway.stop();
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { status: string }).status).toBe('stopping');
+    const refused = await platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers);
+    expect(refused.status).toBe(503);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAVAILABLE',
+      reason: 'SHUTTING_DOWN',
+    });
+    const finished = await underway;
+    expect(finished.status).toBe(200);
+    expect(finished.data).toBeTruthy();
+    await stopping;
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+  });
+});
+
+describe('HTTP timeouts', () => {
+  const BODY_MS = 1500;
+  const HEADERS_MS = 1500;
+  const REQUEST_MS = 1200;
+  let platform: TestPlatform;
+  let proxy: { url: string; server: Server };
+  beforeAll(async () => {
+    platform = await startTestPlatform('sqlite', {}, (config) => ({
+      ...config,
+      timeouts: {
+        ...config.timeouts,
+        bodyMs: BODY_MS,
+        headersMs: HEADERS_MS,
+        requestMs: REQUEST_MS,
+      },
+    }));
+    const licenses = platform.subgraphs.find((s) => s.name === 'business_environment')!;
+    proxy = await slowProxy(licenses.url, 3000);
+  });
+  afterAll(async () => {
+    proxy?.server.closeAllConnections();
+    proxy?.server.close();
+    await platform?.close();
+  });
+
+  /** Opens a raw connection to the gateway, writes `first`, then one byte every `everyMs`. */
+  function trickle(first: string, everyMs: number): Promise<{ ms: number; answer: string }> {
+    const { hostname, port } = new URL(platform.gateway.url);
+    return new Promise((resolve) => {
+      const started = performance.now();
+      let answer = '';
+      const socket = connect(Number(port), hostname, () => socket.write(first));
+      const timer = setInterval(() => socket.write('x'), everyMs);
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ ms: Math.round(performance.now() - started), answer });
+      });
+    });
+  }
+
+  it('drops a request body trickled one byte every 3 s within the body timeout', async () => {
+    const { ms, answer } = await trickle(
+      'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+      3000,
+    );
+    console.log(
+      `[resilience] trickled body: connection closed after ${ms} ms (body timeout ${BODY_MS} ms)`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toContain('BODY_TIMEOUT');
+    expect(ms).toBeLessThan(BODY_MS + 1000);
+  });
+
+  it('drops request headers trickled one byte every 3 s within the header timeout', async () => {
+    const { ms } = await trickle('POST /graphql HTTP/1.1\r\nHost: gateway\r\nX-Slow: ', 3000);
+    console.log(
+      `[resilience] trickled headers: connection closed after ${ms} ms (header timeout ${HEADERS_MS} ms)`,
+    );
+    // Node checks header timeouts once a second.
+    expect(ms).toBeLessThan(HEADERS_MS + 2000);
+  });
+
+  it('answers 503 when a request is not answered within the request timeout', async () => {
+    await reroute(platform, 'business_environment', proxy.url);
+    const headers = await platform.as('civil_affairs', 'social-assistance');
+    const { value: response, ms } = await timed(() =>
+      platform.query(PERSON_WITH_LICENSES, { id: PERSON }, headers),
+    );
+    console.log(
+      `[resilience] request timeout: answered ${response.status} after ${ms} ms (request timeout ${REQUEST_MS} ms)`,
+    );
+    expect(response.status).toBe(503);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'UNAVAILABLE',
+      reason: 'REQUEST_TIMEOUT',
+    });
+    expect(ms).toBeLessThan(REQUEST_MS + 1000);
+  });
+});
+
+describe('hostile catalogue YAML', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform('sqlite');
+  });
+  afterAll(() => platform?.close());
+
+  const SAVE = `mutation($doc: String!) {
+    saveCatalogueDraft(document: $doc, changeReason: "test", triggerDate: "2026-11-20") { code }
+  }`;
+  const documents: [string, string, RegExp][] = [
+    ['900 KB nested deeply', '['.repeat(450_000) + ']'.repeat(450_000), /at most 262144 bytes/],
+    [
+      '200 KB nested deeply',
+      '['.repeat(100_000) + ']'.repeat(100_000),
+      /nests more than 24 levels/,
+    ],
+    ['compact sequences', '- '.repeat(100_000) + 'x', /nests more than 24 levels/],
+    [
+      'an alias bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x]\n' +
+        'bcdefgh'
+          .split('')
+          .map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)
+          .join('\n'),
+      /more than 50 aliases/,
+    ],
+  ];
+  it.each(documents)('refuses %s fast, saying which limit', async (_, doc, message) => {
+    const token = await platform.token({ department: 'public_security', roles: ['DEPT_IT'] });
+    const { value: response, ms } = await timed(() =>
+      platform.query(SAVE, { doc }, { authorization: `Bearer ${token}` }),
+    );
+    console.log(`[resilience] catalogue draft of ${doc.length} characters refused in ${ms} ms`);
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0]?.message).toMatch(message);
+    expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe('SIGTERM, as a container runtime sends it', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'govdata-sigterm-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /**
+   * Spawns `command`, waits for the gateway URL, sends SIGTERM to that one
+   * process (as a container runtime does to its first process), and waits
+   * until every process holding its output has ended.
+   */
+  async function startThenTerminate(command: string, args: string[]) {
+    const child: ChildProcess = spawn(command, args, {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        SUBGRAPH_PORT_BASE: '0',
+        SEED_SCALE: '100',
+        LOG_LEVEL: 'error',
+      },
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    // The platform's processes inherit the output pipe: it ends when the last of them has.
+    const allEnded = new Promise<void>((resolve) => child.stdout!.on('close', () => resolve()));
+    const gatewayUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no gateway URL within 90 s:\n${output}`)),
+        90_000,
+      );
+      child.stdout!.on('data', () => {
+        const match = /gateway\s+(http:\/\/\S+\/graphql)/.exec(output);
+        if (match && output.includes('GraphiQL')) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect((await fetch(gatewayUrl.replace(/graphql$/, 'health'))).status).toBe(200);
+    const started = performance.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    await allEnded;
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `[resilience] ${command} ${args.join(' ')}: exit ${code}, every process gone ${ms} ms after SIGTERM`,
+    );
+    return { code, output, gatewayUrl, ms };
+  }
+
+  async function portIsFree(url: string): Promise<boolean> {
+    const { port } = new URL(url);
+    const probe = createServer();
+    return new Promise((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+  }
+
+  it('stops `npm start`: it drains, exits 0 and frees the port', async () => {
+    const { code, output, gatewayUrl } = await startThenTerminate('npm', ['start']);
+    expect(output).toContain('SIGTERM: stopping');
+    expect(code).toBe(0);
+    expect(await portIsFree(gatewayUrl)).toBe(true);
+  }, 120_000);
+
+  it('stops `npx tsx scripts/start.ts` too, though npx passes the signal to no one', async () => {
+    // npx ends at once (killed by the signal) and its shell with it; the
+    // platform notices its launcher is gone and stops as on SIGTERM.
+    const { output, gatewayUrl, ms } = await startThenTerminate('npx', ['tsx', 'scripts/start.ts']);
+    expect(output).toMatch(/(SIGTERM|launcher exited): stopping/);
+    expect(ms).toBeLessThan(15_000);
+    expect(await portIsFree(gatewayUrl)).toBe(true);
+  }, 120_000);
+});
