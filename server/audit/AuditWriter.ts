@@ -256,5 +256,6 @@ function storeProblem(error: unknown): string {
     return `the audit store stayed locked for ${error.waitedMs} ms`;
   }
   const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ER_LOCK_WAIT_TIMEOUT') return `the audit store stayed locked (${code})`;
   return `the audit store refused a write${typeof code === 'string' ? ` (${code})` : ''}`;
 }
