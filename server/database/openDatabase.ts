@@ -35,9 +35,10 @@ interface SqliteConnection {
 export const SQLITE_SHA256 = 'govdata_sha256';
 
 function sha256Hex(value: unknown): string | null {
-  return value === null || value === undefined
-    ? null
-    : createHash('sha256').update(String(value)).digest('hex');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
+    return createHash('sha256').update(String(value)).digest('hex');
+  }
+  return null;
 }
 
 interface MysqlConnection {

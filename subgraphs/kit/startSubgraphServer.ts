@@ -76,12 +76,12 @@ export async function startSubgraphServer(
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const { db, policies, gatewayKey } = options;
-  const sealer = new Sealer(options.joinKey);
-  const { timeZone, verifyLimitPerRecord, probeLimitPerDay } = options.access;
-  const probes = new ProbeBudget(policies.db, probeLimitPerDay, timeZone);
   if (options.unsafeWithoutIdentity && subgraph.rulesEnforced) {
     throw new Error("A subgraph that enforces sharing rules needs the caller's identity.");
   }
+  const sealer = new Sealer(options.joinKey);
+  const { timeZone, verifyLimitPerRecord, probeLimitPerDay } = options.access;
+  const probes = new ProbeBudget(policies.db, probeLimitPerDay, timeZone);
   const plugins = [auditPlugin(subgraph.name, options.audit)];
   const apolloOptions = {
     ...(options.logger ? { logger: options.logger } : {}),

@@ -138,7 +138,7 @@ describe("department IT's workflow, from an existing table to a published datase
     const inForce = (await selectCurrentSubgraphs(platform.platformDb)).find(
       (s) => s.name === 'city_water',
     )!;
-    expect(inForce.sdl).toContain('type WaterMeter @key(fields: "meterNo")');
+    expect(inForce.sdl).toContain('type WaterMeter @key(fields: "joinHandle")');
 
     const tax = {
       authorization: `Bearer ${await platform.token({ department: 'tax', roles: ['APP_DEVELOPER'] })}`,

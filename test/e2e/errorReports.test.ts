@@ -127,7 +127,8 @@ describe('the path, as the two departments walk it', () => {
         { ...as.caDev, 'x-purpose': 'social-assistance' },
       ),
     ).person;
-    expect(read.idNumber).toBe(PERSON);
+    // Civil Affairs reads birth dates to the year: the ID number that embeds them shows its region only.
+    expect(read.idNumber).toBe(`${PERSON.slice(0, 6)}${'*'.repeat(12)}`);
     expect(read.address.length).toBeGreaterThan(0);
 
     const made = await report('caDev');

@@ -98,6 +98,15 @@ const REJECT_ENTRY = `mutation($code: String!, $v: Int!) { rejectCatalogueEntry(
 const ENTRY_VERSION = `query($code: String!, $v: Int) { catalogueEntry(code: $code, version: $v) { code version status department } }`;
 
 async function saveDraft(caller: Caller, code: string, department: string): Promise<void> {
+  // Submission checks the binding against the department's database: the table must exist.
+  const table = `t_${code.replace(/-/g, '').toLowerCase()}`;
+  const db = platform.databases.get(department);
+  if (db && !(await db.schema.hasTable(table))) {
+    await db.schema.createTable(table, (t) => {
+      t.string('record_number', 64).primary();
+      t.string('remark', 255);
+    });
+  }
   const saved = ok(
     await gql<{ saveCatalogueDraft: { status: string; version: number } }>(caller, SAVE, {
       doc: entryDocument(code, department),

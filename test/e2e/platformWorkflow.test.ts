@@ -172,7 +172,7 @@ describe.each(ENGINES)('on %s', (engine) => {
           {
             input: {
               dataset: 'PS-RES-001',
-              items: ['holderIdNumber', 'address', 'validUntil'],
+              items: ['permitNumber', 'holderIdNumber', 'address', 'validUntil'],
               purpose: 'social-assistance',
               scenario: 'Checking residence for minimum living allowance applicants.',
               legalBasis: 'Measures for Social Assistance, art. 11.',
@@ -198,7 +198,7 @@ describe.each(ENGINES)('on %s', (engine) => {
           {
             id: application.id,
             c: {
-              items: ['holderIdNumber', 'address', 'validUntil'],
+              items: ['permitNumber', 'holderIdNumber', 'address', 'validUntil'],
               masks: [{ item: 'address', rule: 'KEEP_ENDS', first: 6, last: 0 }],
               purposes: ['social-assistance'],
               modes: ['QUERY'],
@@ -221,7 +221,8 @@ describe.each(ENGINES)('on %s', (engine) => {
         permitNumber: PERMIT,
         address: `浙江省杭州市${'*'.repeat('西湖区文三路100号'.length)}`,
         validUntil: '2028-06-30',
-        holderIdNumber: PERSON,
+        // A copy of PS-POP-001.idNumber, shown as civil_affairs sees that (region code only).
+        holderIdNumber: `${PERSON.slice(0, 6)}${'*'.repeat(12)}`,
       });
       const otherPurpose = await platform.query(
         READ,
