@@ -29,6 +29,7 @@ import {
 } from './auth/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
+  admissionPlugin,
   ConsumerRateLimiter,
   operationLimitsPlugin,
   sharedRateCount,
@@ -129,6 +130,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         trusted,
         clientAddressOf: (c) => c.clientAddress,
       }),
+      // Waits for room in the consumer's share of this process before planning; 429 when it cannot.
+      admissionPlugin<ServedContext>({ limits, clientAddressOf: (c) => c.clientAddress }),
       requestAuditPlugin(options.audit),
     ],
     formatError: errors.formatError,

@@ -158,8 +158,10 @@ export async function reserveGrantUnits(
   if (whole === 1) return wanted;
   // Near the end of the quota: take what remains, by compare-and-set on the count.
   for (let attempt = 0; attempt < 20; attempt++) {
-    const row = (await db('grant_usage').where({ grant_id: grantId, day }).first('calls')) as
-      { calls: number } | undefined;
+    const row = await db<{ grant_id: string; day: string; calls: number }>('grant_usage')
+      .where('grant_id', grantId)
+      .andWhere('day', day)
+      .first('calls');
     const used = Number(row?.calls ?? 0);
     const taken = Math.max(0, Math.min(wanted, quota - used));
     if (taken === 0) return 0;
@@ -222,8 +224,9 @@ function counterKey(counter: DailyCounter) {
 
 /** The count of a daily counter (0 when nothing was counted yet). */
 export async function readDailyUnits(db: Knex, counter: DailyCounter): Promise<number> {
-  const row = (await db('verification_usage').where(counterKey(counter)).first('verifications')) as
-    { verifications: number } | undefined;
+  const row = await db<{ verifications: number }>('verification_usage')
+    .where(counterKey(counter))
+    .first('verifications');
   return Number(row?.verifications ?? 0);
 }
 

@@ -108,7 +108,7 @@ function applicableGrants(
     return deny(
       'NO_GRANT',
       `${code} is CONDITIONAL: ${caller.department} holds no grant for it.${named} Apply for access through the platform.`,
-    ) as AccessDecision & { allowed: false };
+    );
   }
   const holding: Grant[] = [];
   let nearest: (AccessDecision & { allowed: false }) | undefined;

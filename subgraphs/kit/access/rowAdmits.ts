@@ -15,7 +15,9 @@ export function rowAdmits(
   if (!filter) return true;
   for (const [name, condition] of Object.entries(filter)) {
     const value = row[name];
-    if (value === null || value === undefined) return false;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      return false;
+    }
     const text = String(value);
     if (condition.eq !== undefined && text !== String(condition.eq)) return false;
     if (condition.in !== undefined && !condition.in.some((v) => String(v) === text)) return false;
