@@ -1,3 +1,7 @@
+export { AdmissionGate, AdmissionRefusal } from './AdmissionGate.ts';
+export type { Admission, AdmissionRequest } from './AdmissionGate.ts';
+export { admissionPlugin } from './admissionPlugin.ts';
+export type { AdmissionOptions } from './admissionPlugin.ts';
 export { consumerKey, limitsFor } from './callerLimits.ts';
 export { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
 export type { ReserveUnits } from './ConsumerRateLimiter.ts';

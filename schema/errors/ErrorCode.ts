@@ -23,7 +23,9 @@ export const ErrorCode = {
   OPERATION_LIMIT: 'OPERATION_LIMIT',
   /**
    * The caller sent more requests, or more estimated cost, per second than its
-   * share (HTTP 429, with `Retry-After`); nothing was planned or fetched.
+   * share, or more at once than its share of a gateway (or the gateway) has room
+   * for (HTTP 429, with `Retry-After`); `limit` names which; nothing was planned
+   * or fetched.
    */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The gateway serves only trusted documents, and this operation is not on the caller's safelist. */

@@ -1,4 +1,10 @@
 export { accessDenied } from './accessDenied.ts';
+export { admissionRefused } from './admissionRefused.ts';
+export type {
+  AdmissionLimitName,
+  AdmissionRefusalDetails,
+  InFlightLimitName,
+} from './admissionRefused.ts';
 export type { DenialDetails } from './accessDenied.ts';
 export { badUserInput } from './badUserInput.ts';
 export { clientSafeError, isClientError } from './clientSafeError.ts';

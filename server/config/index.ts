@@ -16,5 +16,12 @@ export type {
   TimeoutConfig,
   TokenVerification,
 } from './loadConfig.ts';
-export { DEFAULT_LIMITS, LIMIT_NAMES } from './limitsConfig.ts';
-export type { CallerLimits, LimitsConfig, OperationLimits, RateLimits } from './limitsConfig.ts';
+export { DEFAULT_ADMISSION, DEFAULT_LIMITS, LIMIT_NAMES } from './limitsConfig.ts';
+export type {
+  AdmissionBounds,
+  CallerLimits,
+  InFlightLimits,
+  LimitsConfig,
+  OperationLimits,
+  RateLimits,
+} from './limitsConfig.ts';

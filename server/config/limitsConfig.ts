@@ -22,7 +22,18 @@ export interface RateLimits {
   costPerSecond: number;
 }
 
-export type CallerLimits = OperationLimits & RateLimits;
+/**
+ * A consumer's share of one gateway process at a time (admission control):
+ * requests it may have in flight, their estimated cost together, and how many
+ * more may wait for room (the wait itself is bounded by `AdmissionBounds`).
+ */
+export interface InFlightLimits {
+  inFlight: number;
+  costInFlight: number;
+  queued: number;
+}
+
+export type CallerLimits = OperationLimits & RateLimits & InFlightLimits;
 
 export const LIMIT_NAMES = [
   'depth',
@@ -33,6 +44,9 @@ export const LIMIT_NAMES = [
   'cost',
   'requestsPerSecond',
   'costPerSecond',
+  'inFlight',
+  'costInFlight',
+  'queued',
 ] as const satisfies readonly (keyof CallerLimits)[];
 
 /** The limits every caller is held to, by who it is. */
@@ -52,7 +66,33 @@ export interface LimitsConfig {
   trustedDocumentsFile: string | null;
   /** The second line: bounds each subgraph enforces on what reaches it. */
   subgraph: { depth: number; aliases: number };
+  /** What one gateway process runs at once, whoever asks; consumers' shares are in their limits. */
+  admission: AdmissionBounds;
 }
+
+/** Bounds of one gateway process, over every consumer together. */
+export interface AdmissionBounds {
+  /** Requests in flight at once. */
+  inFlight: number;
+  /** Their estimated cost together (an operation costlier than this runs alone). */
+  costInFlight: number;
+  /** Requests waiting for room, all consumers together. */
+  queued: number;
+  /** Longest a request waits for room before it is refused with 429. */
+  queueWaitMs: number;
+}
+
+/**
+ * The documented defaults (README, "Admission"), sized on a 2-core machine
+ * serving about 55,000 cost a second: two of the costliest operations the
+ * authenticated limits allow in flight per process, one of them per consumer.
+ */
+export const DEFAULT_ADMISSION: AdmissionBounds = {
+  inFlight: 64,
+  costInFlight: 20_000,
+  queued: 1000,
+  queueWaitMs: 3000,
+};
 
 /** The documented defaults (README, "Operation limits"). */
 export const DEFAULT_LIMITS: Pick<LimitsConfig, 'anonymous' | 'authenticated'> = {
@@ -65,6 +105,9 @@ export const DEFAULT_LIMITS: Pick<LimitsConfig, 'anonymous' | 'authenticated'> =
     cost: 2500,
     requestsPerSecond: 50,
     costPerSecond: 20_000,
+    inFlight: 4,
+    costInFlight: 2500,
+    queued: 8,
   },
   authenticated: {
     depth: 10,
@@ -75,6 +118,9 @@ export const DEFAULT_LIMITS: Pick<LimitsConfig, 'anonymous' | 'authenticated'> =
     cost: 10_000,
     requestsPerSecond: 500,
     costPerSecond: 200_000,
+    inFlight: 8,
+    costInFlight: 10_000,
+    queued: 32,
   },
 };
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   applicationProblem,
+  DEFAULT_ADMISSION,
   DEFAULT_LIMITS,
   parseKeyedLimits,
   parseLimitList,
@@ -209,6 +210,20 @@ const envSchema = z.object({
   TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   SUBGRAPH_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(16),
   SUBGRAPH_MAX_ALIASES: z.coerce.number().int().min(1).max(100_000).default(100),
+  ADMISSION_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DEFAULT_ADMISSION.inFlight),
+  ADMISSION_COST_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .default(DEFAULT_ADMISSION.costInFlight),
+  ADMISSION_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_ADMISSION.queued),
+  ADMISSION_QUEUE_WAIT_MS: milliseconds(DEFAULT_ADMISSION.queueWaitMs),
 });
 
 /** An optional variable in one of the limit syntaxes, checked by `parse`. */
@@ -324,6 +339,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       responseMaxBytes: e.RESPONSE_MAX_BYTES,
       trustedDocumentsFile: e.TRUSTED_DOCUMENTS_FILE ? resolve(e.TRUSTED_DOCUMENTS_FILE) : null,
       subgraph: { depth: e.SUBGRAPH_MAX_DEPTH, aliases: e.SUBGRAPH_MAX_ALIASES },
+      admission: {
+        inFlight: e.ADMISSION_IN_FLIGHT,
+        costInFlight: e.ADMISSION_COST_IN_FLIGHT,
+        queued: e.ADMISSION_QUEUED,
+        queueWaitMs: e.ADMISSION_QUEUE_WAIT_MS,
+      },
     },
     timeZone: e.TIME_ZONE,
     verifyLimitPerRecord: e.VERIFY_LIMIT_PER_RECORD,
