@@ -19,50 +19,98 @@ const LIGHT = `query Light($idNumber: String!) { person(idNumber: $idNumber) { n
 /**
  * The costliest operation the authenticated limits allow (checked at start):
  * a page of 100 people, each with licences and their holders, credit records,
- * land parcels, water accounts and represented enterprises — six subgraphs,
- * cost just under the limit of 10,000.
+ * land parcels (and their holders), water accounts and represented enterprises
+ * — six subgraphs, cost 9,101 of the limit of 10,000.
  */
 const HEAVY = `query Heavy {
   persons(first: 100) { nodes { name regionCode
     licenses { licenseNumber kind holderPerson { name } holderEnterprise { name } }
-    creditRecords { category authority } landParcels { landUse areaSqm }
+    creditRecords { category authority subjectPerson { name } }
+    landParcels { landUse areaSqm holderPerson { name } }
     utilityAccounts { accountNumber monthlyUsageM3 }
-    representedEnterprises { name licenses { licenseNumber } } } } }`;
+    representedEnterprises { name } } } }`;
 
-/** The application whose rates are lifted: only the operation limits bound it. */
+/**
+ * The application whose rates and share of the gateway are lifted: only the
+ * operation limits and the gateway's own bounds hold it, as if many consumers
+ * sent the heavy operation at once.
+ */
 const UNCAPPED = 'stress-uncapped';
-/** The application held to the default per-consumer rates. */
+/** The application held to the default per-consumer rates and share of the gateway. */
 const CAPPED = 'stress-capped';
+/** Lifted well past anything the bench can send. */
+const LIFTED = {
+  requestsPerSecond: 1_000_000,
+  costPerSecond: 1_000_000_000,
+  inFlight: 100_000,
+  costInFlight: 1_000_000_000,
+  queued: 100_000,
+};
 
 export interface StressPhase {
   name: string;
   light: LoadResult;
   heavy: LoadResult | null;
+  /** How long the heavy load ran, in seconds. */
+  heavySeconds: number;
 }
 
 export interface StressResult {
   heavyCost: number;
   heavyDepth: number;
+  /** Objects in the heavy operation's answer: the records it actually read, against its estimate. */
+  heavyRecords: number;
+  /** The gateway's own bounds in the measured phases (the last phase lifts them). */
+  admission: PlatformConfig['limits']['admission'];
   phases: StressPhase[];
 }
 
 /**
  * A light lookup's latency at one connection, measured alone and then while
  * `connections` connections send the costliest operation the limits allow:
- * once from an application held to the default rates (most of its requests are
- * refused with 429 once its cost per second is spent), once from one whose
- * rates are lifted (only the operation limits bound it — the worst case, as if
- * many consumers sent it at once). The light lookup is another consumer's.
+ * from an application held to the default rates and share of the gateway
+ * (admission control lets one of them run at a time, queues a few and refuses
+ * the rest with 429); from one whose rates and share are lifted (only the
+ * gateway's own bounds hold it, as if many consumers sent it); and, on a
+ * platform restarted with the gateway's bounds lifted too, with no admission
+ * control at all (as before it existed). The light lookup is another consumer's.
  */
 export async function runStressBench(setup: StressBenchSetup): Promise<StressResult> {
-  const { config, log, seconds } = setup;
+  const { config, log } = setup;
   const limits = {
     ...config.limits,
-    applications: {
-      ...config.limits.applications,
-      [`civil_affairs/${UNCAPPED}`]: { requestsPerSecond: 1_000_000, costPerSecond: 1_000_000_000 },
-    },
+    applications: { ...config.limits.applications, [`civil_affairs/${UNCAPPED}`]: LIFTED },
   };
+  const measured = await measurePhases(setup, limits, [
+    ['alone', null],
+    ['with 32 connections of heavy operations, default limits', CAPPED],
+    ['with 32 connections of heavy operations, rates and consumer share lifted', UNCAPPED],
+  ]);
+  log('restarting the platform with the gateway bounds lifted too (no admission control)');
+  const unbounded = {
+    ...limits,
+    admission: { ...limits.admission, inFlight: 100_000, costInFlight: 1_000_000_000 },
+  };
+  const before = await measurePhases(setup, unbounded, [
+    ['with 32 connections of heavy operations, no admission control (rates lifted)', UNCAPPED],
+  ]);
+  return {
+    ...measured,
+    admission: config.limits.admission,
+    phases: [...measured.phases, ...before.phases],
+  };
+}
+
+/**
+ * Starts the platform with `limits` and measures the light lookup in each
+ * phase: alone (no application), or beside the heavy load from `application`.
+ */
+async function measurePhases(
+  setup: StressBenchSetup,
+  limits: PlatformConfig['limits'],
+  phaseList: readonly (readonly [string, string | null])[],
+): Promise<Omit<StressResult, 'admission'>> {
+  const { config, log, seconds } = setup;
   const platform = await startPlatform(
     { ...config, limits, gatewayPort: 0, subgraphPortBase: 0 },
     { ephemeralPorts: true, logger: createLogger({ logLevel: 'error' }) },
@@ -95,6 +143,7 @@ export async function runStressBench(setup: StressBenchSetup): Promise<StressRes
       seconds,
     };
     const heavyBody = JSON.stringify({ query: HEAVY });
+    let heavyRecords = 0;
     for (const [name, request] of [
       ['light', light],
       ['heavy', { ...light, body: heavyBody, headers: await headers(UNCAPPED) }],
@@ -110,31 +159,39 @@ export async function runStressBench(setup: StressBenchSetup): Promise<StressRes
           `the ${name} operation does not answer in full: ${JSON.stringify(answer).slice(0, 300)}`,
         );
       }
+      if (name === 'heavy') heavyRecords = countObjects(answer.data) - 2; // less data and the page
     }
     const phases: StressPhase[] = [];
-    log(`light lookup alone, ${seconds} s`);
-    phases.push({ name: 'alone', light: await runAutocannon(light), heavy: null });
-    for (const [name, application] of [
-      ['with 32 connections of heavy operations, default rates', CAPPED],
-      ['with 32 connections of heavy operations, rates lifted', UNCAPPED],
-    ] as const) {
+    for (const [name, application] of phaseList) {
       log(`light lookup ${name}, ${seconds} s`);
+      if (application === null) {
+        phases.push({ name, light: await runAutocannon(light), heavy: null, heavySeconds: 0 });
+        continue;
+      }
+      const heavySeconds = seconds + 2;
       const heavy = runAutocannon({
         url,
         body: heavyBody,
         headers: await headers(application),
         connections: setup.connections,
-        seconds: seconds + 2,
+        seconds: heavySeconds,
       });
       // The heavy load starts first and outlasts the light measurement.
       await new Promise((r) => setTimeout(r, 1000));
       const lightResult = await runAutocannon(light);
-      phases.push({ name, light: lightResult, heavy: await heavy });
+      phases.push({ name, light: lightResult, heavy: await heavy, heavySeconds });
     }
-    return { heavyCost, heavyDepth, phases };
+    return { heavyCost, heavyDepth, heavyRecords, phases };
   } finally {
     await platform.stop();
   }
+}
+
+/** Objects in a JSON answer (each a record read, or a wrapper). */
+function countObjects(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + countObjects(v), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  return 1 + Object.values(value).reduce((n: number, v) => n + countObjects(v), 0);
 }
 
 /** The suite's table: the light lookup's latency per phase, and the ratio of its p99 to the one alone. */
@@ -143,12 +200,17 @@ export function stressReport(result: StressResult, connections: number): string 
   const rows = result.phases.map((phase) => {
     const { light, heavy } = phase;
     const heavyCell = heavy
-      ? `${Math.round(heavy.requestsPerSecond)} req/s, ${heavy.non2xx} refused (429)`
+      ? `${((heavy.requests - heavy.non2xx - heavy.errors) / phase.heavySeconds).toFixed(1)} answered/s, ` +
+        `${heavy.non2xx} refused (429), p50 ${heavy.p50} ms`
       : '—';
-    return `| ${phase.name} | ${Math.round(light.requestsPerSecond)} | ${light.p50} | ${light.p95.toFixed(1)} | ${light.p99} | ${(light.p99 / alone.p99).toFixed(2)}× | ${light.errors + light.non2xx} | ${heavyCell} |`;
+    if (light.requests === 0) {
+      // Not one lookup came back within the phase.
+      return `| ${phase.name} | 0 | — | — | — | none answered | ${light.errors + light.non2xx} | ${heavyCell} |`;
+    }
+    return `| ${phase.name} | ${light.requestsPerSecond.toFixed(1)} | ${light.p50} | ${light.p95.toFixed(1)} | ${light.p99} | ${(light.p99 / alone.p99).toFixed(2)}× | ${light.errors + light.non2xx} | ${heavyCell} |`;
   });
   return [
-    `The heavy operation: a page of 100 people with their licences (and holders), credit records, land parcels, water accounts and represented enterprises (six subgraphs), estimated cost ${result.heavyCost} of the authenticated limit, depth ${result.heavyDepth}; sent by ${connections} connections. The light lookup: one person's name at one connection, another consumer.`,
+    `The heavy operation: a page of 100 people with their licences, credit records and land parcels (each with its holder or subject), water accounts and represented enterprises (six subgraphs), estimated cost ${result.heavyCost} of the authenticated limit (its answer holds ${result.heavyRecords} records), depth ${result.heavyDepth}; sent by ${connections} connections. The light lookup: one person's name at one connection, another consumer. The gateway's bounds: ${result.admission.inFlight} requests and ${result.admission.costInFlight} cost in flight, ${result.admission.queued} waiting, ${result.admission.queueWaitMs} ms longest wait.`,
     '',
     '| light lookup | req/s | p50 ms | p95 ms | p99 ms | p99 vs alone | errors | heavy load |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

@@ -89,7 +89,7 @@ export interface AdmissionBounds {
  */
 export const DEFAULT_ADMISSION: AdmissionBounds = {
   inFlight: 64,
-  costInFlight: 20_000,
+  costInFlight: 10_000,
   queued: 1000,
   queueWaitMs: 3000,
 };
@@ -105,7 +105,7 @@ export const DEFAULT_LIMITS: Pick<LimitsConfig, 'anonymous' | 'authenticated'> =
     cost: 2500,
     requestsPerSecond: 50,
     costPerSecond: 20_000,
-    inFlight: 4,
+    inFlight: 2,
     costInFlight: 2500,
     queued: 8,
   },
@@ -118,7 +118,7 @@ export const DEFAULT_LIMITS: Pick<LimitsConfig, 'anonymous' | 'authenticated'> =
     cost: 10_000,
     requestsPerSecond: 500,
     costPerSecond: 200_000,
-    inFlight: 8,
+    inFlight: 4,
     costInFlight: 10_000,
     queued: 32,
   },
