@@ -2,13 +2,23 @@
  * `npm run apikey -- issue --department CODE --app APP [--role ROLE]... [--label TEXT]`
  * prints a new application API key once; only its hash is stored.
  * `npm run apikey -- revoke ID` revokes one (in force at every gateway within 5 s).
+ * `npm run apikey -- list [--department CODE]` lists issued keys: id, department,
+ * application, roles, created, revoked — never the secret.
  */
 import { parseArgs } from 'node:util';
-import { issueApiKey, loadConfig, revokeApiKey, ROLES, type Role } from '../server/index.ts';
+import {
+  issueApiKey,
+  listApiKeys,
+  loadConfig,
+  revokeApiKey,
+  ROLES,
+  type Role,
+} from '../server/index.ts';
 import { loadPlatformCatalogue, preparePlatformData } from './platform/index.ts';
 
 const USAGE = `usage: npm run apikey -- issue --department CODE --app APP [--role ROLE]... [--label TEXT]
-       npm run apikey -- revoke KEY_ID`;
+       npm run apikey -- revoke KEY_ID
+       npm run apikey -- list [--department CODE]`;
 
 const config = loadConfig();
 const { values, positionals } = parseArgs({
@@ -43,6 +53,21 @@ try {
       `API key ${issued.id} for ${values.department}/${values.app} (shown once, store it now):`,
     );
     console.log(issued.key);
+  } else if (command === 'list') {
+    const keys = await listApiKeys(db, values.department);
+    console.log(['id', 'department', 'application', 'roles', 'created', 'revoked'].join('\t'));
+    for (const key of keys) {
+      console.log(
+        [
+          key.id,
+          key.department,
+          key.application ?? '-',
+          key.roles.join(','),
+          key.createdAt,
+          key.revokedAt ?? '-',
+        ].join('\t'),
+      );
+    }
   } else if (command === 'revoke' && id) {
     console.log((await revokeApiKey(db, id)) ? `revoked ${id}` : `no active key ${id}`);
   } else {

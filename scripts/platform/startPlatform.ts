@@ -32,6 +32,7 @@ import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
+import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
@@ -146,6 +147,7 @@ export async function startPlatform(
   const log = options.log ?? (() => {});
   const logger = options.logger ?? createLogger(config);
   const files = loadPlatformCatalogue(options, config);
+  if (!options.ephemeralPorts) await refuseBusyPorts(config, files.departments.length + 1);
   const seed = options.seed ?? 'if-empty';
   const keys = await loadOrCreateSigningKeys(
     config.auth.gatewayPrivateKeyFile,
@@ -322,6 +324,31 @@ export async function startPlatform(
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Throws, naming PORT and SUBGRAPH_PORT_BASE, when a port the platform would
+ * listen on is taken (another `npm start`, say), before anything is migrated.
+ */
+async function refuseBusyPorts(config: PlatformConfig, subgraphCount: number): Promise<void> {
+  const base = config.subgraphPortBase;
+  const planned: PlannedPort[] = [
+    { port: config.gatewayPort, what: 'PORT, the gateway' },
+    ...Array.from({ length: base === 0 ? 0 : subgraphCount }, (_, i) => ({
+      port: base + i,
+      what: `SUBGRAPH_PORT_BASE${i === 0 ? '' : ` + ${i}`}, a subgraph`,
+    })),
+  ];
+  const busy = await portsInUse(config.host, planned);
+  if (busy.length === 0) return;
+  throw new Error(
+    `Cannot start: ${busy.length === 1 ? 'a port is' : 'ports are'} in use on ${config.host}:\n` +
+      busy.map((b) => `  ${b.port} (${b.what})\n`).join('') +
+      "Is the platform already running? Stop it, or choose free ports: PORT is the gateway's " +
+      `(now ${config.gatewayPort}); the ${subgraphCount} subgraphs take ${subgraphCount} ports from ` +
+      `SUBGRAPH_PORT_BASE (now ${base}), e.g.\n  PORT=5000 SUBGRAPH_PORT_BASE=5001 npm start\n` +
+      '(0 for both: any free ports).',
+  );
 }
 
 /** Whether two builds of a department serve the same catalogue entries (rules depend on them). */

@@ -43,6 +43,60 @@ export async function revokeApiKey(db: Knex, id: string): Promise<boolean> {
   );
 }
 
+/** What may be shown about an issued key: everything but its secret and the secret's hash. */
+export interface ApiKeyListing {
+  id: string;
+  department: string;
+  application: string | null;
+  user: string | null;
+  roles: Role[];
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/**
+ * Every issued API key, oldest first, optionally of one department, for
+ * operators to find the id to revoke. The secret is never stored and its hash
+ * is not selected, so a listing can be pasted anywhere.
+ */
+export async function listApiKeys(db: Knex, department?: string): Promise<ApiKeyListing[]> {
+  const rows = (await db('api_keys')
+    .select(
+      'id',
+      'department',
+      'application',
+      'user_id',
+      'roles',
+      'label',
+      'created_at',
+      'revoked_at',
+    )
+    .modify((q) => {
+      if (department) void q.where({ department });
+    })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])) as {
+    id: string;
+    department: string;
+    application: string | null;
+    user_id: string | null;
+    roles: string;
+    label: string;
+    created_at: string;
+    revoked_at: string | null;
+  }[];
+  return rows.map((row) => ({
+    id: row.id,
+    department: row.department,
+    application: row.application,
+    user: row.user_id,
+    roles: JSON.parse(row.roles) as Role[],
+    label: row.label,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  }));
+}
+
 /** The caller an API key stands for, or null if it is unknown, wrong or revoked. */
 export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | null> {
   const match = /^gdk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/.exec(key);

@@ -12,8 +12,8 @@ export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.t
 export type { PlatformKey } from './keys.ts';
 export { ROLES } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
-export { findApiKeyCaller, issueApiKey, revokeApiKey } from './apiKeys.ts';
-export type { IssuedApiKey } from './apiKeys.ts';
+export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
+export type { ApiKeyListing, IssuedApiKey } from './apiKeys.ts';
 export { loadDevSecret } from './devSecret.ts';
 export { loadOrCreateJoinKey } from './joinKey.ts';
 export { mintDevToken } from './mintDevToken.ts';

@@ -63,3 +63,5 @@ export {
   utilityAccountsOfPerson,
 } from './utilityAccountRows.ts';
 export type { UtilityAccountRow } from './utilityAccountRows.ts';
+export { waterMeterRows } from './waterMeterRows.ts';
+export type { WaterMeterRow } from './waterMeterRows.ts';

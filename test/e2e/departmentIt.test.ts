@@ -69,6 +69,8 @@ async function register(document: string, code: string): Promise<void> {
 describe("department IT's workflow, from an existing table to a published dataset", () => {
   it('dataset init, register and publish the entry, subgraph publish, query through the running gateway', async () => {
     const db = platform.databases.get('city_water')!;
+    // The demo has a water_meters table (the README's walk-through); this test makes its own.
+    await db.schema.dropTableIfExists('water_meters');
     await db.schema.createTable('water_meters', (t) => {
       t.string('meter_no', 16).primary();
       t.string('account_number', 16).notNullable();

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { listTables } from './listTables.ts';
 
 /** One column of an existing table, as the database declares it. */
 export interface ColumnDescription {
@@ -72,7 +73,12 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
   const engine = engineOf(db);
   const info = await db(table).columnInfo();
   if (Object.keys(info).length === 0) {
-    throw new Error(`no table ${table} in the department database`);
+    const tables = [...(await listTables(db))]
+      .filter((name) => !/^(sqlite_|knex_)/.test(name))
+      .sort();
+    throw new Error(
+      `no table ${table} in the department database; its tables are: ${tables.join(', ') || '(none)'}`,
+    );
   }
   const { kind, declared, primaryKey, uniqueKeys } =
     engine === 'sqlite' ? await describeSqlite(db, table) : await describeMysql(db, table);

@@ -48,10 +48,15 @@ export function hasRole(ctx: PlatformContext, ...roles: Role[]): boolean {
   return roles.some((role) => ctx.identity.caller?.roles.includes(role) ?? false);
 }
 
-/** Who did it, as recorded on every change: department/user (or department/application). */
+/**
+ * Who did it, as recorded on every change: department/user, else
+ * department/application, else department/ROLES (a token without `sub` or
+ * `app` still says in which capacity it acted, never "unknown").
+ */
 export function actorOf(ctx: PlatformContext): string {
   const caller = callerOf(ctx);
-  return `${caller.department}/${caller.user ?? caller.application ?? 'unknown'}`;
+  const who = caller.user ?? caller.application ?? (caller.roles.join('+') || 'no role');
+  return `${caller.department}/${who}`;
 }
 
 /** Today's date in the platform's time zone, as YYYY-MM-DD. */
