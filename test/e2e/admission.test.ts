@@ -33,8 +33,14 @@ const FLOOD_SHARE = { inFlight: 1, queued: 2 };
 /** Connections the flood keeps busy (the stress bench uses 32). */
 const FLOOD_CONNECTIONS = 32;
 const FLOOD_MS = 3000;
-/** Generous bounds (the machine is shared): a light lookup under the flood, and /health. */
-const LIGHT_WITHIN_MS = 400;
+/**
+ * Generous bounds (the machine is shared): the light lookups' p95 under the
+ * flood, this or a multiple of their p50 alone, whichever is larger (measured
+ * with admission control: 9–13×; without it: about 270×, and only 3 lookups
+ * answered in the 3 s); /health.
+ */
+const LIGHT_WITHIN_MS = 500;
+const LIGHT_WITHIN_TIMES_ALONE = 30;
 const HEALTH_WITHIN_MS = 500;
 
 function withFloodApp(config: PlatformConfig): PlatformConfig {
@@ -156,17 +162,19 @@ describe('admission control at the gateway (sqlite)', () => {
 
     const served = statuses.filter((s) => s === 200).length;
     const refused = statuses.filter((s) => s === 429).length;
+    const bound = Math.max(LIGHT_WITHIN_MS, LIGHT_WITHIN_TIMES_ALONE * percentile(alone, 50));
     console.log(
       `light lookup alone p50 ${percentile(alone, 50).toFixed(0)} ms, max ${Math.max(...alone).toFixed(0)} ms; ` +
         `under a ${FLOOD_CONNECTIONS}-connection flood (${served} heavy answered, ${refused} refused with 429): ` +
         `${under.length} lookups, p50 ${percentile(under, 50).toFixed(0)} ms, p95 ${percentile(under, 95).toFixed(0)} ms, ` +
-        `max ${Math.max(...under).toFixed(0)} ms; /health max ${Math.max(...healthTimes).toFixed(0)} ms`,
+        `max ${Math.max(...under).toFixed(0)} ms (bound on p95 ${bound.toFixed(0)} ms); ` +
+        `/health max ${Math.max(...healthTimes).toFixed(0)} ms`,
     );
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
     expect(served).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
     expect(under.length).toBeGreaterThanOrEqual(5);
-    expect(percentile(under, 95)).toBeLessThan(LIGHT_WITHIN_MS);
+    expect(percentile(under, 95)).toBeLessThan(bound);
     expect(Math.max(...healthTimes)).toBeLessThan(HEALTH_WITHIN_MS);
   });
 
