@@ -41,7 +41,7 @@ const FLOOD_MS = 3000;
  */
 const LIGHT_WITHIN_MS = 500;
 const LIGHT_WITHIN_TIMES_ALONE = 30;
-const HEALTH_WITHIN_MS = 500;
+const HEALTH_WITHIN_MS = 1000;
 
 function withFloodApp(config: PlatformConfig): PlatformConfig {
   return {
