@@ -26,6 +26,7 @@ import {
   type Row,
 } from '../sql/index.ts';
 import { decideAccess, type AccessDecision } from './decideAccess.ts';
+import { applyMask } from './masking.ts';
 import { better, READ_FREELY, stricter, type ItemAccess, type ItemDenial } from './ItemAccess.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
 import type { ProbeBudget } from './ProbeBudget.ts';
@@ -141,6 +142,20 @@ export class RequestAccess {
       this.admitting.set(row, grants);
     }
     return this.effective(table.entry, item, mode, grants, 0);
+  }
+
+  /**
+   * The value of `item` on `row` as the caller may see it — whole, masked, or
+   * the denial thrown — noted in the access log with the grant it was answered
+   * under. What every item field of every row resolves through.
+   */
+  answer(table: DatasetTable, item: CatalogueItem, row: Row): unknown {
+    const cell = this.cell(table, item, row);
+    if (cell.kind === 'DENY') throw this.error(table, item.name, cell);
+    const masked = cell.kind === 'MASK';
+    this.log.answered(table, item.name, masked, row, cell.grant?.id ?? null);
+    const value = row[item.name];
+    return masked ? applyMask(cell.mask, value) : value;
   }
 
   /**

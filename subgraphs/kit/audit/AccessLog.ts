@@ -48,7 +48,12 @@ export interface Verification {
 export class AccessLog {
   private readonly uses = new Map<DatasetTable, DatasetUse>();
 
+  /** The last dataset noted, and its use: every field of a row notes the same one in turn. */
+  private last: DatasetUse | undefined;
+  private lastRow: object | undefined;
+
   private use(table: DatasetTable): DatasetUse {
+    if (this.last?.table === table) return this.last;
     let use = this.uses.get(table);
     if (!use) {
       use = {
@@ -66,6 +71,7 @@ export class AccessLog {
       };
       this.uses.set(table, use);
     }
+    this.last = use;
     return use;
   }
 
@@ -81,8 +87,24 @@ export class AccessLog {
   item(table: DatasetTable, item: string, masked: boolean, row?: object): void {
     const use = this.use(table);
     use.answered.set(item, (use.answered.get(item) ?? 0) + 1);
-    if (row !== undefined) use.answeredRows.add(row);
+    // The fields of one row are resolved one after another: add the row once.
+    if (row !== undefined && row !== this.lastRow) {
+      use.answeredRows.add(row);
+      this.lastRow = row;
+    }
     if (masked) use.masked.add(item);
+  }
+
+  /** `item` of `row` was answered under `grantId` (null: no grant was needed); see `item`. */
+  answered(
+    table: DatasetTable,
+    item: string,
+    masked: boolean,
+    row: object,
+    grantId: string | null,
+  ): void {
+    this.item(table, item, masked, row);
+    if (grantId !== null) this.last!.grants.add(grantId);
   }
 
   /** The caller was refused `item` (or, for null, a whole row, answer or dataset) of `table`. */

@@ -1,6 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { badUserInput } from '../../../schema/index.ts';
-import { applyMask } from '../access/index.ts';
 import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
 import {
   recordMatches,
@@ -175,16 +174,9 @@ export function buildResolvers(
  */
 function addItemFields(resolvers: TypeResolvers, table: DatasetTable): void {
   for (const item of table.entry.items) {
-    resolvers[item.name] = (parent, _, ctx) => {
-      const value = parent[item.name];
-      const access = ctx.access;
-      if (!access) return value;
-      const cell = access.cell(table, item, parent);
-      if (cell.kind === 'DENY') throw access.error(table, item.name, cell);
-      if (cell.grant) access.log.grantUsed(table, cell.grant.id);
-      access.log.item(table, item.name, cell.kind === 'MASK', parent);
-      return cell.kind === 'MASK' ? applyMask(cell.mask, value) : value;
-    };
+    const name = item.name;
+    resolvers[name] = (parent, _, ctx) =>
+      ctx.access ? ctx.access.answer(table, item, parent) : parent[name];
   }
 }
 
