@@ -10,7 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['**/__tests__/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['node_modules/**'],
+    // Also bench/node_modules: the benchmark's own packages ship tests of their own.
+    exclude: ['**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -8,50 +8,66 @@
  * problem is found.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } from '../server/index.ts';
+import { cliProgram, collect, runCli } from './cli/index.ts';
 
-const { values } = parseArgs({
-  options: {
-    checkpoints: { type: 'string', multiple: true },
-    'chains-only': { type: 'boolean', default: false },
-  },
-});
-const config = loadConfig();
-const db = await openDatabase(config.database, 'platform');
-try {
-  if (!values['chains-only'] && !existsSync(config.auth.gatewayPublicKeyFile)) {
-    throw new Error(
-      `No platform key at ${config.auth.gatewayPublicKeyFile} to check the signed checkpoints with: ` +
-        'set GATEWAY_PUBLIC_KEY_FILE, or pass --chains-only to check the hash chains alone.',
-    );
-  }
-  const checkpoints = values['chains-only']
-    ? undefined
-    : {
-        files: values.checkpoints ?? [config.auditCheckpoints.file],
-        publicKey: await loadVerifyKey(config.auth.gatewayPublicKeyFile),
-      };
-  const result = await verifyAuditChains(db, checkpoints);
-  console.log(`${result.records} audit records in ${result.chains} chain(s)`);
-  if (checkpoints) {
-    console.log(
-      `${result.checkpoints} signed checkpoint(s) from ${checkpoints.files.join(', ')}; ` +
-        `${result.unsignedRecords} record(s) newer than their chain's last checkpoint`,
-    );
-  }
-  for (const p of result.problems) {
-    console.log(
-      `  writer ${p.writer} seq ${p.seq}${p.recordId === null ? '' : ` record ${p.recordId}`}: ${p.problem}`,
-    );
-  }
-  console.log(
-    result.ok ? 'the audit trail verifies' : `${result.problems.length} problem(s) found`,
-  );
-  process.exitCode = result.ok ? 0 : 1;
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
-}
+const program = cliProgram({
+  name: 'npm run audit:verify --',
+  description:
+    "Walks every writer's hash chain of audit records in the platform database, checks the chains " +
+    "against the gateway's signed checkpoints, and names each record that does not fit. " +
+    'Exit code 1 if any problem is found.',
+  examples: [
+    'npm run audit:verify',
+    'npm run audit:verify -- --checkpoints host-a/checkpoints.jsonl --checkpoints host-b/checkpoints.jsonl',
+    'npm run audit:verify -- --chains-only   # no platform key at hand',
+  ],
+})
+  .option(
+    '--checkpoints <file>',
+    'a signed checkpoint file, repeatable, one per gateway host (default: AUDIT_CHECKPOINT_FILE)',
+    collect,
+  )
+  .option(
+    '--chains-only',
+    'check the hash chains alone, without checkpoints (does not show a rewrite that recomputed every hash)',
+  )
+  .action(async (options) => {
+    const config = loadConfig();
+    if (!options.chainsOnly && !existsSync(config.auth.gatewayPublicKeyFile)) {
+      throw new Error(
+        `No platform key at ${config.auth.gatewayPublicKeyFile} to check the signed checkpoints with: ` +
+          'set GATEWAY_PUBLIC_KEY_FILE, or pass --chains-only to check the hash chains alone.',
+      );
+    }
+    const db = await openDatabase(config.database, 'platform');
+    try {
+      const checkpoints = options.chainsOnly
+        ? undefined
+        : {
+            files: options.checkpoints ?? [config.auditCheckpoints.file],
+            publicKey: await loadVerifyKey(config.auth.gatewayPublicKeyFile),
+          };
+      const result = await verifyAuditChains(db, checkpoints);
+      console.log(`${result.records} audit records in ${result.chains} chain(s)`);
+      if (checkpoints) {
+        console.log(
+          `${result.checkpoints} signed checkpoint(s) from ${checkpoints.files.join(', ')}; ` +
+            `${result.unsignedRecords} record(s) newer than their chain's last checkpoint`,
+        );
+      }
+      for (const p of result.problems) {
+        console.log(
+          `  writer ${p.writer} seq ${p.seq}${p.recordId === null ? '' : ` record ${p.recordId}`}: ${p.problem}`,
+        );
+      }
+      console.log(
+        result.ok ? 'the audit trail verifies' : `${result.problems.length} problem(s) found`,
+      );
+      process.exitCode = result.ok ? 0 : 1;
+    } finally {
+      await db.destroy();
+    }
+  });
+
+await runCli(program);

@@ -10,13 +10,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../server/index.ts';
 import { runAuditBench } from './bench/auditBench.ts';
+import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
 import { runStressBench, stressReport } from './bench/stressBench.ts';
 import { machine, markdownTable, type Summary } from './bench/summarize.ts';
+import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import {
   loadPlatformCatalogue,
   prepareDepartmentData,
@@ -24,117 +26,124 @@ import {
 } from './platform/index.ts';
 import { defaultWorkerCount } from './platform/runWorkers.ts';
 
-const { values } = parseArgs({
-  options: {
-    scale: { type: 'string', default: '100000' },
-    rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '16' },
-    workers: { type: 'string', default: String(defaultWorkerCount()) },
-    suite: { type: 'string', default: 'gateways,rules,audit' },
-    operations: { type: 'string', default: 'lookup,people,heavy' },
-    profile: { type: 'string' },
-    contenders: { type: 'string' },
-  },
-});
-const scale = Number(values.scale);
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
-const workers = Number(values.workers);
-for (const [name, value] of Object.entries({ scale, rounds, seconds, connections, workers })) {
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} must be a positive whole number`);
-    process.exit(1);
-  }
-}
 const SUITES = ['gateways', 'rules', 'audit', 'stress'];
-const suites = new Set(values.suite.split(','));
-for (const suite of suites) {
-  if (!SUITES.includes(suite)) {
-    console.error(`--suite takes ${SUITES.join(', ')}, comma-separated (got ${suite})`);
-    process.exit(1);
-  }
+const OPERATIONS = ['lookup', 'people', 'heavy'];
+
+/** A comma-separated list of some of `allowed`. */
+function someOf(allowed: readonly string[]): (value: string) => string[] {
+  return (value) => {
+    const chosen = value.split(',');
+    const unknown = chosen.filter((v) => !allowed.includes(v));
+    if (unknown.length > 0)
+      throw new InvalidArgumentError(
+        `${unknown.join(', ')}: choose from ${allowed.join(', ')}, comma-separated.`,
+      );
+    return chosen;
+  };
 }
+
+const program = cliProgram({
+  name: 'npm run bench --',
+  description:
+    'Benchmarks that print numbers (never a timed test): seeds the demo data at the chosen scale ' +
+    'into its own data folder, checks each contender answers in full, runs them in alternating ' +
+    'rounds after a warm-up with autocannon in its own process, prints markdown tables and writes ' +
+    'them with the JSON figures and the machine to bench/results/. The first run installs the ' +
+    "benchmark's own packages (autocannon, Hive Gateway) into bench/node_modules.",
+  examples: [
+    'npm run bench -- --suite rules --scale 10000 --rounds 3',
+    'npm run bench -- --suite gateways --operations lookup --workers 2',
+    'npm run bench -- --suite stress --seconds 10',
+  ],
+})
+  .addOption(
+    new Option('--suite <names>', `suites, comma-separated: ${SUITES.join(', ')}`)
+      .argParser(someOf(SUITES))
+      .default(['gateways', 'rules', 'audit'], 'gateways,rules,audit'),
+  )
+  .option('--scale <people>', 'people seeded', wholeNumber(1, 10_000_000), 100_000)
+  .option('--rounds <n>', 'alternating rounds per contender', wholeNumber(1), 5)
+  .option('--seconds <n>', 'seconds per round', wholeNumber(1), 5)
+  .option('--connections <n>', 'concurrent connections', wholeNumber(1), 16)
+  .option('--workers <n>', 'worker processes per gateway', wholeNumber(1, 64), defaultWorkerCount())
+  .addOption(
+    new Option('--operations <names>', `gateway suite operations: ${OPERATIONS.join(', ')}`)
+      .argParser(someOf(OPERATIONS))
+      .default(OPERATIONS, OPERATIONS.join(',')),
+  )
+  .option('--contenders <names>', 'gateway suite: only these contenders, comma-separated')
+  .option('--profile <dir>', 'gateway suite: write CPU profiles of our gateway to this folder')
+  .action(async (options) => {
+    ensureBenchPackages(log);
+    await runBenchmarks(options);
+  });
 
 const log = (message: string) => console.log(`[bench] ${message}`);
-const base = loadConfig();
-const config = {
-  ...loadConfig({
-    DATA_DIR: join(base.database.kind === 'sqlite' ? base.database.dir : 'data', `bench-${scale}`),
-  }),
-  seedScale: scale,
-};
-const catalogue = loadPlatformCatalogue({}, config);
-const keys = await loadOrCreateSigningKeys(
-  config.auth.gatewayPrivateKeyFile,
-  config.auth.gatewayPublicKeyFile,
-);
-const platformDb = await preparePlatformData(config, catalogue, 'if-empty', log);
-const departments = await prepareDepartmentData(config, catalogue, 'if-empty', log);
 
-const host = machine();
-const date = new Date().toISOString().slice(0, 10);
-const resultsDir = join(import.meta.dirname, '..', 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
-
-/** Prints a suite's table and writes it, with its figures and the machine, to bench/results/. */
-function report(name: string, title: string, what: string, rows: Summary[], target: string): void {
-  const [on, off] = rows as [Summary, Summary];
-  const ratio = on.requestsPerSecond / off.requestsPerSecond;
-  const text = [
-    `### ${title} (${date})`,
-    '',
-    `${what}; ${setting}`,
-    '',
-    markdownTable(rows, off.name),
-    '',
-    `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
-  ].join('\n');
-  console.log(`\n${text}\n`);
-  const file = join(resultsDir, `${date}-${name}`);
-  writeFileSync(
-    `${file}.json`,
-    JSON.stringify(
-      { date, machine: host, scale, rounds, seconds, connections, results: rows },
-      null,
-      2,
-    ),
-  );
-  writeFileSync(`${file}.md`, `${text}\n`);
-  log(`wrote ${file}.json and .md`);
+interface BenchOptions {
+  suite: readonly string[];
+  scale: number;
+  rounds: number;
+  seconds: number;
+  connections: number;
+  workers: number;
+  operations: readonly string[];
+  contenders?: string;
+  profile?: string;
 }
 
-try {
-  if (suites.has('gateways')) {
-    log(`gateways side by side: ${workers} worker process(es) each`);
-    const result = await runGatewayBench({
-      config,
-      catalogue,
-      platformDb,
-      rounds,
-      seconds,
-      connections,
-      workers,
-      only: values.operations.split(','),
-      profileDir: values.profile,
-      contenders: values.contenders?.split(','),
-      log,
-    });
+async function runBenchmarks(options: BenchOptions): Promise<void> {
+  const { scale, rounds, seconds, connections, workers } = options;
+  const suites = new Set(options.suite);
+  const base = loadConfig();
+  const config = {
+    ...loadConfig({
+      DATA_DIR: join(
+        base.database.kind === 'sqlite' ? base.database.dir : 'data',
+        `bench-${scale}`,
+      ),
+    }),
+    seedScale: scale,
+  };
+  const catalogue = loadPlatformCatalogue({}, config);
+  const keys = await loadOrCreateSigningKeys(
+    config.auth.gatewayPrivateKeyFile,
+    config.auth.gatewayPublicKeyFile,
+  );
+  const platformDb = await preparePlatformData(config, catalogue, 'if-empty', log);
+  const departments = await prepareDepartmentData(config, catalogue, 'if-empty', log);
+
+  const host = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const resultsDir = join(import.meta.dirname, '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
+
+  /** Prints a suite's table and writes it, with its figures and the machine, to bench/results/. */
+  function report(
+    name: string,
+    title: string,
+    what: string,
+    rows: Summary[],
+    target: string,
+  ): void {
+    const [on, off] = rows as [Summary, Summary];
+    const ratio = on.requestsPerSecond / off.requestsPerSecond;
     const text = [
-      `### Gateways side by side (${date})`,
+      `### ${title} (${date})`,
       '',
-      `Every gateway runs ${workers} worker process(es) over the same department subgraphs (their own ${workers} process(es)); ours with identity, sharing rules and the audit trail on, the others with none, over the same subgraphs without rules. ${setting}`,
+      `${what}; ${setting}`,
       '',
-      gatewayReport(result),
+      markdownTable(rows, off.name),
+      '',
+      `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
     ].join('\n');
     console.log(`\n${text}\n`);
-    const file = join(resultsDir, `${date}-gateways`);
+    const file = join(resultsDir, `${date}-${name}`);
     writeFileSync(
       `${file}.json`,
       JSON.stringify(
-        { date, machine: host, scale, rounds, seconds, connections, workers, ...result },
+        { date, machine: host, scale, rounds, seconds, connections, results: rows },
         null,
         2,
       ),
@@ -142,60 +151,102 @@ try {
     writeFileSync(`${file}.md`, `${text}\n`);
     log(`wrote ${file}.json and .md`);
   }
-  if (suites.has('rules')) {
-    log('rules on/off: public_security answering _entities for 100 people');
-    const rows = await runRulesBench({
-      config,
-      catalogue,
-      platformDb,
-      departmentDb: departments.get('public_security')!,
-      keys,
-      joinKey: loadOrCreateJoinKey(config.auth.joinKeyFile),
-      rounds,
-      seconds,
-      connections,
-      log,
-    });
-    report(
-      'rules',
-      'Sharing rules on and off',
-      "One department subgraph (public_security) answering the gateway's `_entities` fetch for 100 people, as a grantee with a masked item",
-      rows,
-      '≥ 0.85×',
-    );
+
+  try {
+    if (suites.has('gateways')) {
+      log(`gateways side by side: ${workers} worker process(es) each`);
+      const result = await runGatewayBench({
+        config,
+        catalogue,
+        platformDb,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        only: options.operations,
+        profileDir: options.profile,
+        contenders: options.contenders?.split(','),
+        log,
+      });
+      const text = [
+        `### Gateways side by side (${date})`,
+        '',
+        `Every gateway runs ${workers} worker process(es) over the same department subgraphs (their own ${workers} process(es)); ours with identity, sharing rules and the audit trail on, the others with none, over the same subgraphs without rules. ${setting}`,
+        '',
+        gatewayReport(result),
+      ].join('\n');
+      console.log(`\n${text}\n`);
+      const file = join(resultsDir, `${date}-gateways`);
+      writeFileSync(
+        `${file}.json`,
+        JSON.stringify(
+          { date, machine: host, scale, rounds, seconds, connections, workers, ...result },
+          null,
+          2,
+        ),
+      );
+      writeFileSync(`${file}.md`, `${text}\n`);
+      log(`wrote ${file}.json and .md`);
+    }
+    if (suites.has('rules')) {
+      log('rules on/off: public_security answering _entities for 100 people');
+      const rows = await runRulesBench({
+        config,
+        catalogue,
+        platformDb,
+        departmentDb: departments.get('public_security')!,
+        keys,
+        joinKey: loadOrCreateJoinKey(config.auth.joinKeyFile),
+        rounds,
+        seconds,
+        connections,
+        log,
+      });
+      report(
+        'rules',
+        'Sharing rules on and off',
+        "One department subgraph (public_security) answering the gateway's `_entities` fetch for 100 people, as a grantee with a masked item",
+        rows,
+        '≥ 0.85×',
+      );
+    }
+    if (suites.has('audit')) {
+      log(
+        'audit on/off: the whole platform through the gateway, one person across four departments',
+      );
+      const rows = await runAuditBench({ config, rounds, seconds, connections, log });
+      report(
+        'audit',
+        'Audit trail on and off',
+        "The gateway answering the README's query (a person with licences, credit records, land parcels and water accounts: five datasets of four departments) for Civil Affairs, identity and rules on, every response waiting for its audit records to be committed (audit on) or recording nothing (audit off)",
+        rows,
+        '≥ 0.9×',
+      );
+    }
+    if (suites.has('stress')) {
+      // The issue's figure: 32 connections of the costliest operation the limits allow.
+      const heavyConnections = 32;
+      log('stress: a light lookup alone and beside the costliest operations the limits allow');
+      const result = await runStressBench({ config, seconds, connections: heavyConnections, log });
+      const text = [
+        `### A light lookup under the costliest allowed load (${date})`,
+        '',
+        `${scale} people seeded (SQLite), the whole platform in one process (\`npm start\`'s shape), ${seconds} s per phase. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        stressReport(result, heavyConnections),
+      ].join('\n');
+      console.log(`\n${text}\n`);
+      const file = join(resultsDir, `${date}-stress`);
+      writeFileSync(
+        `${file}.json`,
+        JSON.stringify({ date, machine: host, scale, seconds, ...result }, null, 2),
+      );
+      writeFileSync(`${file}.md`, `${text}\n`);
+      log(`wrote ${file}.json and .md`);
+    }
+  } finally {
+    await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
   }
-  if (suites.has('audit')) {
-    log('audit on/off: the whole platform through the gateway, one person across four departments');
-    const rows = await runAuditBench({ config, rounds, seconds, connections, log });
-    report(
-      'audit',
-      'Audit trail on and off',
-      "The gateway answering the README's query (a person with licences, credit records, land parcels and water accounts: five datasets of four departments) for Civil Affairs, identity and rules on, every response waiting for its audit records to be committed (audit on) or recording nothing (audit off)",
-      rows,
-      '≥ 0.9×',
-    );
-  }
-  if (suites.has('stress')) {
-    // The issue's figure: 32 connections of the costliest operation the limits allow.
-    const heavyConnections = 32;
-    log('stress: a light lookup alone and beside the costliest operations the limits allow');
-    const result = await runStressBench({ config, seconds, connections: heavyConnections, log });
-    const text = [
-      `### A light lookup under the costliest allowed load (${date})`,
-      '',
-      `${scale} people seeded (SQLite), the whole platform in one process (\`npm start\`'s shape), ${seconds} s per phase. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
-      '',
-      stressReport(result, heavyConnections),
-    ].join('\n');
-    console.log(`\n${text}\n`);
-    const file = join(resultsDir, `${date}-stress`);
-    writeFileSync(
-      `${file}.json`,
-      JSON.stringify({ date, machine: host, scale, seconds, ...result }, null, 2),
-    );
-    writeFileSync(`${file}.md`, `${text}\n`);
-    log(`wrote ${file}.json and .md`);
-  }
-} finally {
-  await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
 }
+
+await runCli(program);

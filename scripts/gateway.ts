@@ -8,57 +8,68 @@
  * (or `npm run migrate`) has prepared, and the gateway's signing key.
  */
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
 import { loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
+import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import { startGatewayProcess } from './platform/startGatewayProcess.ts';
 import {
-  parseWorkerCount,
+  defaultWorkerCount,
   serveAsWorker,
   startAuditedWorkerPool,
   stopOnSignals,
 } from './platform/runWorkers.ts';
 
-const { values } = parseArgs({
-  options: {
-    workers: { type: 'string' },
-    port: { type: 'string' },
-    supergraph: { type: 'string' },
-  },
-});
 const log = (message: string) => console.log(`[gateway] ${message}`);
 
-try {
-  const config = loadConfig(
-    values.port === undefined ? process.env : { ...process.env, PORT: values.port },
-  );
-  const workers = parseWorkerCount(values.workers);
-  if (cluster.isWorker) {
-    await serveAsWorker(async () => {
-      const running = await startGatewayProcess(config, {
-        port: config.gatewayPort,
-        supergraphFile: values.supergraph,
-        audit: new WorkerAuditSink(),
-        log,
-      });
-      return { url: running.gateway.url, stop: () => running.stop() };
-    }, config.timeouts.shutdownMs + 5000);
-  } else {
-    // A missing key is reported once, not by every worker.
-    const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-    const starting = startAuditedWorkerPool(config.database, 'gateway', workers, log, {
-      checkpoints: { ...config.auditCheckpoints, privateKey },
-      onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
-    });
-    // Installed before the workers are up, so a signal during start-up stops them too.
-    stopOnSignals(
-      async () => (await starting.catch(() => undefined))?.stop(),
-      log,
-      config.timeouts.shutdownMs + 5000,
+const program = cliProgram({
+  name: 'npm run gateway --',
+  description:
+    'Runs gateways only, in front of subgraphs served elsewhere (by `npm start` on this or another ' +
+    'host): worker processes sharing one port, each following the subgraph registry in the platform ' +
+    'database, or serving a pinned supergraph file. Needs a platform database that `npm start` or ' +
+    "`npm run migrate` has prepared, and the gateway's signing key. Ctrl-C or SIGTERM drains and stops.",
+  examples: [
+    'npm run gateway -- --port 4100',
+    'npm run gateway -- --workers 2 --supergraph schema/supergraph.graphql',
+  ],
+})
+  .option(
+    '--workers <n>',
+    `worker processes, 1 to 64 (default: one per core, here ${defaultWorkerCount()})`,
+    wholeNumber(1, 64),
+  )
+  .option('--port <port>', 'port to listen on (default: PORT, 4000)', wholeNumber(0, 65535))
+  .option('--supergraph <file>', 'serve this composed supergraph as it is, not the registry')
+  .action(async (options) => {
+    const config = loadConfig(
+      options.port === undefined ? process.env : { ...process.env, PORT: String(options.port) },
     );
-    const pool = await starting;
-    log(`${workers} worker(s) serving ${pool.url}`);
-  }
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-}
+    const workers = options.workers ?? defaultWorkerCount();
+    if (cluster.isWorker) {
+      await serveAsWorker(async () => {
+        const running = await startGatewayProcess(config, {
+          port: config.gatewayPort,
+          supergraphFile: options.supergraph,
+          audit: new WorkerAuditSink(),
+          log,
+        });
+        return { url: running.gateway.url, stop: () => running.stop() };
+      }, config.timeouts.shutdownMs + 5000);
+    } else {
+      // A missing key is reported once, not by every worker.
+      const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
+      const starting = startAuditedWorkerPool(config.database, 'gateway', workers, log, {
+        checkpoints: { ...config.auditCheckpoints, privateKey },
+        onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+      });
+      // Installed before the workers are up, so a signal during start-up stops them too.
+      stopOnSignals(
+        async () => (await starting.catch(() => undefined))?.stop(),
+        log,
+        config.timeouts.shutdownMs + 5000,
+      );
+      const pool = await starting;
+      log(`${workers} worker(s) serving ${pool.url}`);
+    }
+  });
+
+await runCli(program);

@@ -5,6 +5,8 @@
  *   subgraph check   --department D [--sdl FILE] [--url URL]
  *   subgraph publish --department D [--sdl FILE] [--url URL] [--force --admin-token TOKEN]
  *
+ * (`govdata --help`, and `--help` on each command, say the same with examples.)
+ *
  * `dataset init` describes an existing table of the department's database and
  * writes a catalogue entry skeleton (register it through the platform API).
  * `subgraph check` composes the department's subgraph — generated from its
@@ -15,7 +17,6 @@
  * Exit code 1 when the check fails or publication is refused.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Authenticator } from '../gateway/index.ts';
 import { assembleCatalogue, type Catalogue } from '../schema/index.ts';
 import { loadConfig, openDatabase } from '../server/index.ts';
@@ -28,74 +29,149 @@ import {
   selectCurrentSubgraphs,
   type SubgraphCheck,
 } from '../subgraphs/platform/registry/index.ts';
+import { cliProgram, cliSubcommand, CliUsageError, runCli } from './cli/index.ts';
 import { catalogueFieldProblems } from './govdata/catalogueFieldProblems.ts';
 import { loadPlatformCatalogue } from './platform/index.ts';
 
-const USAGE = `usage:
-  npm run govdata -- dataset init --department D --table T --code CODE [--type TypeName] [--name NAME] [--out FILE]
-  npm run govdata -- subgraph check --department D [--sdl FILE] [--url URL]
-  npm run govdata -- subgraph publish --department D [--sdl FILE] [--url URL] [--force --admin-token TOKEN]`;
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    department: { type: 'string' },
-    table: { type: 'string' },
-    code: { type: 'string' },
-    type: { type: 'string' },
-    name: { type: 'string' },
-    out: { type: 'string' },
-    sdl: { type: 'string' },
-    url: { type: 'string' },
-    force: { type: 'boolean', default: false },
-    'admin-token': { type: 'string' },
-  },
+const program = cliProgram({
+  name: 'govdata',
+  description:
+    "Department IT's command line: describe an existing table as a catalogue entry, check and " +
+    "publish a department's subgraph. Run as `npx govdata …` or `npm run govdata -- …`.",
+  examples: [
+    'npx govdata dataset init --department city_water --table water_meters --code CW-METER-001',
+    'npx govdata subgraph check --department city_water',
+    'npx govdata subgraph publish --department city_water',
+  ],
 });
-const [group, command] = positionals;
-const config = loadConfig();
+const dataset = cliSubcommand(program, {
+  name: 'dataset',
+  description: 'Catalogue entries made from existing tables.',
+  examples: [],
+});
+cliSubcommand(dataset, {
+  name: 'init',
+  description:
+    "Describes an existing table of the department's database and writes a catalogue entry " +
+    'skeleton to fill in and register through the platform API (saveCatalogueDraft).',
+  examples: [
+    'npx govdata dataset init --department city_water --table water_meters --code CW-METER-001 --out meters.yaml',
+  ],
+})
+  .requiredOption('--department <code>', 'the providing department, e.g. city_water')
+  .requiredOption('--table <table>', "a table of the department's database")
+  .requiredOption('--code <code>', "the new entry's code, e.g. CW-METER-001")
+  .option('--type <TypeName>', 'GraphQL type name of the records (default: from the table name)')
+  .option('--name <name>', "the entry's title")
+  .option('--out <file>', 'write the skeleton to this file (default: print it)')
+  .action((options) => datasetInit(options));
 
-class UsageError extends Error {}
+const subgraph = cliSubcommand(program, {
+  name: 'subgraph',
+  description: "Checking and publishing a department's subgraph in the registry.",
+  examples: [],
+});
+const sdlOption = '--sdl <file>';
+const sdlHelp =
+  "a hand-written subgraph SDL (default: generated from the department's published entries)";
+const urlHelp = "the subgraph's URL (default: the one in the registry)";
+cliSubcommand(subgraph, {
+  name: 'check',
+  description:
+    "Composes the department's subgraph with everything in the registry, lists breaking changes " +
+    'and the consumers they would hit, and checks that every field is an item of a published ' +
+    'entry. Exit code 1 when the check fails.',
+  examples: [
+    'npx govdata subgraph check --department city_water',
+    'npx govdata subgraph check --department city_water --sdl city-water.graphql',
+  ],
+})
+  .requiredOption('--department <code>', 'the providing department, e.g. city_water')
+  .option(sdlOption, sdlHelp)
+  .option('--url <url>', urlHelp)
+  .action((options) => subgraphCommand('check', options));
+cliSubcommand(subgraph, {
+  name: 'publish',
+  description:
+    'Runs the check and records the new version; running gateways follow within seconds. A ' +
+    "breaking change needs --force and an ADMIN's token. Exit code 1 when publication is refused.",
+  examples: [
+    'npx govdata subgraph publish --department city_water',
+    'npx govdata subgraph publish --department city_water --force --admin-token "$(npm run -s token -- -d data_office -r ADMIN)"',
+  ],
+})
+  .requiredOption('--department <code>', 'the providing department, e.g. city_water')
+  .option(sdlOption, sdlHelp)
+  .option('--url <url>', urlHelp)
+  .option('--force', 'publish a breaking change (needs --admin-token)')
+  .option('--admin-token <token>', "an ADMIN's bearer token confirming a breaking publication")
+  .action((options) => subgraphCommand('publish', options));
 
-try {
-  if (!values.department) throw new UsageError('--department is required');
-  if (group === 'dataset' && command === 'init') await datasetInit(values.department);
-  else if (group === 'subgraph' && (command === 'check' || command === 'publish')) {
-    await subgraphCommand(command, values.department);
-  } else throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
-} catch (error) {
-  console.error(
-    error instanceof UsageError
-      ? `${error.message}\n${USAGE}`
-      : error instanceof Error
-        ? error.message
-        : error,
-  );
-  process.exitCode = 1;
+await runCli(program);
+
+/** The catalogue of the department files, with `department` checked to be one of them. */
+function departmentCatalogue(department: string): Catalogue {
+  const catalogue = loadPlatformCatalogue({}, loadConfig());
+  if (!catalogue.department(department)) {
+    throw new CliUsageError(
+      `${department} is not a department of the platform; its departments are: ` +
+        catalogue.departments.map((d) => d.code).join(', '),
+    );
+  }
+  return catalogue;
 }
 
-async function datasetInit(department: string): Promise<void> {
-  if (!values.table || !values.code) throw new UsageError('dataset init needs --table and --code');
-  const db = await openDatabase(config.database, department);
+interface DatasetInitOptions {
+  department: string;
+  table: string;
+  code: string;
+  type?: string;
+  name?: string;
+  out?: string;
+}
+
+async function datasetInit(options: DatasetInitOptions): Promise<void> {
+  const { department } = options;
+  departmentCatalogue(department);
+  const db = await openDatabase(loadConfig().database, department);
   try {
-    const yaml = entrySkeleton(await describeTable(db, values.table), {
+    const yaml = entrySkeleton(await describeTable(db, options.table), {
       department,
-      code: values.code,
-      ...(values.type ? { type: values.type } : {}),
-      ...(values.name ? { name: values.name } : {}),
+      code: options.code,
+      ...(options.type ? { type: options.type } : {}),
+      ...(options.name ? { name: options.name } : {}),
     });
-    if (values.out) {
-      writeFileSync(values.out, yaml);
-      console.log(`wrote ${values.out}: fill in the TODOs, then register it (saveCatalogueDraft)`);
+    if (options.out) {
+      writeFileSync(options.out, yaml);
+      console.log(`wrote ${options.out}: fill in the TODOs, then register it (saveCatalogueDraft)`);
     } else process.stdout.write(yaml);
   } finally {
     await db.destroy();
   }
 }
 
-async function subgraphCommand(command: 'check' | 'publish', department: string): Promise<void> {
+interface SubgraphOptions {
+  department: string;
+  sdl?: string;
+  url?: string;
+  force?: boolean;
+  adminToken?: string;
+}
+
+async function subgraphCommand(
+  command: 'check' | 'publish',
+  options: SubgraphOptions,
+): Promise<void> {
+  const { department } = options;
+  if (options.force && !options.adminToken) {
+    throw new CliUsageError(
+      '--force needs --admin-token: an ADMIN must confirm a breaking publication',
+    );
+  }
+  const files = departmentCatalogue(department);
+  const config = loadConfig();
   const db = await openDatabase(config.database, 'platform');
   try {
-    const files = loadPlatformCatalogue({}, config);
     const catalogue: Catalogue = assembleCatalogue(
       files.departments,
       (await selectPublishedEntries(db)).map((e) => ({
@@ -103,15 +179,13 @@ async function subgraphCommand(command: 'check' | 'publish', department: string)
         data: e.document,
       })),
     );
-    if (!catalogue.department(department))
-      throw new UsageError(`${department} is not a department of the platform`);
     const generated = buildDepartmentSubgraph(catalogue, department, {
       maxPageSize: config.maxPageSize,
     }).typeDefs;
-    const sdl = values.sdl ? readFileSync(values.sdl, 'utf8') : generated;
+    const sdl = options.sdl ? readFileSync(options.sdl, 'utf8') : generated;
     const current = (await selectCurrentSubgraphs(db)).find((s) => s.name === department);
-    const url = values.url ?? current?.url;
-    if (!url) throw new UsageError(`${department} has no URL in the registry yet; give --url`);
+    const url = options.url ?? current?.url;
+    if (!url) throw new CliUsageError(`${department} has no URL in the registry yet; give --url`);
     const candidate = { name: department, url, sdl };
     const catalogueProblems = catalogueFieldProblems(sdl, generated);
 
@@ -129,12 +203,8 @@ async function subgraphCommand(command: 'check' | 'publish', department: string)
       return;
     }
     let force: { confirmedByAdmin: string } | undefined;
-    if (values.force) {
-      if (!values['admin-token'])
-        throw new UsageError(
-          '--force needs --admin-token: an ADMIN must confirm a breaking publication',
-        );
-      const admin = await Authenticator.create(config.auth, db).verifyToken(values['admin-token']);
+    if (options.force && options.adminToken) {
+      const admin = await Authenticator.create(config.auth, db).verifyToken(options.adminToken);
       if (!admin.roles.includes('ADMIN'))
         throw new Error(
           "--admin-token is not an ADMIN's token; a breaking publication needs an ADMIN",
@@ -144,7 +214,7 @@ async function subgraphCommand(command: 'check' | 'publish', department: string)
     const outcome = await publishSubgraph(db, catalogue, {
       candidate,
       publishedBy: `${department} DEPT_IT (govdata)`,
-      note: values.sdl ? `SDL from ${values.sdl}` : 'generated from the published catalogue',
+      note: options.sdl ? `SDL from ${options.sdl}` : 'generated from the published catalogue',
       force,
     });
     report(outcome.check, []);

@@ -1,5 +1,6 @@
 /** `npm run migrate`: applies every pending migration of the platform and department databases. */
 import { loadConfig } from '../server/index.ts';
+import { cliProgram, runCli } from './cli/index.ts';
 import {
   loadPlatformCatalogue,
   prepareDepartmentData,
@@ -7,14 +8,20 @@ import {
 } from './platform/index.ts';
 
 const log = (message: string) => console.log(`[migrate] ${message}`);
-try {
+
+const program = cliProgram({
+  name: 'npm run migrate --',
+  description:
+    'Applies every pending migration of the platform database and of each department database ' +
+    '(SQLite in DATA_DIR, or MySQL at DATABASE_URL). Seeds nothing; `npm start` and `npm run seed` do.',
+  examples: ['npm run migrate', 'DATABASE_URL=mysql://root@127.0.0.1:3306/govdata npm run migrate'],
+}).action(async () => {
   const config = loadConfig();
   const catalogue = loadPlatformCatalogue({}, config);
   const platform = await preparePlatformData(config, catalogue, 'never', log);
   const departments = await prepareDepartmentData(config, catalogue, 'never', log);
   await Promise.all([platform, ...departments.values()].map((db) => db.destroy()));
   log('up to date');
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-}
+});
+
+await runCli(program);

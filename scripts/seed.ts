@@ -3,8 +3,8 @@
  * department with N people's worth (default SEED_SCALE, 5000) and re-seeds the
  * demo grants. Deterministic: the same scale always gives the same rows.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/index.ts';
+import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import {
   loadPlatformCatalogue,
   prepareDepartmentData,
@@ -12,21 +12,26 @@ import {
 } from './platform/index.ts';
 
 const log = (message: string) => console.log(`[seed] ${message}`);
-try {
-  const { values } = parseArgs({ options: { scale: { type: 'string' } } });
-  const defaults = loadConfig();
-  const scale = values.scale === undefined ? defaults.seedScale : Number(values.scale);
-  if (!Number.isInteger(scale) || scale < 1 || scale > 10_000_000) {
-    throw new Error(
-      `--scale must be a whole number of people from 1 to 10000000 (got ${values.scale})`,
-    );
-  }
-  const config = { ...defaults, seedScale: scale };
-  const catalogue = loadPlatformCatalogue({}, config);
-  const platform = await preparePlatformData(config, catalogue, 'always', log);
-  const departments = await prepareDepartmentData(config, catalogue, 'always', log);
-  await Promise.all([platform, ...departments.values()].map((db) => db.destroy()));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-}
+
+const program = cliProgram({
+  name: 'npm run seed --',
+  description:
+    "Migrates the platform and department databases, then replaces every department's demo data " +
+    'with N synthetic people and re-seeds the demo grants. Deterministic: the same scale gives the same rows.',
+  examples: ['npm run seed', 'npm run seed -- --scale 100000   # for benchmarks'],
+})
+  .option(
+    '--scale <people>',
+    'people in the demo data (default: SEED_SCALE, 5000)',
+    wholeNumber(1, 10_000_000),
+  )
+  .action(async ({ scale }) => {
+    const defaults = loadConfig();
+    const config = { ...defaults, seedScale: scale ?? defaults.seedScale };
+    const catalogue = loadPlatformCatalogue({}, config);
+    const platform = await preparePlatformData(config, catalogue, 'always', log);
+    const departments = await prepareDepartmentData(config, catalogue, 'always', log);
+    await Promise.all([platform, ...departments.values()].map((db) => db.destroy()));
+  });
+
+await runCli(program);

@@ -2,42 +2,48 @@
  * `npm run token -- --department civil_affairs [--role APP_DEVELOPER] [--app relief-app]
  *  [--user alice] [--ttl 8h]` prints a development bearer token for the gateway.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig, mintDevToken, ROLES, type Role } from '../server/index.ts';
+import { cliProgram, CliUsageError, collect, runCli } from './cli/index.ts';
 
-const USAGE = `usage: npm run token -- --department CODE [--role ROLE]... [--app APP] [--user USER] [--ttl 8h]
-roles: ${ROLES.join(', ')} (default APP_DEVELOPER)`;
+const program = cliProgram({
+  name: 'npm run token --',
+  description:
+    "Prints a development bearer token for the gateway, signed with the platform's development " +
+    'secret (JWT_SECRET, or the one kept in DATA_DIR). Refused when the gateway trusts a JWKS: ' +
+    'then tokens come from your identity provider.',
+  examples: [
+    'npm run token -- --department civil_affairs',
+    'npm run token -- -d data_office --role ADMIN --user alice --ttl 1h',
+  ],
+})
+  .requiredOption('-d, --department <code>', "the caller's department code, e.g. civil_affairs")
+  .option(
+    '-r, --role <role>',
+    `a role, repeatable: ${ROLES.join(', ')} (default: APP_DEVELOPER)`,
+    collect,
+  )
+  .option('--app <app>', 'the application the token is for')
+  .option('-u, --user <user>', 'the user (the token subject)')
+  .option('--ttl <span>', 'lifetime, e.g. 30m, 8h, 2d', '8h')
+  .action(async (options) => {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(options.department)) {
+      throw new CliUsageError(
+        `--department ${options.department} is not a department code: lower case letters, digits and _, such as civil_affairs`,
+      );
+    }
+    const roles = (options.role ?? ['APP_DEVELOPER']).map((r) => r.toUpperCase());
+    const unknown = roles.filter((r) => !ROLES.includes(r as Role));
+    if (unknown.length > 0) {
+      throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
+    }
+    const token = await mintDevToken(loadConfig().auth, {
+      department: options.department,
+      roles: roles as Role[],
+      ...(options.app ? { application: options.app } : {}),
+      ...(options.user ? { user: options.user } : {}),
+      expiresIn: options.ttl,
+    });
+    console.log(token);
+  });
 
-try {
-  const { values } = parseArgs({
-    options: {
-      department: { type: 'string', short: 'd' },
-      role: { type: 'string', short: 'r', multiple: true },
-      app: { type: 'string' },
-      user: { type: 'string', short: 'u' },
-      ttl: { type: 'string', default: '8h' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (!values.department || !/^[a-z][a-z0-9_]{0,63}$/.test(values.department)) {
-    throw new Error(`--department is required: a department code such as civil_affairs\n${USAGE}`);
-  }
-  const roles = (values.role ?? ['APP_DEVELOPER']).map((r) => r.toUpperCase());
-  const unknown = roles.filter((r) => !ROLES.includes(r as Role));
-  if (unknown.length > 0) throw new Error(`unknown role ${unknown.join(', ')}\n${USAGE}`);
-  const token = await mintDevToken(loadConfig().auth, {
-    department: values.department,
-    roles: roles as Role[],
-    ...(values.app ? { application: values.app } : {}),
-    ...(values.user ? { user: values.user } : {}),
-    expiresIn: values.ttl,
-  });
-  console.log(token);
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-}
+await runCli(program);

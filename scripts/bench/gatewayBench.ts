@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { composeSupergraph } from '../../gateway/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
@@ -18,6 +17,7 @@ import {
   type Service,
 } from './processes.ts';
 import { alternate, logRounds } from './alternate.ts';
+import { benchPackageDir } from './benchPackages.ts';
 import { runAutocannon, runLatencyProbe } from './runAutocannon.ts';
 import type { Side, SqlCounts, SubgraphPorts } from './subgraphHost.ts';
 import { summarize, type Summary } from './summarize.ts';
@@ -73,12 +73,6 @@ interface Operation {
 }
 
 const scripts = join(import.meta.dirname, '..');
-const require = createRequire(import.meta.url);
-const HIVE_BIN = join(
-  dirname(require.resolve('@graphql-hive/gateway/package.json')),
-  'dist',
-  'bin.js',
-);
 
 function operations(): Operation[] {
   const nodes = (data: Record<string, unknown>, field: string) => {
@@ -241,7 +235,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
       'Hive Gateway': startService(
         'Hive Gateway',
         [
-          HIVE_BIN,
+          join(benchPackageDir('@graphql-hive/gateway'), 'dist', 'bin.js'),
           'supergraph',
           ungovernedFile,
           '--host',

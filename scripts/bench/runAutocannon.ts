@@ -1,9 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const AUTOCANNON = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+import { join } from 'node:path';
+import { benchPackageDir } from './benchPackages.ts';
 
 export interface LoadRequest {
   url: string;
@@ -30,7 +27,7 @@ export interface LoadResult {
  */
 export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
   const args = [
-    AUTOCANNON,
+    join(benchPackageDir('autocannon'), 'autocannon.js'),
     '--json',
     '--connections',
     String(request.connections),
