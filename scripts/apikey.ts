@@ -5,7 +5,7 @@
  * `npm run apikey -- list [--department CODE]` lists issued keys: id, department,
  * application, roles, created, revoked — never the secret.
  */
-import { parseArgs } from 'node:util';
+import type { Knex } from 'knex';
 import {
   issueApiKey,
   listApiKeys,
@@ -14,68 +14,105 @@ import {
   ROLES,
   type Role,
 } from '../server/index.ts';
+import { cliProgram, cliSubcommand, CliUsageError, collect, runCli } from './cli/index.ts';
 import { loadPlatformCatalogue, preparePlatformData } from './platform/index.ts';
 
-const USAGE = `usage: npm run apikey -- issue --department CODE --app APP [--role ROLE]... [--label TEXT]
-       npm run apikey -- revoke KEY_ID
-       npm run apikey -- list [--department CODE]`;
-
-const config = loadConfig();
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    department: { type: 'string', short: 'd' },
-    app: { type: 'string' },
-    role: { type: 'string', short: 'r', multiple: true },
-    label: { type: 'string' },
-  },
+const program = cliProgram({
+  name: 'npm run apikey --',
+  description:
+    "Issues, lists and revokes applications' API keys (sent as `X-Api-Key`), in the platform " +
+    'database that `npm start` or `npm run migrate` has prepared.',
+  examples: [
+    'npm run apikey -- issue --department civil_affairs --app relief-app',
+    'npm run apikey -- list --department civil_affairs',
+    'npm run apikey -- revoke KEY_ID',
+  ],
 });
-const [command, id] = positionals;
-const db = await preparePlatformData(config, loadPlatformCatalogue({}, config), 'never');
-try {
-  if (command === 'issue') {
-    if (!values.department || !values.app)
-      throw new Error(`--department and --app are required\n${USAGE}`);
-    const roles = (values.role ?? ['APP_DEVELOPER']).map((r) => r.toUpperCase());
-    if (!roles.every((r) => ROLES.includes(r as Role)))
-      throw new Error(`roles are ${ROLES.join(', ')}`);
-    const issued = await issueApiKey(
-      db,
-      {
-        department: values.department,
-        application: values.app,
-        user: null,
-        roles: roles as Role[],
-      },
-      values.label ?? `${values.department}/${values.app}`,
-    );
-    console.log(
-      `API key ${issued.id} for ${values.department}/${values.app} (shown once, store it now):`,
-    );
-    console.log(issued.key);
-  } else if (command === 'list') {
-    const keys = await listApiKeys(db, values.department);
-    console.log(['id', 'department', 'application', 'roles', 'created', 'revoked'].join('\t'));
-    for (const key of keys) {
-      console.log(
-        [
-          key.id,
-          key.department,
-          key.application ?? '-',
-          key.roles.join(','),
-          key.createdAt,
-          key.revokedAt ?? '-',
-        ].join('\t'),
-      );
+cliSubcommand(program, {
+  name: 'issue',
+  description: 'Prints a new API key once (store it then: only its hash is kept).',
+  examples: [
+    'npm run apikey -- issue --department civil_affairs --app relief-app',
+    'npm run apikey -- issue -d civil_affairs --app relief-app --role APP_DEVELOPER --label "relief desk"',
+  ],
+})
+  .requiredOption('-d, --department <code>', "the application's department, e.g. civil_affairs")
+  .requiredOption('--app <app>', 'the application, e.g. relief-app')
+  .option(
+    '-r, --role <role>',
+    `a role, repeatable: ${ROLES.join(', ')} (default: APP_DEVELOPER)`,
+    collect,
+  )
+  .option('--label <text>', 'a note shown by `list` (default: department/app)')
+  .action(async (options) => {
+    const roles = (options.role ?? ['APP_DEVELOPER']).map((r) => r.toUpperCase());
+    const unknown = roles.filter((r) => !ROLES.includes(r as Role));
+    if (unknown.length > 0) {
+      throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
     }
-  } else if (command === 'revoke' && id) {
-    console.log((await revokeApiKey(db, id)) ? `revoked ${id}` : `no active key ${id}`);
-  } else {
-    throw new Error(USAGE);
+    await withPlatformDb(async (db) => {
+      const issued = await issueApiKey(
+        db,
+        {
+          department: options.department,
+          application: options.app,
+          user: null,
+          roles: roles as Role[],
+        },
+        options.label ?? `${options.department}/${options.app}`,
+      );
+      console.log(
+        `API key ${issued.id} for ${options.department}/${options.app} (shown once, store it now):`,
+      );
+      console.log(issued.key);
+    });
+  });
+cliSubcommand(program, {
+  name: 'list',
+  description:
+    'Lists issued keys: id, department, application, roles, created, revoked — never the secret.',
+  examples: ['npm run apikey -- list', 'npm run apikey -- list --department civil_affairs'],
+})
+  .option('-d, --department <code>', "only this department's keys")
+  .action(async (options) => {
+    await withPlatformDb(async (db) => {
+      const keys = await listApiKeys(db, options.department);
+      console.log(['id', 'department', 'application', 'roles', 'created', 'revoked'].join('\t'));
+      for (const key of keys) {
+        console.log(
+          [
+            key.id,
+            key.department,
+            key.application ?? '-',
+            key.roles.join(','),
+            key.createdAt,
+            key.revokedAt ?? '-',
+          ].join('\t'),
+        );
+      }
+    });
+  });
+cliSubcommand(program, {
+  name: 'revoke',
+  description:
+    'Revokes a key by its id (from `issue` or `list`); every gateway refuses it within seconds.',
+  examples: ['npm run apikey -- revoke KEY_ID'],
+})
+  .argument('<id>', 'the key id')
+  .action(async (id) => {
+    await withPlatformDb(async (db) => {
+      console.log((await revokeApiKey(db, id)) ? `revoked ${id}` : `no active key ${id}`);
+    });
+  });
+
+await runCli(program);
+
+async function withPlatformDb(work: (db: Knex) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const db = await preparePlatformData(config, loadPlatformCatalogue({}, config), 'never');
+  try {
+    await work(db);
+  } finally {
+    await db.destroy();
   }
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
 }
