@@ -200,7 +200,7 @@ export function stressReport(result: StressResult, connections: number): string 
   const rows = result.phases.map((phase) => {
     const { light, heavy } = phase;
     const heavyCell = heavy
-      ? `${((heavy.requests - heavy.non2xx - heavy.errors) / phase.heavySeconds).toFixed(1)} answered/s, ` +
+      ? `${((heavy.requests - heavy.non2xx) / phase.heavySeconds).toFixed(1)} answered/s, ` +
         `${heavy.non2xx} refused (429), p50 ${heavy.p50} ms`
       : '—';
     if (light.requests === 0) {
