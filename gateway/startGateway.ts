@@ -14,6 +14,7 @@ import {
   listen,
   sendJson,
   type AuditSink,
+  type AuthConfig,
   type LimitsConfig,
   type Logger,
   type PlatformKey,
@@ -57,6 +58,12 @@ export interface GatewayOptions {
    * cannot serve now (the platform database, the audit store), or null.
    */
   readiness?: readonly (() => Promise<string | null> | string | null)[];
+  /**
+   * How callers' tokens are verified. When it is the development secret,
+   * GraphiQL offers a button minting a development token (`devTokenRoute`);
+   * without it, or with a JWKS, there is no such route.
+   */
+  devTokenAuth?: AuthConfig;
   host: string;
   port: number;
 }
@@ -169,7 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
     },
     routes: {
-      ...graphiqlRoutes('/graphql'),
+      ...graphiqlRoutes('/graphql', options.devTokenAuth),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_, res) => {
         const problems = stopping ? ['stopping'] : await readinessProblems();

@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Route } from '../../server/index.ts';
+import { ROLES, type AuthConfig, type Route } from '../../server/index.ts';
+import { DEV_TOKEN_PATH, devTokenRoute } from './devTokenRoute.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
 /**
  * The browser files GraphiQL needs, read from installed packages at start-up:
- * government networks are often offline, so nothing is loaded from a CDN.
+ * government networks are often offline, so nothing is loaded from a CDN. The
+ * stylesheet carries GraphiQL's fonts inline (data: URLs), which the page's
+ * content security policy allows.
  */
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/graphiql/react.js': {
@@ -27,68 +30,117 @@ const ASSETS: Record<string, { file: string; type: string }> = {
     file: join(packageDir('graphiql'), 'graphiql.min.css'),
     type: 'text/css',
   },
+  '/graphiql/setup.js': {
+    file: join(import.meta.dirname, 'setupGraphiQL.js'),
+    type: 'text/javascript',
+  },
 };
 
-const EXAMPLE_QUERY = `# One governed endpoint over every department's registered datasets.
-# Send a bearer token in the Headers tab and declare your purpose, e.g.
-# { "Authorization": "Bearer <token>", "X-Purpose": "social-assistance-review" }
+/**
+ * The operation GraphiQL opens with: demo person 0 across five departments,
+ * which Civil Affairs's demo grants answer in full for social assistance.
+ */
+const EXAMPLE = {
+  query: `# One governed endpoint over every department's registered datasets.
+# Each part is decided by its own dataset's grant; the Headers tab says who
+# asks (a bearer token) and why (X-Purpose, one of the grant's purposes).
 query PersonWithRecords($idNumber: String!) {
   person(idNumber: $idNumber) {
+    idNumber
     name
+    gender
     regionCode
     licenses { licenseNumber kind status }
     creditRecords { category authority decidedOn }
     landParcels { parcelCode landUse areaSqm }
-    utilityAccounts { accountNumber status }
+    utilityAccounts { accountNumber address monthlyUsageM3 arrears }
   }
 }
-`;
+`,
+  variables: JSON.stringify({ idNumber: '330106196310216243' }, null, 2),
+  purpose: 'social-assistance',
+  department: 'civil_affairs',
+};
 
-function page(graphqlPath: string): string {
+const HOW_TO_GET_A_TOKEN =
+  'Without development keys, put a token from your identity provider in Headers as ' +
+  '"Authorization": "Bearer …" (or an application\'s "X-Api-Key"), with "X-Purpose" one of your ' +
+  "grant's purposes; on a development platform `npm run token -- --department civil_affairs` prints one.";
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // GraphiQL's editors set style attributes.
+  "style-src 'self' 'unsafe-inline'",
+  // GraphiQL's fonts are inline in its stylesheet.
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function page(config: unknown): string {
+  // Inside <script type="application/json">, only "</" could end the block early.
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>Government data sharing platform · GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/graphiql/graphiql.css">
-<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+<style>
+  html, body, #root { height: 100%; margin: 0; }
+  #root { display: flex; flex-direction: column; }
+  #platform-bar { padding: 6px 12px; font: 13px system-ui, sans-serif; border-bottom: 1px solid #ddd; }
+  #platform-bar .how-to { display: block; color: #555; margin-top: 2px; }
+  #graphiql { flex: 1; min-height: 0; }
+</style>
 </head>
 <body>
-<div id="graphiql">Loading GraphiQL…</div>
+<div id="root">Loading GraphiQL…</div>
+<script id="graphiql-config" type="application/json">${json}</script>
 <script src="/graphiql/react.js"></script>
 <script src="/graphiql/react-dom.js"></script>
 <script src="/graphiql/graphiql.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(graphqlPath)} });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, {
-      fetcher,
-      defaultQuery: ${JSON.stringify(EXAMPLE_QUERY)},
-      defaultHeaders: '{ "X-Purpose": "demo" }',
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: false,
-    }),
-  );
-</script>
+<script src="/graphiql/setup.js"></script>
 </body>
 </html>
 `;
 }
 
-/** Routes serving GraphiQL at `/` and `/graphiql`, and its assets, from local files. */
-export function graphiqlRoutes(graphqlPath: string): Record<string, Route> {
-  const html = page(graphqlPath);
+/**
+ * Routes serving GraphiQL at `/` and `/graphiql`, its assets from local files,
+ * and — when `auth` verifies tokens with the development secret — the
+ * development token route its "Use a development token" button calls. The
+ * page opens with an example operation, its variables and a purpose that the
+ * demo grants answer.
+ */
+export function graphiqlRoutes(graphqlPath: string, auth?: AuthConfig): Record<string, Route> {
+  const devTokens = auth ? devTokenRoute(auth) : null;
+  const html = page({
+    graphqlPath,
+    query: EXAMPLE.query,
+    variables: EXAMPLE.variables,
+    purpose: EXAMPLE.purpose,
+    howToGetAToken: HOW_TO_GET_A_TOKEN,
+    devTokens: devTokens
+      ? { path: DEV_TOKEN_PATH, department: EXAMPLE.department, roles: ROLES }
+      : null,
+  });
   const routes: Record<string, Route> = {};
   const servePage: Route = (_, res) => {
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy':
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+      'content-security-policy': CONTENT_SECURITY_POLICY,
     });
     res.end(html);
   };
   routes['/'] = servePage;
   routes['/graphiql'] = servePage;
+  if (devTokens) routes[DEV_TOKEN_PATH] = devTokens;
   for (const [path, asset] of Object.entries(ASSETS)) {
     const body = readFileSync(asset.file);
     routes[path] = (_, res) => {

@@ -63,6 +63,7 @@ export async function startGatewayProcess(
     started.gateway = await startGateway({
       supergraphSdl,
       authenticator: Authenticator.create(config.auth, platformDb),
+      devTokenAuth: config.auth,
       signingKey,
       audit,
       timeouts: config.timeouts,

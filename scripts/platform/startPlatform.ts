@@ -250,6 +250,7 @@ export async function startPlatform(
     const gateway = await startGateway({
       supergraphSdl: await registry.compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
+      devTokenAuth: config.auth,
       signingKey: keys.privateKey,
       audit,
       timeouts: config.timeouts,

@@ -1,0 +1,71 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  mintDevToken,
+  ROLES,
+  sendJson,
+  type AuthConfig,
+  type Role,
+  type Route,
+} from '../../server/index.ts';
+
+/** Where GraphiQL's "Use a development token" button asks for one. */
+export const DEV_TOKEN_PATH = '/graphiql/dev-token';
+
+/** How long a token minted for GraphiQL lasts. */
+const DEV_TOKEN_TTL = '1h';
+
+/**
+ * `GET /graphiql/dev-token?department=civil_affairs&role=APP_DEVELOPER`: a
+ * development bearer token for GraphiQL's header editor, so a developer can run
+ * the example query on a development platform with nothing but the Run button.
+ *
+ * Only for development: null (the route does not exist) unless callers' tokens
+ * are verified with the development secret — with a JWKS there is nothing to
+ * sign with, and tokens come from the identity provider. Even then it answers
+ * only a browser on this machine: the peer must be a loopback address and the
+ * Host header a loopback name (so a page elsewhere cannot reach it by DNS
+ * rebinding); anyone else gets 403 and is told to use `npm run token`.
+ */
+export function devTokenRoute(auth: AuthConfig): Route | null {
+  if (auth.tokens.kind !== 'secret') return null;
+  return async (req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    if (!fromThisMachine(req)) {
+      sendJson(res, 403, {
+        error:
+          'Development tokens are handed out only to a browser on the platform host; ' +
+          'elsewhere run `npm run token -- --department CODE` there, or ask your identity provider.',
+      });
+      return;
+    }
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const department = query.get('department') ?? 'civil_affairs';
+    const role = (query.get('role') ?? 'APP_DEVELOPER').toUpperCase();
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(department)) {
+      sendJson(res, 400, {
+        error: 'department must be a department code: lower case letters, digits and _',
+      });
+      return;
+    }
+    if (!ROLES.includes(role as Role)) {
+      sendJson(res, 400, { error: `role must be one of ${ROLES.join(', ')}` });
+      return;
+    }
+    const token = await mintDevToken(auth, {
+      department,
+      roles: [role as Role],
+      user: 'graphiql',
+      expiresIn: DEV_TOKEN_TTL,
+    });
+    sendJson(res, 200, { token, department, roles: [role], expiresIn: DEV_TOKEN_TTL });
+  };
+}
+
+const LOOPBACK_PEER = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
+function fromThisMachine(req: IncomingMessage): boolean {
+  return (
+    LOOPBACK_PEER.test(req.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(req.headers.host ?? '')
+  );
+}

@@ -1,0 +1,176 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTestSettings } from '../../server/index.ts';
+import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
+
+/**
+ * GraphiQL as a newcomer meets it: a development platform, a browser, and
+ * nothing typed but a press of "Use a development token" and Run. Drives
+ * Debian's chromium through playwright-core (no browser is ever downloaded);
+ * without it the browser half is skipped loudly, and under CI=true it fails.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (loadTestSettings().ci) {
+    throw new Error(
+      `CI=true but there is no chromium at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`,
+    );
+  }
+  console.warn(
+    `\n*** No chromium at ${CHROMIUM}: SKIPPING the GraphiQL browser test. ` +
+      'Install it (apt-get install chromium). Under CI=true this test fails instead. ***\n',
+  );
+  return false;
+}
+
+/** GET `path` from the gateway with a chosen Host header (fetch will not send another host). */
+function get(
+  base: string,
+  path: string,
+  host?: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  const url = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: host ? { host } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('GraphiQL on a development platform', () => {
+  let platform: TestPlatform;
+  let base: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform('sqlite');
+    base = platform.gateway.url.replace(/\/graphql$/, '/');
+  });
+  afterAll(() => platform?.close());
+
+  it.runIf(chromiumAvailable())(
+    'runs its default query with a development token, with data and no console errors',
+    async () => {
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error')
+            problems.push(`console: ${message.text()} (${message.location().url})`);
+        });
+        page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+        page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+
+        await page.goto(base);
+        await page.locator('.graphiql-execute-button').waitFor();
+        expect(await page.locator('#platform-bar').innerText()).toMatch(/npm run token/);
+
+        await page.locator('#dev-token').click();
+        await page.getByText(/token for civil_affairs/).waitFor();
+        expect(await page.locator('.graphiql-editor-tool').innerText()).toMatch(/Bearer ey/);
+
+        const answered = page.waitForResponse(
+          (r) =>
+            r.url().endsWith('/graphql') &&
+            (r.request().postData() ?? '').includes('PersonWithRecords'),
+        );
+        await page.locator('.graphiql-execute-button').click();
+        const response = await answered;
+        expect(response.status()).toBe(200);
+        const body = (await response.json()) as {
+          data?: { person?: { name?: string; licenses?: unknown[] } | null };
+          errors?: unknown[];
+        };
+        expect(body.errors).toBeUndefined();
+        expect(body.data?.person?.name).toBeTruthy();
+        expect(body.data?.person?.licenses?.length).toBeGreaterThan(0);
+        await page.locator('.graphiql-response').getByText(body.data!.person!.name!).waitFor();
+
+        expect(problems).toEqual([]);
+      } finally {
+        await browser?.close();
+      }
+    },
+  );
+
+  it('mints development tokens only for a browser on this machine', async () => {
+    const minted = await get(
+      base,
+      '/graphiql/dev-token?department=civil_affairs&role=APP_DEVELOPER',
+    );
+    expect(minted.status).toBe(200);
+    expect(minted.headers['cache-control']).toBe('no-store');
+    const { token } = JSON.parse(minted.body) as { token: string };
+    const answer = await platform.query(
+      'query($id: String!) { person(idNumber: $id) { name } }',
+      { id: '330106196310216243' },
+      { authorization: `Bearer ${token}`, 'x-purpose': 'social-assistance' },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.person).toMatchObject({ name: expect.any(String) });
+
+    // A page on another host name (DNS rebinding to this machine) is refused.
+    const rebound = await get(base, '/graphiql/dev-token', 'attacker.example:80');
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+    expect(JSON.parse(rebound.body)).toMatchObject({
+      error: expect.stringMatching(/npm run token/),
+    });
+
+    const badRole = await get(base, '/graphiql/dev-token?role=ROOT');
+    expect(badRole.status).toBe(400);
+  });
+
+  it("serves a page whose policy allows GraphiQL's inline fonts and no inline script", async () => {
+    const page = await get(base, '/');
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toMatch(/font-src 'self' data:/);
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    expect(page.body).toContain('"purpose":"social-assistance"');
+    expect(page.body).toContain('330106196310216243');
+  });
+});
+
+describe('GraphiQL on a platform that trusts an identity provider', () => {
+  let platform: TestPlatform;
+  let base: string;
+
+  beforeAll(async () => {
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' };
+    platform = await startTestPlatform('sqlite', {}, (config) => {
+      const file = join(config.database.kind === 'sqlite' ? config.database.dir : '.', 'jwks.json');
+      writeFileSync(file, JSON.stringify({ keys: [jwk] }));
+      return { ...config, auth: { ...config.auth, tokens: { kind: 'jwks-file', file } } };
+    });
+    base = platform.gateway.url.replace(/\/graphql$/, '/');
+  });
+  afterAll(() => platform?.close());
+
+  it('has no development token route and no button, and says how to get a token', async () => {
+    expect((await get(base, '/graphiql/dev-token?department=civil_affairs')).status).toBe(404);
+    const page = await get(base, '/');
+    expect(page.body).toContain('"devTokens":null');
+    expect(page.body).toMatch(/identity provider/);
+  });
+});
