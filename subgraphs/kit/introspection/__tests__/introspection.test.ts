@@ -186,10 +186,11 @@ function introspectionSuite(engine: 'sqlite' | 'mysql', open: () => Knex) {
     expect((await describeTable(db, 'residence_permits')).columns.length).toBe(18);
   });
 
-  it('says so when the table does not exist', async () => {
-    await expect(describeTable(open(), 'no_such_table')).rejects.toThrow(
-      'no table no_such_table in the department database',
-    );
+  it('says so when the table does not exist, and lists the tables there are', async () => {
+    const refusal = describeTable(open(), 'no_such_table');
+    await expect(refusal).rejects.toThrow('no table no_such_table in the department database');
+    await expect(refusal).rejects.toThrow(/its tables are: .*permit_renewals.*residence_permits/);
+    await expect(refusal).rejects.not.toThrow(/knex_|sqlite_/);
   });
 
   it('describes a table without a primary key, and refuses to make a dataset of it', async () => {
