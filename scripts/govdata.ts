@@ -47,7 +47,9 @@ const program = cliProgram({
 const dataset = cliSubcommand(program, {
   name: 'dataset',
   description: 'Catalogue entries made from existing tables.',
-  examples: [],
+  examples: [
+    'npx govdata dataset init --department city_water --table water_meters --code CW-METER-001',
+  ],
 });
 cliSubcommand(dataset, {
   name: 'init',
@@ -69,7 +71,10 @@ cliSubcommand(dataset, {
 const subgraph = cliSubcommand(program, {
   name: 'subgraph',
   description: "Checking and publishing a department's subgraph in the registry.",
-  examples: [],
+  examples: [
+    'npx govdata subgraph check --department city_water',
+    'npx govdata subgraph publish --department city_water',
+  ],
 });
 const sdlOption = '--sdl <file>';
 const sdlHelp =
