@@ -10,7 +10,9 @@ import type { Knex } from 'knex';
 import {
   close,
   createGraphQLHttpServer,
+  currentTraceId,
   hideInternalErrors,
+  metrics,
   listen,
   sendJson,
   type AuditSink,
@@ -36,6 +38,7 @@ import {
   sharedRateCount,
   TrustedDocuments,
 } from './limits/index.ts';
+import { requestTelemetryPlugin } from './observability/index.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
 
 export interface GatewayOptions {
@@ -140,6 +143,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Waits for room in the consumer's share of this process before planning; 429 when it cannot.
       admissionPlugin<ServedContext>({ limits, clientAddressOf: (c) => c.clientAddress }),
       requestAuditPlugin(options.audit),
+      requestTelemetryPlugin(options.logger),
     ],
     formatError: errors.formatError,
     // The parser stops at the largest token limit of any caller; each caller's own is checked after.
@@ -156,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     timeouts: options.timeouts,
     // The platform names every request itself; a client's X-Request-Id is only its correlation id.
     requestId: randomUUID,
+    traceName: 'gateway POST /graphql',
     context: async (req, { id }) => {
       const startedAt = Date.now();
       const requestId = id ?? randomUUID();
@@ -165,9 +170,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           identity,
           startedAt,
           masked: false,
+          traceId: currentTraceId(req.headers.traceparent),
+          subgraphFetches: 0,
           clientAddress: req.socket.remoteAddress ?? null,
         };
       } catch (error) {
+        refusedBeforeRunning(requestId, error, Date.now() - startedAt, req.headers.traceparent);
         // A refused credential is on the record too (no identity: it did not verify).
         await options.audit
           .record([refusedEntry(requestId, error, Date.now() - startedAt)])
@@ -190,6 +198,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
   });
   const base = await listen(server, options.host, options.port);
+  metrics.supergraphGeneration(generation);
+
+  /** The log line and refusal count of a request whose credential or header was refused. */
+  function refusedBeforeRunning(
+    requestId: string,
+    error: unknown,
+    latencyMs: number,
+    traceparent: string | string[] | undefined,
+  ): void {
+    const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+    const refusal = typeof code === 'string' ? code : 'UNAUTHENTICATED';
+    metrics.refusal(refusal, null);
+    metrics.request(null, 'REFUSED', latencyMs / 1000);
+    options.logger.info(
+      {
+        requestId,
+        traceId: currentTraceId(traceparent),
+        outcome: 'REFUSED',
+        code: refusal,
+        latencyMs,
+      },
+      'request',
+    );
+  }
 
   /** Every readiness check that fails, each given at most `READY_CHECK_MS`. */
   async function readinessProblems(): Promise<string[]> {
@@ -221,8 +253,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       update(supergraphSdl);
       generation++;
       problem = null;
+      metrics.supergraphGeneration(generation);
     },
     reportCompositionProblem(next) {
+      if (next !== null && next !== problem) {
+        metrics.compositionFailure();
+        options.logger.warn({ problem: next }, "the registry's subgraphs do not compose");
+      }
       problem = next;
     },
     async stop() {

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { Agent, request } from 'undici';
 import { ErrorCode } from '../schema/index.ts';
-import { DEFAULT_TIMEOUTS, type Logger } from '../server/index.ts';
+import { DEFAULT_TIMEOUTS, metrics, type Logger } from '../server/index.ts';
 
 /** Most connections kept open to one subgraph origin per gateway process. */
 const CONNECTIONS_PER_SUBGRAPH = 64;
@@ -52,6 +52,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
     async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
       const deadline = AbortSignal.timeout(timeoutMs);
       const callers = init?.signal as AbortSignal | undefined | null;
+      const began = performance.now();
       try {
         const response = await request(url, {
           method: (init?.method ?? 'GET') as 'GET' | 'POST',
@@ -65,10 +66,22 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           if (Array.isArray(value)) for (const v of value) headers.append(name, v);
           else if (value !== undefined) headers.set(name, value);
         }
-        return new TextResponse(url, response.statusCode, headers, await response.body.text());
+        const text = await response.body.text();
+        const status = response.statusCode;
+        metrics.subgraphFetch(
+          subgraph ?? '(unnamed)',
+          (performance.now() - began) / 1000,
+          status >= 400 ? `http_${status}` : null,
+        );
+        return new TextResponse(url, status, headers, text);
       } catch (error) {
         if (callers?.aborted) throw error;
         const waitedMs = deadline.aborted ? timeoutMs : null;
+        metrics.subgraphFetch(
+          subgraph ?? '(unnamed)',
+          (performance.now() - began) / 1000,
+          waitedMs !== null ? 'timeout' : 'unreachable',
+        );
         options.logger?.warn(
           { subgraph, url, timeoutMs: waitedMs, err: error },
           waitedMs !== null ? 'subgraph fetch timed out' : 'subgraph fetch failed',

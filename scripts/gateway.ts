@@ -8,7 +8,7 @@
  * (or `npm run migrate`) has prepared, and the gateway's signing key.
  */
 import cluster from 'node:cluster';
-import { loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
+import { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
 import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import { startGatewayProcess } from './platform/startGatewayProcess.ts';
 import {
@@ -57,6 +57,8 @@ const program = cliProgram({
     } else {
       // A missing key is reported once, not by every worker.
       const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
+      // The primary's audit writer is measured too; workers' /metrics include it.
+      enableMetrics(config.observability.metrics);
       const starting = startAuditedWorkerPool(config.database, 'gateway', workers, log, {
         checkpoints: { ...config.auditCheckpoints, privateKey },
         onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),

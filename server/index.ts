@@ -6,3 +6,4 @@ export * from './policy/index.ts';
 export * from './audit/index.ts';
 export * from './limits/index.ts';
 export * from './logging/index.ts';
+export * from './observability/index.ts';

@@ -10,4 +10,8 @@ export interface GatewayContext {
    * REQUEST record can say MASKED; see `SigningDataSource.didReceiveResponse`.
    */
   masked: boolean;
+  /** The request's trace id (its span's, or the caller's `traceparent`'s), for the log and audit. */
+  traceId: string | null;
+  /** Subgraph fetches made so far (the request's log line reports them). */
+  subgraphFetches: number;
 }

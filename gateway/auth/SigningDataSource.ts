@@ -3,7 +3,9 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import {
   ACCESS_MASKED_EXTENSION,
   INTERNAL_TOKEN_HEADER,
+  injectTraceContext,
   signInternalToken,
+  tracingOn,
   type PlatformKey,
 } from '../../server/index.ts';
 import type { GatewayContext } from './GatewayContext.ts';
@@ -15,10 +17,14 @@ type ReceivedResponse = Parameters<
 /** Client headers that may travel to subgraphs; everything else stays at the gateway. */
 export const FORWARDED_HEADERS = ['traceparent', 'tracestate', 'accept-language'] as const;
 
+/** What travels when the gateway traces: its own fetch span's trace context replaces the client's. */
+const FORWARDED_WHEN_TRACING = ['accept-language'] as const;
+
 /**
  * Sends each subgraph fetch with the request's identity in a short-lived token
  * signed by the gateway for that subgraph and for that fetch's exact body, the
- * request id, and only the allow-listed client headers. One signature per
+ * request id, the trace context of the fetch (the client's `traceparent` when
+ * the gateway does not trace), and only the allow-listed client headers. One signature per
  * fetch (Ed25519, tens of microseconds): a token that could serve two fetches
  * could be replayed with a third.
  */
@@ -44,11 +50,15 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       await signInternalToken(context.identity, this.subgraph, this.key, sentBody(request)),
     );
     headers.set('x-request-id', context.identity.requestId);
+    context.subgraphFetches++;
     const incoming = incomingRequestContext.request.http?.headers;
-    for (const name of FORWARDED_HEADERS) {
+    const tracing = tracingOn();
+    for (const name of tracing ? FORWARDED_WHEN_TRACING : FORWARDED_HEADERS) {
       const value = incoming?.get(name);
       if (value) headers.set(name, value);
     }
+    // The gateway's fetch span (Apollo Gateway's `gateway.fetch`) is the subgraph's parent.
+    if (tracing) injectTraceContext(headers);
   }
 
   /** Notes a subgraph's report that it masked some item (the REQUEST record's MASKED). */

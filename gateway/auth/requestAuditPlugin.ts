@@ -18,6 +18,7 @@ export function requestEntry(
     reason: string | null;
     operationHash: string | null;
     latencyMs: number;
+    traceId?: string | null;
   },
 ): AuditEntry {
   const caller = identity.caller;
@@ -46,6 +47,7 @@ export function requestEntry(
     operationName: identity.operationName,
     operationHash: outcome.operationHash,
     latencyMs: outcome.latencyMs,
+    ...(outcome.traceId ? { traceId: outcome.traceId } : {}),
   };
 }
 
@@ -128,6 +130,7 @@ export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<Gatewa
                 reason: typeof code === 'string' ? code : null,
                 operationHash: queryHash ?? null,
                 latencyMs: Date.now() - contextValue.startedAt,
+                traceId: contextValue.traceId,
               }),
             ]);
           } catch {

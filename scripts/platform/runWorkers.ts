@@ -8,6 +8,8 @@ import {
   type AuditWriterOptions,
   writeAuditForWorkers,
   type DatabaseConfig,
+  aggregateMetricsForWorkers,
+  shareMetricsWithPrimary,
 } from '../../server/index.ts';
 
 /** What a worker reports to the primary once it serves. */
@@ -121,8 +123,11 @@ export async function startAuditedWorkerPool(
     ...writerOptions,
   });
   const stopWriting = writeAuditForWorkers(writer);
+  // A scrape of any worker's /metrics answers for the pool and this primary (its audit writer).
+  const stopAggregating = aggregateMetricsForWorkers();
   const closeWriter = async () => {
     stopWriting();
+    stopAggregating();
     await writer.drain();
     await platformDb.destroy();
   };
@@ -215,6 +220,7 @@ export async function serveAsWorker(
   deadlineMs?: number,
 ): Promise<void> {
   try {
+    shareMetricsWithPrimary();
     const served = await start();
     stopOnSignals(() => served.stop(), undefined, deadlineMs);
     process.send?.({ ready: served.url } satisfies ReadyMessage);

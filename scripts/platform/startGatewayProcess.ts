@@ -6,6 +6,8 @@ import {
   type AuditSink,
   databaseProblem,
   createLogger,
+  enableMetrics,
+  startTracing,
   loadSigningKey,
   openDatabase,
   type PlatformConfig,
@@ -45,6 +47,8 @@ export async function startGatewayProcess(
   options: GatewayProcessOptions,
 ): Promise<RunningGatewayProcess> {
   const log = options.log ?? (() => {});
+  enableMetrics(config.observability.metrics);
+  const stopTracing = startTracing(config.observability.tracing);
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
   const platformDb = await openDatabase(config.database, 'platform');
   const audit =
@@ -54,6 +58,7 @@ export async function startGatewayProcess(
       onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
       timeoutMs: config.database.limits?.lockTimeoutMs,
     });
+  const logger = createLogger(config);
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
   try {
@@ -74,7 +79,7 @@ export async function startGatewayProcess(
       ],
       limits: config.limits,
       platformDb,
-      logger: createLogger(config),
+      logger,
       host: config.host,
       port: options.port,
     });
@@ -83,6 +88,7 @@ export async function startGatewayProcess(
     registry?.stop();
     await audit.drain();
     await platformDb.destroy();
+    await stopTracing();
     throw error;
   }
   const gateway = started.gateway;
@@ -93,6 +99,7 @@ export async function startGatewayProcess(
       await gateway.stop();
       await audit.drain();
       await platformDb.destroy();
+      await stopTracing();
     },
   };
 }

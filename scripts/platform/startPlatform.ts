@@ -14,6 +14,8 @@ import {
   type AuditSink,
   databaseProblem,
   createLogger,
+  enableMetrics,
+  startTracing,
   type Logger,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
@@ -146,6 +148,9 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const log = options.log ?? (() => {});
   const logger = options.logger ?? createLogger(config);
+  // Process-wide: metrics on unless METRICS=off; traces only when exported (or a test's exporter).
+  enableMetrics(config.observability.metrics);
+  const stopTracing = startTracing(config.observability.tracing);
   const files = loadPlatformCatalogue(options, config);
   if (!options.ephemeralPorts) await refuseBusyPorts(config, files.departments.length + 1);
   const seed = options.seed ?? 'if-empty';
@@ -178,6 +183,7 @@ export async function startPlatform(
     await Promise.all(subgraphs.map((s) => s.stop()));
     await platformSubgraph?.stop();
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
+    await stopTracing();
   };
   try {
     await catalogueStore.start();

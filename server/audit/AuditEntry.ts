@@ -36,6 +36,11 @@ export interface AuditEntry {
   requestId: string;
   /** The client's own id of the request (its X-Request-Id), if it sent one. */
   correlationId: string | null;
+  /**
+   * REQUEST: the request's OpenTelemetry trace id (its span's, or the caller's
+   * `traceparent`'s), linking the record to the trace; absent or null otherwise.
+   */
+  traceId?: string | null;
   subgraph: string | null;
   consumerDepartment: string | null;
   consumerApplication: string | null;

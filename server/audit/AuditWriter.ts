@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DEFAULT_DATABASE_LIMITS } from '../config/index.ts';
 import { StorageUnavailableError } from '../database/index.ts';
+import { metrics } from '../observability/platformMetrics.ts';
 import type { AuditEntry } from './AuditEntry.ts';
 import type { CheckpointSigning } from './AuditCheckpoint.ts';
 import { AuditCheckpointer } from './AuditCheckpointer.ts';
@@ -121,6 +122,7 @@ export class AuditWriter implements AuditSink {
         );
       }, this.timeoutMs);
       this.queue.push(pending);
+      metrics.auditQueueDepth(this.queue.length);
       if (!this.flushing && !this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -162,6 +164,7 @@ export class AuditWriter implements AuditSink {
       count += next.entries.length;
       batch.push(next);
     }
+    metrics.auditQueueDepth(this.queue.length);
     return batch;
   }
 
@@ -177,6 +180,7 @@ export class AuditWriter implements AuditSink {
         this.lastHash = hash;
       }
     }
+    const began = performance.now();
     try {
       await this.ensureChain();
       await this.checkpointer?.begin();
@@ -189,12 +193,14 @@ export class AuditWriter implements AuditSink {
           .update({ last_seq: this.seq, last_hash: this.lastHash, updated_at: now });
       });
       this.checkpointer?.committed(this.seq, this.lastHash);
+      metrics.auditCommit((performance.now() - began) / 1000, rows.length, true);
       this.failure = undefined;
       for (const pending of batch) pending.settle();
     } catch (error) {
       this.seq = startSeq;
       this.lastHash = startHash;
       this.failure = { at: Date.now(), reason: storeProblem(error) };
+      metrics.auditCommit((performance.now() - began) / 1000, rows.length, false);
       const failure = new AuditUnavailableError(
         `the audit store did not record the access: ${String(error)}`,
       );

@@ -9,6 +9,8 @@ export interface AuditRow {
   kind: string;
   request_id: string;
   correlation_id: string | null;
+  /** The request's trace id; null in records written before it was recorded. */
+  trace_id?: string | null;
   subgraph: string | null;
   consumer_department: string | null;
   consumer_application: string | null;
@@ -48,6 +50,7 @@ export function toAuditRow(
     kind: e.kind,
     request_id: e.requestId,
     correlation_id: e.correlationId,
+    trace_id: e.traceId ?? null,
     subgraph: e.subgraph,
     consumer_department: e.consumerDepartment,
     consumer_application: e.consumerApplication,
@@ -82,6 +85,7 @@ export function fromAuditRow(r: AuditRow): AuditRecord {
     kind: r.kind as AuditEntry['kind'],
     requestId: r.request_id,
     correlationId: r.correlation_id ?? null,
+    traceId: r.trace_id ?? null,
     subgraph: r.subgraph,
     consumerDepartment: r.consumer_department,
     consumerApplication: r.consumer_application,

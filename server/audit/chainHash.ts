@@ -13,7 +13,9 @@ export const GENESIS_HASH = '0'.repeat(64);
  * ones only when one of them holds something: records written before they
  * existed — where they read as null, 0 and [] — keep the hash they were
  * written with, and a newer record's hash covers them. Emptying them on a
- * newer record shortens the hashed list, so that too changes the hash.
+ * newer record shortens the hashed list, so that too changes the hash. The
+ * trace id, added after them, follows the same rule: it and the fields before
+ * it are hashed only when it holds something.
  */
 export function chainHash(
   writer: string,
@@ -46,7 +48,9 @@ export function chainHash(
     entry.operationHash,
     entry.latencyMs,
   ];
+  const traced = entry.traceId !== undefined && entry.traceId !== null;
   if (
+    traced ||
     entry.correlationId !== null ||
     entry.verifications !== 0 ||
     entry.verifiedItems.length > 0 ||
@@ -59,5 +63,6 @@ export function chainHash(
       entry.verificationsMatched,
     );
   }
+  if (traced) fields.push(entry.traceId!);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

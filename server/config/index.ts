@@ -25,3 +25,5 @@ export type {
   OperationLimits,
   RateLimits,
 } from './limitsConfig.ts';
+export { DEFAULT_OBSERVABILITY } from './observabilityConfig.ts';
+export type { ObservabilityConfig, TracingConfig } from './observabilityConfig.ts';

@@ -10,6 +10,7 @@ import {
   type LimitsConfig,
 } from './limitsConfig.ts';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../schema/dates/index.ts';
+import type { ObservabilityConfig } from './observabilityConfig.ts';
 
 /** Where the databases live: one file per database, or one MySQL server. */
 export type DatabaseConfig = (
@@ -128,6 +129,8 @@ export interface PlatformConfig {
   /** Base URI of catalogue identifiers in the DCAT-AP export. */
   catalogueBaseUri: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log format, Prometheus metrics and OpenTelemetry trace export. */
+  observability: ObservabilityConfig;
   /** Signed checkpoints of the audit chains, kept outside the database (tamper evidence). */
   auditCheckpoints: AuditCheckpointConfig;
   /** Operation limits, per-consumer rates, the response cap and trusted documents. */
@@ -172,6 +175,12 @@ const envSchema = z.object({
   APPLICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   CATALOGUE_BASE_URI: z.url().default('http://data.gov.example/catalogue'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  NODE_ENV: z.string().optional(),
+  METRICS: z.enum(['on', 'off']).default('on'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default('govdata'),
   STORAGE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.lockTimeoutMs),
   DB_ACQUIRE_TIMEOUT_MS: milliseconds(DEFAULT_DATABASE_LIMITS.acquireTimeoutMs),
   DB_POOL_MIN: z.coerce.number().int().min(0).max(1000).default(DEFAULT_DATABASE_LIMITS.poolMin),
@@ -315,6 +324,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     applicationReplyWorkingDays: e.APPLICATION_REPLY_DAYS,
     catalogueBaseUri: e.CATALOGUE_BASE_URI,
     logLevel: e.LOG_LEVEL,
+    observability: {
+      logFormat: e.LOG_FORMAT,
+      production: e.NODE_ENV === 'production',
+      metrics: e.METRICS === 'on',
+      tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? {
+            endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+            sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+            serviceName: e.OTEL_SERVICE_NAME,
+          }
+        : null,
+    },
     timeouts: {
       subgraphFetchMs: e.SUBGRAPH_TIMEOUT_MS,
       requestMs: e.REQUEST_TIMEOUT_MS,

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from '../config/index.ts';
+import { metrics } from '../observability/platformMetrics.ts';
 import { ensureDepartmentUser, type DepartmentCredentials } from './departmentUser.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocksAsynchronously.ts';
 
@@ -97,6 +98,7 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
         },
       },
     });
+    metrics.watchPool(name, db);
     return db;
   }
   const database = databaseName(config, name);
@@ -125,7 +127,7 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   // Lock waits are bounded by the server (whole seconds, at least one); a
   // statement still waiting then fails, and the request with it.
   const lockWaitSeconds = Math.max(1, Math.ceil(limits.lockTimeoutMs / 1000));
-  return knex({
+  const db = knex({
     client: 'mysql2',
     connection: { ...connection, ...own, database, connectTimeout: limits.acquireTimeoutMs },
     acquireConnectionTimeout: limits.acquireTimeoutMs,
@@ -141,4 +143,7 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
       },
     },
   });
+  // Connections in use, idle and awaited show on /metrics (govdata_db_pool_connections).
+  metrics.watchPool(name, db);
+  return db;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '../config/index.ts';
+import { inServerSpan, metricsRoute } from '../observability/index.ts';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
 import { sendJson } from './sendJson.ts';
 import { trackRequests } from './trackRequests.ts';
@@ -31,6 +32,11 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** Header, body, keep-alive and whole-request timeouts; `DEFAULT_TIMEOUTS` for any not given. */
   timeouts?: Partial<Pick<TimeoutConfig, 'headersMs' | 'bodyMs' | 'keepAliveMs' | 'requestMs'>>;
   graphqlPath?: string;
+  /**
+   * The name of each GraphQL request's server span (when tracing is on), which
+   * continues the caller's `traceparent`: `gateway POST /graphql`, `subgraph <name>`.
+   */
+  traceName?: string;
 }
 
 /** What the server read of a GraphQL request before Apollo sees it. */
@@ -41,7 +47,8 @@ export interface GraphQLHttpRequest {
 
 /**
  * A Node HTTP server in front of an Apollo Server: POST/GET `graphqlPath` goes to
- * Apollo, the routes answer their paths, anything else is 404. Apollo's own
+ * Apollo (inside a server span when tracing is on), the routes and `/metrics`
+ * answer their paths, anything else is 404. Apollo's own
  * integration contract (`executeHTTPGraphQLRequest`) is used directly, so no web
  * framework sits on the hot path.
  *
@@ -56,7 +63,10 @@ export interface GraphQLHttpRequest {
 export function createGraphQLHttpServer<TContext extends BaseContext>(
   options: GraphQLHttpServerOptions<TContext>,
 ): Server {
-  const { context, routes = {}, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+  const { context, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+  const traceName = options.traceName ?? `POST ${graphqlPath}`;
+  // Every server the platform runs can be scraped (see ../observability/metricsRoute.ts).
+  const routes: Record<string, Route> = { '/metrics': metricsRoute, ...options.routes };
   const { headersMs, bodyMs, keepAliveMs, requestMs } = {
     ...DEFAULT_TIMEOUTS,
     ...options.timeouts,
@@ -74,7 +84,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       route && (req.method === 'GET' || req.method === 'HEAD')
         ? Promise.resolve(route(req, res))
         : url.pathname === graphqlPath
-          ? requests.serve(res, () => handleGraphQL(req, res, url))
+          ? requests.serve(res, () =>
+              inServerSpan(traceName, req.headers, { 'http.route': graphqlPath }, () =>
+                handleGraphQL(req, res, url),
+              ),
+            )
           : Promise.resolve(sendJson(res, 404, { error: `no such path: ${url.pathname}` }));
     handled.catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });

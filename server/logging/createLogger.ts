@@ -1,18 +1,72 @@
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { PlatformConfig } from '../config/index.ts';
+import { DEFAULT_OBSERVABILITY } from '../config/observabilityConfig.ts';
 
 export type { Logger } from 'pino';
 
 /**
+ * Where credentials could sit in anything logged: headers (as objects or as
+ * `req.headers`), tokens, keys and passwords under any one parent. Whatever
+ * is at these paths is written as `[redacted]`. Nothing logs variables or
+ * response data in the first place; this is the second line.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'cookie',
+  'token',
+  'password',
+  'secret',
+  'apiKey',
+  '["x-api-key"]',
+  '["set-cookie"]',
+  '["x-govdata-context"]',
+  'variables',
+  '*.authorization',
+  '*.cookie',
+  '*.token',
+  '*.password',
+  '*.secret',
+  '*.apiKey',
+  '*["x-api-key"]',
+  '*["set-cookie"]',
+  '*["x-govdata-context"]',
+  '*.variables',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-govdata-context"]',
+];
+
+/**
  * The process's one logger, made once from the typed configuration and passed
- * in like the database: JSON lines on stdout at `LOG_LEVEL`. Library code logs
+ * in like the database: JSON lines on stdout at `LOG_LEVEL`, or readable
+ * coloured lines (pino-pretty) when LOG_FORMAT asks for them, or is `auto` and
+ * stdout is a terminal outside production. Credentials are redacted (see
+ * `REDACTED_PATHS`); errors logged as `err` keep their stack. Library code logs
  * through the logger it is given, never `console`. `destination` is for tests
- * that read what was logged.
+ * that read what was logged (always JSON).
  */
 export function createLogger(
-  config: Pick<PlatformConfig, 'logLevel'>,
+  config: Pick<PlatformConfig, 'logLevel'> & Partial<Pick<PlatformConfig, 'observability'>>,
   destination?: DestinationStream,
 ): Logger {
-  const options = { level: config.logLevel, base: { pid: process.pid } };
-  return destination ? pino(options, destination) : pino(options);
+  const options: LoggerOptions = {
+    level: config.logLevel,
+    base: { pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  if (destination) return pino(options, destination);
+  const observability = config.observability ?? DEFAULT_OBSERVABILITY;
+  const pretty =
+    observability.logFormat === 'pretty' ||
+    (observability.logFormat === 'auto' && !observability.production && process.stdout.isTTY);
+  return pretty ? pino(options, prettyStream()) : pino(options);
+}
+
+/** pino-pretty, loaded only when a person reads the log. */
+function prettyStream(): DestinationStream {
+  const require = createRequire(import.meta.url);
+  const pretty = require('pino-pretty') as (options: object) => DestinationStream;
+  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }

@@ -12,6 +12,7 @@ import {
   sendJson,
   startApolloServer,
   subgraphOperationRules,
+  traceSql,
   type PlatformKey,
 } from '../../server/index.ts';
 import {
@@ -21,6 +22,7 @@ import {
   type PolicyStore,
 } from './access/index.ts';
 import { auditPlugin } from './audit/index.ts';
+import { subgraphLogPlugin } from './observability/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';
 import { RequestLoaders } from './loaders/index.ts';
 import { JoinHandles, Sealer } from './handles/index.ts';
@@ -82,7 +84,12 @@ export async function startSubgraphServer(
   const sealer = new Sealer(options.joinKey);
   const { timeZone, verifyLimitPerRecord, probeLimitPerDay } = options.access;
   const probes = new ProbeBudget(policies.db, probeLimitPerDay, timeZone);
-  const plugins = [auditPlugin(subgraph.name, options.audit)];
+  const plugins = [
+    auditPlugin(subgraph.name, options.audit),
+    ...(options.logger ? [subgraphLogPlugin(subgraph.name, options.logger)] : []),
+  ];
+  // SQL spans, children of the resolver's span (only while tracing is on).
+  traceSql(db, subgraph.name);
   const apolloOptions = {
     ...(options.logger ? { logger: options.logger } : {}),
     requestIdOf: (context: SubgraphContext) => context.access?.identity.requestId ?? null,
@@ -133,6 +140,7 @@ export async function startSubgraphServer(
   const server: Server = createGraphQLHttpServer({
     apollo: () => serving.apollo,
     context,
+    traceName: `subgraph ${subgraph.name}`,
     routes: {
       '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
     },

@@ -39,6 +39,7 @@ export async function startPlatformSubgraph(options: {
   const subgraph = buildPlatformSubgraph();
   const apollo = await startApolloServer<PlatformContext>(subgraph.schema);
   const server = createGraphQLHttpServer({
+    traceName: 'subgraph platform',
     apollo,
     context: async (req, { body }) => {
       const verified = await authenticateGatewayRequest(

@@ -12,6 +12,7 @@ import {
   type SharingMode,
 } from '../../../schema/index.ts';
 import {
+  inSyncSpan,
   reserveGrantUnits,
   takeRecordVerification,
   type Grant,
@@ -434,13 +435,19 @@ export class RequestAccess {
     const id = `${mode}\u0000${entry.code}`;
     let decision = this.decisions.get(id);
     if (!decision) {
-      decision = decideAccess({
-        identity: this.identity,
-        snapshot: this.snapshot,
-        dataset: { code: entry.code, department: entry.department },
-        mode,
-        now: this.now,
-      });
+      // A span per dataset and mode (decisions are memoised), when tracing is on.
+      decision = inSyncSpan(
+        'access decision',
+        { 'govdata.dataset': entry.code, 'govdata.mode': mode },
+        () =>
+          decideAccess({
+            identity: this.identity,
+            snapshot: this.snapshot,
+            dataset: { code: entry.code, department: entry.department },
+            mode,
+            now: this.now,
+          }),
+      );
       this.decisions.set(id, decision);
     }
     return decision;

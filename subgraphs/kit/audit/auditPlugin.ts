@@ -1,12 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ACCESS_MASKED_EXTENSION, failClosed, type AuditSink } from '../../../server/index.ts';
+import {
+  ACCESS_MASKED_EXTENSION,
+  failClosed,
+  metrics,
+  type AuditSink,
+} from '../../../server/index.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 
 /**
  * Holds each response until the ACCESS records it produced are durable, and
  * fails it closed — no data, 503 — when they cannot be written. A response
  * that answered some item masked says so to the gateway in an extension, for
- * the REQUEST record.
+ * the REQUEST record. Each record's decision is counted in the metrics.
  */
 export function auditPlugin(
   subgraph: string,
@@ -23,6 +28,9 @@ export function auditPlugin(
             subgraph,
             Date.now() - contextValue.startedAt,
           );
+          // Counted where the decisions are known (and before the write: a
+          // refused write fails the response, but the decisions were made).
+          metrics.subgraphRequest(subgraph, entries);
           try {
             await writer.record(entries);
           } catch {

@@ -1,0 +1,1 @@
+export { requestTelemetryPlugin } from './requestTelemetryPlugin.ts';

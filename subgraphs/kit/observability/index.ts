@@ -1,0 +1,1 @@
+export { subgraphLogPlugin } from './subgraphLogPlugin.ts';
