@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit,stress] [--scale 100000] [--rounds 5] [--seconds 5]
+ * `npm run bench -- [--suite gateways,rules,audit,stress,observability] [--scale 100000] [--rounds 5] [--seconds 5]
  *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
@@ -15,6 +15,7 @@ import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../ser
 import { runAuditBench } from './bench/auditBench.ts';
 import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
+import { observabilityReport, runObservabilityBench } from './bench/observabilityBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
 import { runStressBench, stressReport } from './bench/stressBench.ts';
 import { machine, markdownTable, type Summary } from './bench/summarize.ts';
@@ -26,7 +27,7 @@ import {
 } from './platform/index.ts';
 import { defaultWorkerCount } from './platform/runWorkers.ts';
 
-const SUITES = ['gateways', 'rules', 'audit', 'stress'];
+const SUITES = ['gateways', 'rules', 'audit', 'stress', 'observability'];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
 
 /** A comma-separated list of some of `allowed`. */
@@ -222,6 +223,38 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         rows,
         '≥ 0.9×',
       );
+    }
+    if (suites.has('observability')) {
+      log('observability on/off: our gateway with logs, metrics and 10% of traces, and without');
+      const result = await runObservabilityBench({
+        config,
+        catalogue,
+        platformDb,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        log,
+      });
+      const text = [
+        `### Observability on and off (${date})`,
+        '',
+        `Our gateway (${workers} worker process(es), identity, rules and audit on) over the same governed subgraphs, with observability on (a JSON log line per request at LOG_LEVEL=info, Prometheus metrics, traces sampled at 10% exported over OTLP/HTTP to a local receiver) and off (METRICS=off, LOG_LEVEL=warn, no trace SDK). ${setting}`,
+        '',
+        observabilityReport(result),
+      ].join('\n');
+      console.log(`\n${text}\n`);
+      const file = join(resultsDir, `${date}-observability`);
+      writeFileSync(
+        `${file}.json`,
+        JSON.stringify(
+          { date, machine: host, scale, rounds, seconds, connections, workers, ...result },
+          null,
+          2,
+        ),
+      );
+      writeFileSync(`${file}.md`, `${text}\n`);
+      log(`wrote ${file}.json and .md`);
     }
     if (suites.has('stress')) {
       // The issue's figure: 32 connections of the costliest operation the limits allow.

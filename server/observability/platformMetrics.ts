@@ -19,7 +19,7 @@ export function enableMetrics(on: boolean): void {
   enabled = on;
   if (on && !defaultsCollected) {
     defaultsCollected = true;
-    collectDefaultMetrics({ register: metricsRegistry, prefix: 'govdata_process_' });
+    collectDefaultMetrics({ register: metricsRegistry, prefix: 'govdata_' });
   }
 }
 

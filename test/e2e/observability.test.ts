@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -283,6 +284,17 @@ describe('observability: traces, request logs and metrics of one platform proces
       0,
     );
     expect(metricSum(subgraph.text, 'govdata_db_pool_connections')).toBeGreaterThan(0);
+    // The dashboard shows only metrics that exist (each name is declared in the text, if not yet observed).
+    const dashboard = readFileSync(join(ROOT, 'deploy', 'grafana', 'govdata.json'), 'utf8');
+    const shown = new Set(
+      [...dashboard.matchAll(/govdata_[a-z0-9_]+/g)].map((m) => m[0].replace(/_bucket$/, '')),
+    );
+    expect(shown.size).toBeGreaterThan(10);
+    for (const name of shown) {
+      expect(`${gateway.text}\n${subgraph.text}`, name).toMatch(
+        new RegExp(`^# TYPE ${name} `, 'm'),
+      );
+    }
     // No request id and no value is ever a label.
     expect(subgraph.text).not.toContain(ID_NUMBER);
     expect(gateway.text).not.toMatch(/[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}/);

@@ -1,0 +1,252 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { composeSupergraph } from '../../gateway/index.ts';
+import type { Catalogue } from '../../schema/index.ts';
+import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
+import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { alternate, logRounds } from './alternate.ts';
+import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
+import {
+  freePort,
+  nextMessage,
+  startService,
+  waitUntilServing,
+  type Service,
+} from './processes.ts';
+import { runAutocannon } from './runAutocannon.ts';
+import type { SubgraphPorts } from './subgraphHost.ts';
+import { summarize, type Summary } from './summarize.ts';
+
+export interface ObservabilityBenchSetup {
+  config: PlatformConfig;
+  catalogue: Catalogue;
+  platformDb: Knex;
+  rounds: number;
+  seconds: number;
+  connections: number;
+  workers: number;
+  log: (message: string) => void;
+}
+
+export interface ObservabilityBenchResult {
+  operations: { name: string; description: string; rows: Summary[] }[];
+  /** Span batches the local OTLP receiver took from the gateway with observability on. */
+  exportedBatches: number;
+}
+
+const scripts = join(import.meta.dirname, '..');
+
+const OPERATIONS = [
+  {
+    name: 'single lookup',
+    description: 'one person by ID number (one subgraph)',
+    body: JSON.stringify({
+      query:
+        'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
+      variables: { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
+    }),
+  },
+  {
+    name: '100 people',
+    description: '100 people with their licences, credit records and land parcels (four subgraphs)',
+    body: JSON.stringify({
+      query: `query People { persons(first: 100) { nodes { idNumber name gender
+        licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
+        landParcels { landUse areaSqm } } } }`,
+    }),
+  },
+];
+
+type Contender = 'observability on' | 'observability off';
+
+/**
+ * Our gateway (`npm run gateway`, `workers` processes, over the benchmark's
+ * governed subgraphs in their own processes) twice: with observability on —
+ * a JSON log line per request at LOG_LEVEL=info, Prometheus metrics, traces
+ * sampled at 10% and exported over OTLP to a receiver in this process — and
+ * off (METRICS=off, LOG_LEVEL=warn, no exporter: no SDK). Alternating rounds.
+ */
+export async function runObservabilityBench(
+  setup: ObservabilityBenchSetup,
+): Promise<ObservabilityBenchResult> {
+  const { config, catalogue, platformDb, workers, log } = setup;
+  if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
+  await ensureBenchGrants(platformDb);
+  const codes = catalogue.departments.map((d) => d.code);
+  const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
+  for (const code of codes) {
+    ports.governed[code] = await freePort();
+    ports.ungoverned[code] = await freePort();
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'govdata-bench-observability-'));
+  const supergraphFile = join(dir, 'governed.graphql');
+  writeFileSync(
+    supergraphFile,
+    composeSupergraph(
+      codes.map((code) => ({
+        name: code,
+        url: `http://127.0.0.1:${ports.governed[code]}/graphql`,
+        typeDefs: buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize })
+          .typeDefs,
+      })),
+    ),
+  );
+  const env = {
+    ...process.env,
+    DATABASE_URL: undefined,
+    DATA_DIR: config.database.dir,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+  };
+  let exportedBatches = 0;
+  const receiver: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url === '/v1/traces') exportedBatches++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverPort = (receiver.address() as { port: number }).port;
+
+  const services: Service[] = [];
+  try {
+    log(`starting the subgraphs (${workers} worker(s))`);
+    const subgraphs = startService(
+      'subgraphs',
+      ['--import', 'tsx', join(scripts, 'bench', 'subgraphHost.ts')],
+      {
+        ...env,
+        LOG_LEVEL: 'warn',
+        BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
+        BENCH_SUBGRAPH_WORKERS: String(workers),
+      },
+    );
+    services.push(subgraphs);
+    await nextMessage(subgraphs, 'ready');
+
+    const gatewayPorts: Record<Contender, number> = {
+      'observability on': await freePort(),
+      'observability off': await freePort(),
+    };
+    const settings: Record<Contender, NodeJS.ProcessEnv> = {
+      'observability on': {
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+        METRICS: 'on',
+        ...(process.env.BENCH_NO_TRACES
+          ? {}
+          : {
+              OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
+              OTEL_TRACES_SAMPLER_ARG: '0.1',
+            }),
+      },
+      'observability off': { LOG_LEVEL: 'warn', METRICS: 'off' },
+    };
+    const urls = {} as Record<Contender, string>;
+    for (const name of Object.keys(settings) as Contender[]) {
+      const service = startService(
+        name,
+        [
+          '--import',
+          'tsx',
+          join(scripts, 'gateway.ts'),
+          '--workers',
+          String(workers),
+          '--port',
+          String(gatewayPorts[name]),
+          '--supergraph',
+          supergraphFile,
+        ],
+        {
+          ...env,
+          ...settings[name],
+          // One consumer sends far more than its default share per second: lifted for both.
+          LIMITS_AUTHENTICATED: 'requestsPerSecond=10000000,costPerSecond=999999999',
+        },
+      );
+      services.push(service);
+      urls[name] = `http://127.0.0.1:${gatewayPorts[name]}/graphql`;
+      await waitUntilServing(service, urls[name]);
+      log(`${name} serving ${urls[name]} with ${workers} worker(s)`);
+    }
+
+    const token = await mintDevToken(config.auth, {
+      department: BENCH_CONSUMER,
+      roles: ['APP_DEVELOPER'],
+      expiresIn: '4h',
+    });
+    const headers = { authorization: `Bearer ${token}`, 'x-purpose': BENCH_PURPOSE };
+    const result: ObservabilityBenchResult = { operations: [], exportedBatches: 0 };
+    for (const operation of OPERATIONS) {
+      for (const name of Object.keys(urls) as Contender[]) {
+        const response = await fetch(urls[name], {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: operation.body,
+        });
+        const answer = (await response.json()) as { errors?: unknown[] };
+        if (answer.errors) {
+          throw new Error(
+            `${name} does not answer "${operation.name}" in full: ${JSON.stringify(answer).slice(0, 300)}`,
+          );
+        }
+      }
+      log(`${operation.name}: ${operation.description}`);
+      const results = await alternate(
+        Object.keys(urls) as Contender[],
+        setup,
+        (name, seconds) =>
+          runAutocannon({
+            url: urls[name],
+            body: operation.body,
+            headers,
+            connections: setup.connections,
+            seconds,
+          }),
+        logRounds(log, '  '),
+      );
+      result.operations.push({
+        name: operation.name,
+        description: operation.description,
+        rows: [...results].map(([name, r]) => summarize(name, r)),
+      });
+    }
+    result.exportedBatches = exportedBatches;
+    return result;
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    await new Promise((resolve) => receiver.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The markdown report: a table per operation and the ratio against the target. */
+export function observabilityReport(result: ObservabilityBenchResult): string {
+  const lines: string[] = [];
+  for (const operation of result.operations) {
+    const [on, off] = operation.rows as [Summary, Summary];
+    const ratio = on.requestsPerSecond / off.requestsPerSecond;
+    lines.push(
+      `**${operation.name}**: ${operation.description}`,
+      '',
+      '| contender | req/s | p50 ms | p95 ms | p99 ms | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...operation.rows.map(
+        (r) =>
+          `| ${r.name} | ${r.requestsPerSecond} | ${r.p50} | ${r.p95.toFixed(1)} | ${r.p99} | ${r.errors} |`,
+      ),
+      '',
+      `on / off: **${ratio.toFixed(2)}×** (target ≥ 0.95×: ${ratio >= 0.95 ? 'met' : '**missed**'})`,
+      '',
+    );
+  }
+  lines.push(
+    `Span batches received by the OTLP receiver during the run: ${result.exportedBatches} (traces were exported).`,
+  );
+  return lines.join('\n');
+}
