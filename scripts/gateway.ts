@@ -9,10 +9,11 @@
  */
 import cluster from 'node:cluster';
 import { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
-import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
+import { asOptionValue, cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import { startGatewayProcess } from './platform/startGatewayProcess.ts';
 import {
   defaultWorkerCount,
+  parseWorkerCount,
   serveAsWorker,
   startAuditedWorkerPool,
   stopOnSignals,
@@ -35,7 +36,7 @@ const program = cliProgram({
   .option(
     '--workers <n>',
     `worker processes, 1 to 64 (default: one per core, here ${defaultWorkerCount()})`,
-    wholeNumber(1, 64),
+    asOptionValue(parseWorkerCount),
   )
   .option('--port <port>', 'port to listen on (default: PORT, 4000)', wholeNumber(0, 65535))
   .option('--supergraph <file>', 'serve this composed supergraph as it is, not the registry')

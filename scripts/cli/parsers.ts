@@ -15,3 +15,18 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/**
+ * Makes a parser that throws a plain Error (with its own message, as
+ * `parseWorkerCount` does) an option parser: commander then reports the
+ * message with the option's name and prints the help.
+ */
+export function asOptionValue<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+    }
+  };
+}
