@@ -138,12 +138,8 @@ export async function runObservabilityBench(
         LOG_LEVEL: 'info',
         LOG_FORMAT: 'json',
         METRICS: 'on',
-        ...(process.env.BENCH_NO_TRACES
-          ? {}
-          : {
-              OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
-              OTEL_TRACES_SAMPLER_ARG: '0.1',
-            }),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}`,
+        OTEL_TRACES_SAMPLER_ARG: '0.1',
       },
       'observability off': { LOG_LEVEL: 'warn', METRICS: 'off' },
     };
