@@ -3,23 +3,32 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** One formatter per zone and use, made once: making one costs far more than using it. */
+function formatterFor(
+  use: string,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const id = `${use}\u0000${timeZone}`;
+  let format = formatters.get(id);
+  if (!format) {
+    format = new Intl.DateTimeFormat(use === 'date' ? 'en-CA' : 'en-US', { ...options, timeZone });
+    formatters.set(id, format);
+  }
+  return format;
+}
+
 /**
  * The civil date (YYYY-MM-DD) that `instant` falls on in `timeZone`. Quota days,
  * grant validity dates and deadlines are civil days of the platform's zone, not
  * UTC: 00:30 in Shanghai is still the previous day in UTC.
  */
 export function civilDateIn(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    formatters.set(timeZone, format);
-  }
-  return format.format(instant);
+  return formatterFor('date', timeZone, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }
 
 /** Whether `timeZone` is an IANA zone this runtime knows. */
@@ -45,24 +54,17 @@ export function startOfCivilDate(date: string, timeZone: string = DEFAULT_TIME_Z
   return new Date(instant).toISOString();
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in ms. */
 function offsetMs(instant: Date, timeZone: string): number {
-  let format = offsetFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    offsetFormatters.set(timeZone, format);
-  }
+  const format = formatterFor('wall clock', timeZone, {
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const parts = Object.fromEntries(
     format.formatToParts(instant).map((p) => [p.type, Number(p.value)]),
   ) as Record<string, number>;

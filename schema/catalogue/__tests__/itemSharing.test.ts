@@ -1,26 +1,18 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CatalogueError, findDepartmentDirs, loadCatalogue } from '../index.ts';
+import { copyDemoCatalogue } from './copyDemoCatalogue.ts';
 
 /**
  * One number, one source, in sharing: copies are never published more openly
  * than their source; items declare the facts they embed.
  */
 
-const SUBGRAPHS = join(import.meta.dirname, '..', '..', '..', 'subgraphs');
-
 let root: string;
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'catalogue-sharing-'));
-  for (const dir of findDepartmentDirs(SUBGRAPHS)) {
-    const name = dir.split('/').at(-1)!;
-    mkdirSync(join(root, name));
-    cpSync(join(dir, 'department.yaml'), join(root, name, 'department.yaml'));
-    cpSync(join(dir, 'catalogue'), join(root, name, 'catalogue'), { recursive: true });
-  }
+  root = copyDemoCatalogue('catalogue-sharing-');
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,21 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { CatalogueError, findDepartmentDirs, loadCatalogue } from '../index.ts';
-
-const SUBGRAPHS = join(import.meta.dirname, '..', '..', '..', 'subgraphs');
+import { copyDemoCatalogue } from './copyDemoCatalogue.ts';
 
 let root: string;
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'catalogue-'));
-  for (const dir of findDepartmentDirs(SUBGRAPHS)) {
-    const name = dir.split('/').at(-1)!;
-    mkdirSync(join(root, name));
-    cpSync(join(dir, 'department.yaml'), join(root, name, 'department.yaml'));
-    cpSync(join(dir, 'catalogue'), join(root, name, 'catalogue'), { recursive: true });
-  }
+  root = copyDemoCatalogue('catalogue-');
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
