@@ -245,6 +245,12 @@ function entryDocument(code: string, department: string): string {
 }
 
 async function draft(code: string, department: string, triggerDate: string): Promise<number> {
+  // Submission checks the binding against the department's database: the table must exist.
+  const table = `t_${code.replace(/-/g, '').toLowerCase()}`;
+  const db = platform.databases.get(department);
+  if (db && !(await db.schema.hasTable(table))) {
+    await db.schema.createTable(table, (t) => t.string('record_number', 64).primary());
+  }
   return ok(
     await platform.query<{ saveCatalogueDraft: { version: number } }>(
       `mutation($doc: String!, $t: String!) { saveCatalogueDraft(document: $doc, changeReason: "Scorecard test", triggerDate: $t) { version } }`,
@@ -444,7 +450,8 @@ describe('the scorecard of a providing department', () => {
   it('sees one request through two plan steps as two audit records', async () => {
     const records = await platform
       .platformDb('audit_records')
-      .where({ request_id: 'sc-ca-two-steps', kind: 'ACCESS', dataset_code: 'PS-POP-001' })
+      // The client's X-Request-Id is kept as the correlation id; the platform makes the request id.
+      .where({ correlation_id: 'sc-ca-two-steps', kind: 'ACCESS', dataset_code: 'PS-POP-001' })
       .select('decision');
     expect(records).toEqual([{ decision: 'ALLOWED' }, { decision: 'ALLOWED' }]);
   });
