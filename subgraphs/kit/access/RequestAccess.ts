@@ -27,8 +27,9 @@ import {
   type Row,
 } from '../sql/index.ts';
 import { decideAccess, type AccessDecision } from './decideAccess.ts';
+import { ItemDecider } from './ItemDecider.ts';
 import { applyMask } from './masking.ts';
-import { better, READ_FREELY, stricter, type ItemAccess, type ItemDenial } from './ItemAccess.ts';
+import { READ_FREELY, type ItemAccess, type ItemDenial } from './ItemAccess.ts';
 import type { PolicySnapshot } from './PolicySnapshot.ts';
 import type { ProbeBudget } from './ProbeBudget.ts';
 import { rowAdmits } from './rowAdmits.ts';
@@ -52,9 +53,6 @@ export interface VerificationScope {
 
 type Denial = { reason: DenialReason; message: string };
 type Allowed = AccessDecision & { allowed: true };
-
-/** How deep a chain of sourced items is followed before it is refused (catalogue validation forbids chains). */
-const MAX_SOURCE_DEPTH = 4;
 
 /**
  * One request's view of the sharing rules, for every path (lookups, lists,
@@ -83,7 +81,8 @@ export class RequestAccess {
   /** What this request did with each dataset, for the audit trail. */
   readonly log = new AccessLog();
   private readonly decisions = new Map<string, AccessDecision>();
-  private readonly items = new Map<string, ItemAccess>();
+  /** Items as the sharing rules decide them, memoised for the request. */
+  private readonly decider: ItemDecider;
   /** Grants a record was not served under because their quota ran out on it. */
   private readonly spent = new WeakMap<Row, Set<string>>();
   private readonly admitting = new WeakMap<Row, readonly Grant[]>();
@@ -107,6 +106,7 @@ export class RequestAccess {
     private readonly now: Date = new Date(),
   ) {
     this.identity = identity;
+    this.decider = new ItemDecider((entry, mode) => this.decision(entry, mode), settings.catalogue);
   }
 
   /** Whether the caller may use `table` in `mode` at all; memoised for the request. */
@@ -121,7 +121,7 @@ export class RequestAccess {
   item(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
     const known = this.plain[mode].get(item);
     if (known) return known;
-    const access = this.effective(table.entry, item, mode, null, 0);
+    const access = this.decider.effective(table.entry, item, mode, null, 0);
     this.plain[mode].set(item, access);
     return access;
   }
@@ -142,7 +142,7 @@ export class RequestAccess {
       grants = decision.grants.filter((g) => rowAdmits(g.rowFilter, row) && !spent?.has(g.id));
       this.admitting.set(row, grants);
     }
-    return this.effective(table.entry, item, mode, grants, 0);
+    return this.decider.effective(table.entry, item, mode, grants, 0);
   }
 
   /**
@@ -174,7 +174,7 @@ export class RequestAccess {
     const sets = decision.grants.map((g) => [g]);
     if (decision.basis === 'UNCONDITIONAL') sets.push([]);
     for (const grants of sets) {
-      const under = this.effective(table.entry, item, 'QUERY', grants, 0);
+      const under = this.decider.effective(table.entry, item, 'QUERY', grants, 0);
       if (under.kind !== 'READ') {
         return under.kind === 'DENY'
           ? under
@@ -200,10 +200,10 @@ export class RequestAccess {
     if (decision.basis === 'PROVIDER') return READ_FREELY;
     if (decision.basis === 'UNCONDITIONAL') {
       return itemSharingType(table.entry, item) === 'NOT_SHARED'
-        ? this.notShared(table.entry, item)
+        ? this.decider.notShared(table.entry, item)
         : READ_FREELY;
     }
-    const best = this.bestOf(table.entry, item, decision.grants);
+    const best = this.decider.bestOf(table.entry, item, decision.grants);
     return best.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : best;
   }
 
@@ -214,7 +214,7 @@ export class RequestAccess {
     const decision = this.decision(table.entry, 'QUERY') as Allowed;
     if (decision.basis !== 'GRANT') return access;
     const admitting = decision.grants.filter((g) => rowAdmits(g.rowFilter, row));
-    const best = this.bestOf(table.entry, item, admitting);
+    const best = this.decider.bestOf(table.entry, item, admitting);
     return best.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : best;
   }
 
@@ -470,138 +470,6 @@ export class RequestAccess {
       this.recordwise[mode].set(table, known);
     }
     return known;
-  }
-
-  /**
-   * The item under `grants` (null: all that apply, whatever their filters),
-   * limited by its source and its embedded facts. Memoised per grant set.
-   */
-  private effective(
-    entry: CatalogueEntry,
-    item: CatalogueItem,
-    mode: SharingMode,
-    grants: readonly Grant[] | null,
-    depth: number,
-  ): ItemAccess {
-    const id = `${mode}\u0000${entry.code}\u0000${item.name}\u0000${grants ? grants.map((g) => g.id).join(',') : '*'}`;
-    let access = this.items.get(id);
-    if (access) return access;
-    const decision = this.decision(entry, mode);
-    if (!decision.allowed) return decision as unknown as ItemDenial;
-    access = this.own(entry, item, decision, grants ?? decision.grants);
-    // A provider reads its own data whole: the rules below are about sharing it.
-    if (decision.basis === 'PROVIDER') {
-      this.items.set(id, access);
-      return access;
-    }
-    if (access.kind !== 'DENY' && item.source) {
-      access = stricter(access, this.source(entry, item, mode, depth));
-    }
-    if (access.kind !== 'DENY' && item.embeds) {
-      for (const name of item.embeds.items) {
-        const embedded = entry.items.find((i) => i.name === name);
-        const seen = embedded ? this.effective(entry, embedded, mode, grants, depth) : null;
-        if (seen?.kind !== 'READ') {
-          access = stricter(access, { kind: 'MASK', mask: item.embeds.concealWith, grant: null });
-          break;
-        }
-      }
-    }
-    this.items.set(id, access);
-    return access;
-  }
-
-  /** The item as its own dataset's sharing and the given grants decide it. */
-  private own(
-    entry: CatalogueEntry,
-    item: CatalogueItem,
-    decision: Allowed,
-    grants: readonly Grant[],
-  ): ItemAccess {
-    if (decision.basis === 'PROVIDER') return READ_FREELY;
-    const type = itemSharingType(entry, item);
-    if (type === 'NOT_SHARED') return this.notShared(entry, item);
-    if (decision.basis === 'UNCONDITIONAL' && type === 'UNCONDITIONAL') return READ_FREELY;
-    return this.bestOf(entry, item, grants);
-  }
-
-  private bestOf(entry: CatalogueEntry, item: CatalogueItem, grants: readonly Grant[]): ItemAccess {
-    if (grants.length === 0) {
-      return {
-        kind: 'DENY',
-        reason: 'NO_GRANT',
-        message: `Item ${item.name} of ${entry.code} is shared on conditions, and none of your grants gives it on this record. Apply for access through the platform.`,
-      };
-    }
-    let best: ItemAccess | null = null;
-    for (const grant of grants) {
-      const mask = grant.masks[item.name];
-      const access: ItemAccess = !grant.items.includes(item.name)
-        ? { kind: 'DENY', reason: 'NO_GRANT', message: '' }
-        : mask
-          ? { kind: 'MASK', mask, grant }
-          : { kind: 'READ', grant };
-      best = best ? better(best, access) : access;
-    }
-    if (best!.kind !== 'DENY') return best!;
-    const listed = grants.map((g) => `${g.id} (${g.items.join(', ')})`).join('; ');
-    return {
-      kind: 'DENY',
-      reason: 'NO_GRANT',
-      message: `Item ${item.name} is not among the items of grant${grants.length > 1 ? 's' : ''} ${listed}.`,
-    };
-  }
-
-  /**
-   * What the caller gets of the item `item` copies, as its own dataset would
-   * serve it to the caller on every record: grants with a row filter count for
-   * nothing here, since the copy cannot be checked against the source's record.
-   */
-  private source(
-    entry: CatalogueEntry,
-    item: CatalogueItem,
-    mode: SharingMode,
-    depth: number,
-  ): ItemAccess {
-    const [code = '', name = ''] = item.source!.split('.');
-    const sourceEntry = this.settings.catalogue.entry(code);
-    const sourceItem = sourceEntry?.items.find((i) => i.name === name);
-    const copy = `Item ${item.name} of ${entry.code} copies ${item.source}`;
-    if (!sourceEntry || !sourceItem || depth >= MAX_SOURCE_DEPTH) {
-      return {
-        kind: 'DENY',
-        reason: 'NOT_SHARED',
-        message: `${copy}, which this platform cannot decide for you; it is not shared.`,
-      };
-    }
-    const decision = this.decision(sourceEntry, mode);
-    if (!decision.allowed) {
-      return {
-        kind: 'DENY',
-        reason: decision.reason,
-        message: `${copy}, and is never shown more openly than there: ${decision.message}`,
-      };
-    }
-    const everywhere = decision.grants.filter((g) => g.rowFilter === null);
-    const access = this.effective(sourceEntry, sourceItem, mode, everywhere, depth + 1);
-    if (access.kind !== 'DENY') return { ...access, grant: null };
-    const filtered =
-      decision.grants.length > everywhere.length
-        ? ' (a grant limited to some records does not show a copy, which cannot be checked against them)'
-        : '';
-    return {
-      kind: 'DENY',
-      reason: access.reason,
-      message: `${copy}, and is never shown more openly than there${filtered}: ${access.message}`,
-    };
-  }
-
-  private notShared(entry: CatalogueEntry, item: CatalogueItem): ItemAccess {
-    return {
-      kind: 'DENY',
-      reason: 'NOT_SHARED',
-      message: `Item ${item.name} of ${entry.code} is not shared outside ${entry.department}.`,
-    };
   }
 
   private quotaDenial(grants: readonly Grant[], day: string): Denial {

@@ -3,6 +3,7 @@ export { decideAccess, olderFirst } from './decideAccess.ts';
 export type { AccessDecision, AccessQuestion } from './decideAccess.ts';
 export { better, combineMasks, stricter } from './ItemAccess.ts';
 export type { ItemAccess } from './ItemAccess.ts';
+export { ItemDecider } from './ItemDecider.ts';
 export { applyMask, isMaskRule, MASK_RULE_NAMES } from './masking.ts';
 export type { MaskRule } from './masking.ts';
 export { PolicySnapshot } from './PolicySnapshot.ts';
