@@ -120,7 +120,16 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
 
-  /** Prints a suite's table and writes it, with its figures and the machine, to bench/results/. */
+  /** Prints a suite's text and writes it, and its figures with the machine, to bench/results/. */
+  function writeResult(name: string, text: string, figures: object): void {
+    console.log(`\n${text}\n`);
+    const file = join(resultsDir, `${date}-${name}`);
+    writeFileSync(`${file}.json`, JSON.stringify(figures, null, 2));
+    writeFileSync(`${file}.md`, `${text}\n`);
+    log(`wrote ${file}.json and .md`);
+  }
+
+  /** Prints an on/off suite's table and writes it, with its figures and the machine, to bench/results/. */
   function report(
     name: string,
     title: string,
@@ -139,18 +148,15 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
       '',
       `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
     ].join('\n');
-    console.log(`\n${text}\n`);
-    const file = join(resultsDir, `${date}-${name}`);
-    writeFileSync(
-      `${file}.json`,
-      JSON.stringify(
-        { date, machine: host, scale, rounds, seconds, connections, results: rows },
-        null,
-        2,
-      ),
-    );
-    writeFileSync(`${file}.md`, `${text}\n`);
-    log(`wrote ${file}.json and .md`);
+    writeResult(name, text, {
+      date,
+      machine: host,
+      scale,
+      rounds,
+      seconds,
+      connections,
+      results: rows,
+    });
   }
 
   try {
@@ -176,18 +182,16 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         gatewayReport(result),
       ].join('\n');
-      console.log(`\n${text}\n`);
-      const file = join(resultsDir, `${date}-gateways`);
-      writeFileSync(
-        `${file}.json`,
-        JSON.stringify(
-          { date, machine: host, scale, rounds, seconds, connections, workers, ...result },
-          null,
-          2,
-        ),
-      );
-      writeFileSync(`${file}.md`, `${text}\n`);
-      log(`wrote ${file}.json and .md`);
+      writeResult('gateways', text, {
+        date,
+        machine: host,
+        scale,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        ...result,
+      });
     }
     if (suites.has('rules')) {
       log('rules on/off: public_security answering _entities for 100 people');
@@ -243,18 +247,16 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         observabilityReport(result),
       ].join('\n');
-      console.log(`\n${text}\n`);
-      const file = join(resultsDir, `${date}-observability`);
-      writeFileSync(
-        `${file}.json`,
-        JSON.stringify(
-          { date, machine: host, scale, rounds, seconds, connections, workers, ...result },
-          null,
-          2,
-        ),
-      );
-      writeFileSync(`${file}.md`, `${text}\n`);
-      log(`wrote ${file}.json and .md`);
+      writeResult('observability', text, {
+        date,
+        machine: host,
+        scale,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        ...result,
+      });
     }
     if (suites.has('stress')) {
       // The issue's figure: 32 connections of the costliest operation the limits allow.
@@ -268,14 +270,7 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         stressReport(result, heavyConnections),
       ].join('\n');
-      console.log(`\n${text}\n`);
-      const file = join(resultsDir, `${date}-stress`);
-      writeFileSync(
-        `${file}.json`,
-        JSON.stringify({ date, machine: host, scale, seconds, ...result }, null, 2),
-      );
-      writeFileSync(`${file}.md`, `${text}\n`);
-      log(`wrote ${file}.json and .md`);
+      writeResult('stress', text, { date, machine: host, scale, seconds, ...result });
     }
   } finally {
     await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
