@@ -181,15 +181,10 @@ export async function reserveGrantUnits(
  */
 export async function takeRecordVerification(
   db: Knex,
-  use: { consumerDepartment: string; datasetCode: string; recordHash: string; day: string },
+  counter: DailyCounter,
   limit: number,
 ): Promise<boolean> {
-  const key = {
-    consumer_department: use.consumerDepartment,
-    dataset_code: use.datasetCode,
-    record_hash: use.recordHash,
-    day: use.day,
-  };
+  const key = counterKey(counter);
   await db('verification_usage')
     .insert({ ...key, verifications: 0 })
     .onConflict(['consumer_department', 'dataset_code', 'record_hash', 'day'])

@@ -203,8 +203,7 @@ export class RequestAccess {
         ? this.decider.notShared(table.entry, item)
         : READ_FREELY;
     }
-    const best = this.decider.bestOf(table.entry, item, decision.grants);
-    return best.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : best;
+    return unmaskedForJoin(item, this.decider.bestOf(table.entry, item, decision.grants));
   }
 
   /** Whether this record may be joined through `item` (see `joinable`), where grants decide records differently. */
@@ -214,8 +213,7 @@ export class RequestAccess {
     const decision = this.decision(table.entry, 'QUERY') as Allowed;
     if (decision.basis !== 'GRANT') return access;
     const admitting = decision.grants.filter((g) => rowAdmits(g.rowFilter, row));
-    const best = this.decider.bestOf(table.entry, item, admitting);
-    return best.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : best;
+    return unmaskedForJoin(item, this.decider.bestOf(table.entry, item, admitting));
   }
 
   /**
@@ -229,9 +227,7 @@ export class RequestAccess {
     const giving = decision.grants.filter(
       (g) => g.items.includes(item.name) && !g.masks[item.name],
     );
-    if (giving.length === 0) return NO_ROWS;
-    if (giving.some((g) => g.rowFilter === null)) return null;
-    return giving.map((g) => g.rowFilter as ListFilter);
+    return rowsOf(giving);
   }
 
   /**
@@ -243,8 +239,7 @@ export class RequestAccess {
     const decision = this.decision(table.entry, mode);
     if (!decision.allowed) return NO_ROWS;
     if (decision.basis !== 'GRANT') return null;
-    if (decision.grants.some((g) => g.rowFilter === null)) return null;
-    return decision.grants.map((g) => g.rowFilter as ListFilter);
+    return rowsOf(decision.grants);
   }
 
   /**
@@ -342,7 +337,7 @@ export class RequestAccess {
       {
         consumerDepartment: this.identity.caller!.department,
         datasetCode: entry.code,
-        recordHash: createHash('sha256')
+        bucket: createHash('sha256')
           .update(`${entry.code}\u0000${keyString(key)}`)
           .digest('hex'),
         day,
@@ -369,8 +364,7 @@ export class RequestAccess {
         throw this.error(table, null, this.quotaDenial(limited, day));
     }
     for (const grant of grants) this.log.grantUsed(table, grant.id);
-    if (!needsGrant || grants.some((g) => g.rowFilter === null)) return { scope: null };
-    return { scope: grants.map((g) => g.rowFilter as ListFilter) };
+    return { scope: needsGrant ? rowsOf(grants) : null };
   }
 
   /**
@@ -483,6 +477,21 @@ export class RequestAccess {
 
 /** Matches no row: a dataset the caller may not read is never fetched. */
 const NO_ROWS: readonly ListFilter[] = [];
+
+/**
+ * The rows `grants` admit together, as a scope: none without a grant, all
+ * when one has no row filter, else any row one of their filters admits.
+ */
+function rowsOf(grants: readonly Grant[]): readonly ListFilter[] | null {
+  if (grants.length === 0) return NO_ROWS;
+  if (grants.some((g) => g.rowFilter === null)) return null;
+  return grants.map((g) => g.rowFilter as ListFilter);
+}
+
+/** A join needs its item unmasked (see `RequestAccess.joinable`): a mask refuses it. */
+function unmaskedForJoin(item: CatalogueItem, access: ItemAccess): ItemAccess {
+  return access.kind === 'MASK' ? { kind: 'DENY', ...maskedDenial(item, 'join through') } : access;
+}
 
 /** A masked item cannot be verified, filtered on or joined through: either would reveal what the mask hides. */
 export function maskedDenial(item: CatalogueItem, verb: string): Denial {
