@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { databaseEngine } from './databaseEngine.ts';
 import { StorageUnavailableError } from './StorageUnavailableError.ts';
 
 /**
@@ -8,8 +9,7 @@ import { StorageUnavailableError } from './StorageUnavailableError.ts';
  * connection in time, or a driver's error code — never SQL, a path or a host.
  */
 export async function databaseProblem(db: Knex, label: string): Promise<string | null> {
-  const client = (db.client as { config: { client: unknown } }).config.client;
-  const sqlite = String(client).includes('sqlite');
+  const sqlite = databaseEngine(db) === 'sqlite';
   try {
     await db.raw(sqlite ? 'pragma schema_version' : 'select 1');
     return null;

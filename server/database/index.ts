@@ -1,3 +1,5 @@
+export { databaseEngine } from './databaseEngine.ts';
+export type { DatabaseEngine } from './databaseEngine.ts';
 export { databaseName, openDatabase, SQLITE_SHA256 } from './openDatabase.ts';
 export { departmentUserName, ensureDepartmentUser } from './departmentUser.ts';
 export type { DepartmentCredentials } from './departmentUser.ts';

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { databaseEngine } from '../../../server/index.ts';
 import { listTables } from './listTables.ts';
 
 /** One column of an existing table, as the database declares it. */
@@ -36,8 +37,6 @@ export interface TableDescription {
 /** The names a table may have here: the catalogue's `binding.table` rule. */
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-type Engine = 'sqlite' | 'mysql';
-
 interface DeclaredColumn {
   name: string;
   sqlType: string;
@@ -70,7 +69,7 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
         '(not starting with a digit, at most 64 characters)',
     );
   }
-  const engine = engineOf(db);
+  const engine = databaseEngine(db);
   const info = await db(table).columnInfo();
   if (Object.keys(info).length === 0) {
     const tables = [...(await listTables(db))]
@@ -172,14 +171,6 @@ async function describeMysql(db: Knex, table: string): Promise<Declared> {
       names.every((n) => n !== null),
     ),
   };
-}
-
-function engineOf(db: Knex): Engine {
-  const client = (db.client as { config: Knex.Config }).config.client;
-  const name = typeof client === 'string' ? client : (client?.name ?? String(client));
-  if (name === 'better-sqlite3' || name === 'sqlite3' || name === 'sqlite') return 'sqlite';
-  if (name === 'mysql2' || name === 'mysql') return 'mysql';
-  throw new Error(`table introspection supports SQLite and MySQL databases, not ${name}`);
 }
 
 function normaliseType(type: string | null): string {

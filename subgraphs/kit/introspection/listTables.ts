@@ -1,13 +1,12 @@
 import type { Knex } from 'knex';
+import { databaseEngine } from '../../../server/index.ts';
 
 /**
  * The names of the tables and views of `db` (its current database on MySQL),
  * lower-cased: what a binding is compared against to keep platform tables out.
  */
 export async function listTables(db: Knex): Promise<Set<string>> {
-  const client = (db.client as { config: Knex.Config }).config.client;
-  const name = typeof client === 'string' ? client : String(client);
-  if (name === 'mysql2' || name === 'mysql') {
+  if (databaseEngine(db) === 'mysql') {
     const [rows] = (await db.raw(
       'select TABLE_NAME as name from information_schema.TABLES where TABLE_SCHEMA = DATABASE()',
     )) as [{ name: string }[], unknown];

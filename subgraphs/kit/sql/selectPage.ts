@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { SQLITE_SHA256 } from '../../../server/index.ts';
+import { databaseEngine, SQLITE_SHA256 } from '../../../server/index.ts';
 import type { DatasetTable, KeyValue, Row } from './DatasetTable.ts';
 import { applyFilter, applyScope, type ListFilter } from './applyFilter.ts';
 
@@ -68,9 +68,7 @@ export async function selectPage(
 
 /** SHA-256 (hex) of the salt and the key columns, in SQL: the same value on both engines. */
 function keyedHash(db: Knex, table: DatasetTable, salt: string): [string, string[]] {
-  const mysql = String((db.client as { config: { client: unknown } }).config.client).startsWith(
-    'mysql',
-  );
+  const mysql = databaseEngine(db) === 'mysql';
   const parts = table.keyColumns.map(() => (mysql ? 'CAST(?? AS CHAR)' : 'CAST(?? AS TEXT)'));
   const separated = parts.join(mysql ? ", '|', " : " || '|' || ");
   const expression = mysql
