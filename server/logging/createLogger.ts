@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { PlatformConfig } from '../config/index.ts';
 import { DEFAULT_OBSERVABILITY } from '../config/observabilityConfig.ts';
+import { readableLines } from './readableLines.ts';
 
 export type { Logger } from 'pino';
 
@@ -41,7 +41,7 @@ export const REDACTED_PATHS = [
 /**
  * The process's one logger, made once from the typed configuration and passed
  * in like the database: JSON lines on stdout at `LOG_LEVEL`, or readable
- * coloured lines (pino-pretty) when LOG_FORMAT asks for them, or is `auto` and
+ * coloured lines (`readableLines`) when LOG_FORMAT asks for them, or is `auto` and
  * stdout is a terminal outside production. Credentials are redacted (see
  * `REDACTED_PATHS`); errors logged as `err` keep their stack. Library code logs
  * through the logger it is given, never `console`. `destination` is for tests
@@ -61,12 +61,5 @@ export function createLogger(
   const pretty =
     observability.logFormat === 'pretty' ||
     (observability.logFormat === 'auto' && !observability.production && process.stdout.isTTY);
-  return pretty ? pino(options, prettyStream()) : pino(options);
-}
-
-/** pino-pretty, loaded only when a person reads the log. */
-function prettyStream(): DestinationStream {
-  const require = createRequire(import.meta.url);
-  const pretty = require('pino-pretty') as (options: object) => DestinationStream;
-  return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  return pretty ? pino(options, readableLines()) : pino(options);
 }
