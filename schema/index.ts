@@ -1,3 +1,4 @@
 export * from './catalogue/index.ts';
 export * from './errors/index.ts';
 export * from './dates/index.ts';
+export * from './elements/index.ts';

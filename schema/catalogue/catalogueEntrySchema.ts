@@ -8,6 +8,7 @@ import {
   SHARING_TYPES,
   UPDATE_CYCLES,
 } from './enums.ts';
+import { itemQualitySchema } from './itemQualitySchema.ts';
 
 const graphqlName = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const typeName = /^[A-Z][0-9A-Za-z]*$/;
@@ -74,8 +75,19 @@ export const dataItemSchema = z.strictObject({
       error: 'expected DATASET_CODE.itemName of the authoritative item',
     })
     .optional(),
-  /** The data element this item carries; two authoritative items may not share one. */
-  element: z.string().min(1).optional(),
+  /**
+   * The data element (数据元) of the platform's dictionary this item carries.
+   * Without one, the item carries a data element of its own (`Type.item`).
+   */
+  element: z.string().min(1).max(100).optional(),
+  /**
+   * Why this department collects, itself, a one-source element another
+   * department already provides (the law that requires it): without it, such
+   * an item must copy the source (`source` or `references`). The reviewer sees it.
+   */
+  collectionBasis: z.string().trim().min(1).max(500).optional(),
+  /** Quality rules beyond those the element implies. */
+  quality: itemQualitySchema.optional(),
   sensitivity: z.enum(SENSITIVITIES),
   references: referenceSchema.optional(),
   /**
@@ -126,6 +138,14 @@ export const catalogueEntrySchema = z.strictObject({
     /** Query field names; default from the type name (person / persons). */
     lookupField: z.string().regex(fieldName).optional(),
     listField: z.string().regex(fieldName).optional(),
+    /**
+     * The column saying when a record last changed (ISO 8601 text, UTC), which
+     * incremental exports select by; only with the EXPORT mode.
+     */
+    changedAt: z
+      .string()
+      .regex(sqlIdentifier, { error: 'expected a SQL column name of letters, digits and _' })
+      .optional(),
   }),
   items: z.array(dataItemSchema).min(1, { error: 'a dataset needs at least one data item' }),
 });

@@ -1,5 +1,6 @@
 import type { CatalogueProblem } from './CatalogueError.ts';
 import type { CatalogueEntry, CatalogueItem } from './Catalogue.ts';
+import { checkItemElements, checkOneSource } from './checkElements.ts';
 import type { ParsedCatalogueEntry } from './catalogueEntrySchema.ts';
 import type { SharingType } from './enums.ts';
 import { placeholderProblems } from './placeholderProblems.ts';
@@ -66,28 +67,7 @@ export function validateCatalogue(files: readonly EntryFile[]): {
 
   const entries = files.map(({ file, entry }) => resolveEntry(file, entry, byType, report));
 
-  // Second pass: one authoritative source per data element, and sources name authoritative items.
-  const claims = new Map<string, { entry: CatalogueEntry; item: CatalogueItem; index: number }[]>();
-  for (const entry of entries) {
-    entry.items.forEach((item, index) => {
-      if (item.authoritative)
-        claims.set(item.element, [...(claims.get(item.element) ?? []), { entry, item, index }]);
-    });
-  }
-  for (const [element, claimants] of claims) {
-    if (claimants.length < 2) continue;
-    for (const { entry, item, index } of claimants) {
-      const others = claimants
-        .filter((c) => c.item !== item)
-        .map((c) => `${c.entry.code}.${c.item.name} (${c.entry.department}, ${c.entry.file})`);
-      report(
-        entry.file,
-        `items[${index}]`,
-        `item ${item.name} claims to be the authoritative source of ${element}, as does ${others.join(' and ')}; ` +
-          'one number, one source: keep one, and mark the others authoritative: false with source: DATASET_CODE.itemName',
-      );
-    }
-  }
+  // Second pass: sources name authoritative items, whose element the copy carries.
   const entryByCode = new Map(entries.map((e) => [e.code, e]));
   for (const entry of entries) {
     entry.items.forEach((item, index) => {
@@ -113,6 +93,10 @@ export function validateCatalogue(files: readonly EntryFile[]): {
     });
   }
 
+  // Items name the dictionary's elements; one authoritative source per one-source
+  // element, decided on elements (not titles).
+  checkItemElements(entries, report);
+  checkOneSource(entries, report);
   checkReverseFields(entries, report);
   checkSourcedSharing(entries, report);
   return { entries, problems };
@@ -231,6 +215,13 @@ function resolveEntry(
     }
   });
   checkItemSharing(file, sharing.type, items, report);
+  if (binding.changedAt !== undefined && !sharing.modes.includes('EXPORT')) {
+    report(
+      file,
+      'binding.changedAt',
+      'only incremental exports read changedAt: add EXPORT to sharing.modes, or remove changedAt',
+    );
+  }
   if (sharing.modes.includes('VERIFY') && items.every((i) => i.isKey)) {
     report(file, 'sharing.modes', 'VERIFY needs at least one item besides the key to verify');
   }

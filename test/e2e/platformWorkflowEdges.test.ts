@@ -317,6 +317,7 @@ interface ItemDoc {
   sensitivity: string;
   element?: string;
   authoritative?: boolean;
+  collectionBasis?: string;
 }
 
 /** A small city_water entry; titles are unique to its code unless `items` says otherwise. */
@@ -433,7 +434,7 @@ describe('submitting and publishing catalogue entries', () => {
             type: 'STRING',
             column: 'holder_name',
             sensitivity: 'SENSITIVE',
-            element: 'Person.name',
+            element: 'personName',
           },
         ],
       }),
@@ -441,24 +442,25 @@ describe('submitting and publishing catalogue entries', () => {
     const before = await storedVersions(code);
     const message = refused(await gql('cwIt', SUBMIT, { code, v: 1 }), 'BAD_USER_INPUT');
     expect(message).toContain('PS-POP-001');
-    expect(message).toContain('Person.name');
+    expect(message).toContain('personName');
     expect(await storedVersions(code)).toEqual(before);
     expect(before).toMatchObject([{ status: 'DRAFT', submitted_by: null }]);
   });
 
-  it('accepts collecting an item another department provides under the same title, with a warning', async () => {
+  it('accepts collecting a name again under a stated law, with a warning naming the source and the law', async () => {
     const code = 'CW-TST-303';
     await saveDraft(
       cityWaterEntry(code, {
         items: [
           {
             name: 'holderName',
-            title: '姓名',
+            title: '户主姓名',
             description: 'Name of the account holder, as the holder gave it.',
             type: 'STRING',
             column: 'holder_name',
             sensitivity: 'SENSITIVE',
-            authoritative: true,
+            element: 'personName',
+            collectionBasis: 'Regulations on Urban Water Supply, art. 20.',
           },
         ],
       }),
@@ -471,10 +473,37 @@ describe('submitting and publishing catalogue entries', () => {
     ).submitCatalogueEntry;
     expect(submitted.status).toBe('SUBMITTED');
     expect(submitted.warnings).toEqual([
-      expect.stringMatching(/holderName[\s\S]*public_security[\s\S]*PS-POP-001/),
+      expect.stringMatching(
+        /holderName collects personName again, which public_security provides in PS-POP-001\.name; the stated basis: Regulations on Urban Water Supply, art\. 20\./,
+      ),
     ]);
     const [stored] = await storedVersions(code);
     expect(JSON.parse(stored.warnings as string)).toEqual(submitted.warnings);
+  });
+
+  it('gives no warning for an item whose title another department uses for another fact (a validity date)', async () => {
+    const code = 'CW-TST-319';
+    await saveDraft(
+      cityWaterEntry(code, {
+        items: [
+          {
+            name: 'validUntil',
+            title: '有效期至',
+            description: 'Last day of validity.',
+            type: 'STRING',
+            column: 'valid_until',
+            sensitivity: 'INTERNAL',
+          },
+        ],
+      }),
+    );
+    const submitted = ok(
+      await gql<{ submitCatalogueEntry: { status: string; warnings: string[] } }>('cwIt', SUBMIT, {
+        code,
+        v: 1,
+      }),
+    ).submitCatalogueEntry;
+    expect(submitted).toEqual({ status: 'SUBMITTED', warnings: [] });
   });
 
   it('refuses publishing a DRAFT that was never submitted (CONFLICT)', async () => {

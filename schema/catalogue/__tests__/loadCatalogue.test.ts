@@ -58,7 +58,7 @@ describe('loadCatalogue', () => {
     expect(holder).toMatchObject({
       authoritative: false,
       source: 'PS-POP-001.idNumber',
-      element: 'Person.idNumber',
+      element: 'residentIdNumber',
     });
   });
 
@@ -107,7 +107,7 @@ describe('loadCatalogue', () => {
         type: 'STRING',
         column: 'holder_name',
         sensitivity: 'SENSITIVE',
-        element: 'Person.name',
+        element: 'personName',
       });
     });
     const problems = problemsOf();

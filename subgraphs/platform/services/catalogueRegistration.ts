@@ -256,9 +256,8 @@ export function isOverdue(ctx: PlatformContext, entry: EntryVersion): boolean {
 
 /**
  * The candidate, put in place of its code's published version, must leave a
- * valid catalogue. Returns warnings: authoritative items whose title another
- * department already provides (the measures forbid collecting again what can be
- * shared).
+ * valid catalogue. Returns warnings for the reviewer: items that collect again
+ * a one-source data element another item provides, with the law stated for it.
  */
 function checkAgainstCatalogue(
   ctx: PlatformContext,
@@ -283,21 +282,19 @@ function checkAgainstCatalogue(
     }
     throw error;
   }
-  const parsed = catalogueEntrySchema.parse(candidate.document);
-  const warnings: string[] = [];
-  for (const item of parsed.items) {
-    if (!item.authoritative || item.references) continue;
-    for (const other of catalogue.entries) {
-      if (other.department === parsed.department) continue;
-      const same = other.items.find((i) => i.title === item.title && i.authoritative);
-      if (same) {
-        warnings.push(
-          `item ${item.name} (${item.title}) is already provided by ${other.department} in ${other.code}.${same.name}; ` +
-            `the measures forbid collecting again what can be shared: reference it (authoritative: false, source: ${other.code}.${same.name}) instead.`,
-        );
-      }
-    }
-  }
+  // The catalogue already refused an authoritative item of a one-source element
+  // another item provides (decided on elements, not titles); what is left for
+  // the reviewer is each item collected again under a stated law.
+  const warnings = (candidateCatalogue.entry(candidate.code)?.items ?? [])
+    .filter((item) => item.collectionBasis && item.source)
+    .map((item) => {
+      const [code = ''] = item.source!.split('.');
+      const provider = candidateCatalogue.entry(code)?.department ?? code;
+      return (
+        `item ${item.name} collects ${item.element} again, which ${provider} provides in ${item.source}; ` +
+        `the stated basis: ${item.collectionBasis}. The measures forbid collecting again what can be shared unless a law requires it: check the basis before publishing.`
+      );
+    });
   return { warnings, catalogue: candidateCatalogue };
 }
 
