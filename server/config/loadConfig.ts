@@ -126,6 +126,8 @@ export interface PlatformConfig {
   maxPageSize: number;
   /** Working days a providing department has to answer a sharing application. */
   applicationReplyWorkingDays: number;
+  /** Minutes between scheduled quality inspections of every published dataset; 0: none scheduled. */
+  qualityInspectionMinutes: number;
   /** Base URI of catalogue identifiers in the DCAT-AP export. */
   catalogueBaseUri: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -193,6 +195,7 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
   HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.keepAliveMs),
+  QUALITY_INSPECTION_MINUTES: z.coerce.number().int().min(0).max(525_600).default(1440),
   SHUTDOWN_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.shutdownMs),
   JWT_ISSUER: z.string().min(1).default('govdata-dev'),
   JWT_AUDIENCE: z.string().min(1).default('govdata'),
@@ -354,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       authenticated: {
         ...DEFAULT_LIMITS.authenticated,
         ...parseLimitList(e.LIMITS_AUTHENTICATED ?? ''),
+    qualityInspectionMinutes: e.QUALITY_INSPECTION_MINUTES,
       },
       roles: parseKeyedLimits(e.LIMITS_ROLES ?? '', roleProblem),
       applications: parseKeyedLimits(e.LIMITS_APPLICATIONS ?? '', applicationProblem),

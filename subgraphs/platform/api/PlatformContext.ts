@@ -59,6 +59,18 @@ export function actorOf(ctx: PlatformContext): string {
   return `${caller.department}/${who}`;
 }
 
+/**
+ * Who did it, for records of `department`'s own work (answering its
+ * applications, its catalogue): when a technical service unit acts for the
+ * department, the record names the unit's caller and the department.
+ */
+export function actorFor(ctx: PlatformContext, department: string): string {
+  const actor = actorOf(ctx);
+  const caller = callerOf(ctx);
+  const actsForAnother = caller.department !== department && !hasRole(ctx, 'ADMIN', 'REVIEWER');
+  return actsForAnother ? `${actor} for ${department}` : actor;
+}
+
 /** Today's date in the platform's time zone, as YYYY-MM-DD. */
 export function today(ctx: PlatformContext): string {
   return civilDateIn(ctx.now, ctx.settings.timeZone);

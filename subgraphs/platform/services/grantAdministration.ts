@@ -8,7 +8,7 @@ import {
   updateGrant,
   type Grant,
 } from '../../../server/index.ts';
-import { actorOf, type PlatformContext } from '../api/PlatformContext.ts';
+import { actorFor, actorOf, type PlatformContext } from '../api/PlatformContext.ts';
 import { insertGrantChange } from '../store/index.ts';
 import { checkGrantConditions, type GrantConditionsInput } from './grantConditions.ts';
 
@@ -48,7 +48,7 @@ export async function createGrant(
       datasetCode: entry.code,
       ...conditions,
     },
-    actorOf(ctx),
+    actorFor(ctx, entry.department),
     ctx.now,
   );
   await ctx.db.transaction(async (trx) => {

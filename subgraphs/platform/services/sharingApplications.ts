@@ -10,7 +10,13 @@ import {
 } from '../../../schema/index.ts';
 import { selectDatasetPolicies } from '../../../server/index.ts';
 import { loadWorkingCalendar } from '../calendar/index.ts';
-import { actorOf, callerOf, today, type PlatformContext } from '../api/PlatformContext.ts';
+import {
+  actorFor,
+  actorOf,
+  callerOf,
+  today,
+  type PlatformContext,
+} from '../api/PlatformContext.ts';
 import {
   decideApplication,
   insertApplication,
@@ -18,6 +24,7 @@ import {
   type SharingApplication,
 } from '../store/index.ts';
 import { createGrant, publishedEntry, requireReason } from './grantAdministration.ts';
+import { actsFor } from './serviceUnits.ts';
 import {
   checkGrantConditions,
   PURPOSE_PATTERN,
@@ -158,7 +165,7 @@ export async function approveApplication(
     );
     const decided = await decideApplication(trx, id, {
       status: 'APPROVED',
-      by: actorOf(ctx),
+      by: actorFor(ctx, application.providerDepartment),
       at: ctx.now.toISOString(),
       reason: null,
       grantId: grant.id,
@@ -176,10 +183,10 @@ export async function rejectApplication(
   reason: string,
 ): Promise<SharingApplication> {
   const why = requireReason(reason);
-  await answerable(ctx, id, 'reject');
+  const application = await answerable(ctx, id, 'reject');
   const decided = await decideApplication(ctx.db, id, {
     status: 'REJECTED',
-    by: actorOf(ctx),
+    by: actorFor(ctx, application.providerDepartment),
     at: ctx.now.toISOString(),
     reason: why,
     grantId: null,
@@ -272,9 +279,10 @@ async function answerable(
 ): Promise<SharingApplication> {
   const application = await selectApplication(ctx.db, id);
   if (!application) throw notFound(`No sharing application ${id}.`);
-  if (application.providerDepartment !== callerOf(ctx).department) {
+  // The provider, or a technical service unit it has authorized to answer applications.
+  if (!(await actsFor(ctx, application.providerDepartment, 'ANSWERING_APPLICATIONS'))) {
     throw forbidden(
-      `Only ${application.providerDepartment}, which provides ${application.datasetCode}, may ${verb} ${id}.`,
+      `Only ${application.providerDepartment}, which provides ${application.datasetCode}, or a unit it authorizes to answer applications, may ${verb} ${id}.`,
     );
   }
   if (application.status !== 'SUBMITTED') throw alreadyAnswered(id, verb, application.status);

@@ -28,3 +28,27 @@ export type {
   ReceivedApplication,
   ReceivedErrorReport,
 } from './scorecardQueries.ts';
+export {
+  insertQualityRun,
+  selectLatestQualityRuns,
+  selectQualityRuns,
+} from './qualityRunQueries.ts';
+export type { QualityRun } from './qualityRunQueries.ts';
+export { selectReportedRecordKeys } from './qualityReportQueries.ts';
+export {
+  insertServiceUnitAuthorization,
+  revokeServiceUnitAuthorization,
+  selectServiceUnitAuthorization,
+  selectServiceUnitAuthorizations,
+  SERVICE_UNIT_DUTIES,
+} from './serviceUnitQueries.ts';
+export type { ServiceUnitAuthorization, ServiceUnitDuty } from './serviceUnitQueries.ts';
+export {
+  insertCollectionExemption,
+  selectCollectionExemptions,
+} from './collectionExemptionQueries.ts';
+export type { CollectionExemption } from './collectionExemptionQueries.ts';
+export {
+  selectComplianceThresholds,
+  upsertComplianceThreshold,
+} from './complianceThresholdQueries.ts';
