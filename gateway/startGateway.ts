@@ -30,6 +30,7 @@ import {
   type Authenticator,
   type GatewayContext,
 } from './auth/index.ts';
+import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
   admissionPlugin,
@@ -155,6 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  let urls = subgraphUrls(options.supergraphSdl);
   const server = createGraphQLHttpServer({
     apollo,
     timeouts: options.timeouts,
@@ -185,6 +187,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     routes: {
       ...graphiqlRoutes('/graphql', options.devTokenAuth),
+      ...exportProxyRoutes({
+        authenticator,
+        signingKey,
+        platformDb: options.platformDb,
+        audit: options.audit,
+        logger: options.logger,
+        subgraphUrl: (name) => urls.get(name),
+      }),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_, res) => {
         const problems = stopping ? ['stopping'] : await readinessProblems();
@@ -251,6 +261,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     updateSupergraph(supergraphSdl) {
       if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
       update(supergraphSdl);
+      urls = subgraphUrls(supergraphSdl);
       generation++;
       problem = null;
       metrics.supergraphGeneration(generation);

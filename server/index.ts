@@ -7,3 +7,4 @@ export * from './audit/index.ts';
 export * from './limits/index.ts';
 export * from './logging/index.ts';
 export * from './observability/index.ts';
+export * from './exports/index.ts';

@@ -14,6 +14,7 @@ export const PLATFORM_TABLES: ReadonlySet<string> = new Set([
   'catalogue_entries',
   'dataset_policies',
   'error_reports',
+  'exports',
   'grant_changes',
   'grant_usage',
   'grants',

@@ -69,6 +69,11 @@ export interface AuditEntry {
   operationName: string | null;
   operationHash: string | null;
   latencyMs: number;
+  /**
+   * ACCESS of a bulk export: its manifest as JSON (record count, items, masks,
+   * filters, checksum; never a value). Absent or null on every other record.
+   */
+  manifest?: string | null;
 }
 
 /** A chained, stored audit record. */

@@ -11,6 +11,8 @@ export interface AuditRow {
   correlation_id: string | null;
   /** The request's trace id; null in records written before it was recorded. */
   trace_id?: string | null;
+  /** An export's manifest (JSON); null on every other record. */
+  manifest?: string | null;
   subgraph: string | null;
   consumer_department: string | null;
   consumer_application: string | null;
@@ -51,6 +53,7 @@ export function toAuditRow(
     request_id: e.requestId,
     correlation_id: e.correlationId,
     trace_id: e.traceId ?? null,
+    manifest: e.manifest ?? null,
     subgraph: e.subgraph,
     consumer_department: e.consumerDepartment,
     consumer_application: e.consumerApplication,
@@ -86,6 +89,7 @@ export function fromAuditRow(r: AuditRow): AuditRecord {
     requestId: r.request_id,
     correlationId: r.correlation_id ?? null,
     traceId: r.trace_id ?? null,
+    manifest: r.manifest ?? null,
     subgraph: r.subgraph,
     consumerDepartment: r.consumer_department,
     consumerApplication: r.consumer_application,

@@ -15,7 +15,8 @@ export const GENESIS_HASH = '0'.repeat(64);
  * written with, and a newer record's hash covers them. Emptying them on a
  * newer record shortens the hashed list, so that too changes the hash. The
  * trace id, added after them, follows the same rule: it and the fields before
- * it are hashed only when it holds something.
+ * it are hashed only when it holds something. An export's manifest, added
+ * after the trace id, follows the same rule again.
  */
 export function chainHash(
   writer: string,
@@ -48,7 +49,8 @@ export function chainHash(
     entry.operationHash,
     entry.latencyMs,
   ];
-  const traced = entry.traceId !== undefined && entry.traceId !== null;
+  const manifest = entry.manifest !== undefined && entry.manifest !== null;
+  const traced = manifest || (entry.traceId !== undefined && entry.traceId !== null);
   if (
     traced ||
     entry.correlationId !== null ||
@@ -63,6 +65,7 @@ export function chainHash(
       entry.verificationsMatched,
     );
   }
-  if (traced) fields.push(entry.traceId!);
+  if (traced) fields.push(entry.traceId ?? null);
+  if (manifest) fields.push(entry.manifest!);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

@@ -40,6 +40,38 @@ export async function authenticateGatewayRequest(
   }
 }
 
+/**
+ * The identity of a plain GET route of a subgraph (a bulk export): the same
+ * token, bound to the request line instead of a body (see `getRequestBody`),
+ * so a token signed for one export, resumption or manifest opens no other.
+ */
+export async function authenticateGatewayGet(
+  req: IncomingMessage,
+  audience: string,
+  key: PlatformKey,
+): Promise<VerifiedInternalToken> {
+  const token = req.headers[INTERNAL_TOKEN_HEADER];
+  if (req.method !== 'GET' || typeof token !== 'string' || token === '') {
+    throw unauthenticated(
+      'This subgraph answers only the platform gateway; send your request to the gateway.',
+    );
+  }
+  try {
+    const verified = await verifyInternalToken(token, audience, key, getRequestBody(req.url ?? ''));
+    if (verified.composeOnly) throw new Error('a compose token');
+    return verified;
+  } catch {
+    throw unauthenticated(
+      'The gateway context token is invalid, expired, not for this subgraph or not for this request; send your request to the gateway.',
+    );
+  }
+}
+
+/** What a GET's context token is bound to in place of a body: its path and query, as sent. */
+export function getRequestBody(pathAndQuery: string): string {
+  return `GET ${pathAndQuery}`;
+}
+
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },

@@ -18,4 +18,8 @@ export { loadDevSecret } from './devSecret.ts';
 export { loadOrCreateJoinKey } from './joinKey.ts';
 export { mintDevToken } from './mintDevToken.ts';
 export type { DevTokenRequest } from './mintDevToken.ts';
-export { authenticateGatewayRequest } from './authenticateGatewayRequest.ts';
+export {
+  authenticateGatewayGet,
+  authenticateGatewayRequest,
+  getRequestBody,
+} from './authenticateGatewayRequest.ts';

@@ -14,6 +14,14 @@ export async function selectDatasetPolicies(db: Knex): Promise<DatasetPolicy[]> 
   }));
 }
 
+/** The department providing dataset `code`, or undefined when no sharing decision names it. */
+export async function selectDatasetDepartment(db: Knex, code: string): Promise<string | undefined> {
+  const rows: { department: string }[] = await db('dataset_policies')
+    .where({ code })
+    .select('department');
+  return rows[0]?.department;
+}
+
 /**
  * Records the sharing decision of catalogue entries the policy table does not
  * know yet (first start, or a newly registered dataset). Decisions already in

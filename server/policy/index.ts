@@ -1,6 +1,7 @@
 export {
   deleteDatasetPolicy,
   insertMissingDatasetPolicies,
+  selectDatasetDepartment,
   selectDatasetPolicies,
   updateDatasetPolicy,
   upsertDatasetPolicy,

@@ -22,6 +22,7 @@ import {
   type PolicyStore,
 } from './access/index.ts';
 import { auditPlugin } from './audit/index.ts';
+import { exportRoutes } from './export/index.ts';
 import { subgraphLogPlugin } from './observability/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';
 import { RequestLoaders } from './loaders/index.ts';
@@ -143,6 +144,18 @@ export async function startSubgraphServer(
     traceName: `subgraph ${subgraph.name}`,
     routes: {
       '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
+      ...(options.unsafeWithoutIdentity
+        ? {}
+        : exportRoutes({
+            subgraph: () => serving.subgraph,
+            db,
+            policies,
+            settings: { timeZone, verifyLimitPerRecord, probes },
+            gatewayKey,
+            sealer,
+            audit: options.audit,
+            ...(options.logger ? { logger: options.logger } : {}),
+          })),
     },
   });
   const base = await listen(server, options.host, options.port);

@@ -160,21 +160,33 @@ export class RequestAccess {
   }
 
   /**
+   * The value of `item` on `row` as the caller may export it: whole, masked,
+   * or null where no grant gives it on this record (several grants with
+   * different row filters). The same decision `answer` makes for a query.
+   */
+  exported(table: DatasetTable, item: CatalogueItem, row: Row): unknown {
+    const cell = this.cell(table, item, row, 'EXPORT');
+    if (cell.kind === 'DENY') return null;
+    const value = row[item.name] ?? null;
+    return cell.kind === 'MASK' ? applyMask(cell.mask, value) : value;
+  }
+
+  /**
    * Whether the caller may filter on `item` (a filter reveals values): the item
    * must be read unmasked on every record the filter can reach. Where several
    * grants decide records differently, that is under each of them, or a grant
    * showing it unmasked on its own rows would let a filter probe the values
    * another grant masks on the rest.
    */
-  filterable(table: DatasetTable, item: CatalogueItem): ItemAccess {
-    const access = this.item(table, item);
-    if (access.kind !== 'READ' || !this.perRecord(table, 'QUERY')) return access;
-    const decision = this.decision(table.entry, 'QUERY') as Allowed;
+  filterable(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
+    const access = this.item(table, item, mode);
+    if (access.kind !== 'READ' || !this.perRecord(table, mode)) return access;
+    const decision = this.decision(table.entry, mode) as Allowed;
     // An UNCONDITIONAL dataset also shows records no grant admits: the item as no grant gives it.
     const sets = decision.grants.map((g) => [g]);
     if (decision.basis === 'UNCONDITIONAL') sets.push([]);
     for (const grants of sets) {
-      const under = this.decider.effective(table.entry, item, 'QUERY', grants, 0);
+      const under = this.decider.effective(table.entry, item, mode, grants, 0);
       if (under.kind !== 'READ') {
         return under.kind === 'DENY'
           ? under
@@ -372,7 +384,7 @@ export class RequestAccess {
    * that applies), for the audit trail; null when none was needed.
    */
   grantOf(table: DatasetTable): string | null {
-    for (const mode of ['QUERY', 'VERIFY'] as const) {
+    for (const mode of ['QUERY', 'VERIFY', 'EXPORT'] as const) {
       const decision = this.decisions.get(`${mode}\u0000${table.entry.code}`);
       if (decision?.allowed && decision.grants.length > 0) return decision.grants[0]!.id;
     }

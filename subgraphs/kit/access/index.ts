@@ -9,6 +9,6 @@ export type { MaskRule } from './masking.ts';
 export { PolicySnapshot } from './PolicySnapshot.ts';
 export { PolicyStore } from './PolicyStore.ts';
 export { ProbeBudget } from './ProbeBudget.ts';
-export { RequestAccess } from './RequestAccess.ts';
+export { maskedDenial, RequestAccess } from './RequestAccess.ts';
 export type { AccessSettings, VerificationScope } from './RequestAccess.ts';
 export { rowAdmits } from './rowAdmits.ts';

@@ -1,4 +1,5 @@
 import type { AuditDecision, AuditEntry, RequestIdentity } from '../../../server/index.ts';
+import type { CatalogueEntry } from '../../../schema/index.ts';
 import type { DatasetTable } from '../sql/index.ts';
 
 interface DatasetUse {
@@ -130,23 +131,11 @@ export class AccessLog {
   /** One ACCESS record per dataset touched. */
   entries(identity: RequestIdentity, subgraph: string, latencyMs: number): AuditEntry[] {
     const at = new Date().toISOString();
-    const caller = identity.caller;
     return [...this.uses.values()].map((use) => {
-      const entry = use.table.entry;
       const recordCount = receivedRecords(use);
       return {
-        at,
-        kind: 'ACCESS',
-        requestId: identity.requestId,
-        correlationId: identity.correlationId,
-        subgraph,
-        consumerDepartment: caller?.department ?? null,
-        consumerApplication: caller?.application ?? null,
-        userId: caller?.user ?? null,
-        purpose: identity.purpose,
+        ...accessEntry(identity, subgraph, use.table.entry, at, latencyMs),
         grantId: use.grants.size > 0 ? [...use.grants].sort().join(',') : null,
-        datasetCode: entry.code,
-        providerDepartment: entry.department,
         itemsReturned: [...use.answered.keys()],
         itemsMasked: [...use.masked],
         itemsDenied: [...use.denied.keys()],
@@ -156,9 +145,6 @@ export class AccessLog {
         verificationsMatched: use.verificationsMatched,
         decision: decisionOf(use, recordCount),
         reason: use.refused ?? use.denied.values().next().value ?? null,
-        operationName: identity.operationName,
-        operationHash: null,
-        latencyMs,
       } satisfies AuditEntry;
     });
   }
@@ -168,6 +154,46 @@ export class AccessLog {
     for (const use of this.uses.values()) if (use.masked.size > 0) return true;
     return false;
   }
+}
+
+/**
+ * An ACCESS record of `entry`'s dataset for this caller, with nothing
+ * received yet: what every access record (a request's, an export's) shares.
+ */
+export function accessEntry(
+  identity: RequestIdentity,
+  subgraph: string,
+  entry: CatalogueEntry,
+  at: string,
+  latencyMs: number,
+): AuditEntry {
+  const caller = identity.caller;
+  return {
+    at,
+    kind: 'ACCESS',
+    requestId: identity.requestId,
+    correlationId: identity.correlationId,
+    subgraph,
+    consumerDepartment: caller?.department ?? null,
+    consumerApplication: caller?.application ?? null,
+    userId: caller?.user ?? null,
+    purpose: identity.purpose,
+    grantId: null,
+    datasetCode: entry.code,
+    providerDepartment: entry.department,
+    itemsReturned: [],
+    itemsMasked: [],
+    itemsDenied: [],
+    recordCount: 0,
+    verifications: 0,
+    verifiedItems: [],
+    verificationsMatched: 0,
+    decision: 'ALLOWED',
+    reason: null,
+    operationName: identity.operationName,
+    operationHash: null,
+    latencyMs,
+  };
 }
 
 /**

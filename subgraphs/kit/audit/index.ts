@@ -1,3 +1,3 @@
-export { AccessLog } from './AccessLog.ts';
+export { AccessLog, accessEntry } from './AccessLog.ts';
 export type { Verification } from './AccessLog.ts';
 export { auditPlugin } from './auditPlugin.ts';

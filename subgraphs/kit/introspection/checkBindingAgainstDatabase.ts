@@ -5,7 +5,7 @@ import { columnFitsItem } from './itemTypeOfSql.ts';
 
 /** The parts of a catalogue entry (parsed or validated) a binding check reads. */
 export interface BoundEntry {
-  binding: { table: string; key: readonly string[] };
+  binding: { table: string; key: readonly string[]; changedAt?: string | undefined };
   items: readonly { name: string; column: string; type: ItemType }[];
 }
 
@@ -20,7 +20,7 @@ export interface BindingProblem {
  * `openDatabase` opens it): the table is not a platform or system table (nor
  * any of `platformTables`, the platform database's actual tables), exists, and
  * is a plain table, not a view; every item's column exists with a type that
- * fits the item's; and the key's columns are kept unique by the database (the
+ * fits the item's; the change column (`changedAt`), if any, exists; and the key's columns are kept unique by the database (the
  * primary key, or a unique index over all rows, on those columns or a subset).
  * Returns every problem found, each naming the entry field (`binding.table`,
  * `items[2].column`, `items[2].type`, `binding.key`); none means the subgraph
@@ -80,6 +80,14 @@ export async function checkBindingAgainstDatabase(
       });
     }
   });
+
+  const changedAt = entry.binding.changedAt;
+  if (changedAt !== undefined && !columns.has(changedAt.toLowerCase())) {
+    problems.push({
+      field: 'binding.changedAt',
+      message: `table ${table} has no column ${changedAt} (it has ${description.columns.map((c) => c.name).join(', ')})`,
+    });
+  }
 
   const keyColumns = key
     .map((name) => entry.items.find((i) => i.name === name)?.column.toLowerCase())

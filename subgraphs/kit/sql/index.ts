@@ -1,5 +1,6 @@
 export { applyFilter, applyScope, likePrefix, sqlValue } from './applyFilter.ts';
 export type { ItemFilter, ListFilter } from './applyFilter.ts';
+export { countRows } from './countRows.ts';
 export { DatasetTable, keyString } from './DatasetTable.ts';
 export type { KeyValue, Row } from './DatasetTable.ts';
 export { recordMatches } from './recordMatches.ts';

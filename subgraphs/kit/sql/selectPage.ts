@@ -19,6 +19,8 @@ export interface PageRequest {
   first: number;
   /** The order, and where the previous page ended (decoded from its cursor). */
   order: PageOrder;
+  /** Only records whose change column holds this instant or a later one (incremental exports). */
+  changedSince?: { column: string; from: string };
 }
 
 export interface Page {
@@ -44,6 +46,8 @@ export async function selectPage(
   const query = db(table.table).select(table.selectList);
   applyFilter(query, table, request.filter);
   applyScope(query, table, request.scope);
+  if (request.changedSince)
+    query.where(request.changedSince.column, '>=', request.changedSince.from);
   const { order } = request;
   if (order.by === 'key') {
     if (order.after !== undefined) {

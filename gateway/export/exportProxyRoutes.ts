@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import { request } from 'undici';
+import { notFound } from '../../schema/index.ts';
+import {
+  getRequestBody,
+  INTERNAL_TOKEN_HEADER,
+  selectDatasetDepartment,
+  selectExport,
+  sendError,
+  signInternalToken,
+  type AuditSink,
+  type Logger,
+  type PlatformKey,
+  type Route,
+} from '../../server/index.ts';
+import { refusedEntry, type Authenticator } from '../auth/index.ts';
+
+export interface ExportProxyOptions {
+  authenticator: Authenticator;
+  signingKey: PlatformKey;
+  platformDb: Knex;
+  audit: AuditSink;
+  logger: Logger;
+  /** The subgraphs' URLs by name, from the supergraph served now. */
+  subgraphUrl: (name: string) => string | undefined;
+}
+
+/** Response headers of an export that travel from the subgraph to the consumer. */
+const PASSED_HEADERS = [
+  'content-type',
+  'cache-control',
+  'x-export-id',
+  'x-export-resumed-after',
+  'x-export-total',
+] as const;
+
+/**
+ * Bulk exports through the gateway: `GET /export` (start or resume) and
+ * `GET /export/manifest`. The caller is authenticated as for GraphQL (bearer
+ * token or API key, `X-Purpose`, `X-Grant-Id`); the request goes to the
+ * subgraph of the dataset's department with the caller's identity in a
+ * context token bound to that very request line, and the subgraph's answer —
+ * the records as they are read, or a JSON refusal — streams back unchanged.
+ *
+ * Streamed through the gateway rather than handed out as a signed download
+ * URL: a URL would be a bearer credential for data that leaks into logs,
+ * proxies and browser history, and would bypass the one place that
+ * authenticates callers. Here every byte goes to a caller who just presented
+ * its own credential, and a resumption is a new request, decided again.
+ */
+export function exportProxyRoutes(options: ExportProxyOptions): Record<string, Route> {
+  const forward: Route = (req, res) => proxyExport(options, req, res);
+  return { '/export': forward, '/export/manifest': forward };
+}
+
+async function proxyExport(
+  options: ExportProxyOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const startedAt = Date.now();
+  const requestId = randomUUID();
+  res.setHeader('x-request-id', requestId);
+  try {
+    const identity = await options.authenticator.identify(req, requestId).catch(async (error) => {
+      await options.audit
+        .record([refusedEntry(requestId, error, Date.now() - startedAt)])
+        .catch(() => undefined);
+      throw error;
+    });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const department = await owningDepartment(options.platformDb, url.searchParams);
+    const base = department ? options.subgraphUrl(department) : undefined;
+    if (!department || !base) {
+      throw notFound(
+        'No such dataset or export: name a dataset code from the catalogue (dataset=…), or an export id of yours (resume=… or id=…).',
+      );
+    }
+    const pathAndQuery = `${url.pathname}${url.search}`;
+    const token = await signInternalToken(
+      { ...identity, operationName: 'EXPORT' },
+      department,
+      options.signingKey,
+      getRequestBody(pathAndQuery),
+    );
+    const upstream = await request(new URL(pathAndQuery, base), {
+      method: 'GET',
+      headers: { [INTERNAL_TOKEN_HEADER]: token, 'x-request-id': requestId },
+    });
+    const headers: Record<string, string> = {};
+    for (const name of PASSED_HEADERS) {
+      const value = upstream.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    res.writeHead(upstream.statusCode, headers);
+    // A consumer that goes away ends the subgraph's stream too (and with it the reading).
+    await pipeline(upstream.body, res);
+  } catch (error) {
+    if (!res.headersSent) sendError(res, error, requestId, options.logger);
+    else res.destroy();
+  }
+}
+
+/**
+ * The department whose subgraph serves the request: the provider of the
+ * dataset named (its sharing decision), or of the export resumed or
+ * whose manifest is asked for. The subgraph decides whether the caller may
+ * have it; an unknown name here is simply not found.
+ */
+async function owningDepartment(db: Knex, query: URLSearchParams): Promise<string | null> {
+  const exportId = query.get('resume') ?? query.get('id');
+  if (exportId !== null) {
+    if (!/^exp_[0-9a-f-]{36}$/.test(exportId)) return null;
+    return (await selectExport(db, exportId))?.providerDepartment ?? null;
+  }
+  const dataset = query.get('dataset');
+  return dataset ? ((await selectDatasetDepartment(db, dataset)) ?? null) : null;
+}

@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+import type { ExportManifest, ExportPlan, ExportRecord } from './ExportRecord.ts';
+
+interface ExportRow {
+  id: string;
+  consumer_department: string;
+  consumer_application: string | null;
+  dataset_code: string;
+  provider_department: string;
+  plan: string;
+  started_at: string;
+  completed_at: string | null;
+  charged: number;
+  manifest: string | null;
+}
+
+function fromRow(row: ExportRow): ExportRecord {
+  return {
+    id: row.id,
+    consumerDepartment: row.consumer_department,
+    consumerApplication: row.consumer_application,
+    datasetCode: row.dataset_code,
+    providerDepartment: row.provider_department,
+    plan: JSON.parse(row.plan) as ExportPlan,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    charged: Number(row.charged),
+    manifest: row.manifest ? (JSON.parse(row.manifest) as ExportManifest) : null,
+  };
+}
+
+export async function insertExport(
+  db: Knex,
+  record: Omit<ExportRecord, 'completedAt' | 'charged' | 'manifest'>,
+): Promise<void> {
+  await db('exports').insert({
+    id: record.id,
+    consumer_department: record.consumerDepartment,
+    consumer_application: record.consumerApplication,
+    dataset_code: record.datasetCode,
+    provider_department: record.providerDepartment,
+    plan: JSON.stringify(record.plan),
+    started_at: record.startedAt,
+    completed_at: null,
+    charged: 0,
+    manifest: null,
+  });
+}
+
+export async function selectExport(db: Knex, id: string): Promise<ExportRecord | undefined> {
+  const row = (await db('exports').where({ id }).first()) as ExportRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Notes that the records up to `charged` have been counted against the quotas. */
+export async function updateExportCharged(db: Knex, id: string, charged: number): Promise<void> {
+  await db('exports').where({ id }).andWhere('charged', '<', charged).update({ charged });
+}
+
+/** Stores the manifest of the export's latest delivery; complete ones with their completion time. */
+export async function updateExportManifest(
+  db: Knex,
+  id: string,
+  manifest: ExportManifest,
+): Promise<void> {
+  await db('exports')
+    .where({ id })
+    .update({ manifest: JSON.stringify(manifest), completed_at: manifest.completedAt });
+}

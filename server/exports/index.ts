@@ -1,0 +1,13 @@
+export {
+  insertExport,
+  selectExport,
+  updateExportCharged,
+  updateExportManifest,
+} from './exportQueries.ts';
+export type {
+  ExportFilter,
+  ExportFormat,
+  ExportManifest,
+  ExportPlan,
+  ExportRecord,
+} from './ExportRecord.ts';
