@@ -17,6 +17,7 @@ import {
   sendJson,
   type AuditSink,
   type AuthConfig,
+  type ConsoleOidcConfig,
   type LimitsConfig,
   type Logger,
   type PlatformKey,
@@ -31,6 +32,7 @@ import {
   type GatewayContext,
 } from './auth/index.ts';
 import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
+import { consoleRoutes } from './console/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
   admissionPlugin,
@@ -68,6 +70,8 @@ export interface GatewayOptions {
    * without it, or with a JWKS, there is no such route.
    */
   devTokenAuth?: AuthConfig;
+  /** The OpenID provider people sign in to the web console with; none: the console offers no such sign-in. */
+  consoleOidc?: ConsoleOidcConfig | null;
   host: string;
   port: number;
 }
@@ -93,11 +97,12 @@ export interface RunningGateway {
 /**
  * Starts the gateway: every request is authenticated, its identity signed into
  * each subgraph fetch; Apollo Gateway plans over the composed supergraph. Served
- * at `/graphql`, with GraphiQL at `/`, `/health` (the process is up, answered
- * at once whatever else is wrong) and `/ready` (a supergraph is being served
- * and every readiness check passes; 503 with the reasons otherwise, and from
- * the moment `stop()` begins). `stop()` drains: requests under way get up to
- * the shutdown timeout, new ones are refused with 503.
+ * at `/graphql`, with GraphiQL at `/`, the web console at `/console`,
+ * `/health` (the process is up, answered at once whatever else is wrong) and
+ * `/ready` (a supergraph is being served and every readiness check passes; 503
+ * with the reasons otherwise, and from the moment `stop()` begins). `stop()`
+ * drains: requests under way get up to the shutdown timeout, new ones are
+ * refused with 503.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { authenticator, signingKey } = options;
@@ -187,6 +192,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     routes: {
       ...graphiqlRoutes('/graphql', options.devTokenAuth),
+      ...consoleRoutes({
+        graphqlPath: '/graphql',
+        auth: options.devTokenAuth,
+        oidc: options.consoleOidc ?? null,
+        logger: options.logger,
+      }),
       ...exportProxyRoutes({
         authenticator,
         signingKey,

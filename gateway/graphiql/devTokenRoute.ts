@@ -38,22 +38,15 @@ export function devTokenRoute(auth: AuthConfig): Route | null {
       });
       return;
     }
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    const department = query.get('department') ?? 'civil_affairs';
-    const role = (query.get('role') ?? 'APP_DEVELOPER').toUpperCase();
-    if (!/^[a-z][a-z0-9_]{0,63}$/.test(department)) {
-      sendJson(res, 400, {
-        error: 'department must be a department code: lower case letters, digits and _',
-      });
+    const asked = devTokenRequestOf(new URL(req.url ?? '/', 'http://localhost').searchParams);
+    if ('error' in asked) {
+      sendJson(res, 400, { error: asked.error });
       return;
     }
-    if (!ROLES.includes(role as Role)) {
-      sendJson(res, 400, { error: `role must be one of ${ROLES.join(', ')}` });
-      return;
-    }
+    const { department, role } = asked;
     const token = await mintDevToken(auth, {
       department,
-      roles: [role as Role],
+      roles: [role],
       user: 'graphiql',
       expiresIn: DEV_TOKEN_TTL,
     });
@@ -61,10 +54,33 @@ export function devTokenRoute(auth: AuthConfig): Route | null {
   };
 }
 
+/**
+ * The department and role a development token is asked for (`department`,
+ * `role` parameters; civil_affairs and APP_DEVELOPER when absent), or what is
+ * wrong with them. GraphiQL's button and the console's development sign-in
+ * both ask this way.
+ */
+export function devTokenRequestOf(
+  query: URLSearchParams,
+): { department: string; role: Role } | { error: string } {
+  const department = query.get('department') ?? 'civil_affairs';
+  const role = (query.get('role') ?? 'APP_DEVELOPER').toUpperCase();
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(department)) {
+    return { error: 'department must be a department code: lower case letters, digits and _' };
+  }
+  if (!ROLES.includes(role as Role)) return { error: `role must be one of ${ROLES.join(', ')}` };
+  return { department, role: role as Role };
+}
+
 const LOOPBACK_PEER = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
-function fromThisMachine(req: IncomingMessage): boolean {
+/**
+ * Whether the request comes from a browser on the platform host: a loopback
+ * peer, and a loopback Host header (so a page elsewhere cannot reach it by
+ * DNS rebinding).
+ */
+export function fromThisMachine(req: IncomingMessage): boolean {
   return (
     LOOPBACK_PEER.test(req.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(req.headers.host ?? '')
   );

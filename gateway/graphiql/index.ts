@@ -1,2 +1,7 @@
 export { graphiqlRoutes } from './graphiqlRoutes.ts';
-export { DEV_TOKEN_PATH, devTokenRoute } from './devTokenRoute.ts';
+export {
+  DEV_TOKEN_PATH,
+  devTokenRequestOf,
+  devTokenRoute,
+  fromThisMachine,
+} from './devTokenRoute.ts';

@@ -1,15 +1,22 @@
-/* global React, ReactDOM, GraphiQL, document, fetch, URLSearchParams */
+/* global React, ReactDOM, GraphiQL, document, fetch, URLSearchParams, window */
 // GraphiQL for the platform, in the browser. Its settings come from the page
 // (a JSON block the gateway writes), so this file is served as it is and the
 // page's content security policy needs no inline script.
 (function setupGraphiQL() {
   const config = JSON.parse(document.getElementById('graphiql-config').textContent);
   const h = React.createElement;
+  // "Try it" from the web console: /graphiql?session=console&purpose=…&grant=…&query=…
+  // The token is not in the link: it comes from the console's session route.
+  const fromConsole = new URLSearchParams(window.location.search);
+  const purpose = fromConsole.get('purpose') || config.purpose;
+  const grant = fromConsole.get('grant');
   const headersWith = (token) =>
     JSON.stringify(
-      token
-        ? { Authorization: `Bearer ${token}`, 'X-Purpose': config.purpose }
-        : { 'X-Purpose': config.purpose },
+      {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        'X-Purpose': purpose,
+        ...(grant ? { 'X-Grant-Id': grant } : {}),
+      },
       null,
       2,
     );
@@ -65,8 +72,49 @@
     );
   }
 
+  /**
+   * GraphiQL's storage: localStorage, except that a value carrying a bearer
+   * token (the history keeps each run's headers, whatever
+   * shouldPersistHeaders says) stays in this page's memory only, so no
+   * token outlives the tab in the browser's storage.
+   */
+  const TOKEN = /Bearer\s+[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./;
+  const inMemory = new Map();
+  const storage = {
+    getItem: (key) => (inMemory.has(key) ? inMemory.get(key) : window.localStorage.getItem(key)),
+    setItem(key, value) {
+      if (TOKEN.test(value)) {
+        inMemory.set(key, value);
+        window.localStorage.removeItem(key);
+      } else {
+        inMemory.delete(key);
+        window.localStorage.setItem(key, value);
+      }
+    },
+    removeItem(key) {
+      inMemory.delete(key);
+      window.localStorage.removeItem(key);
+    },
+    clear() {
+      inMemory.clear();
+      for (const key of Object.keys(window.localStorage)) {
+        if (key.startsWith('graphiql:')) window.localStorage.removeItem(key);
+      }
+    },
+    get length() {
+      return Object.keys(window.localStorage).filter((k) => k.startsWith('graphiql:')).length;
+    },
+  };
+
   function Page() {
     const [headers, setHeaders] = React.useState(headersWith(null));
+    React.useEffect(() => {
+      if (fromConsole.get('session') !== 'console') return;
+      fetch('/console/auth/session', { headers: { 'x-console': '1' }, cache: 'no-store' })
+        .then((response) => response.json())
+        .then((session) => session.signedIn && setHeaders(headersWith(session.token)))
+        .catch(() => undefined);
+    }, []);
     const fetcher = React.useMemo(() => GraphiQL.createFetcher({ url: config.graphqlPath }), []);
     return h(
       React.Fragment,
@@ -85,11 +133,14 @@
         h(GraphiQL, {
           fetcher,
           defaultQuery: config.query,
-          variables: config.variables,
+          ...(fromConsole.get('query')
+            ? { query: fromConsole.get('query'), variables: '{}' }
+            : { variables: config.variables }),
           headers,
           isHeadersEditorEnabled: true,
           defaultEditorToolsVisibility: 'headers',
           shouldPersistHeaders: false,
+          storage,
         }),
       ),
     );

@@ -69,6 +69,7 @@ export async function startGatewayProcess(
       supergraphSdl,
       authenticator: Authenticator.create(config.auth, platformDb),
       devTokenAuth: config.auth,
+      consoleOidc: config.consoleOidc,
       signingKey,
       audit,
       timeouts: config.timeouts,

@@ -257,6 +257,7 @@ export async function startPlatform(
       supergraphSdl: await registry.compose(),
       authenticator: Authenticator.create(config.auth, platformDb),
       devTokenAuth: config.auth,
+      consoleOidc: config.consoleOidc,
       signingKey: keys.privateKey,
       audit,
       timeouts: config.timeouts,

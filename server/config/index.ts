@@ -8,6 +8,7 @@ export {
 export type {
   AuditCheckpointConfig,
   AuthConfig,
+  ConsoleOidcConfig,
   DatabaseConfig,
   DepartmentUsersConfig,
   DatabaseLimits,

@@ -143,6 +143,26 @@ export interface PlatformConfig {
   verifyLimitPerRecord: number;
   /** Lookups and verifications by keys the caller cannot read that may find nothing, per day and dataset. */
   probeLimitPerDay: number;
+  /** How people sign in to the web console with the organisation's OpenID provider; null: not offered. */
+  consoleOidc: ConsoleOidcConfig | null;
+}
+
+/**
+ * The web console's OpenID Connect client (authorization code with PKCE). The
+ * access token the provider issues for `resource` is what the console sends to
+ * the gateway, so it must verify under `auth` (issuer, audience, JWKS) and
+ * carry the `dept` and `roles` claims.
+ */
+export interface ConsoleOidcConfig {
+  issuer: URL;
+  clientId: string;
+  /** Null for a public client (PKCE alone). */
+  clientSecret: string | null;
+  /** The console's callback as registered with the provider: https://host/console/auth/callback. */
+  redirectUri: URL;
+  scope: string;
+  /** The resource indicator (RFC 8707) asked for, so the access token's audience is the gateway's. */
+  resource: string | null;
 }
 
 /** Where audit writers append their signed chain heads, and how often they sign. */
@@ -202,6 +222,12 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   JWT_JWKS_FILE: z.string().min(1).optional(),
   JWT_JWKS_URL: z.url().optional(),
+  CONSOLE_OIDC_ISSUER: z.url().optional(),
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).default('govdata-console'),
+  CONSOLE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  CONSOLE_OIDC_REDIRECT_URI: z.url().optional(),
+  CONSOLE_OIDC_SCOPE: z.string().min(1).default('openid'),
+  CONSOLE_OIDC_RESOURCE: z.string().min(1).optional(),
   GATEWAY_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   JOIN_KEY_FILE: z.string().min(1).optional(),
   TIME_ZONE: z
@@ -282,6 +308,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     poolMin: e.DB_POOL_MIN,
     poolMax: e.DB_POOL_MAX,
   };
+  if (e.CONSOLE_OIDC_ISSUER && !e.CONSOLE_OIDC_REDIRECT_URI) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CONSOLE_OIDC_REDIRECT_URI: required with CONSOLE_OIDC_ISSUER ' +
+        '(the console callback registered with the provider, e.g. https://data.example.gov/console/auth/callback)',
+    );
+  }
   const dataDir = resolve(e.DATA_DIR);
   const keysDir = resolve(dataDir, 'keys');
   const tokens: TokenVerification = e.JWT_JWKS_URL
@@ -374,6 +406,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     timeZone: e.TIME_ZONE,
     verifyLimitPerRecord: e.VERIFY_LIMIT_PER_RECORD,
     probeLimitPerDay: e.PROBE_LIMIT_PER_DAY,
+    consoleOidc: e.CONSOLE_OIDC_ISSUER
+      ? {
+          issuer: new URL(e.CONSOLE_OIDC_ISSUER),
+          clientId: e.CONSOLE_OIDC_CLIENT_ID,
+          clientSecret: e.CONSOLE_OIDC_CLIENT_SECRET ?? null,
+          redirectUri: new URL(e.CONSOLE_OIDC_REDIRECT_URI!),
+          scope: e.CONSOLE_OIDC_SCOPE,
+          resource: e.CONSOLE_OIDC_RESOURCE ?? null,
+        }
+      : null,
   };
 }
 

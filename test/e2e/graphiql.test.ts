@@ -1,42 +1,17 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTestSettings } from '../../server/index.ts';
+import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
 /**
  * GraphiQL as a newcomer meets it: a development platform, a browser, and
  * nothing typed but a press of "Use a development token" and Run. Drives
- * Debian's chromium through playwright-core (no browser is ever downloaded);
- * without it the browser half is skipped loudly, and under CI=true it fails.
+ * Debian's chromium through playwright-core (see ../support/browser.ts).
  */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function chromiumAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (loadTestSettings().ci) {
-    throw new Error(
-      `CI=true but there is no chromium at ${CHROMIUM}: .ci/run installs it (apt-get install chromium)`,
-    );
-  }
-  console.warn(
-    `\n*** No chromium at ${CHROMIUM}: SKIPPING the GraphiQL browser test. ` +
-      'Install it (apt-get install chromium). Under CI=true this test fails instead. ***\n',
-  );
-  return false;
-}
-
 /** GET `path` from the gateway with a chosen Host header (fetch will not send another host). */
 function get(
   base: string,
@@ -66,12 +41,12 @@ describe('GraphiQL on a development platform', () => {
   });
   afterAll(() => platform?.close());
 
-  it.runIf(chromiumAvailable())(
+  it.runIf(chromiumAvailable('the GraphiQL browser test'))(
     'runs its default query with a development token, with data and no console errors',
     async () => {
       let browser: Browser | undefined;
       try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+        browser = await launchChromium();
         const page = await browser.newPage();
         const problems: string[] = [];
         page.on('console', (message) => {
@@ -105,6 +80,10 @@ describe('GraphiQL on a development platform', () => {
         expect(body.data?.person?.name).toBeTruthy();
         expect(body.data?.person?.licenses?.length).toBeGreaterThan(0);
         await page.locator('.graphiql-response').getByText(body.data!.person!.name!).waitFor();
+        // GraphiQL's history keeps each run's headers; a token among them stays in memory.
+        const stored = await page.evaluate(() => JSON.stringify(localStorage));
+        expect(stored).toContain('PersonWithRecords');
+        expect(stored).not.toMatch(/Bearer ey/);
 
         expect(problems).toEqual([]);
       } finally {

@@ -1,0 +1,255 @@
+import { Enum, Loading, Problems, Table } from '../components.tsx';
+import { useT } from '../i18n.ts';
+import { useMutation, useQuery } from '../useApi.ts';
+import { TryItLink } from './TryItLink.tsx';
+
+const MY_APPLICATIONS = /* GraphQL */ `
+  query ConsoleMyApplications {
+    sharingApplications {
+      id
+      dataset
+      items
+      purpose
+      status
+      deadline
+      overdue
+      submittedAt
+      decisionReason
+      grant {
+        id
+      }
+    }
+  }
+`;
+
+const WITHDRAW = /* GraphQL */ `
+  mutation ConsoleWithdraw($id: ID!) {
+    withdrawSharingApplication(id: $id) {
+      id
+      status
+    }
+  }
+`;
+
+interface ApplicationRow {
+  id: string;
+  dataset: string;
+  items: string[];
+  purpose: string;
+  status: string;
+  deadline: string;
+  overdue: boolean;
+  submittedAt: string;
+  decisionReason: string | null;
+  grant: { id: string } | null;
+}
+
+/** The applications my department made and where each stands; an unanswered one can be withdrawn. */
+export function MyApplicationsPage() {
+  const t = useT();
+  const list = useQuery<{ sharingApplications: ApplicationRow[] }>(MY_APPLICATIONS);
+  const withdraw = useMutation(WITHDRAW);
+  return (
+    <section>
+      <h1>{t('myApplications')}</h1>
+      <Problems error={list.error ?? withdraw.error} />
+      <Loading when={list.loading} />
+      {list.data ? (
+        <Table
+          caption={t('myApplications')}
+          headers={['ID', t('dataset'), t('items'), t('purpose'), t('status'), t('deadline'), '']}
+          rows={list.data.sharingApplications.map((a) => [
+            a.id,
+            <a href={`#/entry/${encodeURIComponent(a.dataset)}`}>{a.dataset}</a>,
+            a.items.join(', '),
+            a.purpose,
+            <>
+              <Enum value={a.status} /> {a.decisionReason ?? ''}
+            </>,
+            <>
+              {a.deadline} {a.overdue ? <strong>{t('overdue')}</strong> : null}
+            </>,
+            a.status === 'SUBMITTED' ? (
+              <button
+                type="button"
+                onClick={() => void withdraw.run({ id: a.id }).then(list.reload)}
+              >
+                {t('withdraw')}
+              </button>
+            ) : (
+              (a.grant?.id ?? '')
+            ),
+          ])}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+const MY_GRANTS = /* GraphQL */ `
+  query ConsoleMyGrants {
+    grants {
+      id
+      dataset
+      items
+      masks {
+        item
+        rule
+        first
+        last
+      }
+      rowFilter {
+        item
+        eq
+        startsWith
+      }
+      purposes
+      modes
+      validFrom
+      validUntil
+      dailyQuota
+      status
+    }
+  }
+`;
+
+export interface GrantRow {
+  id: string;
+  dataset: string;
+  consumerDepartment?: string;
+  items: string[];
+  masks: { item: string; rule: string; first: number | null; last: number | null }[];
+  rowFilter: { item: string; eq: string | null; startsWith: string | null }[];
+  purposes: string[];
+  modes: string[];
+  validFrom: string;
+  validUntil: string;
+  dailyQuota: number | null;
+  status: string;
+  version?: number;
+}
+
+/** What each of my grants allows and until when, with "try it" in GraphiQL. */
+export function MyGrantsPage() {
+  const t = useT();
+  const list = useQuery<{ grants: GrantRow[] }>(MY_GRANTS);
+  return (
+    <section>
+      <h1>{t('myGrants')}</h1>
+      <p class="help">{t('tryItHelp')}</p>
+      <Problems error={list.error} />
+      <Loading when={list.loading} />
+      {list.data ? (
+        <Table
+          caption={t('myGrants')}
+          headers={[
+            'ID',
+            t('dataset'),
+            t('items'),
+            t('masks'),
+            t('rowFilter'),
+            t('purposes'),
+            t('validUntil'),
+            t('status'),
+            '',
+          ]}
+          rows={list.data.grants.map((g) => [
+            g.id,
+            g.dataset,
+            g.items.join(', '),
+            describeMasks(g),
+            describeRowFilter(g),
+            g.purposes.join(', '),
+            g.validUntil,
+            <Enum value={g.status} />,
+            g.status === 'ACTIVE' ? <TryItLink grant={g} /> : null,
+          ])}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+export function describeMasks(g: Pick<GrantRow, 'masks'>): string {
+  return g.masks
+    .map((m) =>
+      m.rule === 'KEEP_ENDS'
+        ? `${m.item}: ${m.rule}(${m.first},${m.last})`
+        : `${m.item}: ${m.rule}`,
+    )
+    .join('; ');
+}
+
+export function describeRowFilter(g: Pick<GrantRow, 'rowFilter'>): string {
+  return g.rowFilter
+    .map((r) => (r.eq !== null ? `${r.item} = ${r.eq}` : `${r.item} ^= ${r.startsWith ?? ''}`))
+    .join('; ');
+}
+
+const MY_ACCESSES = /* GraphQL */ `
+  query ConsoleMyAccesses($after: String) {
+    auditRecords(filter: { kind: ACCESS }, first: 50, after: $after) {
+      nodes {
+        id
+        at
+        dataset
+        purpose
+        decision
+        recordCount
+        itemsMasked
+        itemsDenied
+        reason
+      }
+    }
+  }
+`;
+
+/** My department's reads, as the audit trail recorded them. */
+export function MyAccessesPage() {
+  const t = useT();
+  const list = useQuery<{
+    auditRecords: {
+      nodes: {
+        id: string;
+        at: string;
+        dataset: string | null;
+        purpose: string | null;
+        decision: string;
+        recordCount: number;
+        itemsMasked: string[];
+        itemsDenied: string[];
+        reason: string | null;
+      }[];
+    };
+  }>(MY_ACCESSES);
+  return (
+    <section>
+      <h1>{t('myAccesses')}</h1>
+      <Problems error={list.error} />
+      <Loading when={list.loading} />
+      {list.data ? (
+        <Table
+          caption={t('myAccesses')}
+          headers={[
+            t('at'),
+            t('dataset'),
+            t('purpose'),
+            t('decision'),
+            t('records'),
+            t('masks'),
+            t('reason'),
+          ]}
+          rows={list.data.auditRecords.nodes.map((r) => [
+            r.at,
+            r.dataset ?? '',
+            r.purpose ?? '',
+            r.decision,
+            r.recordCount,
+            r.itemsMasked.join(', '),
+            r.reason ?? '',
+          ])}
+        />
+      ) : null}
+    </section>
+  );
+}

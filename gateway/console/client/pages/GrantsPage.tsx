@@ -1,0 +1,198 @@
+import { useState } from 'preact/hooks';
+import { DiffView, pretty } from '../DiffView.tsx';
+import { Enum, Field, Loading, Problems, Table } from '../components.tsx';
+import { useT } from '../i18n.ts';
+import { useMutation, useQuery } from '../useApi.ts';
+import { describeMasks, describeRowFilter, type GrantRow } from './DeveloperPages.tsx';
+
+const GRANTS = /* GraphQL */ `
+  query ConsoleGrants($status: GrantStatus) {
+    grants(status: $status) {
+      id
+      consumerDepartment
+      dataset
+      items
+      masks {
+        item
+        rule
+        first
+        last
+      }
+      rowFilter {
+        item
+        eq
+        startsWith
+      }
+      purposes
+      modes
+      validFrom
+      validUntil
+      dailyQuota
+      status
+      version
+    }
+  }
+`;
+
+const CHANGES = /* GraphQL */ `
+  query ConsoleGrantChanges($grantId: ID!) {
+    grantChanges(grantId: $grantId) {
+      id
+      action
+      actor
+      at
+      reason
+      before
+      after
+    }
+  }
+`;
+
+const REVOKE = /* GraphQL */ `
+  mutation ConsoleRevoke($id: ID!, $reason: String!) {
+    revokeGrant(id: $id, reason: $reason) {
+      id
+      status
+      revokedAt
+    }
+  }
+`;
+
+/** Every grant, its change history as diffs, and revocation with a reason. */
+export function GrantsPage() {
+  const t = useT();
+  const [status, setStatus] = useState('ACTIVE');
+  const list = useQuery<{ grants: (GrantRow & { consumerDepartment: string; version: number })[] }>(
+    GRANTS,
+    {
+      status: status || null,
+    },
+  );
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <section>
+      <h1>{t('grants')}</h1>
+      <Field id="grant-status" label={t('status')}>
+        <select id="grant-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <option value="">{t('any')}</option>
+          <option value="ACTIVE">{t('ACTIVE')}</option>
+          <option value="REVOKED">{t('REVOKED')}</option>
+        </select>
+      </Field>
+      <Problems error={list.error} />
+      <Loading when={list.loading} />
+      {list.data ? (
+        <Table
+          caption={t('grants')}
+          headers={[
+            'ID',
+            t('consumer'),
+            t('dataset'),
+            t('items'),
+            t('masks'),
+            t('rowFilter'),
+            t('validUntil'),
+            t('status'),
+            '',
+          ]}
+          rows={list.data.grants.map((g) => [
+            g.id,
+            g.consumerDepartment,
+            g.dataset,
+            g.items.join(', '),
+            describeMasks(g),
+            describeRowFilter(g),
+            g.validUntil,
+            <Enum value={g.status} />,
+            <button
+              type="button"
+              data-grant={g.id}
+              aria-expanded={open === g.id}
+              onClick={() => setOpen(open === g.id ? null : g.id)}
+            >
+              {t('history')}
+            </button>,
+          ])}
+        />
+      ) : null}
+      {open ? (
+        <GrantDetail
+          key={open}
+          grant={list.data?.grants.find((g) => g.id === open) ?? null}
+          onChanged={list.reload}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function GrantDetail({ grant, onChanged }: { grant: GrantRow | null; onChanged: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState('');
+  const changes = useQuery<{
+    grantChanges: {
+      id: string;
+      action: string;
+      actor: string;
+      at: string;
+      reason: string;
+      before: string | null;
+      after: string | null;
+    }[];
+  }>(CHANGES, { grantId: grant?.id ?? '' });
+  const revoke = useMutation<{ revokeGrant: { status: string } }>(REVOKE);
+  if (!grant) return null;
+  return (
+    <div class="card" id="grant-detail">
+      <h2>
+        {t('history')} · {grant.id}
+      </h2>
+      <Problems error={changes.error ?? revoke.error} />
+      {changes.data?.grantChanges.map((c) => (
+        <div key={c.id}>
+          <h3>
+            {c.action} · {c.actor} · {c.at}
+          </h3>
+          <p>{c.reason}</p>
+          <DiffView
+            label={`${c.action} ${c.at}`}
+            before={pretty(c.before)}
+            after={pretty(c.after)}
+          />
+        </div>
+      ))}
+      {grant.status === 'ACTIVE' && !revoke.result ? (
+        <div class="row">
+          <Field id="revoke-reason" label={t('revokeReason')}>
+            <input
+              id="revoke-reason"
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </Field>
+          <button
+            type="button"
+            id="revoke"
+            class="danger"
+            disabled={revoke.busy}
+            onClick={() =>
+              void revoke.run({ id: grant.id, reason }).then((done) => {
+                if (done) {
+                  changes.reload();
+                  onChanged();
+                }
+              })
+            }
+          >
+            {t('revoke')}
+          </button>
+        </div>
+      ) : null}
+      {revoke.result ? (
+        <p class="success" role="status" id="revoked">
+          {t(revoke.result.revokeGrant.status)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
