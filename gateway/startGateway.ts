@@ -10,7 +10,8 @@ import type { Knex } from 'knex';
 import {
   close,
   createGraphQLHttpServer,
-  currentTraceId,
+  requestTraceContext,
+  requestTraceId,
   hideInternalErrors,
   metrics,
   listen,
@@ -31,8 +32,8 @@ import {
   type Authenticator,
   type GatewayContext,
 } from './auth/index.ts';
-import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
 import { consoleRoutes } from './console/index.ts';
+import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
   admissionPlugin,
@@ -41,7 +42,7 @@ import {
   sharedRateCount,
   TrustedDocuments,
 } from './limits/index.ts';
-import { requestTelemetryPlugin } from './observability/index.ts';
+import { queryPlanned, requestTelemetryPlugin } from './observability/index.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
 
 export interface GatewayOptions {
@@ -126,6 +127,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     buildService: ({ name, url }) =>
       new SigningDataSource(name, url!, signingKey, fetcher.forSubgraph(name)),
+    experimental_didResolveQueryPlan: ({ requestContext }) =>
+      queryPlanned(requestContext.context as GatewayContext),
   });
   const { limits } = options;
   const trusted = limits.trustedDocumentsFile
@@ -177,12 +180,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           identity,
           startedAt,
           masked: false,
-          traceId: currentTraceId(req.headers.traceparent),
+          traceId: requestTraceId(req),
+          trace: requestTraceContext(req),
           subgraphFetches: 0,
           clientAddress: req.socket.remoteAddress ?? null,
         };
       } catch (error) {
-        refusedBeforeRunning(requestId, error, Date.now() - startedAt, req.headers.traceparent);
+        refusedBeforeRunning(requestId, error, Date.now() - startedAt, requestTraceId(req));
         // A refused credential is on the record too (no identity: it did not verify).
         await options.audit
           .record([refusedEntry(requestId, error, Date.now() - startedAt)])
@@ -226,7 +230,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     requestId: string,
     error: unknown,
     latencyMs: number,
-    traceparent: string | string[] | undefined,
+    traceId: string | null,
   ): void {
     const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
     const refusal = typeof code === 'string' ? code : 'UNAUTHENTICATED';
@@ -235,7 +239,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     options.logger.info(
       {
         requestId,
-        traceId: currentTraceId(traceparent),
+        traceId,
         outcome: 'REFUSED',
         code: refusal,
         latencyMs,

@@ -1,3 +1,4 @@
+import type { Context, Span } from '@opentelemetry/api';
 import type { RequestIdentity } from '../../server/index.ts';
 
 /** What the gateway knows of a request while it plans and fetches. */
@@ -12,6 +13,14 @@ export interface GatewayContext {
   masked: boolean;
   /** The request's trace id (its span's, or the caller's `traceparent`'s), for the log and audit. */
   traceId: string | null;
+  /**
+   * The request's trace context (its SERVER span) when the gateway traces:
+   * the explicit parent of its planning and fetch spans, and what an
+   * unsampled request's fetches pass on so subgraphs do not record either.
+   */
+  trace?: Context;
+  /** The `gateway.plan` span while the query is planned (sampled requests only). */
+  planning?: Span;
   /** Subgraph fetches made so far (the request's log line reports them). */
   subgraphFetches: number;
 }

@@ -1,15 +1,19 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { trace, type Context } from '@opentelemetry/api';
 import {
   ACCESS_MASKED_EXTENSION,
+  endSpan,
   INTERNAL_TOKEN_HEADER,
   injectTraceContext,
   signInternalToken,
+  startChildSpan,
   tracingOn,
   type PlatformKey,
 } from '../../server/index.ts';
 import type { GatewayContext } from './GatewayContext.ts';
 
+type ProcessOptions = GraphQLDataSourceProcessOptions<GatewayContext>;
 type ReceivedResponse = Parameters<
   NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>
 >[0];
@@ -38,9 +42,30 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url, fetcher });
   }
 
-  override async willSendRequest(
-    options: GraphQLDataSourceProcessOptions<GatewayContext>,
-  ): Promise<void> {
+  /** Each fetch's trace context: its span's, or the request's when the request is not sampled. */
+  private readonly fetchTraces = new WeakMap<ProcessOptions['request'], Context>();
+
+  /**
+   * One fetch, inside a `gateway.fetch` span (child of the request's span,
+   * named for the subgraph) when the request is sampled; the subgraph
+   * continues the trace under it.
+   */
+  override async process(options: ProcessOptions): ReturnType<RemoteGraphQLDataSource['process']> {
+    const parent = 'incomingRequestContext' in options ? options.context.trace : undefined;
+    if (!parent) return super.process(options);
+    const span = startChildSpan('gateway.fetch', parent, { service: this.subgraph });
+    this.fetchTraces.set(options.request, span ? trace.setSpan(parent, span) : parent);
+    let failed = true;
+    try {
+      const response = await super.process(options);
+      failed = false;
+      return response;
+    } finally {
+      endSpan(span, failed);
+    }
+  }
+
+  override async willSendRequest(options: ProcessOptions): Promise<void> {
     // Health checks and schema loading carry no caller; only operations are signed.
     if (!('incomingRequestContext' in options)) return;
     const { request, context, incomingRequestContext } = options;
@@ -57,8 +82,8 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       const value = incoming?.get(name);
       if (value) headers.set(name, value);
     }
-    // The gateway's fetch span (Apollo Gateway's `gateway.fetch`) is the subgraph's parent.
-    if (tracing) injectTraceContext(headers);
+    // The fetch's span is the subgraph's parent (see `process`).
+    if (tracing) injectTraceContext(this.fetchTraces.get(request), headers);
   }
 
   /** Notes a subgraph's report that it masked some item (the REQUEST record's MASKED). */

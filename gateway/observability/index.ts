@@ -1,1 +1,1 @@
-export { requestTelemetryPlugin } from './requestTelemetryPlugin.ts';
+export { queryPlanned, requestTelemetryPlugin } from './requestTelemetryPlugin.ts';

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ErrorCode } from '../../schema/index.ts';
-import { metrics, type Logger } from '../../server/index.ts';
+import { endSpan, metrics, startChildSpan, type Logger } from '../../server/index.ts';
 import { requestDecision } from '../auth/requestAuditPlugin.ts';
 import type { GatewayContext } from '../auth/GatewayContext.ts';
 
@@ -24,7 +24,14 @@ export function requestTelemetryPlugin(logger: Logger): ApolloServerPlugin<Gatew
   return {
     async requestDidStart() {
       return {
+        // Apollo Server hands the operation to the gateway, which plans it first
+        // (see `queryPlanned`, called when the plan is ready).
+        async executionDidStart({ contextValue }) {
+          contextValue.planning = startChildSpan('gateway.plan', contextValue.trace, {});
+        },
         async willSendResponse({ contextValue, response, queryHash }) {
+          // Planning that failed never reached `queryPlanned`.
+          queryPlanned(contextValue);
           const { identity } = contextValue;
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const errors = result?.errors;
@@ -58,4 +65,14 @@ export function requestTelemetryPlugin(logger: Logger): ApolloServerPlugin<Gatew
       };
     },
   };
+}
+
+/**
+ * Ends the request's `gateway.plan` span: Apollo Gateway calls this
+ * (`experimental_didResolveQueryPlan`) once the plan is made or found in its
+ * cache, before the first fetch.
+ */
+export function queryPlanned(context: GatewayContext): void {
+  endSpan(context.planning);
+  context.planning = undefined;
 }

@@ -48,7 +48,8 @@ export async function startGatewayProcess(
 ): Promise<RunningGatewayProcess> {
   const log = options.log ?? (() => {});
   enableMetrics(config.observability.metrics);
-  const stopTracing = startTracing(config.observability.tracing);
+  // A gateway makes its spans with explicit parents: no async-context tracking (see startTracing).
+  const stopTracing = startTracing(config.observability.tracing, { asyncContext: false });
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
   const platformDb = await openDatabase(config.database, 'platform');
   const audit =

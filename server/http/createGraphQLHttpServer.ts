@@ -85,7 +85,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         ? Promise.resolve(route(req, res))
         : url.pathname === graphqlPath
           ? requests.serve(res, () =>
-              inServerSpan(traceName, req.headers, { 'http.route': graphqlPath }, () =>
+              inServerSpan(traceName, req, { 'http.route': graphqlPath }, () =>
                 handleGraphQL(req, res, url),
               ),
             )

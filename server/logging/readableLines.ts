@@ -27,7 +27,8 @@ export function readableLines(
   out: { write(text: string): unknown } = process.stdout,
   colours = process.stdout.isTTY === true,
 ): DestinationStream {
-  const paint = (code: number, text: string) => (colours ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint = (code: number, text: string) =>
+    colours ? `\u001b[${code}m${text}\u001b[0m` : text;
   return {
     write(line: string) {
       let entry: Record<string, unknown>;
@@ -44,7 +45,7 @@ export function readableLines(
       const head = [
         paint(90, clockTime(entry.time)),
         paint(level.colour, level.name.padEnd(5)),
-        String(entry.msg ?? ''),
+        typeof entry.msg === 'string' ? entry.msg : '',
       ].join(' ');
       const stack = errorStack(entry.err);
       out.write(`${[head, ...fields].join('  ')}\n${stack ? `${paint(31, stack)}\n` : ''}`);
@@ -62,7 +63,8 @@ function clockTime(time: unknown): string {
 }
 
 function formatValue(value: unknown): string {
-  if (typeof value === 'string') return /\s/.test(value) || value === '' ? JSON.stringify(value) : value;
+  if (typeof value === 'string')
+    return /\s/.test(value) || value === '' ? JSON.stringify(value) : value;
   return JSON.stringify(value);
 }
 

@@ -7,13 +7,15 @@ export {
 export { metricsRoute } from './metricsRoute.ts';
 export {
   currentTraceId,
+  endSpan,
   injectTraceContext,
   inServerSpan,
-  inSpan,
   inSyncSpan,
+  requestTraceContext,
+  requestTraceId,
+  startChildSpan,
   startTracing,
   traceSql,
-  tracer,
   tracingOn,
 } from './tracing.ts';
 export type { TracingOptions } from './tracing.ts';

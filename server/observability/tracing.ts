@@ -1,30 +1,44 @@
+import type { IncomingMessage } from 'node:http';
 import {
   context,
-  propagation,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
   type Attributes,
+  type Context,
   type Span,
+  type Tracer,
 } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  BasicTracerProvider,
   BatchSpanProcessor,
-  NodeTracerProvider,
   ParentBasedSampler,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
   type SpanExporter,
-} from '@opentelemetry/sdk-trace-node';
+} from '@opentelemetry/sdk-trace-base';
 import type { Knex } from 'knex';
 import type { TracingConfig } from '../config/index.ts';
 
-/** The platform's tracer; a no-op one until `startTracing` registers a provider. */
-export const tracer = trace.getTracer('govdata');
+/**
+ * The platform's tracing, started per process by `startTracing`; null while
+ * off. Deliberately not the global OpenTelemetry provider: libraries that
+ * trace through the global API (Apollo Gateway makes half a dozen spans per
+ * request) stay on its no-op tracer, and the gateway makes the spans the
+ * platform needs — the request, planning, each subgraph fetch — itself, with
+ * explicit parents. So a gateway process needs no async-context tracking,
+ * which on Node 20 puts a hook on every promise of every request, sampled or
+ * not; subgraph hosts, whose rule and SQL spans are made deep in library
+ * callbacks, do track it (`asyncContext`).
+ */
+let started: { provider: BasicTracerProvider; tracer: Tracer; asyncContext: boolean } | null = null;
 
-let started: NodeTracerProvider | null = null;
+const propagator = new W3CTraceContextPropagator();
 
 /** Whether this process records spans (an SDK was started). */
 export function tracingOn(): boolean {
@@ -34,16 +48,21 @@ export function tracingOn(): boolean {
 export interface TracingOptions {
   /** Spans go here, each as it ends, instead of to OTLP: tests pass an in-memory exporter. */
   exporter?: SpanExporter;
+  /**
+   * Track the current span across async calls (a context manager), so spans
+   * made without an explicit parent — rule evaluation, SQL — find theirs.
+   * Subgraph hosts need it; a gateway-only process does not. Default true.
+   */
+  asyncContext?: boolean;
 }
 
 /**
  * Starts the OpenTelemetry SDK for this process when `config` says where to
- * export (OTEL_EXPORTER_OTLP_ENDPOINT) or a test gives an exporter: a W3C
- * trace-context propagator, async-context tracking, and a sampler that follows
- * a caller's sampled `traceparent` and samples new traces at `sampleRatio`.
- * Without either nothing is started: only the API's no-op tracer runs, and
- * every span helper here returns at once. Returns a function that flushes and
- * stops it.
+ * export (OTEL_EXPORTER_OTLP_ENDPOINT) or a test gives an exporter: W3C trace
+ * context in and out, and a sampler that follows a caller's `traceparent`
+ * (sampled or not) and samples new traces at `sampleRatio`. Without either
+ * nothing is started and every span helper here returns at once. Returns a
+ * function that flushes and stops it.
  */
 export function startTracing(
   config: TracingConfig | null,
@@ -53,7 +72,7 @@ export function startTracing(
   const exporter =
     options.exporter ??
     new OTLPTraceExporter({ url: `${config!.endpoint.replace(/\/$/, '')}/v1/traces` });
-  const provider = new NodeTracerProvider({
+  const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config?.serviceName ?? 'govdata' }),
     sampler: new ParentBasedSampler({
       root: new TraceIdRatioBasedSampler(config?.sampleRatio ?? 1),
@@ -62,47 +81,66 @@ export function startTracing(
       options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
     ],
   });
-  provider.register();
-  started = provider;
+  const asyncContext = options.asyncContext ?? true;
+  if (asyncContext) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const mine = { provider, tracer: provider.getTracer('govdata'), asyncContext };
+  started = mine;
   return async () => {
-    if (started !== provider) return;
+    if (started !== mine) return;
     started = null;
     await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
+    if (asyncContext) context.disable();
   };
 }
 
-/** Headers as Node gives them: a caller's `traceparent` is read from here. */
-type IncomingHeaders = Record<string, string | string[] | undefined>;
+/** Each request's trace context (its SERVER span), for the spans and headers made on its behalf. */
+const requestTraces = new WeakMap<IncomingMessage, Context>();
 
 /**
  * Runs `work` inside a SERVER span that continues the caller's `traceparent`
- * (a new trace otherwise); the span ends when `work` settles. With tracing
- * off it only runs `work`.
+ * (a new trace otherwise); the span ends when `work` settles. Its context is
+ * kept for the request (`requestTraceContext`) and, with async-context
+ * tracking, is current while `work` runs. With tracing off it only runs `work`.
  */
 export function inServerSpan<T>(
   name: string,
-  headers: IncomingHeaders,
+  req: IncomingMessage,
   attributes: Attributes,
   work: () => Promise<T>,
 ): Promise<T> {
   if (!started) return work();
-  const parent = propagation.extract(ROOT_CONTEXT, headers);
-  const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-  return context.with(trace.setSpan(parent, span), () => ended(span, work));
+  const parent = propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
+  const span = started.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+  const current = trace.setSpan(parent, span);
+  requestTraces.set(req, current);
+  return started.asyncContext ? context.with(current, () => ended(span, work)) : ended(span, work);
 }
 
-/** Runs `work` inside an INTERNAL span of the current trace (rule evaluation, SQL). */
-export function inSpan<T>(
+/** The trace context `inServerSpan` started for `req`; undefined with tracing off. */
+export function requestTraceContext(req: IncomingMessage): Context | undefined {
+  return requestTraces.get(req);
+}
+
+/**
+ * A span under `parent` (a request's trace context), or undefined when
+ * tracing is off or the request is not sampled: an unsampled request costs
+ * no span objects at all. The caller ends it.
+ */
+export function startChildSpan(
   name: string,
+  parent: Context | undefined,
   attributes: Attributes,
-  work: () => Promise<T>,
-): Promise<T> {
-  if (!started) return work();
-  const span = tracer.startSpan(name, { attributes });
-  return context.with(trace.setSpan(context.active(), span), () => ended(span, work));
+  kind: SpanKind = SpanKind.INTERNAL,
+): Span | undefined {
+  if (!started || !parent || !trace.getSpan(parent)?.isRecording()) return undefined;
+  return started.tracer.startSpan(name, { kind, attributes }, parent);
+}
+
+/** Ends `span` (if any), marked as failed when `failed`. */
+export function endSpan(span: Span | undefined, failed = false): void {
+  if (!span) return;
+  if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
 }
 
 async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
@@ -116,24 +154,37 @@ async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Sets `traceparent` (and `tracestate`) of the current span on an outgoing request's headers. */
-export function injectTraceContext(headers: { set(name: string, value: string): void }): void {
-  if (!started) return;
-  propagation.inject(context.active(), headers, {
-    set: (carrier, key, value) => carrier.set(key, value),
+/**
+ * Sets `traceparent` (and `tracestate`) of `spanContext`'s span — a fetch's
+ * span, or the request's when it is not sampled, so the subgraph follows the
+ * gateway's decision not to record — on an outgoing request's headers.
+ */
+export function injectTraceContext(spanContext: Context | undefined, headers: HeaderSetter): void {
+  if (!started || !spanContext) return;
+  propagator.inject(spanContext, headers, {
+    set: (carrier: HeaderSetter, key, value) => carrier.set(key, value),
   });
 }
+
+interface HeaderSetter {
+  set(name: string, value: string): void;
+}
+
+const headerGetter = {
+  get: (headers: IncomingMessage['headers'], key: string) => headers[key],
+  keys: (headers: IncomingMessage['headers']) => Object.keys(headers),
+};
 
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /**
- * The trace id of the request under way: the current span's when tracing is
- * on, else the one in the caller's `traceparent` (so logs and audit records
- * can still be joined with the caller's traces), else null.
+ * The trace id of the request under way: the current span's when this process
+ * tracks async context, else the one in the caller's `traceparent` (so logs
+ * and audit records can still be joined with the caller's traces), else null.
  */
 export function currentTraceId(traceparent?: string | string[] | null): string | null {
-  if (started) {
-    const spanContext = trace.getSpan(context.active())?.spanContext();
+  if (started?.asyncContext) {
+    const spanContext = trace.getSpanContext(context.active());
     if (spanContext && trace.isSpanContextValid(spanContext)) return spanContext.traceId;
   }
   const header = Array.isArray(traceparent) ? traceparent[0] : traceparent;
@@ -141,10 +192,18 @@ export function currentTraceId(traceparent?: string | string[] | null): string |
   return id && id !== '0'.repeat(32) ? id : null;
 }
 
+/** The trace id of `req`: its SERVER span's when tracing is on, else as `currentTraceId`. */
+export function requestTraceId(req: IncomingMessage): string | null {
+  const traced = requestTraces.get(req);
+  const spanContext = traced ? trace.getSpanContext(traced) : undefined;
+  if (spanContext && trace.isSpanContextValid(spanContext)) return spanContext.traceId;
+  return currentTraceId(req.headers.traceparent);
+}
+
 /** Runs synchronous `work` (an access decision) inside an INTERNAL span, when tracing is on. */
 export function inSyncSpan<T>(name: string, attributes: Attributes, work: () => T): T {
-  if (!started) return work();
-  const span = tracer.startSpan(name, { attributes });
+  if (!started?.asyncContext) return work();
+  const span = started.tracer.startSpan(name, { attributes });
   try {
     return work();
   } finally {
@@ -166,7 +225,8 @@ const tracedDatabases = new WeakSet<object>();
  * nothing.
  */
 export function traceSql(db: Knex, database: string): void {
-  if (!started || tracedDatabases.has(db)) return;
+  if (!started?.asyncContext || tracedDatabases.has(db)) return;
+  const { tracer } = started;
   tracedDatabases.add(db);
   const open = new Map<string, Span>();
   db.on('query', (query: KnexQuery) => {
@@ -183,8 +243,7 @@ export function traceSql(db: Knex, database: string): void {
     const span = query.__knexQueryUid ? open.get(query.__knexQueryUid) : undefined;
     if (!span) return;
     open.delete(query.__knexQueryUid!);
-    if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    endSpan(span, failed);
   };
   db.on('query-response', (_response: unknown, query: KnexQuery) => end(query, false));
   db.on('query-error', (_error: unknown, query: KnexQuery) => end(query, true));

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, startTracing, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
@@ -25,11 +25,45 @@ const GATEWAY = join(ROOT, 'scripts', 'gateway.ts');
 const PERSON = `query PersonWithRecords($idNumber: String!) { person(idNumber: $idNumber) { name gender regionCode phone licenses { licenseNumber kind status } creditRecords { category authority decidedOn } landParcels { parcelCode landUse areaSqm } utilityAccounts { accountNumber address monthlyUsageM3 arrears } } }`;
 const ID_NUMBER = personIdNumberAt(DEMO_PERSON_INDEX);
 
-/** A caller's W3C trace context, with a trace id of its own. */
-function callerTrace(): { traceparent: string; traceId: string; spanId: string } {
+/** A caller's W3C trace context, with a trace id of its own; sampled unless told otherwise. */
+function callerTrace(sampled = true): { traceparent: string; traceId: string; spanId: string } {
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
-  return { traceparent: `00-${traceId}-${spanId}-01`, traceId, spanId };
+  return { traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`, traceId, spanId };
+}
+
+/** The finished spans of `traceId`, once the gateway's request span has ended. */
+function spansOfTrace(exporter: InMemorySpanExporter, traceId: string) {
+  return waitFor('the gateway span to end', async () => {
+    const all = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    return all.some((s) => s.name === 'gateway POST /graphql') ? all : undefined;
+  });
+}
+
+/**
+ * The gateway's spans of one request: its SERVER span, child of the caller's;
+ * planning and one fetch per subgraph, children of it; and each subgraph's
+ * SERVER span a child of the gateway's fetch to it. Returns the subgraphs fetched.
+ */
+function expectGatewaySpans(spans: ReadableSpan[], callerSpanId: string): Set<string> {
+  const names = spans.map((s) => s.name);
+  const server = spans.find((s) => s.name === 'gateway POST /graphql')!;
+  expect(server.parentSpanContext?.spanId).toBe(callerSpanId);
+  expect(names).toEqual(expect.arrayContaining(['gateway.plan', 'gateway.fetch']));
+  for (const span of spans.filter((s) => s.name.startsWith('gateway.')))
+    expect(span.parentSpanContext?.spanId, span.name).toBe(server.spanContext().spanId);
+  const fetches = spans.filter((s) => s.name === 'gateway.fetch');
+  const fetched = new Set(fetches.map((s) => String(s.attributes.service)));
+  expect([...fetched].sort()).toEqual(
+    expect.arrayContaining(['business_environment', 'city_water', 'public_security']),
+  );
+  const fetchSpanIds = new Set(fetches.map((s) => s.spanContext().spanId));
+  for (const subgraph of fetched) {
+    const served = spans.filter((s) => s.name === `subgraph ${subgraph}`);
+    expect(served.length, `spans of ${subgraph}`).toBeGreaterThan(0);
+    for (const span of served) expect(fetchSpanIds.has(span.parentSpanContext!.spanId)).toBe(true);
+  }
+  return fetched;
 }
 
 /** Every string and number leaf of a response's data, as text. */
@@ -135,40 +169,42 @@ describe('observability: traces, request logs and metrics of one platform proces
       { ...headers, traceparent: caller.traceparent },
     );
     expect((response.data as { person: { name: string } }).person.name).toBeTruthy();
-    const spans = await waitFor('the gateway span to end', async () => {
-      const all = exporter
-        .getFinishedSpans()
-        .filter((s) => s.spanContext().traceId === caller.traceId);
-      return all.some((s) => s.name === 'gateway POST /graphql') ? all : undefined;
-    });
+    const spans = await spansOfTrace(exporter, caller.traceId);
+    expectGatewaySpans(spans, caller.spanId);
     const names = spans.map((s) => s.name);
-    const server = spans.find((s) => s.name === 'gateway POST /graphql')!;
-    // The gateway's span is the child of the caller's.
-    expect(server.parentSpanContext?.spanId).toBe(caller.spanId);
-    expect(names).toEqual(
-      expect.arrayContaining(['gateway.request', 'gateway.plan', 'gateway.fetch']),
-    );
-    const fetched = new Set(
-      spans.filter((s) => s.name === 'gateway.fetch').map((s) => String(s.attributes.service)),
-    );
-    expect([...fetched].sort()).toEqual(
-      expect.arrayContaining(['business_environment', 'city_water', 'public_security']),
-    );
-    // Every subgraph fetched from continued the trace, under the gateway's fetch span.
-    const fetchSpanIds = new Set(
-      spans.filter((s) => s.name === 'gateway.fetch').map((s) => s.spanContext().spanId),
-    );
-    for (const subgraph of fetched) {
-      const served = spans.filter((s) => s.name === `subgraph ${subgraph}`);
-      expect(served.length, `spans of ${subgraph}`).toBeGreaterThan(0);
-      for (const span of served)
-        expect(fetchSpanIds.has(span.parentSpanContext!.spanId)).toBe(true);
-    }
     // Rule evaluation and SQL have spans too, and no SQL span holds a value.
     expect(names).toContain('access decision');
     const sql = spans.filter((s) => s.name === 'sql');
     expect(sql.length).toBeGreaterThan(0);
     expect(JSON.stringify(sql.map((s) => s.attributes))).not.toContain(ID_NUMBER);
+  });
+
+  it("records nothing for a caller's unsampled trace, on the gateway or any subgraph, and still logs its trace id", async () => {
+    const caller = callerTrace(false);
+    const marker = callerTrace();
+    await platform.query(
+      PERSON,
+      { idNumber: ID_NUMBER },
+      { ...headers, traceparent: caller.traceparent },
+    );
+    // A sampled request after it: once its spans are in, the unsampled one's would be too.
+    await platform.query(
+      PERSON,
+      { idNumber: ID_NUMBER },
+      { ...headers, traceparent: marker.traceparent },
+    );
+    await spansOfTrace(exporter, marker.traceId);
+    const recorded = exporter
+      .getFinishedSpans()
+      .filter((s) => s.spanContext().traceId === caller.traceId);
+    expect(recorded.map((s) => s.name)).toEqual([]);
+    const lines = logged
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { traceId?: string; msg?: string });
+    const ofCaller = lines.filter((l) => l.traceId === caller.traceId);
+    expect(ofCaller.some((l) => l.msg === 'request')).toBe(true);
+    expect(ofCaller.some((l) => l.msg === 'subgraph request')).toBe(true);
   });
 
   it('logs one line for the request with its request id and trace id, and no value it answered nor the token', async () => {
@@ -298,6 +334,34 @@ describe('observability: traces, request logs and metrics of one platform proces
     // No request id and no value is ever a label.
     expect(subgraph.text).not.toContain(ID_NUMBER);
     expect(gateway.text).not.toMatch(/[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}/);
+  });
+});
+
+describe('observability: a gateway traces without async-context tracking (as `npm run gateway` does)', () => {
+  const exporter = new InMemorySpanExporter();
+  let stopTracing: () => Promise<void>;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    stopTracing = startTracing(null, { exporter, asyncContext: false });
+    platform = await startTestPlatform('sqlite');
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+    await stopTracing?.();
+  });
+
+  it("parents planning, fetches and the subgraphs' spans explicitly, under the caller's trace", async () => {
+    const caller = callerTrace();
+    const headers = await platform.as('civil_affairs', 'social-assistance');
+    const response = await platform.query(
+      PERSON,
+      { idNumber: ID_NUMBER },
+      { ...headers, traceparent: caller.traceparent },
+    );
+    expect((response.data as { person: { name: string } }).person.name).toBeTruthy();
+    expectGatewaySpans(await spansOfTrace(exporter, caller.traceId), caller.spanId);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { REDACTED_PATHS } from '../createLogger.ts';
-import { readableLines } from '../readableLines.ts';
+import { REDACTED_PATHS } from '../../server/logging/createLogger.ts';
+import { readableLines } from '../../server/logging/readableLines.ts';
 
 /** A logger writing readable lines into an array, as a terminal would show them. */
 function capture() {
@@ -19,7 +19,7 @@ describe('readableLines', () => {
     logger.info({ requestId: 'r-1', outcome: 'ok', latencyMs: 12 }, 'request done');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^\d\d:\d\d:\d\d\.\d{3} INFO  request done {2}requestId=r-1 {2}outcome=ok {2}latencyMs=12\n$/,
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}request done {2}requestId=r-1 {2}outcome=ok {2}latencyMs=12\n$/,
     );
   });
 
