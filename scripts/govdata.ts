@@ -4,6 +4,7 @@
  *   dataset init     --department D --table T --code CODE [--type TypeName] [--name NAME] [--out FILE]
  *   subgraph check   --department D [--sdl FILE] [--url URL]
  *   subgraph publish --department D [--sdl FILE] [--url URL] [--force --admin-token TOKEN]
+ *   quality run      [--dataset CODE | --department D] [--batch-size N]
  *
  * (`govdata --help`, and `--help` on each command, say the same with examples.)
  *
@@ -14,22 +15,25 @@
  * registry, lists breaking changes and the consumers they would hit, and checks
  * that every field is an item of a published entry. `subgraph publish` runs the
  * check and records the new version; running gateways follow within seconds.
- * Exit code 1 when the check fails or publication is refused.
+ * Exit code 1 when the check fails or publication is refused. `quality run`
+ * inspects published datasets now, as the schedule does (see quality/runInspection).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { Knex } from 'knex';
 import { Authenticator } from '../gateway/index.ts';
 import { assembleCatalogue, type Catalogue } from '../schema/index.ts';
 import { loadConfig, openDatabase } from '../server/index.ts';
 import { buildDepartmentSubgraph } from '../subgraphs/kit/index.ts';
 import { describeTable, entrySkeleton } from '../subgraphs/kit/introspection/index.ts';
 import { selectPublishedEntries } from '../subgraphs/platform/catalogue/index.ts';
+import { runInspection } from '../subgraphs/platform/quality/index.ts';
 import {
   checkSubgraph,
   publishSubgraph,
   selectCurrentSubgraphs,
   type SubgraphCheck,
 } from '../subgraphs/platform/registry/index.ts';
-import { cliProgram, cliSubcommand, CliUsageError, runCli } from './cli/index.ts';
+import { cliProgram, cliSubcommand, CliUsageError, runCli, wholeNumber } from './cli/index.ts';
 import { catalogueFieldProblems } from './govdata/catalogueFieldProblems.ts';
 import { loadPlatformCatalogue } from './platform/index.ts';
 
@@ -112,6 +116,29 @@ cliSubcommand(subgraph, {
   .option('--admin-token <token>', "an ADMIN's bearer token confirming a breaking publication")
   .action((options) => subgraphCommand('publish', options));
 
+const quality = cliSubcommand(program, {
+  name: 'quality',
+  description: 'Data quality inspections of published datasets.',
+  examples: ['npx govdata quality run', 'npx govdata quality run --dataset PS-POP-001'],
+});
+cliSubcommand(quality, {
+  name: 'run',
+  description:
+    "Inspects published datasets now, streaming over each table in batches: each item's rules, " +
+    'copied items against their authoritative records, timeliness against the update cycle. ' +
+    'Stores each run (queryable as qualityRuns) and opens data error reports for mismatches, ' +
+    'then prints the rates and rows per second.',
+  examples: [
+    'npx govdata quality run',
+    'npx govdata quality run --department public_security',
+    'npx govdata quality run --dataset PS-POP-001 --batch-size 10000',
+  ],
+})
+  .option('--dataset <code>', 'inspect this published dataset only')
+  .option('--department <code>', "inspect this department's published datasets only")
+  .option('--batch-size <rows>', 'rows read per query (default 5000)', wholeNumber(100, 100_000))
+  .action((options) => qualityRun(options));
+
 await runCli(program);
 
 /** The catalogue of the department files, with `department` checked to be one of them. */
@@ -173,17 +200,11 @@ async function subgraphCommand(
       '--force needs --admin-token: an ADMIN must confirm a breaking publication',
     );
   }
-  const files = departmentCatalogue(department);
+  departmentCatalogue(department);
   const config = loadConfig();
   const db = await openDatabase(config.database, 'platform');
   try {
-    const catalogue: Catalogue = assembleCatalogue(
-      files.departments,
-      (await selectPublishedEntries(db)).map((e) => ({
-        source: `${e.code}@v${e.version}`,
-        data: e.document,
-      })),
-    );
+    const catalogue = await publishedCatalogue(db);
     const generated = buildDepartmentSubgraph(catalogue, department, {
       maxPageSize: config.maxPageSize,
     }).typeDefs;
@@ -249,4 +270,72 @@ function report(check: SubgraphCheck | null, catalogueProblems: string[]): boole
       console.log(`  hits ${consumer.department}: ${consumer.because}`);
   }
   return check.ok && catalogueProblems.length === 0;
+}
+
+/** The published catalogue, as the platform serves it. */
+async function publishedCatalogue(db: Knex): Promise<Catalogue> {
+  const files = loadPlatformCatalogue({}, loadConfig());
+  return assembleCatalogue(
+    files.departments,
+    (await selectPublishedEntries(db)).map((e) => ({
+      source: `${e.code}@v${e.version}`,
+      data: e.document,
+    })),
+  );
+}
+
+interface QualityRunOptions {
+  dataset?: string;
+  department?: string;
+  batchSize?: number;
+}
+
+async function qualityRun(options: QualityRunOptions): Promise<void> {
+  const config = loadConfig();
+  const db = await openDatabase(config.database, 'platform');
+  const departmentDatabases = new Map<string, Knex>();
+  try {
+    const catalogue = await publishedCatalogue(db);
+    const entries = catalogue.entries.filter(
+      (e) =>
+        (!options.dataset || e.code === options.dataset) &&
+        (!options.department || e.department === options.department),
+    );
+    if (entries.length === 0) {
+      throw new CliUsageError(
+        `no published dataset matches; published: ${catalogue.entries.map((e) => e.code).join(', ')}`,
+      );
+    }
+    for (const code of new Set(catalogue.entries.map((e) => e.department)))
+      departmentDatabases.set(code, await openDatabase(config.database, code));
+    const env = {
+      db,
+      catalogue,
+      departmentDatabases,
+      timeZone: config.timeZone,
+      errorReportReplyWorkingDays: 5,
+      now: () => new Date(),
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    };
+    const percent = (t: { passed: number; checked: number }) =>
+      t.checked === 0 ? '-' : `${((100 * t.passed) / t.checked).toFixed(2)}%`;
+    for (const entry of entries) {
+      const started = performance.now();
+      const run = await runInspection(env, entry, 'govdata quality run');
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `${run.dataset}: ${run.records} records in ${seconds.toFixed(1)} s (${Math.round(run.records / seconds)} rows/s); ` +
+          `completeness ${percent(run.completeness)}, validity ${percent(run.validity)}, ` +
+          `consistency ${percent(run.consistency)}, timeliness ${percent(run.timeliness)}; ` +
+          `${run.reportsOpened} error reports opened; run ${run.id}`,
+      );
+      for (const f of run.failures)
+        console.log(
+          `  ${f.item} ${f.rule}: ${f.records} records, e.g. ${f.sampleKeys.slice(0, 3).join(' ')}`,
+        );
+    }
+  } finally {
+    await Promise.all([...departmentDatabases.values()].map((d) => d.destroy()));
+    await db.destroy();
+  }
 }

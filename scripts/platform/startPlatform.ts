@@ -24,6 +24,7 @@ import {
 } from '../../server/index.ts';
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
+import { QualityScheduler } from '../../subgraphs/platform/quality/index.ts';
 import type { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
 import {
   insertSubgraphVersion,
@@ -175,8 +176,22 @@ export async function startPlatform(
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
   const watchers: { stop(): void }[] = [];
+  // Scheduled quality inspections of every published dataset (QUALITY_INSPECTION_MINUTES).
+  const quality = new QualityScheduler(
+    () => ({
+      db: platformDb,
+      catalogue: catalogueStore.catalogue,
+      departmentDatabases: databases,
+      timeZone: config.timeZone,
+      errorReportReplyWorkingDays: 5,
+      now: () => new Date(),
+    }),
+    config.qualityInspectionMinutes,
+    log,
+  );
   const stopAll = async () => {
     watchers.forEach((w) => w.stop());
+    await quality.stop();
     await audit.drain();
     catalogueStore.stop();
     policies.stop();
@@ -274,6 +289,7 @@ export async function startPlatform(
     });
     started.gateway = gateway;
     registry.start();
+    quality.start();
 
     // A newly published catalogue: each department whose subgraph changed serves
     // the new schema first, then the platform publishes it to the registry (as

@@ -2,18 +2,29 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
+import { qualityResolvers } from './api/qualityResolvers.ts';
+import { QUALITY_TYPE_DEFS } from './api/qualityTypeDefs.ts';
 import { platformResolvers } from './api/resolvers.ts';
 import { platformRules } from './api/rules.ts';
-import { PLATFORM_TYPE_DEFS } from './api/typeDefs.ts';
+import { PLATFORM_TYPE_DEFS as CORE_TYPE_DEFS } from './api/typeDefs.ts';
+
+/** The platform subgraph's whole SDL: the core concepts and the data quality part. */
+export const PLATFORM_TYPE_DEFS = CORE_TYPE_DEFS + QUALITY_TYPE_DEFS;
 
 /** The subgraph name of the platform's own API in the supergraph. */
 export const PLATFORM_SUBGRAPH = 'platform';
 
 /** The platform subgraph: its SDL and its schema with the role rules applied. */
 export function buildPlatformSubgraph(): { name: string; typeDefs: string; schema: GraphQLSchema } {
+  const resolvers = {
+    ...platformResolvers,
+    ...qualityResolvers,
+    Query: { ...platformResolvers.Query, ...qualityResolvers.Query },
+    Mutation: { ...platformResolvers.Mutation, ...qualityResolvers.Mutation },
+  };
   const schema = buildSubgraphSchema({
     typeDefs: parse(PLATFORM_TYPE_DEFS),
-    resolvers: platformResolvers as unknown as GraphQLResolverMap<unknown>,
+    resolvers: resolvers as unknown as GraphQLResolverMap<unknown>,
   });
   return {
     name: PLATFORM_SUBGRAPH,
