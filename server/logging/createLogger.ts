@@ -61,5 +61,8 @@ export function createLogger(
   const pretty =
     observability.logFormat === 'pretty' ||
     (observability.logFormat === 'auto' && !observability.production && process.stdout.isTTY);
-  return pretty ? pino(options, readableLines()) : pino(options);
+  if (pretty) return pino(options, readableLines());
+  // Lines are written without blocking the request that logged them (a write
+  // under way gathers the lines logged meanwhile); pino flushes on exit.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }
