@@ -60,6 +60,8 @@ const HELP: [string, string, string[]][] = [
   ['govdata subgraph', 'govdata.ts', ['subgraph']],
   ['govdata subgraph check', 'govdata.ts', ['subgraph', 'check']],
   ['govdata subgraph publish', 'govdata.ts', ['subgraph', 'publish']],
+  ['govdata quality', 'govdata.ts', ['quality']],
+  ['govdata quality run', 'govdata.ts', ['quality', 'run']],
 ];
 
 describe('--help', () => {
