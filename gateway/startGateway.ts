@@ -186,10 +186,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           clientAddress: req.socket.remoteAddress ?? null,
         };
       } catch (error) {
-        refusedBeforeRunning(requestId, error, Date.now() - startedAt, requestTraceId(req));
+        const traceId = requestTraceId(req);
+        refusedBeforeRunning(requestId, error, Date.now() - startedAt, traceId);
         // A refused credential is on the record too (no identity: it did not verify).
         await options.audit
-          .record([refusedEntry(requestId, error, Date.now() - startedAt)])
+          .record([refusedEntry(requestId, error, Date.now() - startedAt, traceId)])
           .catch(() => undefined);
         throw error;
       }

@@ -56,7 +56,12 @@ export function requestEntry(
  * header did not pass): no identity, since none was established, but the
  * platform's request id the client was answered with, and why.
  */
-export function refusedEntry(requestId: string, error: unknown, latencyMs: number): AuditEntry {
+export function refusedEntry(
+  requestId: string,
+  error: unknown,
+  latencyMs: number,
+  traceId: string | null = null,
+): AuditEntry {
   const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
   return requestEntry(
     {
@@ -72,6 +77,7 @@ export function refusedEntry(requestId: string, error: unknown, latencyMs: numbe
       reason: typeof code === 'string' ? code : ErrorCode.UNAUTHENTICATED,
       operationHash: null,
       latencyMs,
+      traceId,
     },
   );
 }

@@ -284,11 +284,35 @@ describe('observability: traces, request logs and metrics of one platform proces
       { ...headers, traceparent: caller.traceparent },
     );
     const requestId = response.errors?.[0]?.extensions?.requestId as string;
-    const record = (await platform
-      .platformDb('audit_records')
-      .where({ request_id: requestId, kind: 'REQUEST' })
-      .first()) as { trace_id: string | null };
-    expect(record.trace_id).toBe(caller.traceId);
+    // A credential that does not verify is refused, and its record carries the trace id too.
+    const refusedCaller = callerTrace();
+    const refused = await postFresh(
+      platform.gateway.url,
+      { query: '{ __typename }' },
+      { authorization: 'Bearer not-a-token', traceparent: refusedCaller.traceparent },
+    );
+    expect(refused.status).toBe(401);
+    const refusedId = (refused.json.errors?.[0] as { extensions: { requestId: string } }).extensions
+      .requestId;
+    // Auditors read it through the API, and it leads to the trace.
+    const auditor = {
+      authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'] })}`,
+    };
+    const read = async (id: string) =>
+      (
+        await platform.query<{ auditRecords: { nodes: { traceId: string | null }[] } }>(
+          'query($f: AuditFilter) { auditRecords(filter: $f) { nodes { traceId } } }',
+          { f: { requestId: id, kind: 'REQUEST' } },
+          auditor,
+        )
+      ).data!.auditRecords.nodes;
+    expect(await read(requestId)).toEqual([{ traceId: caller.traceId }]);
+    expect(
+      await waitFor('the refusal on the record', async () => {
+        const nodes = await read(refusedId);
+        return nodes.length > 0 ? nodes : undefined;
+      }),
+    ).toEqual([{ traceId: refusedCaller.traceId }]);
     expect(await verifyAuditChains(platform.platformDb)).toMatchObject({ ok: true, problems: [] });
   });
 

@@ -83,6 +83,7 @@ export const AUDIT_CSV_COLUMNS = [
   'operationName',
   'operationHash',
   'latencyMs',
+  'traceId',
   'writer',
   'seq',
   'hash',

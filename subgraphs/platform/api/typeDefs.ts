@@ -328,6 +328,8 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     operationName: String
     operationHash: String
     latencyMs: Int!
+    "REQUEST: the request's trace id (W3C, 32 hex digits): its trace, and its log lines, carry it."
+    traceId: String
     "ACCESS of a bulk export: its manifest as JSON (record count, items, masks, filters, checksum; no values)."
     manifest: String
     "Which hash chain the record is in, its place there, and the hashes."
