@@ -1,4 +1,5 @@
 export { createLogger } from './createLogger.ts';
 export type { Logger } from './createLogger.ts';
+export { readableLines } from './readableLines.ts';
 export { hideInternalErrors } from './hideInternalErrors.ts';
 export type { ErrorHiding } from './hideInternalErrors.ts';

@@ -153,3 +153,51 @@ describe('wrong invocations', () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('the command line log', () => {
+  it('at LOG_LEVEL=debug says on stderr what ran and why it failed, with the stack, and no option value', async () => {
+    const args = [
+      '--import',
+      'tsx',
+      join('scripts', 'govdata.ts'),
+      ...['subgraph', 'publish', '--department', 'water_works', '--force'],
+      ...['--admin-token', 'not-a-real-token-4f7a'],
+    ];
+    const quiet = await run(process.execPath, args);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).not.toMatch(STACK);
+    const debug = await new Promise<Run>((resolve) => {
+      execFile(
+        process.execPath,
+        args,
+        {
+          cwd: ROOT,
+          env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'debug' },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+    expect(debug.code).toBe(1);
+    const lines = debug.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            msg: string;
+            command?: string;
+            options?: string[];
+            err?: { stack: string };
+          },
+      );
+    const started = lines.find((l) => l.msg === 'command started');
+    expect(started).toMatchObject({ command: 'govdata subgraph publish' });
+    expect(started!.options).toEqual(expect.arrayContaining(['department', 'force', 'adminToken']));
+    const failed = lines.find((l) => l.msg === 'command failed');
+    expect(failed?.err?.stack).toMatch(STACK);
+    expect(debug.stderr).not.toContain('not-a-real-token-4f7a');
+    expect(debug.stdout).toBe('');
+  });
+});
