@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'data/**', 'coverage/**', 'bench/results/**', 'test-artifacts/**'],
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'bench/results/**',
+      'test-artifacts/**',
+      'gateway/graphiql/vendor/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -3,15 +3,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ROLES, type AuthConfig, type Route } from '../../server/index.ts';
 import { DEV_TOKEN_PATH, devTokenRoute } from './devTokenRoute.ts';
+import { GRAPHIQL_VENDOR_DIR } from './vendoredGraphiql.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
 /**
- * The browser files GraphiQL needs, read from installed packages at start-up:
- * government networks are often offline, so nothing is loaded from a CDN. The
- * stylesheet carries GraphiQL's fonts inline (data: URLs), which the page's
- * content security policy allows.
+ * The browser files GraphiQL needs: React from its installed packages,
+ * GraphiQL's standalone build from the repository (./vendoredGraphiql.ts says
+ * why), read at start-up. Government networks are often offline, so nothing
+ * is loaded from a CDN. The stylesheet carries GraphiQL's fonts inline
+ * (data: URLs), which the page's content security policy allows.
  */
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/graphiql/react.js': {
@@ -23,11 +25,11 @@ const ASSETS: Record<string, { file: string; type: string }> = {
     type: 'text/javascript',
   },
   '/graphiql/graphiql.js': {
-    file: join(packageDir('graphiql'), 'graphiql.min.js'),
+    file: join(GRAPHIQL_VENDOR_DIR, 'graphiql.min.js'),
     type: 'text/javascript',
   },
   '/graphiql/graphiql.css': {
-    file: join(packageDir('graphiql'), 'graphiql.min.css'),
+    file: join(GRAPHIQL_VENDOR_DIR, 'graphiql.min.css'),
     type: 'text/css',
   },
   '/graphiql/setup.js': {

@@ -54,6 +54,7 @@ const HELP: [string, string, string[]][] = [
   ['npm run apikey -- revoke', 'apikey.ts', ['revoke']],
   ['npm run bench', 'bench.ts', []],
   ['npm run audit:verify', 'auditVerify.ts', []],
+  ['npm run vendor:graphiql', 'vendorGraphiql.ts', []],
   ['govdata', 'govdata.ts', []],
   ['govdata dataset', 'govdata.ts', ['dataset']],
   ['govdata dataset init', 'govdata.ts', ['dataset', 'init']],
