@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit,stress,observability] [--scale 100000] [--rounds 5] [--seconds 5]
+ * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality] [--scale 100000] [--rounds 5] [--seconds 5]
  *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
@@ -16,6 +16,7 @@ import { runAuditBench } from './bench/auditBench.ts';
 import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { observabilityReport, runObservabilityBench } from './bench/observabilityBench.ts';
+import { qualityReport, runQualityBench } from './bench/qualityBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
 import { runStressBench, stressReport } from './bench/stressBench.ts';
 import { machine, markdownTable, type Summary } from './bench/summarize.ts';
@@ -27,7 +28,7 @@ import {
 } from './platform/index.ts';
 import { defaultWorkerCount } from './platform/runWorkers.ts';
 
-const SUITES = ['gateways', 'rules', 'audit', 'stress', 'observability'];
+const SUITES = ['gateways', 'rules', 'audit', 'stress', 'observability', 'quality'];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
 
 /** A comma-separated list of some of `allowed`. */
@@ -55,6 +56,7 @@ const program = cliProgram({
     'npm run bench -- --suite rules --scale 10000 --rounds 3',
     'npm run bench -- --suite gateways --operations lookup --workers 2',
     'npm run bench -- --suite stress --seconds 10',
+    'npm run bench -- --suite quality --scale 1000000 --rounds 3',
   ],
 })
   .addOption(
@@ -97,15 +99,11 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
   const { scale, rounds, seconds, connections, workers } = options;
   const suites = new Set(options.suite);
   const base = loadConfig();
-  const config = {
-    ...loadConfig({
-      DATA_DIR: join(
-        base.database.kind === 'sqlite' ? base.database.dir : 'data',
-        `bench-${scale}`,
-      ),
-    }),
-    seedScale: scale,
-  };
+  const dataDir = join(
+    base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    `bench-${scale}`,
+  );
+  const config = { ...loadConfig({ DATA_DIR: dataDir }), seedScale: scale };
   const catalogue = loadPlatformCatalogue({}, config);
   const keys = await loadOrCreateSigningKeys(
     config.auth.gatewayPrivateKeyFile,
@@ -271,6 +269,22 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         stressReport(result, heavyConnections),
       ].join('\n');
       writeResult('stress', text, { date, machine: host, scale, seconds, ...result });
+    }
+    if (suites.has('quality')) {
+      log('quality: govdata quality run over the seeded population, one process per round');
+      const rows = await runQualityBench({
+        dataDir,
+        rounds,
+        log,
+      });
+      const text = [
+        `### Quality inspection of the population (${date})`,
+        '',
+        `\`govdata quality run --dataset PS-POP-001\` over ${scale} people seeded (SQLite), every rule of every item (check characters, patterns, values, uniqueness) in batches of 5,000 rows, one process per round, ${rounds} rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        qualityReport(rows),
+      ].join('\n');
+      writeResult('quality', text, { date, machine: host, scale, rounds: rows });
     }
   } finally {
     await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));

@@ -3,6 +3,7 @@ import { personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 import { ok, refused } from '../support/responses.ts';
+import { registerEntry, saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
 
 /**
  * Data quality, collection discipline, compliance and technical service units
@@ -201,20 +202,8 @@ describe.each(ENGINES)('on %s', (engine) => {
           : item,
       ),
     };
-    ok(
-      await gql(
-        'beIt',
-        `mutation($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "re-collection", triggerDate: "2026-11-20") { code } }`,
-        { doc: JSON.stringify(doc) },
-      ),
-    );
-    const message = refused(
-      await gql(
-        'beIt',
-        `mutation { submitCatalogueEntry(code: "BE-HC-002", version: 1) { status } }`,
-      ),
-      'BAD_USER_INPUT',
-    );
+    await saveEntryDraft(platform, as.beIt, doc);
+    const message = refused(await submitEntry(platform, as.beIt, doc.code), 'BAD_USER_INPUT');
     expect(message).toMatch(
       /holderIdNumber claims to be the authoritative source of residentIdNumber/,
     );
@@ -222,26 +211,7 @@ describe.each(ENGINES)('on %s', (engine) => {
   });
 
   it('registers the dataset; its table leaves the uncatalogued list', async () => {
-    ok(
-      await gql(
-        'beIt',
-        `mutation($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "health certificates", triggerDate: "2026-11-20") { code } }`,
-        { doc: JSON.stringify(HEALTH_CERTIFICATES) },
-      ),
-    );
-    const submitted = ok(
-      await gql<{ submitCatalogueEntry: { status: string; warnings: string[] } }>(
-        'beIt',
-        `mutation { submitCatalogueEntry(code: "${CODE}", version: 1) { status warnings } }`,
-      ),
-    ).submitCatalogueEntry;
-    expect(submitted).toEqual({ status: 'SUBMITTED', warnings: [] });
-    ok(
-      await gql(
-        'reviewer',
-        `mutation { publishCatalogueEntry(code: "${CODE}", version: 1) { status } }`,
-      ),
-    );
+    expect(await registerEntry(platform, as.beIt, as.reviewer, HEALTH_CERTIFICATES)).toEqual([]);
     const found = await uncatalogued();
     expect(found.uncatalogued.filter((u) => u.table === TABLE)).toEqual([]);
   });
