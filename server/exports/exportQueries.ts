@@ -52,9 +52,35 @@ export async function selectExport(db: Knex, id: string): Promise<ExportRecord |
   return row ? fromRow(row) : undefined;
 }
 
-/** Notes that the records up to `charged` have been counted against the quotas. */
-export async function updateExportCharged(db: Knex, id: string, charged: number): Promise<void> {
-  await db('exports').where({ id }).andWhere('charged', '<', charged).update({ charged });
+/**
+ * Claims the export's records up to ordinal `through` for counting against the
+ * quotas and returns how far they had been claimed before (records up to that
+ * are counted already). Compare-and-set, so two deliveries of one export — a
+ * broken one still draining and its resumption — never count a record twice.
+ */
+export async function claimExportRecords(db: Knex, id: string, through: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const rows: { charged: number | string }[] = await db('exports')
+      .where({ id })
+      .select('charged');
+    const claimed = Number(rows[0]?.charged ?? 0);
+    if (claimed >= through) return claimed;
+    const changed = await db('exports')
+      .where({ id, charged: claimed })
+      .update({ charged: through });
+    if (changed === 1) return claimed;
+  }
+  throw new Error(`export ${id} is contended; try again`);
+}
+
+/** Gives back a claim the quotas did not cover: records after `to` were not counted after all. */
+export async function releaseExportRecords(
+  db: Knex,
+  id: string,
+  claimed: number,
+  to: number,
+): Promise<void> {
+  await db('exports').where({ id, charged: claimed }).update({ charged: to });
 }
 
 /** Stores the manifest of the export's latest delivery; complete ones with their completion time. */

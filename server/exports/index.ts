@@ -1,7 +1,8 @@
 export {
+  claimExportRecords,
   insertExport,
+  releaseExportRecords,
   selectExport,
-  updateExportCharged,
   updateExportManifest,
 } from './exportQueries.ts';
 export type {

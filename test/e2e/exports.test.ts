@@ -1,14 +1,25 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertGrant, newGrant, selectAuditRecords, type Grant } from '../../server/index.ts';
+import {
+  getRequestBody,
+  insertGrant,
+  INTERNAL_TOKEN_HEADER,
+  loadOrCreateSigningKeys,
+  newGrant,
+  selectAuditRecords,
+  signInternalToken,
+  type Grant,
+} from '../../server/index.ts';
 import { personRows, replaceTableRows } from '../../subgraphs/demo-data/index.ts';
 import { manifestProblems } from '../../scripts/govdata/exportFile.ts';
-import { exportToFile } from '../../scripts/govdata/exportToFile.ts';
+import { exportToFile, ExportRefused } from '../../scripts/govdata/exportToFile.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 import {
   startTestPlatform,
+  testConfig,
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
@@ -29,7 +40,10 @@ const DATASET = 'PS-POP-001';
 const PURPOSE = 'statistics';
 /** Hangzhou: about a tenth of the people. */
 const REGION = '3301';
+/** Without birth date and sex the ID number is masked (it embeds them), and lists go in keyed-hash order. */
 const ITEMS = ['idNumber', 'name', 'gender', 'regionCode'];
+/** With them it is readable, and lists go in key order. */
+const READABLE = ['idNumber', 'name', 'gender', 'birthDate', 'regionCode'];
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;
@@ -70,7 +84,7 @@ describe.each(ENGINES)('on %s', (engine) => {
   const headersOf = (department: string) => platform.as(department, PURPOSE);
 
   /** Every record the department's queries give, page by page (maximum page size). */
-  async function queried(department: string): Promise<string[]> {
+  async function queried(department: string, items = ITEMS): Promise<string[]> {
     const headers = await headersOf(department);
     const lines: string[] = [];
     let after: string | null = null;
@@ -82,7 +96,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     };
     for (;;) {
       const response: GraphQLResponse<Page> = await platform.query<Page>(
-        `query ($after: String) { persons(first: 1000, after: $after) { nodes { ${ITEMS.join(' ')} } pageInfo { hasNextPage endCursor } } }`,
+        `query ($after: String) { persons(first: 1000, after: $after) { nodes { ${items.join(' ')} } pageInfo { hasNextPage endCursor } } }`,
         { after },
         headers,
       );
@@ -103,6 +117,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     await grant({
       id: `exp-full-${engine}`,
       consumerDepartment: 'export_full',
+      items: READABLE,
       masks: { name: { rule: 'SURNAME_ONLY' } },
       rowFilter: { regionCode: { startsWith: REGION } },
     });
@@ -120,20 +135,20 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(manifest).toMatchObject({
       complete: true,
       records: expected.length,
-      items: ITEMS,
-      masks: { name: { rule: 'SURNAME_ONLY' }, idNumber: { rule: 'KEEP_ENDS', first: 6, last: 0 } },
+      items: READABLE,
+      masks: { name: { rule: 'SURNAME_ONLY' } },
       rowFilters: [{ regionCode: { startsWith: REGION } }],
       grants: [`exp-full-${engine}`],
     });
     expect(await manifestProblems(out, manifest)).toEqual([]);
     const exported = fileLines(out);
     // In the same order as the department's list pages, value for value.
-    expect(exported).toEqual(await queried('export_full'));
+    expect(exported).toEqual(await queried('export_full', READABLE));
     // Masked and filtered as the grant says: never a whole name or birth date, never another region.
     for (const line of exported.slice(0, 500)) {
       const record = JSON.parse(line) as Record<string, string>;
       expect(record.regionCode!.startsWith(REGION)).toBe(true);
-      expect(record.idNumber).toMatch(/^\d{6}\*{12}$/);
+      expect(record.idNumber).toMatch(/^\d{17}[\dX]$/);
       expect(record.name).toMatch(/^.\**$/u);
     }
     // One audit record, with the manifest and no value, visible to the provider.
@@ -148,9 +163,445 @@ describe.each(ENGINES)('on %s', (engine) => {
       kind: 'ACCESS',
       decision: 'MASKED',
       recordCount: expected.length,
-      itemsMasked: ['idNumber', 'name'],
+      itemsMasked: ['name'],
     });
     expect(JSON.parse(exports[0]!.manifest!)).toEqual(manifest);
     expect(exports[0]!.manifest).not.toContain(expected[0]!.name);
   }, 240_000);
+
+  /** GETs a gateway export path as the department; the status, headers and body as text. */
+  async function get(path: string, headers: Record<string, string>) {
+    const response = await fetch(new URL(path, gateway), { headers });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  }
+
+  /** A refusal: a JSON error with the code (and reason), no export started, no record sent. */
+  function expectRefused(
+    answer: { status: number; headers: Headers; text: string },
+    status: number,
+    extensions: Record<string, unknown>,
+  ) {
+    expect(answer.status, answer.text).toBe(status);
+    expect(answer.headers.get('x-export-id')).toBeNull();
+    const body = JSON.parse(answer.text) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject(extensions);
+    expect(body.errors[0]!.extensions.requestId).toEqual(expect.any(String));
+  }
+
+  /**
+   * A TCP proxy in front of the gateway that cuts its first connection after
+   * `bytes` bytes of the answer, as a broken network would; later ones pass.
+   */
+  async function cuttingProxy(bytes: number) {
+    const target = new URL(gateway);
+    let first = true;
+    const sockets = new Set<Socket>();
+    const server = createServer((client) => {
+      const cut = first;
+      first = false;
+      const upstream = connect(Number(target.port), target.hostname);
+      sockets.add(client).add(upstream);
+      let seen = 0;
+      client.on('data', (chunk) => upstream.write(chunk));
+      upstream.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (cut && seen > bytes) {
+          // What arrived up to the cut reaches the client, then the connection breaks.
+          client.write(chunk.subarray(0, chunk.length - (seen - bytes)), () => client.destroy());
+          upstream.destroy();
+        } else client.write(chunk);
+      });
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      // Kept-alive connections would hold `close` open: they end with the proxy.
+      close: () =>
+        new Promise((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(resolve);
+        }),
+    };
+  }
+
+  it('resumes a connection cut mid-way from the last whole record: no duplicate, no gap, counted once', async () => {
+    await grant({
+      id: `exp-cut-${engine}`,
+      consumerDepartment: 'export_cut',
+      rowFilter: { regionCode: { startsWith: REGION } },
+      dailyQuota: 1_000_000,
+    });
+    const headers = await headersOf('export_cut');
+    const whole = join(dir, 'whole.ndjson');
+    const reference = await exportToFile({
+      gateway,
+      headers,
+      dataset: DATASET,
+      format: 'ndjson',
+      out: whole,
+    });
+    const proxy = await cuttingProxy(200_000);
+    try {
+      const out = join(dir, 'cut.ndjson');
+      const { manifest, deliveries } = await exportToFile({
+        gateway: proxy.url,
+        headers,
+        dataset: DATASET,
+        format: 'ndjson',
+        out,
+      });
+      expect(deliveries).toBe(2);
+      expect(await manifestProblems(out, manifest)).toEqual([]);
+      expect(manifest.sha256).toBe(reference.manifest.sha256);
+      expect(fileLines(out)).toEqual(fileLines(whole));
+      // Records are counted once: the whole export, and the cut one with its resumption.
+      const [usage]: { calls: number }[] = await platform
+        .platformDb('grant_usage')
+        .where({ grant_id: `exp-cut-${engine}` })
+        .select('calls');
+      expect(Number(usage!.calls)).toBe(2 * manifest.records);
+      const records = await selectAuditRecords(platform.platformDb, {
+        consumerDepartment: 'export_cut',
+        limit: 10,
+      });
+      const cut = records.filter((r) => r.manifest?.includes(manifest.exportId));
+      // One record per delivery. What the broken one sent is what left the subgraph, which may be
+      // more than reached the consumer (buffers on the way): the resumption sent the rest again.
+      expect(cut).toHaveLength(2);
+      expect(cut.every((r) => r.recordCount > 0)).toBe(true);
+      expect(cut[0]!.recordCount + cut[1]!.recordCount).toBeGreaterThanOrEqual(manifest.records);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('sends only the records changed since the previous export in an incremental one', async () => {
+    const items = ['idNumber', 'name', 'birthDate', 'gender', 'regionCode'];
+    await grant({
+      id: `exp-incr-${engine}`,
+      consumerDepartment: 'export_incr',
+      items,
+      rowFilter: { regionCode: { startsWith: REGION } },
+    });
+    const headers = await headersOf('export_incr');
+    const first = await exportToFile({
+      gateway,
+      headers,
+      dataset: DATASET,
+      items,
+      format: 'ndjson',
+      out: join(dir, 'incr-0.ndjson'),
+    });
+    const people = platform.databases.get('public_security')!;
+    const changed = [...personRows(PEOPLE)]
+      .filter((p) => p.region_code.startsWith(REGION))
+      .slice(100, 110)
+      .map((p) => p.id_number);
+    await people('persons')
+      .whereIn('id_number', changed)
+      .update({ name: '改名', changed_at: new Date().toISOString() });
+    const out = join(dir, 'incr-1.ndjson');
+    const { manifest } = await exportToFile({
+      gateway,
+      headers,
+      dataset: DATASET,
+      items,
+      format: 'ndjson',
+      since: first.manifest.exportId,
+      out,
+    });
+    expect(manifest).toMatchObject({
+      complete: true,
+      records: 10,
+      changedSince: first.manifest.startedAt,
+    });
+    const records = fileLines(out).map((l) => JSON.parse(l) as Record<string, string>);
+    expect(records.map((r) => r.idNumber).sort()).toEqual([...changed].sort());
+    expect(new Set(records.map((r) => r.name))).toEqual(new Set(['改名']));
+  });
+
+  it('writes CSV with a header, quoted as RFC 4180, checked by the same manifest', async () => {
+    await grant({
+      id: `exp-csv-${engine}`,
+      consumerDepartment: 'export_csv',
+      items: ['idNumber', 'address', 'regionCode'],
+      rowFilter: { regionCode: { eq: '330106' } },
+    });
+    const out = join(dir, 'people.csv');
+    const { manifest } = await exportToFile({
+      gateway,
+      headers: await headersOf('export_csv'),
+      dataset: DATASET,
+      format: 'csv',
+      out,
+    });
+    const expected = [...personRows(PEOPLE)].filter((p) => p.region_code === '330106');
+    expect(manifest.records).toBe(expected.length);
+    expect(await manifestProblems(out, manifest)).toEqual([]);
+    const lines = fileLines(out);
+    expect(lines[0]).toBe('idNumber,regionCode,address');
+    expect(lines).toHaveLength(expected.length + 1);
+  });
+
+  describe('refuses before any row is sent', () => {
+    it('a grant without EXPORT', async () => {
+      await grant({
+        id: `exp-query-${engine}`,
+        consumerDepartment: 'export_query',
+        modes: ['QUERY'],
+      });
+      expectRefused(await get(`/export?dataset=${DATASET}`, await headersOf('export_query')), 403, {
+        code: 'FORBIDDEN',
+        reason: 'MODE_NOT_ALLOWED',
+        dataset: DATASET,
+      });
+    });
+
+    it('an expired grant', async () => {
+      await grant({
+        id: `exp-expired-${engine}`,
+        consumerDepartment: 'export_expired',
+        validUntil: '2021-01-01T00:00:00.000Z',
+      });
+      expectRefused(
+        await get(`/export?dataset=${DATASET}`, await headersOf('export_expired')),
+        403,
+        {
+          reason: 'GRANT_EXPIRED',
+        },
+      );
+    });
+
+    it('a quota already used up', async () => {
+      await grant({ id: `exp-quota-${engine}`, consumerDepartment: 'export_quota', dailyQuota: 3 });
+      const headers = await headersOf('export_quota');
+      const used = await platform.query(`{ persons(first: 3) { nodes { name } } }`, {}, headers);
+      expect(used.errors).toBeUndefined();
+      expectRefused(await get(`/export?dataset=${DATASET}`, headers), 403, {
+        reason: 'QUOTA_EXCEEDED',
+      });
+    });
+
+    it('items outside the grant, and filters on items it masks or does not give', async () => {
+      await grant({
+        id: `exp-items-${engine}`,
+        consumerDepartment: 'export_items',
+        masks: { name: { rule: 'SURNAME_ONLY' } },
+      });
+      const headers = await headersOf('export_items');
+      expectRefused(await get(`/export?dataset=${DATASET}&items=name,phone`, headers), 403, {
+        reason: 'NO_GRANT',
+        item: 'phone',
+      });
+      const filter = (f: unknown) => encodeURIComponent(JSON.stringify(f));
+      expectRefused(
+        await get(
+          `/export?dataset=${DATASET}&filter=${filter({ name: { startsWith: '王' } })}`,
+          headers,
+        ),
+        403,
+        { reason: 'MASKED', item: 'name' },
+      );
+      expectRefused(
+        await get(
+          `/export?dataset=${DATASET}&filter=${filter({ phone: { eq: '13800000000' } })}`,
+          headers,
+        ),
+        403,
+        { reason: 'NO_GRANT', item: 'phone' },
+      );
+      const denied = await selectAuditRecords(platform.platformDb, {
+        consumerDepartment: 'export_items',
+        decision: 'DENIED',
+        limit: 10,
+      });
+      expect(denied.filter((r) => r.operationName === 'EXPORT')).toHaveLength(3);
+    });
+  });
+
+  describe('tries to get around it', () => {
+    it('SQL metacharacters in a filter are values, and a filter never widens the row filter', async () => {
+      await grant({
+        id: `exp-sql-${engine}`,
+        consumerDepartment: 'export_sql',
+        rowFilter: { regionCode: { startsWith: REGION } },
+      });
+      const headers = await headersOf('export_sql');
+      for (const value of ["3301' OR '1'='1", '%', '_', "'; DROP TABLE persons; --"]) {
+        const filter = encodeURIComponent(JSON.stringify({ regionCode: { startsWith: value } }));
+        const answer = await get(`/export?dataset=${DATASET}&filter=${filter}`, headers);
+        expect(answer.status, answer.text).toBe(200);
+        expect(answer.text).toBe('');
+      }
+      const wider = encodeURIComponent(JSON.stringify({ regionCode: { startsWith: '33' } }));
+      const answer = await get(
+        `/export?dataset=${DATASET}&items=regionCode&filter=${wider}`,
+        headers,
+      );
+      const regions = answer.text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { regionCode: string }).regionCode);
+      expect(regions.length).toBeGreaterThan(0);
+      expect(regions.every((r) => r.startsWith(REGION))).toBe(true);
+      expectRefused(await get(`/export?dataset=${DATASET}&filter=%7Bnot%20json`, headers), 400, {
+        code: 'BAD_USER_INPUT',
+      });
+      expect(await platform.databases.get('public_security')!('persons').count({ n: '*' })).toEqual(
+        [{ n: PEOPLE }],
+      );
+    });
+
+    it("another department's export id, a completed export replayed, a forged or altered resumption", async () => {
+      await grant({
+        id: `exp-own-${engine}`,
+        consumerDepartment: 'export_own',
+        rowFilter: { regionCode: { eq: '330106' } },
+      });
+      await grant({
+        id: `exp-other-${engine}`,
+        consumerDepartment: 'export_other',
+        rowFilter: { regionCode: { eq: '330106' } },
+      });
+      const own = await headersOf('export_own');
+      const other = await headersOf('export_other');
+      const out = join(dir, 'own.ndjson');
+      const { manifest } = await exportToFile({
+        gateway,
+        headers: own,
+        dataset: DATASET,
+        format: 'ndjson',
+        out,
+      });
+      const id = manifest.exportId;
+      // The ID number masked (it embeds birth dates): in the lists' keyed-hash order, value for value.
+      expect(manifest.masks).toEqual({ idNumber: { rule: 'KEEP_ENDS', first: 6, last: 0 } });
+      expect(fileLines(out)).toEqual(await queried('export_own'));
+      const held = `records=0&sha256=${'0'.repeat(64)}`;
+      expectRefused(await get(`/export?resume=${id}&${held}`, other), 404, { code: 'NOT_FOUND' });
+      expectRefused(await get(`/export/manifest?id=${id}`, other), 404, { code: 'NOT_FOUND' });
+      expectRefused(await get(`/export?since=${id}&dataset=${DATASET}`, other), 404, {
+        code: 'NOT_FOUND',
+      });
+      // The provider reads the manifest of an export of its data.
+      const provider = await platform.as('public_security', PURPOSE);
+      expect(JSON.parse((await get(`/export/manifest?id=${id}`, provider)).text)).toEqual(manifest);
+      // A finished export resumes only from records the consumer holds, and only for a day.
+      expectRefused(await get(`/export?resume=${id}&${held}`, own), 409, { code: 'CONFLICT' });
+      const whole = `records=${manifest.records}&sha256=${manifest.sha256}`;
+      const nothingLeft = await get(`/export?resume=${id}&${whole}`, own);
+      expect(nothingLeft.status, nothingLeft.text).toBe(200);
+      expect(nothingLeft.text).toBe('');
+      await platform
+        .platformDb('exports')
+        .where({ id })
+        .update({ started_at: '2020-01-01T00:00:00.000Z' });
+      expectRefused(await get(`/export?resume=${id}&${whole}`, own), 409, { code: 'CONFLICT' });
+      expectRefused(
+        await get(
+          `/export?resume=exp_${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}&${held}`,
+          own,
+        ),
+        404,
+        {
+          code: 'NOT_FOUND',
+        },
+      );
+      expectRefused(await get(`/export?resume=../../etc&${held}`, own), 404, { code: 'NOT_FOUND' });
+      // An unfinished one resumed with records the consumer does not hold: refused, nothing sent.
+      const proxy = await cuttingProxy(50_000);
+      try {
+        await expect(
+          exportToFile({
+            gateway: proxy.url,
+            headers: own,
+            dataset: DATASET,
+            format: 'ndjson',
+            out,
+            retries: 0,
+          }),
+        ).rejects.toThrow();
+      } finally {
+        await proxy.close();
+      }
+      const state = JSON.parse(readFileSync(`${out}.export.json`, 'utf8')) as { exportId: string };
+      expectRefused(
+        await get(`/export?resume=${state.exportId}&records=1&sha256=${'a'.repeat(64)}`, own),
+        409,
+        { code: 'CONFLICT' },
+      );
+      const resumed = await exportToFile({
+        gateway,
+        headers: own,
+        dataset: DATASET,
+        format: 'ndjson',
+        out,
+        resume: true,
+      });
+      expect(resumed.manifest.sha256).toBe(manifest.sha256);
+      await expect(
+        exportToFile({
+          gateway,
+          headers: own,
+          dataset: DATASET,
+          format: 'ndjson',
+          out,
+          resume: true,
+        }),
+      ).rejects.toBeInstanceOf(ExportRefused);
+    });
+
+    it('the subgraph answers exports only to the gateway: no token, a forged one, one for another request', async () => {
+      const subgraph = platform.subgraphs.find((s) => s.name === 'public_security')!;
+      const base = new URL(subgraph.url).origin;
+      const path = `/export?dataset=${DATASET}`;
+      expect((await fetch(new URL(path, base))).status).toBe(401);
+      const forged = await fetch(new URL(path, base), {
+        headers: { [INTERNAL_TOKEN_HEADER]: 'eyJhbGciOiJFZERTQSJ9.e30.c2lnbmF0dXJl' },
+      });
+      expect(forged.status).toBe(401);
+      // A token the gateway signed for one request line opens no other (a captured one replayed).
+      const identity = {
+        caller: {
+          department: 'public_security',
+          application: null,
+          user: null,
+          roles: ['APP_DEVELOPER' as const],
+        },
+        purpose: PURPOSE,
+        grantId: null,
+        requestId: 'r1',
+        correlationId: null,
+        operationName: 'EXPORT',
+      };
+      const config = testConfig(platform.database);
+      const { privateKey } = await loadOrCreateSigningKeys(
+        config.auth.gatewayPrivateKeyFile,
+        config.auth.gatewayPublicKeyFile,
+      );
+      const own = '/export/manifest?id=exp_x';
+      const token = await signInternalToken(
+        identity,
+        'public_security',
+        privateKey,
+        getRequestBody(own),
+      );
+      // On its own request line the token is the gateway's: the subgraph answers (no such export).
+      expect(
+        (await fetch(new URL(own, base), { headers: { [INTERNAL_TOKEN_HEADER]: token } })).status,
+      ).toBe(404);
+      const replayed = await fetch(new URL(path, base), {
+        headers: { [INTERNAL_TOKEN_HEADER]: token },
+      });
+      expect(replayed.status).toBe(401);
+      expect(await replayed.text()).not.toContain('"idNumber"');
+      // Anonymous callers at the gateway: refused.
+      expectRefused(await get(path, {}), 401, { code: 'UNAUTHENTICATED' });
+    });
+  });
 });

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { GraphQLError } from 'graphql';
 import { conflict } from '../../../schema/index.ts';
-import { updateExportCharged, type ExportPlan, type ExportRecord } from '../../../server/index.ts';
+import {
+  claimExportRecords,
+  releaseExportRecords,
+  type ExportPlan,
+  type ExportRecord,
+} from '../../../server/index.ts';
 import type { RequestAccess } from '../access/index.ts';
 import {
   countRows,
@@ -104,7 +109,6 @@ export async function deliverExport(options: {
   if (held && skip === 0) checkHeld();
   let ordinal = 0;
   let sent = 0;
-  let charged = record.charged;
   let stoppedBecause: string | null = null;
   let after: KeyValue | string | undefined;
   const changedAt = table.entry.binding.changedAt;
@@ -131,18 +135,17 @@ export async function deliverExport(options: {
     }
     let rest = rows.slice(skipped);
     if (rest.length > 0) {
-      // Records past those counted before (by the delivery a connection broke) are counted now.
-      const counted = Math.max(0, Math.min(rest.length, charged - ordinal));
+      // Records past those counted before (by a delivery a connection broke) are counted now.
+      const through = ordinal + rest.length;
+      const claimed = await claimExportRecords(options.platformDb, record.id, through);
+      const counted = Math.max(0, Math.min(rest.length, claimed - ordinal));
       const outcome = await access.charge(table, rest.slice(counted), 'EXPORT');
       const refused = outcome.findIndex((r) => r instanceof Error);
       if (refused >= 0) {
-        if (sent === 0 && counted === 0) throw outcome[refused] as GraphQLError;
-        stoppedBecause = 'QUOTA_EXCEEDED';
         rest = rest.slice(0, counted + refused);
-      }
-      if (ordinal + rest.length > charged) {
-        charged = ordinal + rest.length;
-        await updateExportCharged(options.platformDb, record.id, charged);
+        await releaseExportRecords(options.platformDb, record.id, through, ordinal + rest.length);
+        if (sent === 0 && rest.length === 0) throw outcome[refused] as GraphQLError;
+        stoppedBecause = 'QUOTA_EXCEEDED';
       }
       if (rest.length > 0) await send(encoder.encode(valuesOf(rest)), rest.length);
       ordinal += rest.length;

@@ -41,6 +41,9 @@ export interface ExportRouteOptions {
   logger?: Logger;
 }
 
+/** How long after its start an export may be resumed. */
+export const RESUMABLE_MS = 24 * 3_600_000;
+
 /** The consumer has gone: the connection closed before the export was sent. */
 class ConnectionLost extends Error {}
 
@@ -118,9 +121,11 @@ async function serveExport(
         );
       }
       table = datasetTable(subgraph, found.datasetCode);
-      if (found.completedAt) {
+      // The subgraph cannot know what reached the consumer, so even a completed export
+      // resumes — for a while: after that its id opens nothing, and a new export is decided anew.
+      if (Date.parse(found.startedAt) + RESUMABLE_MS < Date.now()) {
         throw conflict(
-          `Export ${found.id} is complete; read its manifest at /export/manifest, or start an incremental export with since=${found.id}.`,
+          `Export ${found.id} started more than ${RESUMABLE_MS / 3_600_000} hours ago and can no longer be resumed; start a new export, or an incremental one with since=${found.id}.`,
           { exportId: found.id },
         );
       }
