@@ -1,22 +1,13 @@
 import type { Knex } from 'knex';
 import type { InspectionFindings, RuleFailures, Tally } from '../quality/inspectDataset.ts';
 
-/** One stored inspection of one dataset. */
-export interface QualityRun {
+/** One stored inspection of one dataset: what it found (less the mismatches it reported), and when and by whom. */
+export interface QualityRun extends Omit<InspectionFindings, 'mismatches'> {
   id: string;
-  dataset: string;
-  department: string;
   /** Who ran it: department/user, or `schedule` / `govdata quality run`. */
   triggeredBy: string;
   startedAt: string;
   finishedAt: string;
-  records: number;
-  completeness: Tally;
-  validity: Tally;
-  consistency: Tally;
-  timeliness: Tally;
-  newestUpdate: string | null;
-  failures: RuleFailures[];
   /** Data error reports the run opened to authoritative providers. */
   reportsOpened: number;
 }
@@ -50,11 +41,7 @@ function fromRow(r: QualityRunRow): QualityRun {
   };
 }
 
-export async function insertQualityRun(
-  db: Knex,
-  run: Omit<QualityRun, keyof InspectionFindings> &
-    Omit<InspectionFindings, 'mismatches'> & { reportsOpened: number },
-): Promise<void> {
+export async function insertQualityRun(db: Knex, run: QualityRun): Promise<void> {
   await table(db).insert({
     id: run.id,
     dataset_code: run.dataset,
