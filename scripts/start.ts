@@ -40,6 +40,7 @@ const program = cliProgram({
   }
   log(`gateway  ${platform.gateway.url}`);
   log(`GraphiQL ${platform.gateway.url.replace(/\/graphql$/, '/')}`);
+  log(`console  ${platform.gateway.url.replace(/\/graphql$/, '/console')}`);
 });
 
 await runCli(program);

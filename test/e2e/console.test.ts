@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import {
   localContext,
   screenshotAndCheck,
 } from '../support/browser.ts';
+import { rawGet as get } from '../support/rawGet.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
 /**
@@ -28,252 +28,240 @@ const METERS_YAML = readFileSync(
 
 const browserTests = chromiumAvailable('the web console browser tests');
 
-describe.runIf(browserTests)('the web console, each kind of user in chromium', () => {
-  let platform: TestPlatform;
-  let base: string;
-  let browser: Browser;
-  const contexts: { context: BrowserContext; outside: string[]; problems: string[] }[] = [];
-  let grantId = '';
+describe.runIf(browserTests)(
+  'the web console, each kind of user in chromium',
+  { timeout: 180_000 },
+  () => {
+    let platform: TestPlatform;
+    let base: string;
+    let browser: Browser;
+    const contexts: { context: BrowserContext; outside: string[]; problems: string[] }[] = [];
+    let grantId = '';
 
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startTestPlatform('sqlite'), launchChromium()]);
-    base = platform.gateway.url.replace(/\/graphql$/, '');
-  });
-  afterAll(async () => {
-    // Nothing left the machine and no page reported an error, in any context.
-    const outside = contexts.flatMap((c) => c.outside);
-    const problems = contexts.flatMap((c) => c.problems);
-    await browser?.close();
-    await platform?.close();
-    expect(outside).toEqual([]);
-    expect(problems).toEqual([]);
-  });
-
-  async function newPage(): Promise<{ page: Page; context: BrowserContext }> {
-    const local = await localContext(browser);
-    contexts.push(local);
-    return { page: await local.context.newPage(), context: local.context };
-  }
-
-  /** Signs in on the development form as `department`'s `role`. */
-  async function signIn(page: Page, department: string, role: string, user: string) {
-    await page.goto(`${base}/console#/sign-in`);
-    await page.locator('#dev-department').fill(department);
-    await page.locator('#dev-role').selectOption(role);
-    await page.locator('#dev-user').fill(user);
-    await page.locator('#dev-sign-in').click();
-    await page.locator('.identity').getByText(department).waitFor();
-  }
-
-  it('shows the catalogue signed out, in Chinese first, English a click away, with DCAT-AP', async () => {
-    const { page } = await newPage();
-    await page.goto(`${base}/console`);
-    await page.getByRole('heading', { name: '数据目录' }).waitFor();
-    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    await page.locator('tbody tr').first().waitFor();
-    await screenshotAndCheck(page, SHOTS, '01-catalogue');
-
-    await page.locator('#filter-keyword').fill('人口');
-    await page.locator('#filter-sharingType').selectOption('CONDITIONAL');
-    await page.locator('#catalogue-search').click();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
-    await page.getByRole('link', { name: 'PS-POP-001' }).waitFor();
-
-    await page.getByRole('link', { name: 'PS-POP-001' }).click();
-    await page.getByRole('heading', { name: /人口基本信息/ }).waitFor();
-    expect(await page.locator('dl.facts').innerText()).toMatch(/public_security/);
-    expect(await page.locator('main table').innerText()).toMatch(/idNumber/);
-    await screenshotAndCheck(page, SHOTS, '02-entry');
-
-    const downloading = page.waitForEvent('download');
-    await page.locator('#download-dcat').click();
-    const dcat = JSON.parse(readFileSync(await (await downloading).path(), 'utf8'));
-    expect(JSON.stringify(dcat['@graph'])).toContain('PS-POP-001');
-    expect(JSON.stringify(dcat['@graph'])).not.toContain('BE-LIC-001');
-
-    await page.locator('#switch-lang').click();
-    await page.getByRole('heading', { name: /Resident population/ }).waitFor();
-    expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    expect(await page.locator('dl.facts').innerText()).toMatch(/Legal basis/);
-    await screenshotAndCheck(page, SHOTS, '03-entry-english');
-  });
-
-  it('a developer applies, department IT approves with a mask, and "try it" shows the masked phone', async () => {
-    const developer = await newPage();
-    const dev = developer.page;
-    await signIn(dev, 'civil_affairs', 'APP_DEVELOPER', 'alice');
-    await screenshotAndCheck(dev, SHOTS, '04-signed-in');
-    await dev.goto(`${base}/console#/entry/PS-POP-001`);
-    await dev.locator('#apply-form').waitFor();
-
-    // Nothing filled in: each field says what it needs, beside it.
-    await dev.locator('#apply-submit').click();
-    await dev.locator('#apply-items-problem').getByText('请至少选择一个信息项').waitFor();
-    await dev.locator('#apply-purpose-problem').waitFor();
-    await screenshotAndCheck(dev, SHOTS, '05-apply-validation');
-
-    await dev.getByRole('checkbox', { name: /phone/ }).check();
-    await dev.locator('#apply-purpose').fill('social-assistance');
-    await dev.locator('#apply-scenario').fill('Call applicants for the minimum living allowance');
-    await dev
-      .locator('#apply-legalBasis')
-      .fill('Interim Measures for Social Assistance (社会救助暂行办法)');
-    await dev.locator('#apply-submit').click();
-    const done = await dev.locator('#apply-done').innerText();
-    const applicationId = /APP-[\w-]+/.exec(done)?.[0];
-    expect(applicationId).toBeTruthy();
-
-    await dev.getByRole('link', { name: '我的申请' }).click();
-    await dev.getByRole('cell', { name: applicationId }).waitFor();
-    await screenshotAndCheck(dev, SHOTS, '06-my-applications');
-
-    // Public Security's department IT answers it, masking the middle of the phone number.
-    const it = (await newPage()).page;
-    await signIn(it, 'public_security', 'DEPT_IT', 'li');
-    await it.getByRole('link', { name: '待答复申请' }).click();
-    await it.locator(`[data-answer="${applicationId}"]`).click();
-    await it.locator('#mask-phone').selectOption('KEEP_ENDS');
-    await expect.poll(() => it.locator('#preview-phone').innerText()).toMatch(/^\d{3}\*+\d{4}$/);
-    await it.locator('#row-item').fill('regionCode');
-    await it.locator('#row-prefix').fill('3301');
-    await screenshotAndCheck(it, SHOTS, '07-approval-form');
-    await it.locator('#approve').click();
-    grantId = /G-[0-9a-f-]{36}/.exec(await it.locator('#approved').innerText())![0];
-    expect(grantId).toBeTruthy();
-
-    // The developer's grant, and "try it": GraphiQL with the token, the purpose and the query.
-    await dev.getByRole('link', { name: '我的授权' }).click();
-    const tryIt = dev.locator(`[data-try-it="${grantId}"]`);
-    await tryIt.waitFor();
-    expect(await tryIt.getAttribute('href')).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
-    await screenshotAndCheck(dev, SHOTS, '08-my-grants');
-    const [graphiql] = await Promise.all([developer.context.waitForEvent('page'), tryIt.click()]);
-    await graphiql.locator('.graphiql-execute-button').waitFor();
-    await expect
-      .poll(() => graphiql.locator('.graphiql-editor-tool').innerText())
-      .toMatch(/Bearer ey/);
-    const answered = graphiql.waitForResponse(
-      (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('TryIt'),
-    );
-    await graphiql.locator('.graphiql-execute-button').click();
-    const body = (await (await answered).json()) as {
-      data?: { persons?: { nodes: { phone: string | null }[] } };
-    };
-    const phones = body.data?.persons?.nodes.map((n) => n.phone) ?? [];
-    expect(phones.length).toBeGreaterThan(0);
-    for (const phone of phones) expect(phone).toMatch(/^\d{3}\*{4}\d{4}$/);
-    await graphiql.locator('.graphiql-response').getByText(phones[0]!).first().waitFor();
-    await graphiql.screenshot({ path: join('test-artifacts', SHOTS, '09-try-it.png') });
-
-    await dev.getByRole('link', { name: '我的访问记录' }).click();
-    await dev.getByRole('cell', { name: 'PS-POP-001' }).first().waitFor();
-    await screenshotAndCheck(dev, SHOTS, '10-my-accesses');
-
-    // The token lives in an HttpOnly cookie and in memory: never in storage.
-    const stored = await dev.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
-    expect(stored).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
-    const [session] = (await developer.context.cookies()).filter(
-      (c) => c.name === 'govdata_console',
-    );
-    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
-  });
-
-  it('department IT saves and submits a draft, checked as typed; a reviewer publishes it', async () => {
-    const it = (await newPage()).page;
-    await signIn(it, 'city_water', 'DEPT_IT', 'wang');
-    await it.getByRole('link', { name: '目录草稿编辑' }).click();
-    await it
-      .locator('#draft-document')
-      .fill(METERS_YAML.replace('classification: DEPARTMENT', 'classification: NATIONAL'));
-    await it
-      .locator('#draft-document-problem')
-      .getByText(/classification/)
-      .waitFor();
-    await screenshotAndCheck(it, SHOTS, '11-draft-invalid');
-    await it.locator('#draft-document').fill(METERS_YAML);
-    await it.locator('#draft-ok').waitFor();
-    await it.locator('#draft-reason').fill('Meter readings for arrears checks');
-    await it.locator('#draft-save').click();
-    await it
-      .locator('#draft-saved')
-      .getByText(/CW-MTR-001 v1/)
-      .waitFor();
-    await it.locator('#draft-submit').click();
-    await it.locator('#draft-submitted').getByText('已提交').waitFor();
-    await screenshotAndCheck(it, SHOTS, '12-draft-submitted');
-
-    const reviewer = (await newPage()).page;
-    await signIn(reviewer, 'data_office', 'REVIEWER', 'zhao');
-    await reviewer.getByRole('link', { name: '目录审核' }).click();
-    await reviewer.locator('[data-review="CW-MTR-001@1"]').click();
-    await reviewer.locator('pre.diff .added').first().waitFor();
-    await screenshotAndCheck(reviewer, SHOTS, '13-review');
-    await reviewer.locator('#publish').click();
-    await reviewer.locator('#review-decided').getByText('已发布').waitFor();
-
-    await it.getByRole('link', { name: '本部门目录' }).click();
-    await it.getByRole('button', { name: 'CW-MTR-001' }).click();
-    await it.locator('.card').getByText('已发布').waitFor();
-    await screenshotAndCheck(it, SHOTS, '14-my-entries');
-  });
-
-  it("an admin reads a grant's history and revokes it; the audit trail downloads as CSV", async () => {
-    const admin = (await newPage()).page;
-    await signIn(admin, 'data_office', 'ADMIN', 'qian');
-    await admin.getByRole('link', { name: '授权管理' }).click();
-    await admin.locator(`[data-grant="${grantId}"]`).click();
-    await admin.locator('#grant-detail pre.diff').first().waitFor();
-    await screenshotAndCheck(admin, SHOTS, '15-grant-history');
-    await admin.locator('#revoke').click();
-    await admin
-      .locator('#revoke-reason-problem, .problems')
-      .getByText(/reason/)
-      .first()
-      .waitFor();
-    await admin.locator('#revoke-reason').fill('The relief programme ended');
-    await admin.locator('#revoke').click();
-    await admin.locator('#revoked').getByText('已撤销').waitFor();
-    const grant = await platform.query<{ grant: { status: string } }>(
-      'query($id: ID!) { grant(id: $id) { status } }',
-      { id: grantId },
-      {
-        authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['ADMIN'] })}`,
-      },
-    );
-    expect(grant.data?.grant.status).toBe('REVOKED');
-
-    await admin.getByRole('link', { name: '审计日志' }).click();
-    await admin.locator('main tbody tr').first().waitFor();
-    await admin.locator('#audit-verify').click();
-    await admin.locator('#chain-result').waitFor();
-    await screenshotAndCheck(admin, SHOTS, '16-audit');
-    const downloading = admin.waitForEvent('download');
-    await admin.locator('#audit-csv').click();
-    const download = await downloading;
-    expect(download.suggestedFilename()).toBe('audit.csv');
-    const csv = readFileSync(await download.path(), 'utf8');
-    expect(csv.split('\n')[0]).toMatch(/requestId/);
-    expect(csv).toContain('PS-POP-001');
-  });
-});
-
-/** GET `path` with chosen headers (fetch would not send another Host or Sec-Fetch-Site). */
-function get(
-  base: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), { headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    beforeAll(async () => {
+      [platform, browser] = await Promise.all([startTestPlatform('sqlite'), launchChromium()]);
+      base = platform.gateway.url.replace(/\/graphql$/, '');
     });
-    req.on('error', reject);
-    req.end();
-  });
-}
+    afterAll(async () => {
+      // Nothing left the machine and no page reported an error, in any context.
+      const outside = contexts.flatMap((c) => c.outside);
+      const problems = contexts.flatMap((c) => c.problems);
+      await browser?.close();
+      await platform?.close();
+      expect(outside).toEqual([]);
+      expect(problems).toEqual([]);
+    });
+
+    async function newPage(): Promise<{ page: Page; context: BrowserContext }> {
+      const local = await localContext(browser);
+      contexts.push(local);
+      return { page: await local.context.newPage(), context: local.context };
+    }
+
+    /** Signs in on the development form as `department`'s `role`. */
+    async function signIn(page: Page, department: string, role: string, user: string) {
+      await page.goto(`${base}/console#/sign-in`);
+      await page.locator('#dev-department').fill(department);
+      await page.locator('#dev-role').selectOption(role);
+      await page.locator('#dev-user').fill(user);
+      await page.locator('#dev-sign-in').click();
+      await page.locator('.identity').getByText(department).waitFor();
+    }
+
+    it('shows the catalogue signed out, in Chinese first, English a click away, with DCAT-AP', async () => {
+      const { page } = await newPage();
+      await page.goto(`${base}/console`);
+      await page.getByRole('heading', { name: '数据目录' }).waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+      await page.locator('tbody tr').first().waitFor();
+      await screenshotAndCheck(page, SHOTS, '01-catalogue');
+
+      await page.locator('#filter-keyword').fill('人口');
+      await page.locator('#filter-sharingType').selectOption('CONDITIONAL');
+      await page.locator('#catalogue-search').click();
+      await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+      await page.getByRole('link', { name: 'PS-POP-001' }).waitFor();
+
+      await page.getByRole('link', { name: 'PS-POP-001' }).click();
+      await page.getByRole('heading', { name: /人口基本信息/ }).waitFor();
+      expect(await page.locator('dl.facts').innerText()).toMatch(/public_security/);
+      expect(await page.locator('main table').innerText()).toMatch(/idNumber/);
+      await screenshotAndCheck(page, SHOTS, '02-entry');
+
+      const downloading = page.waitForEvent('download');
+      await page.locator('#download-dcat').click();
+      const dcat = JSON.parse(readFileSync(await (await downloading).path(), 'utf8'));
+      expect(JSON.stringify(dcat['@graph'])).toContain('PS-POP-001');
+      expect(JSON.stringify(dcat['@graph'])).not.toContain('BE-LIC-001');
+
+      await page.locator('#switch-lang').click();
+      await page.getByRole('heading', { name: /Resident population/ }).waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      expect(await page.locator('dl.facts').innerText()).toMatch(/Legal basis/);
+      await screenshotAndCheck(page, SHOTS, '03-entry-english');
+    });
+
+    it('a developer applies, department IT approves with a mask, and "try it" shows the masked phone', async () => {
+      const developer = await newPage();
+      const dev = developer.page;
+      await signIn(dev, 'civil_affairs', 'APP_DEVELOPER', 'alice');
+      await screenshotAndCheck(dev, SHOTS, '04-signed-in');
+      await dev.goto(`${base}/console#/entry/PS-POP-001`);
+      await dev.locator('#apply-form').waitFor();
+
+      // Nothing filled in: each field says what it needs, beside it.
+      await dev.locator('#apply-submit').click();
+      await dev.locator('#apply-items-problem').getByText('请至少选择一个信息项').waitFor();
+      await dev.locator('#apply-purpose-problem').waitFor();
+      await screenshotAndCheck(dev, SHOTS, '05-apply-validation');
+
+      await dev.getByRole('checkbox', { name: /phone/ }).check();
+      await dev.locator('#apply-purpose').fill('social-assistance');
+      await dev.locator('#apply-scenario').fill('Call applicants for the minimum living allowance');
+      await dev
+        .locator('#apply-legalBasis')
+        .fill('Interim Measures for Social Assistance (社会救助暂行办法)');
+      await dev.locator('#apply-submit').click();
+      const done = await dev.locator('#apply-done').innerText();
+      const applicationId = /APP-[\w-]+/.exec(done)?.[0];
+      expect(applicationId).toBeTruthy();
+
+      await dev.getByRole('link', { name: '我的申请' }).click();
+      await dev.getByRole('cell', { name: applicationId }).waitFor();
+      await screenshotAndCheck(dev, SHOTS, '06-my-applications');
+
+      // Public Security's department IT answers it, masking the middle of the phone number.
+      const it = (await newPage()).page;
+      await signIn(it, 'public_security', 'DEPT_IT', 'li');
+      await it.getByRole('link', { name: '待答复申请' }).click();
+      await it.locator(`[data-answer="${applicationId}"]`).click();
+      await it.locator('#mask-phone').selectOption('KEEP_ENDS');
+      await expect.poll(() => it.locator('#preview-phone').innerText()).toMatch(/^\d{3}\*+\d{4}$/);
+      await it.locator('#row-item').fill('regionCode');
+      await it.locator('#row-prefix').fill('3301');
+      await screenshotAndCheck(it, SHOTS, '07-approval-form');
+      await it.locator('#approve').click();
+      grantId = /G-[0-9a-f-]{36}/.exec(await it.locator('#approved').innerText())![0];
+      expect(grantId).toBeTruthy();
+
+      // The developer's grant, and "try it": GraphiQL with the token, the purpose and the query.
+      await dev.getByRole('link', { name: '我的授权' }).click();
+      const tryIt = dev.locator(`[data-try-it="${grantId}"]`);
+      await tryIt.waitFor();
+      expect(await tryIt.getAttribute('href')).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+      await screenshotAndCheck(dev, SHOTS, '08-my-grants');
+      const [graphiql] = await Promise.all([developer.context.waitForEvent('page'), tryIt.click()]);
+      await graphiql.locator('.graphiql-execute-button').waitFor();
+      await expect
+        .poll(() => graphiql.locator('.graphiql-editor-tool').innerText())
+        .toMatch(/Bearer ey/);
+      const answered = graphiql.waitForResponse(
+        (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('TryIt'),
+      );
+      await graphiql.locator('.graphiql-execute-button').click();
+      const body = (await (await answered).json()) as {
+        data?: { persons?: { nodes: { phone: string | null }[] } };
+      };
+      const phones = body.data?.persons?.nodes.map((n) => n.phone) ?? [];
+      expect(phones.length).toBeGreaterThan(0);
+      for (const phone of phones) expect(phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+      await graphiql.locator('.graphiql-response').getByText(phones[0]!).first().waitFor();
+      await graphiql.screenshot({ path: join('test-artifacts', SHOTS, '09-try-it.png') });
+
+      await dev.getByRole('link', { name: '我的访问记录' }).click();
+      await dev.getByRole('cell', { name: 'PS-POP-001' }).first().waitFor();
+      await screenshotAndCheck(dev, SHOTS, '10-my-accesses');
+
+      // The token lives in an HttpOnly cookie and in memory: never in storage.
+      const stored = await dev.evaluate<string>(
+        'JSON.stringify({ ...localStorage, ...sessionStorage })',
+      );
+      expect(stored).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+      const [session] = (await developer.context.cookies()).filter(
+        (c) => c.name === 'govdata_console',
+      );
+      expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    });
+
+    it('department IT saves and submits a draft, checked as typed; a reviewer publishes it', async () => {
+      const it = (await newPage()).page;
+      await signIn(it, 'city_water', 'DEPT_IT', 'wang');
+      await it.getByRole('link', { name: '目录草稿编辑' }).click();
+      await it
+        .locator('#draft-document')
+        .fill(METERS_YAML.replace('classification: DEPARTMENT', 'classification: NATIONAL'));
+      await it
+        .locator('#draft-document-problem')
+        .getByText(/classification/)
+        .waitFor();
+      await screenshotAndCheck(it, SHOTS, '11-draft-invalid');
+      await it.locator('#draft-document').fill(METERS_YAML);
+      await it.locator('#draft-ok').waitFor();
+      await it.locator('#draft-reason').fill('Meter readings for arrears checks');
+      await it.locator('#draft-save').click();
+      await it
+        .locator('#draft-saved')
+        .getByText(/CW-MTR-001 v1/)
+        .waitFor();
+      await it.locator('#draft-submit').click();
+      await it.locator('#draft-submitted').getByText('已提交').waitFor();
+      await screenshotAndCheck(it, SHOTS, '12-draft-submitted');
+
+      const reviewer = (await newPage()).page;
+      await signIn(reviewer, 'data_office', 'REVIEWER', 'zhao');
+      await reviewer.getByRole('link', { name: '目录审核' }).click();
+      await reviewer.locator('[data-review="CW-MTR-001@1"]').click();
+      await reviewer.locator('pre.diff .added').first().waitFor();
+      await screenshotAndCheck(reviewer, SHOTS, '13-review');
+      await reviewer.locator('#publish').click();
+      await reviewer.locator('#review-decided').getByText('已发布').waitFor();
+
+      await it.getByRole('link', { name: '本部门目录' }).click();
+      await it.getByRole('button', { name: 'CW-MTR-001' }).click();
+      await it.locator('.card').getByText('已发布').waitFor();
+      await screenshotAndCheck(it, SHOTS, '14-my-entries');
+    });
+
+    it("an admin reads a grant's history and revokes it; the audit trail downloads as CSV", async () => {
+      const admin = (await newPage()).page;
+      await signIn(admin, 'data_office', 'ADMIN', 'qian');
+      await admin.getByRole('link', { name: '授权管理' }).click();
+      await admin.locator(`[data-grant="${grantId}"]`).click();
+      await admin.locator('#grant-detail pre.diff').first().waitFor();
+      await screenshotAndCheck(admin, SHOTS, '15-grant-history');
+      await admin.locator('#revoke').click();
+      await admin
+        .locator('#revoke-reason-problem, .problems')
+        .getByText(/reason/)
+        .first()
+        .waitFor();
+      await admin.locator('#revoke-reason').fill('The relief programme ended');
+      await admin.locator('#revoke').click();
+      await admin.locator('#revoked').getByText('已撤销').waitFor();
+      const grant = await platform.query<{ grant: { status: string } }>(
+        'query($id: ID!) { grant(id: $id) { status } }',
+        { id: grantId },
+        {
+          authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['ADMIN'] })}`,
+        },
+      );
+      expect(grant.data?.grant.status).toBe('REVOKED');
+
+      await admin.getByRole('link', { name: '审计日志' }).click();
+      await admin.locator('main tbody tr').first().waitFor();
+      await admin.locator('#audit-verify').click();
+      await admin.locator('#chain-result').waitFor();
+      await screenshotAndCheck(admin, SHOTS, '16-audit');
+      const downloading = admin.waitForEvent('download');
+      await admin.locator('#audit-csv').click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toBe('audit.csv');
+      const csv = readFileSync(await download.path(), 'utf8');
+      expect(csv.split('\n')[0]).toMatch(/requestId/);
+      expect(csv).toContain('PS-POP-001');
+    });
+  },
+);
 
 describe("the web console's sign-in routes, attacked directly", () => {
   let platform: TestPlatform;

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { rawGet as get } from '../support/rawGet.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
 /**
@@ -12,25 +12,6 @@ import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts
  * nothing typed but a press of "Use a development token" and Run. Drives
  * Debian's chromium through playwright-core (see ../support/browser.ts).
  */
-/** GET `path` from the gateway with a chosen Host header (fetch will not send another host). */
-function get(
-  base: string,
-  path: string,
-  host?: string,
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  const url = new URL(path, base);
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: host ? { host } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('GraphiQL on a development platform', () => {
   let platform: TestPlatform;
   let base: string;
@@ -81,7 +62,7 @@ describe('GraphiQL on a development platform', () => {
         expect(body.data?.person?.licenses?.length).toBeGreaterThan(0);
         await page.locator('.graphiql-response').getByText(body.data!.person!.name!).waitFor();
         // GraphiQL's history keeps each run's headers; a token among them stays in memory.
-        const stored = await page.evaluate(() => JSON.stringify(localStorage));
+        const stored = await page.evaluate<string>('JSON.stringify(localStorage)');
         expect(stored).toContain('PersonWithRecords');
         expect(stored).not.toMatch(/Bearer ey/);
 
@@ -109,7 +90,7 @@ describe('GraphiQL on a development platform', () => {
     expect(answer.data?.person).toMatchObject({ name: expect.any(String) });
 
     // A page on another host name (DNS rebinding to this machine) is refused.
-    const rebound = await get(base, '/graphiql/dev-token', 'attacker.example:80');
+    const rebound = await get(base, '/graphiql/dev-token', { host: 'attacker.example:80' });
     expect(rebound.status).toBe(403);
     expect(rebound.body).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
     expect(JSON.parse(rebound.body)).toMatchObject({

@@ -100,13 +100,11 @@ export async function screenshotAndCheck(page: Page, folder: string, name: strin
   const dir = join(ARTIFACTS_DIR, folder);
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    return (await axe.run({ resultTypes: ['violations'] })).violations;
-  });
+  // Pages of the console change by hash: axe, once loaded, stays for the next check.
+  if (!(await page.evaluate<boolean>("typeof axe === 'object'"))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate<AxeViolation[]>(
+    "axe.run({ resultTypes: ['violations'] }).then((result) => result.violations)",
+  );
   const grave = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map(

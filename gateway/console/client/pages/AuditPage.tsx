@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { download, Field, inputType, Loading, Problems, Table } from '../components.tsx';
+import { Pager, useFilteredPages, withoutBlanks } from '../filteredPages.tsx';
 import { gql } from '../graphql.ts';
 import { useT } from '../i18n.ts';
 import { asApiError, useMutation, useQuery } from '../useApi.ts';
@@ -67,16 +68,15 @@ const DECISIONS = ['ALLOWED', 'MASKED', 'PARTIAL', 'DENIED', 'ERROR', 'REFUSED']
 /** The audit explorer: filters, pages from the server, CSV export of the filtered records, chain verification. */
 export function AuditPage() {
   const t = useT();
-  const [draft, setDraft] = useState<Record<string, string>>({});
-  const [filter, setFilter] = useState<Record<string, string>>({});
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useFilteredPages(auditFilterOf);
+  const { filter } = pages;
   const [csvError, setCsvError] = useState<ApiError | null>(null);
   const list = useQuery<{
     auditRecords: {
       nodes: AuditRow[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
-  }>(RECORDS, { filter, after: cursors.at(-1) ?? null });
+  }>(RECORDS, { filter, after: pages.after });
   const verify = useMutation<{
     verifyAuditChain: {
       ok: boolean;
@@ -87,13 +87,6 @@ export function AuditPage() {
       problems: { writer: string; seq: number; problem: string }[];
     };
   }>(VERIFY);
-  const set = (name: string) => (e: { currentTarget: { value: string } }) =>
-    setDraft({ ...draft, [name]: e.currentTarget.value });
-  const apply = (event: Event) => {
-    event.preventDefault();
-    setFilter(auditFilterOf(draft));
-    setCursors([]);
-  };
   const downloadCsv = async () => {
     setCsvError(null);
     try {
@@ -111,8 +104,8 @@ export function AuditPage() {
       <input
         id={`audit-${name}`}
         {...inputType(type)}
-        value={draft[name] ?? ''}
-        onInput={set(name)}
+        value={pages.form[name] ?? ''}
+        onInput={pages.field(name)}
       />
     </Field>
   );
@@ -121,13 +114,17 @@ export function AuditPage() {
   return (
     <section>
       <h1>{t('audit')}</h1>
-      <form class="filters" onSubmit={apply}>
+      <form class="filters" onSubmit={pages.apply}>
         {text('from', 'datetime-local')}
         {text('until', 'datetime-local')}
         {text('department')}
         {text('dataset')}
         <Field id="audit-decision" label={t('decision')}>
-          <select id="audit-decision" value={draft.decision ?? ''} onChange={set('decision')}>
+          <select
+            id="audit-decision"
+            value={pages.form.decision ?? ''}
+            onChange={pages.field('decision')}
+          >
             <option value="">{t('any')}</option>
             {DECISIONS.map((d) => (
               <option key={d} value={d}>
@@ -137,7 +134,7 @@ export function AuditPage() {
           </select>
         </Field>
         <Field id="audit-kind" label={t('kind')}>
-          <select id="audit-kind" value={draft.kind ?? ''} onChange={set('kind')}>
+          <select id="audit-kind" value={pages.form.kind ?? ''} onChange={pages.field('kind')}>
             <option value="">{t('any')}</option>
             <option value="REQUEST">REQUEST</option>
             <option value="ACCESS">ACCESS</option>
@@ -198,21 +195,7 @@ export function AuditPage() {
               r.reason ?? '',
             ])}
           />
-          <p class="pager">
-            {cursors.length > 0 ? (
-              <button type="button" onClick={() => setCursors([])}>
-                {t('firstPage')}
-              </button>
-            ) : null}
-            {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
-              <button
-                type="button"
-                onClick={() => setCursors([...cursors, page.pageInfo.endCursor!])}
-              >
-                {t('morePages')}
-              </button>
-            ) : null}
-          </p>
+          <Pager pages={pages} pageInfo={page.pageInfo} />
         </>
       ) : null}
     </section>
@@ -222,11 +205,10 @@ export function AuditPage() {
 /** The API's filter from the form: local date-times as instants, "until" as `to`, blanks left out. */
 function auditFilterOf(form: Record<string, string>): Record<string, string> {
   const filter: Record<string, string> = {};
-  for (const [name, value] of Object.entries(form)) {
-    if (value.trim() === '') continue;
+  for (const [name, value] of Object.entries(withoutBlanks(form))) {
     if (name === 'from' || name === 'until') {
       filter[name === 'from' ? 'from' : 'to'] = new Date(value).toISOString();
-    } else filter[name] = value.trim();
+    } else filter[name] = value;
   }
   return filter;
 }

@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
 import { Enum, Field, Loading, Problems, Table } from '../components.tsx';
+import { Pager, useFilteredPages } from '../filteredPages.tsx';
 import { useT } from '../i18n.ts';
 import { useQuery } from '../useApi.ts';
 
@@ -54,31 +54,21 @@ const FILTERS = {
 /** The published catalogue, open to everyone: search, filters, and a page at a time from the server. */
 export function CataloguePage() {
   const t = useT();
-  const [draft, setDraft] = useState<Record<string, string>>({});
-  const [filter, setFilter] = useState<Record<string, string>>({});
-  const [cursors, setCursors] = useState<string[]>([]);
-  const after = cursors.at(-1) ?? null;
+  const pages = useFilteredPages();
   const list = useQuery<{
     catalogueEntries: {
       nodes: EntryRow[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
     };
-  }>(CATALOGUE, { filter, after });
+  }>(CATALOGUE, { filter: pages.filter, after: pages.after });
   const choices = useQuery<{
     catalogueEntries: { nodes: { department: string; theme: string }[] };
   }>(CHOICES);
   const departments = distinct(choices.data?.catalogueEntries.nodes.map((n) => n.department));
   const themes = distinct(choices.data?.catalogueEntries.nodes.map((n) => n.theme));
-  const set = (name: string) => (e: { currentTarget: { value: string } }) =>
-    setDraft({ ...draft, [name]: e.currentTarget.value });
-  const search = (event: Event) => {
-    event.preventDefault();
-    setFilter(Object.fromEntries(Object.entries(draft).filter(([, v]) => v.trim() !== '')));
-    setCursors([]);
-  };
   const select = (name: string, options: readonly string[], labelled: boolean) => (
     <Field id={`filter-${name}`} label={t(name)}>
-      <select id={`filter-${name}`} value={draft[name] ?? ''} onChange={set(name)}>
+      <select id={`filter-${name}`} value={pages.form[name] ?? ''} onChange={pages.field(name)}>
         <option value="">{t('any')}</option>
         {options.map((o) => (
           <option key={o} value={o}>
@@ -92,13 +82,13 @@ export function CataloguePage() {
   return (
     <section>
       <h1>{t('catalogue')}</h1>
-      <form class="filters" role="search" onSubmit={search}>
+      <form class="filters" role="search" onSubmit={pages.apply}>
         <Field id="filter-keyword" label={t('keyword')}>
           <input
             id="filter-keyword"
             type="search"
-            value={draft.keyword ?? ''}
-            onInput={set('keyword')}
+            value={pages.form.keyword ?? ''}
+            onInput={pages.field('keyword')}
           />
         </Field>
         {select('department', departments, false)}
@@ -133,21 +123,7 @@ export function CataloguePage() {
               e.sharingModes.map((m) => t(m)).join('、'),
             ])}
           />
-          <p class="pager">
-            {cursors.length > 0 ? (
-              <button type="button" onClick={() => setCursors([])}>
-                {t('firstPage')}
-              </button>
-            ) : null}
-            {page.pageInfo.hasNextPage && page.pageInfo.endCursor ? (
-              <button
-                type="button"
-                onClick={() => setCursors([...cursors, page.pageInfo.endCursor!])}
-              >
-                {t('morePages')}
-              </button>
-            ) : null}
-          </p>
+          <Pager pages={pages} pageInfo={page.pageInfo} />
         </>
       ) : null}
     </section>

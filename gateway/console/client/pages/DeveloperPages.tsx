@@ -1,6 +1,7 @@
 import { Enum, Loading, Problems, Table } from '../components.tsx';
 import { useT } from '../i18n.ts';
 import { useMutation, useQuery } from '../useApi.ts';
+import { describeMasks, describeRowFilter, GRANT_FIELDS, type GrantRow } from '../grantFields.ts';
 import { TryItLink } from './TryItLink.tsx';
 
 const MY_APPLICATIONS = /* GraphQL */ `
@@ -89,45 +90,11 @@ export function MyApplicationsPage() {
 const MY_GRANTS = /* GraphQL */ `
   query ConsoleMyGrants {
     grants {
-      id
-      dataset
-      items
-      masks {
-        item
-        rule
-        first
-        last
-      }
-      rowFilter {
-        item
-        eq
-        startsWith
-      }
-      purposes
-      modes
-      validFrom
-      validUntil
-      dailyQuota
-      status
+      ...GrantFields
     }
   }
+  ${GRANT_FIELDS}
 `;
-
-export interface GrantRow {
-  id: string;
-  dataset: string;
-  consumerDepartment?: string;
-  items: string[];
-  masks: { item: string; rule: string; first: number | null; last: number | null }[];
-  rowFilter: { item: string; eq: string | null; startsWith: string | null }[];
-  purposes: string[];
-  modes: string[];
-  validFrom: string;
-  validUntil: string;
-  dailyQuota: number | null;
-  status: string;
-  version?: number;
-}
 
 /** What each of my grants allows and until when, with "try it" in GraphiQL. */
 export function MyGrantsPage() {
@@ -168,22 +135,6 @@ export function MyGrantsPage() {
       ) : null}
     </section>
   );
-}
-
-export function describeMasks(g: Pick<GrantRow, 'masks'>): string {
-  return g.masks
-    .map((m) =>
-      m.rule === 'KEEP_ENDS'
-        ? `${m.item}: ${m.rule}(${m.first},${m.last})`
-        : `${m.item}: ${m.rule}`,
-    )
-    .join('; ');
-}
-
-export function describeRowFilter(g: Pick<GrantRow, 'rowFilter'>): string {
-  return g.rowFilter
-    .map((r) => (r.eq !== null ? `${r.item} = ${r.eq}` : `${r.item} ^= ${r.startsWith ?? ''}`))
-    .join('; ');
 }
 
 const MY_ACCESSES = /* GraphQL */ `

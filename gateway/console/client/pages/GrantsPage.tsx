@@ -3,35 +3,15 @@ import { DiffView, pretty } from '../DiffView.tsx';
 import { Enum, Field, Loading, Problems, Table } from '../components.tsx';
 import { useT } from '../i18n.ts';
 import { useMutation, useQuery } from '../useApi.ts';
-import { describeMasks, describeRowFilter, type GrantRow } from './DeveloperPages.tsx';
+import { describeMasks, describeRowFilter, GRANT_FIELDS, type GrantRow } from '../grantFields.ts';
 
 const GRANTS = /* GraphQL */ `
   query ConsoleGrants($status: GrantStatus) {
     grants(status: $status) {
-      id
-      consumerDepartment
-      dataset
-      items
-      masks {
-        item
-        rule
-        first
-        last
-      }
-      rowFilter {
-        item
-        eq
-        startsWith
-      }
-      purposes
-      modes
-      validFrom
-      validUntil
-      dailyQuota
-      status
-      version
+      ...GrantFields
     }
   }
+  ${GRANT_FIELDS}
 `;
 
 const CHANGES = /* GraphQL */ `
@@ -62,12 +42,9 @@ const REVOKE = /* GraphQL */ `
 export function GrantsPage() {
   const t = useT();
   const [status, setStatus] = useState('ACTIVE');
-  const list = useQuery<{ grants: (GrantRow & { consumerDepartment: string; version: number })[] }>(
-    GRANTS,
-    {
-      status: status || null,
-    },
-  );
+  const list = useQuery<{ grants: GrantRow[] }>(GRANTS, {
+    status: status || null,
+  });
   const [open, setOpen] = useState<string | null>(null);
   return (
     <section>

@@ -1,6 +1,6 @@
 import { useT } from '../i18n.ts';
 import { useQuery } from '../useApi.ts';
-import type { GrantRow } from './DeveloperPages.tsx';
+import type { GrantRow } from '../grantFields.ts';
 
 const SERVED_BY = /* GraphQL */ `
   query ConsoleServedBy($code: String!) {

@@ -253,25 +253,19 @@ function ApprovalForm({
                 </select>
               </td>
               <td>
-                <input
-                  type="number"
-                  min={0}
-                  class="narrow"
-                  aria-label={`${t('keepFirst')} ${item}`}
-                  disabled={maskOf(item).rule !== 'KEEP_ENDS'}
-                  value={maskOf(item).first}
-                  onInput={(e) => setMask(item, { first: Number(e.currentTarget.value) })}
+                <KeptCharacters
+                  label={`${t('keepFirst')} ${item}`}
+                  choice={maskOf(item)}
+                  end="first"
+                  onChange={(change) => setMask(item, change)}
                 />
               </td>
               <td>
-                <input
-                  type="number"
-                  min={0}
-                  class="narrow"
-                  aria-label={`${t('keepLast')} ${item}`}
-                  disabled={maskOf(item).rule !== 'KEEP_ENDS'}
-                  value={maskOf(item).last}
-                  onInput={(e) => setMask(item, { last: Number(e.currentTarget.value) })}
+                <KeptCharacters
+                  label={`${t('keepLast')} ${item}`}
+                  choice={maskOf(item)}
+                  end="last"
+                  onChange={(change) => setMask(item, change)}
                 />
               </td>
               <td>
@@ -371,6 +365,31 @@ function ApprovalForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/** How many characters KEEP_ENDS keeps at one end of a value (disabled for the other rules). */
+function KeptCharacters({
+  label,
+  choice,
+  end,
+  onChange,
+}: {
+  label: string;
+  choice: MaskChoice;
+  end: 'first' | 'last';
+  onChange: (change: Partial<MaskChoice>) => void;
+}) {
+  return (
+    <input
+      type="number"
+      min={0}
+      class="narrow"
+      aria-label={label}
+      disabled={choice.rule !== 'KEEP_ENDS'}
+      value={choice[end]}
+      onInput={(e) => onChange({ [end]: Number(e.currentTarget.value) })}
+    />
   );
 }
 
