@@ -4,6 +4,8 @@
  *   dataset init     --department D --table T --code CODE [--type TypeName] [--name NAME] [--out FILE]
  *   subgraph check   --department D [--sdl FILE] [--url URL]
  *   subgraph publish --department D [--sdl FILE] [--url URL] [--force --admin-token TOKEN]
+ *   export           --dataset CODE --out FILE [--items a,b] [--filter JSON] [--format ndjson|csv]
+ *                    [--since EXPORT_ID] [--resume] --token TOKEN | --api-key KEY [--purpose P]
  *   quality run      [--dataset CODE | --department D] [--batch-size N]
  *
  * (`govdata --help`, and `--help` on each command, say the same with examples.)
@@ -35,6 +37,7 @@ import {
 } from '../subgraphs/platform/registry/index.ts';
 import { cliProgram, cliSubcommand, CliUsageError, runCli, wholeNumber } from './cli/index.ts';
 import { catalogueFieldProblems } from './govdata/catalogueFieldProblems.ts';
+import { exportCommand } from './govdata/exportCommand.ts';
 import { loadPlatformCatalogue } from './platform/index.ts';
 
 const program = cliProgram({
@@ -138,6 +141,42 @@ cliSubcommand(quality, {
   .option('--department <code>', "inspect this department's published datasets only")
   .option('--batch-size <rows>', 'rows read per query (default 5000)', wholeNumber(100, 100_000))
   .action((options) => qualityRun(options));
+
+cliSubcommand(program, {
+  name: 'export',
+  description:
+    "A consuming department's bulk export of a dataset it holds a grant with EXPORT for, through " +
+    'the gateway: the items of the grant (or fewer), masked and limited to its rows as the grant ' +
+    'says, as NDJSON or CSV, with a progress bar. Resumes by itself after a broken connection ' +
+    '(or later with --resume), checks the file against the manifest (records, bytes, SHA-256) and ' +
+    'writes the manifest beside it. --since <exportId> sends only the records changed since that ' +
+    'export started.',
+  examples: [
+    'npx govdata export --dataset PS-POP-001 --out people.ndjson --token "$TOKEN" --purpose statistics',
+    'npx govdata export --dataset PS-POP-001 --out people.csv --format csv --items idNumber,name --token "$TOKEN" --purpose statistics',
+    'npx govdata export --dataset PS-POP-001 --out people.ndjson --resume --token "$TOKEN" --purpose statistics',
+    'npx govdata export --dataset PS-POP-001 --out changes.ndjson --since exp_… --token "$TOKEN" --purpose statistics',
+  ],
+})
+  .requiredOption('--dataset <code>', 'the dataset to export, e.g. PS-POP-001')
+  .requiredOption('--out <file>', 'the file to write (its manifest goes to <file>.manifest.json)')
+  .option('--items <a,b>', 'items to export, comma-separated (default: all your grant gives)')
+  .option(
+    '--filter <json>',
+    'conditions on items you read unmasked, e.g. {"regionCode":{"startsWith":"3301"}}',
+  )
+  .option('--format <format>', 'ndjson or csv', 'ndjson')
+  .option(
+    '--since <exportId>',
+    'only records changed since that export of yours started (incremental)',
+  )
+  .option('--resume', 'continue the export that broke off into --out')
+  .option('--gateway <url>', 'the gateway (default: http://127.0.0.1:PORT)')
+  .option('--token <token>', 'your bearer token')
+  .option('--api-key <key>', 'your API key (instead of a token)')
+  .option('--purpose <purpose>', 'the purpose you declare, one your grant allows')
+  .option('--grant <id>', 'the grant to export under, when you hold several')
+  .action((options) => exportCommand(options));
 
 await runCli(program);
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
   newGrant,
   selectAuditRecords,
   signInternalToken,
+  type ExportManifest,
   type Grant,
 } from '../../server/index.ts';
 import { personRows, replaceTableRows } from '../../subgraphs/demo-data/index.ts';
@@ -347,6 +349,62 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(lines[0]).toBe('idNumber,regionCode,address');
     expect(lines).toHaveLength(expected.length + 1);
   });
+
+  // One engine is enough for the command line: the platform underneath is tested on both.
+  it.skipIf(engine !== 'sqlite')(
+    'npx govdata export writes the file and its manifest, and says what to do when refused',
+    async () => {
+      await grant({
+        id: `exp-cli-${engine}`,
+        consumerDepartment: 'export_cli',
+        items: ['regionCode', 'gender'],
+        rowFilter: { regionCode: { eq: '330106' } },
+      });
+      const token = await platform.token({ department: 'export_cli', roles: ['APP_DEVELOPER'] });
+      const out = join(dir, 'cli.ndjson');
+      const govdata = (...args: string[]) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              join('scripts', 'govdata.ts'),
+              'export',
+              '--gateway',
+              gateway,
+              '--token',
+              token,
+              ...args,
+            ],
+            { timeout: 60_000 },
+            (error, stdout, stderr) =>
+              resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+          );
+        });
+      const done = await govdata('--dataset', DATASET, '--out', out, '--purpose', PURPOSE);
+      expect(done.code, done.stderr).toBe(0);
+      const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8')) as ExportManifest;
+      expect(done.stdout).toContain(`${manifest.records} records of ${DATASET}`);
+      expect(done.stdout).toContain(`--since ${manifest.exportId}`);
+      expect(await manifestProblems(out, manifest)).toEqual([]);
+      expect(existsSync(`${out}.export.json`)).toBe(false);
+      const refused = await govdata(
+        '--dataset',
+        DATASET,
+        '--out',
+        join(dir, 'no.ndjson'),
+        '--items',
+        'name',
+        '--purpose',
+        PURPOSE,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/Item name is not among the items of grant .*request id/);
+      expect(refused.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    },
+    120_000,
+  );
 
   describe('refuses before any row is sent', () => {
     it('a grant without EXPORT', async () => {
