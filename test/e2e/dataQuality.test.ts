@@ -471,8 +471,16 @@ describe.each(ENGINES)('on %s', (engine) => {
       .select<{ user_id: string }[]>('user_id');
     expect(audited).toContainEqual({ user_id: 'wu.unit' });
 
-    // A unit authorized for applications cannot read quality results (another duty).
+    // A unit authorized for applications cannot read quality results or catalogue (other duties).
     refused(await gql('unit', `{ qualityRuns(dataset: "${CODE}") { id } }`), 'FORBIDDEN');
+    const SAVE = `mutation($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "by the unit", triggerDate: "2026-11-20") { code createdBy } }`;
+    const unitDraft = { doc: JSON.stringify({ ...HEALTH_CERTIFICATES, code: 'BE-HC-003' }) };
+    refused(await gql('unit', SAVE, unitDraft), 'FORBIDDEN');
+    ok(await gql('beIt', AUTHORIZE, { i: { ...authorization, duties: ['CATALOGUING'] } }));
+    expect(
+      ok(await gql<{ saveCatalogueDraft: { createdBy: string } }>('unit', SAVE, unitDraft))
+        .saveCatalogueDraft.createdBy,
+    ).toBe(both);
 
     ok(
       await gql(

@@ -11,7 +11,14 @@ import {
   type Catalogue,
 } from '../../../schema/index.ts';
 import { upsertDatasetPolicy, deleteDatasetPolicy } from '../../../server/index.ts';
-import { actorOf, callerOf, hasRole, today, type PlatformContext } from '../api/PlatformContext.ts';
+import {
+  actorFor,
+  actorOf,
+  callerOf,
+  hasRole,
+  today,
+  type PlatformContext,
+} from '../api/PlatformContext.ts';
 import { loadWorkingCalendar } from '../calendar/index.ts';
 import {
   insertEntryVersion,
@@ -25,6 +32,7 @@ import { buildDepartmentSubgraph } from '../../kit/index.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
 import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
+import { actsFor } from './serviceUnits.ts';
 
 /**
  * DEPT_IT saves a new or changed entry of its own department as a draft. The
@@ -51,9 +59,10 @@ export async function saveDraft(
     );
   }
   const entry = parsed.data;
-  if (entry.department !== caller.department) {
+  // The department itself, or a technical service unit it authorizes to catalogue for it.
+  if (!(await actsFor(ctx, entry.department, 'CATALOGUING'))) {
     throw forbidden(
-      `You are DEPT_IT of ${caller.department}; ${entry.code} is registered by ${entry.department}. A department registers only its own datasets.`,
+      `You are DEPT_IT of ${caller.department}; ${entry.code} is registered by ${entry.department}. A department registers only its own datasets (or a unit it authorizes to catalogue for it).`,
       `DEPT_IT of ${entry.department}`,
     );
   }
@@ -87,7 +96,7 @@ export async function saveDraft(
     changeReason: reason,
     triggerDate,
     deadline: calendar.addWorkingDays(triggerDate, REGISTRATION_WORKING_DAYS),
-    createdBy: actorOf(ctx),
+    createdBy: actorFor(ctx, entry.department),
     createdAt: now,
     submittedBy: null,
     submittedAt: null,
@@ -121,7 +130,7 @@ export async function submitEntry(
   const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
     to: 'SUBMITTED',
     at: ctx.now.toISOString(),
-    by: actorOf(ctx),
+    by: actorFor(ctx, entry.department),
     warnings,
   });
   if (!moved) throw wrongState(entry, 'submitted', ['DRAFT']);
@@ -372,7 +381,7 @@ async function ownVersion(
   version: number,
 ): Promise<EntryVersion> {
   const entry = await anyVersion(ctx, code, version);
-  if (entry.department !== callerOf(ctx).department) {
+  if (!(await actsFor(ctx, entry.department, 'CATALOGUING'))) {
     throw forbidden(
       `${code} is registered by ${entry.department}; only its DEPT_IT may submit it.`,
       `DEPT_IT of ${entry.department}`,
