@@ -22,6 +22,7 @@ import {
   type LimitsConfig,
   type Logger,
   type PlatformKey,
+  type Route,
   type TimeoutConfig,
 } from '../server/index.ts';
 import {
@@ -73,6 +74,8 @@ export interface GatewayOptions {
   devTokenAuth?: AuthConfig;
   /** The OpenID provider people sign in to the web console with; none: the console offers no such sign-in. */
   consoleOidc?: ConsoleOidcConfig | null;
+  /** More GET routes beside the gateway's own (the catalogue linked platforms harvest). */
+  routes?: Record<string, Route>;
   host: string;
   port: number;
 }
@@ -171,11 +174,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The platform names every request itself; a client's X-Request-Id is only its correlation id.
     requestId: randomUUID,
     traceName: 'gateway POST /graphql',
-    context: async (req, { id }) => {
+    context: async (req, { id, body }) => {
       const startedAt = Date.now();
       const requestId = id ?? randomUUID();
       try {
-        const identity = await authenticator.identify(req, requestId);
+        const identity = await authenticator.identify(req, requestId, body);
         return {
           identity,
           startedAt,
@@ -196,6 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }
     },
     routes: {
+      ...options.routes,
       ...graphiqlRoutes('/graphql', options.devTokenAuth),
       ...consoleRoutes({
         graphqlPath: '/graphql',

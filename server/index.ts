@@ -8,3 +8,4 @@ export * from './limits/index.ts';
 export * from './logging/index.ts';
 export * from './observability/index.ts';
 export * from './exports/index.ts';
+export * from './links/index.ts';

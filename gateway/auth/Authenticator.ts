@@ -12,12 +12,15 @@ import type { Knex } from 'knex';
 import { ErrorCode } from '../../schema/index.ts';
 import {
   findApiKeyCaller,
+  LINK_TOKEN_HEADER,
+  LinkRefusal,
   loadDevSecret,
   ROLES,
   type AuthConfig,
   type Caller,
   type RequestIdentity,
   type Role,
+  verifyLinkToken,
 } from '../../server/index.ts';
 
 /** How long a verified API key is trusted before it is looked up again (revocation delay). */
@@ -46,9 +49,18 @@ export class Authenticator {
     private readonly config: AuthConfig,
     private readonly key: Uint8Array | JWTVerifyGetKey,
     private readonly platformDb: Knex,
+    private readonly ownPlatform: (() => Promise<string | null>) | null,
   ) {}
 
-  static create(config: AuthConfig, platformDb: Knex): Authenticator {
+  /**
+   * `ownPlatform` gives this platform's code when it takes requests from
+   * linked platforms (`X-Govdata-Link`); without it, none are taken.
+   */
+  static create(
+    config: AuthConfig,
+    platformDb: Knex,
+    ownPlatform: (() => Promise<string | null>) | null = null,
+  ): Authenticator {
     const tokens = config.tokens;
     const key =
       tokens.kind === 'secret'
@@ -60,7 +72,7 @@ export class Authenticator {
               >[0],
             )
           : createRemoteJWKSet(tokens.url);
-    return new Authenticator(config, key, platformDb);
+    return new Authenticator(config, key, platformDb, ownPlatform);
   }
 
   /**
@@ -68,9 +80,12 @@ export class Authenticator {
    * grant may still be filled from the operation's extensions. A client's own
    * `X-Request-Id` is kept as the correlation id only: the platform's id is
    * never the client's, so clients cannot merge, split or hide requests in the
-   * audit trail.
+   * audit trail. `body` is the request body as read: a linked platform's
+   * token is bound to it.
    */
-  async identify(req: IncomingMessage, requestId: string): Promise<RequestIdentity> {
+  async identify(req: IncomingMessage, requestId: string, body = ''): Promise<RequestIdentity> {
+    const link = header(req, LINK_TOKEN_HEADER);
+    if (link !== null) return this.linkedIdentity(req, link, requestId, body);
     const caller = await this.caller(req);
     return {
       caller,
@@ -80,6 +95,46 @@ export class Authenticator {
       correlationId: checked(header(req, 'x-request-id'), REQUEST_ID, 'X-Request-Id'),
       operationName: null,
     };
+  }
+
+  /**
+   * A consumer of a linked platform, as that platform signed it for this one
+   * request (see `verifyLinkToken`): purpose, grant and correlation id come
+   * from the signed token, never from headers beside it.
+   */
+  private async linkedIdentity(
+    req: IncomingMessage,
+    token: string,
+    requestId: string,
+    body: string,
+  ): Promise<RequestIdentity> {
+    if (!this.ownPlatform)
+      throw unauthenticated('This platform takes no requests from linked platforms.');
+    if (header(req, 'authorization') || header(req, 'x-api-key') || req.method !== 'POST') {
+      throw unauthenticated(
+        'A linked platform sends a POST with its link token and no other credential.',
+      );
+    }
+    try {
+      const verified = await verifyLinkToken(
+        this.platformDb,
+        await this.ownPlatform(),
+        token,
+        body,
+      );
+      if (!verified.caller) throw new LinkRefusal('A query over a link names its consumer.');
+      return {
+        caller: verified.caller,
+        purpose: verified.purpose,
+        grantId: verified.grantId,
+        requestId,
+        correlationId: verified.correlationId,
+        operationName: null,
+      };
+    } catch (error) {
+      if (error instanceof LinkRefusal) throw unauthenticated(error.message);
+      throw error;
+    }
   }
 
   private async caller(req: IncomingMessage): Promise<Caller | null> {

@@ -37,6 +37,7 @@ import {
 } from '../../subgraphs/platform/index.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
+import { startPlatformLinks, type PlatformLinks } from './startPlatformLinks.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
   buildDepartmentSubgraph,
@@ -153,7 +154,7 @@ export async function startPlatform(
   enableMetrics(config.observability.metrics);
   const stopTracing = startTracing(config.observability.tracing);
   const files = loadPlatformCatalogue(options, config);
-  if (!options.ephemeralPorts) await refuseBusyPorts(config, files.departments.length + 1);
+  if (!options.ephemeralPorts) await refuseBusyPorts(config, files.departments.length + 2);
   const seed = options.seed ?? 'if-empty';
   const keys = await loadOrCreateSigningKeys(
     config.auth.gatewayPrivateKeyFile,
@@ -175,6 +176,7 @@ export async function startPlatform(
       });
   const subgraphs: RunningSubgraph[] = [];
   let platformSubgraph: RunningPlatformSubgraph | undefined;
+  let links: PlatformLinks | undefined;
   const watchers: { stop(): void }[] = [];
   // Scheduled quality inspections of every published dataset (QUALITY_INSPECTION_MINUTES).
   const quality = new QualityScheduler(
@@ -197,6 +199,7 @@ export async function startPlatform(
     policies.stop();
     await Promise.all(subgraphs.map((s) => s.stop()));
     await platformSubgraph?.stop();
+    await links?.stop();
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
     await stopTracing();
   };
@@ -249,11 +252,27 @@ export async function startPlatform(
           ? 0
           : config.subgraphPortBase + files.departments.length,
     });
+    // Links with other levels' platforms: the cross-level subgraph and the directory harvester.
+    links = await startPlatformLinks({
+      config,
+      platformDb,
+      catalogue: () => catalogueStore.catalogue,
+      joinKey,
+      gatewayKey: keys.publicKey,
+      audit,
+      logger,
+      log,
+      port:
+        options.ephemeralPorts || config.subgraphPortBase === 0
+          ? 0
+          : config.subgraphPortBase + files.departments.length + 1,
+    });
     // The platform registers what it serves; the gateway composes what the
     // registry holds, and follows it (department IT publishes there too).
     const parts = [
       ...subgraphs.map((s) => ({ name: s.name, url: s.url, sdl: s.subgraph.typeDefs })),
       { name: platformSubgraph.name, url: platformSubgraph.url, sdl: platformSubgraph.typeDefs },
+      { name: links.subgraph.name, url: links.subgraph.url, sdl: links.subgraph.typeDefs },
     ];
     const inForce = await selectCurrentSubgraphs(platformDb);
     for (const part of parts) {
@@ -270,7 +289,8 @@ export async function startPlatform(
     watchers.push(registry);
     const gateway = await startGateway({
       supergraphSdl: await registry.compose(),
-      authenticator: Authenticator.create(config.auth, platformDb),
+      authenticator: Authenticator.create(config.auth, platformDb, links.ownPlatform),
+      routes: links.routes,
       devTokenAuth: config.auth,
       consoleOidc: config.consoleOidc,
       signingKey: keys.privateKey,
@@ -290,6 +310,7 @@ export async function startPlatform(
     started.gateway = gateway;
     registry.start();
     quality.start();
+    links.harvester.start();
 
     // A newly published catalogue: each department whose subgraph changed serves
     // the new schema first, then the platform publishes it to the registry (as

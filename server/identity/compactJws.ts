@@ -1,0 +1,55 @@
+import { KeyObject, sign, verify } from 'node:crypto';
+import type { PlatformKey } from './keys.ts';
+
+/*
+ * Compact JWS (RFC 7515) with one fixed header, signed and verified with
+ * node:crypto's Ed25519 directly. Internal tokens travel with every subgraph
+ * fetch, so this is on the hot path: jose's WebCrypto route took 128 µs to sign
+ * and 177 µs to verify on the benchmark machine, this takes 38 and 110. Tokens
+ * between linked platforms use the same form. Client tokens, with their many
+ * algorithms and key sets, stay with jose.
+ */
+
+/** The only header accepted: anything else (another alg, `none`, `jku`, `crit`) is refused unread. */
+const HEADER = Buffer.from(JSON.stringify({ alg: 'EdDSA' })).toString('base64url');
+const SIGNATURE_BYTES = 64;
+
+function keyObject(key: PlatformKey): KeyObject {
+  return key instanceof KeyObject ? key : KeyObject.from(key);
+}
+
+/** `payload` as a compact JWS signed with the Ed25519 `key`. */
+export function signCompactJws(payload: object, key: PlatformKey): string {
+  const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${input}.${sign(null, Buffer.from(input), keyObject(key)).toString('base64url')}`;
+}
+
+/**
+ * The payload of a compact JWS, unverified: only to find which key to verify
+ * it with. Throws when it is not a token of this form.
+ */
+export function peekCompactJws(token: string): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== HEADER) throw new Error('not a compact JWS of ours');
+  const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Error('claims are not an object');
+  }
+  return payload as Record<string, unknown>;
+}
+
+/** Whether `token`'s signature verifies with any of `keys`. */
+export function compactJwsVerifies(token: string, keys: readonly PlatformKey[]): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== HEADER) return false;
+  const signature = Buffer.from(parts[2]!, 'base64url');
+  if (signature.length !== SIGNATURE_BYTES) return false;
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+  return keys.some((key) => verify(null, input, keyObject(key), signature));
+}
+
+/** The payload of `token` once its signature verifies with `key`; throws otherwise. */
+export function openCompactJws(token: string, key: PlatformKey): Record<string, unknown> {
+  if (!compactJwsVerifies(token, [key])) throw new Error('signature does not verify');
+  return peekCompactJws(token);
+}

@@ -1,0 +1,124 @@
+/**
+ * The SDL of the cross-level subgraph: links between platforms (administrators),
+ * the directory across levels, and `otherLevel` on each entity type of this
+ * platform — a dataset of a linked platform about this entity, read under the
+ * grants the caller holds there.
+ */
+export function crossLevelTypeDefs(entityTypes: readonly string[]): string {
+  const entities = entityTypes.map(
+    (type) => `"${type}: its records in datasets of linked platforms."
+type ${type} @key(fields: "joinHandle") {
+  joinHandle: ID!
+  """
+  Records of dataset \`dataset\` of linked platform \`platform\` that refer to this ${type}: the
+  items asked, as that platform's grants to your department show them (masked where they say),
+  decided, counted and audited there. \`grant\` names one of your grants there.
+  """
+  otherLevel(platform: String!, dataset: String!, items: [String!]!, grant: String): OtherLevelRecords
+}`,
+  );
+  return `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+"The two levels that run platforms; counties and townships are departments of their city's."
+enum PlatformLevel { PROVINCIAL MUNICIPAL }
+
+enum PlatformLinkStatus { ACTIVE SUSPENDED }
+
+"This platform, as its administrator described it, with the key linked platforms register for it."
+type ThisPlatform {
+  code: String!
+  name: String!
+  level: PlatformLevel!
+  regionCode: String!
+  "The Ed25519 public key (JWK x) this platform signs link requests with."
+  linkPublicKey: String!
+  "The next key, once a rotation is prepared: register it at every linked platform, then activate."
+  nextLinkPublicKey: String
+}
+
+"Another platform, as this platform's administrator registered it."
+type PlatformLink {
+  code: String!
+  name: String!
+  level: PlatformLevel!
+  regionCode: String!
+  gatewayUrl: String!
+  publicKeys: [String!]!
+  status: PlatformLinkStatus!
+  registeredBy: String!
+  registeredAt: String!
+  changedBy: String!
+  changedAt: String!
+  changeReason: String
+}
+
+input PlatformLinkInput {
+  code: String!
+  name: String!
+  level: PlatformLevel!
+  regionCode: String!
+  "The other platform's gateway GraphQL URL."
+  gatewayUrl: String!
+  "Its link public keys (its thisPlatform.linkPublicKey)."
+  publicKeys: [String!]!
+}
+
+"A catalogue entry in the directory across levels: this platform's own, or a linked platform's."
+type DirectoryEntry {
+  platform: String!
+  level: PlatformLevel!
+  code: String!
+  title: String!
+  department: String!
+  departmentRegion: String!
+  sharingType: String!
+  "When it was harvested from its platform; null for this platform's own entries."
+  harvestedAt: String
+}
+
+type OtherLevelValue {
+  item: String!
+  value: String
+}
+
+type OtherLevelRecord {
+  values: [OtherLevelValue!]!
+}
+
+type OtherLevelRecords {
+  platform: String!
+  dataset: String!
+  "The id both platforms' audit trails record this access under."
+  correlationId: String!
+  records: [OtherLevelRecord!]!
+}
+
+type Query {
+  "ADMIN: this platform as linked platforms know it; null until described."
+  thisPlatform: ThisPlatform
+  "ADMIN: every linked platform."
+  platformLinks: [PlatformLink!]!
+  "Any department: published entries of this platform and of linked platforms, by words of code, title or department."
+  directory(search: String, platform: String): [DirectoryEntry!]!
+}
+
+type Mutation {
+  "ADMIN: describes this platform (once, before linking)."
+  describeThisPlatform(code: String!, name: String!, level: PlatformLevel!, regionCode: String!): ThisPlatform!
+  "ADMIN: registers (or re-registers) another platform. Nothing crosses until its administrator registers this one too."
+  registerPlatformLink(link: PlatformLinkInput!): PlatformLink!
+  "ADMIN: suspends a link at once, both ways: its requests are refused and none are sent."
+  suspendPlatformLink(code: String!, reason: String!): PlatformLink!
+  "ADMIN: resumes a suspended link."
+  resumePlatformLink(code: String!, reason: String!): PlatformLink!
+  "ADMIN: replaces the keys a linked platform's requests may be signed with (its rotation)."
+  setPlatformLinkKeys(code: String!, publicKeys: [String!]!, reason: String!): PlatformLink!
+  "ADMIN: makes this platform's next link key; register it at every linked platform before activating."
+  prepareLinkKeyRotation: ThisPlatform!
+  "ADMIN: signs with the prepared key from now on."
+  activateLinkKeyRotation: ThisPlatform!
+}
+
+${entities.join('\n\n')}
+`;
+}

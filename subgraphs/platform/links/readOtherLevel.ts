@@ -1,0 +1,274 @@
+import { GraphQLError } from 'graphql';
+import {
+  badUserInput,
+  ErrorCode,
+  forbidden,
+  keyItems,
+  notFound,
+  type CatalogueEntry,
+} from '../../../schema/index.ts';
+import {
+  LINK_TOKEN_HEADER,
+  selectLink,
+  selectPlatformIdentity,
+  signLinkToken,
+  type AuditDecision,
+  type PlatformLink,
+} from '../../../server/index.ts';
+import { JoinHandles } from '../../kit/handles/index.ts';
+import { datasetNames } from '../../kit/naming.ts';
+import type { CrossLevelContext } from './CrossLevelContext.ts';
+import { selectLinkedEntry } from './linkedEntryQueries.ts';
+
+/** Most records one cross-level read returns (the owner's page size bounds it too). */
+const MAX_RECORDS = 50;
+const MAX_ITEMS = 50;
+const ITEM_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+/** How long the other platform has to answer. */
+const OWNER_TIMEOUT_MS = 10_000;
+
+export interface OtherLevelArgs {
+  platform: string;
+  dataset: string;
+  items: string[];
+  grant?: string | null;
+}
+
+export interface OtherLevelRecords {
+  platform: string;
+  dataset: string;
+  correlationId: string;
+  records: { values: { item: string; value: string | null }[] }[];
+}
+
+interface OwnerResponse {
+  data?: Record<string, { nodes?: (Record<string, unknown> | null)[] } | null> | null;
+  errors?: { message?: string; extensions?: { code?: string; requestId?: string } }[];
+}
+
+/**
+ * Reads dataset `args.dataset` of linked platform `args.platform` about the
+ * `type` entity behind `joinHandle`, for the caller.
+ *
+ * The join: both levels key an entity by the same national identifier (a
+ * person by the resident ID number, an enterprise by the credit code). This
+ * subgraph opens this platform's join handle (with this platform's join key,
+ * which never leaves it) and sends the owner the identifier itself, as a
+ * filter on the owner's item that refers to that entity, in an ordinary query
+ * against the owner's own gateway. So the owner decides the read as it decides
+ * any: the consumer's grants there, its masks, row filters and quotas, and
+ * filtering on the identifier only if those grants show it unmasked — the
+ * consumer learns nothing of the record it could not read there. No join key
+ * and no handle crosses: handles are sealed per platform and per request.
+ *
+ * The request is signed with this platform's link key for the owner, bound to
+ * its body, used once, and carries the correlation id both audit trails record
+ * the access under (this platform's request id). This platform records its
+ * part (who asked, which dataset of which platform, what came back) before the
+ * answer leaves.
+ */
+export async function readOtherLevel(
+  type: string,
+  joinHandle: unknown,
+  args: OtherLevelArgs,
+  ctx: CrossLevelContext,
+): Promise<OtherLevelRecords> {
+  const caller = ctx.identity.caller;
+  if (!caller) throw forbidden('Sign in as a department to read another level’s data.');
+  if (caller.department.includes(':')) {
+    throw forbidden('A linked platform’s consumer cannot relay a read to a third platform.');
+  }
+  const key = new JoinHandles(ctx.sealer, ctx.identity.requestId).open(type, joinHandle);
+  if (typeof key !== 'string') {
+    throw badUserInput(
+      `${type} has a composite key; only single national identifiers cross levels.`,
+    );
+  }
+  const own = await selectPlatformIdentity(ctx.db);
+  if (!own)
+    throw forbidden(
+      'This platform is not described yet: an administrator must describe and link it.',
+    );
+  const link = await selectLink(ctx.db, args.platform);
+  if (!link)
+    throw notFound(
+      `This platform has no link with ${args.platform}; see directory for linked platforms.`,
+    );
+  if (link.status !== 'ACTIVE') {
+    throw forbidden(`The link with ${link.code} is suspended by this platform's administrator.`);
+  }
+  const linked = await selectLinkedEntry(ctx.db, link.code, args.dataset);
+  if (!linked) {
+    throw notFound(
+      `${link.code} publishes no dataset ${args.dataset}; search the directory for its datasets.`,
+    );
+  }
+  const entry = linked.entry;
+  const joinItem = joinItemOf(entry, type);
+  const items = checkedItems(entry, args.items);
+  const correlationId = ctx.identity.requestId;
+  const body = JSON.stringify({
+    query: ownerQuery(entry, joinItem, items),
+    variables: { key },
+  });
+  const token = signLinkToken(
+    {
+      from: own.code,
+      to: link.code,
+      body,
+      correlationId,
+      consumer: {
+        department: caller.department,
+        application: caller.application,
+        user: caller.user,
+        purpose: ctx.identity.purpose,
+        grantId: args.grant ?? ctx.identity.grantId,
+      },
+    },
+    ctx.keys.signingKey,
+  );
+  const started = Date.now();
+  const answer = await askOwner(link, body, token);
+  const nodes = answer.data?.[datasetNames(entry).list]?.nodes ?? null;
+  const refusal = answer.errors?.[0] ?? (nodes === null ? { message: 'no answer' } : null);
+  await recordConsumerSide(ctx, link, entry, items, {
+    decision: refusal ? 'DENIED' : 'ALLOWED',
+    // The audit keeps a reason code; the owner's trail has the owner's whole reason.
+    reason: refusal ? (refusal.extensions?.code ?? 'NO_ANSWER').slice(0, 32) : null,
+    records: nodes?.length ?? 0,
+    latencyMs: Date.now() - started,
+    grantId: args.grant ?? ctx.identity.grantId,
+  });
+  if (refusal) throw ownerRefusal(link, args.dataset, refusal);
+  return {
+    platform: link.code,
+    dataset: entry.code,
+    correlationId,
+    records: nodes!
+      .filter((n): n is Record<string, unknown> => n !== null)
+      .map((n) => ({ values: items.map((item) => ({ item, value: text(n[item]) })) })),
+  };
+}
+
+/** The owner's item the entity's identifier is matched on: its key, or the item that refers to it. */
+function joinItemOf(entry: CatalogueEntry, type: string): string {
+  if (entry.binding.type === type) {
+    const keys = keyItems(entry);
+    if (keys.length === 1) return keys[0]!.name;
+  }
+  const referring = entry.items.find((i) => i.references?.type === type);
+  if (!referring) {
+    throw badUserInput(
+      `${entry.code} has no item that refers to a ${type}; choose a dataset about ${type}.`,
+      'dataset',
+    );
+  }
+  return referring.name;
+}
+
+function checkedItems(entry: CatalogueEntry, items: readonly string[]): string[] {
+  if (items.length === 0 || items.length > MAX_ITEMS) {
+    throw badUserInput(`Ask for 1 to ${MAX_ITEMS} items.`, 'items');
+  }
+  for (const item of items) {
+    if (!ITEM_NAME.test(item) || !entry.items.some((i) => i.name === item)) {
+      throw badUserInput(
+        `${entry.code} has no item of that name; its items are in the directory.`,
+        'items',
+      );
+    }
+  }
+  return [...new Set(items)];
+}
+
+/** The query the owner's gateway runs: its own list field, filtered on the identifier. Names are checked items. */
+function ownerQuery(entry: CatalogueEntry, joinItem: string, items: readonly string[]): string {
+  const names = datasetNames(entry);
+  return `query CrossLevelRead($key: String!) { ${names.list}(filter: { ${joinItem}: { eq: $key } }, first: ${MAX_RECORDS}) { nodes { ${items.join(' ')} } } }`;
+}
+
+async function askOwner(link: PlatformLink, body: string, token: string): Promise<OwnerResponse> {
+  try {
+    const response = await fetch(link.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: token },
+      body,
+      signal: AbortSignal.timeout(OWNER_TIMEOUT_MS),
+    });
+    return (await response.json()) as OwnerResponse;
+  } catch {
+    throw new GraphQLError(`The ${link.name} platform did not answer; try again later.`, {
+      extensions: { code: ErrorCode.UNAVAILABLE, platform: link.code },
+    });
+  }
+}
+
+/** The owner's refusal, as the consumer meets it: the owner's code and reason, named as the owner's. */
+function ownerRefusal(
+  link: PlatformLink,
+  dataset: string,
+  refusal: NonNullable<OwnerResponse['errors']>[number],
+): GraphQLError {
+  const code = refusal.extensions?.code;
+  const linkRefused = code === ErrorCode.UNAUTHENTICATED;
+  return new GraphQLError(
+    `The ${link.name} platform ${linkRefused ? 'refused the link' : 'refused the read'}: ${refusal.message ?? 'no reason given'}`,
+    {
+      extensions: {
+        code: linkRefused || typeof code !== 'string' ? ErrorCode.FORBIDDEN : code,
+        platform: link.code,
+        dataset,
+        ...(refusal.extensions?.requestId ? { ownerRequestId: refusal.extensions.requestId } : {}),
+      },
+    },
+  );
+}
+
+async function recordConsumerSide(
+  ctx: CrossLevelContext,
+  link: PlatformLink,
+  entry: CatalogueEntry,
+  items: readonly string[],
+  outcome: {
+    decision: AuditDecision;
+    reason: string | null;
+    records: number;
+    latencyMs: number;
+    grantId: string | null;
+  },
+): Promise<void> {
+  const { identity } = ctx;
+  await ctx.audit.record([
+    {
+      at: new Date().toISOString(),
+      kind: 'ACCESS',
+      requestId: identity.requestId,
+      correlationId: identity.requestId,
+      subgraph: 'crosslevel',
+      consumerDepartment: identity.caller?.department ?? null,
+      consumerApplication: identity.caller?.application ?? null,
+      userId: identity.caller?.user ?? null,
+      purpose: identity.purpose,
+      grantId: outcome.grantId,
+      datasetCode: `${link.code}:${entry.code}`,
+      providerDepartment: `${link.code}:${entry.department}`,
+      itemsReturned: outcome.decision === 'DENIED' ? [] : [...items],
+      itemsMasked: [],
+      itemsDenied: outcome.decision === 'DENIED' ? [...items] : [],
+      recordCount: outcome.records,
+      verifications: 0,
+      verifiedItems: [],
+      verificationsMatched: 0,
+      decision: outcome.decision,
+      reason: outcome.reason,
+      operationName: identity.operationName,
+      operationHash: null,
+      latencyMs: outcome.latencyMs,
+    },
+  ]);
+}
+
+function text(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
