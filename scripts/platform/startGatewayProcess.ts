@@ -74,6 +74,7 @@ export async function startGatewayProcess(
       signingKey,
       audit,
       timeouts: config.timeouts,
+      executor: config.gatewayExecutor,
       // A cluster worker's records are written by its primary, which it cannot probe.
       readiness: [
         () => databaseProblem(platformDb, 'platform database'),

@@ -1,0 +1,1 @@
+export { installPlanExecutor, type ExecutorKind } from './planExecutor.ts';
