@@ -197,7 +197,7 @@ async function askOwner(link: PlatformLink, body: string, token: string): Promis
     });
     return (await response.json()) as OwnerResponse;
   } catch {
-    throw new GraphQLError(`The ${link.name} platform did not answer; try again later.`, {
+    throw new GraphQLError(`The ${link.code} platform did not answer; try again later.`, {
       extensions: { code: ErrorCode.UNAVAILABLE, platform: link.code },
     });
   }
@@ -212,7 +212,7 @@ function ownerRefusal(
   const code = refusal.extensions?.code;
   const linkRefused = code === ErrorCode.UNAUTHENTICATED;
   return new GraphQLError(
-    `The ${link.name} platform ${linkRefused ? 'refused the link' : 'refused the read'}: ${refusal.message ?? 'no reason given'}`,
+    `The ${link.code} platform ${linkRefused ? 'refused the link' : 'refused the read'}: ${refusal.message ?? 'no reason given'}`,
     {
       extensions: {
         code: linkRefused || typeof code !== 'string' ? ErrorCode.FORBIDDEN : code,

@@ -1,0 +1,393 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { insertGrant, newGrant, type Grant } from '../../server/index.ts';
+import {
+  DEMO_PERSON_INDEX,
+  personAt,
+  utilityAccountsOfPerson,
+} from '../../subgraphs/demo-data/index.ts';
+import { DEPARTMENTS_ROOT } from '../../scripts/platform/index.ts';
+import { applyMask } from '../../subgraphs/kit/access/index.ts';
+import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
+import { mysqlAvailable } from '../support/testDatabase.ts';
+import { parse } from 'yaml';
+import { ok, refused, waitFor } from '../support/responses.ts';
+import { saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
+import {
+  adminOf,
+  describePlatform,
+  registerLink,
+  type LinkedPlatformIdentity,
+} from '../support/linkPlatforms.ts';
+
+/**
+ * Acceptance of issue 16: a provincial platform (SQLite) and a municipal one
+ * (MariaDB when it answers, else SQLite), each a whole platform with its own
+ * ports and data folder, linked as their administrators would link them.
+ */
+
+const ZHEJIANG: LinkedPlatformIdentity = {
+  code: 'zhejiang',
+  name: 'Zhejiang provincial data sharing platform',
+  level: 'PROVINCIAL',
+  regionCode: '330000',
+};
+const HANGZHOU: LinkedPlatformIdentity = {
+  code: 'hangzhou',
+  name: 'Hangzhou municipal data sharing platform',
+  level: 'MUNICIPAL',
+  regionCode: '330100',
+};
+
+/** The city's own bureaus (the provincial departments' data under the city's region code). */
+const HANGZHOU_DEPARTMENTS = join(import.meta.dirname, 'fixtures', 'hangzhou');
+
+const PERSON = personAt(DEMO_PERSON_INDEX);
+const ACCOUNT = utilityAccountsOfPerson(DEMO_PERSON_INDEX)[0]!;
+const WATER_METERS = readFileSync(
+  join(import.meta.dirname, 'fixtures', 'water-meters.yaml'),
+  'utf8',
+);
+
+/** A provincial consumer's query: the provincial Person, with the city's water accounts of that person. */
+const PROVINCIAL_READ = `query($id: String!, $grant: String) {
+  person(idNumber: $id) {
+    name
+    otherLevel(platform: "hangzhou", dataset: "CW-ACC-001", items: ["accountNumber", "address", "arrears"], grant: $grant) {
+      platform dataset correlationId records { values { item value } }
+    }
+  }
+}`;
+
+/** A municipal consumer's query: its own water account, with the provincial Person record of its holder. */
+const MUNICIPAL_READ = `query($account: String!) {
+  utilityAccount(accountNumber: $account) {
+    accountNumber
+    holderPerson {
+      otherLevel(platform: "zhejiang", dataset: "PS-POP-001", items: ["name", "regionCode"]) {
+        platform correlationId records { values { item value } }
+      }
+    }
+  }
+}`;
+
+const DIRECTORY = `query($search: String, $platform: String) {
+  directory(search: $search, platform: $platform) { platform level code title department departmentRegion }
+}`;
+
+let province: TestPlatform;
+let city: TestPlatform;
+let provinceKey: string;
+let cityKey: string;
+
+async function grantAt(
+  platform: TestPlatform,
+  spec: Pick<Grant, 'id' | 'consumerDepartment' | 'datasetCode' | 'items'> & Partial<Grant>,
+): Promise<void> {
+  const grant: Grant = {
+    ...newGrant(
+      {
+        purposes: ['social-assistance'],
+        modes: ['QUERY'],
+        validFrom: '2020-01-01T00:00:00.000Z',
+        validUntil: '2099-12-31T23:59:59.999Z',
+        ...spec,
+      },
+      'platformLinks.test',
+    ),
+    ...spec,
+  };
+  await insertGrant(platform.platformDb, grant);
+  await platform.policies.reload();
+}
+
+/**
+ * Saves, submits and publishes `document` at `platform`. The publish request
+ * may outlive the gateway's subgraph timeout on a loaded machine while the
+ * platform still publishes, so its answer is not awaited: the caller waits for
+ * the entry to be in force instead.
+ */
+async function publishWithoutWaiting(
+  platform: TestPlatform,
+  deptIt: Record<string, string>,
+  reviewer: Record<string, string>,
+  document: { code: string },
+): Promise<void> {
+  await saveEntryDraft(platform, deptIt, document);
+  ok(await submitEntry(platform, deptIt, document.code));
+  void platform.query(
+    `mutation($code: String!) { publishCatalogueEntry(code: $code, version: 1) { status } }`,
+    { code: document.code },
+    reviewer,
+  );
+}
+
+type Values = { item: string; value: string | null }[];
+const valuesOf = (values: Values) => Object.fromEntries(values.map((v) => [v.item, v.value]));
+
+beforeAll(async () => {
+  const cityEngine = process.env.LINK_TEST_SQLITE
+    ? 'sqlite'
+    : (await mysqlAvailable())
+      ? 'mysql'
+      : 'sqlite';
+  [province, city] = await Promise.all([
+    startTestPlatform('sqlite', {
+      departmentDirs: [join(DEPARTMENTS_ROOT, 'public-security')],
+    }),
+    startTestPlatform(cityEngine, {
+      departmentDirs: [
+        join(DEPARTMENTS_ROOT, 'city-water'),
+        join(HANGZHOU_DEPARTMENTS, 'public-security'),
+        join(HANGZHOU_DEPARTMENTS, 'market-supervision'),
+      ],
+    }),
+  ]);
+  provinceKey = await describePlatform(province, ZHEJIANG);
+  cityKey = await describePlatform(city, HANGZHOU);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([province?.close(), city?.close()]);
+});
+
+describe('platforms linked by both administrators', () => {
+  it('lets nothing cross while only one side has registered the link', async () => {
+    await registerLink(province, city, HANGZHOU, [cityKey]);
+    const consumer = await province.as('civil_affairs', 'social-assistance');
+    await province.platformDb('linked_entries').delete();
+    await new Promise((r) => setTimeout(r, 2000));
+    // The city has not agreed: its catalogue is not harvested, so nothing of it can be named.
+    const directory = ok(
+      await province.query<{ directory: unknown[] }>(DIRECTORY, { platform: 'hangzhou' }, consumer),
+    );
+    expect(directory.directory).toEqual([]);
+    refused(await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer), 'NOT_FOUND');
+  });
+
+  it('harvests the municipal directory once the city registers the province too', async () => {
+    await registerLink(city, province, ZHEJIANG, [provinceKey]);
+    const consumer = await province.as('civil_affairs');
+    const entry = await waitFor(
+      'the city catalogue in the provincial directory',
+      async () => {
+        const { directory } = ok(
+          await province.query<{ directory: { code: string }[] }>(
+            DIRECTORY,
+            { search: 'water' },
+            consumer,
+          ),
+        );
+        return directory.find((e) => e.code === 'CW-ACC-001');
+      },
+      5000,
+    );
+    expect(entry).toEqual({
+      platform: 'hangzhou',
+      level: 'MUNICIPAL',
+      code: 'CW-ACC-001',
+      title: 'Water supply accounts (供水用户信息)',
+      department: 'city_water',
+      departmentRegion: '330100',
+    });
+  });
+
+  it('shows a newly published municipal dataset in the provincial directory within 5 s, and removes it on retirement', async () => {
+    const deptIt = await city.as('city_water', null, { roles: ['DEPT_IT'] });
+    const reviewer = await city.as('data_office', null, { roles: ['REVIEWER'] });
+    const consumer = await province.as('civil_affairs');
+    const inDirectory = async () => {
+      const { directory } = ok(
+        await province.query<{ directory: { code: string }[] }>(
+          DIRECTORY,
+          { search: 'CW-MTR' },
+          consumer,
+        ),
+      );
+      return directory.some((e) => e.code === 'CW-MTR-001');
+    };
+    const document = parse(WATER_METERS) as { code: string };
+    // The city's publication is timed from the moment the entry is in force there.
+    await publishWithoutWaiting(city, deptIt, reviewer, document);
+    await waitFor(
+      'the entry in force in the city',
+      async () => city.catalogue.entry('CW-MTR-001'),
+      60_000,
+    );
+    await waitFor(
+      'the new entry in the provincial directory',
+      async () => ((await inDirectory()) ? true : undefined),
+      5000,
+    );
+    void city.query(
+      `mutation { retireCatalogueEntry(code: "CW-MTR-001", reason: "Meters move to the metering system") { status } }`,
+      {},
+      reviewer,
+    );
+    await waitFor(
+      'the entry retired in the city',
+      async () => (city.catalogue.entry('CW-MTR-001') ? undefined : true),
+      60_000,
+    );
+    await waitFor(
+      'the retired entry gone',
+      async () => ((await inDirectory()) ? undefined : true),
+      5000,
+    );
+  }, 300_000);
+});
+
+describe('cross-level reads, decided by the owner platform', () => {
+  let correlationId: string;
+
+  it('reads a municipal dataset joined to the provincial Person under the city grant, masked as it says, and denies it without', async () => {
+    const consumer = await province.as('civil_affairs', 'social-assistance');
+    const denied = await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(denied.errors?.[0]?.message).toMatch(/The hangzhou platform refused the read/);
+    // The provincial part still answers.
+    expect((denied.data as { person: { name: string } }).person.name).toBe(PERSON.name);
+
+    await grantAt(city, {
+      id: 'hz-g-zj-civil',
+      consumerDepartment: 'zhejiang:civil_affairs',
+      datasetCode: 'CW-ACC-001',
+      items: ['holderIdNumber', 'accountNumber', 'address', 'arrears'],
+      masks: { address: { rule: 'KEEP_ENDS', first: 6, last: 0 } },
+    });
+    // The city's accounts copy its population register's ID number, which is never shown more
+    // openly than there: the city decides that too (the ID number embeds birth date and sex).
+    await grantAt(city, {
+      id: 'hz-g-zj-civil-pop',
+      consumerDepartment: 'zhejiang:civil_affairs',
+      datasetCode: 'PS-POP-001',
+      items: ['idNumber', 'gender', 'birthDate'],
+    });
+    const read = ok(
+      await province.query<{
+        person: {
+          name: string;
+          otherLevel: {
+            platform: string;
+            dataset: string;
+            correlationId: string;
+            records: { values: Values }[];
+          };
+        };
+      }>(PROVINCIAL_READ, { id: PERSON.id_number }, consumer),
+    );
+    expect(read.person.name).toBe(PERSON.name);
+    const { otherLevel } = read.person;
+    expect(otherLevel.platform).toBe('hangzhou');
+    expect(otherLevel.records.map((r) => valuesOf(r.values))).toContainEqual({
+      accountNumber: ACCOUNT.account_number,
+      address: applyMask({ rule: 'KEEP_ENDS', first: 6, last: 0 }, ACCOUNT.address),
+      arrears: String(ACCOUNT.arrears),
+    });
+    correlationId = otherLevel.correlationId;
+  });
+
+  it('records the access in both audit trails under one correlation id', async () => {
+    const consumerSide = await waitFor('the provincial records', async () => {
+      const rows = await province.platformDb('audit_records').where({ request_id: correlationId });
+      return rows.length >= 2 ? rows : undefined;
+    });
+    expect(consumerSide).toContainEqual(
+      expect.objectContaining({ kind: 'REQUEST', consumer_department: 'civil_affairs' }),
+    );
+    expect(consumerSide).toContainEqual(
+      expect.objectContaining({
+        kind: 'ACCESS',
+        subgraph: 'crosslevel',
+        dataset_code: 'hangzhou:CW-ACC-001',
+        consumer_department: 'civil_affairs',
+        decision: 'ALLOWED',
+      }),
+    );
+    const ownerSide = await waitFor('the municipal records', async () => {
+      const rows = await city.platformDb('audit_records').where({ correlation_id: correlationId });
+      return rows.some((r: { kind: string }) => r.kind === 'ACCESS') ? rows : undefined;
+    });
+    expect(ownerSide).toContainEqual(
+      expect.objectContaining({
+        kind: 'ACCESS',
+        dataset_code: 'CW-ACC-001',
+        consumer_department: 'zhejiang:civil_affairs',
+        decision: 'MASKED',
+      }),
+    );
+    expect(ownerSide).toContainEqual(
+      expect.objectContaining({ kind: 'REQUEST', consumer_department: 'zhejiang:civil_affairs' }),
+    );
+  });
+
+  it('lets a municipal consumer read the provincial Person of its own account holder the same way', async () => {
+    const consumer = await city.as('city_water', 'social-assistance');
+    const denied = await city.query(MUNICIPAL_READ, { account: ACCOUNT.account_number }, consumer);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await grantAt(province, {
+      id: 'zj-g-hz-water',
+      consumerDepartment: 'hangzhou:city_water',
+      datasetCode: 'PS-POP-001',
+      // The ID number embeds birth date and sex: it is shown (and filtered on) only with them.
+      items: ['idNumber', 'name', 'gender', 'birthDate', 'regionCode'],
+      masks: { name: { rule: 'SURNAME_ONLY' } },
+    });
+    const read = ok(
+      await city.query<{
+        utilityAccount: {
+          holderPerson: { otherLevel: { platform: string; records: { values: Values }[] } };
+        };
+      }>(MUNICIPAL_READ, { account: ACCOUNT.account_number }, consumer),
+    );
+    const { otherLevel } = read.utilityAccount.holderPerson;
+    expect(otherLevel.platform).toBe('zhejiang');
+    expect(otherLevel.records.map((r) => valuesOf(r.values))).toEqual([
+      { name: applyMask({ rule: 'SURNAME_ONLY' }, PERSON.name), regionCode: PERSON.region_code },
+    ]);
+  });
+
+  it('refuses at once over a link suspended on either side', async () => {
+    const consumer = await province.as('civil_affairs', 'social-assistance');
+    const cityAdmin = await adminOf(city);
+    ok(
+      await city.query(
+        `mutation { suspendPlatformLink(code: "zhejiang", reason: "audit of the link") { status } }`,
+        {},
+        cityAdmin,
+      ),
+    );
+    const refusedThere = await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer);
+    expect(refusedThere.errors?.[0]?.message).toMatch(
+      /refused the link: The link with zhejiang is suspended/,
+    );
+    ok(
+      await city.query(
+        `mutation { resumePlatformLink(code: "zhejiang", reason: "audit done") { status } }`,
+        {},
+        cityAdmin,
+      ),
+    );
+    ok(await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer));
+
+    const provinceAdmin = await adminOf(province);
+    ok(
+      await province.query(
+        `mutation { suspendPlatformLink(code: "hangzhou", reason: "incident") { status } }`,
+        {},
+        provinceAdmin,
+      ),
+    );
+    const refusedHere = await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer);
+    expect(refusedHere.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(refusedHere.errors?.[0]?.message).toMatch(/suspended by this platform/);
+    ok(
+      await province.query(
+        `mutation { resumePlatformLink(code: "hangzhou", reason: "resolved") { status } }`,
+        {},
+        provinceAdmin,
+      ),
+    );
+  });
+});
