@@ -24,6 +24,8 @@ import {
   type PlatformKey,
   type Route,
   type TimeoutConfig,
+  readinessProblems,
+  type ReadinessCheck,
 } from '../server/index.ts';
 import {
   requestAuditPlugin,
@@ -34,7 +36,6 @@ import {
   type GatewayContext,
 } from './auth/index.ts';
 import { consoleRoutes } from './console/index.ts';
-import { installPlanExecutor, type ExecutorKind } from './execution/index.ts';
 import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
@@ -66,7 +67,7 @@ export interface GatewayOptions {
    * What `/ready` checks besides the supergraph: each says why the gateway
    * cannot serve now (the platform database, the audit store), or null.
    */
-  readiness?: readonly (() => Promise<string | null> | string | null)[];
+  readiness?: readonly ReadinessCheck[];
   /**
    * How callers' tokens are verified. When it is the development secret,
    * GraphiQL offers a button minting a development token (`devTokenRoute`);
@@ -77,17 +78,9 @@ export interface GatewayOptions {
   consoleOidc?: ConsoleOidcConfig | null;
   /** More GET routes beside the gateway's own (the catalogue linked platforms harvest). */
   routes?: Record<string, Route>;
-  /**
-   * What runs query plans: ours (`govdata`, the default: compiled response
-   * shaping, see `installPlanExecutor`) or Apollo Gateway's own (`apollo`).
-   */
-  executor?: ExecutorKind;
   host: string;
   port: number;
 }
-
-/** Longest `/ready` waits for one of its checks before reporting it as not answering. */
-const READY_CHECK_MS = 1000;
 
 /** The gateway's request context: who asks, and from which network address. */
 type ServedContext = GatewayContext & { clientAddress: string | null };
@@ -139,7 +132,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     experimental_didResolveQueryPlan: ({ requestContext }) =>
       queryPlanned(requestContext.context as GatewayContext),
   });
-  if ((options.executor ?? 'govdata') === 'govdata') installPlanExecutor(gateway);
   const { limits } = options;
   const trusted = limits.trustedDocumentsFile
     ? TrustedDocuments.load(limits.trustedDocumentsFile)
@@ -224,7 +216,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_, res) => {
-        const problems = stopping ? ['stopping'] : await readinessProblems();
+        const problems = stopping ? ['stopping'] : await readinessProblems(options.readiness ?? []);
         sendJson(res, problems.length > 0 ? 503 : 200, {
           status: stopping ? 'stopping' : problems.length > 0 ? 'unavailable' : 'ready',
           supergraph: generation,
@@ -260,29 +252,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     );
   }
 
-  /** Every readiness check that fails, each given at most `READY_CHECK_MS`. */
-  async function readinessProblems(): Promise<string[]> {
-    const outcomes = await Promise.all(
-      (options.readiness ?? []).map(async (check, index) => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<string>((resolve) => {
-          timer = setTimeout(
-            () =>
-              resolve(`readiness check ${index + 1} did not answer within ${READY_CHECK_MS} ms`),
-            READY_CHECK_MS,
-          );
-        });
-        try {
-          return await Promise.race([Promise.resolve(check()), late]);
-        } catch (error) {
-          return `readiness check ${index + 1} failed: ${error instanceof Error ? error.name : 'error'}`;
-        } finally {
-          clearTimeout(timer);
-        }
-      }),
-    );
-    return outcomes.filter((outcome): outcome is string => outcome !== null);
-  }
   return {
     url: `${base}/graphql`,
     updateSupergraph(supergraphSdl) {

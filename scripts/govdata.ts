@@ -7,6 +7,7 @@
  *   export           --dataset CODE --out FILE [--items a,b] [--filter JSON] [--format ndjson|csv]
  *                    [--since EXPORT_ID] [--resume] --token TOKEN | --api-key KEY [--purpose P]
  *   quality run      [--dataset CODE | --department D] [--batch-size N]
+ *   serve            --department D | --platform [--port P] [--no-seed]
  *
  * (`govdata --help`, and `--help` on each command, say the same with examples.)
  *
@@ -38,6 +39,7 @@ import {
 import { cliProgram, cliSubcommand, CliUsageError, runCli, wholeNumber } from './cli/index.ts';
 import { catalogueFieldProblems } from './govdata/catalogueFieldProblems.ts';
 import { exportCommand } from './govdata/exportCommand.ts';
+import { serveCommand } from './govdata/serveCommand.ts';
 import { loadPlatformCatalogue } from './platform/index.ts';
 
 const program = cliProgram({
@@ -141,6 +143,33 @@ cliSubcommand(quality, {
   .option('--department <code>', "inspect this department's published datasets only")
   .option('--batch-size <rows>', 'rows read per query (default 5000)', wholeNumber(100, 100_000))
   .action((options) => qualityRun(options));
+
+cliSubcommand(program, {
+  name: 'serve',
+  description:
+    "Serves one subgraph alone, as a department's own host does: the department's subgraph on its " +
+    'own database (DEPARTMENT_DATABASE_URL, a MySQL URL or sqlite:FILE; unset: beside the ' +
+    "platform's), or the platform subgraph. Reads the published catalogue, grants and registry " +
+    "from the platform database (DATABASE_URL), needs only the gateway's public key " +
+    '(GATEWAY_PUBLIC_KEY_FILE) and the join key (JOIN_KEY_FILE), and registers SUBGRAPH_URL (or ' +
+    'its own URL) in the registry: running gateways join it within seconds. Replicas behind a ' +
+    'load balancer share one SUBGRAPH_URL. Ctrl-C or SIGTERM drains and stops.',
+  examples: [
+    'npx govdata serve --department city_water --port 4101',
+    'DEPARTMENT_DATABASE_URL=sqlite:water/city_water.sqlite npx govdata serve --department city_water',
+    'SUBGRAPH_URL=http://water-lb:4101/graphql npx govdata serve --department city_water --port 4101',
+    'npx govdata serve --platform --port 4100',
+  ],
+})
+  .option('--department <code>', "serve this department's subgraph, e.g. city_water")
+  .option('--platform', 'serve the platform subgraph')
+  .option(
+    '--port <port>',
+    'port to listen on (default: SUBGRAPH_PORT_BASE, 4001)',
+    wholeNumber(0, 65535),
+  )
+  .option('--no-seed', "do not seed the department's demo data when its tables are empty")
+  .action((options) => serveCommand(options));
 
 cliSubcommand(program, {
   name: 'export',

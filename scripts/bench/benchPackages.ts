@@ -13,7 +13,7 @@ const BENCH_DIR = join(import.meta.dirname, '..', '..', 'bench');
 const benchRequire = createRequire(join(BENCH_DIR, 'package.json'));
 
 /** The packages `bench/package.json` lists; every one must resolve from `bench/`. */
-const PACKAGES = ['autocannon', '@graphql-hive/gateway'] as const;
+const PACKAGES = ['autocannon', '@graphql-hive/gateway', '@graphql-hive/router-runtime'] as const;
 type BenchPackage = (typeof PACKAGES)[number];
 
 /**

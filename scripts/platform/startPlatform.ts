@@ -28,7 +28,6 @@ import { QualityScheduler } from '../../subgraphs/platform/quality/index.ts';
 import type { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
 import {
   insertSubgraphVersion,
-  publishSubgraph,
   selectCurrentSubgraphs,
 } from '../../subgraphs/platform/registry/index.ts';
 import {
@@ -37,6 +36,8 @@ import {
 } from '../../subgraphs/platform/index.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
+import { republishSubgraph } from './republishSubgraph.ts';
+import { platformSettings } from './platformSettings.ts';
 import { startPlatformLinks, type PlatformLinks } from './startPlatformLinks.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
@@ -236,13 +237,7 @@ export async function startPlatform(
     platformSubgraph = await startPlatformSubgraph({
       db: platformDb,
       catalogue: catalogueStore,
-      settings: {
-        applicationReplyWorkingDays: config.applicationReplyWorkingDays,
-        errorReportReplyWorkingDays: 5,
-        catalogueBaseUri: config.catalogueBaseUri,
-        maxPageSize: config.maxPageSize,
-        timeZone: config.timeZone,
-      },
+      settings: platformSettings(config),
       gatewayKey: keys.publicKey,
       departmentDatabases: databases,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
@@ -296,7 +291,6 @@ export async function startPlatform(
       signingKey: keys.privateKey,
       audit,
       timeouts: config.timeouts,
-      executor: config.gatewayExecutor,
       readiness: [
         () => databaseProblem(platformDb, 'platform database'),
         ...(audit instanceof AuditWriter ? [() => audit.problem()] : []),
@@ -322,23 +316,15 @@ export async function startPlatform(
       // before the subgraph serves the dataset, so it is never served undecided.
       await policies.reload();
       for (const running of subgraphs) {
-        const next = build(catalogue, running.name);
-        if (next.typeDefs === running.subgraph.typeDefs && sameEntries(next, running.subgraph)) {
-          continue;
-        }
-        await running.replace(next);
-        const outcome = await publishSubgraph(platformDb, catalogue, {
-          candidate: { name: running.name, url: running.url, sdl: next.typeDefs },
-          publishedBy: 'catalogue publication',
-          note: "the department's published catalogue changed",
-        });
-        if (!outcome.published && !outcome.unchanged) {
-          const problems = [
-            ...outcome.check.compositionErrors,
-            ...outcome.check.breakingChanges.map((c) => c.description),
-          ];
-          gateway.reportCompositionProblem(`${outcome.refusal}: ${problems.join('; ')}`);
-          log(`${running.name}: not published to the registry: ${outcome.refusal}`);
+        const refusal = await republishSubgraph(
+          platformDb,
+          running,
+          catalogue,
+          build(catalogue, running.name),
+        );
+        if (refusal) {
+          gateway.reportCompositionProblem(refusal);
+          log(`${running.name}: not published to the registry: ${refusal}`);
         }
       }
       await registry.poll();
@@ -395,9 +381,4 @@ async function refuseBusyPorts(config: PlatformConfig, subgraphCount: number): P
       `SUBGRAPH_PORT_BASE (now ${base}), e.g.\n  PORT=5000 SUBGRAPH_PORT_BASE=5001 npm start\n` +
       '(0 for both: any free ports).',
   );
-}
-
-/** Whether two builds of a department serve the same catalogue entries (rules depend on them). */
-function sameEntries(a: DepartmentSubgraph, b: DepartmentSubgraph): boolean {
-  return JSON.stringify(a.model.department.entries) === JSON.stringify(b.model.department.entries);
 }

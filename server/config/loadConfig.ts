@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   applicationProblem,
@@ -19,6 +19,12 @@ export type DatabaseConfig = (
 ) & {
   /** How long waiting for the database may take; `DEFAULT_DATABASE_LIMITS` when absent. */
   limits?: DatabaseLimits;
+  /**
+   * The one database this configuration names (`DEPARTMENT_DATABASE_URL`): the
+   * SQLite file, or the MySQL URL's database as it is, whatever name it is
+   * opened under (that name then only labels its metrics).
+   */
+  only?: string;
 };
 
 /**
@@ -111,10 +117,15 @@ export interface AuthConfig {
 export interface PlatformConfig {
   auth: AuthConfig;
   database: DatabaseConfig;
+  /**
+   * A department's own database when its subgraph is served alone (`govdata
+   * serve`); null: beside the platform's, as `npm start` keeps it.
+   */
+  departmentDatabase: DatabaseConfig | null;
+  /** The URL the gateway reaches a subgraph served alone at (a load balancer's); null: its own address. */
+  subgraphUrl: string | null;
   /** HTTP, subgraph fetch, request and shutdown timeouts. */
   timeouts: TimeoutConfig;
-  /** What runs the gateway's query plans (`GATEWAY_EXECUTOR`): ours, or Apollo Gateway's own. */
-  gatewayExecutor: 'govdata' | 'apollo';
   /** Folder holding the department folders; null for the project's own `subgraphs/`. */
   departmentsDir: string | null;
   /** Interface every server listens on. */
@@ -189,6 +200,13 @@ const envSchema = z.object({
     .refine((v) => v === undefined || v === '' || /^(mysql|mariadb):\/\/[^/]+\/\w+/.test(v), {
       error: 'expected mysql://user:password@host:port/database (or unset for embedded SQLite)',
     }),
+  DEPARTMENT_DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^(mysql|mariadb):\/\/[^/]+\/\w+/.test(v) || /^sqlite:.+/.test(v), {
+      error: 'expected mysql://user:password@host:port/database or sqlite:path/to/file.sqlite',
+    }),
+  SUBGRAPH_URL: z.url().optional(),
   DATA_DIR: z.string().default('data'),
   DEPARTMENTS_DIR: z.string().min(1).optional(),
   HOST: z.string().default('127.0.0.1'),
@@ -213,7 +231,6 @@ const envSchema = z.object({
   DEPARTMENT_DB_SECRETS_DIR: z.string().min(1).optional(),
   DEPARTMENT_DB_HOST: z.string().min(1).max(255).default('%'),
   SUBGRAPH_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.subgraphFetchMs),
-  GATEWAY_EXECUTOR: z.enum(['govdata', 'apollo']).default('govdata'),
   REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
   HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
@@ -353,6 +370,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
           },
         }
       : { kind: 'sqlite', dir: dataDir, limits: databaseLimits },
+    departmentDatabase: e.DEPARTMENT_DATABASE_URL
+      ? ownDatabase(e.DEPARTMENT_DATABASE_URL, databaseLimits)
+      : null,
+    subgraphUrl: e.SUBGRAPH_URL ?? null,
     departmentsDir: e.DEPARTMENTS_DIR ? resolve(e.DEPARTMENTS_DIR) : null,
     host: e.HOST,
     gatewayPort: e.PORT,
@@ -374,7 +395,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
           }
         : null,
     },
-    gatewayExecutor: e.GATEWAY_EXECUTOR,
     timeouts: {
       subgraphFetchMs: e.SUBGRAPH_TIMEOUT_MS,
       requestMs: e.REQUEST_TIMEOUT_MS,
@@ -421,6 +441,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         }
       : null,
   };
+}
+
+/** The one database `DEPARTMENT_DATABASE_URL` names: a MySQL database, or a SQLite file. */
+function ownDatabase(url: string, limits: DatabaseLimits): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = resolve(url.slice('sqlite:'.length));
+    return { kind: 'sqlite', dir: dirname(file), only: file, limits };
+  }
+  const parsed = new URL(url);
+  return { kind: 'mysql', url: parsed, only: parsed.pathname.replace(/^\//, ''), limits };
 }
 
 /** Settings only the test suite reads: whether this is CI, and where MariaDB is. */

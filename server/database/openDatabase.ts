@@ -11,8 +11,10 @@ import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocks
  * The name of one logical database: `platform` or a department code. On SQLite
  * it is a file in the data folder; on MySQL a database named after the one in
  * DATABASE_URL with the name appended (`govdata` → `govdata_public_security`).
+ * A configuration naming one database (`only`) opens that one, whatever the name.
  */
 export function databaseName(config: DatabaseConfig, name: string): string {
+  if (config.only !== undefined) return config.only;
   if (config.kind === 'sqlite') return join(config.dir, `${name}.sqlite`);
   const base = config.url.pathname.replace(/^\//, '');
   return name === 'platform' ? base : `${base}_${name}`;

@@ -10,3 +10,5 @@ export { close, listen } from './listen.ts';
 export { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
 export { startApolloServer } from './startApolloServer.ts';
 export type { SubgraphApolloOptions } from './startApolloServer.ts';
+export { READY_CHECK_MS, readinessProblems, readinessRoute } from './readinessRoute.ts';
+export type { ReadinessCheck } from './readinessRoute.ts';

@@ -15,7 +15,7 @@ export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
 export type { ApiKeyListing, IssuedApiKey } from './apiKeys.ts';
 export { loadDevSecret } from './devSecret.ts';
-export { loadOrCreateJoinKey } from './joinKey.ts';
+export { loadJoinKey, loadOrCreateJoinKey } from './joinKey.ts';
 export { mintDevToken } from './mintDevToken.ts';
 export type { DevTokenRequest } from './mintDevToken.ts';
 export {

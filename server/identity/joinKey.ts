@@ -18,6 +18,21 @@ export function loadOrCreateJoinKey(file: string): Buffer {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+  return loadJoinKey(file);
+}
+
+/**
+ * Reads the join key, never making one: a subgraph served on a host of its own
+ * (`govdata serve`) must hold the platform's key, or the handles it seals
+ * would open nowhere else.
+ */
+export function loadJoinKey(file: string): Buffer {
+  if (!existsSync(file)) {
+    throw new Error(
+      `No join key at ${file}: copy the platform's (DATA_DIR/keys/join-handles.key) to this host ` +
+        'and point JOIN_KEY_FILE at it.',
+    );
+  }
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
   if (key.length !== 32) {
     throw new Error(

@@ -9,6 +9,8 @@ import {
   type GraphQLHttpRequest,
   listen,
   type Logger,
+  type ReadinessCheck,
+  readinessRoute,
   sendJson,
   startApolloServer,
   subgraphOperationRules,
@@ -52,6 +54,12 @@ export interface SubgraphServerOptions {
    * of their own (plain Apollo Gateway, Hive Gateway) have something to call.
    */
   unsafeWithoutIdentity?: boolean;
+  /**
+   * What `/ready` checks (its database, the grants, the audit store): each says
+   * why the subgraph cannot serve now, or null. `/ready` also turns 503 once
+   * `stop()` begins.
+   */
+  readiness?: readonly ReadinessCheck[];
 }
 
 export interface RunningSubgraph {
@@ -144,6 +152,7 @@ export async function startSubgraphServer(
     traceName: `subgraph ${subgraph.name}`,
     routes: {
       '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
+      '/ready': readinessRoute(options.readiness ?? [], () => stopping),
       ...(options.unsafeWithoutIdentity
         ? {}
         : exportRoutes({
@@ -159,6 +168,7 @@ export async function startSubgraphServer(
     },
   });
   const base = await listen(server, options.host, options.port);
+  let stopping = false;
   return {
     name: subgraph.name,
     url: `${base}/graphql`,
@@ -175,6 +185,7 @@ export async function startSubgraphServer(
       setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();
     },
     async stop() {
+      stopping = true;
       await close(server);
       await serving.apollo.stop();
     },

@@ -4,7 +4,9 @@ import {
   close,
   createGraphQLHttpServer,
   listen,
+  readinessRoute,
   sendJson,
+  type ReadinessCheck,
   startApolloServer,
   type CheckpointVerification,
   type PlatformKey,
@@ -33,6 +35,8 @@ export async function startPlatformSubgraph(options: {
   departmentDatabases?: ReadonlyMap<string, Knex>;
   /** Where `verifyAuditChain` finds the signed audit checkpoints, and the key that signs them. */
   auditCheckpoints?: CheckpointVerification;
+  /** What `/ready` checks besides stopping (the platform database): each says why not, or null. */
+  readiness?: readonly ReadinessCheck[];
   host: string;
   port: number;
 }): Promise<RunningPlatformSubgraph> {
@@ -61,14 +65,17 @@ export async function startPlatformSubgraph(options: {
     },
     routes: {
       '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
+      '/ready': readinessRoute(options.readiness ?? [], () => stopping),
     },
   });
   const base = await listen(server, options.host, options.port);
+  let stopping = false;
   return {
     name: subgraph.name,
     url: `${base}/graphql`,
     typeDefs: subgraph.typeDefs,
     async stop() {
+      stopping = true;
       await close(server);
       await apollo.stop();
     },

@@ -63,6 +63,7 @@ const HELP: [string, string, string[]][] = [
   ['govdata subgraph publish', 'govdata.ts', ['subgraph', 'publish']],
   ['govdata quality', 'govdata.ts', ['quality']],
   ['govdata quality run', 'govdata.ts', ['quality', 'run']],
+  ['govdata serve', 'govdata.ts', ['serve']],
 ];
 
 describe('--help', () => {

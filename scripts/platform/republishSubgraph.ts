@@ -1,0 +1,42 @@
+import type { Knex } from 'knex';
+import type { Catalogue } from '../../schema/index.ts';
+import type { DepartmentSubgraph, RunningSubgraph } from '../../subgraphs/kit/index.ts';
+import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+
+/**
+ * Follows a newly published catalogue with one served department subgraph:
+ * when the department's part changed, the subgraph serves the new schema
+ * first, then it is published to the registry (as department IT would with
+ * `govdata subgraph publish`: refused if it breaks what a consumer uses), and
+ * gateways follow the registry. Returns why publication was refused, or null
+ * (published, or nothing changed). `url` is where gateways reach it: its own
+ * address, or its load balancer's when it runs as replicas.
+ */
+export async function republishSubgraph(
+  platformDb: Knex,
+  running: RunningSubgraph,
+  catalogue: Catalogue,
+  next: DepartmentSubgraph,
+  url: string = running.url,
+): Promise<string | null> {
+  if (next.typeDefs === running.subgraph.typeDefs && sameEntries(next, running.subgraph)) {
+    return null;
+  }
+  await running.replace(next);
+  const outcome = await publishSubgraph(platformDb, catalogue, {
+    candidate: { name: running.name, url, sdl: next.typeDefs },
+    publishedBy: 'catalogue publication',
+    note: "the department's published catalogue changed",
+  });
+  if (outcome.published || outcome.unchanged) return null;
+  const problems = [
+    ...outcome.check.compositionErrors,
+    ...outcome.check.breakingChanges.map((c) => c.description),
+  ];
+  return `${outcome.refusal}: ${problems.join('; ')}`;
+}
+
+/** Whether two builds of a department serve the same catalogue entries (rules depend on them). */
+function sameEntries(a: DepartmentSubgraph, b: DepartmentSubgraph): boolean {
+  return JSON.stringify(a.model.department.entries) === JSON.stringify(b.model.department.entries);
+}

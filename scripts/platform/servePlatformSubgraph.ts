@@ -1,0 +1,81 @@
+import {
+  databaseProblem,
+  enableMetrics,
+  loadVerifyKey,
+  openDatabase,
+  startTracing,
+  type PlatformConfig,
+} from '../../server/index.ts';
+import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
+import {
+  startPlatformSubgraph,
+  type RunningPlatformSubgraph,
+} from '../../subgraphs/platform/index.ts';
+import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { platformSettings } from './platformSettings.ts';
+import { loadPlatformCatalogue } from './startPlatform.ts';
+
+export interface ServedPlatformSubgraph {
+  subgraph: RunningPlatformSubgraph;
+  registeredUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the platform's own subgraph alone (catalogue, applications, grants,
+ * registry, audit queries, scorecards) on the platform database, which
+ * `npm run migrate` (the migrations job) has prepared: it migrates nothing.
+ * Like a department's subgraph it holds the gateway's public key only, and
+ * registers `SUBGRAPH_URL` (or its own URL) in the registry. It reaches no
+ * department database, so binding checks of new catalogue entries are left to
+ * `govdata serve --department` on the department's host, which refuses to
+ * serve an entry its tables do not fit; scheduled quality inspections run
+ * where the departments' databases are reachable (`npm start`, or
+ * `govdata quality run`).
+ */
+export async function servePlatformSubgraph(
+  config: PlatformConfig,
+  options: { port: number; log?: (message: string) => void },
+): Promise<ServedPlatformSubgraph> {
+  const log = options.log ?? (() => {});
+  enableMetrics(config.observability.metrics);
+  const stopTracing = startTracing(config.observability.tracing);
+  const files = loadPlatformCatalogue({}, config);
+  const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
+  const db = await openDatabase(config.database, 'platform');
+  const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
+  let subgraph: RunningPlatformSubgraph | undefined;
+  const stopAll = async () => {
+    catalogue.stop();
+    await subgraph?.stop();
+    await db.destroy();
+    await stopTracing();
+  };
+  try {
+    await catalogue.start();
+    subgraph = await startPlatformSubgraph({
+      db,
+      catalogue,
+      settings: platformSettings(config),
+      gatewayKey,
+      auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: gatewayKey },
+      readiness: [() => databaseProblem(db, 'platform database')],
+      host: config.host,
+      port: options.port,
+    });
+    const registeredUrl = config.subgraphUrl ?? subgraph.url;
+    const outcome = await publishSubgraph(db, catalogue.catalogue, {
+      candidate: { name: subgraph.name, url: registeredUrl, sdl: subgraph.typeDefs },
+      publishedBy: 'platform subgraph (govdata serve)',
+      note: `served at ${registeredUrl}`,
+    });
+    if (!outcome.published && !outcome.unchanged) {
+      throw new Error(`platform: not registered: ${outcome.refusal}`);
+    }
+    log(`platform: ${registeredUrl} registered`);
+    return { subgraph, registeredUrl, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

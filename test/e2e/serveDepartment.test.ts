@@ -1,0 +1,197 @@
+/**
+ * `govdata serve`: a department's subgraph served alone, as on the department's
+ * own host — its own database, only the gateway's public key — registers its
+ * URL and the platform's running gateway (never restarted) routes the
+ * department's part of a query to it. The platform subgraph alone likewise.
+ * On SQLite and on MariaDB.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
+import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
+import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { ok, waitFor } from '../support/responses.ts';
+import { startTestPlatform, TEST_SCALE, type TestPlatform } from '../support/testPlatform.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const GOVDATA = join(ROOT, 'scripts', 'govdata.ts');
+const PERSON = `query($idNumber: String!) { person(idNumber: $idNumber) { name utilityAccounts { accountNumber address } } }`;
+const VARIABLES = { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) };
+
+/** Each test starts processes of its own; a busy shared machine makes that slow. */
+const SLOW = 180_000;
+
+const engines: Engine[] = ['sqlite', ...((await mysqlAvailable()) ? (['mysql'] as const) : [])];
+
+describe.each(engines)('govdata serve on %s', (engine) => {
+  let platform: TestPlatform;
+  let hostDir: string;
+  let env: Record<string, string>;
+  const served: CommandProcess[] = [];
+
+  /** `govdata serve …` as department IT runs it on its own host. */
+  async function serve(args: string[], extra: Record<string, string> = {}) {
+    const command = startCommand(process.execPath, ['--import', 'tsx', GOVDATA, 'serve', ...args], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+    });
+    served.push(command);
+    const [, url] = await command.waitForLine(/serving (http:\/\/[^\s;]+)/);
+    return { command, url: url! };
+  }
+
+  beforeAll(async () => {
+    platform = await startTestPlatform(engine);
+    // The department's host holds the gateway's public key and the join key, nothing else.
+    hostDir = join(platform.database.dir, 'water-host');
+    mkdirSync(join(hostDir, 'keys'), { recursive: true });
+    for (const key of ['gateway-verify.jwk.json', 'join-handles.key']) {
+      copyFileSync(join(platform.database.dir, 'keys', key), join(hostDir, 'keys', key));
+    }
+    const platformUrl = engine === 'mysql' ? (platform.database.config as { url: URL }).url : null;
+    const own = platformUrl ? new URL(platformUrl) : null;
+    if (own) own.pathname += '_water_host';
+    env = {
+      DATABASE_URL: platformUrl ? String(platformUrl) : '',
+      // SQLite: the platform database is the platform's file; keys come from the host's folder.
+      DATA_DIR: engine === 'sqlite' ? platform.database.dir : hostDir,
+      GATEWAY_PUBLIC_KEY_FILE: join(hostDir, 'keys', 'gateway-verify.jwk.json'),
+      GATEWAY_PRIVATE_KEY_FILE: join(hostDir, 'keys', 'absent.jwk.json'),
+      JOIN_KEY_FILE: join(hostDir, 'keys', 'join-handles.key'),
+      // Its own database: a file of the host's, or a MySQL database of its own.
+      DEPARTMENT_DATABASE_URL: own ? String(own) : `sqlite:${join(hostDir, 'water.sqlite')}`,
+      SEED_SCALE: String(TEST_SCALE),
+      SUBGRAPH_PORT_BASE: '0',
+      LOG_LEVEL: 'silent',
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all(served.map((c) => c.stop()));
+    await platform?.close();
+  });
+
+  it(
+    "serves city_water alone on its own database; the running gateway routes the department's part to it",
+    async () => {
+      const headers = await platform.as('civil_affairs', 'social-assistance');
+      const before = ok(await platform.query(PERSON, VARIABLES, headers));
+      const { url } = await serve(['--department', 'city_water']);
+      expect(existsSync(join(hostDir, 'keys', 'absent.jwk.json'))).toBe(false);
+
+      const registered = (await selectCurrentSubgraphs(platform.platformDb)).find(
+        (s) => s.name === 'city_water',
+      );
+      expect(registered?.url).toBe(url);
+      await platform.registry.poll();
+
+      // The same governed answer, now from the served process: its ACCESS record is in its own chain.
+      const response = await platform.query(PERSON, VARIABLES, headers);
+      expect(ok(response)).toEqual(before);
+      const role = await waitFor('an ACCESS record of the served subgraph', async () => {
+        const row = await platform
+          .platformDb('audit_records as r')
+          .join('audit_chains as c', 'c.writer', 'r.writer')
+          .where({ 'r.kind': 'ACCESS', 'r.subgraph': 'city_water' })
+          .orderBy('r.id', 'desc')
+          .first<{ role: string } | undefined>('c.role');
+        return row?.role === 'city_water subgraph' ? row.role : undefined;
+      });
+      expect(role).toBe('city_water subgraph');
+      expect((await fetch(url.replace(/graphql$/, 'ready'))).status).toBe(200);
+    },
+    SLOW,
+  );
+
+  it(
+    'answers nothing to a direct call without the gateway’s signature, nor to a token signed with another key',
+    async () => {
+      const url = (await selectCurrentSubgraphs(platform.platformDb)).find(
+        (s) => s.name === 'city_water',
+      )!.url;
+      const query = JSON.stringify({ query: '{ _service { sdl } }' });
+      const plain = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: query,
+      });
+      expect(plain.status).toBe(401);
+      const forged = await new SignJWT({ dept: 'city_water', roles: ['ADMIN'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setExpirationTime('1m')
+        .sign(new TextEncoder().encode('x'.repeat(32)));
+      for (const header of ['x-govdata-context', 'authorization']) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [header]: forged },
+          body: query,
+        });
+        expect(response.status, header).toBe(401);
+        expect(await response.text()).not.toContain('UtilityAccount');
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'a second replica registering the same SUBGRAPH_URL changes nothing in the registry',
+    async () => {
+      const versions = await platform.platformDb('subgraph_versions').count({ n: '*' });
+      const current = (await selectCurrentSubgraphs(platform.platformDb)).find(
+        (s) => s.name === 'city_water',
+      )!;
+      const replica = await serve(['--department', 'city_water', '--no-seed'], {
+        SUBGRAPH_URL: current.url,
+      });
+      expect(replica.command.output()).toContain('is already registered');
+      expect(await platform.platformDb('subgraph_versions').count({ n: '*' })).toEqual(versions);
+      expect((await fetch(replica.url.replace(/graphql$/, 'ready'))).status).toBe(200);
+    },
+    SLOW,
+  );
+
+  it(
+    'serves the platform subgraph alone; the gateway follows it',
+    async () => {
+      const { url } = await serve(['--platform']);
+      expect(
+        (await selectCurrentSubgraphs(platform.platformDb)).find((s) => s.name === 'platform')?.url,
+      ).toBe(url);
+      await platform.registry.poll();
+      const entries = ok(
+        await platform.query<{ catalogueEntries: { nodes: { code: string }[] } }>(
+          '{ catalogueEntries(first: 50) { nodes { code } } }',
+        ),
+      );
+      expect(entries.catalogueEntries.nodes.map((n) => n.code)).toContain('CW-ACC-001');
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses an unknown department and a missing join key with a message that says what to do',
+    async () => {
+      const command = (extra: Record<string, string>, ...args: string[]) =>
+        startCommand(process.execPath, ['--import', 'tsx', GOVDATA, 'serve', ...args], {
+          cwd: ROOT,
+          env: { ...env, ...extra },
+        });
+      const unknown = command({}, '--department', 'nope');
+      const keyless = command(
+        { JOIN_KEY_FILE: join(hostDir, 'keys', 'missing.key') },
+        '--department',
+        'city_water',
+      );
+      const [unknownEnd, keylessEnd] = await Promise.all([unknown.exited, keyless.exited]);
+      expect(unknownEnd.code).toBe(1);
+      expect(unknown.output()).toContain('its departments are: business_environment, city_water');
+      expect(keylessEnd.code).toBe(1);
+      expect(keyless.output()).toContain('JOIN_KEY_FILE');
+      expect(keyless.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    },
+    SLOW,
+  );
+});
