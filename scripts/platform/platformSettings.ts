@@ -1,4 +1,5 @@
 import type { PlatformConfig } from '../../server/index.ts';
+import type { startSubgraphServer } from '../../subgraphs/kit/index.ts';
 import type { PlatformSettings } from '../../subgraphs/platform/index.ts';
 
 /** The platform subgraph's settings, from the configuration. */
@@ -9,5 +10,16 @@ export function platformSettings(config: PlatformConfig): PlatformSettings {
     catalogueBaseUri: config.catalogueBaseUri,
     maxPageSize: config.maxPageSize,
     timeZone: config.timeZone,
+  };
+}
+
+/** What a department subgraph decides access with, from the configuration. */
+export function subgraphAccessSettings(
+  config: PlatformConfig,
+): Parameters<typeof startSubgraphServer>[1]['access'] {
+  return {
+    timeZone: config.timeZone,
+    verifyLimitPerRecord: config.verifyLimitPerRecord,
+    probeLimitPerDay: config.probeLimitPerDay,
   };
 }

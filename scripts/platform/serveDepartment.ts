@@ -23,6 +23,7 @@ import {
 import { catalogueBindingProblems } from '../../subgraphs/kit/introspection/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { subgraphAccessSettings } from './platformSettings.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
 import { loadPlatformCatalogue } from './startPlatform.ts';
 
@@ -119,11 +120,7 @@ export async function serveDepartment(
       audit,
       gatewayKey,
       joinKey,
-      access: {
-        timeZone: config.timeZone,
-        verifyLimitPerRecord: config.verifyLimitPerRecord,
-        probeLimitPerDay: config.probeLimitPerDay,
-      },
+      access: subgraphAccessSettings(config),
       logger,
       bounds: config.limits.subgraph,
       readiness: [

@@ -37,7 +37,7 @@ import {
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
-import { platformSettings } from './platformSettings.ts';
+import { platformSettings, subgraphAccessSettings } from './platformSettings.ts';
 import { startPlatformLinks, type PlatformLinks } from './startPlatformLinks.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
@@ -222,11 +222,7 @@ export async function startPlatform(
           audit,
           gatewayKey: keys.publicKey,
           joinKey,
-          access: {
-            timeZone: config.timeZone,
-            verifyLimitPerRecord: config.verifyLimitPerRecord,
-            probeLimitPerDay: config.probeLimitPerDay,
-          },
+          access: subgraphAccessSettings(config),
           logger,
           bounds: config.limits.subgraph,
           host: config.host,

@@ -4,6 +4,7 @@ import { useBearer } from './graphql.ts';
 import { initialLang, keepLang, LangContext, translate, type Lang } from './i18n.ts';
 import { CataloguePage } from './pages/CataloguePage.tsx';
 import { EntryPage } from './pages/EntryPage.tsx';
+import { ErrorReportsPage } from './pages/ErrorReportsPage.tsx';
 import { MyApplicationsPage, MyGrantsPage, MyAccessesPage } from './pages/DeveloperPages.tsx';
 import { DraftEditorPage, MyEntriesPage } from './pages/EntriesPages.tsx';
 import { WaitingApplicationsPage } from './pages/WaitingApplicationsPage.tsx';
@@ -23,6 +24,7 @@ const NAVIGATION: { role: string | null; path: string; label: string }[] = [
   { role: 'DEPT_IT', path: '/dept/entries', label: 'myEntries' },
   { role: 'DEPT_IT', path: '/dept/draft', label: 'draftEditor' },
   { role: 'DEPT_IT', path: '/dept/applications', label: 'waitingApplications' },
+  { role: 'DEPT_IT', path: '/dept/error-reports', label: 'errorReports' },
   { role: 'REVIEWER', path: '/review', label: 'reviewQueue' },
   { role: 'ADMIN', path: '/admin/grants', label: 'grants' },
   { role: 'REVIEWER', path: '/audit', label: 'audit' },
@@ -144,6 +146,8 @@ function Page({
       return <DraftEditorPage code={params.get('code')} />;
     case '/dept/applications':
       return <WaitingApplicationsPage />;
+    case '/dept/error-reports':
+      return <ErrorReportsPage />;
     case '/review':
       return <ReviewQueuePage session={session} />;
     case '/admin/grants':

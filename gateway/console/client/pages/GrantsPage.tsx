@@ -3,6 +3,7 @@ import { DiffView, pretty } from '../DiffView.tsx';
 import { Enum, Field, Loading, Problems, Table } from '../components.tsx';
 import { useT } from '../i18n.ts';
 import { useMutation, useQuery } from '../useApi.ts';
+import { GrantEditForm } from './GrantEditForm.tsx';
 import { describeMasks, describeRowFilter, GRANT_FIELDS, type GrantRow } from '../grantFields.ts';
 
 const GRANTS = /* GraphQL */ `
@@ -138,6 +139,9 @@ function GrantDetail({ grant, onChanged }: { grant: GrantRow | null; onChanged: 
           />
         </div>
       ))}
+      {grant.status === 'ACTIVE' && !revoke.result ? (
+        <GrantEditForm key={grant.version} grant={grant} onChanged={onChanged} />
+      ) : null}
       {grant.status === 'ACTIVE' && !revoke.result ? (
         <div class="row">
           <Field id="revoke-reason" label={t('revokeReason')}>

@@ -115,7 +115,7 @@ export function ReviewQueuePage({ session }: { session: Session }) {
                 data-review={`${v.code}@${v.version}`}
                 onClick={() => setOpen(v)}
               >
-                {t('edit')}
+                {t('review')}
               </button>,
             ])}
           />
