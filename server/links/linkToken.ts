@@ -164,9 +164,16 @@ export async function verifyLinkToken(
   if (!(await useLinkToken(db, claims.jti, link.code, (claims.exp + CLOCK_TOLERANCE) * 1000))) {
     throw new LinkRefusal('The link token was used before; each request needs a new one.');
   }
-  const department = typeof claims.dept === 'string' && NAME.test(claims.dept) ? claims.dept : null;
-  const text = (value: unknown) =>
-    typeof value === 'string' && FREE_TEXT.test(value) ? value : null;
+  if (claims.dept !== undefined && (typeof claims.dept !== 'string' || !NAME.test(claims.dept))) {
+    throw new LinkRefusal('The link token names a malformed department.');
+  }
+  const department = claims.dept ?? null;
+  // A claim is absent or well formed: a malformed one refuses the request, never widens it.
+  const text = (value: unknown) => {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string' && FREE_TEXT.test(value)) return value;
+    throw new LinkRefusal('The link token has a malformed claim.');
+  };
   const app = text(claims.app);
   const user = text(claims.usr);
   return {

@@ -1,7 +1,20 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { insertGrant, newGrant, type Grant } from '../../server/index.ts';
+import {
+  bodyHash,
+  insertGrant,
+  LINK_TOKEN_HEADER,
+  newGrant,
+  selectLink,
+  signLinkToken,
+  type Grant,
+} from '../../server/index.ts';
+import { signCompactJws } from '../../server/identity/compactJws.ts';
+import { LINK_CATALOGUE_PATH } from '../../subgraphs/platform/links/index.ts';
 import {
   DEMO_PERSON_INDEX,
   personAt,
@@ -17,6 +30,8 @@ import { saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
 import {
   adminOf,
   describePlatform,
+  linkKeysOf,
+  REGISTER_LINK,
   registerLink,
   type LinkedPlatformIdentity,
 } from '../support/linkPlatforms.ts';
@@ -389,5 +404,259 @@ describe('cross-level reads, decided by the owner platform', () => {
         provinceAdmin,
       ),
     );
+  });
+});
+
+/** POSTs `body` to `platform`'s gateway as a linked platform would, with `headers`. */
+async function postAsLink(
+  platform: TestPlatform,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{
+  status: number;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  data?: unknown;
+}> {
+  const response = await fetch(platform.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+describe('attacks across the line', () => {
+  const ACCOUNTS = JSON.stringify({
+    query: `query($id: String!) { utilityAccounts(filter: { holderIdNumber: { eq: $id } }) { nodes { accountNumber } } }`,
+    variables: { id: PERSON.id_number },
+  });
+  const consumer = {
+    department: 'civil_affairs',
+    application: null,
+    user: null,
+    purpose: 'social-assistance',
+    grantId: null,
+  };
+  const token = (body: string, key = linkKeysOf(province).signingKey, to = 'hangzhou') =>
+    signLinkToken({ from: 'zhejiang', to, body, correlationId: 'attack-test', consumer }, key);
+
+  it('answers a genuine link request once, and refuses its replay', async () => {
+    const signed = token(ACCOUNTS);
+    const first = await postAsLink(city, ACCOUNTS, { [LINK_TOKEN_HEADER]: signed });
+    expect(first.errors).toBeUndefined();
+    const replay = await postAsLink(city, ACCOUNTS, { [LINK_TOKEN_HEADER]: signed });
+    expect(replay.status).toBe(401);
+    expect(replay.errors?.[0]?.message).toMatch(/used before/);
+  });
+
+  it('refuses forged, misaddressed, re-bodied, stale and doubled credentials', async () => {
+    const forged = token(ACCOUNTS, generateKeyPairSync('ed25519').privateKey);
+    const other = JSON.stringify({
+      query: `query { utilityAccounts(first: 50) { nodes { accountNumber holderIdNumber } } }`,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const stale = signCompactJws(
+      {
+        iss: 'zhejiang',
+        aud: 'hangzhou',
+        iat: now - 120,
+        exp: now - 90,
+        jti: 'stale-1',
+        bh: bodyHash(ACCOUNTS),
+        cid: 'attack-test',
+        dept: 'civil_affairs',
+      },
+      linkKeysOf(province).signingKey,
+    );
+    const attempts: [string, string, Record<string, string>, RegExp][] = [
+      ['forged', ACCOUNTS, { [LINK_TOKEN_HEADER]: forged }, /does not verify/],
+      [
+        'for another platform',
+        ACCOUNTS,
+        { [LINK_TOKEN_HEADER]: token(ACCOUNTS, undefined, 'ningbo') },
+        /another platform/,
+      ],
+      ['with another body', other, { [LINK_TOKEN_HEADER]: token(ACCOUNTS) }, /another request/],
+      ['stale', ACCOUNTS, { [LINK_TOKEN_HEADER]: stale }, /expired/],
+      [
+        'beside a bearer token',
+        ACCOUNTS,
+        { [LINK_TOKEN_HEADER]: token(ACCOUNTS), ...(await city.as('city_water')) },
+        /no other credential/,
+      ],
+      ['not a token', ACCOUNTS, { [LINK_TOKEN_HEADER]: "x' OR 1=1 --" }, /not a token/],
+    ];
+    for (const [what, body, headers, reason] of attempts) {
+      const answer = await postAsLink(city, body, headers);
+      expect({ what, status: answer.status, data: answer.data ?? null }).toEqual({
+        what,
+        status: 401,
+        data: null,
+      });
+      expect(answer.errors?.[0]?.message).toMatch(reason);
+    }
+  });
+
+  it('gives a linked consumer no role, and no relay to a third platform', async () => {
+    const suspend = JSON.stringify({
+      query: `mutation { suspendPlatformLink(code: "zhejiang", reason: "taken over") { status } }`,
+    });
+    const asAdmin = signLinkToken(
+      {
+        from: 'zhejiang',
+        to: 'hangzhou',
+        body: suspend,
+        correlationId: 'attack-test',
+        consumer: { ...consumer, department: 'data_office' },
+      },
+      linkKeysOf(province).signingKey,
+    );
+    const answer = await postAsLink(city, suspend, { [LINK_TOKEN_HEADER]: asAdmin });
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect((await selectLink(city.platformDb, 'zhejiang'))?.status).toBe('ACTIVE');
+
+    const relay = JSON.stringify({
+      query: `query($id: String!) { person(idNumber: $id) { otherLevel(platform: "zhejiang", dataset: "PS-POP-001", items: ["name"]) { records { values { value } } } } }`,
+      variables: { id: PERSON.id_number },
+    });
+    const relayed = await postAsLink(city, relay, { [LINK_TOKEN_HEADER]: token(relay) });
+    expect(relayed.errors?.some((e) => /cannot relay/.test(e.message))).toBe(true);
+  });
+
+  it('refuses a consumer naming a grant of the other platform it does not hold', async () => {
+    await grantAt(city, {
+      id: 'hz-g-zj-tax',
+      consumerDepartment: 'zhejiang:tax',
+      datasetCode: 'CW-ACC-001',
+      items: ['holderIdNumber', 'accountNumber', 'address', 'arrears'],
+    });
+    const civil = await province.as('civil_affairs', 'social-assistance');
+    const malformed = await province.query(
+      PROVINCIAL_READ,
+      { id: PERSON.id_number, grant: "x' OR '1'='1" },
+      civil,
+    );
+    expect(malformed.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    for (const grant of ['hz-g-zj-tax', 'G-DEMO-CA-POP']) {
+      const answer = await province.query(PROVINCIAL_READ, { id: PERSON.id_number, grant }, civil);
+      expect({ grant, codes: answer.errors?.map((e) => e.extensions?.code) }).toEqual({
+        grant,
+        codes: ['FORBIDDEN'],
+      });
+    }
+  });
+
+  it('harvests no provincial department, nor another city’s, from a municipal platform claiming them', async () => {
+    const claims = (region: string, code: string) => ({
+      code,
+      department: `dept_${region}`,
+      departmentRegion: region,
+      title: code,
+      sharingType: 'UNCONDITIONAL',
+      entry: {},
+      dcat: {},
+    });
+    const ningbo = createServer((req, res) => {
+      res.writeHead(req.url === LINK_CATALOGUE_PATH ? 200 : 404, {
+        'content-type': 'application/json',
+      });
+      res.end(
+        JSON.stringify({
+          platform: { code: 'ningbo', name: 'Ningbo', level: 'MUNICIPAL', regionCode: '330200' },
+          entries: [
+            claims('330000', 'NB-PROV-001'),
+            claims('330100', 'NB-HZ-001'),
+            claims('330206', 'NB-CTY-001'),
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => ningbo.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = ningbo.address() as AddressInfo;
+      const admin = await adminOf(province);
+      const register = (level: string) =>
+        province.query(
+          REGISTER_LINK,
+          {
+            link: {
+              code: 'ningbo',
+              name: 'Ningbo municipal platform',
+              level,
+              regionCode: level === 'PROVINCIAL' ? '330000' : '330200',
+              gatewayUrl: `http://127.0.0.1:${port}/graphql`,
+              publicKeys: [cityKey],
+            },
+          },
+          admin,
+        );
+      // Claiming the province's own level is refused at registration.
+      refused(await register('PROVINCIAL'), 'BAD_USER_INPUT');
+      ok(await register('MUNICIPAL'));
+      const civil = await province.as('civil_affairs');
+      const codes = await waitFor('the Ningbo harvest', async () => {
+        const { directory } = ok(
+          await province.query<{ directory: { code: string }[] }>(
+            DIRECTORY,
+            { platform: 'ningbo' },
+            civil,
+          ),
+        );
+        return directory.length > 0 ? directory.map((e) => e.code) : undefined;
+      });
+      // Only the county department of Ningbo itself (330206) is Ningbo's.
+      expect(codes).toEqual(['NB-CTY-001']);
+      ok(
+        await province.query(
+          `mutation { suspendPlatformLink(code: "ningbo", reason: "test over") { status } }`,
+          {},
+          admin,
+        ),
+      );
+    } finally {
+      await new Promise((resolve) => ningbo.close(resolve));
+    }
+  });
+
+  it('rotates a platform key without a gap, and refuses the old key once the peer drops it', async () => {
+    const provinceAdmin = await adminOf(province);
+    const cityAdmin = await adminOf(city);
+    const oldKey = linkKeysOf(province).signingKey;
+    const { prepareLinkKeyRotation } = ok(
+      await province.query<{
+        prepareLinkKeyRotation: { linkPublicKey: string; nextLinkPublicKey: string };
+      }>(
+        `mutation { prepareLinkKeyRotation { linkPublicKey nextLinkPublicKey } }`,
+        {},
+        provinceAdmin,
+      ),
+    );
+    const setKeys = (keys: string[]) =>
+      city.query(
+        `mutation($keys: [String!]!) { setPlatformLinkKeys(code: "zhejiang", publicKeys: $keys, reason: "rotation") { publicKeys } }`,
+        { keys },
+        cityAdmin,
+      );
+    ok(
+      await setKeys([
+        prepareLinkKeyRotation.linkPublicKey,
+        prepareLinkKeyRotation.nextLinkPublicKey,
+      ]),
+    );
+    ok(
+      await province.query(
+        `mutation { activateLinkKeyRotation { linkPublicKey } }`,
+        {},
+        provinceAdmin,
+      ),
+    );
+    const civil = await province.as('civil_affairs', 'social-assistance');
+    ok(await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, civil));
+    ok(await setKeys([prepareLinkKeyRotation.nextLinkPublicKey]));
+    const withOld = await postAsLink(city, ACCOUNTS, {
+      [LINK_TOKEN_HEADER]: token(ACCOUNTS, oldKey),
+    });
+    expect(withOld.status).toBe(401);
+    ok(await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, civil));
   });
 });

@@ -24,6 +24,8 @@ import { selectLinkedEntry } from './linkedEntryQueries.ts';
 const MAX_RECORDS = 50;
 const MAX_ITEMS = 50;
 const ITEM_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+/** What a grant id looks like (as the gateway checks X-Grant-Id). */
+const GRANT_ID = /^[A-Za-z0-9._:-]{1,40}$/;
 /** How long the other platform has to answer. */
 const OWNER_TIMEOUT_MS = 10_000;
 
@@ -77,6 +79,12 @@ export async function readOtherLevel(
   if (!caller) throw forbidden('Sign in as a department to read another level’s data.');
   if (caller.department.includes(':')) {
     throw forbidden('A linked platform’s consumer cannot relay a read to a third platform.');
+  }
+  if (args.grant != null && !GRANT_ID.test(args.grant)) {
+    throw badUserInput(
+      'grant is not a grant id; grants you hold are listed by the owner platform.',
+      'grant',
+    );
   }
   const key = new JoinHandles(ctx.sealer, ctx.identity.requestId).open(type, joinHandle);
   if (typeof key !== 'string') {
