@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { createLogger, readableLines, type Logger } from '../../server/index.ts';
 import { CliUsageError } from './CliUsageError.ts';
 
-const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type Level = (typeof LEVELS)[number];
 
 /**
  * The command line's own log, on stderr so a command's output on stdout stays
@@ -12,7 +13,7 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'sil
  * (`LOG_LEVEL=debug npx govdata …`), with an error's stack.
  */
 export function cliLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  const logLevel = LEVELS.has(level) ? level : 'info';
+  const logLevel: Level = LEVELS.find((known) => known === level) ?? 'info';
   return createLogger(
     { logLevel },
     process.stderr.isTTY ? readableLines(process.stderr, true) : pino.destination(2),
