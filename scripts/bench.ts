@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality] [--scale 100000] [--rounds 5] [--seconds 5]
+ * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export] [--scale 100000] [--rounds 5] [--seconds 5]
  *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../server/index.ts';
 import { runAuditBench } from './bench/auditBench.ts';
+import { exportReport, runExportBench } from './bench/exportBench.ts';
 import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { observabilityReport, runObservabilityBench } from './bench/observabilityBench.ts';
@@ -28,7 +29,7 @@ import {
 } from './platform/index.ts';
 import { defaultWorkerCount } from './platform/runWorkers.ts';
 
-const SUITES = ['gateways', 'rules', 'audit', 'stress', 'observability', 'quality'];
+const SUITES = ['gateways', 'rules', 'audit', 'stress', 'observability', 'quality', 'export'];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
 
 /** A comma-separated list of some of `allowed`. */
@@ -57,6 +58,7 @@ const program = cliProgram({
     'npm run bench -- --suite gateways --operations lookup --workers 2',
     'npm run bench -- --suite stress --seconds 10',
     'npm run bench -- --suite quality --scale 1000000 --rounds 3',
+    'npm run bench -- --suite export --scale 1000000 --rounds 1',
   ],
 })
   .addOption(
@@ -285,6 +287,18 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         qualityReport(rows),
       ].join('\n');
       writeResult('quality', text, { date, machine: host, scale, rounds: rows });
+    }
+    if (suites.has('export')) {
+      log('export: the seeded population through the gateway into a file, whole and one district');
+      const rows = await runExportBench({ config, rounds, log });
+      const text = [
+        `### Bulk export of the population (${date})`,
+        '',
+        `An export of PS-POP-001 through the gateway into an NDJSON file, with the consumer's client (\`govdata export\`), under a grant with EXPORT that masks names: all ${scale} people, then one district's (a row filter), ${rounds} round(s). Platform and client in one process (SQLite): the memory is the exporting subgraph's with the gateway's and the client's, sampled every 50 ms. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        exportReport(rows),
+      ].join('\n');
+      writeResult('export', text, { date, machine: host, scale, rounds: rows });
     }
   } finally {
     await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));

@@ -406,6 +406,47 @@ describe.each(ENGINES)('on %s', (engine) => {
     120_000,
   );
 
+  it("shows the exports on the provider's scorecard", async () => {
+    await grant({
+      id: `exp-score-${engine}`,
+      consumerDepartment: 'export_score',
+      items: ['regionCode'],
+      rowFilter: { regionCode: { eq: '330106' } },
+    });
+    const headers = await headersOf('export_score');
+    await exportToFile({
+      gateway,
+      headers,
+      dataset: DATASET,
+      format: 'ndjson',
+      out: join(dir, 's.ndjson'),
+    });
+    expect((await get(`/export?dataset=${DATASET}&items=name`, headers)).status).toBe(403);
+    const day = new Date().toISOString().slice(0, 10);
+    const next = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const reviewer = await platform.as('data_office', null, { roles: ['REVIEWER'] });
+    const response = await platform.query<{
+      departmentScorecard: {
+        exports: Record<string, unknown> & { byDataset: Record<string, unknown>[] };
+      };
+    }>(
+      `query ($d: String!, $from: String!, $to: String!) { departmentScorecard(department: $d, from: $from, to: $to) {
+        exports { started completed records refused byDataset { dataset started completed records refused } } } }`,
+      { d: 'public_security', from: day, to: next },
+      reviewer,
+    );
+    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+    const { exports } = response.data!.departmentScorecard;
+    const [people] = exports.byDataset;
+    expect(exports.byDataset).toHaveLength(1);
+    expect(people).toMatchObject({ dataset: DATASET });
+    expect(people!.started).toBeGreaterThanOrEqual(1);
+    expect(people!.completed).toBeGreaterThanOrEqual(1);
+    expect(people!.records).toBeGreaterThan(0);
+    expect(people!.refused).toBeGreaterThanOrEqual(1);
+    expect(exports.records).toBe(people!.records);
+  });
+
   describe('refuses before any row is sent', () => {
     it('a grant without EXPORT', async () => {
       await grant({

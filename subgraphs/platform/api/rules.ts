@@ -69,6 +69,8 @@ const OBJECT_TYPES = [
   'ApplicationScore',
   'AccessScore',
   'DatasetAccessScore',
+  'ExportScore',
+  'DatasetExportScore',
   'DenialCount',
   'DataErrorScore',
   'DataElement',

@@ -456,6 +456,27 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     unansweredOverdue: Int!
   }
 
+  "Bulk exports of the department's datasets: started, completed, records sent, refused."
+  type ExportScore {
+    "Exports started in the period."
+    started: Int!
+    "Of those, completed: every record sent and the manifest stored."
+    completed: Int!
+    "Records sent by the period's deliveries (an export and each resumption of it)."
+    records: Int!
+    "Exports refused before any record was sent."
+    refused: Int!
+    byDataset: [DatasetExportScore!]!
+  }
+
+  type DatasetExportScore {
+    dataset: String!
+    started: Int!
+    completed: Int!
+    records: Int!
+    refused: Int!
+  }
+
   "Accesses to one dataset in the period, as distinct requests."
   type DatasetAccessScore {
     dataset: String!
@@ -513,6 +534,8 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     "Grants on the department's datasets active and valid now."
     activeGrants: Int!
     accesses: AccessScore!
+    "Bulk exports of the department's datasets (EXPORT mode) in the period."
+    exports: ExportScore!
     dataErrors: DataErrorScore!
   }
 

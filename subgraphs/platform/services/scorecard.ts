@@ -6,9 +6,11 @@ import {
   countAccessRequests,
   countActiveGrants,
   countDeniedRequests,
+  countExports,
   selectApplicationsReceived,
   selectErrorReportsReceived,
   type AccessRequestCount,
+  type DatasetExportCount,
   type DenialRequestCount,
   type Period,
   type ReceivedApplication,
@@ -59,6 +61,8 @@ export interface Scorecard {
     deniedByReason: { reason: string | null; requests: number }[];
     byDataset: DatasetAccessFigures[];
   };
+  /** Bulk exports of the department's datasets: all of them, and per dataset. */
+  exports: Omit<DatasetExportCount, 'dataset'> & { byDataset: DatasetExportCount[] };
   dataErrors: {
     received: number;
     open: number;
@@ -100,14 +104,17 @@ export async function departmentScorecard(
   }
   const period: Period = { from, to };
   const day = today(ctx);
-  const [calendar, versions, applications, accesses, denials, reports] = await Promise.all([
-    loadWorkingCalendar(ctx.db),
-    selectEntriesByStatus(ctx.db, ['PUBLISHED', 'DRAFT', 'REJECTED'], department),
-    selectApplicationsReceived(ctx.db, department, period),
-    countAccessRequests(ctx.db, department, period),
-    countDeniedRequests(ctx.db, department, period),
-    selectErrorReportsReceived(ctx.db, department, period),
-  ]);
+  const [calendar, versions, applications, accesses, denials, reports, exports] = await Promise.all(
+    [
+      loadWorkingCalendar(ctx.db),
+      selectEntriesByStatus(ctx.db, ['PUBLISHED', 'DRAFT', 'REJECTED'], department),
+      selectApplicationsReceived(ctx.db, department, period),
+      countAccessRequests(ctx.db, department, period),
+      countDeniedRequests(ctx.db, department, period),
+      selectErrorReportsReceived(ctx.db, department, period),
+      countExports(ctx.db, department, period),
+    ],
+  );
   const datasets = versions.filter((v) => v.status === 'PUBLISHED').map((v) => v.code);
   const overdue = versions.filter((v) => isOverdue(ctx, v));
   return {
@@ -123,6 +130,13 @@ export async function departmentScorecard(
     applications: applicationFigures(ctx, calendar, applications, day),
     activeGrants: await countActiveGrants(ctx.db, datasets, ctx.now.toISOString()),
     accesses: accessFigures(accesses, denials),
+    exports: {
+      started: exports.reduce((n, e) => n + e.started, 0),
+      completed: exports.reduce((n, e) => n + e.completed, 0),
+      records: exports.reduce((n, e) => n + e.records, 0),
+      refused: exports.reduce((n, e) => n + e.refused, 0),
+      byDataset: exports,
+    },
     dataErrors: errorReportFigures(calendar, reports, day),
   };
 }

@@ -18,11 +18,13 @@ export {
   countAccessRequests,
   countActiveGrants,
   countDeniedRequests,
+  countExports,
   selectApplicationsReceived,
   selectErrorReportsReceived,
 } from './scorecardQueries.ts';
 export type {
   AccessRequestCount,
+  DatasetExportCount,
   DenialRequestCount,
   Period,
   ReceivedApplication,

@@ -172,6 +172,74 @@ function accessRecords(db: Knex, department: string, period: Period, alias?: str
     .where(column('at'), '<', period.to);
 }
 
+/** Bulk exports of one dataset (EXPORT mode). */
+export interface DatasetExportCount {
+  dataset: string;
+  /** Exports started in the period. */
+  started: number;
+  /** Of those, completed (every record sent, the manifest stored). */
+  completed: number;
+  /** Records sent by the period's deliveries (an export and each resumption of it). */
+  records: number;
+  /** Exports refused before any record was sent. */
+  refused: number;
+}
+
+/**
+ * A department's datasets' exports in the period: those started (the export
+ * table) and what their deliveries sent or were refused (their ACCESS records).
+ */
+export async function countExports(
+  db: Knex,
+  department: string,
+  period: Period,
+): Promise<DatasetExportCount[]> {
+  const [started, delivered] = await Promise.all([
+    db('exports')
+      .where('provider_department', department)
+      .where('started_at', '>=', period.from)
+      .where('started_at', '<', period.to)
+      .groupBy('dataset_code')
+      .select<{ dataset_code: string; started: number | string; completed: number | string }[]>(
+        'dataset_code',
+        db.raw('count(*) as started'),
+        db.raw('count(completed_at) as completed'),
+      ),
+    accessRecords(db, department, period)
+      .where('operation_name', 'EXPORT')
+      .groupBy('dataset_code')
+      .select<
+        { dataset_code: string; records: number | string | null; refused: number | string | null }[]
+      >(
+        'dataset_code',
+        db.raw("sum(case when decision = 'DENIED' then 0 else record_count end) as records"),
+        db.raw("sum(case when decision = 'DENIED' then 1 else 0 end) as refused"),
+      ),
+  ]);
+  const figures = new Map<string, DatasetExportCount>();
+  const of = (dataset: string) => {
+    let figure = figures.get(dataset);
+    if (!figure) {
+      figure = { dataset, started: 0, completed: 0, records: 0, refused: 0 };
+      figures.set(dataset, figure);
+    }
+    return figure;
+  };
+  for (const row of started) {
+    Object.assign(of(row.dataset_code), {
+      started: Number(row.started),
+      completed: Number(row.completed),
+    });
+  }
+  for (const row of delivered) {
+    Object.assign(of(row.dataset_code), {
+      records: Number(row.records ?? 0),
+      refused: Number(row.refused ?? 0),
+    });
+  }
+  return [...figures.values()].sort((a, b) => a.dataset.localeCompare(b.dataset));
+}
+
 /** What the turnaround figures need of a data error report. */
 export interface ReceivedErrorReport {
   status: ErrorReportStatus;
