@@ -39,7 +39,14 @@ describe.runIf(browserTests)(
     let grantId = '';
 
     beforeAll(async () => {
-      [platform, browser] = await Promise.all([startTestPlatform('sqlite'), launchChromium()]);
+      [platform, browser] = await Promise.all([
+        // Publishing checks and recomposes; on a busy shared machine it can pass the 5 s default.
+        startTestPlatform('sqlite', {}, (config) => ({
+          ...config,
+          timeouts: { ...config.timeouts, subgraphFetchMs: 30_000, requestMs: 60_000 },
+        })),
+        launchChromium(),
+      ]);
       base = platform.gateway.url.replace(/\/graphql$/, '');
     });
     afterAll(async () => {
@@ -214,12 +221,22 @@ describe.runIf(browserTests)(
       await reviewer.locator('pre.diff .added').first().waitFor();
       await screenshotAndCheck(reviewer, SHOTS, '13-review');
       await reviewer.locator('#publish').click();
-      await reviewer.locator('#review-decided').getByText('已发布').waitFor();
+      // Publishing checks the entry again and recomposes: on a busy machine, allow it time.
+      await reviewer
+        .locator('#review-decided, #review .problems')
+        .first()
+        .waitFor({ timeout: 90_000 });
+      expect(await reviewer.locator('#review .problems').allInnerTexts()).toEqual([]);
+      expect(await reviewer.locator('#review-decided').innerText()).toBe('已发布');
 
       await it.getByRole('link', { name: '本部门目录' }).click();
       await it.getByRole('button', { name: 'CW-MTR-001' }).click();
       await it.locator('.card').getByText('已发布').waitFor();
       await screenshotAndCheck(it, SHOTS, '14-my-entries');
+      await it.getByRole('link', { name: '数据纠错' }).click();
+      await it.getByRole('heading', { name: '数据纠错' }).waitFor();
+      await it.locator('main table, main .empty').first().waitFor();
+      await screenshotAndCheck(it, SHOTS, '14b-error-reports');
     });
 
     it("an admin reads a grant's history and revokes it; the audit trail downloads as CSV", async () => {
@@ -229,6 +246,44 @@ describe.runIf(browserTests)(
       await admin.locator(`[data-grant="${grantId}"]`).click();
       await admin.locator('#grant-detail pre.diff').first().waitFor();
       await screenshotAndCheck(admin, SHOTS, '15-grant-history');
+
+      // Someone changes the grant while the admin's page shows it: the admin's edit is refused
+      // (optimistic concurrency), and the page says so in words instead of overwriting.
+      const asAdmin = {
+        authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['ADMIN'] })}`,
+      };
+      const shown = await platform.query<{ grant: Record<string, unknown> & { version: number } }>(
+        'query($id: ID!) { grant(id: $id) { version items purposes modes validFrom validUntil } }',
+        { id: grantId },
+        asAdmin,
+      );
+      const { version, ...conditions } = shown.data!.grant;
+      const changed = await platform.query(
+        `mutation($id: ID!, $v: Int!, $c: GrantConditionsInput!) {
+          updateGrant(id: $id, expectedVersion: $v, conditions: $c, reason: "Quota set by the office") { version }
+        }`,
+        {
+          id: grantId,
+          v: version,
+          c: {
+            ...conditions,
+            masks: [{ item: 'phone', rule: 'KEEP_ENDS', first: 3, last: 4 }],
+            rowFilter: [{ item: 'regionCode', startsWith: '3301' }],
+            dailyQuota: 500,
+          },
+        },
+        asAdmin,
+      );
+      expect(changed.errors).toBeUndefined();
+      await admin.locator('#edit-reason').fill('Longer validity');
+      await admin.locator('#grant-save').click();
+      await admin.getByText(/他人已修改此授权/).waitFor();
+      await screenshotAndCheck(admin, SHOTS, '15b-grant-conflict');
+      await admin.getByRole('button', { name: '重新加载' }).click();
+      await admin
+        .locator('#grant-edit-title')
+        .getByText(`v${version + 1}`)
+        .waitFor();
       await admin.locator('#revoke').click();
       await admin
         .locator('#revoke-reason-problem, .problems')
@@ -237,7 +292,17 @@ describe.runIf(browserTests)(
         .waitFor();
       await admin.locator('#revoke-reason').fill('The relief programme ended');
       await admin.locator('#revoke').click();
-      await admin.locator('#revoked').getByText('已撤销').waitFor();
+      // Revoking takes effect at once; on a busy machine, allow it time (and show any refusal).
+      await expect
+        .poll(
+          async () =>
+            (await admin.locator('#revoked').count()) > 0
+              ? 'revoked'
+              : (await admin.locator('#grant-detail > .problems').allInnerTexts()).join(' '),
+          { timeout: 90_000 },
+        )
+        .toBe('revoked');
+      expect(await admin.locator('#revoked').innerText()).toBe('已撤销');
       const grant = await platform.query<{ grant: { status: string } }>(
         'query($id: ID!) { grant(id: $id) { status } }',
         { id: grantId },

@@ -190,6 +190,7 @@ const MESSAGES = {
     'Someone changed this grant meanwhile; your change was not saved. Reload the current version and change that.',
   ],
   reloadGrant: ['重新加载', 'Reload'],
+  dateOrInstant: ['日期（YYYY-MM-DD）或时间点', 'A date (YYYY-MM-DD) or an instant'],
   history: ['变更记录', 'History'],
   audit: ['审计日志', 'Audit trail'],
   downloadCsv: ['下载 CSV', 'Download CSV'],

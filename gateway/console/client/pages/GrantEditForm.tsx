@@ -79,10 +79,10 @@ export function GrantEditForm({ grant, onChanged }: { grant: GrantRow; onChanged
             onInput={(e) => setPurposes(e.currentTarget.value)}
           />
         </Field>
-        <Field id="edit-until" label={t('validUntil')}>
+        <Field id="edit-until" label={t('validUntil')} help={t('dateOrInstant')}>
           <input
             id="edit-until"
-            type="date"
+            aria-describedby="edit-until-help"
             value={validUntil}
             onInput={(e) => setValidUntil(e.currentTarget.value)}
           />

@@ -46,7 +46,8 @@ export function GrantsPage() {
   const list = useQuery<{ grants: GrantRow[] }>(GRANTS, {
     status: status || null,
   });
-  const [open, setOpen] = useState<string | null>(null);
+  // The grant opened, as listed then: it stays shown when a change (a revocation) drops it from the list.
+  const [open, setOpen] = useState<GrantRow | null>(null);
   return (
     <section>
       <h1>{t('grants')}</h1>
@@ -85,8 +86,8 @@ export function GrantsPage() {
             <button
               type="button"
               data-grant={g.id}
-              aria-expanded={open === g.id}
-              onClick={() => setOpen(open === g.id ? null : g.id)}
+              aria-expanded={open?.id === g.id}
+              onClick={() => setOpen(open?.id === g.id ? null : g)}
             >
               {t('history')}
             </button>,
@@ -95,8 +96,8 @@ export function GrantsPage() {
       ) : null}
       {open ? (
         <GrantDetail
-          key={open}
-          grant={list.data?.grants.find((g) => g.id === open) ?? null}
+          key={open.id}
+          grant={list.data?.grants.find((g) => g.id === open.id) ?? open}
           onChanged={list.reload}
         />
       ) : null}
