@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 import { ok, refused } from '../support/responses.ts';
-import { registerEntry, saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
+import {
+  patientWithRegistration,
+  registerEntry,
+  saveEntryDraft,
+  submitEntry,
+} from '../support/registerEntry.ts';
 
 /**
  * Quality rules come from catalogue entries that department IT writes, so they
@@ -71,7 +76,7 @@ describe.each(ENGINES)('on %s', (engine) => {
   let reviewer: Record<string, string>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(engine);
+    platform = await startTestPlatform(engine, {}, patientWithRegistration);
     const bearer = async (department: string, role: 'DEPT_IT' | 'REVIEWER', user: string) => ({
       authorization: `Bearer ${await platform.token({ department, roles: [role], user })}`,
     });

@@ -3,7 +3,12 @@ import { personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 import { ok, refused } from '../support/responses.ts';
-import { registerEntry, saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
+import {
+  patientWithRegistration,
+  registerEntry,
+  saveEntryDraft,
+  submitEntry,
+} from '../support/registerEntry.ts';
 
 /**
  * Data quality, collection discipline, compliance and technical service units
@@ -126,7 +131,7 @@ describe.each(ENGINES)('on %s', (engine) => {
   let names: Map<string, string>;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(engine);
+    platform = await startTestPlatform(engine, {}, patientWithRegistration);
     const bearer = async (department: string, role: string, user: string) => ({
       authorization: `Bearer ${await platform.token({ department, roles: [role as 'ADMIN'], user })}`,
     });

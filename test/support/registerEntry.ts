@@ -1,3 +1,4 @@
+import type { PlatformConfig } from '../../server/index.ts';
 import { ok } from './responses.ts';
 import type { GraphQLResponse, TestPlatform } from './testPlatform.ts';
 
@@ -37,4 +38,16 @@ export async function registerEntry(
   const { warnings } = ok(await submitEntry(platform, deptIt, document.code)).submitCatalogueEntry;
   ok(await platform.query(PUBLISH, { code: document.code }, reviewer));
   return warnings;
+}
+
+/**
+ * Publishing an entry checks and rebuilds the department's subgraph, which on
+ * a loaded shared machine can take longer than the gateway's default 5 s for a
+ * subgraph; tests that register entries test behaviour, not latency.
+ */
+export function patientWithRegistration(config: PlatformConfig): PlatformConfig {
+  return {
+    ...config,
+    timeouts: { ...config.timeouts, subgraphFetchMs: 30_000, requestMs: 60_000 },
+  };
 }
