@@ -121,7 +121,8 @@ async function grantAt(
  * Saves, submits and publishes `document` at `platform`. The publish request
  * may outlive the gateway's subgraph timeout on a loaded machine while the
  * platform still publishes, so its answer is not awaited: the caller waits for
- * the entry to be in force instead.
+ * the entry to be in force instead (in `catalogueStore.catalogue`: a test
+ * platform's `catalogue` is the one it started with).
  */
 async function publishWithoutWaiting(
   platform: TestPlatform,
@@ -142,11 +143,7 @@ type Values = { item: string; value: string | null }[];
 const valuesOf = (values: Values) => Object.fromEntries(values.map((v) => [v.item, v.value]));
 
 beforeAll(async () => {
-  const cityEngine = process.env.LINK_TEST_SQLITE
-    ? 'sqlite'
-    : (await mysqlAvailable())
-      ? 'mysql'
-      : 'sqlite';
+  const cityEngine = (await mysqlAvailable()) ? 'mysql' : 'sqlite';
   [province, city] = await Promise.all([
     startTestPlatform('sqlite', {
       departmentDirs: [join(DEPARTMENTS_ROOT, 'public-security')],
@@ -227,7 +224,7 @@ describe('platforms linked by both administrators', () => {
     await publishWithoutWaiting(city, deptIt, reviewer, document);
     await waitFor(
       'the entry in force in the city',
-      async () => city.catalogue.entry('CW-MTR-001'),
+      async () => city.catalogueStore.catalogue.entry('CW-MTR-001'),
       60_000,
     );
     await waitFor(
@@ -242,7 +239,7 @@ describe('platforms linked by both administrators', () => {
     );
     await waitFor(
       'the entry retired in the city',
-      async () => (city.catalogue.entry('CW-MTR-001') ? undefined : true),
+      async () => (city.catalogueStore.catalogue.entry('CW-MTR-001') ? undefined : true),
       60_000,
     );
     await waitFor(
