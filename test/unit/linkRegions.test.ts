@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { departmentFitsPlatform, regionProblem, withinRegion } from '../regions.ts';
+import { departmentFitsPlatform, regionProblem, withinRegion } from '../../server/links/regions.ts';
 
 describe('regionProblem', () => {
   it('takes a province ending in 0000 and a city ending in 00', () => {
