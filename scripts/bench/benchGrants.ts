@@ -21,13 +21,13 @@ const GRANTS = [
   {
     id: 'G-BENCH-LAND',
     datasetCode: 'NR-LAND-001',
-    items: ['holderIdNumber', 'holderCreditCode', 'landUse', 'areaSqm'],
+    items: ['parcelCode', 'holderIdNumber', 'holderCreditCode', 'landUse', 'areaSqm'],
     masks: {},
   },
   {
     id: 'G-BENCH-WATER',
     datasetCode: 'CW-ACC-001',
-    items: ['holderIdNumber', 'holderCreditCode', 'address', 'monthlyUsageM3'],
+    items: ['accountNumber', 'holderIdNumber', 'holderCreditCode', 'address', 'monthlyUsageM3'],
     masks: { address: { rule: 'KEEP_ENDS', first: 6, last: 0 } },
   },
 ] as const;
