@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/**',
       'bench/results/**',
       'test-artifacts/**',
+      'dist/**',
       'gateway/graphiql/vendor/**',
     ],
   },

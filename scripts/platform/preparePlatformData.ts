@@ -5,6 +5,7 @@ import type { Catalogue } from '../../schema/index.ts';
 import {
   insertMissingDatasetPolicies,
   migrateDatabase,
+  MODULE_EXTENSION,
   openDatabase,
   type PlatformConfig,
 } from '../../server/index.ts';
@@ -48,7 +49,7 @@ export async function preparePlatformData(
     const empty = !(await db('grants').first(db.raw('1 as present')));
     if (seed === 'always' || (seed === 'if-empty' && empty)) {
       const module = (await import(
-        pathToFileURL(join(PLATFORM_DIR, 'seeds', 'demoGrants.ts')).href
+        pathToFileURL(join(PLATFORM_DIR, 'seeds', `demoGrants${MODULE_EXTENSION}`)).href
       )) as {
         seed(knex: Knex): Promise<number>;
       };

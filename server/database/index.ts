@@ -6,3 +6,4 @@ export type { DepartmentCredentials } from './departmentUser.ts';
 export { databaseProblem } from './databaseProblem.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';
 export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';
+export { MODULE_EXTENSION } from './moduleExtension.ts';

@@ -2,6 +2,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
+import { MODULE_EXTENSION } from './moduleExtension.ts';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -9,8 +10,11 @@ interface MigrationModule {
 }
 
 /**
- * Knex migrations read from one folder of timestamped TypeScript files. The
- * source lists them explicitly so knex never guesses a loader for ESM `.ts`.
+ * Knex migrations read from one folder of timestamped TypeScript files (or the
+ * JavaScript the build made of them). The source lists them explicitly so knex
+ * never guesses a loader for ESM `.ts`. Each is recorded under its source name
+ * (`….ts`) either way, so a database migrated from the sources and one
+ * migrated by the built image agree on what has been applied.
  */
 class FolderMigrationSource implements Knex.MigrationSource<string> {
   constructor(private readonly dir: string) {}
@@ -18,12 +22,12 @@ class FolderMigrationSource implements Knex.MigrationSource<string> {
   async getMigrations(): Promise<string[]> {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
-      .filter((f) => /^\d{14}_[\w-]+\.ts$/.test(f))
+      .filter((f) => /^\d{14}_[\w-]+\.[jt]s$/.test(f) && f.endsWith(MODULE_EXTENSION))
       .sort();
   }
 
   getMigrationName(migration: string): string {
-    return migration;
+    return migration.replace(/\.js$/, '.ts');
   }
 
   async getMigration(migration: string): Promise<MigrationModule> {

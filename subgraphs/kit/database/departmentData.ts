@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { CatalogueDepartment } from '../../../schema/index.ts';
-import { migrateDatabase } from '../../../server/index.ts';
+import { migrateDatabase, MODULE_EXTENSION } from '../../../server/index.ts';
 
 /** A department's seed module: clears what it inserts, so running it twice is safe. */
 interface SeedModule {
@@ -27,7 +27,7 @@ export async function seedDepartment(
   const dir = join(department.dir, 'seeds');
   const files = existsSync(dir)
     ? readdirSync(dir)
-        .filter((f) => f.endsWith('.ts'))
+        .filter((f) => f.endsWith(MODULE_EXTENSION))
         .sort()
     : [];
   const counts: Record<string, number> = {};
