@@ -289,12 +289,12 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
       writeResult('quality', text, { date, machine: host, scale, rounds: rows });
     }
     if (suites.has('export')) {
-      log('export: the seeded population through the gateway into a file, whole and one district');
+      log('export: the seeded population through the gateway into a file, one district and whole');
       const rows = await runExportBench({ config, rounds, log });
       const text = [
         `### Bulk export of the population (${date})`,
         '',
-        `An export of PS-POP-001 through the gateway into an NDJSON file, with the consumer's client (\`govdata export\`), under a grant with EXPORT that masks names: all ${scale} people, then one district's (a row filter), ${rounds} round(s). Platform and client in one process (SQLite): the memory is the exporting subgraph's with the gateway's and the client's, sampled every 50 ms. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        `An export of PS-POP-001 through the gateway into an NDJSON file, with the consumer's client (\`govdata export\`), under a grant with EXPORT that masks names: one district's people (a row filter), then all ${scale}, ${rounds} round(s). Platform and client in one process (SQLite): the memory is the exporting subgraph's with the gateway's and the client's, sampled every 50 ms. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
         '',
         exportReport(rows),
       ].join('\n');
