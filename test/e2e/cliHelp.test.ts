@@ -64,6 +64,7 @@ const HELP: [string, string, string[]][] = [
   ['govdata quality', 'govdata.ts', ['quality']],
   ['govdata quality run', 'govdata.ts', ['quality', 'run']],
   ['govdata serve', 'govdata.ts', ['serve']],
+  ['govdata export', 'govdata.ts', ['export']],
 ];
 
 describe('--help', () => {
