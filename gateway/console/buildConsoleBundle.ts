@@ -1,5 +1,6 @@
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 
 /** The console's script and stylesheet, as served. */
 export interface ConsoleBundle {
@@ -32,6 +33,7 @@ export async function buildConsoleBundle(): Promise<ConsoleBundle> {
     minify: true,
     legalComments: 'eof',
     logLevel: 'silent',
+    plugins: [compiledSiblings],
   });
   const file = (name: string) => {
     const found = result.outputFiles.find((f) => f.path.endsWith(`/${name}`));
@@ -40,3 +42,21 @@ export async function buildConsoleBundle(): Promise<ConsoleBundle> {
   };
   return { js: file('console.js'), css: file('console.css'), draftCheck: file('draft-check.js') };
 }
+
+/**
+ * In a compiled build (dist/), the client's sources are copied as they are but
+ * the modules they share with the server (the catalogue schema, masking) are
+ * there only as compiled `.js`: an import of `x.ts` that is not there takes
+ * its compiled sibling `x.js`.
+ */
+const compiledSiblings: Plugin = {
+  name: 'compiled-siblings',
+  setup(bundler) {
+    bundler.onResolve({ filter: /\.ts$/ }, (args) => {
+      const source = resolve(args.resolveDir, args.path);
+      if (existsSync(source)) return undefined;
+      const compiled = source.replace(/\.ts$/, '.js');
+      return existsSync(compiled) ? { path: compiled } : undefined;
+    });
+  },
+};
