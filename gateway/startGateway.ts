@@ -36,6 +36,7 @@ import {
   type GatewayContext,
 } from './auth/index.ts';
 import { consoleRoutes } from './console/index.ts';
+import { installPlanExecutor, type ExecutorKind } from './execution/index.ts';
 import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
@@ -78,6 +79,11 @@ export interface GatewayOptions {
   consoleOidc?: ConsoleOidcConfig | null;
   /** More GET routes beside the gateway's own (the catalogue linked platforms harvest). */
   routes?: Record<string, Route>;
+  /**
+   * What runs query plans: ours (`govdata`, the default: compiled response
+   * shaping, see `installPlanExecutor`) or Apollo Gateway's own (`apollo`).
+   */
+  executor?: ExecutorKind;
   host: string;
   port: number;
 }
@@ -132,6 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     experimental_didResolveQueryPlan: ({ requestContext }) =>
       queryPlanned(requestContext.context as GatewayContext),
   });
+  if ((options.executor ?? 'govdata') === 'govdata') installPlanExecutor(gateway);
   const { limits } = options;
   const trusted = limits.trustedDocumentsFile
     ? TrustedDocuments.load(limits.trustedDocumentsFile)

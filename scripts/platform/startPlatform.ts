@@ -287,6 +287,7 @@ export async function startPlatform(
       signingKey: keys.privateKey,
       audit,
       timeouts: config.timeouts,
+      executor: config.gatewayExecutor,
       readiness: [
         () => databaseProblem(platformDb, 'platform database'),
         ...(audit instanceof AuditWriter ? [() => audit.problem()] : []),

@@ -126,6 +126,8 @@ export interface PlatformConfig {
   subgraphUrl: string | null;
   /** HTTP, subgraph fetch, request and shutdown timeouts. */
   timeouts: TimeoutConfig;
+  /** What runs the gateway's query plans (`GATEWAY_EXECUTOR`): ours, or Apollo Gateway's own. */
+  gatewayExecutor: 'govdata' | 'apollo';
   /** Folder holding the department folders; null for the project's own `subgraphs/`. */
   departmentsDir: string | null;
   /** Interface every server listens on. */
@@ -231,6 +233,7 @@ const envSchema = z.object({
   DEPARTMENT_DB_SECRETS_DIR: z.string().min(1).optional(),
   DEPARTMENT_DB_HOST: z.string().min(1).max(255).default('%'),
   SUBGRAPH_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.subgraphFetchMs),
+  GATEWAY_EXECUTOR: z.enum(['govdata', 'apollo']).default('govdata'),
   REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
   HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
@@ -395,6 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
           }
         : null,
     },
+    gatewayExecutor: e.GATEWAY_EXECUTOR,
     timeouts: {
       subgraphFetchMs: e.SUBGRAPH_TIMEOUT_MS,
       requestMs: e.REQUEST_TIMEOUT_MS,
