@@ -257,7 +257,7 @@ describe('cross-level reads, decided by the owner platform', () => {
     const consumer = await province.as('civil_affairs', 'social-assistance');
     const denied = await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer);
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(denied.errors?.[0]?.message).toMatch(/The hangzhou platform refused the read/);
+    expect(denied.errors?.[0]?.message).toMatch(/The hangzhou platform refused: /);
     // The provincial part still answers.
     expect((denied.data as { person: { name: string } }).person.name).toBe(PERSON.name);
 
@@ -401,6 +401,77 @@ describe('cross-level reads, decided by the owner platform', () => {
         provinceAdmin,
       ),
     );
+  });
+});
+
+describe('applications across levels', () => {
+  it("applies through the consumer's platform, and is answered on the owner's", async () => {
+    const statistics = await province.as('statistics', 'statistics');
+    const { applyToOtherLevel: application } = ok(
+      await province.query<{
+        applyToOtherLevel: {
+          id: string;
+          platform: string;
+          consumerDepartment: string;
+          status: string;
+        };
+      }>(
+        `mutation($input: OtherLevelApplicationInput!) {
+          applyToOtherLevel(platform: "hangzhou", input: $input) { id platform consumerDepartment status }
+        }`,
+        {
+          input: {
+            dataset: 'CW-ACC-001',
+            items: ['holderIdNumber', 'accountNumber', 'status'],
+            purpose: 'statistics',
+            scenario: 'Provincial household water statistics',
+            legalBasis: 'Statistics Law, art. 7',
+            requestedFrom: '2026-11-01',
+            requestedUntil: '2027-11-01',
+            modes: ['QUERY'],
+          },
+        },
+        statistics,
+      ),
+    );
+    expect(application).toMatchObject({
+      platform: 'hangzhou',
+      consumerDepartment: 'zhejiang:statistics',
+    });
+    // The city's department IT answers it on the city's platform, like any application.
+    const waterIt = await city.as('city_water', null, { roles: ['DEPT_IT'] });
+    const approved = ok(
+      await city.query<{ approveSharingApplication: { status: string } }>(
+        `mutation($id: ID!, $c: GrantConditionsInput!) { approveSharingApplication(id: $id, conditions: $c) { status } }`,
+        {
+          id: application.id,
+          c: {
+            items: ['holderIdNumber', 'accountNumber', 'status'],
+            purposes: ['statistics'],
+            modes: ['QUERY'],
+            validFrom: '2026-11-01',
+            validUntil: '2027-11-01',
+          },
+        },
+        waterIt,
+      ),
+    );
+    expect(approved.approveSharingApplication.status).toBe('APPROVED');
+    const seen = ok(
+      await province.query<{ otherLevelApplication: { status: string } | null }>(
+        `query($id: ID!) { otherLevelApplication(platform: "hangzhou", id: $id) { status } }`,
+        { id: application.id },
+        statistics,
+      ),
+    );
+    expect(seen.otherLevelApplication?.status).toBe('APPROVED');
+    // Another provincial department does not see it.
+    const other = await province.query(
+      `query($id: ID!) { otherLevelApplication(platform: "hangzhou", id: $id) { status } }`,
+      { id: application.id },
+      await province.as('civil_affairs'),
+    );
+    expect(other.data?.otherLevelApplication ?? null).toBeNull();
   });
 });
 

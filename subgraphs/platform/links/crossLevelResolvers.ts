@@ -12,6 +12,11 @@ import {
   registerPlatformLink,
   thisPlatformView,
 } from './linkAdministration.ts';
+import {
+  applyToOtherLevel,
+  otherLevelApplication,
+  type OtherLevelApplicationInput,
+} from './otherLevelApplications.ts';
 import { searchDirectory } from './searchDirectory.ts';
 import { readOtherLevel, type OtherLevelArgs } from './readOtherLevel.ts';
 
@@ -46,12 +51,16 @@ export function crossLevelResolvers(entityTypes: readonly string[]) {
       administrator(ctx);
       return selectLinks(ctx.db);
     },
+    otherLevelApplication: (_p, args: { platform: string; id: string }, ctx) =>
+      otherLevelApplication(ctx, args.platform, args.id),
     directory: (_p, args: { search?: string | null; platform?: string | null }, ctx) => {
       if (!ctx.identity.caller) throw forbidden('Sign in as a department to search the directory.');
       return searchDirectory(ctx, args.search ?? null, args.platform ?? null);
     },
   };
   const Mutation: Record<string, Resolver<never>> = {
+    applyToOtherLevel: (_p, args: { platform: string; input: OtherLevelApplicationInput }, ctx) =>
+      applyToOtherLevel(ctx, args.platform, args.input),
     describeThisPlatform: (_p, args: PlatformIdentity, ctx) => describeThisPlatform(args, ctx),
     registerPlatformLink: (_p, args: { link: Parameters<typeof registerPlatformLink>[0] }, ctx) =>
       registerPlatformLink(args.link, ctx),

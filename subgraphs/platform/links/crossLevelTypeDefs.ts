@@ -93,7 +93,31 @@ type OtherLevelRecords {
   records: [OtherLevelRecord!]!
 }
 
+input OtherLevelApplicationInput {
+  dataset: String!
+  items: [String!]!
+  purpose: String!
+  scenario: String!
+  legalBasis: String!
+  requestedFrom: String!
+  requestedUntil: String!
+  modes: [String!]!
+}
+
+"A sharing application held by a linked platform (the dataset's own), seen from this one."
+type OtherLevelApplication {
+  platform: String!
+  id: ID!
+  dataset: String!
+  "Your department as the owner knows it: <this platform>:<department>."
+  consumerDepartment: String!
+  status: String!
+  correlationId: String!
+}
+
 type Query {
+  "APP_DEVELOPER: your application on a linked platform, as that platform answers it."
+  otherLevelApplication(platform: String!, id: ID!): OtherLevelApplication
   "ADMIN: this platform as linked platforms know it; null until described."
   thisPlatform: ThisPlatform
   "ADMIN: every linked platform."
@@ -103,6 +127,8 @@ type Query {
 }
 
 type Mutation {
+  "APP_DEVELOPER: applies for a linked platform's dataset; the application is made and answered there."
+  applyToOtherLevel(platform: String!, input: OtherLevelApplicationInput!): OtherLevelApplication!
   "ADMIN: describes this platform (once, before linking)."
   describeThisPlatform(code: String!, name: String!, level: PlatformLevel!, regionCode: String!): ThisPlatform!
   "ADMIN: registers (or re-registers) another platform. Nothing crosses until its administrator registers this one too."

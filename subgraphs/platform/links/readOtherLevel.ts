@@ -1,20 +1,6 @@
-import { GraphQLError } from 'graphql';
-import {
-  badUserInput,
-  ErrorCode,
-  forbidden,
-  keyItems,
-  notFound,
-  type CatalogueEntry,
-} from '../../../schema/index.ts';
-import {
-  LINK_TOKEN_HEADER,
-  selectLink,
-  selectPlatformIdentity,
-  signLinkToken,
-  type AuditDecision,
-  type PlatformLink,
-} from '../../../server/index.ts';
+import { badUserInput, keyItems, notFound, type CatalogueEntry } from '../../../schema/index.ts';
+import type { AuditDecision, PlatformLink } from '../../../server/index.ts';
+import { askOwnerPlatform, linkedPlatformFor, ownerRefusal } from './askOwnerPlatform.ts';
 import { JoinHandles } from '../../kit/handles/index.ts';
 import { datasetNames } from '../../kit/naming.ts';
 import type { CrossLevelContext } from './CrossLevelContext.ts';
@@ -26,8 +12,6 @@ const MAX_ITEMS = 50;
 const ITEM_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 /** What a grant id looks like (as the gateway checks X-Grant-Id). */
 const GRANT_ID = /^[A-Za-z0-9._:-]{1,40}$/;
-/** How long the other platform has to answer. */
-const OWNER_TIMEOUT_MS = 10_000;
 
 export interface OtherLevelArgs {
   platform: string;
@@ -41,11 +25,6 @@ export interface OtherLevelRecords {
   dataset: string;
   correlationId: string;
   records: { values: { item: string; value: string | null }[] }[];
-}
-
-interface OwnerResponse {
-  data?: Record<string, { nodes?: (Record<string, unknown> | null)[] } | null> | null;
-  errors?: { message?: string; extensions?: { code?: string; requestId?: string } }[];
 }
 
 /**
@@ -75,11 +54,7 @@ export async function readOtherLevel(
   args: OtherLevelArgs,
   ctx: CrossLevelContext,
 ): Promise<OtherLevelRecords> {
-  const caller = ctx.identity.caller;
-  if (!caller) throw forbidden('Sign in as a department to read another level’s data.');
-  if (caller.department.includes(':')) {
-    throw forbidden('A linked platform’s consumer cannot relay a read to a third platform.');
-  }
+  const { caller, own, link } = await linkedPlatformFor(ctx, args.platform);
   if (args.grant != null && !GRANT_ID.test(args.grant)) {
     throw badUserInput(
       'grant is not a grant id; grants you hold are listed by the owner platform.',
@@ -92,19 +67,6 @@ export async function readOtherLevel(
       `${type} has a composite key; only single national identifiers cross levels.`,
     );
   }
-  const own = await selectPlatformIdentity(ctx.db);
-  if (!own)
-    throw forbidden(
-      'This platform is not described yet: an administrator must describe and link it.',
-    );
-  const link = await selectLink(ctx.db, args.platform);
-  if (!link)
-    throw notFound(
-      `This platform has no link with ${args.platform}; see directory for linked platforms.`,
-    );
-  if (link.status !== 'ACTIVE') {
-    throw forbidden(`The link with ${link.code} is suspended by this platform's administrator.`);
-  }
   const linked = await selectLinkedEntry(ctx.db, link.code, args.dataset);
   if (!linked) {
     throw notFound(
@@ -115,28 +77,15 @@ export async function readOtherLevel(
   const joinItem = joinItemOf(entry, type);
   const items = checkedItems(entry, args.items);
   const correlationId = ctx.identity.requestId;
-  const body = JSON.stringify({
-    query: ownerQuery(entry, joinItem, items),
-    variables: { key },
-  });
-  const token = signLinkToken(
-    {
-      from: own.code,
-      to: link.code,
-      body,
-      correlationId,
-      consumer: {
-        department: caller.department,
-        application: caller.application,
-        user: caller.user,
-        purpose: ctx.identity.purpose,
-        grantId: args.grant ?? ctx.identity.grantId,
-      },
-    },
-    ctx.keys.signingKey,
-  );
   const started = Date.now();
-  const answer = await askOwner(link, body, token);
+  const answer = await askOwnerPlatform<
+    Record<string, { nodes?: (Record<string, unknown> | null)[] } | null>
+  >(
+    ctx,
+    { caller, own, link },
+    { query: ownerQuery(entry, joinItem, items), variables: { key } },
+    args.grant ?? ctx.identity.grantId,
+  );
   const nodes = answer.data?.[datasetNames(entry).list]?.nodes ?? null;
   const refusal = answer.errors?.[0] ?? (nodes === null ? { message: 'no answer' } : null);
   await recordConsumerSide(ctx, link, entry, items, {
@@ -147,7 +96,7 @@ export async function readOtherLevel(
     latencyMs: Date.now() - started,
     grantId: args.grant ?? ctx.identity.grantId,
   });
-  if (refusal) throw ownerRefusal(link, args.dataset, refusal);
+  if (refusal) throw ownerRefusal(link, { dataset: args.dataset }, refusal);
   return {
     platform: link.code,
     dataset: entry.code,
@@ -193,43 +142,6 @@ function checkedItems(entry: CatalogueEntry, items: readonly string[]): string[]
 function ownerQuery(entry: CatalogueEntry, joinItem: string, items: readonly string[]): string {
   const names = datasetNames(entry);
   return `query CrossLevelRead($key: String!) { ${names.list}(filter: { ${joinItem}: { eq: $key } }, first: ${MAX_RECORDS}) { nodes { ${items.join(' ')} } } }`;
-}
-
-async function askOwner(link: PlatformLink, body: string, token: string): Promise<OwnerResponse> {
-  try {
-    const response = await fetch(link.gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [LINK_TOKEN_HEADER]: token },
-      body,
-      signal: AbortSignal.timeout(OWNER_TIMEOUT_MS),
-    });
-    return (await response.json()) as OwnerResponse;
-  } catch {
-    throw new GraphQLError(`The ${link.code} platform did not answer; try again later.`, {
-      extensions: { code: ErrorCode.UNAVAILABLE, platform: link.code },
-    });
-  }
-}
-
-/** The owner's refusal, as the consumer meets it: the owner's code and reason, named as the owner's. */
-function ownerRefusal(
-  link: PlatformLink,
-  dataset: string,
-  refusal: NonNullable<OwnerResponse['errors']>[number],
-): GraphQLError {
-  const code = refusal.extensions?.code;
-  const linkRefused = code === ErrorCode.UNAUTHENTICATED;
-  return new GraphQLError(
-    `The ${link.code} platform ${linkRefused ? 'refused the link' : 'refused the read'}: ${refusal.message ?? 'no reason given'}`,
-    {
-      extensions: {
-        code: linkRefused || typeof code !== 'string' ? ErrorCode.FORBIDDEN : code,
-        platform: link.code,
-        dataset,
-        ...(refusal.extensions?.requestId ? { ownerRequestId: refusal.extensions.requestId } : {}),
-      },
-    },
-  );
 }
 
 async function recordConsumerSide(
