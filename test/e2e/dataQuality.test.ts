@@ -494,6 +494,17 @@ describe.each(ENGINES)('on %s', (engine) => {
         { id: granted.id },
       ),
     );
+    // The unit's own scorecard: what it did, for whom; another department cannot read it.
+    const SCORECARD = `{ serviceUnitScorecard(unit: "zj_datatech", from: "2026-01-01", to: "2027-01-01") {
+      applicationsAnswered applicationsAnsweredLate catalogueVersionsCreated departmentsServed } }`;
+    expect(ok(await gql('unit', SCORECARD)).serviceUnitScorecard).toEqual({
+      applicationsAnswered: 1,
+      applicationsAnsweredLate: 0,
+      catalogueVersionsCreated: 1,
+      departmentsServed: ['business_environment'],
+    });
+    refused(await gql('msIt', SCORECARD), 'FORBIDDEN');
+
     const second = await apply();
     refused(await gql('unit', APPROVE, { id: second, c: conditions }), 'FORBIDDEN');
     const stillOpen = ok(

@@ -10,6 +10,7 @@ import { inspectNow, qualityRuns } from '../services/qualityResults.ts';
 import {
   authorizeServiceUnit,
   revokeServiceUnit,
+  serviceUnitScorecard,
   visibleServiceUnitAuthorizations,
   type ServiceUnitInput,
 } from '../services/serviceUnits.ts';
@@ -53,6 +54,8 @@ export const qualityResolvers = {
       complianceReport(ctx, args.department as string, args.from as string, args.to as string),
     serviceUnitAuthorizations: (_: unknown, __: Args, ctx: PlatformContext) =>
       visibleServiceUnitAuthorizations(ctx),
+    serviceUnitScorecard: (_: unknown, args: Args, ctx: PlatformContext) =>
+      serviceUnitScorecard(ctx, args.unit as string, args.from as string, args.to as string),
   },
   Mutation: {
     async runQualityInspection(_: unknown, args: Args, ctx: PlatformContext) {

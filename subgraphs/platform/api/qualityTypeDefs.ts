@@ -198,6 +198,19 @@ export const QUALITY_TYPE_DEFS = /* GraphQL */ `
     validUntil: String!
   }
 
+  "A technical service unit's own scorecard for [from, to)."
+  type ServiceUnitScorecard {
+    unit: String!
+    from: String!
+    to: String!
+    authorizations: [ServiceUnitAuthorization!]!
+    applicationsAnswered: Int!
+    "Of those, answered after the applicant's deadline."
+    applicationsAnsweredLate: Int!
+    catalogueVersionsCreated: Int!
+    departmentsServed: [String!]!
+  }
+
   extend type Query {
     "The platform's data element dictionary."
     dataElements: [DataElement!]!
@@ -209,6 +222,8 @@ export const QUALITY_TYPE_DEFS = /* GraphQL */ `
     complianceReport(department: String!, from: String!, to: String!): ComplianceReport!
     "Service unit authorizations: admins and reviewers all, others those naming their department or unit."
     serviceUnitAuthorizations: [ServiceUnitAuthorization!]!
+    "A service unit's work for the departments it serves (dates YYYY-MM-DD): the unit itself, reviewers and admins."
+    serviceUnitScorecard(unit: String!, from: String!, to: String!): ServiceUnitScorecard!
   }
 
   extend type Mutation {

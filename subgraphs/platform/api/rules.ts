@@ -84,6 +84,7 @@ const OBJECT_TYPES = [
   'ComplianceReport',
   'ComplianceThreshold',
   'ServiceUnitAuthorization',
+  'ServiceUnitScorecard',
 ];
 
 /**
@@ -120,6 +121,7 @@ export const platformRules = shield(
       uncataloguedCollection: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
       complianceReport: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
       serviceUnitAuthorizations: signedIn,
+      serviceUnitScorecard: signedIn,
       _service: composeCredential,
     },
     Mutation: {

@@ -16,6 +16,7 @@ import {
   type ServiceUnitAuthorization,
   type ServiceUnitDuty,
 } from '../store/index.ts';
+import { selectRecordedWork, type RecordedWork } from '../store/serviceUnitWorkQueries.ts';
 import { requireReason } from './grantAdministration.ts';
 
 export interface ServiceUnitInput {
@@ -137,4 +138,54 @@ export async function actsFor(
   return authorizations.some(
     (a) => a.duties.includes(duty) && a.validFrom <= day && day < a.validUntil,
   );
+}
+
+/** A technical service unit's own scorecard for [from, to): what it did for which departments. */
+export interface ServiceUnitScorecard {
+  unit: string;
+  from: string;
+  to: string;
+  authorizations: ServiceUnitAuthorization[];
+  applicationsAnswered: number;
+  /** Of those, answered after the applicant's deadline. */
+  applicationsAnsweredLate: number;
+  catalogueVersionsCreated: number;
+  /** The departments it acted for in the period. */
+  departmentsServed: string[];
+}
+
+/**
+ * The unit's work evaluated on its own: reviewers and admins see any unit's,
+ * a unit its own. Counts what the records name as done by the unit for a
+ * department (`unit/user for department`).
+ */
+export async function serviceUnitScorecard(
+  ctx: PlatformContext,
+  unit: string,
+  from: string,
+  to: string,
+): Promise<ServiceUnitScorecard> {
+  if (!hasRole(ctx, 'ADMIN', 'REVIEWER') && callerOf(ctx).department !== unit) {
+    throw forbidden(
+      `Only ${unit} itself, reviewers and admins see its scorecard.`,
+      'REVIEWER or ADMIN',
+    );
+  }
+  if (!isCalendarDate(from) || !isCalendarDate(to) || from >= to)
+    throw badUserInput('from and to must be dates (YYYY-MM-DD), from before to.', 'from');
+  const mine = (work: RecordedWork) => work.by.startsWith(`${unit}/`) && work.by.includes(' for ');
+  const { decisions, versions } = await selectRecordedWork(ctx.db, { from, to });
+  const answered = decisions.filter(mine);
+  const created = versions.filter(mine);
+  const served = [...answered, ...created].map((w) => w.by.slice(w.by.lastIndexOf(' for ') + 5));
+  return {
+    unit,
+    from,
+    to,
+    authorizations: await selectServiceUnitAuthorizations(ctx.db, { unit }),
+    applicationsAnswered: answered.length,
+    applicationsAnsweredLate: answered.filter((w) => w.at.slice(0, 10) > w.deadline!).length,
+    catalogueVersionsCreated: created.length,
+    departmentsServed: [...new Set(served)].sort(),
+  };
 }
