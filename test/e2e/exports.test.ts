@@ -377,7 +377,7 @@ describe.each(ENGINES)('on %s', (engine) => {
               token,
               ...args,
             ],
-            { timeout: 60_000 },
+            { timeout: 150_000 },
             (error, stdout, stderr) =>
               resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
           );
@@ -403,7 +403,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(refused.stderr).toMatch(/Item name is not among the items of grant .*request id/);
       expect(refused.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     },
-    120_000,
+    360_000,
   );
 
   it("shows the exports on the provider's scorecard", async () => {
