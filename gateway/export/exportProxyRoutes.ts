@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import { request } from 'undici';
-import { notFound } from '../../schema/index.ts';
+import { badUserInput, notFound } from '../../schema/index.ts';
 import {
   getRequestBody,
   INTERNAL_TOKEN_HEADER,
@@ -65,6 +65,8 @@ async function proxyExport(
   const requestId = randomUUID();
   res.setHeader('x-request-id', requestId);
   try {
+    // A HEAD would run the export (and count it) for a response without a body.
+    if (req.method !== 'GET') throw badUserInput('Exports are read with GET.');
     const identity = await options.authenticator.identify(req, requestId).catch(async (error) => {
       await options.audit
         .record([refusedEntry(requestId, error, Date.now() - startedAt)])
