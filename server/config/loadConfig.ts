@@ -217,6 +217,7 @@ const envSchema = z.object({
   SEED_SCALE: z.coerce.number().int().min(1).max(10_000_000).default(5000),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
   APPLICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  QUALITY_INSPECTION_MINUTES: z.coerce.number().int().min(0).max(525_600).default(1440),
   CATALOGUE_BASE_URI: z.url().default('http://data.gov.example/catalogue'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
@@ -238,7 +239,6 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
   HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.keepAliveMs),
-  QUALITY_INSPECTION_MINUTES: z.coerce.number().int().min(0).max(525_600).default(1440),
   SHUTDOWN_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.shutdownMs),
   JWT_ISSUER: z.string().min(1).default('govdata-dev'),
   JWT_AUDIENCE: z.string().min(1).default('govdata'),
@@ -384,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     seedScale: e.SEED_SCALE,
     maxPageSize: e.MAX_PAGE_SIZE,
     applicationReplyWorkingDays: e.APPLICATION_REPLY_DAYS,
+    qualityInspectionMinutes: e.QUALITY_INSPECTION_MINUTES,
     catalogueBaseUri: e.CATALOGUE_BASE_URI,
     logLevel: e.LOG_LEVEL,
     observability: {
@@ -417,7 +418,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       authenticated: {
         ...DEFAULT_LIMITS.authenticated,
         ...parseLimitList(e.LIMITS_AUTHENTICATED ?? ''),
-    qualityInspectionMinutes: e.QUALITY_INSPECTION_MINUTES,
       },
       roles: parseKeyedLimits(e.LIMITS_ROLES ?? '', roleProblem),
       applications: parseKeyedLimits(e.LIMITS_APPLICATIONS ?? '', applicationProblem),
