@@ -1,3 +1,4 @@
+import { civilDateIn } from '../../schema/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import {
@@ -105,7 +106,8 @@ async function storedRow(id: string): Promise<Record<string, unknown> | undefine
     Record<string, unknown> | undefined;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today's date where the platform runs (TIME_ZONE, Asia/Shanghai by default), as it dates deadlines. */
+const today = () => civilDateIn(new Date());
 
 async function addWorkingDays(start: string, days: number): Promise<string> {
   return ok(

@@ -1,3 +1,4 @@
+import { civilDateIn } from '../../schema/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHINA_HOLIDAYS_2026 } from '../../subgraphs/platform/calendar/chinaHolidays2026.ts';
 import { startTestPlatform, testConfig, type TestPlatform } from '../support/testPlatform.ts';
@@ -40,7 +41,8 @@ const gql = <T = Record<string, unknown>>(
 ) => platform.query<T>(query, variables, as[caller]);
 
 /** Today as the platform sees it (UTC). */
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today's date where the platform runs (TIME_ZONE, Asia/Shanghai by default), as it dates deadlines. */
+const today = () => civilDateIn(new Date());
 
 /**
  * The n-th working day after `start`, counted day by day from the 2026 holiday
