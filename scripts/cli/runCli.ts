@@ -1,10 +1,13 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { pino } from 'pino';
-import { createLogger, readableLines, type Logger } from '../../server/index.ts';
+import {
+  createLogger,
+  LOG_LEVELS,
+  readableLines,
+  type Logger,
+  type LogLevel,
+} from '../../server/index.ts';
 import { CliUsageError } from './CliUsageError.ts';
-
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-type Level = (typeof LEVELS)[number];
 
 /**
  * The command line's own log, on stderr so a command's output on stdout stays
@@ -13,7 +16,7 @@ type Level = (typeof LEVELS)[number];
  * (`LOG_LEVEL=debug npx govdata …`), with an error's stack.
  */
 export function cliLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  const logLevel: Level = LEVELS.find((known) => known === level) ?? 'info';
+  const logLevel: LogLevel = LOG_LEVELS.find((known) => known === level) ?? 'info';
   return createLogger(
     { logLevel },
     process.stderr.isTTY ? readableLines(process.stderr, true) : pino.destination(2),

@@ -4,6 +4,7 @@ export {
   DEFAULT_TIMEOUTS,
   loadConfig,
   loadTestSettings,
+  LOG_LEVELS,
 } from './loadConfig.ts';
 export type {
   AuditCheckpointConfig,
@@ -12,6 +13,7 @@ export type {
   DatabaseConfig,
   DepartmentUsersConfig,
   DatabaseLimits,
+  LogLevel,
   PlatformConfig,
   TestSettings,
   TimeoutConfig,

@@ -113,6 +113,10 @@ export interface AuthConfig {
   gatewayPublicKeyFile: string;
 }
 
+/** pino's levels, `LOG_LEVEL`'s values; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Everything the platform's processes are configured with, typed and checked. */
 export interface PlatformConfig {
   auth: AuthConfig;
@@ -145,7 +149,7 @@ export interface PlatformConfig {
   qualityInspectionMinutes: number;
   /** Base URI of catalogue identifiers in the DCAT-AP export. */
   catalogueBaseUri: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
   /** Log format, Prometheus metrics and OpenTelemetry trace export. */
   observability: ObservabilityConfig;
   /** Signed checkpoints of the audit chains, kept outside the database (tamper evidence). */
@@ -219,7 +223,7 @@ const envSchema = z.object({
   APPLICATION_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   QUALITY_INSPECTION_MINUTES: z.coerce.number().int().min(0).max(525_600).default(1440),
   CATALOGUE_BASE_URI: z.url().default('http://data.gov.example/catalogue'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   NODE_ENV: z.string().optional(),
   METRICS: z.enum(['on', 'off']).default('on'),
