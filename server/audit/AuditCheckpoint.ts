@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { PlatformKey } from '../identity/keys.ts';
+import type { PlatformKey } from '../identity/PlatformKey.ts';
 
 /**
  * A writer's chain head, signed with the platform (gateway) Ed25519 key and

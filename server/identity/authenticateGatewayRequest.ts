@@ -6,7 +6,7 @@ import {
   verifyInternalToken,
   type VerifiedInternalToken,
 } from './internalToken.ts';
-import type { PlatformKey } from './keys.ts';
+import type { PlatformKey } from './PlatformKey.ts';
 
 /**
  * The identity a subgraph request carries: a context token signed by the

@@ -1,5 +1,5 @@
 import { KeyObject, sign, verify } from 'node:crypto';
-import type { PlatformKey } from './keys.ts';
+import { PLATFORM_KEY_ALGORITHM, type PlatformKey } from './PlatformKey.ts';
 
 /*
  * Compact JWS (RFC 7515) with one fixed header, signed and verified with
@@ -11,7 +11,7 @@ import type { PlatformKey } from './keys.ts';
  */
 
 /** The only header accepted: anything else (another alg, `none`, `jku`, `crit`) is refused unread. */
-const HEADER = Buffer.from(JSON.stringify({ alg: 'EdDSA' })).toString('base64url');
+const HEADER = Buffer.from(JSON.stringify({ alg: PLATFORM_KEY_ALGORITHM })).toString('base64url');
 const SIGNATURE_BYTES = 64;
 
 function keyObject(key: PlatformKey): KeyObject {

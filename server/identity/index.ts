@@ -9,7 +9,7 @@ export {
 } from './internalToken.ts';
 export type { VerifiedInternalToken } from './internalToken.ts';
 export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.ts';
-export type { PlatformKey } from './keys.ts';
+export type { PlatformKey } from './PlatformKey.ts';
 export { ROLES } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';

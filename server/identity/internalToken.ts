@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { openCompactJws, signCompactJws } from './compactJws.ts';
-import type { PlatformKey } from './keys.ts';
+import type { PlatformKey } from './PlatformKey.ts';
 import type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 
 /** The header that carries the gateway's signed context to a subgraph. */
@@ -8,9 +8,6 @@ export const INTERNAL_TOKEN_HEADER = 'x-govdata-context';
 
 /** Who signs internal tokens; subgraphs accept no other issuer. */
 export const INTERNAL_ISSUER = 'govdata-gateway';
-
-/** Algorithm of internal tokens: asymmetric, so subgraphs can verify but never sign. */
-export const INTERNAL_ALGORITHM = 'EdDSA';
 
 /**
  * How long an internal token is valid: one subgraph fetch's worth. A token is

@@ -1,10 +1,8 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { INTERNAL_ALGORITHM } from './internalToken.ts';
-
-export type PlatformKey = CryptoKey | KeyObject;
+import { exportJWK, generateKeyPair } from 'jose';
+import { PLATFORM_KEY_ALGORITHM, type PlatformKey } from './PlatformKey.ts';
 
 /**
  * Reads the gateway's Ed25519 key pair from two JWK files, creating both on
@@ -16,7 +14,10 @@ export async function loadOrCreateSigningKeys(
   publicFile: string,
 ): Promise<{ privateKey: PlatformKey; publicKey: PlatformKey }> {
   if (!existsSync(privateFile) || !existsSync(publicFile)) {
-    const pair = await generateKeyPair(INTERNAL_ALGORITHM, { crv: 'Ed25519', extractable: true });
+    const pair = await generateKeyPair(PLATFORM_KEY_ALGORITHM, {
+      crv: 'Ed25519',
+      extractable: true,
+    });
     mkdirSync(dirname(privateFile), { recursive: true });
     mkdirSync(dirname(publicFile), { recursive: true });
     writeFileSync(privateFile, JSON.stringify(await exportJWK(pair.privateKey)), { mode: 0o600 });

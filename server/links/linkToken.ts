@@ -2,7 +2,7 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { bodyHash } from '../identity/internalToken.ts';
 import { compactJwsVerifies, peekCompactJws, signCompactJws } from '../identity/compactJws.ts';
-import type { PlatformKey } from '../identity/keys.ts';
+import type { PlatformKey } from '../identity/PlatformKey.ts';
 import type { Caller } from '../identity/RequestIdentity.ts';
 import { selectLink, useLinkToken } from './linkQueries.ts';
 import type { PlatformLink } from './PlatformLink.ts';

@@ -23,7 +23,7 @@ import {
   type AccessSettings,
   type PolicyStore,
 } from './access/index.ts';
-import { auditPlugin } from './audit/index.ts';
+import { auditPlugin } from './plugins/index.ts';
 import { exportRoutes } from './export/index.ts';
 import { subgraphLogPlugin } from './observability/index.ts';
 import type { DepartmentSubgraph } from './buildDepartmentSubgraph.ts';

@@ -9,7 +9,7 @@ import {
   type SharingMode,
 } from '../../../schema/index.ts';
 import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
-import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
+import type { RuleContext } from './RuleContext.ts';
 import type { DatasetTable, ListFilter } from '../sql/index.ts';
 import { JOIN_HANDLE } from '../typeDefs/index.ts';
 import { maskedDenial } from './RequestAccess.ts';
@@ -19,18 +19,13 @@ type FieldRules = Record<string, ShieldRule>;
 type Verdict = true | GraphQLError;
 /** A field middleware as graphql-middleware calls it. */
 type FieldMiddleware = (
-  resolve: (
-    parent: unknown,
-    args: unknown,
-    ctx: SubgraphContext,
-    info: GraphQLResolveInfo,
-  ) => unknown,
+  resolve: (parent: unknown, args: unknown, ctx: RuleContext, info: GraphQLResolveInfo) => unknown,
   parent: unknown,
   args: unknown,
-  ctx: SubgraphContext,
+  ctx: RuleContext,
   info: GraphQLResolveInfo,
 ) => unknown;
-type Decide = (ctx: SubgraphContext) => Verdict | Promise<Verdict>;
+type Decide = (ctx: RuleContext) => Verdict | Promise<Verdict>;
 
 /** Applies `f` now to a value, or later to a promised one: decisions stay synchronous when they can. */
 function then<T, R>(value: T | Promise<T>, f: (value: T) => R): R | Promise<R> {
@@ -106,7 +101,7 @@ export function buildRuleTree(model: DepartmentModel): {
   const contextual = (name: string, decide: Decide): ShieldRule =>
     once(name, () => {
       const token = Symbol(name);
-      const made = rule(name, { cache: 'contextual' })((_p, _a, ctx: SubgraphContext) =>
+      const made = rule(name, { cache: 'contextual' })((_p, _a, ctx: RuleContext) =>
         then(decide(ctx), (verdict) => {
           if (verdict === true) ctx.access!.settled.add(token);
           return verdict;
@@ -178,7 +173,7 @@ const SHIELD_OPTIONS: Parameters<typeof shield>[1] = {
 
 /** `_service { sdl }` answers only to the composition credential. */
 const composeCredential = rule('composeCredential', { cache: 'contextual' })(
-  (_p, _a, ctx: SubgraphContext) =>
+  (_p, _a, ctx: RuleContext) =>
     ctx.composeOnly ||
     new GraphQLError('The SDL is served to the platform registry only.', {
       extensions: { code: ErrorCode.FORBIDDEN },
@@ -225,7 +220,7 @@ function joinDecision(table: DatasetTable, item: CatalogueItem): Decide {
  */
 function filterRule(table: DatasetTable): ShieldRule {
   return rule(`${table.entry.code}:filter`, { cache: 'no_cache' })(
-    (_p, args: { filter?: ListFilter | null }, ctx: SubgraphContext) => {
+    (_p, args: { filter?: ListFilter | null }, ctx: RuleContext) => {
       const access = ctx.access!;
       for (const name of Object.keys(args.filter ?? {})) {
         const item = table.item(name);
@@ -242,13 +237,13 @@ function filterRule(table: DatasetTable): ShieldRule {
 /** A yes/no about a value is a read of it: verification compares only items read unmasked in VERIFY mode. */
 function verifyMatchRule(table: DatasetTable): ShieldRule {
   return rule(`${table.entry.code}:match`, { cache: 'no_cache' })(
-    (_p, args: { match?: Record<string, unknown> | null }, ctx: SubgraphContext) =>
+    (_p, args: { match?: Record<string, unknown> | null }, ctx: RuleContext) =>
       requireUnmasked(ctx, table, Object.keys(args.match ?? {}), 'verify', 'VERIFY'),
   );
 }
 
 function requireUnmasked(
-  ctx: SubgraphContext,
+  ctx: RuleContext,
   table: DatasetTable,
   names: readonly string[],
   verb: string,

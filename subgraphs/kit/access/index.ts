@@ -11,4 +11,5 @@ export { PolicyStore } from './PolicyStore.ts';
 export { ProbeBudget } from './ProbeBudget.ts';
 export { maskedDenial, RequestAccess } from './RequestAccess.ts';
 export type { AccessSettings, VerificationScope } from './RequestAccess.ts';
+export type { RuleContext } from './RuleContext.ts';
 export { rowAdmits } from './rowAdmits.ts';

@@ -1,3 +1,2 @@
 export { AccessLog, accessEntry } from './AccessLog.ts';
 export type { Verification } from './AccessLog.ts';
-export { auditPlugin } from './auditPlugin.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { composeSupergraph, CompositionError } from '../../../gateway/index.ts';
+import { composeSupergraph, CompositionError } from '../../../schema/index.ts';
 import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQueries.ts';
 
 /**

@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type * as GraphQL from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
-import { composeSupergraph, CompositionError } from '../../../gateway/index.ts';
+import { composeSupergraph, CompositionError } from '../../../schema/index.ts';
 import type { Catalogue } from '../../../schema/index.ts';
 import { selectGrants } from '../../../server/index.ts';
 import { selectCurrentSubgraphs } from './registryQueries.ts';

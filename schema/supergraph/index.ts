@@ -1,0 +1,2 @@
+export { composeSupergraph, CompositionError } from './composeSupergraph.ts';
+export type { SubgraphDefinition } from './composeSupergraph.ts';
