@@ -7,6 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { ErrorCode } from '../../schema/index.ts';
@@ -26,6 +27,19 @@ import {
 /** How long a verified API key is trusted before it is looked up again (revocation delay). */
 const API_KEY_TTL_MS = 2000;
 
+/**
+ * How long a bearer token's verified caller is kept, at most: the same token
+ * comes with every request of an application for up to an hour, and checking
+ * its signature each time was a tenth of a millisecond or more of CPU per
+ * request. Never past the token's own expiry; a key removed from the JWKS
+ * stops a token it signed within this time.
+ */
+const VERIFIED_TOKEN_TTL_MS = 30_000;
+/** Tokens remembered at most; past it the oldest are forgotten first. */
+const MOST_VERIFIED_TOKENS = 10_000;
+/** Seconds past `exp` (and before `nbf`) a token is still taken: clocks differ. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const PURPOSE = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
 const GRANT_ID = /^[A-Za-z0-9._:-]{1,40}$/;
@@ -44,10 +58,12 @@ interface CallerClaims extends JWTPayload {
  */
 export class Authenticator {
   private readonly apiKeyCache = new Map<string, { caller: Caller | null; until: number }>();
+  /** Callers of bearer tokens already verified, by the whole token, until `until` (ms). */
+  private readonly verifiedTokens = new Map<string, { caller: Caller; until: number }>();
 
   private constructor(
     private readonly config: AuthConfig,
-    private readonly key: Uint8Array | JWTVerifyGetKey,
+    private readonly key: KeyObject | JWTVerifyGetKey,
     private readonly platformDb: Knex,
     private readonly ownPlatform: (() => Promise<string | null>) | null,
   ) {}
@@ -64,7 +80,10 @@ export class Authenticator {
     const tokens = config.tokens;
     const key =
       tokens.kind === 'secret'
-        ? loadDevSecret(tokens)
+        ? // A KeyObject, not the secret's bytes: jose imports a KeyObject into
+          // WebCrypto once and keeps it, where bytes are imported anew for every
+          // token verified (a WebCrypto job per request).
+          createSecretKey(loadDevSecret(tokens))
         : tokens.kind === 'jwks-file'
           ? createLocalJWKSet(
               JSON.parse(readFileSync(tokens.file, 'utf8')) as Parameters<
@@ -149,17 +168,40 @@ export class Authenticator {
     return this.verifyToken(match[1]!);
   }
 
-  /** The caller a bearer token stands for; throws UNAUTHENTICATED if it does not verify. */
+  /**
+   * The caller a bearer token stands for; throws UNAUTHENTICATED if it does not
+   * verify. A token that verified is remembered by its whole text (any other
+   * byte is another token, verified afresh) until its expiry, at most
+   * `VERIFIED_TOKEN_TTL_MS`.
+   */
   async verifyToken(token: string): Promise<Caller> {
+    const now = Date.now();
+    const known = this.verifiedTokens.get(token);
+    if (known && known.until > now) return known.caller;
+    if (known) this.verifiedTokens.delete(token);
+    const { caller, expiresAt } = await this.verifyTokenSignature(token);
+    if (this.verifiedTokens.size >= MOST_VERIFIED_TOKENS) {
+      this.verifiedTokens.delete(this.verifiedTokens.keys().next().value!);
+    }
+    this.verifiedTokens.set(token, {
+      caller,
+      until: Math.min(now + VERIFIED_TOKEN_TTL_MS, expiresAt + CLOCK_TOLERANCE_SECONDS * 1000),
+    });
+    return caller;
+  }
+
+  private async verifyTokenSignature(
+    token: string,
+  ): Promise<{ caller: Caller; expiresAt: number }> {
     let payload: CallerClaims;
     try {
-      const verified = await jwtVerify<CallerClaims>(token, this.key as Uint8Array, {
+      const verified = await jwtVerify<CallerClaims>(token, this.key as KeyObject, {
         issuer: this.config.issuer,
         audience: this.config.audience,
         algorithms:
           this.config.tokens.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'EdDSA', 'PS256'],
         requiredClaims: ['exp'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       payload = verified.payload;
     } catch (error) {
@@ -178,11 +220,15 @@ export class Authenticator {
     if (!roles.every((r): r is Role => ROLES.includes(r as Role))) {
       throw unauthenticated(`The bearer token has an unknown role; roles are ${ROLES.join(', ')}.`);
     }
+    // Frozen: one caller serves every request of the token while it is remembered.
     return {
-      department: payload.dept,
-      application: typeof payload.app === 'string' ? payload.app : null,
-      user: typeof payload.sub === 'string' ? payload.sub : null,
-      roles,
+      caller: Object.freeze({
+        department: payload.dept,
+        application: typeof payload.app === 'string' ? payload.app : null,
+        user: typeof payload.sub === 'string' ? payload.sub : null,
+        roles: Object.freeze([...roles]),
+      }),
+      expiresAt: payload.exp! * 1000,
     };
   }
 
