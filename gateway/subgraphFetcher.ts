@@ -50,15 +50,25 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
   const fetchFor =
     (subgraph: string | null) =>
     async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
-      const deadline = AbortSignal.timeout(timeoutMs);
+      // One timer per fetch, cleared when it ends: AbortSignal.timeout's timer
+      // would fire after every fetch, long answered, and make an exception each time.
       const callers = init?.signal as AbortSignal | undefined | null;
+      const abort = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        abort.abort();
+      }, timeoutMs);
+      const callerAborted = (): void => abort.abort(callers?.reason);
+      if (callers?.aborted) callerAborted();
+      else callers?.addEventListener('abort', callerAborted, { once: true });
       const began = performance.now();
       try {
         const response = await request(url, {
           method: (init?.method ?? 'GET') as 'GET' | 'POST',
           headers: init?.headers,
           body: init?.body as string | undefined,
-          signal: callers ? AbortSignal.any([callers, deadline]) : deadline,
+          signal: abort.signal,
           dispatcher,
         });
         const headers = new Headers();
@@ -76,7 +86,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
         return new TextResponse(url, status, headers, text);
       } catch (error) {
         if (callers?.aborted) throw error;
-        const waitedMs = deadline.aborted ? timeoutMs : null;
+        const waitedMs = timedOut ? timeoutMs : null;
         metrics.subgraphFetch(
           subgraph ?? '(unnamed)',
           (performance.now() - began) / 1000,
@@ -87,6 +97,9 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           waitedMs !== null ? 'subgraph fetch timed out' : 'subgraph fetch failed',
         );
         throw subgraphUnavailable(subgraph, waitedMs, error);
+      } finally {
+        clearTimeout(timer);
+        callers?.removeEventListener('abort', callerAborted);
       }
     };
   return Object.assign(fetchFor(null), {
