@@ -38,6 +38,11 @@ export const REDACTED_PATHS = [
   'req.headers["x-govdata-context"]',
 ];
 
+/** Lines gathered before a write to stdout (a few request lines)... */
+const LOG_WRITE_BYTES = 4096;
+/** ...or written after this long, whichever comes first. */
+const LOG_FLUSH_MS = 1000;
+
 /**
  * The process's one logger, made once from the typed configuration and passed
  * in like the database: JSON lines on stdout at `LOG_LEVEL`, or readable
@@ -62,7 +67,17 @@ export function createLogger(
     observability.logFormat === 'pretty' ||
     (observability.logFormat === 'auto' && !observability.production && process.stdout.isTTY);
   if (pretty) return pino(options, readableLines());
-  // Lines are written without blocking the request that logged them (a write
-  // under way gathers the lines logged meanwhile); pino flushes on exit.
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  // Lines are written without blocking the request that logged them, gathered
+  // into writes of at least LOG_WRITE_BYTES or every LOG_FLUSH_MS, whichever
+  // comes first: a write per line was a system call per request. pino flushes
+  // on exit; a process killed outright loses at most LOG_FLUSH_MS of lines.
+  return pino(
+    options,
+    pino.destination({
+      dest: 1,
+      sync: false,
+      minLength: LOG_WRITE_BYTES,
+      periodicFlush: LOG_FLUSH_MS,
+    }),
+  );
 }
