@@ -149,7 +149,11 @@ const valuesOf = (values: Values) => Object.fromEntries(values.map((v) => [v.ite
 
 /** The civil date `offset` days from today in the platform's time zone, as YYYY-MM-DD. */
 function civilDay(offset: number): string {
-  const [year, month, day] = civilDateIn(new Date()).split('-').map(Number) as [number, number, number];
+  const [year, month, day] = civilDateIn(new Date()).split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
   const shifted = civilFromDays(daysFromCivil(year, month, day) + offset);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${shifted.year}-${two(shifted.month)}-${two(shifted.dayOfMonth)}`;
@@ -375,12 +379,13 @@ describe('cross-level reads, decided by the owner platform', () => {
           reviewer,
         ),
       );
-      const zhejiang = departmentScorecard.otherLevelAccesses.find((p) => p.platform === 'zhejiang');
+      const zhejiang = departmentScorecard.otherLevelAccesses.find(
+        (p) => p.platform === 'zhejiang',
+      );
       return {
         total: departmentScorecard.accesses.served,
         platforms: departmentScorecard.otherLevelAccesses.map((p) => p.platform),
-        fromProvince:
-          zhejiang?.byDataset.find((d) => d.dataset === 'CW-ACC-001')?.served ?? 0,
+        fromProvince: zhejiang?.byDataset.find((d) => d.dataset === 'CW-ACC-001')?.served ?? 0,
         maskedFromProvince: zhejiang?.masked ?? 0,
       };
     };
@@ -390,7 +395,9 @@ describe('cross-level reads, decided by the owner platform', () => {
         const first = await figures();
         await new Promise((r) => setTimeout(r, 500));
         const second = await figures();
-        return done(second) && JSON.stringify(first) === JSON.stringify(second) ? second : undefined;
+        return done(second) && JSON.stringify(first) === JSON.stringify(second)
+          ? second
+          : undefined;
       });
     // The earlier reads of the province's civil affairs.
     const before = await settled('the earlier reads on the scorecard', (f) => f.fromProvince > 0);
@@ -631,9 +638,19 @@ function enterpriseChecks(item: Record<string, unknown>, type = 'EnterpriseCheck
 
 describe('one number, one source across levels', () => {
   it('flags the claims both platforms published before the link, to administrators only, and takes neither away', async () => {
-    type Conflict = { platform: string; entry: string; item: string; element: string; heldBy: string };
+    type Conflict = {
+      platform: string;
+      entry: string;
+      item: string;
+      element: string;
+      heldBy: string;
+    };
     const atProvince = ok(
-      await province.query<{ authorityConflicts: Conflict[] }>(CONFLICTS, {}, await adminOf(province)),
+      await province.query<{ authorityConflicts: Conflict[] }>(
+        CONFLICTS,
+        {},
+        await adminOf(province),
+      ),
     ).authorityConflicts;
     expect(atProvince).toContainEqual({
       platform: 'hangzhou',
@@ -650,10 +667,7 @@ describe('one number, one source across levels', () => {
     expect(atCity).toContainEqual(
       expect.objectContaining({ platform: 'zhejiang', entry: 'PS-POP-001', element: 'personName' }),
     );
-    refused(
-      await province.query(CONFLICTS, {}, await province.as('civil_affairs')),
-      'FORBIDDEN',
-    );
+    refused(await province.query(CONFLICTS, {}, await province.as('civil_affairs')), 'FORBIDDEN');
 
     const { directory } = ok(
       await province.query<{
@@ -936,9 +950,16 @@ describe('attacks across the line', () => {
               { name: 'idNo', element: 'residentIdNumber', authoritative: 'no' },
             ]),
             // Its own meters, and a copy: no conflict.
-            claims('330206', 'NB-CTY-006', 'NbMeter', [{ name: 'meterNo', element: 'NbMeter.meterNo' }]),
+            claims('330206', 'NB-CTY-006', 'NbMeter', [
+              { name: 'meterNo', element: 'NbMeter.meterNo' },
+            ]),
             claims('330206', 'NB-CTY-007', 'Resident', [
-              { name: 'idNo', element: 'residentIdNumber', authoritative: false, source: 'NB-CTY-004.idNumber' },
+              {
+                name: 'idNo',
+                element: 'residentIdNumber',
+                authoritative: false,
+                source: 'NB-CTY-004.idNumber',
+              },
             ]),
           ],
         }),
@@ -989,11 +1010,9 @@ describe('attacks across the line', () => {
       ]);
       // Its claims on the province's elements are not taken, and its administrators see them.
       const { authorityConflicts } = ok(
-        await province.query<{ authorityConflicts: { entry: string; element: string; heldBy: string }[] }>(
-          `query { authorityConflicts { platform entry element heldBy } }`,
-          {},
-          admin,
-        ),
+        await province.query<{
+          authorityConflicts: { entry: string; element: string; heldBy: string }[];
+        }>(`query { authorityConflicts { platform entry element heldBy } }`, {}, admin),
       );
       expect(
         authorityConflicts
@@ -1091,10 +1110,13 @@ describe('links under every way a platform is started', () => {
       served = await servePlatformSubgraph(testConfig(province.database), { port: 0 });
       expect(served.links).not.toBeNull();
       const harvester = served.links!.harvester;
-      await waitFor('a harvest by the served process, through the city gateway process', async () => {
-        const outcome = harvester.outcomes.get('hangzhou');
-        return outcome && 'entries' in outcome && outcome.entries > 0 ? outcome : undefined;
-      });
+      await waitFor(
+        'a harvest by the served process, through the city gateway process',
+        async () => {
+          const outcome = harvester.outcomes.get('hangzhou');
+          return outcome && 'entries' in outcome && outcome.entries > 0 ? outcome : undefined;
+        },
+      );
       await province.registry.poll();
       const consumer = await province.as('civil_affairs', 'social-assistance');
       const read = ok(

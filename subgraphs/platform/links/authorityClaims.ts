@@ -39,7 +39,8 @@ export function canonicalElement(
   item: string,
   aliases: ElementAliases = new Map(),
 ): string | null {
-  const written = typeof element === 'string' ? element.normalize('NFKC').replace(INVISIBLE, '') : '';
+  const written =
+    typeof element === 'string' ? element.normalize('NFKC').replace(INVISIBLE, '') : '';
   const own = (written === '' ? `${type}.${item}` : written).toLowerCase();
   const known = DICTIONARY.get(written.toLowerCase());
   if (known) return known;
@@ -61,7 +62,11 @@ function looseItems(entry: unknown): {
   items: (LooseItem | null | undefined)[];
   department: string;
 } {
-  const e = (entry ?? {}) as { binding?: { type?: unknown }; items?: unknown; department?: unknown };
+  const e = (entry ?? {}) as {
+    binding?: { type?: unknown };
+    items?: unknown;
+    department?: unknown;
+  };
   return {
     type: typeof e.binding?.type === 'string' ? e.binding.type : '',
     items: Array.isArray(e.items) ? (e.items as LooseItem[]) : [],

@@ -50,7 +50,12 @@ export async function checkAuthorityAcrossLevels(
       `Item ${claim.item} of ${code} claims to be the authoritative source of ${claim.element}, which linked platform ${other.platform} already provides: ${source} (${other.department}). ` +
         `One number, one source across levels: do not register it as authoritative here; reference the other level's source instead (authoritative: false, source: ${source}), ` +
         `or read it from there (otherLevel(platform: "${other.platform}", dataset: "${other.entry}")). Nothing was changed.`,
-      { platform: other.platform, entry: `${other.platform}:${other.entry}`, item: other.item, element: claim.element },
+      {
+        platform: other.platform,
+        entry: `${other.platform}:${other.entry}`,
+        item: other.item,
+        element: claim.element,
+      },
     );
   }
   await checkOtherLevelSources(db, code, document);
@@ -69,10 +74,20 @@ async function checkOtherLevelSources(db: Knex, code: string, document: unknown)
     // Another platform's document: its items may be anything.
     const harvestedItems: unknown = linked?.entry.items;
     const target = Array.isArray(harvestedItems)
-      ? (harvestedItems as { name?: unknown; authoritative?: unknown; source?: unknown; references?: unknown }[]).find((i) => i.name === name)
+      ? (
+          harvestedItems as {
+            name?: unknown;
+            authoritative?: unknown;
+            source?: unknown;
+            references?: unknown;
+          }[]
+        ).find((i) => i.name === name)
       : undefined;
     const authoritative =
-      target !== undefined && target.authoritative !== false && !target.source && !target.references;
+      target !== undefined &&
+      target.authoritative !== false &&
+      !target.source &&
+      !target.references;
     if (!authoritative) {
       throw badUserInput(
         `Item ${String(item.name)} of ${code} copies ${item.source}, which is no authoritative item in the directory of linked platforms; search directory(platform: "${platform}") for the other level's source. Nothing was changed.`,

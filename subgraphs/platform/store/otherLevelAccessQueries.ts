@@ -46,26 +46,16 @@ export async function countOtherLevelAccesses(
       ),
     )
     .as('r');
-  const rows = await db
-    .from(perRequest)
-    .groupBy('consumer_department', 'dataset_code')
-    .select<
-      {
-        consumer_department: string;
-        dataset_code: string;
-        served: number | string | null;
-        masked: number | string | null;
-        partial: number | string | null;
-        denied: number | string | null;
-      }[]
-    >(
-      'consumer_department',
-      'dataset_code',
-      db.raw('sum(answered) as served'),
-      db.raw('sum(case when answered = 1 and masked = 1 then 1 else 0 end) as masked'),
-      db.raw('sum(case when answered = 1 and refused = 1 then 1 else 0 end) as partial'),
-      db.raw('sum(case when answered = 0 and refused = 1 then 1 else 0 end) as denied'),
-    );
+  const rows = await db.from(perRequest).groupBy('consumer_department', 'dataset_code').select<
+    {
+      consumer_department: string;
+      dataset_code: string;
+      served: number | string | null;
+      masked: number | string | null;
+      partial: number | string | null;
+      denied: number | string | null;
+    }[]
+  >('consumer_department', 'dataset_code', db.raw('sum(answered) as served'), db.raw('sum(case when answered = 1 and masked = 1 then 1 else 0 end) as masked'), db.raw('sum(case when answered = 1 and refused = 1 then 1 else 0 end) as partial'), db.raw('sum(case when answered = 0 and refused = 1 then 1 else 0 end) as denied'));
   // Several consumer departments of one platform add up per (platform, dataset).
   const counts = new Map<string, OtherLevelAccessCount>();
   for (const row of rows) {
