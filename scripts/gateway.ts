@@ -10,7 +10,9 @@
 import cluster from 'node:cluster';
 import { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
 import { asOptionValue, cliProgram, runCli, wholeNumber } from './cli/index.ts';
+import { loadPlatformCatalogue } from './platform/index.ts';
 import { startGatewayProcess } from './platform/startGatewayProcess.ts';
+import { gatewayLinkParts } from './platform/startPlatformLinks.ts';
 import {
   defaultWorkerCount,
   parseWorkerCount,
@@ -47,11 +49,14 @@ const program = cliProgram({
     const workers = options.workers ?? defaultWorkerCount();
     if (cluster.isWorker) {
       await serveAsWorker(async () => {
+        const files = loadPlatformCatalogue({}, config);
         const running = await startGatewayProcess(config, {
           port: config.gatewayPort,
           supergraphFile: options.supergraph,
           audit: new WorkerAuditSink(),
           log,
+          // Linked platforms' requests and directory harvests reach this gateway too.
+          links: (platformDb) => gatewayLinkParts(platformDb, files),
         });
         return { url: running.gateway.url, stop: () => running.stop() };
       }, config.timeouts.shutdownMs + 5000);

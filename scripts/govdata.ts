@@ -153,7 +153,9 @@ cliSubcommand(program, {
     "from the platform database (DATABASE_URL), needs only the gateway's public key " +
     '(GATEWAY_PUBLIC_KEY_FILE) and the join key (JOIN_KEY_FILE), and registers SUBGRAPH_URL (or ' +
     'its own URL) in the registry: running gateways join it within seconds. Replicas behind a ' +
-    'load balancer share one SUBGRAPH_URL. Ctrl-C or SIGTERM drains and stops.',
+    'load balancer share one SUBGRAPH_URL. With --platform, the cross-level subgraph (links with ' +
+    "other levels' platforms) is served on the next port and registered too, and linked platforms' " +
+    'directories are harvested. Ctrl-C or SIGTERM drains and stops.',
   examples: [
     'npx govdata serve --department city_water --port 4101',
     'DEPARTMENT_DATABASE_URL=sqlite:water/city_water.sqlite npx govdata serve --department city_water',

@@ -69,10 +69,16 @@ export const dataItemSchema = z.strictObject({
     .regex(sqlIdentifier, { error: 'expected a SQL column name of letters, digits and _' }),
   nullable: z.boolean().default(true),
   authoritative: z.boolean().default(true),
+  /**
+   * `DATASET_CODE.itemName` of the authoritative item this copies, or
+   * `platform:DATASET_CODE.itemName` of one on a linked platform (another
+   * level's source, which the platform checks against its directory).
+   */
   source: z
     .string()
-    .regex(/^[A-Za-z0-9-]+\.[a-z][0-9A-Za-z]*$/, {
-      error: 'expected DATASET_CODE.itemName of the authoritative item',
+    .regex(/^(?:[a-z][a-z0-9_]{1,30}:)?[A-Za-z0-9-]+\.[a-z][0-9A-Za-z]*$/, {
+      error:
+        "expected DATASET_CODE.itemName of the authoritative item (platform:DATASET_CODE.itemName for another level's)",
     })
     .optional(),
   /**

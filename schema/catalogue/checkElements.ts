@@ -41,6 +41,16 @@ export function checkItemElements(entries: readonly CatalogueEntry[], report: Re
   }
 }
 
+/**
+ * Whether `source` names another level's item (`platform:DATASET.item`): the
+ * catalogue cannot check it, the platform checks it against its directory of
+ * linked platforms, and nothing on this platform serves it (its own platform
+ * decides every read of the source).
+ */
+export function isOtherLevelSource(source: string): boolean {
+  return source.includes(':');
+}
+
 /** An item that claims an element, and where. */
 export interface ElementClaim {
   entry: CatalogueEntry;

@@ -23,6 +23,6 @@ export {
 export { itemSharingType, OPENNESS, validateCatalogue } from './validateCatalogue.ts';
 export { placeholderProblems } from './placeholderProblems.ts';
 export { PLATFORM_TABLES, reservedTableReason } from './reservedTables.ts';
-export { isOneSourceElement, isOwnElement } from './checkElements.ts';
+export { isOneSourceElement, isOtherLevelSource, isOwnElement } from './checkElements.ts';
 export { itemQualitySchema } from './itemQualitySchema.ts';
 export type { ItemQuality } from './itemQualitySchema.ts';

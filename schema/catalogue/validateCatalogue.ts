@@ -1,6 +1,6 @@
 import type { CatalogueProblem } from './CatalogueError.ts';
 import type { CatalogueEntry, CatalogueItem } from './Catalogue.ts';
-import { checkItemElements, checkOneSource } from './checkElements.ts';
+import { checkItemElements, checkOneSource, isOtherLevelSource } from './checkElements.ts';
 import type { ParsedCatalogueEntry } from './catalogueEntrySchema.ts';
 import type { SharingType } from './enums.ts';
 import { placeholderProblems } from './placeholderProblems.ts';
@@ -72,6 +72,8 @@ export function validateCatalogue(files: readonly EntryFile[]): {
   for (const entry of entries) {
     entry.items.forEach((item, index) => {
       if (item.authoritative || !item.source) return;
+      // Another level's source is checked by the platform, against its directory of linked platforms.
+      if (isOtherLevelSource(item.source)) return;
       const [code = '', name = ''] = item.source.split('.');
       const target = entryByCode.get(code)?.items.find((i) => i.name === name);
       if (!target) {

@@ -1,4 +1,5 @@
 import {
+  createLogger,
   databaseProblem,
   enableMetrics,
   loadVerifyKey,
@@ -14,10 +15,13 @@ import {
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { platformSettings } from './platformSettings.ts';
 import { loadPlatformCatalogue } from './startPlatform.ts';
+import { servePlatformLinks, type ServedPlatformLinks } from './startPlatformLinks.ts';
 
 export interface ServedPlatformSubgraph {
   subgraph: RunningPlatformSubgraph;
   registeredUrl: string;
+  /** Links with other platforms served beside it; null without a join key. */
+  links: ServedPlatformLinks | null;
   stop(): Promise<void>;
 }
 
@@ -32,10 +36,14 @@ export interface ServedPlatformSubgraph {
  * serve an entry its tables do not fit; scheduled quality inspections run
  * where the departments' databases are reachable (`npm start`, or
  * `govdata quality run`).
+ *
+ * Beside it, on `linkPort` (default: the next port; 0 with port 0), the links
+ * with other levels' platforms: the cross-level subgraph, registered like this
+ * one, and the directory harvester (see `servePlatformLinks`).
  */
 export async function servePlatformSubgraph(
   config: PlatformConfig,
-  options: { port: number; log?: (message: string) => void },
+  options: { port: number; linkPort?: number; log?: (message: string) => void },
 ): Promise<ServedPlatformSubgraph> {
   const log = options.log ?? (() => {});
   enableMetrics(config.observability.metrics);
@@ -45,8 +53,10 @@ export async function servePlatformSubgraph(
   const db = await openDatabase(config.database, 'platform');
   const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
   let subgraph: RunningPlatformSubgraph | undefined;
+  let links: ServedPlatformLinks | null = null;
   const stopAll = async () => {
     catalogue.stop();
+    await links?.stop();
     await subgraph?.stop();
     await db.destroy();
     await stopTracing();
@@ -73,7 +83,15 @@ export async function servePlatformSubgraph(
       throw new Error(`platform: not registered: ${outcome.refusal}`);
     }
     log(`platform: ${registeredUrl} registered`);
-    return { subgraph, registeredUrl, stop: stopAll };
+    links = await servePlatformLinks(config, {
+      platformDb: db,
+      catalogue,
+      gatewayKey,
+      logger: createLogger(config),
+      log,
+      port: options.linkPort ?? (options.port === 0 ? 0 : options.port + 1),
+    });
+    return { subgraph, registeredUrl, links, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -13,6 +13,7 @@ import {
   type PlatformConfig,
 } from '../../server/index.ts';
 import { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
+import type { GatewayLinkParts } from './startPlatformLinks.ts';
 
 export interface GatewayProcessOptions {
   /**
@@ -27,6 +28,11 @@ export interface GatewayProcessOptions {
   audit?: AuditSink;
   port: number;
   log?: (message: string) => void;
+  /**
+   * Take part in links with other platforms (`gatewayLinkParts`): linked
+   * platforms' requests and the catalogue they harvest. Without it, none.
+   */
+  links?: (platformDb: Knex) => GatewayLinkParts;
 }
 
 export interface RunningGatewayProcess {
@@ -62,13 +68,15 @@ export async function startGatewayProcess(
   const logger = createLogger(config);
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
+  const links = options.links?.(platformDb);
   try {
     const supergraphSdl = options.supergraphFile
       ? readFileSync(options.supergraphFile, 'utf8')
       : await registry!.compose();
     started.gateway = await startGateway({
       supergraphSdl,
-      authenticator: Authenticator.create(config.auth, platformDb),
+      authenticator: Authenticator.create(config.auth, platformDb, links?.ownPlatform ?? null),
+      ...(links ? { routes: links.routes } : {}),
       devTokenAuth: config.auth,
       consoleOidc: config.consoleOidc,
       signingKey,

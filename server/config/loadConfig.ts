@@ -128,6 +128,8 @@ export interface PlatformConfig {
   departmentDatabase: DatabaseConfig | null;
   /** The URL the gateway reaches a subgraph served alone at (a load balancer's); null: its own address. */
   subgraphUrl: string | null;
+  /** The URL the gateway reaches the cross-level subgraph of `govdata serve --platform` at; null: its own address. */
+  crossLevelSubgraphUrl: string | null;
   /** HTTP, subgraph fetch, request and shutdown timeouts. */
   timeouts: TimeoutConfig;
   /** What runs the gateway's query plans (`GATEWAY_EXECUTOR`): ours, or Apollo Gateway's own. */
@@ -213,6 +215,7 @@ const envSchema = z.object({
       error: 'expected mysql://user:password@host:port/database or sqlite:path/to/file.sqlite',
     }),
   SUBGRAPH_URL: z.url().optional(),
+  CROSSLEVEL_SUBGRAPH_URL: z.url().optional(),
   DATA_DIR: z.string().default('data'),
   DEPARTMENTS_DIR: z.string().min(1).optional(),
   HOST: z.string().default('127.0.0.1'),
@@ -381,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       ? ownDatabase(e.DEPARTMENT_DATABASE_URL, databaseLimits)
       : null,
     subgraphUrl: e.SUBGRAPH_URL ?? null,
+    crossLevelSubgraphUrl: e.CROSSLEVEL_SUBGRAPH_URL ?? null,
     departmentsDir: e.DEPARTMENTS_DIR ? resolve(e.DEPARTMENTS_DIR) : null,
     host: e.HOST,
     gatewayPort: e.PORT,

@@ -5,6 +5,13 @@ import type { Caller, Role } from './RequestIdentity.ts';
 /** Prefix of every API key, so a leaked one is recognisable in logs and scanners. */
 const PREFIX = 'gdk';
 
+/**
+ * A department of this platform, as a bearer token's `dept` must be. A linked
+ * platform's consumer (`platform:department`) is only ever established by a
+ * verified link token: a key naming one would take its grants here.
+ */
+const DEPARTMENT = /^[a-z][a-z0-9_]{0,63}$/;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface IssuedApiKey {
@@ -19,6 +26,11 @@ export interface IssuedApiKey {
  * enough); the key itself is returned once.
  */
 export async function issueApiKey(db: Knex, owner: Caller, label: string): Promise<IssuedApiKey> {
+  if (!DEPARTMENT.test(owner.department)) {
+    throw new Error(
+      `${owner.department} is not a department code (lower-case letters, digits and _); a linked platform's consumer gets no key here.`,
+    );
+  }
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   await db('api_keys').insert({
@@ -112,7 +124,7 @@ export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | 
         revoked_at: string | null;
       }
     | undefined;
-  if (!row || row.revoked_at !== null) return null;
+  if (!row || row.revoked_at !== null || !DEPARTMENT.test(row.department)) return null;
   const expected = Buffer.from(row.secret_hash, 'hex');
   const actual = Buffer.from(sha256(secret), 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;

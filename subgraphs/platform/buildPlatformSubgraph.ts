@@ -4,12 +4,14 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { qualityResolvers } from './api/qualityResolvers.ts';
 import { QUALITY_TYPE_DEFS } from './api/qualityTypeDefs.ts';
+import { otherLevelScoreResolvers } from './api/otherLevelScoreResolvers.ts';
+import { OTHER_LEVEL_SCORE_TYPE_DEFS } from './api/otherLevelScoreTypeDefs.ts';
 import { platformResolvers } from './api/resolvers.ts';
 import { platformRules } from './api/rules.ts';
 import { PLATFORM_TYPE_DEFS as CORE_TYPE_DEFS } from './api/typeDefs.ts';
 
-/** The platform subgraph's whole SDL: the core concepts and the data quality part. */
-export const PLATFORM_TYPE_DEFS = CORE_TYPE_DEFS + QUALITY_TYPE_DEFS;
+/** The platform subgraph's whole SDL: the core concepts, the data quality part, the other level's accesses. */
+export const PLATFORM_TYPE_DEFS = CORE_TYPE_DEFS + QUALITY_TYPE_DEFS + OTHER_LEVEL_SCORE_TYPE_DEFS;
 
 /** The subgraph name of the platform's own API in the supergraph. */
 export const PLATFORM_SUBGRAPH = 'platform';
@@ -19,6 +21,7 @@ export function buildPlatformSubgraph(): { name: string; typeDefs: string; schem
   const resolvers = {
     ...platformResolvers,
     ...qualityResolvers,
+    Scorecard: { ...qualityResolvers.Scorecard, ...otherLevelScoreResolvers.Scorecard },
     Query: { ...platformResolvers.Query, ...qualityResolvers.Query },
     Mutation: { ...platformResolvers.Mutation, ...qualityResolvers.Mutation },
   };

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import {
   bodyHash,
   insertGrant,
+  issueApiKey,
   LINK_TOKEN_HEADER,
   newGrant,
   selectLink,
@@ -22,9 +23,13 @@ import {
 } from '../../subgraphs/demo-data/index.ts';
 import { DEPARTMENTS_ROOT } from '../../scripts/platform/index.ts';
 import { applyMask } from '../../subgraphs/kit/access/index.ts';
-import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
+import { startTestPlatform, testConfig, type TestPlatform } from '../support/testPlatform.ts';
+import { servePlatformSubgraph } from '../../scripts/platform/servePlatformSubgraph.ts';
+import { startGatewayProcess } from '../../scripts/platform/startGatewayProcess.ts';
+import { gatewayLinkParts } from '../../scripts/platform/startPlatformLinks.ts';
 import { mysqlAvailable } from '../support/testDatabase.ts';
 import { parse } from 'yaml';
+import { civilDateIn, civilFromDays, daysFromCivil } from '../../schema/index.ts';
 import { ok, refused, waitFor } from '../support/responses.ts';
 import { saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
 import {
@@ -141,6 +146,36 @@ async function publishWithoutWaiting(
 
 type Values = { item: string; value: string | null }[];
 const valuesOf = (values: Values) => Object.fromEntries(values.map((v) => [v.item, v.value]));
+
+/** The civil date `offset` days from today in the platform's time zone, as YYYY-MM-DD. */
+function civilDay(offset: number): string {
+  const [year, month, day] = civilDateIn(new Date()).split('-').map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const shifted = civilFromDays(daysFromCivil(year, month, day) + offset);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${shifted.year}-${two(shifted.month)}-${two(shifted.dayOfMonth)}`;
+}
+
+const SCORECARD = `query($from: String!, $to: String!) {
+  departmentScorecard(department: "city_water", from: $from, to: $to) {
+    accesses { served }
+    otherLevelAccesses { platform served masked denied byDataset { dataset served } }
+  }
+}`;
+
+interface CityWaterScorecard {
+  accesses: { served: number };
+  otherLevelAccesses: {
+    platform: string;
+    served: number;
+    masked: number;
+    denied: number;
+    byDataset: { dataset: string; served: number }[];
+  }[];
+}
 
 beforeAll(async () => {
   const cityEngine = (await mysqlAvailable()) ? 'mysql' : 'sqlite';
@@ -334,6 +369,97 @@ describe('cross-level reads, decided by the owner platform', () => {
     );
   });
 
+  it("counts the provincial consumer's reads on the city's scorecard under the province, and a local read not", async () => {
+    const reviewer = await city.as('data_office', null, { roles: ['REVIEWER'] });
+    const figures = async () => {
+      const { departmentScorecard } = ok(
+        await city.query<{ departmentScorecard: CityWaterScorecard }>(
+          SCORECARD,
+          { from: civilDay(-1), to: civilDay(2) },
+          reviewer,
+        ),
+      );
+      const zhejiang = departmentScorecard.otherLevelAccesses.find(
+        (p) => p.platform === 'zhejiang',
+      );
+      return {
+        total: departmentScorecard.accesses.served,
+        platforms: departmentScorecard.otherLevelAccesses.map((p) => p.platform),
+        fromProvince: zhejiang?.byDataset.find((d) => d.dataset === 'CW-ACC-001')?.served ?? 0,
+        maskedFromProvince: zhejiang?.masked ?? 0,
+      };
+    };
+    /** The figures once the audit writers have committed what came before (two alike, 0.5 s apart). */
+    const settled = (what: string, done: (f: Awaited<ReturnType<typeof figures>>) => boolean) =>
+      waitFor(what, async () => {
+        const first = await figures();
+        await new Promise((r) => setTimeout(r, 500));
+        const second = await figures();
+        return done(second) && JSON.stringify(first) === JSON.stringify(second)
+          ? second
+          : undefined;
+      });
+    // The earlier reads of the province's civil affairs.
+    const before = await settled('the earlier reads on the scorecard', (f) => f.fromProvince > 0);
+    expect(before.platforms).toEqual(['zhejiang']);
+    expect(before.maskedFromProvince).toBeGreaterThan(0);
+
+    const consumer = await province.as('civil_affairs', 'social-assistance');
+    ok(await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, consumer));
+    const afterCrossLevel = await settled(
+      'one more read from the province',
+      (f) => f.fromProvince > before.fromProvince,
+    );
+    expect(afterCrossLevel.fromProvince).toBe(before.fromProvince + 1);
+    expect(afterCrossLevel.total).toBe(before.total + 1);
+
+    // The city's own department reading its own accounts: an access, not from the other level.
+    const local = await city.as('city_water', 'social-assistance');
+    ok(
+      await city.query(
+        `query($a: String!) { utilityAccount(accountNumber: $a) { accountNumber address } }`,
+        { a: ACCOUNT.account_number },
+        local,
+      ),
+    );
+    const afterLocal = await settled('the local read', (f) => f.total > afterCrossLevel.total);
+    expect(afterLocal.total).toBe(afterCrossLevel.total + 1);
+    expect(afterLocal.fromProvince).toBe(afterCrossLevel.fromProvince);
+    expect(afterLocal.platforms).toEqual(['zhejiang']);
+  });
+
+  it('lets no local credential pass for a linked consumer: a key naming <platform>:<department> is refused', async () => {
+    const owner = {
+      department: 'zhejiang:civil_affairs',
+      application: 'forged',
+      user: null,
+      roles: ['APP_DEVELOPER' as const],
+    };
+    await expect(issueApiKey(city.platformDb, owner, 'forged')).rejects.toThrow(
+      /not a department code/,
+    );
+    // Written into the table behind the platform's back, it still takes nothing here.
+    const id = '0123456789abcdef';
+    const secret = 'A'.repeat(43);
+    await city.platformDb('api_keys').insert({
+      id,
+      secret_hash: createHash('sha256').update(secret).digest('hex'),
+      department: owner.department,
+      application: owner.application,
+      user_id: null,
+      roles: JSON.stringify(owner.roles),
+      label: 'forged',
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    });
+    const answer = await city.query(
+      `query($a: String!) { utilityAccount(accountNumber: $a) { accountNumber } }`,
+      { a: ACCOUNT.account_number },
+      { 'x-api-key': `gdk_${id}_${secret}`, 'x-purpose': 'social-assistance' },
+    );
+    expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('lets a municipal consumer read the provincial Person of its own account holder the same way', async () => {
     const consumer = await city.as('city_water', 'social-assistance');
     const denied = await city.query(MUNICIPAL_READ, { account: ACCOUNT.account_number }, consumer);
@@ -472,6 +598,185 @@ describe('applications across levels', () => {
       await province.as('civil_affairs'),
     );
     expect(other.data?.otherLevelApplication ?? null).toBeNull();
+  });
+});
+
+const SAVE_DRAFT = `mutation($doc: String!) {
+  saveCatalogueDraft(document: $doc, changeReason: "one source across levels", triggerDate: "2026-11-20") { code version }
+}`;
+
+const CONFLICTS = `query { authorityConflicts { platform entry item element heldBy } }`;
+
+/** A provincial public security entry of enterprises it checked, with `item` as its key item. */
+function enterpriseChecks(item: Record<string, unknown>, type = 'EnterpriseCheck') {
+  return {
+    code: 'PS-ENT-CHK-001',
+    name: 'Enterprises checked by public security',
+    summary: 'Enterprises whose premises public security has checked.',
+    classification: 'DEPARTMENT',
+    theme: 'public safety',
+    department: 'public_security',
+    format: 'DATABASE',
+    updateCycle: 'MONTHLY',
+    publishedOn: '2026-11-30',
+    sharing: { type: 'UNCONDITIONAL', modes: ['QUERY'] },
+    binding: { table: 'enterprise_checks', type, key: ['creditCode'] },
+    items: [
+      {
+        name: 'creditCode',
+        title: '统一社会信用代码',
+        description: 'The checked enterprise.',
+        type: 'STRING',
+        column: 'credit_code',
+        nullable: false,
+        sensitivity: 'PUBLIC',
+        ...item,
+      },
+    ],
+  };
+}
+
+describe('one number, one source across levels', () => {
+  it('flags the claims both platforms published before the link, to administrators only, and takes neither away', async () => {
+    type Conflict = {
+      platform: string;
+      entry: string;
+      item: string;
+      element: string;
+      heldBy: string;
+    };
+    const atProvince = ok(
+      await province.query<{ authorityConflicts: Conflict[] }>(
+        CONFLICTS,
+        {},
+        await adminOf(province),
+      ),
+    ).authorityConflicts;
+    expect(atProvince).toContainEqual({
+      platform: 'hangzhou',
+      entry: 'PS-POP-001',
+      item: 'idNumber',
+      element: 'residentIdNumber',
+      heldBy: 'PS-POP-001.idNumber (public_security)',
+    });
+    // The city's enterprises are its own: no one here claims them.
+    expect(atProvince.filter((c) => c.entry === 'MS-ENT-001')).toEqual([]);
+    const atCity = ok(
+      await city.query<{ authorityConflicts: Conflict[] }>(CONFLICTS, {}, await adminOf(city)),
+    ).authorityConflicts;
+    expect(atCity).toContainEqual(
+      expect.objectContaining({ platform: 'zhejiang', entry: 'PS-POP-001', element: 'personName' }),
+    );
+    refused(await province.query(CONFLICTS, {}, await province.as('civil_affairs')), 'FORBIDDEN');
+
+    const { directory } = ok(
+      await province.query<{
+        directory: { platform: string; code: string; authoritativeFor: string[] }[];
+      }>(
+        `query { directory(search: "-001") { platform code authoritativeFor } }`,
+        {},
+        await province.as('civil_affairs'),
+      ),
+    );
+    const of = (platform: string, code: string) =>
+      directory.find((e) => e.platform === platform && e.code === code)?.authoritativeFor;
+    expect(of('zhejiang', 'PS-POP-001')).toContain('residentIdNumber');
+    expect(of('hangzhou', 'PS-POP-001')).toEqual([]);
+    expect(of('hangzhou', 'MS-ENT-001')).toEqual(
+      expect.arrayContaining(['unifiedSocialCreditCode', 'organizationName']),
+    );
+    // Both still serve: the link took neither entry away (the cross-level reads above read them).
+    expect(province.catalogue.entry('PS-POP-001')).toBeDefined();
+    expect(city.catalogue.entry('PS-POP-001')).toBeDefined();
+  });
+
+  it('refuses a provincial draft claiming an element the city provides, however the element is written', async () => {
+    const deptIt = await province.as('public_security', null, { roles: ['DEPT_IT'] });
+    const claims: [string, Record<string, unknown>, string?][] = [
+      ['the code', { element: 'unifiedSocialCreditCode' }],
+      ['said authoritative', { element: 'unifiedSocialCreditCode', authoritative: true }],
+      ['spaced and capitalised', { element: ' UnifiedSocialCreditCode ' }],
+      ['upper case', { element: 'UNIFIEDSOCIALCREDITCODE' }],
+      ['with a zero-width space', { element: 'unified\u200bSocialCreditCode' }],
+      ['in full-width letters', { element: 'ｕｎｉｆｉｅｄSocialCreditCode' }],
+      ["by the standard's name", { element: '统一社会信用代码' }],
+      ['as the own element of the same item', { element: 'enterprise.CREDITCODE' }],
+      ['as no element, on the same type and item', {}, 'Enterprise'],
+    ];
+    for (const [how, item, type] of claims) {
+      const answer = await province.query(
+        SAVE_DRAFT,
+        { doc: JSON.stringify(enterpriseChecks(item, type)) },
+        deptIt,
+      );
+      expect({ how, codes: answer.errors?.map((e) => e.extensions?.code) }).toEqual({
+        how,
+        codes: ['CONFLICT'],
+      });
+      expect(answer.errors![0]!.extensions).toMatchObject({
+        platform: 'hangzhou',
+        entry: 'hangzhou:MS-ENT-001',
+        element: 'unifiedSocialCreditCode',
+      });
+      expect(answer.errors![0]!.message).toMatch(
+        /linked platform hangzhou already provides: hangzhou:MS-ENT-001\.creditCode .*reference the other level's source instead \(authoritative: false, source: hangzhou:MS-ENT-001\.creditCode\)/,
+      );
+    }
+    // As the message says: a copy of the other level's source is registered.
+    ok(
+      await province.query(
+        SAVE_DRAFT,
+        {
+          doc: JSON.stringify(
+            enterpriseChecks({
+              element: 'unifiedSocialCreditCode',
+              authoritative: false,
+              source: 'hangzhou:MS-ENT-001.creditCode',
+            }),
+          ),
+        },
+        deptIt,
+      ),
+    );
+    // A source the directory does not hold as authoritative there is no source.
+    for (const source of [
+      'hangzhou:MS-ENT-001.nothing',
+      'hangzhou:MS-ENT-001.legalRepresentativeIdNumber',
+      'wenzhou:MS-ENT-001.creditCode',
+    ]) {
+      const answer = await province.query(
+        SAVE_DRAFT,
+        { doc: JSON.stringify(enterpriseChecks({ authoritative: false, source })) },
+        deptIt,
+      );
+      expect({ source, codes: answer.errors?.map((e) => e.extensions?.code) }).toEqual({
+        source,
+        codes: ['BAD_USER_INPUT'],
+      });
+    }
+  });
+
+  it('lets an entry published before the link be revised, keeping its claim, with the conflict for the reviewer', async () => {
+    const deptIt = await province.as('public_security', null, { roles: ['DEPT_IT'] });
+    const saved = ok(
+      await province.query<{ saveCatalogueDraft: { version: number } }>(
+        SAVE_DRAFT,
+        { doc: JSON.stringify(province.catalogueStore.catalogue.source('PS-POP-001')) },
+        deptIt,
+      ),
+    );
+    const submitted = ok(
+      await province.query<{ submitCatalogueEntry: { warnings: string[] } }>(
+        `mutation($v: Int!) { submitCatalogueEntry(code: "PS-POP-001", version: $v) { warnings } }`,
+        { v: saved.saveCatalogueDraft.version },
+        deptIt,
+      ),
+    );
+    expect(submitted.submitCatalogueEntry.warnings).toContainEqual(
+      expect.stringMatching(
+        /item idNumber claims residentIdNumber, which linked platform hangzhou also provides in hangzhou:PS-POP-001\.idNumber/,
+      ),
+    );
   });
 });
 
@@ -615,13 +920,13 @@ describe('attacks across the line', () => {
   });
 
   it('harvests no provincial department, nor another city’s, from a municipal platform claiming them', async () => {
-    const claims = (region: string, code: string) => ({
+    const claims = (region: string, code: string, type = 'Thing', items: object[] = []) => ({
       code,
       department: `dept_${region}`,
       departmentRegion: region,
       title: code,
       sharingType: 'UNCONDITIONAL',
-      entry: {},
+      entry: { code, department: `dept_${region}`, binding: { type }, items },
       dcat: {},
     });
     const ningbo = createServer((req, res) => {
@@ -635,6 +940,27 @@ describe('attacks across the line', () => {
             claims('330000', 'NB-PROV-001'),
             claims('330100', 'NB-HZ-001'),
             claims('330206', 'NB-CTY-001'),
+            // A county bureau's entries claiming the province's elements, however written.
+            claims('330206', 'NB-CTY-002', 'Resident', [
+              { name: 'idNo', element: ' ResidentIdNumber ' },
+            ]),
+            claims('330206', 'NB-CTY-003', 'Resident', [{ name: 'fullName', element: '姓名' }]),
+            claims('330206', 'NB-CTY-004', 'Person', [{ name: 'idNumber' }]),
+            claims('330206', 'NB-CTY-005', 'Resident', [
+              { name: 'idNo', element: 'residentIdNumber', authoritative: 'no' },
+            ]),
+            // Its own meters, and a copy: no conflict.
+            claims('330206', 'NB-CTY-006', 'NbMeter', [
+              { name: 'meterNo', element: 'NbMeter.meterNo' },
+            ]),
+            claims('330206', 'NB-CTY-007', 'Resident', [
+              {
+                name: 'idNo',
+                element: 'residentIdNumber',
+                authoritative: false,
+                source: 'NB-CTY-004.idNumber',
+              },
+            ]),
           ],
         }),
       );
@@ -673,7 +999,41 @@ describe('attacks across the line', () => {
         return directory.length > 0 ? directory.map((e) => e.code) : undefined;
       });
       // Only the county department of Ningbo itself (330206) is Ningbo's.
-      expect(codes).toEqual(['NB-CTY-001']);
+      expect(codes).toEqual([
+        'NB-CTY-001',
+        'NB-CTY-002',
+        'NB-CTY-003',
+        'NB-CTY-004',
+        'NB-CTY-005',
+        'NB-CTY-006',
+        'NB-CTY-007',
+      ]);
+      // Its claims on the province's elements are not taken, and its administrators see them.
+      const { authorityConflicts } = ok(
+        await province.query<{
+          authorityConflicts: { entry: string; element: string; heldBy: string }[];
+        }>(`query { authorityConflicts { platform entry element heldBy } }`, {}, admin),
+      );
+      expect(
+        authorityConflicts
+          .filter((c) => c.entry.startsWith('NB-'))
+          .map((c) => [c.entry, c.element, c.heldBy]),
+      ).toEqual([
+        ['NB-CTY-002', 'residentIdNumber', 'PS-POP-001.idNumber (public_security)'],
+        ['NB-CTY-003', 'personName', 'PS-POP-001.name (public_security)'],
+        ['NB-CTY-004', 'residentIdNumber', 'PS-POP-001.idNumber (public_security)'],
+        ['NB-CTY-005', 'residentIdNumber', 'PS-POP-001.idNumber (public_security)'],
+      ]);
+      const { directory } = ok(
+        await province.query<{ directory: { code: string; authoritativeFor: string[] }[] }>(
+          `query { directory(platform: "ningbo") { code authoritativeFor } }`,
+          {},
+          civil,
+        ),
+      );
+      expect(directory.filter((e) => e.authoritativeFor.length > 0)).toEqual([
+        { code: 'NB-CTY-006', authoritativeFor: ['nbmeter.meterno'] },
+      ]);
       ok(
         await province.query(
           `mutation { suspendPlatformLink(code: "ningbo", reason: "test over") { status } }`,
@@ -727,4 +1087,69 @@ describe('attacks across the line', () => {
     expect(withOld.status).toBe(401);
     ok(await province.query(PROVINCIAL_READ, { id: PERSON.id_number }, civil));
   });
+});
+
+describe('links under every way a platform is started', () => {
+  it('runs them with gateways run alone and with the platform subgraph served alone', async () => {
+    // The city's gateway run alone (`npm run gateway`), which the province's administrator now links to.
+    const cityGateway = await startGatewayProcess(testConfig(city.database), {
+      port: 0,
+      links: (platformDb) => gatewayLinkParts(platformDb, city.catalogueStore.catalogue),
+    });
+    let served: Awaited<ReturnType<typeof servePlatformSubgraph>> | undefined;
+    try {
+      ok(
+        await province.query(
+          REGISTER_LINK,
+          { link: { ...HANGZHOU, gatewayUrl: cityGateway.gateway.url, publicKeys: [cityKey] } },
+          await adminOf(province),
+        ),
+      );
+      // The province's platform subgraph served alone (`govdata serve --platform`) on its
+      // database: it serves and registers the cross-level subgraph too, and harvests.
+      served = await servePlatformSubgraph(testConfig(province.database), { port: 0 });
+      expect(served.links).not.toBeNull();
+      const harvester = served.links!.harvester;
+      await waitFor(
+        'a harvest by the served process, through the city gateway process',
+        async () => {
+          const outcome = harvester.outcomes.get('hangzhou');
+          return outcome && 'entries' in outcome && outcome.entries > 0 ? outcome : undefined;
+        },
+      );
+      await province.registry.poll();
+      const consumer = await province.as('civil_affairs', 'social-assistance');
+      const read = ok(
+        await province.query<{ person: { otherLevel: { correlationId: string } } }>(
+          PROVINCIAL_READ,
+          { id: PERSON.id_number },
+          consumer,
+        ),
+      );
+      const { correlationId } = read.person.otherLevel;
+      // The province's part was recorded by the served cross-level subgraph...
+      const writers = await waitFor('the province’s part', async () => {
+        const rows: { role: string }[] = await province
+          .platformDb('audit_records as r')
+          .join('audit_chains as c', 'c.writer', 'r.writer')
+          .where({ 'r.request_id': correlationId, 'r.dataset_code': 'hangzhou:CW-ACC-001' })
+          .select('c.role');
+        return rows.length > 0 ? rows.map((r) => r.role) : undefined;
+      });
+      expect(writers).toEqual(['crosslevel subgraph']);
+      // ...and the city's request by its gateway process (a chain of its own).
+      const cityRoles = await waitFor('the city’s part', async () => {
+        const rows: { role: string }[] = await city
+          .platformDb('audit_records as r')
+          .join('audit_chains as c', 'c.writer', 'r.writer')
+          .where({ 'r.correlation_id': correlationId, 'r.kind': 'REQUEST' })
+          .select('c.role');
+        return rows.length > 0 ? rows.map((r) => r.role) : undefined;
+      });
+      expect(cityRoles).toEqual(['gateway']);
+    } finally {
+      await served?.stop();
+      await cityGateway.stop();
+    }
+  }, 120_000);
 });

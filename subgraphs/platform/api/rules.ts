@@ -69,6 +69,7 @@ const OBJECT_TYPES = [
   'ApplicationScore',
   'AccessScore',
   'DatasetAccessScore',
+  'PlatformAccessScore',
   'ExportScore',
   'DatasetExportScore',
   'DenialCount',

@@ -5,11 +5,13 @@ import {
   type PlatformIdentity,
 } from '../../../server/index.ts';
 import type { CrossLevelContext } from './CrossLevelContext.ts';
+import { crossLevelAuthority } from './crossLevelAuthority.ts';
 import {
   administrator,
   changePlatformLink,
   describeThisPlatform,
   registerPlatformLink,
+  supervisor,
   thisPlatformView,
 } from './linkAdministration.ts';
 import {
@@ -53,6 +55,10 @@ export function crossLevelResolvers(entityTypes: readonly string[]) {
     },
     otherLevelApplication: (_p, args: { platform: string; id: string }, ctx) =>
       otherLevelApplication(ctx, args.platform, args.id),
+    authorityConflicts: async (_p, _a, ctx) => {
+      supervisor(ctx);
+      return (await crossLevelAuthority(ctx.db, ctx.catalogue())).conflicts;
+    },
     directory: (_p, args: { search?: string | null; platform?: string | null }, ctx) => {
       if (!ctx.identity.caller) throw forbidden('Sign in as a department to search the directory.');
       return searchDirectory(ctx, args.search ?? null, args.platform ?? null);

@@ -74,6 +74,20 @@ type DirectoryEntry {
   sharingType: String!
   "When it was harvested from its platform; null for this platform's own entries."
   harvestedAt: String
+  "One-source data elements this platform takes the entry as the authoritative source of (one number, one source across levels): a harvested entry's claim on an element this platform already holds is not taken (see authorityConflicts). Own elements (Type.item) in lower case."
+  authoritativeFor: [String!]!
+}
+
+"A linked platform's harvested entry claiming to be the authoritative source of an element this platform (or a linked platform before it) already holds: not taken into the directory as authoritative."
+type AuthorityConflict {
+  platform: String!
+  entry: String!
+  item: String!
+  department: String!
+  "The element, as compared: a dictionary code, or Type.item in lower case."
+  element: String!
+  "Who holds it: CODE.item (department) on this platform, or platform:CODE.item (department)."
+  heldBy: String!
 }
 
 type OtherLevelValue {
@@ -124,6 +138,8 @@ type Query {
   platformLinks: [PlatformLink!]!
   "Any department: published entries of this platform and of linked platforms, by words of code, title or department."
   directory(search: String, platform: String): [DirectoryEntry!]!
+  "ADMIN or REVIEWER: harvested claims of authority that conflict with this platform's (one number, one source across levels)."
+  authorityConflicts: [AuthorityConflict!]!
 }
 
 type Mutation {

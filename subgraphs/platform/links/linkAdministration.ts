@@ -26,6 +26,18 @@ export function administrator(ctx: CrossLevelContext): string {
   return caller.user ?? `${caller.department} administrator`;
 }
 
+/** Throws unless the caller is one of this platform's administrators or reviewers. */
+export function supervisor(ctx: CrossLevelContext): void {
+  const caller = ctx.identity.caller;
+  const role = caller?.roles.some((r) => r === 'ADMIN' || r === 'REVIEWER') ?? false;
+  if (!role || caller!.department.includes(':')) {
+    throw forbidden(
+      "Only this platform's administrators and reviewers see conflicts of authority across levels.",
+      'ADMIN or REVIEWER',
+    );
+  }
+}
+
 export interface ThisPlatformView extends PlatformIdentity {
   linkPublicKey: string;
   nextLinkPublicKey: string | null;

@@ -18,8 +18,13 @@ export const LINK_CATALOGUE_PATH = '/link/catalogue';
  * The gateway route linked platforms harvest the catalogue from: only for a
  * platform this platform's administrator linked and has not suspended, with a
  * link token bound to this request line and used once (see `verifyLinkToken`).
+ * `catalogue` gives the catalogue in force (a gateway of its own reloads it
+ * when asked, see `gatewayLinkParts`).
  */
-export function linkCatalogueRoute(db: Knex, catalogue: () => Catalogue): Route {
+export function linkCatalogueRoute(
+  db: Knex,
+  catalogue: () => Catalogue | Promise<Catalogue>,
+): Route {
   return async (req, res) => {
     const token = req.headers[LINK_TOKEN_HEADER];
     const platform = await selectPlatformIdentity(db);
@@ -35,6 +40,6 @@ export function linkCatalogueRoute(db: Knex, catalogue: () => Catalogue): Route 
       return;
     }
     const base = `http://${req.headers.host ?? 'localhost'}`;
-    sendJson(res, 200, catalogueForLinks(catalogue(), platform, base));
+    sendJson(res, 200, catalogueForLinks(await catalogue(), platform, base));
   };
 }

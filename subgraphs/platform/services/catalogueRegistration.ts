@@ -29,6 +29,7 @@ import {
   type EntryVersion,
 } from '../catalogue/index.ts';
 import { buildDepartmentSubgraph } from '../../kit/index.ts';
+import { checkAuthorityAcrossLevels } from '../links/checkAuthorityAcrossLevels.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
 import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
@@ -76,6 +77,8 @@ export async function saveDraft(
     throw badUserInput('triggerDate must be the day of the change, as YYYY-MM-DD.', 'triggerDate');
   }
   const reason = requireReason(changeReason, 'changeReason');
+  // One number, one source across levels: refused now, not at submission.
+  await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, entry.code, data);
   const calendar = await loadWorkingCalendar(ctx.db);
   const versions = await selectEntryVersions(ctx.db, entry.code);
   const owner = versions.find((v) => v.department !== entry.department);
@@ -126,6 +129,9 @@ export async function submitEntry(
   const entry = await ownVersion(ctx, code, version);
   if (entry.status !== 'DRAFT') throw wrongState(entry, 'submitted', ['DRAFT']);
   const { warnings } = checkAgainstCatalogue(ctx, entry);
+  warnings.push(
+    ...(await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, code, entry.document)),
+  );
   await checkBinding(ctx, entry);
   const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
     to: 'SUBMITTED',
@@ -150,6 +156,8 @@ export async function publishEntry(
   const entry = await anyVersion(ctx, code, version);
   if (entry.status !== 'SUBMITTED') throw wrongState(entry, 'published', ['SUBMITTED']);
   const { catalogue } = checkAgainstCatalogue(ctx, entry);
+  // A linked platform may have published a claim on the element since the submission.
+  await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, code, entry.document);
   await checkBinding(ctx, entry);
   await checkDepartmentSubgraph(ctx, catalogue, entry);
   const parsed = catalogueEntrySchema.parse(entry.document);

@@ -22,6 +22,8 @@ export {
   selectApplicationsReceived,
   selectErrorReportsReceived,
 } from './scorecardQueries.ts';
+export { countOtherLevelAccesses } from './otherLevelAccessQueries.ts';
+export type { OtherLevelAccessCount } from './otherLevelAccessQueries.ts';
 export type {
   AccessRequestCount,
   DatasetExportCount,
