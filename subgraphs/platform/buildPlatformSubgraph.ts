@@ -2,14 +2,19 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
+import { accessStatisticsResolvers } from './api/accessStatisticsResolvers.ts';
+import { ACCESS_STATISTICS_TYPE_DEFS } from './api/accessStatisticsTypeDefs.ts';
+import { apiKeyResolvers } from './api/apiKeyResolvers.ts';
+import { API_KEY_TYPE_DEFS } from './api/apiKeyTypeDefs.ts';
 import { qualityResolvers } from './api/qualityResolvers.ts';
 import { QUALITY_TYPE_DEFS } from './api/qualityTypeDefs.ts';
 import { platformResolvers } from './api/resolvers.ts';
 import { platformRules } from './api/rules.ts';
 import { PLATFORM_TYPE_DEFS as CORE_TYPE_DEFS } from './api/typeDefs.ts';
 
-/** The platform subgraph's whole SDL: the core concepts and the data quality part. */
-export const PLATFORM_TYPE_DEFS = CORE_TYPE_DEFS + QUALITY_TYPE_DEFS;
+/** The platform subgraph's whole SDL: the core concepts, data quality, API keys and figures over time. */
+export const PLATFORM_TYPE_DEFS =
+  CORE_TYPE_DEFS + QUALITY_TYPE_DEFS + API_KEY_TYPE_DEFS + ACCESS_STATISTICS_TYPE_DEFS;
 
 /** The subgraph name of the platform's own API in the supergraph. */
 export const PLATFORM_SUBGRAPH = 'platform';
@@ -19,8 +24,17 @@ export function buildPlatformSubgraph(): { name: string; typeDefs: string; schem
   const resolvers = {
     ...platformResolvers,
     ...qualityResolvers,
-    Query: { ...platformResolvers.Query, ...qualityResolvers.Query },
-    Mutation: { ...platformResolvers.Mutation, ...qualityResolvers.Mutation },
+    Query: {
+      ...platformResolvers.Query,
+      ...qualityResolvers.Query,
+      ...apiKeyResolvers.Query,
+      ...accessStatisticsResolvers.Query,
+    },
+    Mutation: {
+      ...platformResolvers.Mutation,
+      ...qualityResolvers.Mutation,
+      ...apiKeyResolvers.Mutation,
+    },
   };
   const schema = buildSubgraphSchema({
     typeDefs: parse(PLATFORM_TYPE_DEFS),

@@ -54,3 +54,5 @@ export {
   selectComplianceThresholds,
   upsertComplianceThreshold,
 } from './complianceThresholdQueries.ts';
+export { countAccessesByHour, selectArrivals } from './accessCountQueries.ts';
+export type { ArrivalTimes, HourlyAccessCount } from './accessCountQueries.ts';
