@@ -71,6 +71,7 @@ export async function startGatewayProcess(
       authenticator: Authenticator.create(config.auth, platformDb),
       devTokenAuth: config.auth,
       consoleOidc: config.consoleOidc,
+      timeZone: config.timeZone,
       signingKey,
       audit,
       timeouts: config.timeouts,
