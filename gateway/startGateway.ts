@@ -7,6 +7,7 @@ import {
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { Knex } from 'knex';
+import { DEFAULT_TIME_ZONE } from '../schema/index.ts';
 import {
   close,
   createGraphQLHttpServer,
@@ -77,6 +78,8 @@ export interface GatewayOptions {
   devTokenAuth?: AuthConfig;
   /** The OpenID provider people sign in to the web console with; none: the console offers no such sign-in. */
   consoleOidc?: ConsoleOidcConfig | null;
+  /** The platform's time zone (TIME_ZONE): the console's "today" and its charts' days. */
+  timeZone?: string;
   /** More GET routes beside the gateway's own (the catalogue linked platforms harvest). */
   routes?: Record<string, Route>;
   /**
@@ -211,6 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         graphqlPath: '/graphql',
         auth: options.devTokenAuth,
         oidc: options.consoleOidc ?? null,
+        timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
         logger: options.logger,
       }),
       ...exportProxyRoutes({

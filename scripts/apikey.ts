@@ -76,7 +76,7 @@ cliSubcommand(program, {
   .option('-d, --department <code>', "only this department's keys")
   .action(async (options) => {
     await withPlatformDb(async (db) => {
-      const keys = await listApiKeys(db, options.department);
+      const keys = await listApiKeys(db, { department: options.department });
       console.log(['id', 'department', 'application', 'roles', 'created', 'revoked'].join('\t'));
       for (const key of keys) {
         console.log(

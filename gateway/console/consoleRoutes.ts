@@ -25,6 +25,8 @@ export interface ConsoleOptions {
   auth?: AuthConfig;
   /** The organisation's OpenID provider, or null when the console offers no such sign-in. */
   oidc: ConsoleOidcConfig | null;
+  /** The platform's time zone: the console's "today" is a civil day there. */
+  timeZone: string;
   logger: Logger;
 }
 
@@ -71,6 +73,7 @@ export function consoleRoutes(options: ConsoleOptions): Record<string, Route> {
     graphqlPath: options.graphqlPath,
     devSignIn: devAuth ? { roles: ROLES } : null,
     oidcSignIn: options.oidc ? SIGN_IN_PATH : null,
+    timeZone: options.timeZone,
   });
 
   const servePage: Route = (_, res) => {

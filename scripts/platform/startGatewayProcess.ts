@@ -79,6 +79,7 @@ export async function startGatewayProcess(
       ...(links ? { routes: links.routes } : {}),
       devTokenAuth: config.auth,
       consoleOidc: config.consoleOidc,
+      timeZone: config.timeZone,
       signingKey,
       audit,
       timeouts: config.timeouts,

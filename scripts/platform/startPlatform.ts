@@ -284,6 +284,7 @@ export async function startPlatform(
       routes: links.routes,
       devTokenAuth: config.auth,
       consoleOidc: config.consoleOidc,
+      timeZone: config.timeZone,
       signingKey: keys.privateKey,
       audit,
       timeouts: config.timeouts,

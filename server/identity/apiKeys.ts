@@ -67,12 +67,21 @@ export interface ApiKeyListing {
   revokedAt: string | null;
 }
 
+/** Which keys to list: of one department, one id, and which page (offset and limit). */
+export interface ApiKeyFilter {
+  department?: string | null;
+  id?: string | null;
+  offset?: number;
+  limit?: number | null;
+}
+
 /**
- * Every issued API key, oldest first, optionally of one department, for
- * operators to find the id to revoke. The secret is never stored and its hash
- * is not selected, so a listing can be pasted anywhere.
+ * Every issued API key, oldest first, optionally of one department (or one
+ * id, or one page), for operators to find the id to revoke. The secret is
+ * never stored and its hash is not selected, so a listing can be pasted anywhere.
  */
-export async function listApiKeys(db: Knex, department?: string): Promise<ApiKeyListing[]> {
+export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<ApiKeyListing[]> {
+  const { department, id, offset = 0, limit = null } = filter;
   const rows = (await db('api_keys')
     .select(
       'id',
@@ -86,6 +95,9 @@ export async function listApiKeys(db: Knex, department?: string): Promise<ApiKey
     )
     .modify((q) => {
       if (department) void q.where({ department });
+      if (id) void q.where({ id });
+      if (limit !== null) void q.limit(limit);
+      if (offset > 0) void q.offset(offset);
     })
     .orderBy([{ column: 'created_at' }, { column: 'id' }])) as {
     id: string;

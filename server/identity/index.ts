@@ -13,7 +13,7 @@ export type { PlatformKey } from './PlatformKey.ts';
 export { ROLES } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
-export type { ApiKeyListing, IssuedApiKey } from './apiKeys.ts';
+export type { ApiKeyFilter, ApiKeyListing, IssuedApiKey } from './apiKeys.ts';
 export { loadDevSecret } from './devSecret.ts';
 export { loadJoinKey, loadOrCreateJoinKey } from './joinKey.ts';
 export { mintDevToken } from './mintDevToken.ts';

@@ -86,6 +86,37 @@ export async function selectGrants(db: Knex): Promise<Grant[]> {
   return rows.map(fromRow);
 }
 
+/** Which grants a list shows: those a department holds or provides, filters, and a page. */
+export interface GrantListFilter {
+  /** Grants held by this department or on `providedDatasets`; null: every grant. */
+  visibleTo: { department: string; providedDatasets: readonly string[] } | null;
+  dataset?: string | null;
+  consumerDepartment?: string | null;
+  status?: Grant['status'] | null;
+  offset: number;
+  /** null: every grant from `offset`. */
+  limit: number | null;
+}
+
+/** One page of the grants a list shows, in id order, filtered and paged in SQL. */
+export async function selectGrantList(db: Knex, filter: GrantListFilter): Promise<Grant[]> {
+  const query = db('grants').select('*').orderBy('id');
+  const { visibleTo } = filter;
+  if (visibleTo) {
+    void query.where((q) => {
+      void q.where('consumer_department', visibleTo.department);
+      if (visibleTo.providedDatasets.length > 0)
+        void q.orWhereIn('dataset_code', visibleTo.providedDatasets as string[]);
+    });
+  }
+  if (filter.dataset) void query.where('dataset_code', filter.dataset);
+  if (filter.consumerDepartment) void query.where('consumer_department', filter.consumerDepartment);
+  if (filter.status) void query.where('status', filter.status);
+  if (filter.limit !== null) void query.limit(filter.limit);
+  if (filter.offset > 0) void query.offset(filter.offset);
+  return ((await query) as GrantRow[]).map(fromRow);
+}
+
 export async function selectGrant(db: Knex, id: string): Promise<Grant | undefined> {
   const row = (await db('grants').where({ id }).first()) as GrantRow | undefined;
   return row ? fromRow(row) : undefined;

@@ -17,8 +17,9 @@ export {
   reserveGrantUnits,
   revokeGrant,
   selectGrant,
+  selectGrantList,
   selectGrants,
   takeRecordVerification,
   updateGrant,
 } from './grantQueries.ts';
-export type { DailyCounter } from './grantQueries.ts';
+export type { DailyCounter, GrantListFilter } from './grantQueries.ts';

@@ -179,6 +179,14 @@ describe.runIf(browserTests)(
       await dev.getByRole('cell', { name: 'PS-POP-001' }).first().waitFor();
       await screenshotAndCheck(dev, SHOTS, '10-my-accesses');
 
+      // Public Security's IT sees who read its data: Civil Affairs, in a chart counted on the server.
+      await it.getByRole('link', { name: '数据使用情况' }).click();
+      const reads = it.locator('main table tbody tr', { hasText: 'civil_affairs' });
+      await reads.first().waitFor();
+      expect(Number(await reads.first().locator('td').nth(2).innerText())).toBeGreaterThan(0);
+      expect(await it.locator('#reads-chart rect').count()).toBeGreaterThan(0);
+      await screenshotAndCheck(it, SHOTS, '10b-who-read-my-data');
+
       // The token lives in an HttpOnly cookie and in memory: never in storage.
       const stored = await dev.evaluate<string>(
         'JSON.stringify({ ...localStorage, ...sessionStorage })',
@@ -237,10 +245,28 @@ describe.runIf(browserTests)(
       await it.getByRole('heading', { name: '数据纠错' }).waitFor();
       await it.locator('main table, main .empty').first().waitFor();
       await screenshotAndCheck(it, SHOTS, '14b-error-reports');
+
+      // Every department's scorecard over time: the month's served requests of Public Security.
+      await reviewer.getByRole('link', { name: '监督考核' }).click();
+      await reviewer.locator('[data-scorecard="public_security"] svg rect').first().waitFor();
+      const row = reviewer.locator('main table tbody tr', { hasText: 'public_security' });
+      expect(Number(await row.locator('td').nth(1).innerText())).toBeGreaterThan(0);
+      await screenshotAndCheck(reviewer, SHOTS, '14c-scorecards');
+
+      // A page this role may not use: the refusal in Chinese words, the API's own as detail;
+      // in English, the API's message.
+      await it.goto(`${base}/console#/admin/api-keys`);
+      const refusal = it.locator('main .problems').first();
+      await refusal.getByText('您的账号没有执行此操作的权限').waitFor();
+      expect(await refusal.locator('.message').innerText()).toMatch(/ADMIN/);
+      await it.locator('#switch-lang').click();
+      await refusal.getByText(/This needs the role ADMIN/).waitFor();
+      expect(await refusal.innerText()).not.toMatch(/[\u4e00-\u9fff]/);
+      await it.locator('#switch-lang').click();
     });
 
-    it("an admin reads a grant's history and revokes it; the audit trail downloads as CSV", async () => {
-      const admin = (await newPage()).page;
+    it("an admin reads a grant's history and revokes it; the audit trail downloads as CSV; API keys; the calendar", async () => {
+      const { page: admin, context: adminContext } = await newPage();
       await signIn(admin, 'data_office', 'ADMIN', 'qian');
       await admin.getByRole('link', { name: '授权管理' }).click();
       await admin.locator(`[data-grant="${grantId}"]`).click();
@@ -324,6 +350,58 @@ describe.runIf(browserTests)(
       const csv = readFileSync(await download.path(), 'utf8');
       expect(csv.split('\n')[0]).toMatch(/requestId/);
       expect(csv).toContain('PS-POP-001');
+
+      // API keys: what is missing is said beside each field; the secret is shown once, copied.
+      await adminContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      await admin.getByRole('link', { name: 'API 密钥' }).click();
+      await admin.locator('#issue-key-submit').click();
+      await admin
+        .locator('#key-department-problem')
+        .getByText(/department/)
+        .waitFor();
+      await admin.locator('#key-application-problem').waitFor();
+      await admin.locator('#key-department').fill('civil_affairs');
+      await admin.locator('#key-application').fill('relief-app');
+      await admin.locator('#key-label').fill('relief desk');
+      await admin.locator('#issue-key-submit').click();
+      const secret = await admin.locator('#issued-secret').inputValue();
+      expect(secret).toMatch(/^gdk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+      await admin.locator('#copy-secret').click();
+      await admin.locator('#copied').getByText('已复制到剪贴板').waitFor();
+      expect(await admin.evaluate<string>('navigator.clipboard.readText()')).toBe(secret);
+      const keyId = secret.slice(4, 20);
+      await admin.locator(`[data-revoke-key="${keyId}"]`).waitFor();
+      await screenshotAndCheck(admin, SHOTS, '17-api-keys');
+      const withKey = await platform.query(
+        '{ sharingApplications { id } }',
+        {},
+        { 'x-api-key': secret },
+      );
+      expect(withKey.errors).toBeUndefined();
+      await admin.locator('#hide-secret').click();
+      expect(await admin.content()).not.toContain(secret.slice(21));
+      // Revoking asks first.
+      await admin.locator(`[data-revoke-key="${keyId}"]`).click();
+      await admin.locator('#confirm-revoke-key').click();
+      await admin.locator('main tr', { hasText: keyId }).getByText('已撤销').waitFor();
+      expect(await admin.content()).not.toContain(secret.slice(21));
+
+      // The working-day calendar: a holiday added next year, refused first with the API's words.
+      await admin.getByRole('link', { name: '工作日历' }).click();
+      await admin.locator('table.month button.day').first().waitFor();
+      await screenshotAndCheck(admin, SHOTS, '18-calendar');
+      const year = Number(await admin.locator('#calendar-year').innerText());
+      const day = `${year + 1}-03-03`;
+      await admin.locator('#calendar-date').fill(day);
+      await admin.locator('#calendar-name').fill('节'.repeat(65));
+      await admin.locator('#calendar-save').click();
+      await admin.locator('#calendar-name-problem').getByText(/name/).waitFor();
+      await admin.locator('#calendar-name').fill('测试假日');
+      await admin.locator('#calendar-save').click();
+      await admin.locator(`button.day.holiday[data-date="${day}"]`).waitFor();
+      await admin.locator(`[data-remove-day="${day}"]`).click();
+      await admin.locator('#calendar-done').getByText('已删除').waitFor();
+      await admin.locator(`button.day[data-date="${day}"]:not(.holiday)`).waitFor();
     });
   },
 );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { civilDateIn } from '../../schema/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import {
   startTestPlatform,
@@ -617,5 +618,180 @@ describe('who may see a scorecard', () => {
         'public_security',
       );
     }
+  });
+});
+
+describe('figures over time, for the console charts', () => {
+  const COUNTS = `query($d: String!, $from: String!, $to: String!, $i: Interval) {
+    datasetAccessCounts(department: $d, from: $from, to: $to, interval: $i) {
+      period consumerDepartment dataset served denied records
+    }
+  }`;
+  const TREND = `query($from: String!, $to: String!, $i: Interval) {
+    scorecardTrend(from: $from, to: $to, interval: $i) {
+      department period served denied records applicationsReceived applicationsAnswered
+      applicationsAnsweredLate errorReportsReceived errorReportsAnswered
+    }
+  }`;
+  /** Today and tomorrow as civil days in the platform's zone, where the charts count days. */
+  const civilToday = () => civilDateIn(new Date());
+  const civilTomorrow = () => shift(civilToday(), 1);
+
+  interface Count {
+    period: string;
+    consumerDepartment: string | null;
+    dataset: string;
+    served: number;
+    denied: number;
+    records: number;
+  }
+  const sum = <T>(rows: readonly T[], pick: (row: T) => number) =>
+    rows.reduce((total, row) => total + pick(row), 0);
+
+  it("counts who read public security's data by consumer and day, as the scorecard counts requests", async () => {
+    const counts = ok(
+      await platform.query<{ datasetAccessCounts: Count[] }>(
+        COUNTS,
+        { d: 'public_security', from: shift(civilToday(), -6), to: civilTomorrow(), i: 'DAY' },
+        await as('public_security', 'DEPT_IT'),
+      ),
+    ).datasetAccessCounts;
+    // All of the test's traffic happened today, in the platform's time zone.
+    expect(new Set(counts.map((c) => c.period))).toEqual(new Set([civilToday()]));
+    const byConsumer = (department: string) =>
+      counts.filter((c) => c.consumerDepartment === department);
+    expect(byConsumer('market_supervision')).toEqual([
+      {
+        period: civilToday(),
+        consumerDepartment: 'market_supervision',
+        dataset: 'PS-POP-001',
+        served: 2,
+        denied: 0,
+        records: 2,
+      },
+    ]);
+    expect(byConsumer('transport')).toMatchObject([{ served: 0, denied: 2, records: 0 }]);
+    // Two steps, masked, partial served; one purpose refused.
+    expect(byConsumer('civil_affairs')).toMatchObject([{ served: 3, denied: 1 }]);
+    // The same totals as the scorecard's requests served and denied.
+    expect(sum(counts, (c) => c.served)).toBe(5);
+    expect(sum(counts, (c) => c.denied)).toBe(3);
+
+    // By week and by month: the same requests, in the period that holds today.
+    for (const interval of ['WEEK', 'MONTH'] as const) {
+      const grouped = ok(
+        await platform.query<{ datasetAccessCounts: Count[] }>(
+          COUNTS,
+          { d: 'public_security', from: shift(civilToday(), -6), to: civilTomorrow(), i: interval },
+          await as('data_office', 'REVIEWER'),
+        ),
+      ).datasetAccessCounts;
+      expect(sum(grouped, (c) => c.served)).toBe(5);
+      expect(grouped.every((c) => c.period <= civilToday())).toBe(true);
+      if (interval === 'MONTH') expect(grouped[0]!.period).toBe(`${civilToday().slice(0, 7)}-01`);
+    }
+    // A day before today holds none of it.
+    expect(
+      ok(
+        await platform.query<{ datasetAccessCounts: Count[] }>(
+          COUNTS,
+          { d: 'public_security', from: shift(civilToday(), -6), to: civilToday() },
+          await as('public_security', 'DEPT_IT'),
+        ),
+      ).datasetAccessCounts,
+    ).toEqual([]);
+  });
+
+  it("shows every department's figures per week and month, the same in both", async () => {
+    const reviewer = await as('data_office', 'REVIEWER');
+    const trend = async (interval: 'WEEK' | 'MONTH') =>
+      ok(
+        await platform.query<{
+          scorecardTrend: (Record<string, number> & { department: string; period: string })[];
+        }>(TREND, { from: FROM, to: civilTomorrow(), i: interval }, reviewer),
+      ).scorecardTrend;
+    const [weeks, months] = await Promise.all([trend('WEEK'), trend('MONTH')]);
+    const totals = (points: typeof weeks, department: string) => {
+      const own = points.filter((p) => p.department === department);
+      return Object.fromEntries(
+        [
+          'served',
+          'denied',
+          'applicationsReceived',
+          'applicationsAnswered',
+          'applicationsAnsweredLate',
+          'errorReportsReceived',
+          'errorReportsAnswered',
+        ].map((figure) => [figure, sum(own, (p) => p[figure]!)]),
+      );
+    };
+    const ps = totals(months, 'public_security');
+    expect(totals(weeks, 'public_security')).toEqual(ps);
+    expect(ps).toMatchObject({
+      served: 5,
+      denied: 3,
+      // Answered after 3, 7, 1 and 4 working days; the 7 and the 4 after their deadline.
+      applicationsAnswered: 4,
+      applicationsAnsweredLate: 2,
+      errorReportsReceived: 4,
+      errorReportsAnswered: 2,
+    });
+    // Five backdated into the period and two of today; one dated on the UTC day after
+    // is inside it once that day has begun in the platform's zone.
+    expect([7, 8]).toContain(ps.applicationsReceived);
+    expect(totals(months, 'city_water')).toMatchObject({ served: 1, denied: 0 });
+    // Every providing department has a point in every period, zeros included.
+    const departments = new Set(months.map((p) => p.department));
+    expect(departments.has('natural_resources')).toBe(true);
+    expect(months.length % departments.size).toBe(0);
+    expect(
+      weeks.every(
+        (p) =>
+          weeks.filter((q) => q.department === p.department).length ===
+          weeks.length / departments.size,
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses other departments, developers, anonymous callers and periods too long or not dates', async () => {
+    const variables = { d: 'public_security', from: shift(civilToday(), -6), to: civilTomorrow() };
+    expect(
+      refused(
+        await platform.query(COUNTS, variables, await as('city_water', 'DEPT_IT')),
+        'FORBIDDEN',
+      ),
+    ).toContain('city_water');
+    refused(
+      await platform.query(COUNTS, variables, await as('public_security', 'APP_DEVELOPER')),
+      'FORBIDDEN',
+    );
+    refused(await platform.query(COUNTS, variables), 'UNAUTHENTICATED');
+    for (const role of ['DEPT_IT', 'APP_DEVELOPER'] as const) {
+      refused(
+        await platform.query(
+          TREND,
+          { from: FROM, to: civilTomorrow() },
+          await as('public_security', role),
+        ),
+        'FORBIDDEN',
+      );
+    }
+    const reviewer = await as('data_office', 'REVIEWER');
+    for (const [from, to, interval] of [
+      ['2025-01-01', '2026-02-01', 'DAY'],
+      ['2020-01-01', '2026-01-01', 'MONTH'],
+      ['2026-02-30', '2026-03-02', 'DAY'],
+      ['2026-03-02', '2026-03-01', 'DAY'],
+      ["2026-01-01' or 1=1 --", '2026-02-01', 'DAY'],
+    ] as const) {
+      refused(
+        await platform.query(COUNTS, { ...variables, from, to, i: interval }, reviewer),
+        'BAD_USER_INPUT',
+      );
+    }
+    refused(
+      await platform.query(TREND, { from: '2020-01-01', to: '2026-01-01', i: 'WEEK' }, reviewer),
+      'BAD_USER_INPUT',
+    );
   });
 });

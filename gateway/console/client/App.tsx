@@ -12,6 +12,10 @@ import { ReviewQueuePage } from './pages/ReviewQueuePage.tsx';
 import { GrantsPage } from './pages/GrantsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { ApiKeysPage } from './pages/ApiKeysPage.tsx';
+import { CalendarPage } from './pages/CalendarPage.tsx';
+import { ScorecardsPage } from './pages/ScorecardsPage.tsx';
+import { WhoReadMyDataPage } from './pages/WhoReadMyDataPage.tsx';
 import { usePlace, type Place } from './router.ts';
 import { hasRole, loadSession, signOut, type Session } from './session.ts';
 
@@ -25,8 +29,13 @@ const NAVIGATION: { role: string | null; path: string; label: string }[] = [
   { role: 'DEPT_IT', path: '/dept/draft', label: 'draftEditor' },
   { role: 'DEPT_IT', path: '/dept/applications', label: 'waitingApplications' },
   { role: 'DEPT_IT', path: '/dept/error-reports', label: 'errorReports' },
+  { role: 'DEPT_IT', path: '/dept/reads', label: 'whoReadMyData' },
   { role: 'REVIEWER', path: '/review', label: 'reviewQueue' },
+  { role: 'REVIEWER', path: '/review/scorecards', label: 'scorecards' },
+  { role: 'ADMIN', path: '/review/scorecards', label: 'scorecards' },
   { role: 'ADMIN', path: '/admin/grants', label: 'grants' },
+  { role: 'ADMIN', path: '/admin/api-keys', label: 'apiKeys' },
+  { role: 'ADMIN', path: '/admin/calendar', label: 'calendar' },
   { role: 'REVIEWER', path: '/audit', label: 'audit' },
   { role: 'ADMIN', path: '/audit', label: 'audit' },
 ];
@@ -148,6 +157,14 @@ function Page({
       return <WaitingApplicationsPage />;
     case '/dept/error-reports':
       return <ErrorReportsPage />;
+    case '/dept/reads':
+      return <WhoReadMyDataPage session={session} />;
+    case '/review/scorecards':
+      return <ScorecardsPage />;
+    case '/admin/api-keys':
+      return <ApiKeysPage />;
+    case '/admin/calendar':
+      return <CalendarPage />;
     case '/review':
       return <ReviewQueuePage session={session} />;
     case '/admin/grants':

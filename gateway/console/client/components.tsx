@@ -1,25 +1,54 @@
 import type { ComponentChildren } from 'preact';
 import type { ApiError } from './graphql.ts';
-import { useT } from './i18n.ts';
+import { useContext } from 'preact/hooks';
+import { knownText, LangContext, useT } from './i18n.ts';
 
-/** Every problem the API reported, in its words, headed by what kind of problem it is. */
+/** Text in a Chinese script: the API's message needs no translation then. */
+const CHINESE = /[\u3400-\u9fff]/;
+
+/**
+ * Every problem the API reported, in words, headed by what kind of problem it
+ * is. The API speaks English: in Chinese the console says what the error's
+ * code (or denial reason) means, and gives the API's own message as detail;
+ * in English the API's message is the text.
+ */
 export function Problems({ error }: { error: ApiError | null }) {
+  const lang = useContext(LangContext);
   const t = useT();
   if (!error) return null;
   return (
     <div class="problems" role="alert">
-      {error.problems.map((p, i) => (
-        <p key={i}>
-          <strong>{t(p.code ? `code.${p.code}` : 'problem')}：</strong>
-          <span class="message">{p.message}</span>
-          {p.requestId ? (
-            <small>
-              {' '}
-              ({t('requestId')} {p.requestId})
-            </small>
-          ) : null}
-        </p>
-      ))}
+      {error.problems.map((p, i) => {
+        const explained =
+          lang === 'zh' && !CHINESE.test(p.message)
+            ? ((p.reason ? knownText(lang, `reason.${p.reason}`) : null) ??
+              (p.code ? knownText(lang, `codeHelp.${p.code}`) : null))
+            : null;
+        return (
+          <p key={i}>
+            <strong>{t(p.code ? `code.${p.code}` : 'problem')}：</strong>
+            {explained ? (
+              <>
+                <span class="explained">{explained}</span>
+                <span class="detail">
+                  {t('apiMessage')}：
+                  <span class="message" lang="en">
+                    {p.message}
+                  </span>
+                </span>
+              </>
+            ) : (
+              <span class="message">{p.message}</span>
+            )}
+            {p.requestId ? (
+              <small>
+                {' '}
+                ({t('requestId')} {p.requestId})
+              </small>
+            ) : null}
+          </p>
+        );
+      })}
     </div>
   );
 }

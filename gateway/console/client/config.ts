@@ -5,6 +5,8 @@ export interface ConsoleConfig {
   devSignIn: { roles: string[] } | null;
   /** The route starting an OpenID Connect sign-in, when a provider is configured. */
   oidcSignIn: string | null;
+  /** The platform's time zone (TIME_ZONE): "today" and the charts' days are civil days there. */
+  timeZone?: string;
 }
 
 export const config = JSON.parse(

@@ -5,6 +5,8 @@ export interface Problem {
   message: string;
   code: string | null;
   requestId: string | null;
+  /** Why a dataset or item was denied (a DenialReason), when the API said. */
+  reason?: string | null;
 }
 
 /** The API refused or failed: every problem it gave, for the page to show. */
@@ -23,7 +25,10 @@ export function useBearer(token: string | null): void {
 
 interface GraphQLBody<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; requestId?: string } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; requestId?: string; reason?: string };
+  }[];
 }
 
 /**
@@ -63,6 +68,7 @@ export async function gql<T>(
         message: e.message,
         code: e.extensions?.code ?? null,
         requestId: e.extensions?.requestId ?? requestId,
+        reason: typeof e.extensions?.reason === 'string' ? e.extensions.reason : null,
       })),
     );
   }

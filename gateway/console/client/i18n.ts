@@ -212,6 +212,194 @@ const MESSAGES = {
   'code.OPERATION_LIMIT': ['超出操作限制', 'Over an operation limit'],
   'code.INTERNAL_SERVER_ERROR': ['平台内部错误', 'Platform error'],
   problem: ['问题', 'Problem'],
+  'code.OPERATION_NOT_TRUSTED': ['操作未获信任', 'Operation not trusted'],
+  'code.GRAPHQL_VALIDATION_FAILED': ['请求不符合接口定义', 'Request does not fit the schema'],
+  'code.GRAPHQL_PARSE_FAILED': ['请求无法解析', 'Request cannot be read'],
+  'code.BAD_REQUEST': ['请求有误', 'Bad request'],
+  'code.PERSISTED_QUERY_NOT_FOUND': ['未找到预存查询', 'Persisted query not found'],
+  // What each code means, in the reader's words (the API's own message follows as detail)
+  'codeHelp.BAD_USER_INPUT': [
+    '提交的内容有误，请按提示修改后重试。',
+    'Something you entered needs correcting; see the details.',
+  ],
+  'codeHelp.FORBIDDEN': [
+    '您的账号没有执行此操作的权限；如需办理，请联系有权限的人员或管理员。',
+    'Your account may not do this; ask someone who may, or an administrator.',
+  ],
+  'codeHelp.UNAUTHENTICATED': [
+    '登录已失效或尚未登录，请重新登录。',
+    'You are not signed in, or your sign-in expired; sign in again.',
+  ],
+  'codeHelp.CONFLICT': [
+    '该记录的状态已变化（可能已被他人处理），本次操作未生效，请刷新后再试。',
+    'The record changed meanwhile (perhaps someone else acted on it); nothing was changed. Reload and try again.',
+  ],
+  'codeHelp.NOT_FOUND': [
+    '要操作的记录不存在或已删除。',
+    'The record does not exist or was removed.',
+  ],
+  'codeHelp.NETWORK': [
+    '无法连接平台，请检查网络后重试。',
+    'The platform could not be reached; check the network and try again.',
+  ],
+  'codeHelp.UNAVAILABLE': [
+    '平台的某项服务暂时无法应答，未返回任何数据，请稍后重试。',
+    'A service of the platform did not answer; nothing was served. Try again later.',
+  ],
+  'codeHelp.RATE_LIMITED': [
+    '请求过于频繁，已超出您的份额，请稍候再试。',
+    'You sent more than your share of requests; wait a moment and try again.',
+  ],
+  'codeHelp.OPERATION_LIMIT': [
+    '请求过大（层级、字段或数据量超出限制），请缩小查询范围。',
+    'The request is larger than allowed; ask for less.',
+  ],
+  'codeHelp.OPERATION_NOT_TRUSTED': [
+    '本平台只执行登记过的查询，此查询不在您的名单内。',
+    'This platform runs registered operations only, and this one is not on your list.',
+  ],
+  'codeHelp.INTERNAL_SERVER_ERROR': [
+    '平台内部出错，请将请求编号告知管理员。',
+    'The platform failed; give the request id to an administrator.',
+  ],
+  'codeHelp.GRAPHQL_VALIDATION_FAILED': [
+    '请求不符合平台的接口定义（可能控制台版本与平台不一致），请刷新页面。',
+    'The request does not fit the API (the console may be older than the platform); reload the page.',
+  ],
+  'codeHelp.GRAPHQL_PARSE_FAILED': [
+    '请求无法解析，请刷新页面。',
+    'The request cannot be read; reload the page.',
+  ],
+  'codeHelp.BAD_REQUEST': [
+    '请求格式有误，请刷新页面后重试。',
+    'The request is malformed; reload the page and try again.',
+  ],
+  'codeHelp.PERSISTED_QUERY_NOT_FOUND': [
+    '平台未找到该预存查询，请刷新页面。',
+    'The platform does not know this stored query; reload the page.',
+  ],
+  apiMessage: ['接口原文', "The API's words"],
+  // Why a dataset or item was denied (extensions.reason)
+  'reason.UNAUTHENTICATED': [
+    '未登录，只能查看公开目录。',
+    'Not signed in: the public catalogue only.',
+  ],
+  'reason.NO_GRANT': [
+    '您的部门没有覆盖该数据的有效授权，请先提交共享申请。',
+    'No active grant covers this for your department: apply first.',
+  ],
+  'reason.GRANT_EXPIRED': ['授权已过期。', 'The grant has expired.'],
+  'reason.GRANT_NOT_YET_VALID': ['授权尚未生效。', 'The grant is not valid yet.'],
+  'reason.PURPOSE_NOT_ALLOWED': [
+    '声明的用途不在授权允许的用途内。',
+    'The purpose declared is not one the grant allows.',
+  ],
+  'reason.MODE_NOT_ALLOWED': ['授权不允许这种共享方式。', 'The grant does not allow this mode.'],
+  'reason.QUOTA_EXCEEDED': ['今日配额已用完。', "Today's quota is used up."],
+  'reason.VERIFY_LIMIT_EXCEEDED': [
+    '该记录今日核验次数已达上限。',
+    'This record was verified as often as allowed today.',
+  ],
+  'reason.PROBE_LIMIT_EXCEEDED': [
+    '今日查无记录的查询次数已达上限。',
+    'Too many lookups that found nothing today.',
+  ],
+  'reason.MASKED': [
+    '该信息项对您脱敏显示，不能核验、过滤或关联。',
+    'The item is masked for you: it cannot be verified, filtered on or joined through.',
+  ],
+  'reason.NOT_SHARED': ['该数据不予共享。', 'The data is not shared.'],
+  // Paging
+  previousPage: ['上一页', 'Previous page'],
+  pageNumber: ['第', 'Page'],
+  // API keys (admin)
+  apiKeys: ['API 密钥', 'API keys'],
+  apiKeysHelp: [
+    '应用以 X-Api-Key 请求头携带密钥调用接口。密钥只在签发时显示一次，平台只保存其哈希；撤销后各网关在数秒内拒绝该密钥。',
+    'Applications send a key as the X-Api-Key header. A key is shown once, when it is issued (the platform keeps only its hash); every gateway refuses a revoked key within seconds.',
+  ],
+  issueKey: ['签发密钥', 'Issue a key'],
+  issuedKeys: ['已签发的密钥', 'Issued keys'],
+  application: ['应用', 'Application'],
+  label: ['备注', 'Label'],
+  createdAt: ['签发时间', 'Issued at'],
+  keyIssued: ['已签发密钥', 'Key issued:'],
+  secretOnce: [
+    '请立即复制并妥善保存：关闭后无法再次查看。',
+    'Copy it and store it now: it cannot be shown again.',
+  ],
+  secret: ['密钥', 'Key'],
+  copy: ['复制', 'Copy'],
+  copied: ['已复制到剪贴板', 'Copied to the clipboard'],
+  copyByHand: [
+    '无法访问剪贴板，已选中密钥，请手动复制。',
+    'The clipboard is not available: the key is selected, copy it by hand.',
+  ],
+  secretStored: ['我已保存，隐藏密钥', 'I stored it: hide the key'],
+  confirmRevokeKey: [
+    '确定撤销？使用该密钥的应用将被拒绝。',
+    'Revoke? Applications using it will be refused.',
+  ],
+  cancel: ['取消', 'Cancel'],
+  // Working-day calendar (admin)
+  calendar: ['工作日历', 'Working-day calendar'],
+  calendarHelp: [
+    '期限按工作日计算：周末休息，节假日休息，调休上班日上班。点选日期可填入下方表单。',
+    'Deadlines count working days: weekends and holidays are off, make-up working days are worked. Pick a day to put it in the form.',
+  ],
+  previousYear: ['上一年', 'Previous year'],
+  nextYear: ['下一年', 'Next year'],
+  workday: ['工作日', 'Working day'],
+  weekend: ['周末', 'Weekend'],
+  HOLIDAY: ['节假日', 'Holiday'],
+  MAKEUP_WORKDAY: ['调休上班', 'Make-up working day'],
+  calendarAdd: ['添加或修改日期', 'Add or change a day'],
+  calendarSave: ['保存', 'Save'],
+  calendarSaved: ['已保存', 'Saved'],
+  calendarRemoved: ['已删除', 'Removed'],
+  calendarNoSuchDay: ['日历中没有该日期', 'No such day in the calendar'],
+  calendarDays: ['节假日与调休', 'Holidays and make-up days'],
+  date: ['日期', 'Date'],
+  remove: ['删除', 'Remove'],
+  mon: ['一', 'Mo'],
+  tue: ['二', 'Tu'],
+  wed: ['三', 'We'],
+  thu: ['四', 'Th'],
+  fri: ['五', 'Fr'],
+  sat: ['六', 'Sa'],
+  sun: ['日', 'Su'],
+  // Who read my data (department IT) and scorecards (reviewer)
+  whoReadMyData: ['数据使用情况', 'Who read my data'],
+  whoReadMyDataHelp: [
+    '本部门数据被各部门访问的请求数，按日、周或月统计（来自审计日志，在服务器端汇总）。',
+    "Requests for my department's datasets by consumer and dataset, per day, week or month (from the audit trail, counted on the server).",
+  ],
+  anonymous: ['（未登录）', '(anonymous)'],
+  others: ['其他', 'Others'],
+  toExclusive: ['截止日期（不含）', 'Until (not included)'],
+  interval: ['统计周期', 'Interval'],
+  byDay: ['按日', 'By day'],
+  byWeek: ['按周', 'By week'],
+  byMonth: ['按月', 'By month'],
+  groupBy: ['分组', 'Group by'],
+  servedRequests: ['获得数据的请求', 'Requests served'],
+  deniedRequests: ['被拒绝的请求', 'Requests denied'],
+  readsByConsumer: ['按部门和数据资源合计', 'Totals by consumer and dataset'],
+  scorecards: ['监督考核', 'Scorecards'],
+  scorecardsHelp: [
+    '各提供部门按月或按周的共享情况：数据访问、共享申请的答复与纠错处理（在服务器端汇总）。',
+    "Every providing department's figures per month or week: accesses, applications answered, error reports (counted on the server).",
+  ],
+  'figure.served': ['获得数据的请求', 'Requests served'],
+  'figure.denied': ['被拒绝的请求', 'Requests denied'],
+  'figure.records': ['提供记录数', 'Records served'],
+  'figure.applicationsReceived': ['收到申请', 'Applications received'],
+  'figure.applicationsAnswered': ['已答复申请', 'Applications answered'],
+  'figure.applicationsAnsweredLate': ['逾期答复', 'Answered late'],
+  'figure.errorReportsReceived': ['收到纠错', 'Error reports received'],
+  'figure.errorReportsAnswered': ['已处理纠错', 'Error reports answered'],
+  answeredInTime: ['按时答复', 'Answered in time'],
+  unanswered: ['未答复', 'Unanswered'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;
@@ -221,6 +409,15 @@ export function translate(lang: Lang, key: string): string {
   const pair = (MESSAGES as Record<string, readonly [string, string]>)[key];
   return pair ? pair[lang === 'zh' ? 0 : 1] : key;
 }
+
+/** The text of `key` in `lang`, or null when there is none (unlike `translate`). */
+export function knownText(lang: Lang, key: string): string | null {
+  const pair = (MESSAGES as Record<string, readonly [string, string]>)[key];
+  return pair ? pair[lang === 'zh' ? 0 : 1] : null;
+}
+
+/** Every key of the console's texts (a test checks each API error code has its words). */
+export const MESSAGE_KEYS = Object.keys(MESSAGES) as MessageKey[];
 
 export const LangContext = createContext<Lang>('zh');
 

@@ -1,5 +1,5 @@
 import { badUserInput, type SharingMode, type SharingType } from '../../../schema/index.ts';
-import { selectGrant, selectGrants, type Grant } from '../../../server/index.ts';
+import { selectGrant, selectGrantList, selectGrants, type Grant } from '../../../server/index.ts';
 import {
   deleteCalendarDay,
   loadWorkingCalendar,
@@ -51,6 +51,7 @@ import {
 } from '../store/index.ts';
 import { actorOf, callerOf, hasRole, today, type PlatformContext } from './PlatformContext.ts';
 import { auditCsv, auditRecords, verifyAuditChain } from './auditResolvers.ts';
+import { offsetPage } from './pageArguments.ts';
 import {
   applicationView,
   entryView,
@@ -63,6 +64,8 @@ type Args = Record<string, unknown>;
 type Resolver = (parent: unknown, args: Args, ctx: PlatformContext) => unknown;
 
 const MAX_PAGE = 100;
+/** The longest page of the applications, grants and error reports lists (whole without a limit). */
+const MAX_LIST_PAGE = 200;
 
 /** Reviewers and admins see everything; anyone else, what concerns their department. */
 const seesAll = (ctx: PlatformContext) => hasRole(ctx, 'REVIEWER', 'ADMIN');
@@ -159,6 +162,7 @@ const query: Record<string, Resolver> = {
     const applications = await selectApplications(ctx.db, {
       ...(seesAll(ctx) ? {} : { department: callerOf(ctx).department }),
       ...(args.status ? { status: args.status as ApplicationStatus } : {}),
+      ...offsetPage(args, MAX_LIST_PAGE),
     });
     return applications.map((a) => applicationView(ctx, a));
   },
@@ -183,14 +187,22 @@ const query: Record<string, Resolver> = {
   },
 
   async grants(_, args, ctx) {
-    return (await visibleGrants(ctx))
-      .filter(
-        (g) =>
-          (!args.dataset || g.datasetCode === args.dataset) &&
-          (!args.consumerDepartment || g.consumerDepartment === args.consumerDepartment) &&
-          (!args.status || g.status === args.status),
-      )
-      .map(grantView);
+    const department = callerOf(ctx).department;
+    const grants = await selectGrantList(ctx.db, {
+      visibleTo: seesAll(ctx)
+        ? null
+        : {
+            department,
+            providedDatasets: ctx.catalogue.catalogue.entries
+              .filter((e) => e.department === department)
+              .map((e) => e.code),
+          },
+      dataset: (args.dataset as string | null | undefined) ?? null,
+      consumerDepartment: (args.consumerDepartment as string | null | undefined) ?? null,
+      status: (args.status as Grant['status'] | null | undefined) ?? null,
+      ...offsetPage(args, MAX_LIST_PAGE),
+    });
+    return grants.map(grantView);
   },
 
   async grant(_, args, ctx) {
@@ -235,7 +247,8 @@ const query: Record<string, Resolver> = {
 
   async dataErrorReports(_, args, ctx) {
     const status = (args.status as ErrorReportStatus | null | undefined) ?? null;
-    return (await visibleErrorReports(ctx, status)).map((r) => errorReportView(ctx, r));
+    const page = offsetPage(args, MAX_LIST_PAGE);
+    return (await visibleErrorReports(ctx, status, page)).map((r) => errorReportView(ctx, r));
   },
 
   async overdueDataErrorReports(_, __, ctx) {

@@ -3,6 +3,8 @@ import { allow, or, rule, shield } from 'graphql-shield';
 import { ErrorCode } from '../../../schema/index.ts';
 import type { Role } from '../../../server/index.ts';
 import type { PlatformContext } from './PlatformContext.ts';
+import { ACCESS_STATISTICS_OBJECT_TYPES } from './accessStatisticsTypeDefs.ts';
+import { API_KEY_OBJECT_TYPES } from './apiKeyTypeDefs.ts';
 
 const signedIn = rule('signedIn', { cache: 'contextual' })(
   (_p, _a, ctx: PlatformContext) =>
@@ -86,6 +88,8 @@ const OBJECT_TYPES = [
   'ComplianceThreshold',
   'ServiceUnitAuthorization',
   'ServiceUnitScorecard',
+  ...API_KEY_OBJECT_TYPES,
+  ...ACCESS_STATISTICS_OBJECT_TYPES,
 ];
 
 /**
@@ -123,6 +127,9 @@ export const platformRules = shield(
       complianceReport: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
       serviceUnitAuthorizations: signedIn,
       serviceUnitScorecard: signedIn,
+      apiKeys: role('ADMIN'),
+      datasetAccessCounts: or(role('DEPT_IT'), role('REVIEWER'), role('ADMIN')),
+      scorecardTrend: or(role('REVIEWER'), role('ADMIN')),
       _service: composeCredential,
     },
     Mutation: {
@@ -147,6 +154,8 @@ export const platformRules = shield(
       setComplianceThreshold: role('ADMIN'),
       authorizeServiceUnit: or(role('DEPT_IT'), role('ADMIN')),
       revokeServiceUnit: or(role('DEPT_IT'), role('ADMIN')),
+      issueApiKey: role('ADMIN'),
+      revokeApiKey: role('ADMIN'),
     },
     _Service: { sdl: composeCredential },
     ...Object.fromEntries(OBJECT_TYPES.map((type) => [type, allow])),

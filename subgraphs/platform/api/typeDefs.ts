@@ -557,14 +557,24 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     "The whole published catalogue as DCAT-AP JSON-LD."
     dcatCatalogue: String!
 
-    "Applications you made (APP_DEVELOPER) or received (DEPT_IT); reviewers and admins see all."
-    sharingApplications(status: ApplicationStatus): [SharingApplication!]!
+    "Applications you made (APP_DEVELOPER) or received (DEPT_IT); reviewers and admins see all. Newest first; a page of up to limit (1 to 200) after offset, or all without a limit."
+    sharingApplications(
+      status: ApplicationStatus
+      offset: Int = 0
+      limit: Int
+    ): [SharingApplication!]!
     sharingApplication(id: ID!): SharingApplication
     "Applications still unanswered after their deadline."
     overdueSharingApplications: [SharingApplication!]!
 
-    "Grants you hold or gave; reviewers and admins see all."
-    grants(dataset: String, consumerDepartment: String, status: GrantStatus): [Grant!]!
+    "Grants you hold or gave; reviewers and admins see all. In id order; a page of up to limit (1 to 200) after offset, or all without a limit."
+    grants(
+      dataset: String
+      consumerDepartment: String
+      status: GrantStatus
+      offset: Int = 0
+      limit: Int
+    ): [Grant!]!
     grant(id: ID!): Grant
     "Active grants ending within the given number of days."
     expiringGrants(withinDays: Int = 30): [Grant!]!
@@ -578,8 +588,8 @@ export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
     "Verifies every writer's hash chain and names each record that does not fit (reviewers and admins)."
     verifyAuditChain: ChainVerification!
 
-    "Data error reports your department made or received; reviewers and admins see all."
-    dataErrorReports(status: DataErrorStatus): [DataErrorReport!]!
+    "Data error reports your department made or received; reviewers and admins see all. Newest first; a page of up to limit (1 to 200) after offset, or all without a limit."
+    dataErrorReports(status: DataErrorStatus, offset: Int = 0, limit: Int): [DataErrorReport!]!
     "Data error reports still OPEN after their deadline."
     overdueDataErrorReports: [DataErrorReport!]!
 

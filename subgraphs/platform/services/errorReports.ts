@@ -124,8 +124,9 @@ export async function answerDataError(
 export async function visibleErrorReports(
   ctx: PlatformContext,
   status: ErrorReportStatus | null,
+  page: { offset: number; limit: number | null } = { offset: 0, limit: null },
 ): Promise<ErrorReport[]> {
-  return selectErrorReports(ctx.db, { ...scope(ctx), ...(status ? { status } : {}) });
+  return selectErrorReports(ctx.db, { ...scope(ctx), ...(status ? { status } : {}), ...page });
 }
 
 /** The OPEN reports the caller may see whose deadline has passed. */

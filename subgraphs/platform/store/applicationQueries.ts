@@ -117,7 +117,14 @@ export async function selectApplication(
 /** Applications, optionally only those a department made or received, newest first. */
 export async function selectApplications(
   db: Knex,
-  filter: { department?: string; status?: ApplicationStatus; dueBefore?: string },
+  filter: {
+    department?: string;
+    status?: ApplicationStatus;
+    dueBefore?: string;
+    /** A page: skip `offset`, return at most `limit` (newest first). */
+    offset?: number;
+    limit?: number | null;
+  },
 ): Promise<SharingApplication[]> {
   const query = table(db);
   if (filter.department) {
@@ -130,6 +137,8 @@ export async function selectApplications(
   }
   if (filter.status) query.where({ status: filter.status });
   if (filter.dueBefore) query.where('deadline', '<', filter.dueBefore);
+  if (filter.limit !== undefined && filter.limit !== null) query.limit(filter.limit);
+  if (filter.offset) query.offset(filter.offset);
   return (await query.orderBy([{ column: 'submitted_at', order: 'desc' }, 'id'])).map(fromRow);
 }
 

@@ -99,7 +99,14 @@ export async function selectErrorReport(db: Knex, id: string): Promise<ErrorRepo
  */
 export async function selectErrorReports(
   db: Knex,
-  filter: { department?: string; status?: ErrorReportStatus; dueBefore?: string },
+  filter: {
+    department?: string;
+    status?: ErrorReportStatus;
+    dueBefore?: string;
+    /** A page: skip `offset`, return at most `limit` (newest first). */
+    offset?: number;
+    limit?: number | null;
+  },
 ): Promise<ErrorReport[]> {
   const query = table(db);
   if (filter.department) {
@@ -112,6 +119,8 @@ export async function selectErrorReports(
   }
   if (filter.status) query.where({ status: filter.status });
   if (filter.dueBefore) query.where('deadline', '<', filter.dueBefore);
+  if (filter.limit !== undefined && filter.limit !== null) query.limit(filter.limit);
+  if (filter.offset) query.offset(filter.offset);
   return (await query.orderBy([{ column: 'reported_at', order: 'desc' }, 'id'])).map(fromRow);
 }
 

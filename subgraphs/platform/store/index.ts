@@ -56,3 +56,5 @@ export {
   selectComplianceThresholds,
   upsertComplianceThreshold,
 } from './complianceThresholdQueries.ts';
+export { countAccessesByHour, selectArrivals } from './accessCountQueries.ts';
+export type { ArrivalTimes, HourlyAccessCount } from './accessCountQueries.ts';

@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { Enum, Field, Loading, Problems, Table } from '../components.tsx';
 import { useT } from '../i18n.ts';
+import { OffsetPager, useOffsetPage } from '../offsetPages.tsx';
 import { useMutation, useQuery } from '../useApi.ts';
 
 const REPORTS = /* GraphQL */ `
-  query ConsoleErrorReports {
-    dataErrorReports(status: OPEN) {
+  query ConsoleErrorReports($offset: Int, $limit: Int) {
+    dataErrorReports(status: OPEN, offset: $offset, limit: $limit) {
       id
       dataset
       reporter
@@ -41,7 +42,8 @@ interface Report {
 /** Data error reports on my department's datasets still open, each answered once. */
 export function ErrorReportsPage() {
   const t = useT();
-  const list = useQuery<{ dataErrorReports: Report[] }>(REPORTS);
+  const page = useOffsetPage();
+  const list = useQuery<{ dataErrorReports: Report[] }>(REPORTS, page.variables);
   const [open, setOpen] = useState<Report | null>(null);
   return (
     <section>
@@ -49,31 +51,34 @@ export function ErrorReportsPage() {
       <Problems error={list.error} />
       <Loading when={list.loading} />
       {list.data ? (
-        <Table
-          caption={t('errorReports')}
-          headers={[
-            t('dataset'),
-            t('consumer'),
-            t('recordKey'),
-            t('item'),
-            t('description'),
-            t('deadline'),
-            '',
-          ]}
-          rows={list.data.dataErrorReports.map((r) => [
-            r.dataset,
-            r.reporter,
-            <code>{r.recordKey}</code>,
-            r.item,
-            r.description,
-            <>
-              {r.deadline} {r.overdue ? <strong>{t('overdue')}</strong> : null}
-            </>,
-            <button type="button" onClick={() => setOpen(r)}>
-              {t('answer')}
-            </button>,
-          ])}
-        />
+        <>
+          <Table
+            caption={t('errorReports')}
+            headers={[
+              t('dataset'),
+              t('consumer'),
+              t('recordKey'),
+              t('item'),
+              t('description'),
+              t('deadline'),
+              '',
+            ]}
+            rows={page.rows(list.data.dataErrorReports).map((r) => [
+              r.dataset,
+              r.reporter,
+              <code>{r.recordKey}</code>,
+              r.item,
+              r.description,
+              <>
+                {r.deadline} {r.overdue ? <strong>{t('overdue')}</strong> : null}
+              </>,
+              <button type="button" onClick={() => setOpen(r)}>
+                {t('answer')}
+              </button>,
+            ])}
+          />
+          <OffsetPager page={page} answered={list.data.dataErrorReports.length} />
+        </>
       ) : null}
       {open ? <Answer key={open.id} report={open} onDone={list.reload} /> : null}
     </section>

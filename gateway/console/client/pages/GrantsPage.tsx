@@ -2,13 +2,14 @@ import { useState } from 'preact/hooks';
 import { DiffView, pretty } from '../DiffView.tsx';
 import { Enum, Field, Loading, Problems, Table } from '../components.tsx';
 import { useT } from '../i18n.ts';
+import { OffsetPager, useOffsetPage } from '../offsetPages.tsx';
 import { useMutation, useQuery } from '../useApi.ts';
 import { GrantEditForm } from './GrantEditForm.tsx';
 import { describeMasks, describeRowFilter, GRANT_FIELDS, type GrantRow } from '../grantFields.ts';
 
 const GRANTS = /* GraphQL */ `
-  query ConsoleGrants($status: GrantStatus) {
-    grants(status: $status) {
+  query ConsoleGrants($status: GrantStatus, $offset: Int, $limit: Int) {
+    grants(status: $status, offset: $offset, limit: $limit) {
       ...GrantFields
     }
   }
@@ -43,8 +44,10 @@ const REVOKE = /* GraphQL */ `
 export function GrantsPage() {
   const t = useT();
   const [status, setStatus] = useState('ACTIVE');
+  const page = useOffsetPage();
   const list = useQuery<{ grants: GrantRow[] }>(GRANTS, {
     status: status || null,
+    ...page.variables,
   });
   // The grant opened, as listed then: it stays shown when a change (a revocation) drops it from the list.
   const [open, setOpen] = useState<GrantRow | null>(null);
@@ -52,7 +55,14 @@ export function GrantsPage() {
     <section>
       <h1>{t('grants')}</h1>
       <Field id="grant-status" label={t('status')}>
-        <select id="grant-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+        <select
+          id="grant-status"
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value);
+            page.setOffset(0);
+          }}
+        >
           <option value="">{t('any')}</option>
           <option value="ACTIVE">{t('ACTIVE')}</option>
           <option value="REVOKED">{t('REVOKED')}</option>
@@ -61,38 +71,41 @@ export function GrantsPage() {
       <Problems error={list.error} />
       <Loading when={list.loading} />
       {list.data ? (
-        <Table
-          caption={t('grants')}
-          headers={[
-            'ID',
-            t('consumer'),
-            t('dataset'),
-            t('items'),
-            t('masks'),
-            t('rowFilter'),
-            t('validUntil'),
-            t('status'),
-            '',
-          ]}
-          rows={list.data.grants.map((g) => [
-            g.id,
-            g.consumerDepartment,
-            g.dataset,
-            g.items.join(', '),
-            describeMasks(g),
-            describeRowFilter(g),
-            g.validUntil,
-            <Enum value={g.status} />,
-            <button
-              type="button"
-              data-grant={g.id}
-              aria-expanded={open?.id === g.id}
-              onClick={() => setOpen(open?.id === g.id ? null : g)}
-            >
-              {t('history')}
-            </button>,
-          ])}
-        />
+        <>
+          <Table
+            caption={t('grants')}
+            headers={[
+              'ID',
+              t('consumer'),
+              t('dataset'),
+              t('items'),
+              t('masks'),
+              t('rowFilter'),
+              t('validUntil'),
+              t('status'),
+              '',
+            ]}
+            rows={page.rows(list.data.grants).map((g) => [
+              g.id,
+              g.consumerDepartment,
+              g.dataset,
+              g.items.join(', '),
+              describeMasks(g),
+              describeRowFilter(g),
+              g.validUntil,
+              <Enum value={g.status} />,
+              <button
+                type="button"
+                data-grant={g.id}
+                aria-expanded={open?.id === g.id}
+                onClick={() => setOpen(open?.id === g.id ? null : g)}
+              >
+                {t('history')}
+              </button>,
+            ])}
+          />
+          <OffsetPager page={page} answered={list.data.grants.length} />
+        </>
       ) : null}
       {open ? (
         <GrantDetail

@@ -3,11 +3,12 @@ import { applyMask, type MaskRule } from '../../../../subgraphs/kit/access/maski
 import { Field, Loading, Problems, Table } from '../components.tsx';
 import { gql } from '../graphql.ts';
 import { useT } from '../i18n.ts';
+import { OffsetPager, useOffsetPage } from '../offsetPages.tsx';
 import { useMutation, useQuery } from '../useApi.ts';
 
 const WAITING = /* GraphQL */ `
-  query ConsoleWaiting {
-    sharingApplications(status: SUBMITTED) {
+  query ConsoleWaiting($offset: Int, $limit: Int) {
+    sharingApplications(status: SUBMITTED, offset: $offset, limit: $limit) {
       id
       dataset
       consumerDepartment
@@ -65,7 +66,8 @@ interface Application {
 /** Applications for my department's datasets waiting for an answer, and the form answering one. */
 export function WaitingApplicationsPage() {
   const t = useT();
-  const list = useQuery<{ sharingApplications: Application[] }>(WAITING);
+  const page = useOffsetPage();
+  const list = useQuery<{ sharingApplications: Application[] }>(WAITING, page.variables);
   const [open, setOpen] = useState<Application | null>(null);
   return (
     <section>
@@ -73,33 +75,36 @@ export function WaitingApplicationsPage() {
       <Problems error={list.error} />
       <Loading when={list.loading} />
       {list.data ? (
-        <Table
-          caption={t('waitingApplications')}
-          headers={[
-            'ID',
-            t('dataset'),
-            t('consumer'),
-            t('applicant'),
-            t('items'),
-            t('purpose'),
-            t('deadline'),
-            '',
-          ]}
-          rows={list.data.sharingApplications.map((a) => [
-            a.id,
-            a.dataset,
-            a.consumerDepartment,
-            a.applicant,
-            a.items.join(', '),
-            a.purpose,
-            <>
-              {a.deadline} {a.overdue ? <strong>{t('overdue')}</strong> : null}
-            </>,
-            <button type="button" data-answer={a.id} onClick={() => setOpen(a)}>
-              {t('approvalForm')}
-            </button>,
-          ])}
-        />
+        <>
+          <Table
+            caption={t('waitingApplications')}
+            headers={[
+              'ID',
+              t('dataset'),
+              t('consumer'),
+              t('applicant'),
+              t('items'),
+              t('purpose'),
+              t('deadline'),
+              '',
+            ]}
+            rows={page.rows(list.data.sharingApplications).map((a) => [
+              a.id,
+              a.dataset,
+              a.consumerDepartment,
+              a.applicant,
+              a.items.join(', '),
+              a.purpose,
+              <>
+                {a.deadline} {a.overdue ? <strong>{t('overdue')}</strong> : null}
+              </>,
+              <button type="button" data-answer={a.id} onClick={() => setOpen(a)}>
+                {t('approvalForm')}
+              </button>,
+            ])}
+          />
+          <OffsetPager page={page} answered={list.data.sharingApplications.length} />
+        </>
       ) : null}
       {open ? (
         <ApprovalForm

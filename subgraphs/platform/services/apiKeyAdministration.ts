@@ -1,0 +1,97 @@
+import { badUserInput, conflict, notFound } from '../../../schema/index.ts';
+import {
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  ROLES,
+  type ApiKeyListing,
+  type Role,
+} from '../../../server/index.ts';
+import type { PlatformContext } from '../api/PlatformContext.ts';
+import type { OffsetPage } from '../api/pageArguments.ts';
+
+/** What an admin asks for when issuing a key. */
+export interface ApiKeyInput {
+  department: string;
+  application: string;
+  roles?: string[] | null;
+  label?: string | null;
+}
+
+const DEPARTMENT = /^[a-z][a-z0-9_]{0,63}$/;
+const APPLICATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const KEY_ID = /^[0-9a-f]{16}$/;
+const LABEL_LENGTH = 128;
+
+/**
+ * Issuing, listing and revoking API keys is the admin's alone (the rules
+ * refuse every other role): a key is a credential carrying the roles chosen
+ * when it is issued, so issuing one grants access the way a grant does.
+ */
+export async function listKeys(
+  ctx: PlatformContext,
+  department: string | null,
+  page: OffsetPage,
+): Promise<ApiKeyListing[]> {
+  if (department !== null && !DEPARTMENT.test(department)) {
+    throw badUserInput('department must be a department code, e.g. civil_affairs.', 'department');
+  }
+  return listApiKeys(ctx.db, { department, ...page });
+}
+
+/** Issues a key after checking what it is for; the key is in the answer once and nowhere else. */
+export async function issueKey(
+  ctx: PlatformContext,
+  input: ApiKeyInput,
+): Promise<{ secret: string; apiKey: ApiKeyListing }> {
+  const problems: string[] = [];
+  if (!DEPARTMENT.test(input.department)) {
+    problems.push('department: a department code, e.g. civil_affairs (a-z, 0-9, _).');
+  }
+  if (!APPLICATION.test(input.application)) {
+    problems.push(
+      'application: letters, digits, ".", "_" or "-", up to 64 characters, e.g. relief-app.',
+    );
+  }
+  const roles = [...new Set(input.roles ?? ['APP_DEVELOPER'])];
+  const unknown = roles.filter((r) => !ROLES.includes(r as Role));
+  if (roles.length === 0 || unknown.length > 0) {
+    problems.push(
+      `roles: ${unknown.length ? `unknown ${unknown.slice(0, 4).join(', ').slice(0, 200)}; ` : ''}one or more of ${ROLES.join(', ')}.`,
+    );
+  }
+  const label = (input.label ?? '').trim() || `${input.department}/${input.application}`;
+  if (label.length > LABEL_LENGTH || /\p{Cc}/u.test(label)) {
+    problems.push(`label: up to ${LABEL_LENGTH} characters on one line.`);
+  }
+  if (problems.length > 0) {
+    throw badUserInput(
+      `The API key cannot be issued:\n${problems.map((p) => `- ${p}`).join('\n')}`,
+      'input',
+    );
+  }
+  const issued = await issueApiKey(
+    ctx.db,
+    {
+      department: input.department,
+      application: input.application,
+      user: null,
+      roles: roles as Role[],
+    },
+    label,
+  );
+  const [apiKey] = await listApiKeys(ctx.db, { id: issued.id });
+  return { secret: issued.key, apiKey: apiKey! };
+}
+
+/** Revokes an active key; NOT_FOUND for an unknown id, CONFLICT for one already revoked. */
+export async function revokeKey(ctx: PlatformContext, id: string): Promise<ApiKeyListing> {
+  if (!KEY_ID.test(id)) {
+    throw badUserInput('id must be a key id: 16 hexadecimal digits, as listed.', 'id');
+  }
+  const revoked = await revokeApiKey(ctx.db, id);
+  const [apiKey] = await listApiKeys(ctx.db, { id });
+  if (!apiKey) throw notFound(`There is no API key ${id}.`);
+  if (!revoked) throw conflict(`The API key ${id} was already revoked at ${apiKey.revokedAt}.`);
+  return apiKey;
+}
