@@ -178,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
   let urls = subgraphUrls(options.supergraphSdl);
   const server = createGraphQLHttpServer({
+    logger: options.logger,
     apollo,
     timeouts: options.timeouts,
     // The platform names every request itself; a client's X-Request-Id is only its correlation id.

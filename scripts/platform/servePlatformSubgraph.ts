@@ -52,6 +52,7 @@ export async function servePlatformSubgraph(
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
   const db = await openDatabase(config.database, 'platform');
   const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
+  const logger = createLogger(config);
   let subgraph: RunningPlatformSubgraph | undefined;
   let links: ServedPlatformLinks | null = null;
   const stopAll = async () => {
@@ -70,6 +71,7 @@ export async function servePlatformSubgraph(
       gatewayKey,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: gatewayKey },
       readiness: [() => databaseProblem(db, 'platform database')],
+      logger,
       host: config.host,
       port: options.port,
     });
@@ -87,7 +89,7 @@ export async function servePlatformSubgraph(
       platformDb: db,
       catalogue,
       gatewayKey,
-      logger: createLogger(config),
+      logger,
       log,
       port: options.linkPort ?? (options.port === 0 ? 0 : options.port + 1),
     });

@@ -237,6 +237,7 @@ export async function startPlatform(
       gatewayKey: keys.publicKey,
       departmentDatabases: databases,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
+      logger,
       host: config.host,
       port:
         options.ephemeralPorts || config.subgraphPortBase === 0

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '../config/index.ts';
+import { createLogger, type Logger } from '../logging/index.ts';
 import { inServerSpan, metricsRoute } from '../observability/index.ts';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
 import { sendJson } from './sendJson.ts';
@@ -37,6 +38,12 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
    * continues the caller's `traceparent`: `gateway POST /graphql`, `subgraph <name>`.
    */
   traceName?: string;
+  /**
+   * The process's logger, told of a request that failed outside GraphQL (a
+   * route that threw): the client gets a bare 500. Without one, such failures
+   * go to a logger of errors only, made from the defaults.
+   */
+  logger?: Pick<Logger, 'error'>;
 }
 
 /** What the server read of a GraphQL request before Apollo sees it. */
@@ -64,6 +71,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   options: GraphQLHttpServerOptions<TContext>,
 ): Server {
   const { context, bodyLimit = 1_000_000, graphqlPath = '/graphql' } = options;
+  const logger = options.logger ?? createLogger({ logLevel: 'error' });
   const traceName = options.traceName ?? `POST ${graphqlPath}`;
   // Every server the platform runs can be scraped (see ../observability/metricsRoute.ts).
   const routes: Record<string, Route> = { '/metrics': metricsRoute, ...options.routes };
@@ -93,7 +101,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     handled.catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
       else res.destroy();
-      console.error(error);
+      logger.error({ err: error, path: url.pathname }, 'a request failed outside GraphQL');
     });
   });
   const requests = trackRequests(server);

@@ -147,6 +147,7 @@ export async function startSubgraphServer(
   };
 
   const server: Server = createGraphQLHttpServer({
+    ...(options.logger ? { logger: options.logger } : {}),
     apollo: () => serving.apollo,
     context,
     traceName: `subgraph ${subgraph.name}`,

@@ -10,6 +10,7 @@ import {
   startApolloServer,
   type CheckpointVerification,
   type PlatformKey,
+  type Logger,
 } from '../../server/index.ts';
 import type { PlatformContext, PlatformSettings } from './api/PlatformContext.ts';
 import { buildPlatformSubgraph } from './buildPlatformSubgraph.ts';
@@ -37,12 +38,15 @@ export async function startPlatformSubgraph(options: {
   auditCheckpoints?: CheckpointVerification;
   /** What `/ready` checks besides stopping (the platform database): each says why not, or null. */
   readiness?: readonly ReadinessCheck[];
+  /** The process's logger (requests that fail outside GraphQL are logged there). */
+  logger?: Logger;
   host: string;
   port: number;
 }): Promise<RunningPlatformSubgraph> {
   const subgraph = buildPlatformSubgraph();
   const apollo = await startApolloServer<PlatformContext>(subgraph.schema);
   const server = createGraphQLHttpServer({
+    ...(options.logger ? { logger: options.logger } : {}),
     traceName: 'subgraph platform',
     apollo,
     context: async (req, { body }) => {
