@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toAuditRow } from '../../server/audit/auditQueries.ts';
+import { commitAuditRowsOnSqlite } from '../../server/audit/sqliteAuditCommit.ts';
+import {
+  chainHash,
+  GENESIS_HASH,
+  migrateDatabase,
+  openDatabase,
+  StorageUnavailableError,
+  verifyAuditChains,
+  type AuditEntry,
+} from '../../server/index.ts';
+
+const MIGRATIONS = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform', 'migrations');
+const WRITER = 'w-sqlite-commit';
+
+function entry(n: number): AuditEntry {
+  return {
+    at: new Date(Date.UTC(2026, 10, 30, 8, 0, n)).toISOString(),
+    kind: 'REQUEST',
+    requestId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    correlationId: n % 2 ? `client-${n}` : null,
+    traceId: null,
+    subgraph: null,
+    consumerDepartment: 'civil_affairs',
+    consumerApplication: null,
+    userId: "o'brien; DROP TABLE audit_records; --",
+    purpose: 'social-assistance',
+    grantId: null,
+    datasetCode: null,
+    providerDepartment: null,
+    itemsReturned: [],
+    itemsMasked: [],
+    itemsDenied: [],
+    recordCount: 0,
+    verifications: 0,
+    verifiedItems: [],
+    verificationsMatched: 0,
+    decision: 'ALLOWED',
+    reason: null,
+    operationName: 'PersonWithRecords',
+    operationHash: null,
+    latencyMs: n,
+  };
+}
+
+/** Rows `from`+1 … `from`+count of the writer's chain, after the head `fromHash`. */
+function chained(from: number, fromHash: string, count: number) {
+  const rows: ReturnType<typeof toAuditRow>[] = [];
+  let prev = fromHash;
+  for (let seq = from + 1; seq <= from + count; seq++) {
+    const e = entry(seq);
+    const hash = chainHash(WRITER, seq, prev, e);
+    rows.push(toAuditRow(WRITER, seq, prev, hash, e));
+    prev = hash;
+  }
+  return { rows, head: { seq: from + count, hash: prev } };
+}
+
+let dir: string;
+let db: Knex;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'govdata-sqlite-commit-'));
+  db = await openDatabase({ kind: 'sqlite', dir }, 'platform');
+  await migrateDatabase(db, MIGRATIONS);
+  const now = new Date().toISOString();
+  await db('audit_chains').insert({
+    writer: WRITER,
+    role: 'gateway',
+    last_seq: 0,
+    last_hash: GENESIS_HASH,
+    started_at: now,
+    updated_at: now,
+  });
+});
+
+afterEach(async () => {
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('audit rows committed on SQLite in one synchronous transaction', () => {
+  it('writes the rows and moves the head; the chain verifies, values kept as bound', async () => {
+    const first = chained(0, GENESIS_HASH, 3);
+    expect(
+      await commitAuditRowsOnSqlite(
+        db,
+        first.rows,
+        WRITER,
+        { seq: 0, hash: GENESIS_HASH },
+        first.head,
+        1000,
+      ),
+    ).toBe(true);
+    const second = chained(3, first.head.hash, 2);
+    expect(
+      await commitAuditRowsOnSqlite(db, second.rows, WRITER, first.head, second.head, 1000),
+    ).toBe(true);
+    const stored = await db('audit_records').where({ writer: WRITER }).orderBy('seq');
+    expect(stored.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(stored[0].user_id).toBe("o'brien; DROP TABLE audit_records; --");
+    expect(await db('audit_chains').where({ writer: WRITER }).first()).toMatchObject({
+      last_seq: 5,
+      last_hash: second.head.hash,
+    });
+    const verification = await verifyAuditChains(db);
+    expect(verification.ok).toBe(true);
+  });
+
+  it('writes nothing and answers false when the head is not where the writer thinks', async () => {
+    const batch = chained(0, GENESIS_HASH, 2);
+    const elsewhere = { seq: 7, hash: 'f'.repeat(64) };
+    expect(await commitAuditRowsOnSqlite(db, batch.rows, WRITER, elsewhere, batch.head, 1000)).toBe(
+      false,
+    );
+    expect(await db('audit_records').where({ writer: WRITER })).toEqual([]);
+    expect(await db('audit_chains').where({ writer: WRITER }).first()).toMatchObject({
+      last_seq: 0,
+    });
+  });
+
+  it('waits for a lock another process holds, and gives up at its bound without writing', async () => {
+    // Another process's writer: a second connection to the same file, holding the write lock.
+    const other = await openDatabase({ kind: 'sqlite', dir }, 'platform');
+    await other.raw('BEGIN IMMEDIATE');
+    const batch = chained(0, GENESIS_HASH, 1);
+    const from = { seq: 0, hash: GENESIS_HASH };
+    const began = Date.now();
+    await expect(
+      commitAuditRowsOnSqlite(db, batch.rows, WRITER, from, batch.head, 300),
+    ).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+    // Released while a commit waits: it goes through.
+    const waiting = commitAuditRowsOnSqlite(db, batch.rows, WRITER, from, batch.head, 5000);
+    setTimeout(() => void other.raw('COMMIT'), 100);
+    expect(await waiting).toBe(true);
+    await other.destroy();
+    expect(await db('audit_records').where({ writer: WRITER })).toHaveLength(1);
+  });
+});
