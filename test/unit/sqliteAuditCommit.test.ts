@@ -137,8 +137,12 @@ describe('audit rows committed on SQLite in one synchronous transaction', () => 
     expect(Date.now() - began).toBeGreaterThanOrEqual(250);
     // Released while a commit waits: it goes through.
     const waiting = commitAuditRowsOnSqlite(db, batch.rows, WRITER, from, batch.head, 5000);
-    setTimeout(() => void other.raw('COMMIT'), 100);
+    // knex runs a query only once it is awaited or then'd.
+    const released = new Promise((resolve) => setTimeout(resolve, 100)).then(() =>
+      other.raw('COMMIT'),
+    );
     expect(await waiting).toBe(true);
+    await released;
     await other.destroy();
     expect(await db('audit_records').where({ writer: WRITER })).toHaveLength(1);
   });
