@@ -5,7 +5,9 @@
  * this or another host): N worker processes (default one per core) sharing one
  * port, each following the subgraph registry in the platform database, or
  * serving a pinned supergraph file. Needs a platform database that `npm start`
- * (or `npm run migrate`) has prepared, and the gateway's signing key.
+ * (or `npm run migrate`) has prepared, and the gateway's signing key. Each
+ * worker takes linked platforms' requests and serves the catalogue they
+ * harvest (`/link/catalogue`), as `npm start`'s gateway does.
  */
 import cluster from 'node:cluster';
 import { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';

@@ -3,7 +3,7 @@ import {
   authorityClaims,
   canonicalElement,
   elementAliases,
-} from '../../subgraphs/platform/links/authorityClaims.ts';
+} from '../../subgraphs/platform/links/index.ts';
 
 describe('canonicalElement', () => {
   it('writes a dictionary element one way however it is spelt', () => {

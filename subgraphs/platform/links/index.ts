@@ -1,4 +1,9 @@
+export { authorityClaims, canonicalElement, elementAliases } from './authorityClaims.ts';
+export type { AuthorityClaim, ElementAliases } from './authorityClaims.ts';
 export { catalogueForLinks } from './catalogueForLinks.ts';
+export { checkAuthorityAcrossLevels } from './checkAuthorityAcrossLevels.ts';
+export { crossLevelAuthority } from './crossLevelAuthority.ts';
+export type { AuthorityConflict, HarvestedClaim, LevelAuthority } from './crossLevelAuthority.ts';
 export type { LinkCatalogue, PublishedEntry } from './catalogueForLinks.ts';
 export { harvestLinkedCatalogue } from './harvestLinkedCatalogue.ts';
 export type { HarvestOutcome } from './harvestLinkedCatalogue.ts';

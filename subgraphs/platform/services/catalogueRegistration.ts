@@ -29,7 +29,7 @@ import {
   type EntryVersion,
 } from '../catalogue/index.ts';
 import { buildDepartmentSubgraph } from '../../kit/index.ts';
-import { checkAuthorityAcrossLevels } from '../links/checkAuthorityAcrossLevels.ts';
+import { checkAuthorityAcrossLevels } from '../links/index.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
 import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
