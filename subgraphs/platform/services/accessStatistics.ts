@@ -7,7 +7,7 @@ import {
 } from '../../../schema/index.ts';
 import { callerOf, hasRole, type PlatformContext } from '../api/PlatformContext.ts';
 import { countAccessesInTime, selectArrivals, type AccessCountInTime } from '../store/index.ts';
-import { daysBetween, periodOf, periodsBetween, type Interval } from './periods.ts';
+import { dayStartsAt, daysBetween, periodOf, periodsBetween, type Interval } from './periods.ts';
 
 /** Accesses to one dataset by one consumer in one period. */
 export interface AccessCount {
@@ -57,14 +57,10 @@ function periodBounds(ctx: PlatformContext, from: string, to: string, interval: 
     );
   }
   const zone = ctx.settings.timeZone;
-  const starts = new Set<string>();
-  for (const period of periodsBetween(from, to, 'DAY')) {
-    starts.add(startOfCivilDate(period, zone).slice(11, 16));
-  }
   return {
     fromInstant: startOfCivilDate(from, zone),
     toInstant: startOfCivilDate(to, zone),
-    dayStartsAt: starts.size === 1 ? [...starts][0]! : null,
+    dayStartsAt: dayStartsAt(from, to, zone),
   };
 }
 
