@@ -60,6 +60,7 @@ cliSubcommand(program, {
           roles: roles as Role[],
         },
         options.label ?? `${options.department}/${options.app}`,
+        'cli',
       );
       console.log(
         `API key ${issued.id} for ${options.department}/${options.app} (shown once, store it now):`,
@@ -101,7 +102,7 @@ cliSubcommand(program, {
   .argument('<id>', 'the key id')
   .action(async (id) => {
     await withPlatformDb(async (db) => {
-      console.log((await revokeApiKey(db, id)) ? `revoked ${id}` : `no active key ${id}`);
+      console.log((await revokeApiKey(db, id, 'cli')) ? `revoked ${id}` : `no active key ${id}`);
     });
   });
 

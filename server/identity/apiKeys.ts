@@ -25,7 +25,13 @@ export interface IssuedApiKey {
  * of the secret is stored (the secret is 32 random bytes, so a fast hash is
  * enough); the key itself is returned once.
  */
-export async function issueApiKey(db: Knex, owner: Caller, label: string): Promise<IssuedApiKey> {
+export async function issueApiKey(
+  db: Knex,
+  owner: Caller,
+  label: string,
+  /** Who issued it, as recorded: an admin's department/user, or the command line. */
+  issuedBy: string | null = null,
+): Promise<IssuedApiKey> {
   if (!DEPARTMENT.test(owner.department)) {
     throw new Error(
       `${owner.department} is not a department code (lower-case letters, digits and _); a linked platform's consumer gets no key here.`,
@@ -43,15 +49,20 @@ export async function issueApiKey(db: Knex, owner: Caller, label: string): Promi
     label,
     created_at: new Date().toISOString(),
     revoked_at: null,
+    issued_by: issuedBy,
   });
   return { id, key: `${PREFIX}_${id}_${secret}` };
 }
 
-export async function revokeApiKey(db: Knex, id: string): Promise<boolean> {
+export async function revokeApiKey(
+  db: Knex,
+  id: string,
+  revokedBy: string | null = null,
+): Promise<boolean> {
   return (
     (await db('api_keys')
       .where({ id, revoked_at: null })
-      .update({ revoked_at: new Date().toISOString() })) === 1
+      .update({ revoked_at: new Date().toISOString(), revoked_by: revokedBy })) === 1
   );
 }
 
@@ -65,6 +76,9 @@ export interface ApiKeyListing {
   label: string;
   createdAt: string;
   revokedAt: string | null;
+  /** Who issued and who revoked it, where recorded. */
+  issuedBy: string | null;
+  revokedBy: string | null;
 }
 
 /** Which keys to list: of one department, one id, and which page (offset and limit). */
@@ -92,6 +106,8 @@ export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<
       'label',
       'created_at',
       'revoked_at',
+      'issued_by',
+      'revoked_by',
     )
     .modify((q) => {
       if (department) void q.where({ department });
@@ -108,6 +124,8 @@ export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<
     label: string;
     created_at: string;
     revoked_at: string | null;
+    issued_by: string | null;
+    revoked_by: string | null;
   }[];
   return rows.map((row) => ({
     id: row.id,
@@ -118,6 +136,8 @@ export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<
     label: row.label,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    issuedBy: row.issued_by,
+    revokedBy: row.revoked_by,
   }));
 }
 

@@ -61,12 +61,12 @@ describe('application API keys', () => {
   });
 
   const LIST = `query($d: String, $o: Int, $l: Int) {
-    apiKeys(department: $d, offset: $o, limit: $l) { id department application user roles label createdAt revokedAt active }
+    apiKeys(department: $d, offset: $o, limit: $l) { id department application user roles label createdAt revokedAt issuedBy revokedBy active }
   }`;
   const ISSUE = `mutation($input: ApiKeyInput!) {
     issueApiKey(input: $input) { secret apiKey { id department application roles label active } }
   }`;
-  const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt active } }`;
+  const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt revokedBy active } }`;
   const as = async (department: string, role: 'APP_DEVELOPER' | 'DEPT_IT' | 'REVIEWER' | 'ADMIN') =>
     ({
       authorization: `Bearer ${await platform.token({ department, roles: [role], user: `${department}.${role}` })}`,
@@ -94,12 +94,17 @@ describe('application API keys', () => {
     ).toBeUndefined();
 
     // Listed (filtered by department, paged) without the secret or its hash; no field asks for them.
-    const listed = await platform.query<{ apiKeys: { id: string }[] }>(
+    const listed = await platform.query<{ apiKeys: { id: string; issuedBy: string | null }[] }>(
       LIST,
       { d: 'housing', o: 0, l: 10 },
       admin,
     );
     expect(ok(listed).apiKeys.map((k) => k.id)).toEqual([issued.apiKey.id]);
+    // Who issued it is on record (the admin's department/user).
+    expect(listed.data!.apiKeys[0]).toMatchObject({
+      issuedBy: 'data_office/data_office.ADMIN',
+      revokedBy: null,
+    });
     expect(JSON.stringify(listed)).not.toContain(secret);
     const stored = await platform.platformDb('api_keys').where({ id: issued.apiKey.id }).first();
     expect(JSON.stringify(listed)).not.toContain((stored as { secret_hash: string }).secret_hash);
@@ -110,13 +115,11 @@ describe('application API keys', () => {
 
     // Revoked once (then CONFLICT), unknown ids NOT_FOUND; the key is refused within seconds.
     const revoked = ok(
-      await platform.query<{ revokeApiKey: { active: boolean; revokedAt: string } }>(
-        REVOKE,
-        { id: issued.apiKey.id },
-        admin,
-      ),
+      await platform.query<{
+        revokeApiKey: { active: boolean; revokedAt: string; revokedBy: string };
+      }>(REVOKE, { id: issued.apiKey.id }, admin),
     ).revokeApiKey;
-    expect(revoked.active).toBe(false);
+    expect(revoked).toMatchObject({ active: false, revokedBy: 'data_office/data_office.ADMIN' });
     expect(Date.parse(revoked.revokedAt)).not.toBeNaN();
     refused(await platform.query(REVOKE, { id: issued.apiKey.id }, admin), 'CONFLICT');
     refused(await platform.query(REVOKE, { id: '0123456789abcdef' }, admin), 'NOT_FOUND');

@@ -323,6 +323,7 @@ const MESSAGES = {
   application: ['应用', 'Application'],
   label: ['备注', 'Label'],
   createdAt: ['签发时间', 'Issued at'],
+  issuedBy: ['签发人', 'Issued by'],
   keyIssued: ['已签发密钥', 'Key issued:'],
   secretOnce: [
     '请立即复制并妥善保存：关闭后无法再次查看。',

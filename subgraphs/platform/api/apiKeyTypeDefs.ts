@@ -15,6 +15,9 @@ export const API_KEY_TYPE_DEFS = /* GraphQL */ `
     label: String!
     createdAt: String!
     revokedAt: String
+    "Who issued it (department/user), or cli for the command line; null for keys issued before this was recorded."
+    issuedBy: String
+    revokedBy: String
     active: Boolean!
   }
 

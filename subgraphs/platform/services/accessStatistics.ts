@@ -6,8 +6,8 @@ import {
   startOfCivilDate,
 } from '../../../schema/index.ts';
 import { callerOf, hasRole, type PlatformContext } from '../api/PlatformContext.ts';
-import { countAccessesByHour, selectArrivals, type HourlyAccessCount } from '../store/index.ts';
-import { daysBetween, periodOf, periodsBetween, type Interval } from './periods.ts';
+import { countAccessesInTime, selectArrivals, type AccessCountInTime } from '../store/index.ts';
+import { dayStartsAt, daysBetween, periodOf, periodsBetween, type Interval } from './periods.ts';
 
 /** Accesses to one dataset by one consumer in one period. */
 export interface AccessCount {
@@ -37,7 +37,11 @@ export interface ScorecardPoint {
 /** The longest period a chart covers: a year by days, two years by weeks or months. */
 const MAX_DAYS: Record<Interval, number> = { DAY: 366, WEEK: 731, MONTH: 731 };
 
-/** [from, to) checked, and its bounds as instants: the civil days begin in the platform's zone. */
+/**
+ * [from, to) checked, and its bounds as instants (the civil days begin in the
+ * platform's zone), with the UTC time (HH:MM) every one of its civil days
+ * begins at — null when that changes within the period (summer time).
+ */
 function periodBounds(ctx: PlatformContext, from: string, to: string, interval: Interval) {
   if (!isCalendarDate(from) || !isCalendarDate(to) || from >= to) {
     throw badUserInput(
@@ -45,27 +49,30 @@ function periodBounds(ctx: PlatformContext, from: string, to: string, interval: 
       isCalendarDate(from) && from >= to ? 'to' : 'from',
     );
   }
-  if (daysBetween(from, to) > MAX_DAYS[interval]) {
+  const days = daysBetween(from, to);
+  if (days > MAX_DAYS[interval]) {
     throw badUserInput(
       `A chart by ${interval.toLowerCase()} covers at most ${MAX_DAYS[interval]} days; ask for a shorter period or a longer interval.`,
       'to',
     );
   }
+  const zone = ctx.settings.timeZone;
   return {
-    fromInstant: startOfCivilDate(from, ctx.settings.timeZone),
-    toInstant: startOfCivilDate(to, ctx.settings.timeZone),
+    fromInstant: startOfCivilDate(from, zone),
+    toInstant: startOfCivilDate(to, zone),
+    dayStartsAt: dayStartsAt(from, to, zone),
   };
 }
 
-/** The civil day, in the platform's zone, of a UTC hour (2026-11-30T16 is 2026-12-01 in Shanghai). */
-function civilDayOfHour(ctx: PlatformContext, hour: string): string {
-  return civilDateIn(new Date(`${hour}:00:00Z`), ctx.settings.timeZone);
+/** The civil day, in the platform's zone, of an instant. */
+function civilDayOf(ctx: PlatformContext, instant: string): string {
+  return civilDateIn(new Date(instant), ctx.settings.timeZone);
 }
 
 /**
  * Who read `department`'s datasets: distinct requests served and denied, and
  * records received, per period, consumer and dataset, counted in SQL from the
- * audit trail (hours there, folded into the platform's civil days here).
+ * audit trail (in stretches of a UTC day there, put on the platform's civil days here).
  * DEPT_IT sees its own department's; reviewers and admins any.
  */
 export async function datasetAccessCounts(
@@ -82,10 +89,14 @@ export async function datasetAccessCounts(
     );
   }
   const bounds = periodBounds(ctx, from, to, interval);
-  const hours = await countAccessesByHour(ctx.db, { department, ...bounds, byConsumer: true });
+  const stretches = await countAccessesInTime(ctx.db, {
+    department,
+    ...bounds,
+    byConsumer: true,
+  });
   const counts = new Map<string, AccessCount>();
-  for (const row of hours) {
-    const period = periodOf(civilDayOfHour(ctx, row.hour), interval);
+  for (const row of stretches) {
+    const period = periodOf(civilDayOf(ctx, row.at), interval);
     const key = JSON.stringify([period, row.consumerDepartment, row.dataset]);
     const count = counts.get(key) ?? {
       period,
@@ -119,8 +130,8 @@ export async function scorecardTrend(
   interval: Interval,
 ): Promise<ScorecardPoint[]> {
   const bounds = periodBounds(ctx, from, to, interval);
-  const [hours, arrivals] = await Promise.all([
-    countAccessesByHour(ctx.db, { department: null, ...bounds, byConsumer: false }),
+  const [stretches, arrivals] = await Promise.all([
+    countAccessesInTime(ctx.db, { department: null, ...bounds, byConsumer: false }),
     selectArrivals(ctx.db, bounds.fromInstant, bounds.toInstant),
   ]);
   const periods = periodsBetween(from, to, interval);
@@ -143,11 +154,9 @@ export async function scorecardTrend(
     }
   }
   const pointOf = (department: string, instant: string) =>
-    points.get(
-      `${department}\u0000${periodOf(civilDateIn(new Date(instant), ctx.settings.timeZone), interval)}`,
-    );
-  for (const row of hours) {
-    const point = pointOf(row.providerDepartment, `${row.hour}:00:00Z`);
+    points.get(`${department}\u0000${periodOf(civilDayOf(ctx, instant), interval)}`);
+  for (const row of stretches) {
+    const point = pointOf(row.providerDepartment, row.at);
     if (point) add(point, row);
   }
   for (const a of arrivals.applications) {
@@ -171,7 +180,7 @@ export async function scorecardTrend(
 
 function add(
   total: { served: number; denied: number; records: number },
-  row: HourlyAccessCount,
+  row: AccessCountInTime,
 ): void {
   total.served += row.served;
   total.denied += row.denied;

@@ -7,7 +7,7 @@ import {
   type ApiKeyListing,
   type Role,
 } from '../../../server/index.ts';
-import type { PlatformContext } from '../api/PlatformContext.ts';
+import { actorOf, type PlatformContext } from '../api/PlatformContext.ts';
 import type { OffsetPage } from '../api/pageArguments.ts';
 
 /** What an admin asks for when issuing a key. */
@@ -79,6 +79,7 @@ export async function issueKey(
       roles: roles as Role[],
     },
     label,
+    actorOf(ctx),
   );
   const [apiKey] = await listApiKeys(ctx.db, { id: issued.id });
   return { secret: issued.key, apiKey: apiKey! };
@@ -89,7 +90,7 @@ export async function revokeKey(ctx: PlatformContext, id: string): Promise<ApiKe
   if (!KEY_ID.test(id)) {
     throw badUserInput('id must be a key id: 16 hexadecimal digits, as listed.', 'id');
   }
-  const revoked = await revokeApiKey(ctx.db, id);
+  const revoked = await revokeApiKey(ctx.db, id, actorOf(ctx));
   const [apiKey] = await listApiKeys(ctx.db, { id });
   if (!apiKey) throw notFound(`There is no API key ${id}.`);
   if (!revoked) throw conflict(`The API key ${id} was already revoked at ${apiKey.revokedAt}.`);

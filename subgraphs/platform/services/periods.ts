@@ -1,4 +1,4 @@
-import { civilFromDays, daysFromCivil } from '../../../schema/index.ts';
+import { civilFromDays, daysFromCivil, startOfCivilDate } from '../../../schema/index.ts';
 
 /** How a chart over time groups civil days. */
 export type Interval = 'DAY' | 'WEEK' | 'MONTH';
@@ -44,4 +44,18 @@ export function periodsBetween(from: string, to: string, interval: Interval): st
 /** Whole days in [from, to). */
 export function daysBetween(from: string, to: string): number {
   return dayNumber(to) - dayNumber(from);
+}
+
+/**
+ * The UTC time (HH:MM) at which every civil day of [from, to) begins in
+ * `timeZone` — 16:00 for Asia/Shanghai — or null when it differs from day to
+ * day in the period (a summer-time change).
+ */
+export function dayStartsAt(from: string, to: string, timeZone: string): string | null {
+  const starts = new Set<string>();
+  for (let day = dayNumber(from); day < dayNumber(to); day++) {
+    starts.add(startOfCivilDate(dateOf(day), timeZone).slice(11, 16));
+    if (starts.size > 1) return null;
+  }
+  return starts.size === 1 ? [...starts][0]! : null;
 }

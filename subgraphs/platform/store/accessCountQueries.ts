@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 
-/** Accesses in one UTC hour, of one provider's dataset by one consumer, from the audit trail. */
-export interface HourlyAccessCount {
-  /** The UTC hour, as the first 13 characters of an ISO 8601 instant: 2026-11-30T16. */
-  hour: string;
+/** Accesses in one stretch of time, of one provider's dataset by one consumer, from the audit trail. */
+export interface AccessCountInTime {
+  /** An instant inside the stretch (ISO 8601, UTC): every record counted lies on its civil day. */
+  at: string;
   providerDepartment: string;
   consumerDepartment: string | null;
   dataset: string;
@@ -16,22 +16,36 @@ export interface HourlyAccessCount {
 }
 
 /**
- * ACCESS audit records of [fromInstant, toInstant) counted in SQL per UTC hour,
- * provider, consumer and dataset (or per hour and provider alone, with
- * `byConsumer` false): a page that charts who read what never fetches the
- * records themselves. Hours, not days, because the platform's civil day need
- * not start at a UTC midnight; the caller folds hours into its days. Instants
- * are stored as ISO 8601 text, so the hour is a prefix in every engine.
+ * ACCESS audit records of [fromInstant, toInstant) counted in SQL per stretch
+ * of time, provider, consumer and dataset (or per stretch and provider alone,
+ * with `byConsumer` false): a page that charts who read what never fetches the
+ * records themselves. The platform's civil day need not begin at a UTC
+ * midnight, so a stretch is the part of a UTC day before, or from,
+ * `dayStartsAt` (HH:MM, the UTC time every civil day of the period begins at),
+ * or, when civil days begin at different times in the period (a summer-time
+ * change), a UTC hour. Instants are stored as ISO 8601 text, so both are
+ * prefixes and text comparisons in every engine.
  */
-export async function countAccessesByHour(
+export async function countAccessesInTime(
   db: Knex,
   filter: {
     department: string | null;
     fromInstant: string;
     toInstant: string;
     byConsumer: boolean;
+    dayStartsAt: string | null;
   },
-): Promise<HourlyAccessCount[]> {
+): Promise<AccessCountInTime[]> {
+  const { dayStartsAt } = filter;
+  const stretch =
+    dayStartsAt === null
+      ? [db.raw('substr(at, 1, 13) as utc_day'), db.raw("'' as from_day_start")]
+      : [
+          db.raw('substr(at, 1, 10) as utc_day'),
+          db.raw("case when substr(at, 12, 5) >= ? then 'y' else '' end as from_day_start", [
+            dayStartsAt,
+          ]),
+        ];
   const groups = filter.byConsumer
     ? ['provider_department', 'consumer_department', 'dataset_code']
     : ['provider_department'];
@@ -44,11 +58,12 @@ export async function countAccessesByHour(
     .modify((q) => {
       if (filter.department !== null) void q.where('provider_department', filter.department);
     })
-    .groupByRaw('substr(at, 1, 13)')
-    .groupBy(groups)
+    // By the select's names: the same expressions, bound parameter included, in every engine.
+    .groupBy(['utc_day', 'from_day_start', ...groups])
     .select<
       {
-        hour: string;
+        utc_day: string;
+        from_day_start: string;
         provider_department: string;
         consumer_department?: string | null;
         dataset_code?: string;
@@ -57,7 +72,7 @@ export async function countAccessesByHour(
         records: number | string | null;
       }[]
     >(
-      db.raw('substr(at, 1, 13) as hour'),
+      ...stretch,
       'provider_department',
       ...(filter.byConsumer ? ['consumer_department', 'dataset_code'] : []),
       db.raw(
@@ -67,7 +82,10 @@ export async function countAccessesByHour(
       db.raw('sum(record_count) as records'),
     );
   return rows.map((r) => ({
-    hour: r.hour,
+    at:
+      dayStartsAt === null
+        ? `${r.utc_day}:00:00.000Z`
+        : `${r.utc_day}T${r.from_day_start ? dayStartsAt : '00:00'}:00.000Z`,
     providerDepartment: r.provider_department,
     consumerDepartment: r.consumer_department ?? null,
     dataset: r.dataset_code ?? '',

@@ -56,5 +56,5 @@ export {
   selectComplianceThresholds,
   upsertComplianceThreshold,
 } from './complianceThresholdQueries.ts';
-export { countAccessesByHour, selectArrivals } from './accessCountQueries.ts';
-export type { ArrivalTimes, HourlyAccessCount } from './accessCountQueries.ts';
+export { countAccessesInTime, selectArrivals } from './accessCountQueries.ts';
+export type { AccessCountInTime, ArrivalTimes } from './accessCountQueries.ts';

@@ -15,6 +15,8 @@ const KEYS = /* GraphQL */ `
       label
       createdAt
       revokedAt
+      issuedBy
+      revokedBy
       active
     }
   }
@@ -48,6 +50,8 @@ interface ApiKeyRow {
   label: string;
   createdAt: string;
   revokedAt: string | null;
+  issuedBy: string | null;
+  revokedBy: string | null;
   active: boolean;
 }
 
@@ -109,6 +113,7 @@ export function ApiKeysPage() {
               t('role'),
               t('label'),
               t('createdAt'),
+              t('issuedBy'),
               t('status'),
               '',
             ]}
@@ -119,7 +124,10 @@ export function ApiKeysPage() {
               k.roles.map((r) => t(r)).join(', '),
               k.label,
               k.createdAt,
-              k.active ? t('ACTIVE') : `${t('REVOKED')} ${k.revokedAt ?? ''}`,
+              k.issuedBy ?? '',
+              k.active
+                ? t('ACTIVE')
+                : `${t('REVOKED')} ${k.revokedAt ?? ''} ${k.revokedBy ?? ''}`.trim(),
               k.active ? (
                 confirming === k.id ? (
                   <span class="confirm" role="group" aria-label={t('confirmRevokeKey')}>

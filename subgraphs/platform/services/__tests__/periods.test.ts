@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, periodOf, periodsBetween } from '../periods.ts';
+import { dayStartsAt, daysBetween, periodOf, periodsBetween } from '../periods.ts';
 
 describe('periods of the charts over time', () => {
   it('names a day by itself, a week by its Monday, a month by its first day', () => {
@@ -27,5 +27,13 @@ describe('periods of the charts over time', () => {
     expect(periodsBetween('2026-01-15', '2027-01-01', 'MONTH')).toHaveLength(12);
     expect(periodsBetween('2026-12-01', '2026-12-01', 'DAY')).toEqual([]);
     expect(daysBetween('2028-02-01', '2028-03-01')).toBe(29);
+  });
+
+  it('says when civil days begin in UTC, or null across a summer-time change', () => {
+    expect(dayStartsAt('2026-01-01', '2027-01-01', 'Asia/Shanghai')).toBe('16:00');
+    expect(dayStartsAt('2026-01-01', '2026-02-01', 'Asia/Kolkata')).toBe('18:30');
+    expect(dayStartsAt('2026-01-01', '2026-02-01', 'UTC')).toBe('00:00');
+    expect(dayStartsAt('2026-01-01', '2026-02-01', 'America/New_York')).toBe('05:00');
+    expect(dayStartsAt('2026-03-01', '2026-04-01', 'Europe/Berlin')).toBeNull();
   });
 });
