@@ -12,8 +12,13 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const SOURCE_FOLDERS = ['schema', 'server', 'gateway', 'subgraphs', 'scripts'];
-/** The console's browser program: checked on its own terms (its own tsconfig), not yet here. */
-const SKIPPED = ['gateway/console/client'];
+/**
+ * The console's browser program, a program of its own (own tsconfig, built by
+ * esbuild): free of cycles like the rest, but it may import pure modules from
+ * any layer — the approval form's mask preview runs the kit's own masking
+ * function, so the preview is exactly what the rules will serve.
+ */
+const OWN_PROGRAM = 'gateway/console/client/';
 
 /** What each layer may not import (by path prefix, relative to the root). */
 const FORBIDDEN: Record<string, readonly string[]> = {
@@ -29,7 +34,6 @@ function sourceFiles(folder: string): string[] {
   for (const name of readdirSync(folder)) {
     if (name === 'node_modules' || name === '__tests__' || name === 'vendor') continue;
     const path = join(folder, name);
-    if (SKIPPED.includes(relative(root, path))) continue;
     if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
     else if (/\.tsx?$/.test(name) && !name.endsWith('.d.ts')) files.push(path);
   }
@@ -120,7 +124,7 @@ describe('the import graph', () => {
     const upward: string[] = [];
     for (const [file, targets] of graph) {
       const layer = Object.keys(FORBIDDEN).find((prefix) => file.startsWith(prefix));
-      if (!layer) continue;
+      if (!layer || file.startsWith(OWN_PROGRAM)) continue;
       for (const target of targets) {
         if (FORBIDDEN[layer]!.some((prefix) => target.startsWith(prefix))) {
           upward.push(`${file} → ${target}`);

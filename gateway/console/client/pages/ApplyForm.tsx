@@ -4,7 +4,7 @@ import { dateFromToday } from '../dates.ts';
 import { fieldProblems } from '../fieldProblems.ts';
 import { useT } from '../i18n.ts';
 import { useMutation } from '../useApi.ts';
-import type { EntryView } from './EntryPage.tsx';
+import type { EntryView } from './EntryView.ts';
 
 const APPLY = /* GraphQL */ `
   mutation ConsoleApply($input: ApplicationInput!) {

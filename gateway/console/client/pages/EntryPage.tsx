@@ -4,6 +4,7 @@ import { useT } from '../i18n.ts';
 import { hasRole, type Session } from '../session.ts';
 import { useQuery } from '../useApi.ts';
 import { ApplyForm } from './ApplyForm.tsx';
+import type { EntryView } from './EntryView.ts';
 
 const ENTRY = /* GraphQL */ `
   query ConsoleEntry($code: String!) {
@@ -33,31 +34,6 @@ const ENTRY = /* GraphQL */ `
     }
   }
 `;
-
-export interface EntryView {
-  code: string;
-  version: number;
-  name: string;
-  summary: string;
-  department: string;
-  classification: string;
-  theme: string;
-  format: string;
-  updateCycle: string;
-  publishedOn: string;
-  sharingType: string;
-  sharingConditions: string;
-  legalBasis: string;
-  sharingModes: string[];
-  items: {
-    name: string;
-    title: string;
-    description: string;
-    type: string;
-    sensitivity: string;
-    isKey: boolean;
-  }[];
-}
 
 /** One published entry: its fields, items, DCAT-AP record, and the application form for a developer. */
 export function EntryPage({ code, session }: { code: string; session: Session }) {
