@@ -1,5 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
@@ -103,6 +111,36 @@ export class GaleraNode {
   /** Starts mariadbd; the first start of the first node bootstraps a new cluster. */
   start(bootstrap = false): void {
     this.process.start(bootstrap ? ['--wsrep-new-cluster'] : []);
+  }
+
+  /**
+   * Starts a node that was killed: first `mariadbd --wsrep-recover` reads the
+   * last committed position from InnoDB (a killed node's `grastate.dat` says
+   * -1), then the node starts from it, as Debian's `galera_recovery` does for
+   * its service. Knowing its position, the node asks for the write sets it
+   * missed (IST, from a donor's gcache) instead of a full copy (SST), and the
+   * donor keeps serving meanwhile. Returns the position, or null if none was
+   * recovered (the node then receives a full copy).
+   */
+  restart(): string | null {
+    const log = join(this.dir, 'wsrep-recover.log');
+    rmSync(log, { force: true });
+    spawnSync(
+      MARIADBD,
+      [`--defaults-file=${this.config}`, '--wsrep-recover', `--log-error=${log}`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    let position: string | null = null;
+    try {
+      position =
+        /WSREP: Recovered position: (\S+:\d+)/.exec(readFileSync(log, 'utf8'))?.[1] ?? null;
+    } catch {
+      // no log: nothing recovered
+    }
+    this.process.start(position ? [`--wsrep-start-position=${position}`] : []);
+    return position;
   }
 
   /**

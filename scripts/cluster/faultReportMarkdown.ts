@@ -20,7 +20,7 @@ export function faultReportMarkdown(report: FaultReport): string {
     '| figure | value |',
     '| --- | --- |',
     `| requests sent | ${report.sent} |`,
-    `| answered (HTTP 200 with the platform's request id) | ${report.answered}${withErrors ? ` (with an error in part: ${withErrors})` : ''} |`,
+    `| answered (HTTP 200 with the platform's request id) | ${report.answered}${withErrors ? ` (with an error in part: ${withErrors}; ${report.partialElsewhere} of them neither in flight at a kill nor sent within 3 s after one)` : ''} |`,
     `| failed (no answer, or refused) | ${report.failed}, of which ${report.failedElsewhere} neither in flight at a kill nor sent within 3 s after one |`,
     `| answered requests without their REQUEST record, on each node | ${same((n) => n.answeredWithoutRequestRecord)} |`,
     `| answered requests without the ACCESS record of a subgraph that served them, on each node | ${same((n) => n.answeredWithoutAccessRecord)} |`,
@@ -28,7 +28,7 @@ export function faultReportMarkdown(report: FaultReport): string {
     `| audit batches written again (Galera conflict or lost node), processes alive at the end | ${report.auditRetries} |`,
     ...report.events.map(
       (e) =>
-        `| ${e.process} killed at ${seconds(e.killedAt)} | started again 5 s later, serving ${seconds(e.backAt - e.restartedAt)} after that${e.transfer ? ` (rejoined by ${e.transfer})` : ''}; ${e.failedAround} requests failed around it; 20 full answers in a row ${seconds(e.serviceRestoredMs)} after the kill |`,
+        `| ${e.process} killed at ${seconds(e.killedAt)} | started again 5 s later, serving ${seconds(e.backAt - e.restartedAt)} after that${e.transfer ? ` (rejoined by ${e.transfer})` : ''}; ${e.failedAround} requests failed and ${e.partialAround} were answered with a part in error around it; 20 full answers in a row ${seconds(e.serviceRestoredMs)} after the kill |`,
     ),
     `| cluster healed (3 nodes Synced, every HAProxy server up) | ${seconds(report.healedMs)} after the last restart |`,
   ];

@@ -39,6 +39,8 @@ export interface FaultEvent {
   transfer?: string;
   /** Requests that failed while in flight at the kill, or sent before the balancer noticed it. */
   failedAround: number;
+  /** Requests answered, but with a part in error (a subgraph's query cut off with its node), likewise. */
+  partialAround: number;
   /** From the kill until 20 requests in a row were answered in full. */
   serviceRestoredMs: number | null;
 }
@@ -64,6 +66,8 @@ export interface FaultReport {
   failed: number;
   /** Failed requests that were neither in flight at a kill nor sent within 3 s after one. */
   failedElsewhere: number;
+  /** Requests answered with a part in error that were neither in flight at a kill nor sent within 3 s after one. */
+  partialElsewhere: number;
   failures: Pick<LoadResult, 'kind' | 'sentAt' | 'endedAt' | 'status' | 'errors'>[];
   events: FaultEvent[];
   /** From the last restart until all three nodes were Synced and HAProxy had every server up. */
@@ -92,7 +96,8 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
   const requests = await loadRequests(options);
   const results: LoadResult[] = [];
   const events: FaultEvent[] = [];
-  let loadUntil = options.minDurationMs;
+  // Until the faults are over; then at least the minimum, and 10 s past the last recovery.
+  let loadUntil = Number.POSITIVE_INFINITY;
   const load = runLoad(
     cluster.urls.graphql,
     requests,
@@ -112,7 +117,7 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
     events.push(await killAndRestart(gateway, now, log, () => cluster.restartGovdata(gateway)));
     await sleepUntil(now, events.at(-1)!.backAt + 5000);
     events.push(await killAndRestart(replica, now, log, () => cluster.restartGovdata(replica)));
-    loadUntil = Math.max(loadUntil, events.at(-1)!.backAt + 10_000);
+    loadUntil = Math.max(options.minDurationMs, events.at(-1)!.backAt + 10_000);
   })();
   let healedMs: number;
   try {
@@ -129,10 +134,12 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
     `load ended after ${Math.round(now() / 1000)} s and ${results.length} requests; checking the audit`,
   );
 
+  const around = (r: LoadResult, e: FaultEvent) =>
+    r.sentAt <= e.killedAt + DETECTION_MS && r.endedAt >= e.killedAt;
+  const partial = (r: LoadResult) => !failed(r) && r.errors.length > 0;
   for (const event of events) {
-    event.failedAround = results.filter(
-      (r) => failed(r) && r.sentAt <= event.killedAt + DETECTION_MS && r.endedAt >= event.killedAt,
-    ).length;
+    event.failedAround = results.filter((r) => failed(r) && around(r, event)).length;
+    event.partialAround = results.filter((r) => partial(r) && around(r, event)).length;
     event.serviceRestoredMs = restoredAfter(results, event.killedAt);
   }
   const failures = results.filter(failed);
@@ -154,9 +161,8 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultReport> 
     answered: answered.length,
     answeredWithErrors,
     failed: failures.length,
-    failedElsewhere: failures.filter(
-      (r) => !events.some((e) => r.sentAt <= e.killedAt + DETECTION_MS && r.endedAt >= e.killedAt),
-    ).length,
+    failedElsewhere: failures.filter((r) => !events.some((e) => around(r, e))).length,
+    partialElsewhere: results.filter((r) => partial(r) && !events.some((e) => around(r, e))).length,
     failures: failures.map(({ kind, sentAt, endedAt, status, errors }) => ({
       kind,
       sentAt: Math.round(sentAt),
@@ -263,6 +269,7 @@ async function killAndRestart(
     backAt,
     ...(transfer ? { transfer } : {}),
     failedAround: 0,
+    partialAround: 0,
     serviceRestoredMs: null,
   };
 }
@@ -273,8 +280,9 @@ async function rejoin(cluster: RunningCluster, node: GaleraNode): Promise<string
   const before = statSync(log).size;
   await cluster.restartNode(node);
   const text = readFileSync(log, 'utf8').slice(before);
-  if (/IST received/i.test(text)) return 'IST';
-  if (/SST .*(received|complete)/i.test(text) || /wsrep_sst_rsync/i.test(text)) return 'SST';
+  // A full copy is logged as "SST received"; write sets alone as "IST received" without it.
+  if (/SST received/.test(text)) return 'SST (a full copy)';
+  if (/IST received/.test(text)) return 'IST (only the write sets it missed)';
   return 'state transfer not named in its log';
 }
 

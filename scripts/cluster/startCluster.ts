@@ -73,8 +73,11 @@ export interface RunningCluster {
   haproxy: ClusterProcess;
   /** Every process of the cluster, in the order they are stopped. */
   processes(): ClusterProcess[];
-  /** Starts a killed Galera node again; resolves once it is Synced with the others. */
-  restartNode(node: GaleraNode, timeoutMs?: number): Promise<void>;
+  /**
+   * Starts a killed Galera node again from the position it recovers; resolves
+   * with that position (null: none, a full copy follows) once it is Synced.
+   */
+  restartNode(node: GaleraNode, timeoutMs?: number): Promise<string | null>;
   /** Starts a killed govdata process again; resolves once it is ready. */
   restartGovdata(process: ClusterProcess, timeoutMs?: number): Promise<void>;
   /** Stops everything, gateways first and the Galera nodes last; nothing is left running. */
@@ -276,9 +279,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     haproxy,
     processes: () => [...all(), ...nodes.map((n) => n.process)],
     async restartNode(node, timeoutMs = 180_000) {
-      node.start();
+      const position = node.restart();
       recordProcesses();
       await node.waitSynced(account, nodes.length, timeoutMs);
+      return position;
     },
     async restartGovdata(p, timeoutMs = 180_000) {
       const port = Number(p.spec.args[p.spec.args.indexOf('--port') + 1]);
