@@ -280,9 +280,11 @@ async function rejoin(cluster: RunningCluster, node: GaleraNode): Promise<string
   const before = statSync(log).size;
   await cluster.restartNode(node);
   const text = readFileSync(log, 'utf8').slice(before);
-  // A full copy is logged as "SST received"; write sets alone as "IST received" without it.
-  if (/SST received/.test(text)) return 'SST (a full copy)';
-  if (/IST received/.test(text)) return 'IST (only the write sets it missed)';
+  // MariaDB runs its state transfer script either way: for IST in bypass mode ("rsync IST").
+  if (/rsync IST completed|IST received/.test(text) && !/rsync SST completed/.test(text)) {
+    return 'IST (only the write sets it missed)';
+  }
+  if (/rsync SST completed|SST received/.test(text)) return 'SST (a full copy)';
   return 'state transfer not named in its log';
 }
 

@@ -8,12 +8,21 @@ import {
 } from './GaleraNode.ts';
 
 /**
+ * The states in which a node serves: Synced, and donor to a node that rejoins
+ * (`Donor/Desynced`). A rejoining node asks only for the write sets it missed
+ * (IST), which a donor sends from its cache without pausing; only a full copy
+ * (SST by rsync) pauses the donor's writes while the files are copied, which
+ * statements then wait out (seconds here) rather than fail.
+ */
+const IN_SERVICE = new Set(['Synced', 'Donor/Desynced']);
+
+/**
  * The health check HAProxy asks of each Galera node, as the usual
- * `clustercheck` does: an HTTP server per node answering 200 while the node is
- * Synced and ready in the primary component, 503 otherwise (starting, joining,
- * donating a snapshot, cut off from the others, or not answering). A node
- * accepting connections is not enough: a joiner or a node without quorum
- * accepts them and then refuses every statement. Each check keeps one
+ * `clustercheck` does (with `available_when_donor`): an HTTP server per node
+ * answering 200 while the node is Synced, or a donor, and ready in the primary
+ * component, 503 otherwise (starting, joining, cut off from the others, or not
+ * answering). A node accepting connections is not enough: a joiner or a node
+ * without quorum accepts them and then refuses every statement. Each check keeps one
  * connection to its node, made again after a failure, so that a check costs
  * one status query, not a login.
  */
@@ -43,7 +52,7 @@ export async function startGaleraHealthChecks(
       void status(node).then((current) => {
         const healthy =
           current !== null &&
-          current.state === 'Synced' &&
+          IN_SERVICE.has(current.state) &&
           current.ready &&
           current.clusterStatus === 'Primary';
         res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain' });

@@ -6,8 +6,8 @@ import type { ClusterPorts } from './clusterPlan.ts';
  *
  * - **MySQL** (TCP): the three Galera nodes, all written to (multi-primary,
  *   least connections). A node is in service while its health check answers
- *   200, which it does only while the node is Synced in the primary component
- *   (a joiner, a donor or a node cut off from the others answers 503); when a
+ *   200, which it does only while the node is Synced (or a donor) in the
+ *   primary component (a joiner or a node cut off from the others answers 503); when a
  *   node is marked down, the sessions on it are closed, so clients reconnect
  *   to a node that is in service.
  * - **Gateways** and the **replicated subgraph** (HTTP): checked on `/health`
