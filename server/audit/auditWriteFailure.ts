@@ -37,6 +37,10 @@ export type AuditWriteFailure =
 const ROLLED_BACK_ERRNOS = new Set([
   1213, // ER_LOCK_DEADLOCK: a Galera certification failure or brute-force abort, or an InnoDB deadlock
   1047, // ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared node for application use"
+  // TiDB's write conflicts, after which it has rolled the transaction back (docs/scale.md):
+  8002, // a conflict in a transaction that read FOR UPDATE
+  8005, // "Write Conflict, txnStartTS is stale"
+  9007, // a write conflict in TiKV
 ]);
 
 /** Server errors after which the commit may or may not have happened. */

@@ -243,6 +243,11 @@ describe('classifyAuditWriteFailure: whether a failed audit commit may be writte
       'rolled-back',
     ],
     [
+      'a TiDB write conflict (9007)',
+      Object.assign(new Error('Write conflict, txnStartTS=1, conflictStartTS=2'), { errno: 9007 }),
+      'rolled-back',
+    ],
+    [
       'no connection in time (knex)',
       Object.assign(new Error('Knex: Timeout acquiring a connection.'), {
         name: 'KnexTimeoutError',
