@@ -16,8 +16,10 @@ import {
   loadDevSecret,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
+  openDatabase,
   type PlatformConfig,
 } from '../../server/index.ts';
+import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
 import {
   loadPlatformCatalogue,
   prepareDepartmentData,
@@ -240,10 +242,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
     const readyOf = (p: ClusterProcess, port: number) => waitReady(p, port, 180_000);
     // Replicas of one department register the same URL: the second starts once the first has.
+    // Gateways need not wait for the rest: they follow the registry as subgraphs register.
     for (const p of [platformSubgraph, replicas[0]!, ...others]) p.start();
     recordProcesses();
     await readyOf(replicas[0]!, ports.subgraphReplicas[0]);
-    replicas[1]!.start();
+    for (const p of [replicas[1]!, ...gateways]) p.start();
     recordProcesses();
     await Promise.all([
       readyOf(platformSubgraph, ports.platformSubgraph),
@@ -254,9 +257,25 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       `subgraphs ready: platform, ${options.department} ×2 behind HAProxy` +
         (others.length > 0 ? `, ${options.otherDepartments.join(', ')}` : ''),
     );
-    for (const gateway of gateways) gateway.start();
-    recordProcesses();
+    // A subgraph serves before it registers: wait until the registry names every one, then
+    // give the gateways two of their registry polls (one a second) to compose all of them.
+    const registry = await openDatabase(config.database, 'platform');
+    try {
+      const expected = ['platform', options.department, ...options.otherDepartments];
+      await waitFor(
+        'every subgraph to register',
+        60_000,
+        async () => {
+          const names = new Set((await selectCurrentSubgraphs(registry)).map((s) => s.name));
+          return expected.every((name) => names.has(name));
+        },
+        [platformSubgraph, ...replicas, ...others],
+      );
+    } finally {
+      await registry.destroy();
+    }
     await Promise.all(gateways.map((g, i) => readyOf(g, ports.gatewayReplicas[i]!)));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     const viaHaproxy = `http://127.0.0.1:${ports.gateway}/health`;
     await waitFor('HAProxy to route to the gateways', 30_000, () => answersHttp(viaHaproxy), [
       haproxy,

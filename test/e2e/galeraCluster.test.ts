@@ -136,7 +136,7 @@ describe.skipIf(missing.length > 0)('npm run cluster: Galera, HAProxy, replicas'
       { cwd: ROOT, env: { LOG_LEVEL: 'warn' } },
     );
     try {
-      await command.waitForLine(/Ctrl-C stops everything/, 170_000);
+      await command.waitForLine(/Ctrl-C stops everything/, 290_000);
     } catch (error) {
       await command.stop();
       throw error;
@@ -152,7 +152,7 @@ describe.skipIf(missing.length > 0)('npm run cluster: Galera, HAProxy, replicas'
       nodePorts: [...nodes.matchAll(/:(\d+)/g)].map((m) => Number(m[1])),
       password: readFileSync(join(dir, 'db-password'), 'utf8').trim(),
     };
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (!cluster) return;
@@ -215,8 +215,9 @@ describe.skipIf(missing.length > 0)('npm run cluster: Galera, HAProxy, replicas'
       });
       await audit.record([requestEntry('conflict-0')]);
       const writer = audit.writer;
-      // Another node keeps writing the writer's chain head row: each of the writer's commits
-      // races a write set on the same row, which Galera's certification settles by aborting one.
+      // Another node writes the writer's chain head row every few milliseconds: the writer's
+      // commits race write sets on the same row, which Galera's certification settles by
+      // aborting one of them. (Without a pause, every commit of the writer would lose.)
       let interfering = true;
       const interference = (async () => {
         let n = 0;
@@ -225,6 +226,7 @@ describe.skipIf(missing.length > 0)('npm run cluster: Galera, HAProxy, replicas'
             .where({ writer })
             .update({ updated_at: `interfered ${++n}` })
             .catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 5));
         }
       })();
       for (let i = 1; i <= 40; i++) await audit.record([requestEntry(`conflict-${i}`)]);
