@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DEFAULT_DATABASE_LIMITS } from '../config/index.ts';
-import { StorageUnavailableError } from '../database/index.ts';
 import { metrics } from '../observability/platformMetrics.ts';
 import type { AuditEntry } from './AuditEntry.ts';
 import type { CheckpointSigning } from './AuditCheckpoint.ts';
 import { AuditCheckpointer } from './AuditCheckpointer.ts';
 import type { AuditSink } from './AuditSink.ts';
 import { toAuditRow } from './auditQueries.ts';
-import { chainHash, GENESIS_HASH } from './chainHash.ts';
+import {
+  classifyAuditWriteFailure,
+  StaleChainHeadError,
+  type AuditWriteFailure,
+} from './auditWriteFailure.ts';
+import { chainHash } from './chainHash.ts';
+import {
+  EMPTY_CHAIN,
+  insertChainIfMissing,
+  moveChainHead,
+  selectChainHead,
+  type ChainHead,
+} from './chainHeadQueries.ts';
 
 interface Pending {
   entries: AuditEntry[];
@@ -18,6 +29,9 @@ interface Pending {
 
 /** How long after a failed write new records are refused at once, before one batch tries again. */
 const RETRY_AFTER_FAILURE_MS = 1000;
+
+/** Most attempts at writing one batch (it is also given up once its callers' wait is over). */
+const MAX_ATTEMPTS = 12;
 
 export interface AuditWriterOptions {
   /** Most records written in one transaction. */
@@ -29,6 +43,8 @@ export interface AuditWriterOptions {
   checkpoints?: CheckpointSigning;
   /** Told when a periodic checkpoint could not be written (it is retried with the next head). */
   onCheckpointError?: (error: unknown) => void;
+  /** Told each time a batch is written again after `failure` (see `classifyAuditWriteFailure`). */
+  onRetry?: (failure: AuditWriteFailure, attempt: number) => void;
   /**
    * Longest a caller waits for its records to be committed (default the
    * storage bound, `STORAGE_TIMEOUT_MS`): then it is refused and fails closed.
@@ -49,8 +65,22 @@ export class AuditUnavailableError extends Error {
  * Each writer (one per process and role) keeps its own hash chain: a record
  * carries its writer, a gap-free sequence number, the previous record's hash
  * and its own. Replicas never contend for a shared chain head, and each chain
- * verifies on its own. A failed flush rejects its callers and rolls the chain
- * head back, so the chain stays gap-free.
+ * verifies on its own. A failed flush rejects its callers and leaves the chain
+ * head where the store has it, so the chain stays gap-free.
+ *
+ * On a multi-primary cluster (MariaDB Galera) a commit can fail where a single
+ * server's would not: certification refuses a transaction that raced a write
+ * set from another node (this writer's own previous batch, committed through
+ * another node and not yet applied on this one, is enough), and a node can be
+ * killed under a commit. The writer retries the same records under the same
+ * sequence numbers and hashes while its callers wait (see
+ * `classifyAuditWriteFailure`): after a rollback it writes them again; after a
+ * broken connection, when the commit may or may not have happened, it first
+ * reads the chain head back from the store (a causal read on Galera) and
+ * either finds the batch committed — its callers are answered — or continues
+ * from the head it finds. It never writes on from a head it does not know:
+ * the store's unique `(writer, seq)` and a compare-and-set of the head make a
+ * forked or broken chain impossible, whatever the writer believes.
  *
  * A store that is locked or slow fails requests fast, never holds them: a
  * caller is refused once its records have waited `timeoutMs`, and after a
@@ -62,8 +92,10 @@ export class AuditUnavailableError extends Error {
  */
 export class AuditWriter implements AuditSink {
   readonly writer = randomUUID();
-  private seq = 0;
-  private lastHash = GENESIS_HASH;
+  /** The chain head as last committed, or as read back from the store. */
+  private head: ChainHead = EMPTY_CHAIN;
+  /** Set after a commit of unknown outcome: the head is read back before the next write. */
+  private headUnknown = false;
   private queue: Pending[] = [];
   private scheduled = false;
   private flushing: Promise<void> | undefined;
@@ -71,6 +103,7 @@ export class AuditWriter implements AuditSink {
   private readonly maxBatch: number;
   private readonly checkpointer: AuditCheckpointer | undefined;
   private readonly onCheckpointError: (error: unknown) => void;
+  private readonly onRetry: (failure: AuditWriteFailure, attempt: number) => void;
   private readonly timeoutMs: number;
   private failure: { at: number; reason: string } | undefined;
   private probing: Promise<string | null> | undefined;
@@ -83,6 +116,7 @@ export class AuditWriter implements AuditSink {
     this.maxBatch = options.maxBatch ?? 400;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_LIMITS.lockTimeoutMs;
     this.onCheckpointError = options.onCheckpointError ?? (() => {});
+    this.onRetry = options.onRetry ?? (() => {});
     this.checkpointer = options.checkpoints
       ? new AuditCheckpointer(this.writer, options.checkpoints, this.onCheckpointError)
       : undefined;
@@ -169,44 +203,85 @@ export class AuditWriter implements AuditSink {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    const startSeq = this.seq;
-    const startHash = this.lastHash;
-    const rows: ReturnType<typeof toAuditRow>[] = [];
-    for (const pending of batch) {
-      for (const entry of pending.entries) {
-        const seq = ++this.seq;
-        const hash = chainHash(this.writer, seq, this.lastHash, entry);
-        rows.push(toAuditRow(this.writer, seq, this.lastHash, hash, entry));
-        this.lastHash = hash;
-      }
-    }
     const began = performance.now();
-    try {
-      await this.ensureChain();
-      await this.checkpointer?.begin();
-      const now = new Date().toISOString();
-      await this.db.transaction(async (trx) => {
-        for (let i = 0; i < rows.length; i += 200)
-          await trx('audit_records').insert(rows.slice(i, i + 200));
-        await trx('audit_chains')
-          .where({ writer: this.writer })
-          .update({ last_seq: this.seq, last_hash: this.lastHash, updated_at: now });
-      });
-      this.checkpointer?.committed(this.seq, this.lastHash);
-      metrics.auditCommit((performance.now() - began) / 1000, rows.length, true);
-      this.failure = undefined;
-      for (const pending of batch) pending.settle();
-    } catch (error) {
-      this.seq = startSeq;
-      this.lastHash = startHash;
-      this.failure = { at: Date.now(), reason: storeProblem(error) };
-      metrics.auditCommit((performance.now() - began) / 1000, rows.length, false);
-      const failure = new AuditUnavailableError(
-        `the audit store did not record the access: ${String(error)}`,
-      );
-      // The store just failed: what waits would meet it too, so it is refused now.
-      for (const pending of [...batch, ...this.queue.splice(0)]) pending.settle(failure);
+    const deadline = Date.now() + this.timeoutMs;
+    const entries = batch.flatMap((pending) => pending.entries);
+    let failure: AuditWriteFailure | undefined;
+    /** Where an attempt whose commit may have happened would have left the head. */
+    let perhaps: ChainHead | undefined;
+    for (let attempt = 1; ; attempt++) {
+      let to: ChainHead | undefined;
+      try {
+        await this.ensureChain();
+        if (this.headUnknown) {
+          const head = (await selectChainHead(this.db, this.writer)) ?? EMPTY_CHAIN;
+          this.headUnknown = false;
+          if (perhaps !== undefined && sameHead(head, perhaps)) {
+            // The earlier attempt did commit: its callers are answered, nothing is written twice.
+            this.committed(batch, head, entries.length, began);
+            return;
+          }
+          this.head = head;
+        }
+        const from = this.head;
+        const chained = this.chain(from, entries);
+        to = chained.head;
+        const end = to;
+        await this.checkpointer?.begin();
+        await this.db.transaction(async (trx) => {
+          for (let i = 0; i < chained.rows.length; i += 200)
+            await trx('audit_records').insert(chained.rows.slice(i, i + 200));
+          if (!(await moveChainHead(trx, this.writer, from, end))) throw new StaleChainHeadError();
+        });
+        this.committed(batch, to, entries.length, began);
+        return;
+      } catch (error) {
+        failure = classifyAuditWriteFailure(error);
+        if (failure.kind === 'uncertain' || failure.kind === 'stale-head') {
+          // Never write on from a head the store may not have: read it back first.
+          this.headUnknown = true;
+          if (failure.kind === 'uncertain' && to !== undefined) perhaps = to;
+        }
+      }
+      const pause = retryPause(failure, attempt);
+      if (failure.kind === 'refused' || attempt >= MAX_ATTEMPTS || Date.now() + pause >= deadline)
+        break;
+      this.onRetry(failure, attempt);
+      metrics.auditRetry(failure.kind);
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
+    this.failure = { at: Date.now(), reason: failure.reason };
+    metrics.auditCommit((performance.now() - began) / 1000, entries.length, false);
+    const refused = new AuditUnavailableError(
+      `the audit store did not record the access: ${failure.reason}`,
+    );
+    // The store just failed: what waits would meet it too, so it is refused now.
+    for (const pending of [...batch, ...this.queue.splice(0)]) pending.settle(refused);
+  }
+
+  /** The rows of `entries` chained on from `from`, and the head they end at. */
+  private chain(
+    from: ChainHead,
+    entries: readonly AuditEntry[],
+  ): { rows: ReturnType<typeof toAuditRow>[]; head: ChainHead } {
+    const rows: ReturnType<typeof toAuditRow>[] = [];
+    let head = from;
+    for (const entry of entries) {
+      const seq = head.seq + 1;
+      const hash = chainHash(this.writer, seq, head.hash, entry);
+      rows.push(toAuditRow(this.writer, seq, head.hash, hash, entry));
+      head = { seq, hash };
+    }
+    return { rows, head };
+  }
+
+  private committed(batch: Pending[], head: ChainHead, records: number, began: number): void {
+    this.head = head;
+    this.headUnknown = false;
+    this.checkpointer?.committed(head.seq, head.hash);
+    metrics.auditCommit((performance.now() - began) / 1000, records, true);
+    this.failure = undefined;
+    for (const pending of batch) pending.settle();
   }
 
   /**
@@ -229,7 +304,7 @@ export class AuditWriter implements AuditSink {
         });
         return null;
       } catch (error) {
-        return error === rolledBack ? null : storeProblem(error);
+        return error === rolledBack ? null : classifyAuditWriteFailure(error).reason;
       } finally {
         this.probing = undefined;
       }
@@ -238,30 +313,25 @@ export class AuditWriter implements AuditSink {
   }
 
   private ensureChain(): Promise<void> {
-    this.started ??= (async () => {
-      const now = new Date().toISOString();
-      await this.db('audit_chains').insert({
-        writer: this.writer,
-        role: this.role,
-        last_seq: 0,
-        last_hash: GENESIS_HASH,
-        started_at: now,
-        updated_at: now,
-      });
-    })().catch((error: unknown) => {
-      this.started = undefined;
-      throw error;
-    });
+    this.started ??= insertChainIfMissing(this.db, this.writer, this.role).catch(
+      (error: unknown) => {
+        this.started = undefined;
+        throw error;
+      },
+    );
     return this.started;
   }
 }
 
-/** What went wrong with the store, in words fit for `/ready`: a driver's code at most. */
-function storeProblem(error: unknown): string {
-  if (error instanceof StorageUnavailableError) {
-    return `the audit store stayed locked for ${error.waitedMs} ms`;
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ER_LOCK_WAIT_TIMEOUT') return `the audit store stayed locked (${code})`;
-  return `the audit store refused a write${typeof code === 'string' ? ` (${code})` : ''}`;
+function sameHead(a: ChainHead, b: ChainHead): boolean {
+  return a.seq === b.seq && a.hash === b.hash;
+}
+
+/** How long to wait before writing a batch again after `failure`, the `attempt`th. */
+function retryPause(failure: AuditWriteFailure, attempt: number): number {
+  // A certification conflict is over once the other write set is applied: try again at once,
+  // with a little jitter so two writers that raced do not race again. A broken connection
+  // or a node leaving the cluster takes the balancer a moment to notice.
+  const base = failure.kind === 'rolled-back' && attempt < 3 ? 5 : 50 * attempt;
+  return Math.min(500, base + Math.floor(Math.random() * base));
 }

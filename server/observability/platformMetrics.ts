@@ -97,6 +97,12 @@ const auditCommitSeconds = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [metricsRegistry],
 });
+const auditRetries = new Counter({
+  name: 'govdata_audit_retries_total',
+  help: 'Audit batches written again after a rolled-back or uncertain commit (a Galera certification conflict, a node lost), by kind.',
+  labelNames: ['kind'] as const,
+  registers: [metricsRegistry],
+});
 const auditRecords = new Counter({
   name: 'govdata_audit_records_total',
   help: 'Audit records committed (outcome ok) or refused because the store failed (outcome failed).',
@@ -218,6 +224,10 @@ export const metrics = {
     if (!enabled) return;
     if (ok) auditCommitSeconds.observe(seconds);
     auditRecords.inc({ outcome: ok ? 'ok' : 'failed' }, records);
+  },
+  /** An audit batch is written again after a failure of `kind` (see `classifyAuditWriteFailure`). */
+  auditRetry(kind: string): void {
+    if (enabled) auditRetries.inc({ kind });
   },
   /** The gateway serves its `generation`th supergraph. */
   supergraphGeneration(generation: number): void {

@@ -54,6 +54,8 @@ const HELP: [string, string, string[]][] = [
   ['npm run apikey -- revoke', 'apikey.ts', ['revoke']],
   ['npm run bench', 'bench.ts', []],
   ['npm run audit:verify', 'auditVerify.ts', []],
+  ['npm run cluster', 'cluster.ts', []],
+  ['npm run cluster:faults', 'clusterFaults.ts', []],
   ['npm run vendor:graphiql', 'vendorGraphiql.ts', []],
   ['govdata', 'govdata.ts', []],
   ['govdata dataset', 'govdata.ts', ['dataset']],
