@@ -13,6 +13,8 @@ import {
   type AuditWriteFailure,
 } from './auditWriteFailure.ts';
 import { chainHash } from './chainHash.ts';
+import { databaseEngine } from '../database/index.ts';
+import { commitAuditRowsOnSqlite } from './sqliteAuditCommit.ts';
 import {
   EMPTY_CHAIN,
   insertChainIfMissing,
@@ -50,7 +52,42 @@ export interface AuditWriterOptions {
    * storage bound, `STORAGE_TIMEOUT_MS`): then it is refused and fails closed.
    */
   timeoutMs?: number;
+  /**
+   * How a batch's rows and its chain head's move are committed: by default in
+   * one synchronous transaction on SQLite (`commitAuditRowsOnSqlite`), and in a
+   * knex transaction on MySQL-compatible servers (`commitAuditRowsInTransaction`).
+   */
+  commitRows?: CommitAuditRows;
 }
+
+/**
+ * Commits `rows` and moves `writer`'s chain head from `from` to `to`, both or
+ * neither; resolves false (nothing written) when the store's head is not at
+ * `from`. `boundMs`: the longest it may wait for the store.
+ */
+export type CommitAuditRows = (
+  db: Knex,
+  rows: readonly ReturnType<typeof toAuditRow>[],
+  writer: string,
+  from: ChainHead,
+  to: ChainHead,
+  boundMs: number,
+) => Promise<boolean>;
+
+/** The batch in a knex transaction: the rows in inserts of 200, then the head by compare-and-set. */
+export const commitAuditRowsInTransaction: CommitAuditRows = async (db, rows, writer, from, to) => {
+  try {
+    await db.transaction(async (trx) => {
+      for (let i = 0; i < rows.length; i += 200)
+        await trx('audit_records').insert(rows.slice(i, i + 200));
+      if (!(await moveChainHead(trx, writer, from, to))) throw new StaleChainHeadError();
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof StaleChainHeadError) return false;
+    throw error;
+  }
+};
 
 /** Thrown to callers whose records could not be made durable: the request must fail closed. */
 export class AuditUnavailableError extends Error {
@@ -104,6 +141,7 @@ export class AuditWriter implements AuditSink {
   private readonly checkpointer: AuditCheckpointer | undefined;
   private readonly onCheckpointError: (error: unknown) => void;
   private readonly onRetry: (failure: AuditWriteFailure, attempt: number) => void;
+  private readonly commitRows: CommitAuditRows;
   private readonly timeoutMs: number;
   private failure: { at: number; reason: string } | undefined;
   private probing: Promise<string | null> | undefined;
@@ -117,6 +155,9 @@ export class AuditWriter implements AuditSink {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_LIMITS.lockTimeoutMs;
     this.onCheckpointError = options.onCheckpointError ?? (() => {});
     this.onRetry = options.onRetry ?? (() => {});
+    this.commitRows =
+      options.commitRows ??
+      (databaseEngine(db) === 'sqlite' ? commitAuditRowsOnSqlite : commitAuditRowsInTransaction);
     this.checkpointer = options.checkpoints
       ? new AuditCheckpointer(this.writer, options.checkpoints, this.onCheckpointError)
       : undefined;
@@ -228,11 +269,9 @@ export class AuditWriter implements AuditSink {
         to = chained.head;
         const end = to;
         await this.checkpointer?.begin();
-        await this.db.transaction(async (trx) => {
-          for (let i = 0; i < chained.rows.length; i += 200)
-            await trx('audit_records').insert(chained.rows.slice(i, i + 200));
-          if (!(await moveChainHead(trx, this.writer, from, end))) throw new StaleChainHeadError();
-        });
+        const bound = Math.max(1, deadline - Date.now());
+        if (!(await this.commitRows(this.db, chained.rows, this.writer, from, end, bound)))
+          throw new StaleChainHeadError();
         this.committed(batch, to, entries.length, began);
         return;
       } catch (error) {

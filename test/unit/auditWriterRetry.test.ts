@@ -16,6 +16,7 @@ import {
   AuditUnavailableError,
   AuditWriter,
   classifyAuditWriteFailure,
+  commitAuditRowsInTransaction,
   migrateDatabase,
   openDatabase,
   StaleChainHeadError,
@@ -133,6 +134,8 @@ async function storedRequestIds(db: Knex): Promise<string[]> {
 
 function writer(store: FaultyStore, retries: string[] = []): AuditWriter {
   return new AuditWriter(store.db, 'gateway', {
+    // The faults are injected into knex transactions: the path MySQL-compatible stores take.
+    commitRows: commitAuditRowsInTransaction,
     timeoutMs: 2000,
     onRetry: (failure) => retries.push(failure.kind),
   });
@@ -216,7 +219,10 @@ describe('the audit writer on a store that fails as a Galera cluster does', () =
 
   it('gives up within the callers’ wait when conflicts go on, refusing them; the chain stays whole', async () => {
     const store = await faultyStore();
-    const audit = new AuditWriter(store.db, 'gateway', { timeoutMs: 300 });
+    const audit = new AuditWriter(store.db, 'gateway', {
+      commitRows: commitAuditRowsInTransaction,
+      timeoutMs: 300,
+    });
     await audit.record([entry('r1')]);
     store.faults.push(...Array<Fault>(50).fill('conflict'));
     const started = Date.now();
