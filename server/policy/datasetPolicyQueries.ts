@@ -45,7 +45,11 @@ export async function insertMissingDatasetPolicies(
       updated_at: now,
       updated_by: 'catalogue',
     }));
-  if (missing.length > 0) await db('dataset_policies').insert(missing);
+  // In batches: knex writes a multi-row insert on SQLite as a compound SELECT,
+  // of at most 500 terms, binding at most 32,766 values (six a row here).
+  for (let start = 0; start < missing.length; start += 100) {
+    await db('dataset_policies').insert(missing.slice(start, start + 100));
+  }
   return missing.length;
 }
 
