@@ -30,6 +30,7 @@ process.send!({
   ready: {
     url: platform.gateway.url,
     ms: performance.now(),
+    cpu: process.cpuUsage(),
     memory: process.memoryUsage(),
     steps,
   },
