@@ -9,7 +9,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, openDatabase } from '../../../server/index.ts';
+import { createLogger, loadConfig, openDatabase } from '../../../server/index.ts';
 import { PolicyStore } from '../../../subgraphs/kit/access/index.ts';
 
 interface Watch {
@@ -21,7 +21,7 @@ interface Watch {
 
 const config = loadConfig();
 const db = await openDatabase(config.database, 'platform');
-const store = new PolicyStore(db);
+const store = new PolicyStore(db, createLogger(config), config.policyReload);
 const started = performance.now();
 await store.start();
 const loadMs = performance.now() - started;

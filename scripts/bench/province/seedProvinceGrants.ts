@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../../schema/index.ts';
-import { insertGrant, newGrant, type Grant } from '../../../server/index.ts';
+import {
+  deleteGrantsCreatedBy,
+  insertGrants,
+  newGrant,
+  type Grant,
+} from '../../../server/index.ts';
 
 /** Who created the province's grants; the bench replaces only these. */
 export const PROVINCE_GRANTOR = 'province-bench';
@@ -62,8 +67,8 @@ export async function seedProvinceGrants(
   if (Number(row?.n ?? 0) === count) return;
   const started = Date.now();
   await db.transaction(async (trx) => {
-    await trx('grants').where({ created_by: PROVINCE_GRANTOR }).delete();
-    for (const grant of provinceGrants(catalogue, count)) await insertGrant(trx, grant);
+    await deleteGrantsCreatedBy(trx, PROVINCE_GRANTOR);
+    await insertGrants(trx, provinceGrants(catalogue, count));
   });
   log(`province: inserted ${count} grants in ${Date.now() - started} ms`);
 }
