@@ -75,7 +75,7 @@ export interface ProvinceResult {
     cpuMs: number;
     steps: { ms: number; message: string }[];
   };
-  readmeQuery: { firstMs: number; warmMs: number };
+  readmeQuery: { firstMs: number; warmMs: number; failures: number; failed: string[] };
   hotReload: { dataset: string; publishMs: number; inForceMs: number };
   platformIdleCpuMsPerSecond: number;
   replicas: ReplicaFigures[];
@@ -291,21 +291,32 @@ async function measureRunning(
       authorization: `Bearer ${await token('civil_affairs', 'APP_DEVELOPER')}`,
       'x-purpose': 'social-assistance',
     };
-    const timeReadme = async () => {
-      const at = performance.now();
-      const answer = await ask(
-        README_QUERY,
-        { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
-        civil,
-      );
-      if (!(answer.data?.person as { licenses?: unknown[] } | undefined)?.licenses?.length)
-        throw new Error(`the README's query did not answer in full: ${JSON.stringify(answer)}`);
-      return since(at);
+    // A request the platform could not answer (the audit trail waiting on a busy
+    // platform database, say) is counted and asked again, up to 20 times.
+    let failures = 0;
+    const failed: string[] = [];
+    const timeReadme = async (): Promise<number> => {
+      for (;;) {
+        const at = performance.now();
+        const answer = await ask(
+          README_QUERY,
+          { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
+          civil,
+        );
+        if ((answer.data?.person as { licenses?: unknown[] } | undefined)?.licenses?.length)
+          return since(at);
+        failures++;
+        failed.push(answer.errors?.[0]?.message ?? JSON.stringify(answer));
+        if (failures > 20)
+          throw new Error(`the README's query did not answer in full: ${JSON.stringify(answer)}`);
+        await sleep(200);
+      }
     };
     const firstMs = await timeReadme();
     const warm: number[] = [];
     for (let i = 0; i < 10; i++) warm.push(await timeReadme());
-    const readmeQuery = { firstMs, warmMs: median(warm) };
+    const readmeQuery = { firstMs, warmMs: median(warm), failures, failed: [...new Set(failed)] };
+    if (failures > 0) log(`province: the README's query failed ${failures} time(s): ${failed[0]}`);
 
     // Hot reload: department IT registers a new dataset, a reviewer publishes it,
     // and the clock runs until the gateway answers its list field.
@@ -527,8 +538,8 @@ export function provinceReport(result: ProvinceResult): string {
       `${ms(result.planning.firstPlanMs)} / ${ms(result.planning.warmPlanMs)}`,
     ],
     [
-      "README's query through the gateway, first (planned) / warm (cached plan)",
-      `${ms(result.readmeQuery.firstMs)} / ${ms(result.readmeQuery.warmMs)}`,
+      "README's query through the gateway, first (planned) / warm (cached plan); failed answers",
+      `${ms(result.readmeQuery.firstMs)} / ${ms(result.readmeQuery.warmMs)}; ${result.readmeQuery.failures} of ${result.readmeQuery.failures + 11}`,
     ],
     ...result.replicas.map((r, i): [string, string] => [
       `replica ${i + 1}: policy reload CPU, idle (max event-loop delay)`,
