@@ -78,18 +78,18 @@ export async function selectPolicyChangesAfter(
 }
 
 /**
- * Runs `read` in one transaction that sees one state of the database, so what
- * it reads (a change log and the rows it names) belongs together even when the
- * connections of a pool reach different nodes of a cluster. SQLite's
- * transactions always do; MySQL's do at REPEATABLE READ, which is asked for.
+ * Runs `read`, whose statements read a change log before the rows it names,
+ * so that what it reads belongs together. On MySQL in one REPEATABLE READ
+ * transaction: one state of the database even when the connections of a pool
+ * reach different nodes of a cluster. On SQLite without one: a transaction
+ * there begins IMMEDIATE (see `waitOnLocksAsynchronously`) and would take the
+ * write lock from every writer, and reading the log first is enough on one
+ * file: a row read newer than its log entry is read again with the later entry.
  */
-export function consistentRead<T>(
-  db: Knex,
-  read: (trx: Knex.Transaction) => Promise<T>,
-): Promise<T> {
+export function consistentRead<T>(db: Knex, read: (db: Knex) => Promise<T>): Promise<T> {
   return databaseEngine(db) === 'mysql'
     ? db.transaction(read, { isolationLevel: 'repeatable read' })
-    : db.transaction(read);
+    : read(db);
 }
 
 /**

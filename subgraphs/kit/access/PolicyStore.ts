@@ -134,10 +134,10 @@ export class PolicyStore {
   }
 
   private async loadAll(): Promise<ReloadKind> {
-    const { seq, policies, grants } = await consistentRead(this.platformDb, async (trx) => ({
-      seq: await selectPolicyChangeHead(trx),
-      policies: await selectDatasetPolicies(trx),
-      grants: await selectGrants(trx),
+    const { seq, policies, grants } = await consistentRead(this.platformDb, async (db) => ({
+      seq: await selectPolicyChangeHead(db),
+      policies: await selectDatasetPolicies(db),
+      grants: await selectGrants(db),
     }));
     this.current = PolicySnapshot.of(policies, grants);
     this.located = new Map(grants.map((g) => [g.id, g]));
@@ -152,17 +152,17 @@ export class PolicyStore {
     if (head === this.seq) return 'unchanged';
     // The counter went back (a restored database) or too much changed: read everything.
     if (head < this.seq || head - this.seq > MOST_CHANGES_APPLIED) return this.loadAll();
-    const read = await consistentRead(this.platformDb, async (trx) => {
-      const changes = await selectPolicyChangesAfter(trx, this.seq, MOST_CHANGES_APPLIED);
+    const read = await consistentRead(this.platformDb, async (db) => {
+      const changes = await selectPolicyChangesAfter(db, this.seq, MOST_CHANGES_APPLIED);
       const grantIds = [...new Set(changes.filter((c) => c.subject === 'grant').map((c) => c.key))];
       const codes = [
         ...new Set(changes.filter((c) => c.subject === 'dataset_policy').map((c) => c.key)),
       ];
       return {
         changes,
-        grants: await selectGrantsById(trx, grantIds),
+        grants: await selectGrantsById(db, grantIds),
         grantIds,
-        policies: await selectDatasetPoliciesByCode(trx, codes),
+        policies: await selectDatasetPoliciesByCode(db, codes),
         codes,
       };
     });
