@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export] [--scale 100000] [--rounds 5] [--seconds 5]
- *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]`
+ * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export,province] [--scale 100000] [--rounds 5] [--seconds 5]
+ *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]
+ *   [--departments 100 --entries 10000 --grants 100000 --replicas 2]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
  * chosen scale into its own data folder (once per scale), checks each
@@ -9,6 +10,7 @@
  * with the JSON figures and the machine to bench/results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../server/index.ts';
@@ -18,6 +20,7 @@ import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
 import { observabilityReport, runObservabilityBench } from './bench/observabilityBench.ts';
 import { qualityReport, runQualityBench } from './bench/qualityBench.ts';
+import { provinceReport, runProvinceBench } from './bench/province/provinceBench.ts';
 import { runRulesBench } from './bench/rulesBench.ts';
 import { runStressBench, stressReport } from './bench/stressBench.ts';
 import { machine, markdownTable, type Summary } from './bench/summarize.ts';
@@ -29,7 +32,16 @@ import {
 } from './platform/index.ts';
 import { defaultWorkerCount } from './platform/runWorkers.ts';
 
-const SUITES = ['gateways', 'rules', 'audit', 'stress', 'observability', 'quality', 'export'];
+const SUITES = [
+  'gateways',
+  'rules',
+  'audit',
+  'stress',
+  'observability',
+  'quality',
+  'export',
+  'province',
+];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
 
 /** A comma-separated list of some of `allowed`. */
@@ -59,6 +71,7 @@ const program = cliProgram({
     'npm run bench -- --suite stress --seconds 10',
     'npm run bench -- --suite quality --scale 1000000 --rounds 3',
     'npm run bench -- --suite export --scale 1000000 --rounds 1',
+    'npm run bench -- --suite province --departments 100 --entries 10000 --grants 100000',
   ],
 })
   .addOption(
@@ -77,9 +90,17 @@ const program = cliProgram({
       .default(OPERATIONS, OPERATIONS.join(',')),
   )
   .option('--contenders <names>', 'gateway suite: only these contenders, comma-separated')
-  .option('--profile <dir>', 'gateway suite: write CPU profiles of our gateway to this folder')
+  .option(
+    '--profile <dir>',
+    "gateway and province suites: write CPU profiles of our gateway's (the platform's) processes to this folder",
+  )
+  .option('--departments <n>', 'province suite: departments', wholeNumber(6, 1000), 100)
+  .option('--entries <n>', 'province suite: catalogue entries', wholeNumber(7, 100_000), 10_000)
+  .option('--grants <n>', 'province suite: grants', wholeNumber(1, 10_000_000), 100_000)
+  .option('--replicas <n>', 'province suite: replica processes', wholeNumber(1, 16), 2)
   .action(async (options) => {
-    ensureBenchPackages(log);
+    // The province suite needs none of the load generator's or the peers' packages.
+    if (options.suite.some((suite) => suite !== 'province')) ensureBenchPackages(log);
     await runBenchmarks(options);
   });
 
@@ -95,12 +116,18 @@ interface BenchOptions {
   operations: readonly string[];
   contenders?: string;
   profile?: string;
+  departments: number;
+  entries: number;
+  grants: number;
+  replicas: number;
 }
 
 async function runBenchmarks(options: BenchOptions): Promise<void> {
   const { scale, rounds, seconds, connections, workers } = options;
   const suites = new Set(options.suite);
   const base = loadConfig();
+  if (suites.delete('province')) await runProvince(options, base);
+  if (suites.size === 0) return;
   const dataDir = join(
     base.database.kind === 'sqlite' ? base.database.dir : 'data',
     `bench-${scale}`,
@@ -303,6 +330,53 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
   } finally {
     await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
   }
+}
+
+/** The synthetic province (its own data folder, none of the demo's): prints and writes its table. */
+async function runProvince(
+  options: BenchOptions,
+  base: ReturnType<typeof loadConfig>,
+): Promise<void> {
+  const scale = {
+    departments: options.departments,
+    entries: options.entries,
+    grants: options.grants,
+  };
+  log(
+    `province: ${scale.departments} departments, ${scale.entries} entries, ${scale.grants} grants, ${options.replicas} replicas`,
+  );
+  const result = await runProvinceBench({
+    dataRoot: base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    scale,
+    replicas: options.replicas,
+    rounds: options.rounds,
+    seconds: options.seconds,
+    profileDir: options.profile,
+    log,
+  });
+  const host = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const load = loadavg().map((l) => l.toFixed(1));
+  const text = [
+    `### A synthetic province (${date})`,
+    '',
+    `\`npm run bench -- --suite province --departments ${scale.departments} --entries ${scale.entries} --grants ${scale.grants} --replicas ${options.replicas} --rounds ${options.rounds} --seconds ${options.seconds}\` (SQLite). Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; load average at the end ${load.join(', ')}.`,
+    '',
+    provinceReport(result),
+  ].join('\n');
+  console.log(`\n${text}\n`);
+  const resultsDir = join(import.meta.dirname, '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(
+    resultsDir,
+    `${date}-province-${scale.departments}-${scale.entries}-${scale.grants}`,
+  );
+  writeFileSync(
+    `${file}.json`,
+    JSON.stringify({ date, machine: host, loadAverage: loadavg(), ...result }, null, 2),
+  );
+  writeFileSync(`${file}.md`, `${text}\n`);
+  log(`wrote ${file}.json and .md`);
 }
 
 await runCli(program);

@@ -19,6 +19,8 @@ export const PLATFORM_TABLES: ReadonlySet<string> = new Set([
   'grant_usage',
   'grants',
   'holidays',
+  'policy_change_counter',
+  'policy_changes',
   'rate_counters',
   'subgraph_versions',
   'verification_usage',

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertGrant, newGrant } from '../../server/index.ts';
+import { deleteGrants, insertGrant, newGrant } from '../../server/index.ts';
 
 /** The department the benchmarks read as: a consumer with grants, masks included. */
 export const BENCH_CONSUMER = 'bench_consumer';
@@ -34,12 +34,10 @@ const GRANTS = [
 
 /** Replaces the benchmark consumer's grants (idempotent: safe on every run). */
 export async function ensureBenchGrants(platformDb: Knex): Promise<void> {
-  await platformDb('grants')
-    .whereIn(
-      'id',
-      GRANTS.map((g) => g.id),
-    )
-    .delete();
+  await deleteGrants(
+    platformDb,
+    GRANTS.map((g) => g.id),
+  );
   for (const grant of GRANTS) {
     await insertGrant(
       platformDb,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  deleteGrants,
   insertGrant,
   mintDevToken,
   newGrant,
@@ -63,7 +64,7 @@ export async function runExportBench(setup: ExportBenchSetup): Promise<ExportBen
         validFrom: '2020-01-01T00:00:00.000Z',
         validUntil: '2099-12-31T23:59:59.999Z',
       };
-      await platform.platformDb('grants').where({ id }).delete();
+      await deleteGrants(platform.platformDb, [id]);
       await insertGrant(platform.platformDb, { ...newGrant(fields, 'bench'), ...fields });
     }
     await platform.policies.reload();

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  createLogger,
   DiscardingAuditSinkForBenchmarks,
   signInternalToken,
   type PlatformConfig,
@@ -40,7 +41,7 @@ export interface RulesBenchSetup {
 export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> {
   const { config, catalogue, platformDb, departmentDb, keys, log } = setup;
   await ensureBenchGrants(platformDb);
-  const policies = new PolicyStore(platformDb);
+  const policies = new PolicyStore(platformDb, createLogger(config), config.policyReload);
   // Auditing is measured by its own suite; here neither side records, so only the rules differ.
   const audit = new DiscardingAuditSinkForBenchmarks();
   await policies.start();

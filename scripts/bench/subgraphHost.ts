@@ -13,6 +13,7 @@
 import cluster from 'node:cluster';
 import type { Knex } from 'knex';
 import {
+  createLogger,
   DiscardingAuditSinkForBenchmarks,
   WorkerAuditSink,
   loadConfig,
@@ -69,7 +70,7 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
     probeLimitPerDay: config.probeLimitPerDay,
   };
   const platformDb = await openDatabase(config.database, 'platform');
-  const policies = new PolicyStore(platformDb);
+  const policies = new PolicyStore(platformDb, createLogger(config), config.policyReload);
   await policies.start();
   const audit = new WorkerAuditSink();
   const discard = new DiscardingAuditSinkForBenchmarks();

@@ -82,7 +82,7 @@ export async function serveDepartment(
   const platformDb = await openDatabase(config.database, 'platform');
   const opened: Knex[] = [platformDb];
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
-  const policies = new PolicyStore(platformDb);
+  const policies = new PolicyStore(platformDb, logger, config.policyReload);
   const audit = new AuditWriter(platformDb, `${department.code} subgraph`, {
     timeoutMs: config.database.limits?.lockTimeoutMs,
   });
@@ -149,7 +149,7 @@ export async function serveDepartment(
     );
     catalogueStore.subscribe(async (catalogue) => {
       // Grants and sharing decisions first, so a new dataset is never served undecided.
-      await policies.reload();
+      await policies.catchUp();
       const refusal = await republishSubgraph(
         platformDb,
         running,

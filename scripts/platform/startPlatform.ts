@@ -164,7 +164,7 @@ export async function startPlatform(
   const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
   const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
-  const policies = new PolicyStore(platformDb);
+  const policies = new PolicyStore(platformDb, logger, config.policyReload);
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
   // One audit writer, and so one hash chain, per process: the gateway's and the
   // subgraphs' records share its group commits. Replicas each have their own.
@@ -311,9 +311,9 @@ export async function startPlatform(
     // department IT would with \`subgraph publish\`, refused if it breaks what a
     // consumer uses), and the gateway follows the registry.
     catalogueStore.subscribe(async (catalogue) => {
-      // A published entry's sharing decision was committed with it: load it
-      // before the subgraph serves the dataset, so it is never served undecided.
-      await policies.reload();
+      // A published entry's sharing decision was committed (and logged) with it:
+      // load it before the subgraph serves the dataset, so it is never served undecided.
+      await policies.catchUp();
       for (const running of subgraphs) {
         const refusal = await republishSubgraph(
           platformDb,

@@ -15,6 +15,7 @@ export type {
   DatabaseLimits,
   LogLevel,
   PlatformConfig,
+  PolicyReloadConfig,
   TestSettings,
   TimeoutConfig,
   TokenVerification,

@@ -166,6 +166,16 @@ export interface PlatformConfig {
   probeLimitPerDay: number;
   /** How people sign in to the web console with the organisation's OpenID provider; null: not offered. */
   consoleOidc: ConsoleOidcConfig | null;
+  /** How each process keeps its sharing rules current (see `PolicyStore`). */
+  policyReload: PolicyReloadConfig;
+}
+
+/** How often a process reads the grants' change log, and everything. */
+export interface PolicyReloadConfig {
+  /** A grant or sharing decision changed anywhere is in force here within this (ms). */
+  intervalMs: number;
+  /** Everything is read again this often, whatever the change log says (ms). */
+  fullReloadMs: number;
 }
 
 /**
@@ -292,6 +302,8 @@ const envSchema = z.object({
     .default(DEFAULT_ADMISSION.costInFlight),
   ADMISSION_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_ADMISSION.queued),
   ADMISSION_QUEUE_WAIT_MS: milliseconds(DEFAULT_ADMISSION.queueWaitMs),
+  POLICY_RELOAD_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  POLICY_FULL_RELOAD_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
 });
 
 /** An optional variable in one of the limit syntaxes, checked by `parse`. */
@@ -452,6 +464,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
           resource: e.CONSOLE_OIDC_RESOURCE ?? null,
         }
       : null,
+    policyReload: {
+      intervalMs: e.POLICY_RELOAD_MS,
+      fullReloadMs: e.POLICY_FULL_RELOAD_SECONDS * 1000,
+    },
   };
 }
 

@@ -1,17 +1,47 @@
 import type { Knex } from 'knex';
 import type { CatalogueEntry, SharingMode, SharingType } from '../../schema/index.ts';
 import type { DatasetPolicy } from './Grant.ts';
+import { inTransaction, recordPolicyChanges } from './policyChangeQueries.ts';
 
-export async function selectDatasetPolicies(db: Knex): Promise<DatasetPolicy[]> {
-  const rows = await db<{ code: string; department: string; sharing_type: string; modes: string }>(
-    'dataset_policies',
-  ).select('code', 'department', 'sharing_type', 'modes');
-  return rows.map((r) => ({
+interface DatasetPolicyRow {
+  code: string;
+  department: string;
+  sharing_type: string;
+  modes: string;
+}
+
+function fromRow(r: DatasetPolicyRow): DatasetPolicy {
+  return {
     code: r.code,
     department: r.department,
     sharingType: r.sharing_type as SharingType,
     modes: JSON.parse(r.modes) as SharingMode[],
-  }));
+  };
+}
+
+export async function selectDatasetPolicies(db: Knex): Promise<DatasetPolicy[]> {
+  const rows = await db<DatasetPolicyRow>('dataset_policies').select(
+    'code',
+    'department',
+    'sharing_type',
+    'modes',
+  );
+  return rows.map(fromRow);
+}
+
+/** The sharing decisions of these datasets that exist (a missing code was deleted). */
+export async function selectDatasetPoliciesByCode(
+  db: Knex,
+  codes: readonly string[],
+): Promise<DatasetPolicy[]> {
+  const policies: DatasetPolicy[] = [];
+  for (let start = 0; start < codes.length; start += 500) {
+    const rows = await db<DatasetPolicyRow>('dataset_policies')
+      .whereIn('code', codes.slice(start, start + 500))
+      .select('code', 'department', 'sharing_type', 'modes');
+    policies.push(...rows.map(fromRow));
+  }
+  return policies;
 }
 
 /** The department providing dataset `code`, or undefined when no sharing decision names it. */
@@ -45,7 +75,19 @@ export async function insertMissingDatasetPolicies(
       updated_at: now,
       updated_by: 'catalogue',
     }));
-  if (missing.length > 0) await db('dataset_policies').insert(missing);
+  if (missing.length === 0) return 0;
+  await inTransaction(db, async (trx) => {
+    await recordPolicyChanges(
+      trx,
+      'dataset_policy',
+      missing.map((m) => m.code),
+    );
+    // In batches: knex writes a multi-row insert on SQLite as a compound SELECT,
+    // of at most 500 terms, binding at most 32,766 values (six a row here).
+    for (let start = 0; start < missing.length; start += 100) {
+      await trx('dataset_policies').insert(missing.slice(start, start + 100));
+    }
+  });
   return missing.length;
 }
 
@@ -56,15 +98,18 @@ export async function updateDatasetPolicy(
   change: { sharingType: SharingType; modes?: SharingMode[] },
   by: string,
 ): Promise<boolean> {
-  const changed = await db('dataset_policies')
-    .where({ code })
-    .update({
-      sharing_type: change.sharingType,
-      ...(change.modes ? { modes: JSON.stringify(change.modes) } : {}),
-      updated_at: new Date().toISOString(),
-      updated_by: by,
-    });
-  return changed === 1;
+  return inTransaction(db, async (trx) => {
+    await recordPolicyChanges(trx, 'dataset_policy', [code]);
+    const changed = await trx('dataset_policies')
+      .where({ code })
+      .update({
+        sharing_type: change.sharingType,
+        ...(change.modes ? { modes: JSON.stringify(change.modes) } : {}),
+        updated_at: new Date().toISOString(),
+        updated_by: by,
+      });
+    return changed === 1;
+  });
 }
 
 /** Records the sharing decision of a newly published entry version, replacing the previous one. */
@@ -73,20 +118,26 @@ export async function upsertDatasetPolicy(
   policy: DatasetPolicy,
   by: string,
 ): Promise<void> {
-  await db('dataset_policies')
-    .insert({
-      code: policy.code,
-      department: policy.department,
-      sharing_type: policy.sharingType,
-      modes: JSON.stringify(policy.modes),
-      updated_at: new Date().toISOString(),
-      updated_by: by,
-    })
-    .onConflict('code')
-    .merge();
+  await inTransaction(db, async (trx) => {
+    await recordPolicyChanges(trx, 'dataset_policy', [policy.code]);
+    await trx('dataset_policies')
+      .insert({
+        code: policy.code,
+        department: policy.department,
+        sharing_type: policy.sharingType,
+        modes: JSON.stringify(policy.modes),
+        updated_at: new Date().toISOString(),
+        updated_by: by,
+      })
+      .onConflict('code')
+      .merge();
+  });
 }
 
 /** Removes a retired dataset's sharing decision: nobody but its provider reads it. */
 export async function deleteDatasetPolicy(db: Knex, code: string): Promise<void> {
-  await db('dataset_policies').where({ code }).delete();
+  await inTransaction(db, async (trx) => {
+    await recordPolicyChanges(trx, 'dataset_policy', [code]);
+    await trx('dataset_policies').where({ code }).delete();
+  });
 }

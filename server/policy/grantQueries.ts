@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Grant } from './Grant.ts';
+import { inTransaction, recordPolicyChanges } from './policyChangeQueries.ts';
 
 interface GrantRow {
   id: string;
@@ -122,8 +123,72 @@ export async function selectGrant(db: Knex, id: string): Promise<Grant | undefin
   return row ? fromRow(row) : undefined;
 }
 
+/** Most ids one `IN (...)` list carries. */
+const ID_BATCH = 500;
+
+/** The grants with these ids that exist (a missing id was deleted). */
+export async function selectGrantsById(db: Knex, ids: readonly string[]): Promise<Grant[]> {
+  const grants: Grant[] = [];
+  for (let start = 0; start < ids.length; start += ID_BATCH) {
+    const rows = (await db('grants')
+      .whereIn('id', ids.slice(start, start + ID_BATCH))
+      .select('*')) as GrantRow[];
+    grants.push(...rows.map(fromRow));
+  }
+  return grants;
+}
+
+/**
+ * Every write to `grants` goes through the functions below: each logs the
+ * change (`recordPolicyChanges`) in its transaction, which is how replicas'
+ * incremental reloads learn of it.
+ */
 export async function insertGrant(db: Knex, grant: Grant): Promise<void> {
-  await db('grants').insert(toRow(grant));
+  await insertGrants(db, [grant]);
+}
+
+/** Inserts many grants in one transaction (seeds, benchmarks). */
+export async function insertGrants(db: Knex, grants: readonly Grant[]): Promise<void> {
+  if (grants.length === 0) return;
+  await inTransaction(db, async (trx) => {
+    await recordPolicyChanges(
+      trx,
+      'grant',
+      grants.map((g) => g.id),
+    );
+    // 21 columns a row: 40 rows stay far below SQLite's bound on values a statement.
+    for (let start = 0; start < grants.length; start += 40) {
+      await trx('grants').insert(grants.slice(start, start + 40).map(toRow));
+    }
+  });
+}
+
+/** Deletes the grants with these ids (seeds and benchmarks replacing their own); returns how many. */
+export async function deleteGrants(db: Knex, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return inTransaction(db, async (trx) => {
+    await recordPolicyChanges(trx, 'grant', ids);
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += ID_BATCH) {
+      deleted += await trx('grants')
+        .whereIn('id', ids.slice(start, start + ID_BATCH))
+        .delete();
+    }
+    return deleted;
+  });
+}
+
+/** Deletes every grant `createdBy` made (a seed clearing what it inserted); returns how many. */
+export async function deleteGrantsCreatedBy(db: Knex, createdBy: string): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const ids = await trx<{ id: string; created_by: string }>('grants')
+      .where('created_by', createdBy)
+      .select('id');
+    return deleteGrants(
+      trx,
+      ids.map((r) => r.id),
+    );
+  });
 }
 
 /**
@@ -135,10 +200,13 @@ export async function updateGrant(
   grant: Grant,
   expectedVersion: number,
 ): Promise<boolean> {
-  const changed = await db('grants')
-    .where({ id: grant.id, version: expectedVersion })
-    .update(toRow(grant));
-  return changed === 1;
+  return inTransaction(db, async (trx) => {
+    await recordPolicyChanges(trx, 'grant', [grant.id]);
+    const changed = await trx('grants')
+      .where({ id: grant.id, version: expectedVersion })
+      .update(toRow(grant));
+    return changed === 1;
+  });
 }
 
 /** Revokes a grant now; returns false if it was not active. */
@@ -150,17 +218,20 @@ export async function revokeGrant(
   at: Date = new Date(),
 ): Promise<boolean> {
   const now = at.toISOString();
-  const changed = await db('grants')
-    .where({ id, status: 'ACTIVE' })
-    .update({
-      status: 'REVOKED',
-      revoked_at: now,
-      revoked_by: by,
-      revoked_reason: reason,
-      updated_at: now,
-      version: db.raw('version + 1'),
-    });
-  return changed === 1;
+  return inTransaction(db, async (trx) => {
+    await recordPolicyChanges(trx, 'grant', [id], at);
+    const changed = await trx('grants')
+      .where({ id, status: 'ACTIVE' })
+      .update({
+        status: 'REVOKED',
+        revoked_at: now,
+        revoked_by: by,
+        revoked_reason: reason,
+        updated_at: now,
+        version: trx.raw('version + 1'),
+      });
+    return changed === 1;
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ export {
   insertMissingDatasetPolicies,
   selectDatasetDepartment,
   selectDatasetPolicies,
+  selectDatasetPoliciesByCode,
   updateDatasetPolicy,
   upsertDatasetPolicy,
 } from './datasetPolicyQueries.ts';
@@ -11,7 +12,10 @@ export { newGrant } from './newGrant.ts';
 export type { NewGrantFields } from './newGrant.ts';
 export {
   insertGrant,
+  insertGrants,
   addDailyUnits,
+  deleteGrants,
+  deleteGrantsCreatedBy,
   PROBES_BUCKET,
   readDailyUnits,
   reserveGrantUnits,
@@ -19,7 +23,16 @@ export {
   selectGrant,
   selectGrantList,
   selectGrants,
+  selectGrantsById,
   takeRecordVerification,
   updateGrant,
 } from './grantQueries.ts';
 export type { DailyCounter, GrantListFilter } from './grantQueries.ts';
+export {
+  consistentRead,
+  inTransaction,
+  recordPolicyChanges,
+  selectPolicyChangeHead,
+  selectPolicyChangesAfter,
+} from './policyChangeQueries.ts';
+export type { PolicyChange, PolicySubject } from './policyChangeQueries.ts';

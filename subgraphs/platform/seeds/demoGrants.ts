@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
-import { insertGrant, newGrant, type Grant } from '../../../server/index.ts';
+import {
+  deleteGrantsCreatedBy,
+  insertGrants,
+  newGrant,
+  type Grant,
+} from '../../../server/index.ts';
 
 /** Who created the demo grants; the seed deletes only these, so running it twice is safe. */
 const SEEDER = 'demo-seed';
@@ -103,9 +108,12 @@ export const DEMO_GRANTS: readonly DemoGrant[] = [
 ];
 
 export async function seed(knex: Knex): Promise<number> {
-  await knex('grants').where({ created_by: SEEDER }).delete();
-  for (const demo of DEMO_GRANTS) {
-    await insertGrant(knex, newGrant({ ...demo, validFrom: FROM, validUntil: UNTIL }, SEEDER));
-  }
+  await knex.transaction(async (trx) => {
+    await deleteGrantsCreatedBy(trx, SEEDER);
+    await insertGrants(
+      trx,
+      DEMO_GRANTS.map((demo) => newGrant({ ...demo, validFrom: FROM, validUntil: UNTIL }, SEEDER)),
+    );
+  });
   return DEMO_GRANTS.length;
 }

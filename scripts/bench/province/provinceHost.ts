@@ -1,0 +1,37 @@
+/**
+ * The synthetic province's platform in its own process, as `npm start` runs
+ * it (started by `npm run bench -- --suite province`, not by hand): every
+ * department's subgraph, the platform subgraph and the gateway, over the data
+ * folder DATA_DIR the bench prepared, with the department folders listed in
+ * BENCH_PROVINCE_DEPARTMENTS (JSON). Says `{ ready }` over IPC when the
+ * gateway serves, with the milliseconds since this process started and what
+ * `startPlatform` logged on the way (each step's time), and answers
+ * `'memory'` with its resident memory.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../../../server/index.ts';
+import { startPlatform } from '../../platform/index.ts';
+import { stopOnSignals } from '../../platform/runWorkers.ts';
+
+const departmentDirs = JSON.parse(process.env.BENCH_PROVINCE_DEPARTMENTS ?? '[]') as string[];
+const config = { ...loadConfig(), gatewayPort: 0, subgraphPortBase: 0 };
+const steps: { ms: number; message: string }[] = [];
+const platform = await startPlatform(config, {
+  departmentDirs,
+  seed: 'never',
+  ephemeralPorts: true,
+  log: (message) => steps.push({ ms: Math.round(performance.now()), message }),
+});
+process.on('message', (message) => {
+  if (message === 'memory') process.send!({ memory: process.memoryUsage() });
+});
+stopOnSignals(() => platform.stop());
+process.send!({
+  ready: {
+    url: platform.gateway.url,
+    ms: performance.now(),
+    cpu: process.cpuUsage(),
+    memory: process.memoryUsage(),
+    steps,
+  },
+});
