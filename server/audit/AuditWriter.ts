@@ -8,6 +8,7 @@ import { AuditCheckpointer } from './AuditCheckpointer.ts';
 import type { AuditSink } from './AuditSink.ts';
 import { toAuditRow } from './auditQueries.ts';
 import {
+  ChainHeadMovedError,
   classifyAuditWriteFailure,
   StaleChainHeadError,
   type AuditWriteFailure,
@@ -114,10 +115,12 @@ export class AuditUnavailableError extends Error {
  * `classifyAuditWriteFailure`): after a rollback it writes them again; after a
  * broken connection, when the commit may or may not have happened, it first
  * reads the chain head back from the store (a causal read on Galera) and
- * either finds the batch committed — its callers are answered — or continues
- * from the head it finds. It never writes on from a head it does not know:
- * the store's unique `(writer, seq)` and a compare-and-set of the head make a
- * forked or broken chain impossible, whatever the writer believes.
+ * either finds the batch committed — its callers are answered — or writes it
+ * again. It never writes on from a head it does not know: the store's unique
+ * `(writer, seq)` and a compare-and-set of the head make a forked or broken
+ * chain impossible, whatever the writer believes; and a head the store should
+ * not hold (moved back over removed records) stops the writer, failing closed,
+ * rather than being written over.
  *
  * A store that is locked or slow fails requests fast, never holds them: a
  * caller is refused once its records have waited `timeoutMs`, and after a
@@ -133,6 +136,8 @@ export class AuditWriter implements AuditSink {
   private head: ChainHead = EMPTY_CHAIN;
   /** Set after a commit of unknown outcome: the head is read back before the next write. */
   private headUnknown = false;
+  /** The head an uncertain commit would have left, and its batch (whose callers may still wait). */
+  private perhapsCommitted: { head: ChainHead; batch: Pending[] } | undefined;
   private queue: Pending[] = [];
   private scheduled = false;
   private flushing: Promise<void> | undefined;
@@ -248,21 +253,14 @@ export class AuditWriter implements AuditSink {
     const deadline = Date.now() + this.timeoutMs;
     const entries = batch.flatMap((pending) => pending.entries);
     let failure: AuditWriteFailure | undefined;
-    /** Where an attempt whose commit may have happened would have left the head. */
-    let perhaps: ChainHead | undefined;
     for (let attempt = 1; ; attempt++) {
       let to: ChainHead | undefined;
       try {
         await this.ensureChain();
-        if (this.headUnknown) {
-          const head = (await selectChainHead(this.db, this.writer)) ?? EMPTY_CHAIN;
-          this.headUnknown = false;
-          if (perhaps !== undefined && sameHead(head, perhaps)) {
-            // The earlier attempt did commit: its callers are answered, nothing is written twice.
-            this.committed(batch, head, entries.length, began);
-            return;
-          }
-          this.head = head;
+        if (this.headUnknown && (await this.readHeadBack(batch))) {
+          // This batch's earlier attempt did commit: its callers are answered, nothing is written twice.
+          this.committed(batch, this.head, entries.length, began);
+          return;
         }
         const from = this.head;
         const chained = this.chain(from, entries);
@@ -279,7 +277,9 @@ export class AuditWriter implements AuditSink {
         if (failure.kind === 'uncertain' || failure.kind === 'stale-head') {
           // Never write on from a head the store may not have: read it back first.
           this.headUnknown = true;
-          if (failure.kind === 'uncertain' && to !== undefined) perhaps = to;
+          if (failure.kind === 'uncertain' && to !== undefined) {
+            this.perhapsCommitted = { head: to, batch };
+          }
         }
       }
       const pause = retryPause(failure, attempt);
@@ -296,6 +296,29 @@ export class AuditWriter implements AuditSink {
     );
     // The store just failed: what waits would meet it too, so it is refused now.
     for (const pending of [...batch, ...this.queue.splice(0)]) pending.settle(refused);
+  }
+
+  /**
+   * Reads the chain head back from the store after a commit of unknown
+   * outcome, and returns true if it shows that `batch` was committed. The
+   * only heads the store may legitimately hold are the one this writer last
+   * committed and the one an uncertain commit would have left; any other
+   * (records removed and the head moved back, or another process writing this
+   * chain) is refused with `ChainHeadMovedError`, and the writer writes
+   * nothing until the store agrees again: it never fills positions it had
+   * already written, which would hide their removal.
+   */
+  private async readHeadBack(batch: Pending[]): Promise<boolean> {
+    const stored = (await selectChainHead(this.db, this.writer)) ?? EMPTY_CHAIN;
+    const perhaps = this.perhapsCommitted;
+    if (perhaps !== undefined && sameHead(stored, perhaps.head)) {
+      this.head = stored;
+    } else if (!sameHead(stored, this.head)) {
+      throw new ChainHeadMovedError(stored.seq, this.head.seq);
+    }
+    this.headUnknown = false;
+    this.perhapsCommitted = undefined;
+    return perhaps !== undefined && perhaps.batch === batch && sameHead(stored, perhaps.head);
   }
 
   /** The rows of `entries` chained on from `from`, and the head they end at. */

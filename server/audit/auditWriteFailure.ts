@@ -67,6 +67,26 @@ const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND'
 const ER_DUP_ENTRY = 1062;
 
 /**
+ * Thrown when the store's chain head is neither where this writer last
+ * committed nor where an uncertain commit would have left it: records were
+ * removed and the head moved back, or another process writes this chain.
+ * Refused, not retried: writing on would fill positions already written.
+ */
+export class ChainHeadMovedError extends Error {
+  override name = 'ChainHeadMovedError';
+
+  constructor(
+    readonly storedSeq: number,
+    readonly writtenSeq: number,
+  ) {
+    super(
+      `the audit chain's head in the store is at record ${storedSeq}, but this writer had committed ` +
+        `up to ${writtenSeq}: records removed, or written by another process; refusing to write on`,
+    );
+  }
+}
+
+/**
  * Thrown inside an audit transaction when the store's chain head is not where
  * the writer chained its records from: the transaction is rolled back, and the
  * writer reads the head back (`stale-head`).
@@ -81,6 +101,12 @@ export class StaleChainHeadError extends Error {
 
 /** Classifies an error thrown by one audit write; see `AuditWriteFailure`. */
 export function classifyAuditWriteFailure(error: unknown): AuditWriteFailure {
+  if (error instanceof ChainHeadMovedError) {
+    return {
+      kind: 'refused',
+      reason: `the audit chain's head in the store is at record ${error.storedSeq}, not ${error.writtenSeq} as written`,
+    };
+  }
   if (error instanceof StaleChainHeadError) {
     return { kind: 'stale-head', reason: 'the audit chain head moved in the store' };
   }

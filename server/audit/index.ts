@@ -4,7 +4,11 @@ export { selectAuditRecords } from './auditQueries.ts';
 export type { AuditFilter } from './auditQueries.ts';
 export { AuditUnavailableError, AuditWriter, commitAuditRowsInTransaction } from './AuditWriter.ts';
 export type { AuditWriterOptions, CommitAuditRows } from './AuditWriter.ts';
-export { classifyAuditWriteFailure, StaleChainHeadError } from './auditWriteFailure.ts';
+export {
+  ChainHeadMovedError,
+  classifyAuditWriteFailure,
+  StaleChainHeadError,
+} from './auditWriteFailure.ts';
 export type { AuditWriteFailure } from './auditWriteFailure.ts';
 export { chainHash, GENESIS_HASH } from './chainHash.ts';
 export { verifyAuditChains } from './verifyAuditChains.ts';

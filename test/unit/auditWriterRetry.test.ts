@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AuditUnavailableError,
   AuditWriter,
+  ChainHeadMovedError,
   classifyAuditWriteFailure,
   commitAuditRowsInTransaction,
   migrateDatabase,
@@ -200,6 +201,24 @@ describe('the audit writer on a store that fails as a Galera cluster does', () =
     expect(await verifyAuditChains(store.db)).toMatchObject({ ok: true, records: 3 });
   });
 
+  it('does not write over a truncated chain: with records removed and the head moved back, it refuses and fills nothing', async () => {
+    const store = await faultyStore();
+    const audit = writer(store);
+    await audit.record([entry('r1')]);
+    await audit.record([entry('r2'), entry('r3')]);
+    // Someone with write access removes the last two records and moves the head back, and
+    // the writer's next commit then finds the head elsewhere than it left it.
+    const [{ hash }] = await store.db('audit_records').where({ seq: 1 }).select('hash');
+    await store.db('audit_records').where('seq', '>', 1).delete();
+    await store.db('audit_chains').update({ last_seq: 1, last_hash: hash as string });
+    await expect(audit.record([entry('r4')])).rejects.toThrow(/record 1, not 3/);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect(audit.record([entry('r5')])).rejects.toThrow(/record 1, not 3/);
+    expect(await audit.problem()).toMatch(/record 1, not 3/);
+    // Positions 2 and 3 stay empty: nothing was written over the removed records.
+    expect(await storedRequestIds(store.db)).toEqual(['r1']);
+  });
+
   it('refuses callers at once on an error no retry mends, and continues the chain from the store afterwards', async () => {
     const store = await faultyStore();
     const retries: string[] = [];
@@ -282,6 +301,7 @@ describe('classifyAuditWriteFailure: whether a failed audit commit may be writte
       'stale-head',
     ],
     ['a chain head moved in the store', new StaleChainHeadError(), 'stale-head'],
+    ['a chain head moved back over removed records', new ChainHeadMovedError(1, 3), 'refused'],
     [
       'a lock held too long (1205)',
       Object.assign(new Error('Lock wait timeout exceeded'), {
