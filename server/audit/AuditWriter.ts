@@ -46,6 +46,11 @@ export interface AuditWriterOptions {
   checkpoints?: CheckpointSigning;
   /** Told when a periodic checkpoint could not be written (it is retried with the next head). */
   onCheckpointError?: (error: unknown) => void;
+  /**
+   * Told when the store's chain was changed under the writer (its head is not
+   * where the writer left it): the writer leaves that chain and starts a new one.
+   */
+  onChainChanged?: (change: ChainHeadMovedError, abandonedWriter: string) => void;
   /** Told each time a batch is written again after `failure` (see `classifyAuditWriteFailure`). */
   onRetry?: (failure: AuditWriteFailure, attempt: number) => void;
   /**
@@ -131,7 +136,8 @@ export class AuditUnavailableError extends Error {
  * 503, never the reverse.
  */
 export class AuditWriter implements AuditSink {
-  readonly writer = randomUUID();
+  /** This writer's chain: a new one if the store's chain was changed under it (see `readHeadBack`). */
+  private chainWriter = randomUUID();
   /** The chain head as last committed, or as read back from the store. */
   private head: ChainHead = EMPTY_CHAIN;
   /** Set after a commit of unknown outcome: the head is read back before the next write. */
@@ -143,9 +149,11 @@ export class AuditWriter implements AuditSink {
   private flushing: Promise<void> | undefined;
   private started: Promise<void> | undefined;
   private readonly maxBatch: number;
-  private readonly checkpointer: AuditCheckpointer | undefined;
+  private checkpointer: AuditCheckpointer | undefined;
+  private readonly checkpoints: CheckpointSigning | undefined;
   private readonly onCheckpointError: (error: unknown) => void;
   private readonly onRetry: (failure: AuditWriteFailure, attempt: number) => void;
+  private readonly onChainChanged: (change: ChainHeadMovedError, abandoned: string) => void;
   private readonly commitRows: CommitAuditRows;
   private readonly timeoutMs: number;
   private failure: { at: number; reason: string } | undefined;
@@ -160,11 +168,22 @@ export class AuditWriter implements AuditSink {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_LIMITS.lockTimeoutMs;
     this.onCheckpointError = options.onCheckpointError ?? (() => {});
     this.onRetry = options.onRetry ?? (() => {});
+    this.onChainChanged = options.onChainChanged ?? (() => {});
     this.commitRows =
       options.commitRows ??
       (databaseEngine(db) === 'sqlite' ? commitAuditRowsOnSqlite : commitAuditRowsInTransaction);
-    this.checkpointer = options.checkpoints
-      ? new AuditCheckpointer(this.writer, options.checkpoints, this.onCheckpointError)
+    this.checkpoints = options.checkpoints;
+    this.checkpointer = this.newCheckpointer();
+  }
+
+  /** The id of the chain this writer writes now. */
+  get writer(): string {
+    return this.chainWriter;
+  }
+
+  private newCheckpointer(): AuditCheckpointer | undefined {
+    return this.checkpoints
+      ? new AuditCheckpointer(this.chainWriter, this.checkpoints, this.onCheckpointError)
       : undefined;
   }
 
@@ -302,11 +321,13 @@ export class AuditWriter implements AuditSink {
    * Reads the chain head back from the store after a commit of unknown
    * outcome, and returns true if it shows that `batch` was committed. The
    * only heads the store may legitimately hold are the one this writer last
-   * committed and the one an uncertain commit would have left; any other
-   * (records removed and the head moved back, or another process writing this
-   * chain) is refused with `ChainHeadMovedError`, and the writer writes
-   * nothing until the store agrees again: it never fills positions it had
-   * already written, which would hide their removal.
+   * committed and the one an uncertain commit would have left. Any other
+   * (records removed and the head moved back, a record rewritten with the
+   * chain recomputed, another process writing this chain) means the chain was
+   * changed under the writer: it is left as it is, as the evidence (its signed
+   * checkpoints name what changed), and the writer goes on in a new chain of
+   * its own. It never fills positions it had already written, which would hide
+   * their removal, and the platform keeps recording (and answering) meanwhile.
    */
   private async readHeadBack(batch: Pending[]): Promise<boolean> {
     const stored = (await selectChainHead(this.db, this.writer)) ?? EMPTY_CHAIN;
@@ -314,7 +335,13 @@ export class AuditWriter implements AuditSink {
     if (perhaps !== undefined && sameHead(stored, perhaps.head)) {
       this.head = stored;
     } else if (!sameHead(stored, this.head)) {
-      throw new ChainHeadMovedError(stored.seq, this.head.seq);
+      this.onChainChanged(new ChainHeadMovedError(stored.seq, this.head.seq), this.chainWriter);
+      this.chainWriter = randomUUID();
+      this.head = EMPTY_CHAIN;
+      this.started = undefined;
+      this.checkpointer = this.newCheckpointer();
+      await this.ensureChain();
+      await this.checkpointer?.begin();
     }
     this.headUnknown = false;
     this.perhapsCommitted = undefined;

@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
-import { StorageUnavailableError } from '../database/index.ts';
+import {
+  lockRecentlyWaitedOut,
+  lockWaitedOut,
+  StorageUnavailableError,
+} from '../database/index.ts';
 
 /** A writer's chain head: its last record's position and hash. */
 interface Head {
@@ -63,7 +67,13 @@ export async function commitAuditRowsOnSqlite(
       } catch (error) {
         if (!isBusy(error)) throw error;
       }
-      if (Date.now() + pause >= deadline) throw new StorageUnavailableError('platform', boundMs);
+      // As every statement on this connection: once one has waited the lock out,
+      // work that finds it locked within a second fails at once.
+      if (lockRecentlyWaitedOut(conn)) throw new StorageUnavailableError('platform', boundMs);
+      if (Date.now() + pause >= deadline) {
+        lockWaitedOut(conn);
+        throw new StorageUnavailableError('platform', boundMs);
+      }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   } finally {

@@ -60,6 +60,7 @@ export function waitOnLocksAsynchronously(
 ): void {
   const prepare = conn.prepare.bind(conn);
   const lock = { database, boundMs, gaveUpAt: -Infinity };
+  (conn as { [LOCK_WAITS]?: LockWaits })[LOCK_WAITS] = lock;
   conn.prepare = (source) => {
     const statement = prepare(source === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : source) as SqliteStatement;
     if (!(PATCHED in statement)) {
@@ -73,6 +74,24 @@ export function waitOnLocksAsynchronously(
     }
     return statement;
   };
+}
+
+const LOCK_WAITS = Symbol('lockWaits');
+
+/**
+ * For work on `conn` outside its statements (a synchronous transaction on the
+ * raw connection): whether a statement on it waited out the bound within
+ * `FAIL_FAST_FOR_MS`, so new work should fail at once rather than wait again.
+ */
+export function lockRecentlyWaitedOut(conn: object): boolean {
+  const lock = (conn as { [LOCK_WAITS]?: LockWaits })[LOCK_WAITS];
+  return lock !== undefined && Date.now() - lock.gaveUpAt < FAIL_FAST_FOR_MS;
+}
+
+/** Records that work on `conn` waited out the bound (see `lockRecentlyWaitedOut`). */
+export function lockWaitedOut(conn: object): void {
+  const lock = (conn as { [LOCK_WAITS]?: LockWaits })[LOCK_WAITS];
+  if (lock) lock.gaveUpAt = Date.now();
 }
 
 /** One connection's database, its bound, and when a statement last waited it out. */

@@ -201,22 +201,44 @@ describe('the audit writer on a store that fails as a Galera cluster does', () =
     expect(await verifyAuditChains(store.db)).toMatchObject({ ok: true, records: 3 });
   });
 
-  it('does not write over a truncated chain: with records removed and the head moved back, it refuses and fills nothing', async () => {
+  it('does not write over a truncated chain: it leaves it as the evidence and goes on in a new chain', async () => {
     const store = await faultyStore();
-    const audit = writer(store);
+    const changed: string[] = [];
+    const audit = new AuditWriter(store.db, 'gateway', {
+      commitRows: commitAuditRowsInTransaction,
+      timeoutMs: 2000,
+      onChainChanged: (change, abandoned) => changed.push(`${abandoned}: ${change.message}`),
+    });
     await audit.record([entry('r1')]);
     await audit.record([entry('r2'), entry('r3')]);
+    const first = audit.writer;
     // Someone with write access removes the last two records and moves the head back, and
     // the writer's next commit then finds the head elsewhere than it left it.
     const [{ hash }] = await store.db('audit_records').where({ seq: 1 }).select('hash');
     await store.db('audit_records').where('seq', '>', 1).delete();
     await store.db('audit_chains').update({ last_seq: 1, last_hash: hash as string });
-    await expect(audit.record([entry('r4')])).rejects.toThrow(/record 1, not 3/);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await expect(audit.record([entry('r5')])).rejects.toThrow(/record 1, not 3/);
-    expect(await audit.problem()).toMatch(/record 1, not 3/);
-    // Positions 2 and 3 stay empty: nothing was written over the removed records.
-    expect(await storedRequestIds(store.db)).toEqual(['r1']);
+    await audit.record([entry('r4')]);
+    await audit.record([entry('r5')]);
+    expect(changed).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${first}: .*at record 1, but this writer had committed up to 3`),
+      ),
+    ]);
+    expect(audit.writer).not.toBe(first);
+    // Positions 2 and 3 of the first chain stay empty: nothing was written over the removed
+    // records; what came after is in a chain of its own, from its first position.
+    const rows = await store
+      .db<{ writer: string; seq: number; request_id: string }>('audit_records')
+      .orderBy(['writer', 'seq'])
+      .select('writer', 'seq', 'request_id');
+    expect(rows.filter((r) => r.writer === first).map((r) => r.request_id)).toEqual(['r1']);
+    expect(rows.filter((r) => r.writer === audit.writer).map((r) => [r.seq, r.request_id])).toEqual(
+      [
+        [1, 'r4'],
+        [2, 'r5'],
+      ],
+    );
+    expect(await audit.problem()).toBeNull();
   });
 
   it('refuses callers at once on an error no retry mends, and continues the chain from the store afterwards', async () => {

@@ -135,6 +135,14 @@ describe('audit rows committed on SQLite in one synchronous transaction', () => 
       commitAuditRowsOnSqlite(db, batch.rows, WRITER, from, batch.head, 300),
     ).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+    // Right after a wait ran out, work that finds the lock held fails at once, as every
+    // statement on this connection does, rather than wait the bound out again.
+    const again = Date.now();
+    await expect(
+      commitAuditRowsOnSqlite(db, batch.rows, WRITER, from, batch.head, 5000),
+    ).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(Date.now() - again).toBeLessThan(2500); // far from the 5,000 it would wait
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     // Released while a commit waits: it goes through.
     const waiting = commitAuditRowsOnSqlite(db, batch.rows, WRITER, from, batch.head, 5000);
     // knex runs a query only once it is awaited or then'd.
