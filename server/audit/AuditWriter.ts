@@ -123,9 +123,9 @@ export class AuditUnavailableError extends Error {
  * either finds the batch committed — its callers are answered — or writes it
  * again. It never writes on from a head it does not know: the store's unique
  * `(writer, seq)` and a compare-and-set of the head make a forked or broken
- * chain impossible, whatever the writer believes; and a head the store should
- * not hold (moved back over removed records) stops the writer, failing closed,
- * rather than being written over.
+ * chain impossible, whatever the writer believes; and a chain changed under
+ * the writer (a head the store should not hold) is neither written over nor
+ * adopted: the writer goes on in a new chain (see `readHeadBack`).
  *
  * A store that is locked or slow fails requests fast, never holds them: a
  * caller is refused once its records have waited `timeoutMs`, and after a

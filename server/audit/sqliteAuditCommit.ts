@@ -1,15 +1,6 @@
 import type { Knex } from 'knex';
-import {
-  lockRecentlyWaitedOut,
-  lockWaitedOut,
-  StorageUnavailableError,
-} from '../database/index.ts';
-
-/** A writer's chain head: its last record's position and hash. */
-interface Head {
-  seq: number;
-  hash: string;
-}
+import { runWaitingOnLocks } from '../database/index.ts';
+import type { ChainHead as Head } from './chainHeadQueries.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -27,9 +18,6 @@ interface ConnectionPool {
   releaseConnection(conn: Connection): Promise<void>;
 }
 
-/** Longest pause between two tries for the write lock. */
-const MAX_PAUSE_MS = 20;
-
 /** Statements prepared once per connection (the raw ones, outside knex's patches). */
 const prepared = new WeakMap<Connection, Map<string, Statement>>();
 
@@ -44,9 +32,9 @@ const prepared = new WeakMap<Connection, Map<string, Statement>>();
  * query context per transaction, which was a fifth of an audit writer's CPU.
  *
  * Resolves to false, with nothing written, when the store's head is not at
- * `from` (the caller must read it back). If the lock cannot be had, tries
- * again after a pause, up to `boundMs`, then fails with
- * `StorageUnavailableError`. Rows are inserted with their keys as columns,
+ * `from` (the caller must read it back). A lock held elsewhere is waited for
+ * as by every statement on the connection (`runWaitingOnLocks`), up to
+ * `boundMs`, then `StorageUnavailableError`. Rows are inserted with their keys as columns,
  * values bound as parameters.
  */
 export async function commitAuditRowsOnSqlite(
@@ -57,25 +45,10 @@ export async function commitAuditRowsOnSqlite(
   to: Head,
   boundMs: number,
 ): Promise<boolean> {
-  const deadline = Date.now() + boundMs;
   const pool = db.client as ConnectionPool;
   const conn = await pool.acquireConnection();
   try {
-    for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
-      try {
-        return commitNow(conn, rows, writer, from, to);
-      } catch (error) {
-        if (!isBusy(error)) throw error;
-      }
-      // As every statement on this connection: once one has waited the lock out,
-      // work that finds it locked within a second fails at once.
-      if (lockRecentlyWaitedOut(conn)) throw new StorageUnavailableError('platform', boundMs);
-      if (Date.now() + pause >= deadline) {
-        lockWaitedOut(conn);
-        throw new StorageUnavailableError('platform', boundMs);
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
+    return await runWaitingOnLocks(conn, () => commitNow(conn, rows, writer, from, to), boundMs);
   } finally {
     await pool.releaseConnection(conn);
   }
@@ -142,9 +115,4 @@ function statement(conn: Connection, sql: string): Statement {
     statements.set(sql, found);
   }
   return found;
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -79,19 +79,20 @@ export function waitOnLocksAsynchronously(
 const LOCK_WAITS = Symbol('lockWaits');
 
 /**
- * For work on `conn` outside its statements (a synchronous transaction on the
- * raw connection): whether a statement on it waited out the bound within
- * `FAIL_FAST_FOR_MS`, so new work should fail at once rather than wait again.
+ * Runs `call` — work on `conn` outside its statements, such as a synchronous
+ * transaction on the raw connection — as the connection's statements run: now,
+ * and if the database is locked, again after pauses until `boundMs` (default
+ * the connection's bound) have passed, then `StorageUnavailableError`; at once
+ * if a statement on it waited the bound out within the last second.
  */
-export function lockRecentlyWaitedOut(conn: object): boolean {
+export function runWaitingOnLocks<T>(
+  conn: object,
+  call: () => T,
+  boundMs?: number,
+): T | Promise<T> {
   const lock = (conn as { [LOCK_WAITS]?: LockWaits })[LOCK_WAITS];
-  return lock !== undefined && Date.now() - lock.gaveUpAt < FAIL_FAST_FOR_MS;
-}
-
-/** Records that work on `conn` waited out the bound (see `lockRecentlyWaitedOut`). */
-export function lockWaitedOut(conn: object): void {
-  const lock = (conn as { [LOCK_WAITS]?: LockWaits })[LOCK_WAITS];
-  if (lock) lock.gaveUpAt = Date.now();
+  if (!lock) return call();
+  return attempt(call, lock, boundMs ?? lock.boundMs) as T | Promise<T>;
 }
 
 /** One connection's database, its bound, and when a statement last waited it out. */
@@ -101,25 +102,26 @@ interface LockWaits {
   gaveUpAt: number;
 }
 
-/** Runs `call` now; if the database is locked, returns a promise that keeps trying. */
-function attempt(call: () => unknown, lock: LockWaits): unknown {
+/** Runs `call` now; if the database is locked, returns a promise that keeps trying for `boundMs`. */
+function attempt(call: () => unknown, lock: LockWaits, boundMs = lock.boundMs): unknown {
   try {
     return call();
   } catch (error) {
     if (!isBusy(error)) throw error;
     if (Date.now() - lock.gaveUpAt < FAIL_FAST_FOR_MS) {
-      throw new StorageUnavailableError(lock.database, lock.boundMs);
+      throw new StorageUnavailableError(lock.database, boundMs);
     }
-    return retry(call, lock, Date.now() + lock.boundMs);
+    return retry(call, lock, boundMs);
   }
 }
 
-async function retry(call: () => unknown, lock: LockWaits, deadline: number): Promise<unknown> {
+async function retry(call: () => unknown, lock: LockWaits, boundMs: number): Promise<unknown> {
+  const deadline = Date.now() + boundMs;
   for (let pause = 1; ; pause = Math.min(pause * 2, MAX_BACKOFF_MS)) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       lock.gaveUpAt = Date.now();
-      throw new StorageUnavailableError(lock.database, lock.boundMs);
+      throw new StorageUnavailableError(lock.database, boundMs);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, remaining)));
     try {
