@@ -22,6 +22,7 @@ import {
 } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, utilityAccountsOfPerson } from '../../subgraphs/demo-data/index.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
+import { requestAuditEntry } from '../support/auditEntry.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const NEEDED = [
@@ -86,32 +87,7 @@ function nodeDb(port: number, password: string, user = 'govdata'): Knex {
 }
 
 function requestEntry(requestId: string): AuditEntry {
-  return {
-    at: new Date().toISOString(),
-    kind: 'REQUEST',
-    requestId,
-    correlationId: null,
-    subgraph: null,
-    consumerDepartment: 'civil_affairs',
-    consumerApplication: null,
-    userId: 'conflict-test',
-    purpose: null,
-    grantId: null,
-    datasetCode: null,
-    providerDepartment: null,
-    itemsReturned: [],
-    itemsMasked: [],
-    itemsDenied: [],
-    recordCount: 0,
-    verifications: 0,
-    verifiedItems: [],
-    verificationsMatched: 0,
-    decision: 'ALLOWED',
-    reason: null,
-    operationName: null,
-    operationHash: null,
-    latencyMs: 0,
-  };
+  return requestAuditEntry(requestId, { userId: 'conflict-test', purpose: null, latencyMs: 0 });
 }
 
 describe.skipIf(missing.length > 0)('npm run cluster: Galera, HAProxy, replicas', () => {

@@ -25,6 +25,7 @@ import {
   verifyAuditChains,
   type AuditEntry,
 } from '../../server/index.ts';
+import { requestAuditEntry } from '../support/auditEntry.ts';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform', 'migrations');
 
@@ -98,32 +99,7 @@ async function faultyStore(): Promise<FaultyStore> {
 }
 
 function entry(requestId: string): AuditEntry {
-  return {
-    at: new Date().toISOString(),
-    kind: 'REQUEST',
-    requestId,
-    correlationId: null,
-    subgraph: null,
-    consumerDepartment: 'civil_affairs',
-    consumerApplication: null,
-    userId: 'alice',
-    purpose: 'social-assistance',
-    grantId: null,
-    datasetCode: null,
-    providerDepartment: null,
-    itemsReturned: [],
-    itemsMasked: [],
-    itemsDenied: [],
-    recordCount: 0,
-    verifications: 0,
-    verifiedItems: [],
-    verificationsMatched: 0,
-    decision: 'ALLOWED',
-    reason: null,
-    operationName: null,
-    operationHash: null,
-    latencyMs: 1,
-  };
+  return requestAuditEntry(requestId, { userId: 'alice' });
 }
 
 async function storedRequestIds(db: Knex): Promise<string[]> {

@@ -14,38 +14,20 @@ import {
   verifyAuditChains,
   type AuditEntry,
 } from '../../server/index.ts';
+import { requestAuditEntry } from '../support/auditEntry.ts';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform', 'migrations');
 const WRITER = 'w-sqlite-commit';
 
 function entry(n: number): AuditEntry {
-  return {
+  return requestAuditEntry(`00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, {
     at: new Date(Date.UTC(2026, 10, 30, 8, 0, n)).toISOString(),
-    kind: 'REQUEST',
-    requestId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     correlationId: n % 2 ? `client-${n}` : null,
     traceId: null,
-    subgraph: null,
-    consumerDepartment: 'civil_affairs',
-    consumerApplication: null,
     userId: "o'brien; DROP TABLE audit_records; --",
-    purpose: 'social-assistance',
-    grantId: null,
-    datasetCode: null,
-    providerDepartment: null,
-    itemsReturned: [],
-    itemsMasked: [],
-    itemsDenied: [],
-    recordCount: 0,
-    verifications: 0,
-    verifiedItems: [],
-    verificationsMatched: 0,
-    decision: 'ALLOWED',
-    reason: null,
     operationName: 'PersonWithRecords',
-    operationHash: null,
     latencyMs: n,
-  };
+  });
 }
 
 /** Rows `from`+1 … `from`+count of the writer's chain, after the head `fromHash`. */
