@@ -193,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           identity,
           startedAt,
           masked: false,
+          accessRecords: [],
           traceId: requestTraceId(req),
           trace: requestTraceContext(req),
           subgraphFetches: 0,

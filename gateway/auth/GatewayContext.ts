@@ -1,5 +1,5 @@
 import type { Context, Span } from '@opentelemetry/api';
-import type { RequestIdentity } from '../../server/index.ts';
+import type { AuditEntry, RequestIdentity } from '../../server/index.ts';
 
 /** What the gateway knows of a request while it plans and fetches. */
 export interface GatewayContext {
@@ -11,6 +11,12 @@ export interface GatewayContext {
    * REQUEST record can say MASKED; see `SigningDataSource.didReceiveResponse`.
    */
   masked: boolean;
+  /**
+   * The ACCESS records subgraphs handed back with their answers, committed
+   * with the REQUEST record before the client is answered (see
+   * `requestAuditPlugin`).
+   */
+  accessRecords: AuditEntry[];
   /** The request's trace id (its span's, or the caller's `traceparent`'s), for the log and audit. */
   traceId: string | null;
   /**

@@ -3,9 +3,11 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { trace, type Context } from '@opentelemetry/api';
 import {
   ACCESS_MASKED_EXTENSION,
+  ACCESS_RECORDS_EXTENSION,
   endSpan,
   INTERNAL_TOKEN_HEADER,
   injectTraceContext,
+  readHandedBackAccess,
   signInternalToken,
   startChildSpan,
   tracingOn,
@@ -72,7 +74,9 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const headers = request.http!.headers;
     headers.set(
       INTERNAL_TOKEN_HEADER,
-      await signInternalToken(context.identity, this.subgraph, this.key, sentBody(request)),
+      await signInternalToken(context.identity, this.subgraph, this.key, sentBody(request), {
+        handBackAccess: true,
+      }),
     );
     headers.set('x-request-id', context.identity.requestId);
     context.subgraphFetches++;
@@ -86,13 +90,37 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (tracing) injectTraceContext(this.fetchTraces.get(request), headers);
   }
 
-  /** Notes a subgraph's report that it masked some item (the REQUEST record's MASKED). */
+  /**
+   * Takes the ACCESS records the subgraph handed back (they are committed with
+   * the REQUEST record before the client is answered) and notes its report
+   * that it masked some item (the REQUEST record's MASKED). Records that are
+   * not this fetch's own — another request, subgraph or caller, or malformed —
+   * fail the fetch: its data is dropped, never answered unrecorded.
+   */
   override didReceiveResponse({
     response,
     context,
   }: ReceivedResponse): ReceivedResponse['response'] {
-    if (response.extensions?.[ACCESS_MASKED_EXTENSION] === true && context.masked === false)
-      context.masked = true;
+    const extensions = response.extensions;
+    if (!extensions) return response;
+    if (extensions[ACCESS_MASKED_EXTENSION] === true) context.masked = true;
+    const handedBack: unknown = extensions[ACCESS_RECORDS_EXTENSION];
+    if (handedBack !== undefined) {
+      delete extensions[ACCESS_RECORDS_EXTENSION];
+      const { identity } = context;
+      const caller = identity.caller;
+      context.accessRecords.push(
+        ...readHandedBackAccess(handedBack, {
+          requestId: identity.requestId,
+          correlationId: identity.correlationId,
+          subgraph: this.subgraph,
+          consumerDepartment: caller?.department ?? null,
+          consumerApplication: caller?.application ?? null,
+          userId: caller?.user ?? null,
+          purpose: identity.purpose,
+        }),
+      );
+    }
     return response;
   }
 }

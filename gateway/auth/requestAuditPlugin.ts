@@ -113,9 +113,11 @@ function holdsValue(data: unknown): boolean {
 }
 
 /**
- * Holds each gateway response until its REQUEST record is durable (the
- * subgraphs' ACCESS records already are: they answered only after writing
- * theirs), and fails it closed with 503 when the audit store cannot record it.
+ * Holds each gateway response until its REQUEST record and the ACCESS records
+ * its subgraphs handed back are durable — one commit for the request — and
+ * fails it closed with 503 when the audit store cannot record them. (A
+ * subgraph that was not asked for its records back answered only after
+ * writing them.)
  * Every response carries the platform's request id: in the `X-Request-Id`
  * header and in `extensions.requestId` of each error.
  */
@@ -138,6 +140,7 @@ export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<Gatewa
                 latencyMs: Date.now() - contextValue.startedAt,
                 traceId: contextValue.traceId,
               }),
+              ...contextValue.accessRecords,
             ]);
           } catch {
             failClosed(response, 'request');

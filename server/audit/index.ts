@@ -1,3 +1,5 @@
+export { ACCESS_RECORDS_EXTENSION, readHandedBackAccess } from './handedBackAccess.ts';
+export type { HandedBackFetch } from './handedBackAccess.ts';
 export { ACCESS_MASKED_EXTENSION } from './AuditEntry.ts';
 export type { AuditDecision, AuditEntry, AuditRecord } from './AuditEntry.ts';
 export { selectAuditRecords } from './auditQueries.ts';

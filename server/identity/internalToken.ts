@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { openCompactJws, signCompactJws } from './compactJws.ts';
 import type { PlatformKey } from './PlatformKey.ts';
 import type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
@@ -39,6 +39,13 @@ interface InternalClaims {
   scope?: string;
   /** SHA-256 (base64url) of the exact request body the token travels with. */
   bh?: string;
+  /**
+   * Set by the gateway that will commit the fetch's ACCESS records with its
+   * REQUEST record: the subgraph hands them back with its answer instead of
+   * waiting for a commit of its own (see `VerifiedInternalToken.handBackAccess`).
+   * A random nonce, so a subgraph process honours it once.
+   */
+  hb?: string;
 }
 
 /**
@@ -63,9 +70,11 @@ export async function signInternalToken(
   audience: string,
   key: SigningKey,
   body: string,
+  options: { handBackAccess?: boolean } = {},
 ): Promise<string> {
   const caller = identity.caller;
   const claims: InternalClaims = {
+    ...(options.handBackAccess ? { hb: randomBytes(12).toString('base64url') } : {}),
     rid: identity.requestId,
     cid: identity.correlationId,
     bh: bodyHash(body),
@@ -96,6 +105,15 @@ export interface VerifiedInternalToken {
   identity: RequestIdentity;
   /** True for a compose token: it may read `_service { sdl }` only. */
   composeOnly: boolean;
+  /**
+   * True when the gateway asked for the fetch's ACCESS records back: it holds
+   * its answer to the client until they are durable with its REQUEST record,
+   * in one commit, so the subgraph answers without a commit of its own. False
+   * for a token this process has seen before: a replayed fetch (the same token
+   * and body within its lifetime) is recorded by the subgraph itself, since
+   * whoever replays it is not the gateway that will commit the records.
+   */
+  handBackAccess: boolean;
 }
 
 /**
@@ -134,6 +152,7 @@ export async function verifyInternalToken(
       operationName: payload.op ?? null,
     },
     composeOnly,
+    handBackAccess: !composeOnly && firstSight(payload.hb, payload.exp),
   };
 }
 
@@ -157,6 +176,27 @@ function signCompact(claims: InternalClaims, audience: string, key: SigningKey):
     exp: now + LIFETIME_SECONDS,
   };
   return signCompactJws(payload, key);
+}
+
+/** Hand-back nonces this process has honoured, with when their token expires (s). */
+const honoured = new Map<string, number>();
+let nextSweep = 0;
+
+/**
+ * True the first time this process sees hand-back nonce `nonce` of a token
+ * valid until `exp`; false for any repeat and for a missing nonce. Nonces are
+ * forgotten once their token could no longer be accepted anyway.
+ */
+function firstSight(nonce: unknown, exp: unknown): boolean {
+  if (typeof nonce !== 'string' || nonce.length < 16 || typeof exp !== 'number') return false;
+  const now = Math.floor(Date.now() / 1000);
+  if (now >= nextSweep) {
+    for (const [seen, until] of honoured) if (until + CLOCK_TOLERANCE < now) honoured.delete(seen);
+    nextSweep = now + LIFETIME_SECONDS;
+  }
+  if (honoured.has(nonce)) return false;
+  honoured.set(nonce, exp);
+  return true;
 }
 
 /** The claims of a token this gateway signed for `audience`, still valid; throws otherwise. */

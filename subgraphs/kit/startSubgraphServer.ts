@@ -120,6 +120,7 @@ export async function startSubgraphServer(
         handles: new JoinHandles(sealer, 'unsafe'),
         cursors: new Cursors(sealer, null),
         composeOnly: false,
+        handBackAccess: false,
         startedAt: Date.now(),
         loaders: new RequestLoaders(db, null),
       };
@@ -141,6 +142,7 @@ export async function startSubgraphServer(
       handles: new JoinHandles(sealer, identity.requestId),
       cursors: new Cursors(sealer, identity.caller?.department ?? null),
       composeOnly: verified.composeOnly,
+      handBackAccess: verified.handBackAccess,
       startedAt: Date.now(),
       loaders: new RequestLoaders(db, access),
     };

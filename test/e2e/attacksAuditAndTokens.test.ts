@@ -400,6 +400,34 @@ describe.each(ENGINES)('on %s', (engine) => {
       }
     });
 
+    it('the attack: a captured fetch that asked for its ACCESS records back, replayed, is recorded by the subgraph', async () => {
+      // The gateway's fetches ask the subgraph to hand its ACCESS records back, for
+      // the gateway to commit with its REQUEST record. Whoever replays such a fetch
+      // is not that gateway: the subgraph honours the request once per token, and
+      // commits the replay's records itself before answering.
+      const body = lookupBody(PERSON.id_number);
+      const asked = { ...provider, requestId: '00000000-0000-4000-8000-000000000009' };
+      const token = await signInternalToken(asked, 'public_security', gatewayKey, body, {
+        handBackAccess: true,
+      });
+      const first = await replay(subgraphUrl('public_security'), token, body);
+      const handedBack = (first as { extensions?: Record<string, unknown> }).extensions
+        ?.govdataAccessRecords as { requestId: string; datasetCode: string }[] | undefined;
+      expect(handedBack?.map((r) => [r.requestId, r.datasetCode])).toEqual([
+        [asked.requestId, 'PS-POP-001'],
+      ]);
+      const stored = () =>
+        platform
+          .platformDb('audit_records')
+          .where({ request_id: asked.requestId })
+          .count({ n: '*' });
+      expect(Number((await stored())[0]!.n)).toBe(0);
+      const again = await replay(subgraphUrl('public_security'), token, body);
+      expect(again.data).toEqual({ person: { name: PERSON.name, phone: PERSON.phone } });
+      expect((again as { extensions?: Record<string, unknown> }).extensions).toBeUndefined();
+      expect(Number((await stored())[0]!.n)).toBe(1);
+    });
+
     it('the attack: replayed with other variables, it is refused with 401 and nothing answered', async () => {
       const token = await captured(lookupBody(PERSON.id_number));
       expectRefused(

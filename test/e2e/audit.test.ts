@@ -100,6 +100,16 @@ describe.each(ENGINES)('on %s', (engine) => {
       });
       // The platform's own id, the same on every record of the request.
       expect(request.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      // One commit for the request: the subgraphs handed their ACCESS records back
+      // and the gateway wrote them right after its REQUEST record, in one batch.
+      const chained: { kind: string; writer: string; seq: number }[] = await platform
+        .platformDb('audit_records')
+        .where({ request_id: request.requestId })
+        .orderBy('seq')
+        .select('kind', 'writer', 'seq');
+      expect(chained.map((r) => r.kind)).toEqual(['REQUEST', 'ACCESS', 'ACCESS']);
+      expect(new Set(chained.map((r) => r.writer)).size).toBe(1);
+      expect(chained.map((r) => r.seq - chained[0]!.seq)).toEqual([0, 1, 2]);
       expect(new Set(mine.map((r) => r.requestId))).toEqual(new Set([request.requestId]));
       const person = mine.find((r) => r.dataset === 'PS-POP-001')!;
       expect(person).toMatchObject({

@@ -57,7 +57,23 @@ describe('internal tokens', () => {
   it('carries the identity to the subgraph it is addressed to', async () => {
     const token = await signInternalToken(identity, 'public_security', privateKey, BODY);
     const verified = await verifyInternalToken(token, 'public_security', publicKey, BODY);
-    expect(verified).toEqual({ identity, composeOnly: false });
+    expect(verified).toEqual({ identity, composeOnly: false, handBackAccess: false });
+  });
+
+  it('asks for the ACCESS records back only when the gateway signed that into the token', async () => {
+    const asked = await signInternalToken(identity, 'public_security', privateKey, BODY, {
+      handBackAccess: true,
+    });
+    const verified = await verifyInternalToken(asked, 'public_security', publicKey, BODY);
+    expect(verified.handBackAccess).toBe(true);
+    // The same token again (a replayed fetch) is served, but the subgraph records it itself.
+    const replayed = await verifyInternalToken(asked, 'public_security', publicKey, BODY);
+    expect(replayed.handBackAccess).toBe(false);
+    // A compose token never carries a request's records, whatever it claims.
+    const compose = await signComposeToken('public_security', privateKey);
+    expect(
+      (await verifyInternalToken(compose, 'public_security', publicKey, '')).handBackAccess,
+    ).toBe(false);
   });
 
   it('is refused by any other subgraph', async () => {

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   ACCESS_MASKED_EXTENSION,
+  ACCESS_RECORDS_EXTENSION,
   failClosed,
   metrics,
   type AuditSink,
@@ -9,9 +10,13 @@ import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 
 /**
  * Holds each response until the ACCESS records it produced are durable, and
- * fails it closed — no data, 503 — when they cannot be written. A response
- * that answered some item masked says so to the gateway in an extension, for
- * the REQUEST record. Each record's decision is counted in the metrics.
+ * fails it closed — no data, 503 — when they cannot be written. When the
+ * gateway asked for them back (its signed token says so), the records travel
+ * with the answer instead, and the gateway holds its own answer to the client
+ * until they are durable with its REQUEST record: one commit per request, not
+ * one per fetch plus one. A response that answered some item masked says so
+ * to the gateway in an extension, for the REQUEST record. Each record's
+ * decision is counted in the metrics.
  */
 export function auditPlugin(
   subgraph: string,
@@ -31,15 +36,24 @@ export function auditPlugin(
           // Counted where the decisions are known (and before the write: a
           // refused write fails the response, but the decisions were made).
           metrics.subgraphRequest(subgraph, entries);
-          try {
-            await writer.record(entries);
-          } catch {
-            failClosed(response, 'access');
-            return;
+          const single = response.body.kind === 'single';
+          const handBack = contextValue.handBackAccess && entries.length > 0 && single;
+          if (!handBack) {
+            try {
+              await writer.record(entries);
+            } catch {
+              failClosed(response, 'access');
+              return;
+            }
           }
-          if (access.log.anyMasked && response.body.kind === 'single') {
-            const result = response.body.singleResult;
-            result.extensions = { ...result.extensions, [ACCESS_MASKED_EXTENSION]: true };
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (handBack || access.log.anyMasked) {
+            result.extensions = {
+              ...result.extensions,
+              ...(handBack ? { [ACCESS_RECORDS_EXTENSION]: entries } : {}),
+              ...(access.log.anyMasked ? { [ACCESS_MASKED_EXTENSION]: true } : {}),
+            };
           }
         },
       };

@@ -14,4 +14,9 @@ export interface SubgraphContext extends RuleContext {
   cursors: Cursors;
   /** When the request arrived (ms since the epoch), for the audit record's latency. */
   startedAt: number;
+  /**
+   * The gateway asked for this request's ACCESS records back, to commit them
+   * with its REQUEST record (see `auditPlugin`); false for every other caller.
+   */
+  handBackAccess: boolean;
 }
