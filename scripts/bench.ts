@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export,province] [--scale 100000] [--rounds 5] [--seconds 5]
- *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR]
+ * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export,province,datascale] [--scale 100000] [--rounds 5] [--seconds 5]
+ *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR] [--scales 10000,1000000]
  *   [--departments 100 --entries 10000 --grants 100000 --replicas 2]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../server/index.ts';
 import { runAuditBench } from './bench/auditBench.ts';
+import { dataScaleReport, runDataScaleBench } from './bench/dataScaleBench.ts';
 import { exportReport, runExportBench } from './bench/exportBench.ts';
 import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { gatewayReport, runGatewayBench } from './bench/gatewayBench.ts';
@@ -41,6 +42,7 @@ const SUITES = [
   'quality',
   'export',
   'province',
+  'datascale',
 ];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
 
@@ -72,6 +74,7 @@ const program = cliProgram({
     'npm run bench -- --suite quality --scale 1000000 --rounds 3',
     'npm run bench -- --suite export --scale 1000000 --rounds 1',
     'npm run bench -- --suite province --departments 100 --entries 10000 --grants 100000',
+    'npm run bench -- --suite datascale --scales 10000,1000000 --rounds 3',
   ],
 })
   .addOption(
@@ -92,12 +95,18 @@ const program = cliProgram({
   .option('--contenders <names>', 'gateway suite: only these contenders, comma-separated')
   .option(
     '--profile <dir>',
-    "gateway and province suites: write CPU profiles of our gateway's (the platform's) processes to this folder",
+    "gateway, observability and province suites: write CPU profiles of our gateway's (the platform's) processes to this folder",
   )
   .option('--departments <n>', 'province suite: departments', wholeNumber(6, 1000), 100)
   .option('--entries <n>', 'province suite: catalogue entries', wholeNumber(7, 100_000), 10_000)
   .option('--grants <n>', 'province suite: grants', wholeNumber(1, 10_000_000), 100_000)
   .option('--replicas <n>', 'province suite: replica processes', wholeNumber(1, 16), 2)
+  .option(
+    '--scales <people>',
+    'datascale suite: people seeded for each figure, comma-separated (each scale in its own data folder)',
+    peopleList,
+    [10_000, 1_000_000],
+  )
   .action(async (options) => {
     // The province suite needs none of the load generator's or the peers' packages.
     if (options.suite.some((suite) => suite !== 'province')) ensureBenchPackages(log);
@@ -105,6 +114,12 @@ const program = cliProgram({
   });
 
 const log = (message: string) => console.log(`[bench] ${message}`);
+
+/** `--scales`: whole numbers of people from 1 to 10,000,000, comma-separated, at least one. */
+function peopleList(value: string): number[] {
+  const parse = wholeNumber(1, 10_000_000);
+  return value.split(',').map((part) => parse(part));
+}
 
 interface BenchOptions {
   suite: readonly string[];
@@ -120,6 +135,7 @@ interface BenchOptions {
   entries: number;
   grants: number;
   replicas: number;
+  scales: readonly number[];
 }
 
 async function runBenchmarks(options: BenchOptions): Promise<void> {
@@ -127,6 +143,7 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
   const suites = new Set(options.suite);
   const base = loadConfig();
   if (suites.delete('province')) await runProvince(options, base);
+  if (suites.delete('datascale')) await runDataScale(options, base);
   if (suites.size === 0) return;
   const dataDir = join(
     base.database.kind === 'sqlite' ? base.database.dir : 'data',
@@ -265,6 +282,7 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
         seconds,
         connections,
         workers,
+        profileDir: options.profile,
         log,
       });
       const text = [
@@ -330,6 +348,44 @@ async function runBenchmarks(options: BenchOptions): Promise<void> {
   } finally {
     await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
   }
+}
+
+/** The lookup at each population (each its own data folder): prints and writes its table. */
+async function runDataScale(
+  options: BenchOptions,
+  base: ReturnType<typeof loadConfig>,
+): Promise<void> {
+  const { rounds, seconds, connections, workers, scales } = options;
+  log(`data scale: the single lookup at ${scales.join(', ')} people`);
+  const rows = await runDataScaleBench({
+    dataRoot: base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    scales,
+    rounds,
+    seconds,
+    connections,
+    workers,
+    log,
+  });
+  const host = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const load = loadavg().map((l) => l.toFixed(1));
+  const text = [
+    `### The lookup as the population grows (${date})`,
+    '',
+    `\`npm run bench -- --suite datascale --scales ${scales.join(',')} --rounds ${rounds}\`: one person by ID number through our gateway (${workers} worker process(es); identity, rules, audit, logs and metrics on) and straight to the public_security subgraph (no rules), over the demo data seeded at each scale (SQLite). ${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, then the same at one connection. Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; load average at the end ${load.join(', ')}.`,
+    '',
+    dataScaleReport(rows),
+  ].join('\n');
+  console.log(`\n${text}\n`);
+  const resultsDir = join(import.meta.dirname, '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${date}-datascale`);
+  writeFileSync(
+    `${file}.json`,
+    JSON.stringify({ date, machine: host, rounds, seconds, connections, workers, rows }, null, 2),
+  );
+  writeFileSync(`${file}.md`, `${text}\n`);
+  log(`wrote ${file}.json and .md`);
 }
 
 /** The synthetic province (its own data folder, none of the demo's): prints and writes its table. */

@@ -11,10 +11,16 @@ const WARM_UP_SECONDS = 3;
 const WARM_UP_REQUESTS = 1000;
 const WARM_UP_MAX_SECONDS = 24;
 
+/** The pause before each measured turn, for the previous contender's background work to end. */
+const SETTLE_MS = 1000;
+
 /**
  * Warms each contender up (3 s turns until it has served 1,000 requests, at
- * most 24 s), then runs `rounds` rounds in which the contenders take turns
- * (A B C A B C …), so drift on the machine touches them all alike. `run` gets
+ * most 24 s), then runs `rounds` rounds in which the contenders take turns,
+ * in reverse order every other round (A B C, C B A, A B C …), so drift on the
+ * machine touches them all alike and none always follows the same one (whose
+ * log flushes, span exports, audit commits and garbage collection can spill
+ * into the next turn). Each measured turn starts after a 1 s pause. `run` gets
  * each turn's length in seconds; warm-up results are dropped.
  */
 export async function alternate<Name extends string>(
@@ -32,7 +38,8 @@ export async function alternate<Name extends string>(
     }
   }
   for (let round = 1; round <= schedule.rounds; round++) {
-    for (const name of names) {
+    for (const name of round % 2 === 1 ? names : [...names].reverse()) {
+      await new Promise((settled) => setTimeout(settled, SETTLE_MS));
       const result = await run(name, schedule.seconds);
       results.get(name)!.push(result);
       report(name, round, result);

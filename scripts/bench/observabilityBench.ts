@@ -29,6 +29,8 @@ export interface ObservabilityBenchSetup {
   seconds: number;
   connections: number;
   workers: number;
+  /** Write V8 CPU profiles of both gateways' processes to `<dir>/on` and `<dir>/off`. */
+  profileDir?: string;
   log: (message: string) => void;
 }
 
@@ -145,9 +147,16 @@ export async function runObservabilityBench(
     };
     const urls = {} as Record<Contender, string>;
     for (const name of Object.keys(settings) as Contender[]) {
+      const profile = setup.profileDir
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${join(setup.profileDir, name.replace('observability ', ''))}`,
+          ]
+        : [];
       const service = startService(
         name,
         [
+          ...profile,
           '--import',
           'tsx',
           join(scripts, 'gateway.ts'),
