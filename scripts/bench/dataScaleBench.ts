@@ -102,8 +102,10 @@ export function dataScaleReport(rows: readonly DataScaleRow[]): string {
         `| ${r.people.toLocaleString('en')} | ${ms(r.oursOneConnection.p50)} | ${ms(r.directOneConnection.p50)} | ${r.ours.requestsPerSecond} | ${r.ours.p50} | ${r.ours.p95.toFixed(1)} | ${r.direct.requestsPerSecond} | ${r.ours.sqlPerRequest} | ${r.direct.sqlPerRequest} |`,
     ),
   ];
-  const first = rows[0];
-  const last = rows.at(-1);
+  // Smallest against largest population, whichever order they ran in.
+  const bySize = [...rows].sort((a, b) => a.people - b.people);
+  const first = bySize[0];
+  const last = bySize.at(-1);
   if (first && last && last !== first) {
     const ratio = last.oursOneConnection.p50 / first.oursOneConnection.p50;
     lines.push(
