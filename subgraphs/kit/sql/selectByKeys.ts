@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DatasetTable, KeyValue, Row } from './DatasetTable.ts';
 import { applyScope, type ListFilter } from './applyFilter.ts';
+import { compiledSelect } from './compiledSelect.ts';
 
 /**
  * Rows whose key is one of `keys` and that lie within `scope` (a grant's row
@@ -12,13 +13,20 @@ export async function selectByKeys(
   keys: readonly KeyValue[],
   scope: readonly ListFilter[] | null,
 ): Promise<Row[]> {
-  const query = db(table.table).select(table.selectList);
-  applyScope(query, table, scope);
-  if (table.isCompositeKey) {
-    query.whereIn(table.keyColumns as string[], keys as (string | number)[][]);
-  } else {
-    query.whereIn(table.keyColumns[0]!, keys as (string | number)[]);
-  }
-  const rows = (await query) as Row[];
+  const build = () => {
+    const query = db(table.table).select(table.selectList);
+    applyScope(query, table, scope);
+    if (table.isCompositeKey) {
+      query.whereIn(table.keyColumns as string[], keys as (string | number)[][]);
+    } else {
+      query.whereIn(table.keyColumns[0]!, keys as (string | number)[]);
+    }
+    return query;
+  };
+  // Without a row filter the text depends only on the table and the number of keys.
+  const rows =
+    scope === null
+      ? await compiledSelect(db, table, `by key ×${keys.length}`, keys.flat(), build)
+      : ((await build()) as Row[]);
   return rows.map((r) => table.toRow(r));
 }
