@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { GatewayContext } from '../../gateway/auth/GatewayContext.ts';
+import { SigningDataSource } from '../../gateway/auth/SigningDataSource.ts';
 import type { AuditEntry } from '../../server/audit/AuditEntry.ts';
 import { readHandedBackAccess, type HandedBackFetch } from '../../server/audit/handedBackAccess.ts';
 
@@ -86,5 +89,59 @@ describe('readHandedBackAccess', () => {
     expect(() => readHandedBackAccess([null], FETCH)).toThrow();
     expect(() => readHandedBackAccess(['ACCESS'], FETCH)).toThrow();
     expect(() => readHandedBackAccess(Array(1001).fill(RECORD), FETCH)).toThrow();
+  });
+});
+
+describe('the gateway’s data source', () => {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const source = new SigningDataSource(
+    'public_security',
+    'http://127.0.0.1:9/graphql',
+    privateKey,
+    {
+      fetch: () => Promise.reject(new Error('not used')),
+    } as never,
+  );
+  const context = () =>
+    ({
+      identity: {
+        caller: {
+          department: 'civil_affairs',
+          application: 'relief',
+          user: 'u1',
+          roles: ['APP_DEVELOPER'],
+        },
+        purpose: 'social-assistance',
+        grantId: null,
+        requestId: 'req-1',
+        correlationId: 'client-7',
+        operationName: 'Person',
+      },
+      masked: false,
+      accessRecords: [],
+    }) as unknown as GatewayContext;
+  const receive = (ctx: GatewayContext, extensions: Record<string, unknown>) =>
+    source.didReceiveResponse({
+      response: { data: { person: { name: '张三' } }, extensions },
+      request: {},
+      context: ctx,
+    });
+
+  it('keeps the fetch’s records for the REQUEST commit and passes none of them on', () => {
+    const ctx = context();
+    const response = receive(ctx, { govdataAccessRecords: [RECORD], govdataAccessMasked: true });
+    expect(ctx.accessRecords).toEqual([RECORD]);
+    expect(ctx.masked).toBe(true);
+    expect(response.extensions).not.toHaveProperty('govdataAccessRecords');
+  });
+
+  it('fails the fetch on a record of another consumer, and keeps nothing of it', () => {
+    const ctx = context();
+    expect(() =>
+      receive(ctx, {
+        govdataAccessRecords: [{ ...RECORD, consumerDepartment: 'market_supervision' }],
+      }),
+    ).toThrow(/consumerDepartment/);
+    expect(ctx.accessRecords).toEqual([]);
   });
 });
