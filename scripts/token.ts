@@ -36,7 +36,8 @@ const program = cliProgram({
     if (unknown.length > 0) {
       throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
     }
-    const { loadConfig, mintDevToken } = await import('../server/index.ts');
+    const { loadConfig } = await import('../server/config/index.ts');
+    const { mintDevToken } = await import('../server/identity/index.ts');
     const token = await mintDevToken(loadConfig().auth, {
       department: options.department,
       roles: roles as Role[],
