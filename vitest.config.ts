@@ -15,6 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A folder for the database templates test platforms are copied from.
+    globalSetup: ['./test/support/globalSetup.ts'],
     reporters: ['default', './test/support/summaryReporter.ts'],
   },
 });

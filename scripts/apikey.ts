@@ -6,16 +6,8 @@
  * application, roles, created, revoked — never the secret.
  */
 import type { Knex } from 'knex';
-import {
-  issueApiKey,
-  listApiKeys,
-  loadConfig,
-  revokeApiKey,
-  ROLES,
-  type Role,
-} from '../server/index.ts';
+import { ROLES, type Role } from '../server/identity/RequestIdentity.ts';
 import { cliProgram, cliSubcommand, CliUsageError, collect, runCli } from './cli/index.ts';
-import { loadPlatformCatalogue, preparePlatformData } from './platform/index.ts';
 
 const program = cliProgram({
   name: 'npm run apikey --',
@@ -50,6 +42,7 @@ cliSubcommand(program, {
     if (unknown.length > 0) {
       throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
     }
+    const { issueApiKey } = await import('../server/index.ts');
     await withPlatformDb(async (db) => {
       const issued = await issueApiKey(
         db,
@@ -76,6 +69,7 @@ cliSubcommand(program, {
 })
   .option('-d, --department <code>', "only this department's keys")
   .action(async (options) => {
+    const { listApiKeys } = await import('../server/index.ts');
     await withPlatformDb(async (db) => {
       const keys = await listApiKeys(db, { department: options.department });
       console.log(['id', 'department', 'application', 'roles', 'created', 'revoked'].join('\t'));
@@ -101,6 +95,7 @@ cliSubcommand(program, {
 })
   .argument('<id>', 'the key id')
   .action(async (id) => {
+    const { revokeApiKey } = await import('../server/index.ts');
     await withPlatformDb(async (db) => {
       console.log((await revokeApiKey(db, id, 'cli')) ? `revoked ${id}` : `no active key ${id}`);
     });
@@ -109,6 +104,8 @@ cliSubcommand(program, {
 await runCli(program);
 
 async function withPlatformDb(work: (db: Knex) => Promise<void>): Promise<void> {
+  const { loadConfig } = await import('../server/index.ts');
+  const { loadPlatformCatalogue, preparePlatformData } = await import('./platform/index.ts');
   const config = loadConfig();
   const db = await preparePlatformData(config, loadPlatformCatalogue({}, config), 'never');
   try {

@@ -8,7 +8,6 @@
  * problem is found.
  */
 import { existsSync } from 'node:fs';
-import { loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } from '../server/index.ts';
 import { cliProgram, collect, runCli } from './cli/index.ts';
 
 const program = cliProgram({
@@ -33,6 +32,8 @@ const program = cliProgram({
     'check the hash chains alone, without checkpoints (does not show a rewrite that recomputed every hash)',
   )
   .action(async (options) => {
+    const { loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } =
+      await import('../server/index.ts');
     const config = loadConfig();
     if (!options.chainsOnly && !existsSync(config.auth.gatewayPublicKeyFile)) {
       throw new Error(

@@ -8,12 +8,8 @@
  * (or `--lifetime`), which stop everything.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../server/index.ts';
 import { cliProgram, CliUsageError, runCli, wholeNumber } from './cli/index.ts';
 import { clusterSummary } from './cluster/clusterSummary.ts';
-import { startCluster } from './cluster/startCluster.ts';
-import { loadPlatformCatalogue } from './platform/index.ts';
-import { stopOnSignals } from './platform/runWorkers.ts';
 
 const log = (message: string) => console.log(`[cluster] ${message}`);
 
@@ -47,6 +43,10 @@ const program = cliProgram({
   .option('--seed-scale <people>', 'people in the demo data', wholeNumber(1, 1_000_000), 1000)
   .option('--lifetime <seconds>', 'stop by itself after this long', wholeNumber(1, 86_400))
   .action(async (options) => {
+    const { loadConfig } = await import('../server/index.ts');
+    const { startCluster } = await import('./cluster/startCluster.ts');
+    const { loadPlatformCatalogue } = await import('./platform/index.ts');
+    const { stopOnSignals } = await import('./platform/runWorkers.ts');
     const catalogue = loadPlatformCatalogue({}, loadConfig());
     const codes = catalogue.departments.map((d) => d.code);
     if (!codes.includes(options.department)) {

@@ -11,13 +11,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfig } from '../server/index.ts';
 import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import { faultReportMarkdown } from './cluster/faultReportMarkdown.ts';
-import { runFaults } from './cluster/faultRun.ts';
-import { startCluster } from './cluster/startCluster.ts';
-import { loadPlatformCatalogue } from './platform/index.ts';
-import { stopOnSignals } from './platform/runWorkers.ts';
 
 const log = (message: string) => console.log(`[faults] ${message}`);
 
@@ -53,6 +48,11 @@ const program = cliProgram({
   )
   .option('--report <file>', 'where to write the figures as JSON', 'data/cluster-faults.json')
   .action(async (options) => {
+    const { loadConfig } = await import('../server/index.ts');
+    const { runFaults } = await import('./cluster/faultRun.ts');
+    const { startCluster } = await import('./cluster/startCluster.ts');
+    const { loadPlatformCatalogue } = await import('./platform/index.ts');
+    const { stopOnSignals } = await import('./platform/runWorkers.ts');
     const codes = loadPlatformCatalogue({}, loadConfig()).departments.map((d) => d.code);
     const starting = startCluster({
       dir: resolve(options.dir),

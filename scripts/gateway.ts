@@ -10,18 +10,8 @@
  * harvest (`/link/catalogue`), as `npm start`'s gateway does.
  */
 import cluster from 'node:cluster';
-import { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } from '../server/index.ts';
 import { asOptionValue, cliProgram, runCli, wholeNumber } from './cli/index.ts';
-import { loadPlatformCatalogue } from './platform/index.ts';
-import { startGatewayProcess } from './platform/startGatewayProcess.ts';
-import { gatewayLinkParts } from './platform/startPlatformLinks.ts';
-import {
-  defaultWorkerCount,
-  parseWorkerCount,
-  serveAsWorker,
-  startAuditedWorkerPool,
-  stopOnSignals,
-} from './platform/runWorkers.ts';
+import { defaultWorkerCount, parseWorkerCount } from './platform/workerCount.ts';
 
 const log = (message: string) => console.log(`[gateway] ${message}`);
 
@@ -45,12 +35,19 @@ const program = cliProgram({
   .option('--port <port>', 'port to listen on (default: PORT, 4000)', wholeNumber(0, 65535))
   .option('--supergraph <file>', 'serve this composed supergraph as it is, not the registry')
   .action(async (options) => {
+    const { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } =
+      await import('../server/index.ts');
+    const { serveAsWorker, startAuditedWorkerPool, stopOnSignals } =
+      await import('./platform/runWorkers.ts');
     const config = loadConfig(
       options.port === undefined ? process.env : { ...process.env, PORT: String(options.port) },
     );
     const workers = options.workers ?? defaultWorkerCount();
     if (cluster.isWorker) {
       await serveAsWorker(async () => {
+        const { loadPlatformCatalogue } = await import('./platform/index.ts');
+        const { startGatewayProcess } = await import('./platform/startGatewayProcess.ts');
+        const { gatewayLinkParts } = await import('./platform/startPlatformLinks.ts');
         const files = loadPlatformCatalogue({}, config);
         const running = await startGatewayProcess(config, {
           port: config.gatewayPort,

@@ -21,26 +21,7 @@
  * Exit code 1 when the check fails or publication is refused. `quality run`
  * inspects published datasets now, as the schedule does (see quality/runInspection).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { Knex } from 'knex';
-import { Authenticator } from '../gateway/index.ts';
-import { assembleCatalogue, type Catalogue } from '../schema/index.ts';
-import { loadConfig, openDatabase } from '../server/index.ts';
-import { buildDepartmentSubgraph } from '../subgraphs/kit/index.ts';
-import { describeTable, entrySkeleton } from '../subgraphs/kit/introspection/index.ts';
-import { selectPublishedEntries } from '../subgraphs/platform/catalogue/index.ts';
-import { runInspection } from '../subgraphs/platform/quality/index.ts';
-import {
-  checkSubgraph,
-  publishSubgraph,
-  selectCurrentSubgraphs,
-  type SubgraphCheck,
-} from '../subgraphs/platform/registry/index.ts';
-import { cliProgram, cliSubcommand, CliUsageError, runCli, wholeNumber } from './cli/index.ts';
-import { catalogueFieldProblems } from './govdata/catalogueFieldProblems.ts';
-import { exportCommand } from './govdata/exportCommand.ts';
-import { serveCommand } from './govdata/serveCommand.ts';
-import { loadPlatformCatalogue } from './platform/index.ts';
+import { cliProgram, cliSubcommand, runCli, wholeNumber } from './cli/index.ts';
 
 const program = cliProgram({
   name: 'govdata',
@@ -75,7 +56,7 @@ cliSubcommand(dataset, {
   .option('--type <TypeName>', 'GraphQL type name of the records (default: from the table name)')
   .option('--name <name>', "the entry's title")
   .option('--out <file>', 'write the skeleton to this file (default: print it)')
-  .action((options) => datasetInit(options));
+  .action(async (options) => (await import('./govdata/datasetInit.ts')).datasetInit(options));
 
 const subgraph = cliSubcommand(program, {
   name: 'subgraph',
@@ -103,7 +84,9 @@ cliSubcommand(subgraph, {
   .requiredOption('--department <code>', 'the providing department, e.g. city_water')
   .option(sdlOption, sdlHelp)
   .option('--url <url>', urlHelp)
-  .action((options) => subgraphCommand('check', options));
+  .action(async (options) =>
+    (await import('./govdata/subgraphCommand.ts')).subgraphCommand('check', options),
+  );
 cliSubcommand(subgraph, {
   name: 'publish',
   description:
@@ -119,7 +102,9 @@ cliSubcommand(subgraph, {
   .option('--url <url>', urlHelp)
   .option('--force', 'publish a breaking change (needs --admin-token)')
   .option('--admin-token <token>', "an ADMIN's bearer token confirming a breaking publication")
-  .action((options) => subgraphCommand('publish', options));
+  .action(async (options) =>
+    (await import('./govdata/subgraphCommand.ts')).subgraphCommand('publish', options),
+  );
 
 const quality = cliSubcommand(program, {
   name: 'quality',
@@ -142,7 +127,7 @@ cliSubcommand(quality, {
   .option('--dataset <code>', 'inspect this published dataset only')
   .option('--department <code>', "inspect this department's published datasets only")
   .option('--batch-size <rows>', 'rows read per query (default 5000)', wholeNumber(100, 100_000))
-  .action((options) => qualityRun(options));
+  .action(async (options) => (await import('./govdata/qualityRun.ts')).qualityRun(options));
 
 cliSubcommand(program, {
   name: 'serve',
@@ -171,7 +156,7 @@ cliSubcommand(program, {
     wholeNumber(0, 65535),
   )
   .option('--no-seed', "do not seed the department's demo data when its tables are empty")
-  .action((options) => serveCommand(options));
+  .action(async (options) => (await import('./govdata/serveCommand.ts')).serveCommand(options));
 
 cliSubcommand(program, {
   name: 'export',
@@ -207,205 +192,6 @@ cliSubcommand(program, {
   .option('--api-key <key>', 'your API key (instead of a token)')
   .option('--purpose <purpose>', 'the purpose you declare, one your grant allows')
   .option('--grant <id>', 'the grant to export under, when you hold several')
-  .action((options) => exportCommand(options));
+  .action(async (options) => (await import('./govdata/exportCommand.ts')).exportCommand(options));
 
 await runCli(program);
-
-/** The catalogue of the department files, with `department` checked to be one of them. */
-function departmentCatalogue(department: string): Catalogue {
-  const catalogue = loadPlatformCatalogue({}, loadConfig());
-  if (!catalogue.department(department)) {
-    throw new CliUsageError(
-      `${department} is not a department of the platform; its departments are: ` +
-        catalogue.departments.map((d) => d.code).join(', '),
-    );
-  }
-  return catalogue;
-}
-
-interface DatasetInitOptions {
-  department: string;
-  table: string;
-  code: string;
-  type?: string;
-  name?: string;
-  out?: string;
-}
-
-async function datasetInit(options: DatasetInitOptions): Promise<void> {
-  const { department } = options;
-  departmentCatalogue(department);
-  const db = await openDatabase(loadConfig().database, department);
-  try {
-    const yaml = entrySkeleton(await describeTable(db, options.table), {
-      department,
-      code: options.code,
-      ...(options.type ? { type: options.type } : {}),
-      ...(options.name ? { name: options.name } : {}),
-    });
-    if (options.out) {
-      writeFileSync(options.out, yaml);
-      console.log(`wrote ${options.out}: fill in the TODOs, then register it (saveCatalogueDraft)`);
-    } else process.stdout.write(yaml);
-  } finally {
-    await db.destroy();
-  }
-}
-
-interface SubgraphOptions {
-  department: string;
-  sdl?: string;
-  url?: string;
-  force?: boolean;
-  adminToken?: string;
-}
-
-async function subgraphCommand(
-  command: 'check' | 'publish',
-  options: SubgraphOptions,
-): Promise<void> {
-  const { department } = options;
-  if (options.force && !options.adminToken) {
-    throw new CliUsageError(
-      '--force needs --admin-token: an ADMIN must confirm a breaking publication',
-    );
-  }
-  departmentCatalogue(department);
-  const config = loadConfig();
-  const db = await openDatabase(config.database, 'platform');
-  try {
-    const catalogue = await publishedCatalogue(db);
-    const generated = buildDepartmentSubgraph(catalogue, department, {
-      maxPageSize: config.maxPageSize,
-    }).typeDefs;
-    const sdl = options.sdl ? readFileSync(options.sdl, 'utf8') : generated;
-    const current = (await selectCurrentSubgraphs(db)).find((s) => s.name === department);
-    const url = options.url ?? current?.url;
-    if (!url) throw new CliUsageError(`${department} has no URL in the registry yet; give --url`);
-    const candidate = { name: department, url, sdl };
-    const catalogueProblems = catalogueFieldProblems(sdl, generated);
-
-    if (command === 'check') {
-      const check = await checkSubgraph(db, catalogue, candidate);
-      const ok = report(check, catalogueProblems);
-      console.log(ok ? `${department}: the check passes` : `${department}: the check fails`);
-      process.exitCode = ok ? 0 : 1;
-      return;
-    }
-    if (catalogueProblems.length > 0) {
-      report(null, catalogueProblems);
-      console.log(`${department}: not published`);
-      process.exitCode = 1;
-      return;
-    }
-    let force: { confirmedByAdmin: string } | undefined;
-    if (options.force && options.adminToken) {
-      const admin = await Authenticator.create(config.auth, db).verifyToken(options.adminToken);
-      if (!admin.roles.includes('ADMIN'))
-        throw new Error(
-          "--admin-token is not an ADMIN's token; a breaking publication needs an ADMIN",
-        );
-      force = { confirmedByAdmin: `${admin.department}/${admin.user ?? 'admin'}` };
-    }
-    const outcome = await publishSubgraph(db, catalogue, {
-      candidate,
-      publishedBy: `${department} DEPT_IT (govdata)`,
-      note: options.sdl ? `SDL from ${options.sdl}` : 'generated from the published catalogue',
-      force,
-    });
-    report(outcome.check, []);
-    if (outcome.published)
-      console.log(`${department}: published version ${outcome.version.version}`);
-    else if (outcome.unchanged)
-      console.log(
-        `${department}: version ${outcome.version.version} is already in force; nothing to publish`,
-      );
-    else {
-      console.log(`${department}: not published: ${outcome.refusal}`);
-      process.exitCode = 1;
-    }
-  } finally {
-    await db.destroy();
-  }
-}
-
-/** Prints a check's findings; true when nothing fails. */
-function report(check: SubgraphCheck | null, catalogueProblems: string[]): boolean {
-  for (const problem of catalogueProblems) console.log(`catalogue: ${problem}`);
-  if (!check) return catalogueProblems.length === 0;
-  for (const error of check.compositionErrors) console.log(`composition: ${error}`);
-  for (const change of check.breakingChanges) {
-    console.log(`breaking: ${change.type}: ${change.description}`);
-    for (const consumer of change.affected)
-      console.log(`  hits ${consumer.department}: ${consumer.because}`);
-  }
-  return check.ok && catalogueProblems.length === 0;
-}
-
-/** The published catalogue, as the platform serves it. */
-async function publishedCatalogue(db: Knex): Promise<Catalogue> {
-  const files = loadPlatformCatalogue({}, loadConfig());
-  return assembleCatalogue(
-    files.departments,
-    (await selectPublishedEntries(db)).map((e) => ({
-      source: `${e.code}@v${e.version}`,
-      data: e.document,
-    })),
-  );
-}
-
-interface QualityRunOptions {
-  dataset?: string;
-  department?: string;
-  batchSize?: number;
-}
-
-async function qualityRun(options: QualityRunOptions): Promise<void> {
-  const config = loadConfig();
-  const db = await openDatabase(config.database, 'platform');
-  const departmentDatabases = new Map<string, Knex>();
-  try {
-    const catalogue = await publishedCatalogue(db);
-    const entries = catalogue.entries.filter(
-      (e) =>
-        (!options.dataset || e.code === options.dataset) &&
-        (!options.department || e.department === options.department),
-    );
-    if (entries.length === 0) {
-      throw new CliUsageError(
-        `no published dataset matches; published: ${catalogue.entries.map((e) => e.code).join(', ')}`,
-      );
-    }
-    for (const code of new Set(catalogue.entries.map((e) => e.department)))
-      departmentDatabases.set(code, await openDatabase(config.database, code));
-    const env = {
-      db,
-      catalogue,
-      departmentDatabases,
-      timeZone: config.timeZone,
-      errorReportReplyWorkingDays: 5,
-      now: () => new Date(),
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    };
-    const percent = (t: { passed: number; checked: number }) =>
-      t.checked === 0 ? '-' : `${((100 * t.passed) / t.checked).toFixed(2)}%`;
-    for (const entry of entries) {
-      const started = performance.now();
-      const run = await runInspection(env, entry, 'govdata quality run');
-      const seconds = (performance.now() - started) / 1000;
-      console.log(
-        `${run.dataset}: ${run.records} records in ${seconds.toFixed(1)} s (${Math.round(run.records / seconds)} rows/s); ` +
-          `completeness ${percent(run.completeness)}, validity ${percent(run.validity)}, ` +
-          `consistency ${percent(run.consistency)}, timeliness ${percent(run.timeliness)}; ` +
-          `${run.reportsOpened} error reports opened; run ${run.id}`,
-      );
-      for (const f of run.failures)
-        console.log(
-          `  ${f.item} ${f.rule}: ${f.records} records, e.g. ${f.sampleKeys.slice(0, 3).join(' ')}`,
-        );
-    }
-  } finally {
-    await Promise.all([...departmentDatabases.values()].map((d) => d.destroy()));
-    await db.destroy();
-  }
-}

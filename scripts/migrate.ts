@@ -1,12 +1,6 @@
 /** `npm run migrate`: applies every pending migration of the platform and department databases. */
 import type { Knex } from 'knex';
-import { loadConfig } from '../server/index.ts';
 import { cliProgram, runCli } from './cli/index.ts';
-import {
-  loadPlatformCatalogue,
-  prepareDepartmentData,
-  preparePlatformData,
-} from './platform/index.ts';
 
 const log = (message: string) => console.log(`[migrate] ${message}`);
 
@@ -26,6 +20,9 @@ const program = cliProgram({
     'only the platform database: departments served alone (govdata serve) migrate their own as they start',
   )
   .action(async (options) => {
+    const { loadConfig } = await import('../server/index.ts');
+    const { loadPlatformCatalogue, prepareDepartmentData, preparePlatformData } =
+      await import('./platform/index.ts');
     const config = loadConfig();
     const catalogue = loadPlatformCatalogue({}, config);
     const platform = await preparePlatformData(config, catalogue, 'never', log);

@@ -3,13 +3,7 @@
  * department with N people's worth (default SEED_SCALE, 5000) and re-seeds the
  * demo grants. Deterministic: the same scale always gives the same rows.
  */
-import { loadConfig } from '../server/index.ts';
 import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
-import {
-  loadPlatformCatalogue,
-  prepareDepartmentData,
-  preparePlatformData,
-} from './platform/index.ts';
 
 const log = (message: string) => console.log(`[seed] ${message}`);
 
@@ -26,6 +20,9 @@ const program = cliProgram({
     wholeNumber(1, 10_000_000),
   )
   .action(async ({ scale }) => {
+    const { loadConfig } = await import('../server/index.ts');
+    const { loadPlatformCatalogue, prepareDepartmentData, preparePlatformData } =
+      await import('./platform/index.ts');
     const defaults = loadConfig();
     const config = { ...defaults, seedScale: scale ?? defaults.seedScale };
     const catalogue = loadPlatformCatalogue({}, config);

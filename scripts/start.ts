@@ -4,10 +4,7 @@
  * sends), even during start-up, stops everything cleanly: `/ready` turns 503,
  * requests under way get up to SHUTDOWN_TIMEOUT_MS to finish, then it exits 0.
  */
-import { loadConfig } from '../server/index.ts';
 import { cliProgram, runCli } from './cli/index.ts';
-import { startPlatform } from './platform/index.ts';
-import { stopOnSignals } from './platform/runWorkers.ts';
 
 const log = (message: string) => console.log(`[govdata] ${message}`);
 
@@ -21,6 +18,9 @@ const program = cliProgram({
     'Ctrl-C or SIGTERM drains and stops.',
   examples: ['npm start', 'PORT=5000 SUBGRAPH_PORT_BASE=5001 npm start'],
 }).action(async () => {
+  const { loadConfig } = await import('../server/index.ts');
+  const { startPlatform } = await import('./platform/index.ts');
+  const { stopOnSignals } = await import('./platform/runWorkers.ts');
   const config = loadConfig();
   const where =
     config.database.kind === 'sqlite'

@@ -2,7 +2,7 @@
  * `npm run token -- --department civil_affairs [--role APP_DEVELOPER] [--app relief-app]
  *  [--user alice] [--ttl 8h]` prints a development bearer token for the gateway.
  */
-import { loadConfig, mintDevToken, ROLES, type Role } from '../server/index.ts';
+import { ROLES, type Role } from '../server/identity/RequestIdentity.ts';
 import { cliProgram, CliUsageError, collect, runCli } from './cli/index.ts';
 
 const program = cliProgram({
@@ -36,6 +36,8 @@ const program = cliProgram({
     if (unknown.length > 0) {
       throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
     }
+    const { loadConfig } = await import('../server/config/index.ts');
+    const { mintDevToken } = await import('../server/identity/index.ts');
     const token = await mintDevToken(loadConfig().auth, {
       department: options.department,
       roles: roles as Role[],

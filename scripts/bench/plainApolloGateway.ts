@@ -10,12 +10,8 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway } from '@apollo/gateway';
-import {
-  parseWorkerCount,
-  serveAsWorker,
-  startWorkerPool,
-  stopOnSignals,
-} from '../platform/runWorkers.ts';
+import { serveAsWorker, startWorkerPool, stopOnSignals } from '../platform/runWorkers.ts';
+import { parseWorkerCount } from '../platform/workerCount.ts';
 
 if (cluster.isWorker) {
   await serveAsWorker(async () => {

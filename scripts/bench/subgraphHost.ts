@@ -28,12 +28,8 @@ import {
   type RunningSubgraph,
 } from '../../subgraphs/kit/index.ts';
 import { loadPlatformCatalogue } from '../platform/index.ts';
-import {
-  parseWorkerCount,
-  serveAsWorker,
-  startAuditedWorkerPool,
-  stopOnSignals,
-} from '../platform/runWorkers.ts';
+import { serveAsWorker, startAuditedWorkerPool, stopOnSignals } from '../platform/runWorkers.ts';
+import { parseWorkerCount } from '../platform/workerCount.ts';
 
 export type Side = 'governed' | 'ungoverned';
 export type SubgraphPorts = Record<Side, Record<string, number>>;

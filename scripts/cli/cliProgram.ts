@@ -17,6 +17,10 @@ export interface CliSpec {
  * (so the valid options are listed) and exits 1. Options, arguments and the
  * action are declared on the returned commander `Command`; run it with
  * `runCli`. Sub-commands are made with `cliSubcommand`, so they behave alike.
+ *
+ * A script declares its command line with light imports only and loads what an
+ * action needs inside it (`await import(…)`): the server's modules take seconds
+ * to load, and `--help` or a mistyped option should answer at once.
  */
 export function cliProgram(spec: CliSpec): Command {
   return describe(new Command(spec.name), spec);

@@ -1,12 +1,10 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { pino } from 'pino';
-import {
-  createLogger,
-  LOG_LEVELS,
-  readableLines,
-  type Logger,
-  type LogLevel,
-} from '../../server/index.ts';
+// These modules alone, not their folders' index (whose other exports load
+// GraphQL and the schema): `--help` and a wrong invocation answer at once.
+import { LOG_LEVELS, type LogLevel } from '../../server/config/logLevels.ts';
+import { createLogger, type Logger } from '../../server/logging/createLogger.ts';
+import { readableLines } from '../../server/logging/readableLines.ts';
 import { CliUsageError } from './CliUsageError.ts';
 
 /**

@@ -4,8 +4,9 @@ export {
   DEFAULT_TIMEOUTS,
   loadConfig,
   loadTestSettings,
-  LOG_LEVELS,
 } from './loadConfig.ts';
+export { LOG_LEVELS } from './logLevels.ts';
+export type { LogLevel } from './logLevels.ts';
 export type {
   AuditCheckpointConfig,
   AuthConfig,
@@ -13,7 +14,6 @@ export type {
   DatabaseConfig,
   DepartmentUsersConfig,
   DatabaseLimits,
-  LogLevel,
   PlatformConfig,
   PolicyReloadConfig,
   TestSettings,

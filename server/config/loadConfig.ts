@@ -10,6 +10,7 @@ import {
   type LimitsConfig,
 } from './limitsConfig.ts';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../schema/dates/index.ts';
+import { LOG_LEVELS, type LogLevel } from './logLevels.ts';
 import type { ObservabilityConfig } from './observabilityConfig.ts';
 
 /** Where the databases live: one file per database, or one MySQL server. */
@@ -112,10 +113,6 @@ export interface AuthConfig {
   gatewayPrivateKeyFile: string;
   gatewayPublicKeyFile: string;
 }
-
-/** pino's levels, `LOG_LEVEL`'s values; `silent` logs nothing. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Everything the platform's processes are configured with, typed and checked. */
 export interface PlatformConfig {

@@ -9,6 +9,7 @@ import {
   type PlatformOptions,
   type RunningPlatform,
 } from '../../scripts/platform/index.ts';
+import { fillFromTemplate } from './platformTemplate.ts';
 import { createTestDatabase, type Engine, type TestDatabase } from './testDatabase.ts';
 
 /** People in the test data: small enough to seed in a moment, big enough for several pages. */
@@ -56,7 +57,12 @@ export function testConfig(
   };
 }
 
-/** Starts the whole platform on fresh databases of `engine`, on free ports. */
+/**
+ * Starts the whole platform on fresh databases of `engine`, on free ports.
+ * The databases are the test's own, filled beforehand (where the platform is
+ * the usual one) with a copy of what migrating and seeding make, which the
+ * run makes once (see `fillFromTemplate`).
+ */
 export async function startTestPlatform(
   engine: Engine,
   options: PlatformOptions = {},
@@ -66,6 +72,7 @@ export async function startTestPlatform(
   let platform: RunningPlatform;
   const config = configure(testConfig(database));
   try {
+    await fillFromTemplate(database, config, options, TEST_SCALE);
     platform = await startPlatform(config, { ephemeralPorts: true, ...options });
   } catch (error) {
     await database.drop();

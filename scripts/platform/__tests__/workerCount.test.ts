@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { defaultWorkerCount, parseWorkerCount } from '../runWorkers.ts';
+import { defaultWorkerCount, parseWorkerCount } from '../workerCount.ts';
 
 describe('parseWorkerCount', () => {
   it('defaults to one worker per core the process may use', () => {

@@ -1,0 +1,339 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../../server/index.ts';
+import { runAuditBench } from './auditBench.ts';
+import { dataScaleReport, runDataScaleBench } from './dataScaleBench.ts';
+import { exportReport, runExportBench } from './exportBench.ts';
+import { gatewayReport, runGatewayBench } from './gatewayBench.ts';
+import { observabilityReport, runObservabilityBench } from './observabilityBench.ts';
+import { qualityReport, runQualityBench } from './qualityBench.ts';
+import { provinceReport, runProvinceBench } from './province/provinceBench.ts';
+import { runRulesBench } from './rulesBench.ts';
+import { runStressBench, stressReport } from './stressBench.ts';
+import { machine, markdownTable, type Summary } from './summarize.ts';
+import {
+  loadPlatformCatalogue,
+  prepareDepartmentData,
+  preparePlatformData,
+} from '../platform/index.ts';
+
+/**
+ * What `npm run bench` runs (scripts/bench.ts states the options): each chosen
+ * suite on its own data folder, its figures printed and written to bench/results/.
+ */
+const log = (message: string) => console.log(`[bench] ${message}`);
+
+export interface BenchOptions {
+  suite: readonly string[];
+  scale: number;
+  rounds: number;
+  seconds: number;
+  connections: number;
+  workers: number;
+  operations: readonly string[];
+  contenders?: string;
+  profile?: string;
+  departments: number;
+  entries: number;
+  grants: number;
+  replicas: number;
+  scales: readonly number[];
+}
+
+export async function runBenchmarks(options: BenchOptions): Promise<void> {
+  const { scale, rounds, seconds, connections, workers } = options;
+  const suites = new Set(options.suite);
+  const base = loadConfig();
+  if (suites.delete('province')) await runProvince(options, base);
+  if (suites.delete('datascale')) await runDataScale(options, base);
+  if (suites.size === 0) return;
+  const dataDir = join(
+    base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    `bench-${scale}`,
+  );
+  const config = { ...loadConfig({ DATA_DIR: dataDir }), seedScale: scale };
+  const catalogue = loadPlatformCatalogue({}, config);
+  const keys = await loadOrCreateSigningKeys(
+    config.auth.gatewayPrivateKeyFile,
+    config.auth.gatewayPublicKeyFile,
+  );
+  const platformDb = await preparePlatformData(config, catalogue, 'if-empty', log);
+  const departments = await prepareDepartmentData(config, catalogue, 'if-empty', log);
+
+  const host = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
+
+  /** Prints a suite's text and writes it, and its figures with the machine, to bench/results/. */
+  function writeResult(name: string, text: string, figures: object): void {
+    console.log(`\n${text}\n`);
+    const file = join(resultsDir, `${date}-${name}`);
+    writeFileSync(`${file}.json`, JSON.stringify(figures, null, 2));
+    writeFileSync(`${file}.md`, `${text}\n`);
+    log(`wrote ${file}.json and .md`);
+  }
+
+  /** Prints an on/off suite's table and writes it, with its figures and the machine, to bench/results/. */
+  function report(
+    name: string,
+    title: string,
+    what: string,
+    rows: Summary[],
+    target: string,
+  ): void {
+    const [on, off] = rows as [Summary, Summary];
+    const ratio = on.requestsPerSecond / off.requestsPerSecond;
+    const text = [
+      `### ${title} (${date})`,
+      '',
+      `${what}; ${setting}`,
+      '',
+      markdownTable(rows, off.name),
+      '',
+      `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
+    ].join('\n');
+    writeResult(name, text, {
+      date,
+      machine: host,
+      scale,
+      rounds,
+      seconds,
+      connections,
+      results: rows,
+    });
+  }
+
+  try {
+    if (suites.has('gateways')) {
+      log(`gateways side by side: ${workers} worker process(es) each`);
+      const result = await runGatewayBench({
+        config,
+        catalogue,
+        platformDb,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        only: options.operations,
+        profileDir: options.profile,
+        contenders: options.contenders?.split(','),
+        log,
+      });
+      const text = [
+        `### Gateways side by side (${date})`,
+        '',
+        `Every gateway runs ${workers} worker process(es) over the same department subgraphs (their own ${workers} process(es)); ours with identity, sharing rules and the audit trail on, the others with none, over the same subgraphs without rules. ${setting}`,
+        '',
+        gatewayReport(result),
+      ].join('\n');
+      writeResult('gateways', text, {
+        date,
+        machine: host,
+        scale,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        ...result,
+      });
+    }
+    if (suites.has('rules')) {
+      log('rules on/off: public_security answering _entities for 100 people');
+      const rows = await runRulesBench({
+        config,
+        catalogue,
+        platformDb,
+        departmentDb: departments.get('public_security')!,
+        keys,
+        joinKey: loadOrCreateJoinKey(config.auth.joinKeyFile),
+        rounds,
+        seconds,
+        connections,
+        log,
+      });
+      report(
+        'rules',
+        'Sharing rules on and off',
+        "One department subgraph (public_security) answering the gateway's `_entities` fetch for 100 people, as a grantee with a masked item",
+        rows,
+        '≥ 0.85×',
+      );
+    }
+    if (suites.has('audit')) {
+      log(
+        'audit on/off: the whole platform through the gateway, one person across four departments',
+      );
+      const rows = await runAuditBench({ config, rounds, seconds, connections, log });
+      report(
+        'audit',
+        'Audit trail on and off',
+        "The gateway answering the README's query (a person with licences, credit records, land parcels and water accounts: five datasets of four departments) for Civil Affairs, identity and rules on, every response waiting for its audit records to be committed (audit on) or recording nothing (audit off)",
+        rows,
+        '≥ 0.9×',
+      );
+    }
+    if (suites.has('observability')) {
+      log('observability on/off: our gateway with logs, metrics and 10% of traces, and without');
+      const result = await runObservabilityBench({
+        config,
+        catalogue,
+        platformDb,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        profileDir: options.profile,
+        log,
+      });
+      const text = [
+        `### Observability on and off (${date})`,
+        '',
+        `Our gateway (${workers} worker process(es), identity, rules and audit on) over the same governed subgraphs, with observability on (a JSON log line per request at LOG_LEVEL=info, Prometheus metrics, traces sampled at 10% exported over OTLP/HTTP to a local receiver) and off (METRICS=off, LOG_LEVEL=warn, no trace SDK). ${setting}`,
+        '',
+        observabilityReport(result),
+      ].join('\n');
+      writeResult('observability', text, {
+        date,
+        machine: host,
+        scale,
+        rounds,
+        seconds,
+        connections,
+        workers,
+        ...result,
+      });
+    }
+    if (suites.has('stress')) {
+      // The issue's figure: 32 connections of the costliest operation the limits allow.
+      const heavyConnections = 32;
+      log('stress: a light lookup alone and beside the costliest operations the limits allow');
+      const result = await runStressBench({ config, seconds, connections: heavyConnections, log });
+      const text = [
+        `### A light lookup under the costliest allowed load (${date})`,
+        '',
+        `${scale} people seeded (SQLite), the whole platform in one process (\`npm start\`'s shape), ${seconds} s per phase. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        stressReport(result, heavyConnections),
+      ].join('\n');
+      writeResult('stress', text, { date, machine: host, scale, seconds, ...result });
+    }
+    if (suites.has('quality')) {
+      log('quality: govdata quality run over the seeded population, one process per round');
+      const rows = await runQualityBench({
+        dataDir,
+        rounds,
+        log,
+      });
+      const text = [
+        `### Quality inspection of the population (${date})`,
+        '',
+        `\`govdata quality run --dataset PS-POP-001\` over ${scale} people seeded (SQLite), every rule of every item (check characters, patterns, values, uniqueness) in batches of 5,000 rows, one process per round, ${rounds} rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        qualityReport(rows),
+      ].join('\n');
+      writeResult('quality', text, { date, machine: host, scale, rounds: rows });
+    }
+    if (suites.has('export')) {
+      log('export: the seeded population through the gateway into a file, one district and whole');
+      const rows = await runExportBench({ config, rounds, log });
+      const text = [
+        `### Bulk export of the population (${date})`,
+        '',
+        `An export of PS-POP-001 through the gateway into an NDJSON file, with the consumer's client (\`govdata export\`), under a grant with EXPORT that masks names: one district's people (a row filter), then all ${scale}, ${rounds} round(s). Platform and client in one process (SQLite): the memory is the exporting subgraph's with the gateway's and the client's, sampled every 50 ms. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        exportReport(rows),
+      ].join('\n');
+      writeResult('export', text, { date, machine: host, scale, rounds: rows });
+    }
+  } finally {
+    await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
+  }
+}
+
+/** The lookup at each population (each its own data folder): prints and writes its table. */
+async function runDataScale(
+  options: BenchOptions,
+  base: ReturnType<typeof loadConfig>,
+): Promise<void> {
+  const { rounds, seconds, connections, workers, scales } = options;
+  log(`data scale: the single lookup at ${scales.join(', ')} people`);
+  const rows = await runDataScaleBench({
+    dataRoot: base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    scales,
+    rounds,
+    seconds,
+    connections,
+    workers,
+    log,
+  });
+  const host = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const load = loadavg().map((l) => l.toFixed(1));
+  const text = [
+    `### The lookup as the population grows (${date})`,
+    '',
+    `\`npm run bench -- --suite datascale --scales ${scales.join(',')} --rounds ${rounds}\`: one person by ID number through our gateway (${workers} worker process(es); identity, rules, audit, logs and metrics on) and straight to the public_security subgraph (no rules), over the demo data seeded at each scale (SQLite). ${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, then the same at one connection. Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; load average at the end ${load.join(', ')}.`,
+    '',
+    dataScaleReport(rows),
+  ].join('\n');
+  console.log(`\n${text}\n`);
+  const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${date}-datascale`);
+  writeFileSync(
+    `${file}.json`,
+    JSON.stringify({ date, machine: host, rounds, seconds, connections, workers, rows }, null, 2),
+  );
+  writeFileSync(`${file}.md`, `${text}\n`);
+  log(`wrote ${file}.json and .md`);
+}
+
+/** The synthetic province (its own data folder, none of the demo's): prints and writes its table. */
+async function runProvince(
+  options: BenchOptions,
+  base: ReturnType<typeof loadConfig>,
+): Promise<void> {
+  const scale = {
+    departments: options.departments,
+    entries: options.entries,
+    grants: options.grants,
+  };
+  log(
+    `province: ${scale.departments} departments, ${scale.entries} entries, ${scale.grants} grants, ${options.replicas} replicas`,
+  );
+  const result = await runProvinceBench({
+    dataRoot: base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    scale,
+    replicas: options.replicas,
+    rounds: options.rounds,
+    seconds: options.seconds,
+    profileDir: options.profile,
+    log,
+  });
+  const host = machine();
+  const date = new Date().toISOString().slice(0, 10);
+  const load = loadavg().map((l) => l.toFixed(1));
+  const text = [
+    `### A synthetic province (${date})`,
+    '',
+    `\`npm run bench -- --suite province --departments ${scale.departments} --entries ${scale.entries} --grants ${scale.grants} --replicas ${options.replicas} --rounds ${options.rounds} --seconds ${options.seconds}\` (SQLite). Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; load average at the end ${load.join(', ')}.`,
+    '',
+    provinceReport(result),
+  ].join('\n');
+  console.log(`\n${text}\n`);
+  const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(
+    resultsDir,
+    `${date}-province-${scale.departments}-${scale.entries}-${scale.grants}`,
+  );
+  writeFileSync(
+    `${file}.json`,
+    JSON.stringify({ date, machine: host, loadAverage: loadavg(), ...result }, null, 2),
+  );
+  writeFileSync(`${file}.md`, `${text}\n`);
+  log(`wrote ${file}.json and .md`);
+}
