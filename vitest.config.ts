@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -15,6 +16,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one fork less than the cores: a single fork on a
+    // 2-core machine. The files spend most of their time waiting on the
+    // processes, databases and sockets they start, so two run side by side there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A folder for the database templates test platforms are copied from.
     globalSetup: ['./test/support/globalSetup.ts'],
     reporters: ['default', './test/support/summaryReporter.ts'],
