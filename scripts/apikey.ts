@@ -104,8 +104,9 @@ cliSubcommand(program, {
 await runCli(program);
 
 async function withPlatformDb(work: (db: Knex) => Promise<void>): Promise<void> {
-  const { loadConfig } = await import('../server/index.ts');
-  const { loadPlatformCatalogue, preparePlatformData } = await import('./platform/index.ts');
+  const { loadConfig } = await import('../server/config/index.ts');
+  const { loadPlatformCatalogue } = await import('./platform/loadPlatformCatalogue.ts');
+  const { preparePlatformData } = await import('./platform/preparePlatformData.ts');
   const config = loadConfig();
   const db = await preparePlatformData(config, loadPlatformCatalogue({}, config), 'never');
   try {

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../../schema/index.ts';
-import { loadConfig } from '../../server/index.ts';
+import { loadConfig } from '../../server/config/index.ts';
 import { CliUsageError } from '../cli/index.ts';
-import { loadPlatformCatalogue } from '../platform/index.ts';
+import { loadPlatformCatalogue } from '../platform/loadPlatformCatalogue.ts';
 
 /** The catalogue of the department files, with `department` checked to be one of them. */
 export function departmentCatalogue(department: string): Catalogue {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { Authenticator } from '../../gateway/index.ts';
 import { loadConfig, openDatabase } from '../../server/index.ts';
 import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
 import {
@@ -67,6 +66,8 @@ export async function subgraphCommand(
     }
     let force: { confirmedByAdmin: string } | undefined;
     if (options.force && options.adminToken) {
+      // The gateway's modules, only when an ADMIN's token is to be checked.
+      const { Authenticator } = await import('../../gateway/index.ts');
       const admin = await Authenticator.create(config.auth, db).verifyToken(options.adminToken);
       if (!admin.roles.includes('ADMIN'))
         throw new Error(

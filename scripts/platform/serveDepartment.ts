@@ -25,7 +25,7 @@ import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { subgraphAccessSettings } from './platformSettings.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
-import { loadPlatformCatalogue } from './startPlatform.ts';
+import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 
 export interface ServeDepartmentOptions {
   /** The department's code, e.g. `city_water`. */

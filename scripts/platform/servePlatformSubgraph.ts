@@ -14,7 +14,7 @@ import {
 } from '../../subgraphs/platform/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { platformSettings } from './platformSettings.ts';
-import { loadPlatformCatalogue } from './startPlatform.ts';
+import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { servePlatformLinks, type ServedPlatformLinks } from './startPlatformLinks.ts';
 
 export interface ServedPlatformSubgraph {

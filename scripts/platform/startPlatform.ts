@@ -1,11 +1,5 @@
-import { join } from 'node:path';
 import type { Knex } from 'knex';
-import {
-  CatalogueError,
-  findDepartmentDirs,
-  loadCatalogue,
-  type Catalogue,
-} from '../../schema/index.ts';
+import { CatalogueError, type Catalogue } from '../../schema/index.ts';
 import { catalogueBindingProblems, listTables } from '../../subgraphs/kit/introspection/index.ts';
 import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
@@ -34,6 +28,7 @@ import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
+import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
@@ -49,9 +44,6 @@ import {
   type DepartmentSubgraph,
   type RunningSubgraph,
 } from '../../subgraphs/kit/index.ts';
-
-/** The folder whose subfolders with a `department.yaml` are the departments. */
-export const DEPARTMENTS_ROOT = join(import.meta.dirname, '..', '..', 'subgraphs');
 
 export interface PlatformOptions {
   /** Department folders to serve; default: every department under `subgraphs/`. */
@@ -82,16 +74,6 @@ export interface RunningPlatform {
   registry: RegistryWatcher;
   gateway: RunningGateway;
   stop(): Promise<void>;
-}
-
-/** Loads the catalogue of the department folders; throws a `CatalogueError` listing every problem. */
-export function loadPlatformCatalogue(
-  options: Pick<PlatformOptions, 'departmentDirs'> = {},
-  config?: Pick<PlatformConfig, 'departmentsDir'>,
-): Catalogue {
-  return loadCatalogue(
-    options.departmentDirs ?? findDepartmentDirs(config?.departmentsDir ?? DEPARTMENTS_ROOT),
-  );
 }
 
 /**
