@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three MariaDB Galera nodes, HAProxy and eight platform processes: it runs
- * alone, after every other file, as it did when the suite ran in one fork (a
- * node still applying a GRANT another node committed refuses a connection
- * routed to it, so a machine busy with other files makes its start-up fail).
+ * alone, after every other file, as it did when the suite ran in one fork.
+ * (Beside other files it showed a real race: a department's first connection,
+ * routed to a node still applying the GRANT another node committed, was
+ * refused; `retryWhileGrantsSpread` in server/database now absorbs it.)
  */
 const CLUSTER_TEST = 'test/e2e/galeraCluster.test.ts';
 

@@ -5,6 +5,7 @@ import knex, { type Knex } from 'knex';
 import { DEFAULT_DATABASE_LIMITS, type DatabaseConfig } from '../config/index.ts';
 import { metrics } from '../observability/platformMetrics.ts';
 import { ensureDepartmentUser, type DepartmentCredentials } from './departmentUser.ts';
+import { retryWhileGrantsSpread } from './retryWhileGrantsSpread.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocksAsynchronously.ts';
 
 /**
@@ -145,7 +146,13 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
       },
     },
   });
+  // The department's user was just made or confirmed through one node of what
+  // may be a multi-primary cluster: give its grant a moment to reach the others.
+  if (own) retryWhileGrantsSpread(db, GRANT_SPREAD_MS);
   // Connections in use, idle and awaited show on /metrics (govdata_db_pool_connections).
   metrics.watchPool(name, db);
   return db;
 }
+
+/** How long after start-up a department's connection refused for want of rights is retried. */
+const GRANT_SPREAD_MS = 5000;
