@@ -63,18 +63,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
 
   const host = machine();
   const date = new Date().toISOString().slice(0, 10);
-  const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
   const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
-
-  /** Prints a suite's text and writes it, and its figures with the machine, to bench/results/. */
-  function writeResult(name: string, text: string, figures: object): void {
-    console.log(`\n${text}\n`);
-    const file = join(resultsDir, `${date}-${name}`);
-    writeFileSync(`${file}.json`, JSON.stringify(figures, null, 2));
-    writeFileSync(`${file}.md`, `${text}\n`);
-    log(`wrote ${file}.json and .md`);
-  }
 
   /** Prints an on/off suite's table and writes it, with its figures and the machine, to bench/results/. */
   function report(
@@ -95,7 +84,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       '',
       `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
     ].join('\n');
-    writeResult(name, text, {
+    writeResult(`${date}-${name}`, text, {
       date,
       machine: host,
       scale,
@@ -129,7 +118,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         gatewayReport(result),
       ].join('\n');
-      writeResult('gateways', text, {
+      writeResult(`${date}-gateways`, text, {
         date,
         machine: host,
         scale,
@@ -195,7 +184,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         observabilityReport(result),
       ].join('\n');
-      writeResult('observability', text, {
+      writeResult(`${date}-observability`, text, {
         date,
         machine: host,
         scale,
@@ -218,7 +207,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         stressReport(result, heavyConnections),
       ].join('\n');
-      writeResult('stress', text, { date, machine: host, scale, seconds, ...result });
+      writeResult(`${date}-stress`, text, { date, machine: host, scale, seconds, ...result });
     }
     if (suites.has('quality')) {
       log('quality: govdata quality run over the seeded population, one process per round');
@@ -234,7 +223,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         qualityReport(rows),
       ].join('\n');
-      writeResult('quality', text, { date, machine: host, scale, rounds: rows });
+      writeResult(`${date}-quality`, text, { date, machine: host, scale, rounds: rows });
     }
     if (suites.has('export')) {
       log('export: the seeded population through the gateway into a file, one district and whole');
@@ -246,7 +235,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         exportReport(rows),
       ].join('\n');
-      writeResult('export', text, { date, machine: host, scale, rounds: rows });
+      writeResult(`${date}-export`, text, { date, machine: host, scale, rounds: rows });
     }
   } finally {
     await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
@@ -279,16 +268,15 @@ async function runDataScale(
     '',
     dataScaleReport(rows),
   ].join('\n');
-  console.log(`\n${text}\n`);
-  const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `${date}-datascale`);
-  writeFileSync(
-    `${file}.json`,
-    JSON.stringify({ date, machine: host, rounds, seconds, connections, workers, rows }, null, 2),
-  );
-  writeFileSync(`${file}.md`, `${text}\n`);
-  log(`wrote ${file}.json and .md`);
+  writeResult(`${date}-datascale`, text, {
+    date,
+    machine: host,
+    rounds,
+    seconds,
+    connections,
+    workers,
+    rows,
+  });
 }
 
 /** The synthetic province (its own data folder, none of the demo's): prints and writes its table. */
@@ -323,17 +311,24 @@ async function runProvince(
     '',
     provinceReport(result),
   ].join('\n');
+  writeResult(`${date}-province-${scale.departments}-${scale.entries}-${scale.grants}`, text, {
+    date,
+    machine: host,
+    loadAverage: loadavg(),
+    ...result,
+  });
+}
+
+/**
+ * Prints a suite's text and writes it, with its figures and the machine, to
+ * bench/results/`<name>`.md and .json.
+ */
+function writeResult(name: string, text: string, figures: object): void {
   console.log(`\n${text}\n`);
   const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(
-    resultsDir,
-    `${date}-province-${scale.departments}-${scale.entries}-${scale.grants}`,
-  );
-  writeFileSync(
-    `${file}.json`,
-    JSON.stringify({ date, machine: host, loadAverage: loadavg(), ...result }, null, 2),
-  );
+  const file = join(resultsDir, name);
+  writeFileSync(`${file}.json`, JSON.stringify(figures, null, 2));
   writeFileSync(`${file}.md`, `${text}\n`);
   log(`wrote ${file}.json and .md`);
 }
