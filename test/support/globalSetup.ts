@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import knex from 'knex';
 import type { TestProject } from 'vitest/node';
-import { loadTestSettings } from '../../server/config/index.ts';
+import { adminConnection } from './testDatabase.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,17 +24,7 @@ export default function setup(project: TestProject): () => Promise<void> {
     const mysqlMade = existsSync(join(dir, 'mysql.making'));
     rmSync(dir, { recursive: true, force: true });
     if (!mysqlMade) return;
-    const url = loadTestSettings().mysqlUrl;
-    const admin = knex({
-      client: 'mysql2',
-      connection: {
-        host: url.hostname,
-        port: Number(url.port || 3306),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      pool: { min: 0, max: 1 },
-    });
+    const admin = adminConnection();
     try {
       const [rows] = (await admin.raw('SHOW DATABASES LIKE ?', [
         `${mysqlDatabase.replace(/_/g, '\\_')}%`,

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import knex from 'knex';
+import knex, { type Knex } from 'knex';
 import type { DatabaseConfig } from '../../server/index.ts';
-import { loadTestSettings } from '../../server/index.ts';
+import { loadTestSettings } from '../../server/config/index.ts';
 
 export type Engine = 'sqlite' | 'mysql';
 
@@ -84,7 +84,8 @@ export function createTestDatabase(engine: Engine): TestDatabase {
   };
 }
 
-function adminConnection() {
+/** A connection to the test MariaDB as its administrator (no database chosen). */
+export function adminConnection(): Knex {
   const url = settings.mysqlUrl;
   return knex({
     client: 'mysql2',

@@ -2,7 +2,7 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTestSettings } from '../../server/config/index.ts';
 import { retryWhileGrantsSpread } from '../../server/database/retryWhileGrantsSpread.ts';
-import { mysqlAvailable } from '../support/testDatabase.ts';
+import { adminConnection, mysqlAvailable } from '../support/testDatabase.ts';
 
 /**
  * On a Galera cluster a department's user and grant are made through one node
@@ -40,16 +40,7 @@ describe.runIf(runMysql)('retryWhileGrantsSpread (MariaDB)', () => {
   }
 
   beforeAll(async () => {
-    admin = knex({
-      client: 'mysql2',
-      connection: {
-        host: url.hostname,
-        port: Number(url.port || 3306),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      pool: { min: 0, max: 1 },
-    });
+    admin = adminConnection();
     await admin.raw('CREATE DATABASE ??', [database]);
     await admin.raw('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', password]);
   });
