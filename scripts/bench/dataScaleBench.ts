@@ -1,15 +1,4 @@
-import { join } from 'node:path';
-import {
-  loadConfig,
-  loadOrCreateJoinKey,
-  loadOrCreateSigningKeys,
-  type PlatformConfig,
-} from '../../server/index.ts';
-import {
-  loadPlatformCatalogue,
-  prepareDepartmentData,
-  preparePlatformData,
-} from '../platform/index.ts';
+import { openBenchData } from './benchData.ts';
 import { runGatewayBench, type ContenderName } from './gatewayBench.ts';
 import type { Summary } from './summarize.ts';
 
@@ -48,24 +37,12 @@ export async function runDataScaleBench(setup: DataScaleSetup): Promise<DataScal
   const rows: DataScaleRow[] = [];
   for (const people of setup.scales) {
     setup.log(`data scale: ${people} people`);
-    const config: PlatformConfig = {
-      ...loadConfig({ DATA_DIR: join(setup.dataRoot, `bench-${people}`) }),
-      seedScale: people,
-    };
-    const catalogue = loadPlatformCatalogue({}, config);
-    // The gateway's keys and the join key, made on first use as `npm start` makes them.
-    await loadOrCreateSigningKeys(
-      config.auth.gatewayPrivateKeyFile,
-      config.auth.gatewayPublicKeyFile,
-    );
-    loadOrCreateJoinKey(config.auth.joinKeyFile);
-    const platformDb = await preparePlatformData(config, catalogue, 'if-empty', setup.log);
-    const departments = await prepareDepartmentData(config, catalogue, 'if-empty', setup.log);
+    const data = await openBenchData(setup.dataRoot, people, setup.log);
     try {
       const result = await runGatewayBench({
-        config,
-        catalogue,
-        platformDb,
+        config: data.config,
+        catalogue: data.catalogue,
+        platformDb: data.platformDb,
         rounds: setup.rounds,
         seconds: setup.seconds,
         connections: setup.connections,
@@ -85,7 +62,7 @@ export async function runDataScaleBench(setup: DataScaleSetup): Promise<DataScal
         directOneConnection: one('direct subgraph'),
       });
     } finally {
-      await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
+      await data.close();
     }
   }
   return rows;

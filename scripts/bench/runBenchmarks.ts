@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, loadOrCreateJoinKey, loadOrCreateSigningKeys } from '../../server/index.ts';
+import { loadConfig } from '../../server/index.ts';
 import { runAuditBench } from './auditBench.ts';
+import { openBenchData } from './benchData.ts';
 import { dataScaleReport, runDataScaleBench } from './dataScaleBench.ts';
 import { exportReport, runExportBench } from './exportBench.ts';
 import { gatewayReport, runGatewayBench } from './gatewayBench.ts';
@@ -12,11 +13,6 @@ import { provinceReport, runProvinceBench } from './province/provinceBench.ts';
 import { runRulesBench } from './rulesBench.ts';
 import { runStressBench, stressReport } from './stressBench.ts';
 import { machine, markdownTable, type Summary } from './summarize.ts';
-import {
-  loadPlatformCatalogue,
-  prepareDepartmentData,
-  preparePlatformData,
-} from '../platform/index.ts';
 
 /**
  * What `npm run bench` runs (scripts/bench.ts states the options): each chosen
@@ -44,22 +40,14 @@ export interface BenchOptions {
 export async function runBenchmarks(options: BenchOptions): Promise<void> {
   const { scale, rounds, seconds, connections, workers } = options;
   const suites = new Set(options.suite);
+  // Each scale's data folder sits beside the platform's own (SQLite), or under data/.
   const base = loadConfig();
-  if (suites.delete('province')) await runProvince(options, base);
-  if (suites.delete('datascale')) await runDataScale(options, base);
+  const dataRoot = base.database.kind === 'sqlite' ? base.database.dir : 'data';
+  if (suites.delete('province')) await runProvince(options, dataRoot);
+  if (suites.delete('datascale')) await runDataScale(options, dataRoot);
   if (suites.size === 0) return;
-  const dataDir = join(
-    base.database.kind === 'sqlite' ? base.database.dir : 'data',
-    `bench-${scale}`,
-  );
-  const config = { ...loadConfig({ DATA_DIR: dataDir }), seedScale: scale };
-  const catalogue = loadPlatformCatalogue({}, config);
-  const keys = await loadOrCreateSigningKeys(
-    config.auth.gatewayPrivateKeyFile,
-    config.auth.gatewayPublicKeyFile,
-  );
-  const platformDb = await preparePlatformData(config, catalogue, 'if-empty', log);
-  const departments = await prepareDepartmentData(config, catalogue, 'if-empty', log);
+  const data = await openBenchData(dataRoot, scale, log);
+  const { dataDir, config, catalogue, keys, platformDb, departments } = data;
 
   const host = machine();
   const date = new Date().toISOString().slice(0, 10);
@@ -137,7 +125,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         platformDb,
         departmentDb: departments.get('public_security')!,
         keys,
-        joinKey: loadOrCreateJoinKey(config.auth.joinKeyFile),
+        joinKey: data.joinKey,
         rounds,
         seconds,
         connections,
@@ -238,19 +226,16 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       writeResult(`${date}-export`, text, { date, machine: host, scale, rounds: rows });
     }
   } finally {
-    await Promise.all([platformDb, ...departments.values()].map((db) => db.destroy()));
+    await data.close();
   }
 }
 
 /** The lookup at each population (each its own data folder): prints and writes its table. */
-async function runDataScale(
-  options: BenchOptions,
-  base: ReturnType<typeof loadConfig>,
-): Promise<void> {
+async function runDataScale(options: BenchOptions, dataRoot: string): Promise<void> {
   const { rounds, seconds, connections, workers, scales } = options;
   log(`data scale: the single lookup at ${scales.join(', ')} people`);
   const rows = await runDataScaleBench({
-    dataRoot: base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    dataRoot,
     scales,
     rounds,
     seconds,
@@ -280,10 +265,7 @@ async function runDataScale(
 }
 
 /** The synthetic province (its own data folder, none of the demo's): prints and writes its table. */
-async function runProvince(
-  options: BenchOptions,
-  base: ReturnType<typeof loadConfig>,
-): Promise<void> {
+async function runProvince(options: BenchOptions, dataRoot: string): Promise<void> {
   const scale = {
     departments: options.departments,
     entries: options.entries,
@@ -293,7 +275,7 @@ async function runProvince(
     `province: ${scale.departments} departments, ${scale.entries} entries, ${scale.grants} grants, ${options.replicas} replicas`,
   );
   const result = await runProvinceBench({
-    dataRoot: base.database.kind === 'sqlite' ? base.database.dir : 'data',
+    dataRoot,
     scale,
     replicas: options.replicas,
     rounds: options.rounds,
