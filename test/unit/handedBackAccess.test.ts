@@ -22,16 +22,11 @@ const FETCH: HandedBackFetch = {
   purpose: 'social-assistance',
 };
 
+/** An ACCESS record of that very fetch. */
 const RECORD: AuditEntry = {
   at: '2026-11-30T22:00:00.123Z',
   kind: 'ACCESS',
-  requestId: 'req-1',
-  correlationId: 'client-7',
-  subgraph: 'public_security',
-  consumerDepartment: 'civil_affairs',
-  consumerApplication: 'relief',
-  userId: 'u1',
-  purpose: 'social-assistance',
+  ...FETCH,
   grantId: 'g-1,g-2',
   datasetCode: 'PS-POP-001',
   providerDepartment: 'public_security',
