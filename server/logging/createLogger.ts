@@ -2,41 +2,29 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'p
 import type { PlatformConfig } from '../config/index.ts';
 import { DEFAULT_OBSERVABILITY } from '../config/observabilityConfig.ts';
 import { readableLines } from './readableLines.ts';
+import { redactCredentials } from './redactCredentials.ts';
 
 export type { Logger } from 'pino';
 
 /**
- * Where credentials could sit in anything logged: headers (as objects or as
- * `req.headers`), tokens, keys and passwords under any one parent. Whatever
- * is at these paths is written as `[redacted]`. Nothing logs variables or
- * response data in the first place; this is the second line.
+ * Every line's fields pass through `redactCredentials`: nothing logs variables
+ * or response data in the first place; this is the second line. pino writes a
+ * child logger's bindings once, past any formatter, so a child bound to a
+ * credential is refused when it is made (`refuseBoundCredentials`).
  */
-export const REDACTED_PATHS = [
-  'authorization',
-  'cookie',
-  'token',
-  'password',
-  'secret',
-  'apiKey',
-  '["x-api-key"]',
-  '["set-cookie"]',
-  '["x-govdata-context"]',
-  'variables',
-  '*.authorization',
-  '*.cookie',
-  '*.token',
-  '*.password',
-  '*.secret',
-  '*.apiKey',
-  '*["x-api-key"]',
-  '*["set-cookie"]',
-  '*["x-govdata-context"]',
-  '*.variables',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'req.headers["x-govdata-context"]',
-];
+export const LOG_REDACTION: Pick<LoggerOptions, 'formatters' | 'onChild'> = {
+  formatters: { log: redactCredentials },
+  onChild: refuseBoundCredentials,
+};
+
+function refuseBoundCredentials(child: Logger): void {
+  const bindings = child.bindings();
+  if (redactCredentials(bindings) !== bindings) {
+    throw new Error(
+      'A child logger was bound to a credential or to variables (authorization, cookie, token, password, secret, apiKey, variables…); log them nowhere, or pass them on the line, where they are redacted.',
+    );
+  }
+}
 
 /** Lines gathered before a write to stdout (a few request lines)... */
 const LOG_WRITE_BYTES = 4096;
@@ -48,7 +36,7 @@ const LOG_FLUSH_MS = 1000;
  * in like the database: JSON lines on stdout at `LOG_LEVEL`, or readable
  * coloured lines (`readableLines`) when LOG_FORMAT asks for them, or is `auto` and
  * stdout is a terminal outside production. Credentials are redacted (see
- * `REDACTED_PATHS`); errors logged as `err` keep their stack. Library code logs
+ * `redactCredentials`); errors logged as `err` keep their stack. Library code logs
  * through the logger it is given, never `console`. `destination` is for tests
  * that read what was logged (always JSON).
  */
@@ -59,7 +47,7 @@ export function createLogger(
   const options: LoggerOptions = {
     level: config.logLevel,
     base: { pid: process.pid },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...LOG_REDACTION,
   };
   if (destination) return pino(options, destination);
   const observability = config.observability ?? DEFAULT_OBSERVABILITY;

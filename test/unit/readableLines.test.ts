@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { REDACTED_PATHS } from '../../server/logging/createLogger.ts';
+import { LOG_REDACTION } from '../../server/logging/createLogger.ts';
 import { readableLines } from '../../server/logging/readableLines.ts';
 
 /** A logger writing readable lines into an array, as a terminal would show them. */
 function capture() {
   const lines: string[] = [];
   const logger = pino(
-    { level: 'debug', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    { level: 'debug', ...LOG_REDACTION },
     readableLines({ write: (text: string) => lines.push(text) }, false),
   );
   return { logger, lines };
