@@ -14,6 +14,7 @@ import {
   peakMemoryMiB,
   startService,
   waitUntilServing,
+  withCpuPerRequest,
   type Service,
 } from './processes.ts';
 import { alternate, logRounds } from './alternate.ts';
@@ -289,6 +290,10 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
       return nextMessage<SqlCounts>(subgraphs, 'sql');
     };
 
+    /** The processes whose CPU per request is measured while `name` is driven. */
+    const measured = (name: ContenderName): Record<string, Service> =>
+      name === 'direct subgraph' ? { subgraphs } : { gateway: gateways[name], subgraphs };
+
     const result: GatewayBenchResult = { operations: [], oneConnection: [] };
     const chosen = operations().filter((o) => !setup.only || setup.only.includes(o.key));
     for (const operation of chosen) {
@@ -311,13 +316,15 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
         contenders,
         setup,
         (name, seconds) =>
-          runAutocannon({
-            url: urls[name],
-            body: operation.body,
-            headers,
-            connections: setup.connections,
-            seconds,
-          }),
+          withCpuPerRequest(measured(name), () =>
+            runAutocannon({
+              url: urls[name],
+              body: operation.body,
+              headers,
+              connections: setup.connections,
+              seconds,
+            }),
+          ),
         logRounds(log, '  '),
       );
       result.operations.push({
@@ -391,6 +398,11 @@ async function expectComplete(
 }
 
 const PLAIN: ContenderName = 'plain Apollo Gateway';
+
+/** A row's median CPU milliseconds per request in `process`, or a dash where not measured. */
+function cpuMs(row: Summary, process: string): string {
+  return row.cpuMsPerRequest?.[process]?.toFixed(3) ?? '—';
+}
 const HIVES: readonly ContenderName[] = ['Hive Gateway', 'Hive Gateway (router runtime)'];
 
 /** The markdown report: a table per operation, then each target against its figure. */
@@ -405,11 +417,11 @@ export function gatewayReport(result: GatewayBenchResult): string {
     lines.push(
       `**${operation.name}**: ${operation.description}`,
       '',
-      '| contender | req/s | vs plain Apollo | p50 ms | p95 ms | p99 ms | errors | peak memory MiB | SQL / request |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| contender | req/s | vs plain Apollo | p50 ms | p95 ms | p99 ms | errors | peak memory MiB | SQL / request | gateway CPU ms / request | subgraph CPU ms / request |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...operation.rows.map(
         (r) =>
-          `| ${r.name} | ${r.requestsPerSecond} | ${vsPlain(r)} | ${r.p50} | ${r.p95.toFixed(1)} | ${r.p99} | ${r.errors} | ${r.peakMemoryMiB ?? '—'} | ${r.sqlPerRequest} |`,
+          `| ${r.name} | ${r.requestsPerSecond} | ${vsPlain(r)} | ${r.p50} | ${r.p95.toFixed(1)} | ${r.p99} | ${r.errors} | ${r.peakMemoryMiB ?? '—'} | ${r.sqlPerRequest} | ${cpuMs(r, 'gateway')} | ${cpuMs(r, 'subgraphs')} |`,
       ),
       '',
     );

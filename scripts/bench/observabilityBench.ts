@@ -15,6 +15,7 @@ import {
   nextMessage,
   startService,
   waitUntilServing,
+  withCpuPerRequest,
   type Service,
 } from './processes.ts';
 import { runAutocannon } from './runAutocannon.ts';
@@ -146,6 +147,7 @@ export async function runObservabilityBench(
       'observability off': { LOG_LEVEL: 'warn', METRICS: 'off' },
     };
     const urls = {} as Record<Contender, string>;
+    const gateways = {} as Record<Contender, Service>;
     for (const name of Object.keys(settings) as Contender[]) {
       const profile = setup.profileDir
         ? [
@@ -175,6 +177,7 @@ export async function runObservabilityBench(
         },
       );
       services.push(service);
+      gateways[name] = service;
       urls[name] = `http://127.0.0.1:${gatewayPorts[name]}/graphql`;
       await waitUntilServing(service, urls[name]);
       log(`${name} serving ${urls[name]} with ${workers} worker(s)`);
@@ -206,13 +209,15 @@ export async function runObservabilityBench(
         Object.keys(urls) as Contender[],
         setup,
         (name, seconds) =>
-          runAutocannon({
-            url: urls[name],
-            body: operation.body,
-            headers,
-            connections: setup.connections,
-            seconds,
-          }),
+          withCpuPerRequest({ gateway: gateways[name] }, () =>
+            runAutocannon({
+              url: urls[name],
+              body: operation.body,
+              headers,
+              connections: setup.connections,
+              seconds,
+            }),
+          ),
         logRounds(log, '  '),
       );
       result.operations.push({
@@ -230,25 +235,37 @@ export async function runObservabilityBench(
   }
 }
 
-/** The markdown report: a table per operation and the ratio against the target. */
+/**
+ * The markdown report: a table per operation and the ratio against the
+ * target, by requests a second and by the gateway's CPU per request.
+ */
 export function observabilityReport(result: ObservabilityBenchResult): string {
   const lines: string[] = [];
+  const verdict = (ratio: number) =>
+    `**${ratio.toFixed(2)}×** (target ≥ 0.95×: ${ratio >= 0.95 ? 'met' : '**missed**'})`;
+  const cpu = (r: Summary) => r.cpuMsPerRequest?.gateway;
   for (const operation of result.operations) {
     const [on, off] = operation.rows as [Summary, Summary];
-    const ratio = on.requestsPerSecond / off.requestsPerSecond;
+    const [onCpu, offCpu] = [cpu(on), cpu(off)];
     lines.push(
       `**${operation.name}**: ${operation.description}`,
       '',
-      '| contender | req/s | p50 ms | p95 ms | p99 ms | errors |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| contender | req/s | p50 ms | p95 ms | p99 ms | errors | gateway CPU ms / request |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...operation.rows.map(
         (r) =>
-          `| ${r.name} | ${r.requestsPerSecond} | ${r.p50} | ${r.p95.toFixed(1)} | ${r.p99} | ${r.errors} |`,
+          `| ${r.name} | ${r.requestsPerSecond} | ${r.p50} | ${r.p95.toFixed(1)} | ${r.p99} | ${r.errors} | ${cpu(r)?.toFixed(3) ?? '—'} |`,
       ),
       '',
-      `on / off: **${ratio.toFixed(2)}×** (target ≥ 0.95×: ${ratio >= 0.95 ? 'met' : '**missed**'})`,
+      `on / off, requests a second: ${verdict(on.requestsPerSecond / off.requestsPerSecond)}`,
       '',
     );
+    if (onCpu !== undefined && offCpu !== undefined) {
+      lines.push(
+        `on / off, requests per second of gateway CPU (off's CPU per request ÷ on's): ${verdict(offCpu / onCpu)}`,
+        '',
+      );
+    }
   }
   lines.push(
     `Span batches received by the OTLP receiver during the run: ${result.exportedBatches} (traces were exported).`,

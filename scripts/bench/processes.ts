@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { LoadResult } from './runAutocannon.ts';
 
 /** A process the benchmark started, with the last of what it printed to stderr. */
 export interface Service {
@@ -114,29 +115,44 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * A process and its descendants (Linux `/proc`): a gateway's cluster workers
+ * are children of its primary. Throws where there is no `/proc`.
+ */
+function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = statFields(Number(entry));
+    if (stat) parents.set(Number(entry), Number(stat[1]));
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (which may hold
+ * spaces), so field 3 of proc(5) is index 0; null when the process has ended.
+ */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The peak resident memory of a process and its descendants, in MiB: the sum
  * of each one's high-water mark (Linux `/proc`; null elsewhere).
  */
 export function peakMemoryMiB(pid: number): number | null {
   try {
-    const parents = new Map<number, number>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        // The command name may hold spaces: the parent pid is the 2nd field after it.
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        parents.set(Number(entry), parent);
-      } catch {
-        // the process ended while being read
-      }
-    }
-    const tree = [pid];
-    for (let i = 0; i < tree.length; i++) {
-      for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
-    }
     let kib = 0;
-    for (const member of tree) {
+    for (const member of processTree(pid)) {
       const status = readFileSync(`/proc/${member}/status`, 'utf8');
       kib += Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     }
@@ -144,4 +160,53 @@ export function peakMemoryMiB(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** Linux's USER_HZ: `/proc` counts CPU time in hundredths of a second. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * The CPU time, user and system, that a process and its descendants have used
+ * so far, in seconds (Linux `/proc`; null elsewhere).
+ */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    let ticks = 0;
+    for (const member of processTree(pid)) {
+      const stat = statFields(member);
+      // utime and stime are fields 14 and 15 of proc(5).
+      if (stat) ticks += Number(stat[11]) + Number(stat[12]);
+    }
+    return ticks / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a load turn and adds to its result the CPU milliseconds each request
+ * cost the processes of `services` (each with its descendants), by name: on a
+ * machine where the load generator, the subgraphs and the gateway share the
+ * cores, what one server spends per request is steadier than requests a
+ * second, which every process's share of the cores moves.
+ */
+export async function withCpuPerRequest(
+  services: Readonly<Record<string, Service>>,
+  run: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const read = () =>
+    Object.fromEntries(
+      Object.entries(services).map(([name, s]) => [name, cpuSeconds(s.child.pid!)]),
+    );
+  const before = read();
+  const result = await run();
+  const after = read();
+  const cpuMsPerRequest: Record<string, number> = {};
+  for (const name of Object.keys(services)) {
+    const [from, to] = [before[name], after[name]];
+    if (from != null && to != null && result.requests > 0) {
+      cpuMsPerRequest[name] = ((to - from) * 1000) / result.requests;
+    }
+  }
+  return { ...result, cpuMsPerRequest };
 }

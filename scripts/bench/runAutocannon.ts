@@ -18,6 +18,8 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   requests: number;
+  /** CPU milliseconds a request cost each measured server, by name (`withCpuPerRequest`). */
+  cpuMsPerRequest?: Record<string, number>;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface Summary {
   p95: number;
   p99: number;
   errors: number;
+  /** Median CPU milliseconds a request cost each measured server, by name, when measured. */
+  cpuMsPerRequest?: Record<string, number>;
 }
 
 /** One line per contender: medians over its rounds, errors summed. */
@@ -28,7 +30,19 @@ export function summarize(name: string, results: readonly LoadResult[]): Summary
     p95: median(results.map((r) => r.p95)),
     p99: median(results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
+    ...cpuMedians(results),
   };
+}
+
+function cpuMedians(results: readonly LoadResult[]): Pick<Summary, 'cpuMsPerRequest'> {
+  const names = new Set(results.flatMap((r) => Object.keys(r.cpuMsPerRequest ?? {})));
+  if (names.size === 0) return {};
+  const cpuMsPerRequest: Record<string, number> = {};
+  for (const name of names) {
+    const values = results.flatMap((r) => r.cpuMsPerRequest?.[name] ?? []);
+    cpuMsPerRequest[name] = median(values);
+  }
+  return { cpuMsPerRequest };
 }
 
 /** The machine a run was made on, as recorded beside its figures. */
