@@ -47,6 +47,7 @@ export async function runDataScaleBench(setup: DataScaleSetup): Promise<DataScal
         seconds: setup.seconds,
         connections: setup.connections,
         workers: setup.workers,
+        scale: people,
         only: ['lookup'],
         contenders: CONTENDERS,
         log: setup.log,

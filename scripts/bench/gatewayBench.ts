@@ -38,6 +38,8 @@ export interface GatewayBenchSetup {
   contenders?: readonly string[];
   /** Write V8 CPU profiles of our gateway's and the subgraphs' processes to this folder. */
   profileDir?: string;
+  /** People seeded: the lookups are spread over them. */
+  scale: number;
   log: (message: string) => void;
 }
 
@@ -71,7 +73,15 @@ interface Operation {
   key: string;
   name: string;
   description: string;
+  /** The first request's body; the others ask the same of other people or pages. */
   body: string;
+  /**
+   * The bodies sent in turn to the gateway at `url`: one operation over
+   * `VARIANTS` people or pages, so concurrent requests differ as real
+   * traffic's do (identical requests in flight would let a gateway that
+   * shares one subgraph answer among them skip the work being measured).
+   */
+  bodies(url: string, headers: Record<string, string>): Promise<string[]>;
   /** Whether the direct subgraph can answer it (one subgraph only). */
   direct: boolean;
   /** Throws unless the answer is complete: error answers measure nothing. */
@@ -80,7 +90,50 @@ interface Operation {
 
 const scripts = join(import.meta.dirname, '..');
 
-function operations(): Operation[] {
+/** Distinct requests each operation rotates through. */
+const VARIANTS = 64;
+
+/** Lookups of `VARIANTS` people spread over the `scale` seeded. */
+function lookupBody(index: number): string {
+  return JSON.stringify({
+    query:
+      'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
+    variables: { idNumber: personIdNumberAt(index) },
+  });
+}
+
+/**
+ * A paged list's query for its first `VARIANTS` pages at `url`: page cursors
+ * are sealed per caller and list, so each gateway's own are collected by
+ * walking the list through it.
+ */
+async function pages(
+  url: string,
+  headers: Record<string, string>,
+  list: string,
+  query: (after: string) => string,
+  size: number,
+): Promise<string[]> {
+  const bodies = [JSON.stringify({ query: query('') })];
+  let after: string | null = null;
+  while (bodies.length < VARIANTS) {
+    const walk = await post(
+      url,
+      JSON.stringify({
+        query: `query Walk($after: String) { ${list}(first: ${size}, after: $after) { pageInfo { endCursor } } }`,
+        variables: { after },
+      }),
+      headers,
+    );
+    const page = walk.data?.[list] as { pageInfo?: { endCursor?: string | null } } | undefined;
+    after = page?.pageInfo?.endCursor ?? null;
+    if (!after) throw new Error(`${url} has fewer than ${VARIANTS} pages of ${list}`);
+    bodies.push(JSON.stringify({ query: query(`, after: ${JSON.stringify(after)}`) }));
+  }
+  return bodies;
+}
+
+function operations(scale: number): Operation[] {
   const nodes = (data: Record<string, unknown>, field: string) => {
     const list = (data[field] as { nodes?: Record<string, unknown>[] } | null)?.nodes ?? [];
     return list;
@@ -90,17 +143,27 @@ function operations(): Operation[] {
       if (!Array.isArray(row[field])) throw new Error(`${field} missing`);
     }
   };
+  const people = (
+    after: string,
+  ) => `query People { persons(first: 100${after}) { nodes { idNumber name gender
+          licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
+          landParcels { parcelCode landUse areaSqm } } } }`;
+  const enterprises = (
+    after: string,
+  ) => `query Enterprises { enterprises(first: 50${after}) { nodes { creditCode name kind registeredCapital
+          legalRepresentative { name gender licenses { licenseNumber kind } }
+          licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
+          landParcels { parcelCode landUse areaSqm } utilityAccounts { accountNumber address monthlyUsageM3 } } } }`;
+  const spread = Math.max(1, Math.floor(scale / VARIANTS));
   return [
     {
       key: 'lookup',
       name: 'single lookup',
       description: 'one person by ID number (one subgraph)',
       direct: true,
-      body: JSON.stringify({
-        query:
-          'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
-        variables: { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
-      }),
+      body: lookupBody(DEMO_PERSON_INDEX),
+      bodies: async () =>
+        Array.from({ length: VARIANTS }, (_, i) => lookupBody(DEMO_PERSON_INDEX + i * spread)),
       check(data) {
         if (!(data.person as { name?: string } | null)?.name) throw new Error('no person');
       },
@@ -111,15 +174,12 @@ function operations(): Operation[] {
       description:
         '100 people with their licences, credit records and land parcels (four subgraphs)',
       direct: false,
-      body: JSON.stringify({
-        query: `query People { persons(first: 100) { nodes { idNumber name gender
-          licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
-          landParcels { parcelCode landUse areaSqm } } } }`,
-      }),
+      body: JSON.stringify({ query: people('') }),
+      bodies: (url, headers) => pages(url, headers, 'persons', people, 100),
       check(data) {
-        const people = nodes(data, 'persons');
-        if (people.length !== 100) throw new Error(`${people.length} people`);
-        for (const person of people) lists(person, ['licenses', 'creditRecords', 'landParcels']);
+        const found = nodes(data, 'persons');
+        if (found.length !== 100) throw new Error(`${found.length} people`);
+        for (const person of found) lists(person, ['licenses', 'creditRecords', 'landParcels']);
       },
     },
     {
@@ -128,16 +188,12 @@ function operations(): Operation[] {
       description:
         'a page of 50 enterprises with their legal representatives (and their licences), licences, credit records, land parcels and water accounts (six subgraphs)',
       direct: false,
-      body: JSON.stringify({
-        query: `query Enterprises { enterprises(first: 50) { nodes { creditCode name kind registeredCapital
-          legalRepresentative { name gender licenses { licenseNumber kind } }
-          licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
-          landParcels { parcelCode landUse areaSqm } utilityAccounts { accountNumber address monthlyUsageM3 } } } }`,
-      }),
+      body: JSON.stringify({ query: enterprises('') }),
+      bodies: (url, headers) => pages(url, headers, 'enterprises', enterprises, 50),
       check(data) {
-        const enterprises = nodes(data, 'enterprises');
-        if (enterprises.length !== 50) throw new Error(`${enterprises.length} enterprises`);
-        for (const e of enterprises) {
+        const found = nodes(data, 'enterprises');
+        if (found.length !== 50) throw new Error(`${found.length} enterprises`);
+        for (const e of found) {
           lists(e, ['licenses', 'creditRecords', 'landParcels', 'utilityAccounts']);
           if (!e.legalRepresentative) throw new Error('no legal representative');
         }
@@ -295,7 +351,9 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
       name === 'direct subgraph' ? { subgraphs } : { gateway: gateways[name], subgraphs };
 
     const result: GatewayBenchResult = { operations: [], oneConnection: [] };
-    const chosen = operations().filter((o) => !setup.only || setup.only.includes(o.key));
+    const chosen = operations(setup.scale).filter((o) => !setup.only || setup.only.includes(o.key));
+    /** Each operation's bodies for each contender, every one checked to be answered in full. */
+    const bodies = new Map<Operation, Map<ContenderName, string[]>>();
     for (const operation of chosen) {
       const contenders = (Object.keys(urls) as ContenderName[]).filter(
         (name) =>
@@ -303,11 +361,16 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
           (!setup.contenders || setup.contenders.includes(name)),
       );
       const sqlPerRequest = new Map<ContenderName, number>();
+      const sent = new Map<ContenderName, string[]>();
+      bodies.set(operation, sent);
       for (const name of contenders) {
-        await expectComplete(name, urls[name], operation, headers);
+        sent.set(name, await operation.bodies(urls[name], headers));
+        for (const body of sent.get(name)!) {
+          await expectComplete(name, urls[name], operation, body, headers);
+        }
         const before = await sqlCounts();
         const samples = 10;
-        for (let i = 0; i < samples; i++) await post(urls[name], operation.body, headers);
+        for (const body of sent.get(name)!.slice(0, samples)) await post(urls[name], body, headers);
         const after = await sqlCounts();
         sqlPerRequest.set(name, (after[sideOf(name)] - before[sideOf(name)]) / samples);
       }
@@ -319,7 +382,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
           withCpuPerRequest(measured(name), () =>
             runAutocannon({
               url: urls[name],
-              body: operation.body,
+              body: sent.get(name)!,
               headers,
               connections: setup.connections,
               seconds,
@@ -347,7 +410,12 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
         ),
         setup,
         (name, seconds) =>
-          runLatencyProbe({ url: urls[name], body: single.body, headers, seconds }),
+          runLatencyProbe({
+            url: urls[name],
+            body: bodies.get(single)!.get(name) ?? single.body,
+            headers,
+            seconds,
+          }),
         (name, round, r) => log(`  round ${round} ${name}: p50 ${r.p50.toFixed(2)} ms`),
       );
       result.oneConnection = [...oneConnection].map(([name, r]) => summarize(name, r));
@@ -384,9 +452,10 @@ async function expectComplete(
   name: string,
   url: string,
   operation: Operation,
+  body: string,
   headers: Record<string, string>,
 ): Promise<void> {
-  const answer = await post(url, operation.body, headers);
+  const answer = await post(url, body, headers);
   try {
     if (answer.errors) throw new Error('errors');
     operation.check(answer.data ?? {});

@@ -4,8 +4,8 @@
  * milliseconds, too coarse for a gateway's added latency). Run in its own
  * process by the benchmark; prints a LoadResult as JSON.
  *
- * `node --import tsx latencyProbe.ts <url> <seconds>` with the body and the
- * headers (JSON) in BENCH_BODY and BENCH_HEADERS.
+ * `node --import tsx latencyProbe.ts <url> <seconds>` with the bodies (sent
+ * in turn) and the headers, as JSON, in BENCH_BODIES and BENCH_HEADERS.
  */
 import { Pool } from 'undici';
 import type { LoadResult } from './runAutocannon.ts';
@@ -17,11 +17,12 @@ const headers = {
   'content-type': 'application/json',
   ...(JSON.parse(process.env.BENCH_HEADERS ?? '{}') as Record<string, string>),
 };
-const body = process.env.BENCH_BODY ?? '';
+const bodies = JSON.parse(process.env.BENCH_BODIES ?? '[""]') as string[];
 const micros: number[] = [];
 let errors = 0;
 const until = Date.now() + Number(seconds) * 1000;
 while (Date.now() < until) {
+  const body = bodies[micros.length % bodies.length];
   const started = process.hrtime.bigint();
   const response = await pool.request({ path: target.pathname, method: 'POST', headers, body });
   const text = await response.body.text();

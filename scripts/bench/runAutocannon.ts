@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchPackageDir } from './benchPackages.ts';
 
 export interface LoadRequest {
   url: string;
-  body: string;
+  /** The request body, or bodies sent in turn (each request the next one). */
+  body: string | readonly string[];
   headers: Record<string, string>;
   connections: number;
   seconds: number;
@@ -28,23 +30,14 @@ export interface LoadResult {
  * figures. Latencies are in milliseconds.
  */
 export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
-  const args = [
-    join(benchPackageDir('autocannon'), 'autocannon.js'),
-    '--json',
-    '--connections',
-    String(request.connections),
-    '--duration',
-    String(request.seconds),
-    '--method',
-    'POST',
-    '--body',
-    request.body,
-    ...Object.entries({ 'content-type': 'application/json', ...request.headers }).flatMap(
-      ([k, v]) => ['--headers', `${k}=${v}`],
-    ),
-    request.url,
-  ];
-  const output = await runNode(args, process.env, 'autocannon');
+  const dir = mkdtempSync(join(tmpdir(), 'govdata-load-'));
+  const file = join(dir, 'request.json');
+  writeFileSync(file, JSON.stringify(request));
+  const output = await runNode(
+    ['--import', 'tsx', DRIVER, file],
+    process.env,
+    'autocannon',
+  ).finally(() => rmSync(dir, { recursive: true, force: true }));
   const result = JSON.parse(output) as {
     requests: { average: number; total: number };
     latency: { p50: number; p97_5: number; p99: number; p90: number };
@@ -63,6 +56,7 @@ export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
   };
 }
 
+const DRIVER = join(import.meta.dirname, 'loadDriver.ts');
 const PROBE = join(import.meta.dirname, 'latencyProbe.ts');
 
 /** Latency at one connection, one request at a time, timed in its own process to the microsecond. */
@@ -71,7 +65,13 @@ export async function runLatencyProbe(
 ): Promise<LoadResult> {
   const output = await runNode(
     ['--import', 'tsx', PROBE, request.url, String(request.seconds)],
-    { ...process.env, BENCH_BODY: request.body, BENCH_HEADERS: JSON.stringify(request.headers) },
+    {
+      ...process.env,
+      BENCH_BODIES: JSON.stringify(
+        typeof request.body === 'string' ? [request.body] : request.body,
+      ),
+      BENCH_HEADERS: JSON.stringify(request.headers),
+    },
     'latency probe',
   );
   return JSON.parse(output) as LoadResult;

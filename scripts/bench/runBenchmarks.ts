@@ -97,6 +97,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         only: options.operations,
         profileDir: options.profile,
         contenders: options.contenders?.split(','),
+        scale,
         log,
       });
       const text = [
