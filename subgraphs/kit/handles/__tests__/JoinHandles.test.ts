@@ -27,6 +27,19 @@ describe('Sealer', () => {
       expect(handle).not.toContain(ID.slice(0, 6));
     }
   });
+  it('never uses a nonce twice, across the refills of its nonce pool', () => {
+    const own = new Sealer(randomBytes(32));
+    const handles = Array.from({ length: 3000 }, (_, i) => own.seal([ID, i], 'c'));
+    const nonces = new Set(
+      handles.map((h) => Buffer.from(h, 'base64url').subarray(0, 12).toString('hex')),
+    );
+    expect(nonces.size).toBe(handles.length);
+    handles.forEach((handle, i) => expect(own.open(handle, 'c')).toEqual([ID, i]));
+  });
+  it('opens values with characters of any width', () => {
+    const value = ['浙江省杭州市', 'é', '😀'.repeat(40)];
+    expect(sealer.open(sealer.seal(value, 'c'), 'c')).toEqual(value);
+  });
   it('refuses tampered, oversized and malformed input without throwing', () => {
     const sealed = sealer.seal(ID, 'c');
     const flipped = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.at(-1)}`;
