@@ -6,10 +6,10 @@ import type { Knex } from 'knex';
 import { composeSupergraph } from '../../gateway/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
 import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
-import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
 import { alternate, logRounds } from './alternate.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
+import { benchOperations, checkedBodies } from './operations.ts';
 import {
   freePort,
   nextMessage,
@@ -32,6 +32,8 @@ export interface ObservabilityBenchSetup {
   workers: number;
   /** Write V8 CPU profiles of both gateways' processes to `<dir>/on` and `<dir>/off`. */
   profileDir?: string;
+  /** People seeded: the lookups are spread over them. */
+  scale: number;
   log: (message: string) => void;
 }
 
@@ -43,26 +45,8 @@ export interface ObservabilityBenchResult {
 
 const scripts = join(import.meta.dirname, '..');
 
-const OPERATIONS = [
-  {
-    name: 'single lookup',
-    description: 'one person by ID number (one subgraph)',
-    body: JSON.stringify({
-      query:
-        'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
-      variables: { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
-    }),
-  },
-  {
-    name: '100 people',
-    description: '100 people with their licences, credit records and land parcels (four subgraphs)',
-    body: JSON.stringify({
-      query: `query People { persons(first: 100) { nodes { idNumber name gender
-        licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
-        landParcels { landUse areaSqm } } } }`,
-    }),
-  },
-];
+/** The gateway suite's operations this one loads (by key): one subgraph, and four. */
+const OPERATIONS = ['lookup', 'people'];
 
 type Contender = 'observability on' | 'observability off';
 
@@ -190,19 +174,11 @@ export async function runObservabilityBench(
     });
     const headers = { authorization: `Bearer ${token}`, 'x-purpose': BENCH_PURPOSE };
     const result: ObservabilityBenchResult = { operations: [], exportedBatches: 0 };
-    for (const operation of OPERATIONS) {
+    const chosen = benchOperations(setup.scale).filter((o) => OPERATIONS.includes(o.key));
+    for (const operation of chosen) {
+      const bodies = {} as Record<Contender, string[]>;
       for (const name of Object.keys(urls) as Contender[]) {
-        const response = await fetch(urls[name], {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: operation.body,
-        });
-        const answer = (await response.json()) as { errors?: unknown[] };
-        if (answer.errors) {
-          throw new Error(
-            `${name} does not answer "${operation.name}" in full: ${JSON.stringify(answer).slice(0, 300)}`,
-          );
-        }
+        bodies[name] = await checkedBodies(name, urls[name], operation, headers);
       }
       log(`${operation.name}: ${operation.description}`);
       const results = await alternate(
@@ -212,7 +188,7 @@ export async function runObservabilityBench(
           withCpuPerRequest({ gateway: gateways[name] }, () =>
             runAutocannon({
               url: urls[name],
-              body: operation.body,
+              body: bodies[name],
               headers,
               connections: setup.connections,
               seconds,

@@ -164,6 +164,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         connections,
         workers,
         profileDir: options.profile,
+        scale,
         log,
       });
       const text = [
