@@ -84,8 +84,18 @@ const program = cliProgram({
     '--profile <dir>',
     "gateway, observability and province suites: write CPU profiles of our gateway's (the platform's) processes to this folder",
   )
-  .option('--departments <n>', 'province suite: departments', wholeNumber(6, 1000), 100)
-  .option('--entries <n>', 'province suite: catalogue entries', wholeNumber(7, 100_000), 10_000)
+  .option(
+    '--departments <n>',
+    'province suite: departments (the 6 demo ones and at least one synthetic, whose spare dataset the hot reload publishes)',
+    wholeNumber(7, 1000),
+    100,
+  )
+  .option(
+    '--entries <n>',
+    'province suite: catalogue entries (the 7 demo ones and at least two synthetic: grants go to CONDITIONAL synthetic entries, of which the second is the first)',
+    wholeNumber(9, 100_000),
+    10_000,
+  )
   .option('--grants <n>', 'province suite: grants', wholeNumber(1, 10_000_000), 100_000)
   .option('--replicas <n>', 'province suite: replica processes', wholeNumber(1, 16), 2)
   .option(

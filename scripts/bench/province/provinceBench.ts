@@ -320,7 +320,7 @@ async function measureRunning(
 
     // Hot reload: department IT registers a new dataset, a reviewer publishes it,
     // and the clock runs until the gateway answers its list field.
-    const spareOwner = await unpublishedSpare(platformDb, catalogue);
+    const spareOwner = await unpublishedSpare(platformDb, catalogue, dataDir);
     const spare = spareDataset(spareOwner);
     const it = { authorization: `Bearer ${await token(spareOwner, 'DEPT_IT')}` };
     const reviewer = { authorization: `Bearer ${await token('data_office', 'REVIEWER')}` };
@@ -412,17 +412,22 @@ async function measureRunning(
         ? current.items.filter((i) => i !== 'regionCode')
         : [...current.items, 'regionCode'];
       const target = current.version + 1;
-      const seen = replicas.map((r) => {
-        r.child.send({
-          watch: {
-            consumer: current.consumerDepartment,
-            dataset: current.datasetCode,
-            id: current.id,
-            version: target,
-          },
-        });
-        return nextMessage<number>(r, 'seen', 60_000);
-      });
+      const seen = Promise.all(
+        replicas.map((r) => {
+          r.child.send({
+            watch: {
+              consumer: current.consumerDepartment,
+              dataset: current.datasetCode,
+              id: current.id,
+              version: target,
+            },
+          });
+          return nextMessage<number>(r, 'seen', 60_000);
+        }),
+      );
+      // Should the change fail, the replicas are stopped while they watch: that
+      // rejection must not hide the change's own error.
+      seen.catch(() => undefined);
       const changedAt = Date.now();
       check(
         await ask(
@@ -455,7 +460,7 @@ async function measureRunning(
           throw new Error(`grant change not in force at the gateway: ${JSON.stringify(answer)}`);
         await sleep(10);
       }
-      const everywhere = Math.max(gatewayAt, ...(await Promise.all(seen))) - changedAt;
+      const everywhere = Math.max(gatewayAt, ...(await seen)) - changedAt;
       inForceEverywhereMs.push(everywhere);
       log(`province: grant change ${round + 1} in force everywhere after ${everywhere} ms`);
       current = (await selectGrant(platformDb, WATCHED_GRANT))!;
@@ -485,10 +490,14 @@ async function measureRunning(
   }
 }
 
-/** A synthetic department whose spare dataset is not published yet (each run publishes one). */
+/**
+ * A synthetic department whose spare dataset is not published yet (each run
+ * publishes one, so a province of `dataDir` runs once per synthetic department).
+ */
 async function unpublishedSpare(
   db: Awaited<ReturnType<typeof preparePlatformData>>,
   catalogue: Catalogue,
+  dataDir: string,
 ): Promise<string> {
   for (const department of catalogue.departments) {
     if (!department.code.startsWith('dept_')) continue;
@@ -496,7 +505,7 @@ async function unpublishedSpare(
     if (versions.length === 0) return department.code;
   }
   throw new Error(
-    'every synthetic department has published its spare dataset: delete the data folder',
+    `Every synthetic department of this province has published its spare dataset (one a run): delete ${dataDir} to start afresh, or add departments.`,
   );
 }
 

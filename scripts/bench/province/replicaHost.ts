@@ -58,4 +58,8 @@ process.on('SIGTERM', () => {
   store.stop();
   void db.destroy().then(() => process.exit(0));
 });
+// The policy store's timer does not hold the process open (it is unref'd, as
+// in a subgraph host, whose server does): the channel to the bench must, until
+// the bench stops the replica.
+process.channel?.ref();
 process.send!({ ready: { loadMs, rssMiB: process.memoryUsage().rss / 2 ** 20 } });

@@ -18,14 +18,19 @@ const WATCHING_CONSUMER = 'province_watcher';
 /**
  * The province's grants: `count` of them, each to a department on a
  * CONDITIONAL entry of another department (consumers and entries dealt out
- * in turn; synthetic entries when the province has any), every tenth one
+ * in turn; synthetic entries only), every tenth one
  * revoked, every twentieth one expired.
  */
 export function provinceGrants(catalogue: Catalogue, count: number): Grant[] {
-  const all = catalogue.entries.filter((e) => e.sharing.type === 'CONDITIONAL');
-  // Synthetic entries when there are any: the bench reads the watched grant's record by its key.
-  const synthetic = all.filter((e) => e.department.startsWith('dept_'));
-  const conditional = synthetic.length > 0 ? synthetic : all;
+  // Synthetic entries only: the bench reads the watched grant's record by its key (recordId).
+  const conditional = catalogue.entries.filter(
+    (e) => e.sharing.type === 'CONDITIONAL' && e.department.startsWith('dept_'),
+  );
+  if (conditional.length === 0) {
+    throw new Error(
+      'The province has no CONDITIONAL synthetic entry to grant (the second synthetic entry is the first): raise --entries.',
+    );
+  }
   const departments = catalogue.departments.map((d) => d.code);
   const grants: Grant[] = [];
   for (let i = 0; i < count; i++) {
