@@ -4,6 +4,7 @@ import {
   bodyHash,
   INTERNAL_ISSUER,
   loadOrCreateSigningKeys,
+  newHandBackNonce,
   signInternalToken,
   verifyAuditChains,
   type PlatformKey,
@@ -408,7 +409,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       const body = lookupBody(PERSON.id_number);
       const asked = { ...provider, requestId: '00000000-0000-4000-8000-000000000009' };
       const token = await signInternalToken(asked, 'public_security', gatewayKey, body, {
-        handBackAccess: true,
+        handBackNonce: newHandBackNonce(),
       });
       const first = await replay(subgraphUrl('public_security'), token, body);
       const handedBack = (first as { extensions?: Record<string, unknown> }).extensions
