@@ -17,7 +17,12 @@ export {
 export type { AuditWriteFailure } from './auditWriteFailure.ts';
 export { chainHash, GENESIS_HASH } from './chainHash.ts';
 export { verifyAuditChains } from './verifyAuditChains.ts';
-export type { ChainProblem, ChainVerification } from './verifyAuditChains.ts';
+export type {
+  AttestationCount,
+  AttestationVerification,
+  ChainProblem,
+  ChainVerification,
+} from './verifyAuditChains.ts';
 export { DiscardingAuditSinkForBenchmarks } from './AuditSink.ts';
 export type { AuditSink } from './AuditSink.ts';
 export { failClosed } from './failClosed.ts';
