@@ -55,7 +55,7 @@ const program = cliProgram({
       const result = await verifyAuditChains(
         db,
         checkpoints,
-        options.chainsOnly ? undefined : { departmentKey: (d) => departmentKeys.key(d) },
+        options.chainsOnly ? undefined : departmentKeys,
       );
       console.log(`${result.records} audit records in ${result.chains} chain(s)`);
       if (checkpoints) {

@@ -135,7 +135,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
             purpose: identity.purpose,
             nonce,
           },
-          (department) => this.departmentKeys.key(department),
+          (department) => this.departmentKeys.departmentKey(department),
         ),
       );
     }

@@ -146,6 +146,7 @@ export async function startPlatform(
     config.auth.gatewayPublicKeyFile,
   );
   const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
+  const departmentKeys = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
   const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb, logger, config.policyReload);
@@ -222,6 +223,7 @@ export async function startPlatform(
       gatewayKey: keys.publicKey,
       departmentDatabases: databases,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
+      auditAttestations: departmentKeys,
       logger,
       host: config.host,
       port:
@@ -272,7 +274,7 @@ export async function startPlatform(
       consoleOidc: config.consoleOidc,
       timeZone: config.timeZone,
       signingKey: keys.privateKey,
-      departmentKeys: new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir),
+      departmentKeys,
       audit,
       timeouts: config.timeouts,
       executor: config.gatewayExecutor,

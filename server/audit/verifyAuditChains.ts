@@ -34,7 +34,7 @@ export interface ChainVerification {
 /** How ACCESS records are checked against their departments' signatures. */
 export interface AttestationVerification {
   /** The department's public audit key; throws, saying what to provision, when there is none. */
-  departmentKey: (department: string) => KeyObject;
+  departmentKey(department: string): KeyObject;
 }
 
 export interface AttestationCount {
@@ -243,7 +243,7 @@ export async function verifyAuditChains(
  */
 async function attestationCheck(
   db: Knex,
-  { departmentKey }: AttestationVerification,
+  attestations: AttestationVerification,
   problems: ChainProblem[],
 ): Promise<{ check(record: AuditRecord): void; count: AttestationCount }> {
   const start = await db<{ after_record_id: number }>('audit_attestation_start')
@@ -268,7 +268,7 @@ async function attestationCheck(
   const keyOf = (department: string, record: AuditRecord): KeyObject | null => {
     if (!keys.has(department)) {
       try {
-        keys.set(department, departmentKey(department));
+        keys.set(department, attestations.departmentKey(department));
       } catch (error) {
         keys.set(department, null);
         problems.push(

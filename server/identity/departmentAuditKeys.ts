@@ -92,7 +92,7 @@ export class DepartmentVerifyKeys {
   constructor(readonly dir: string) {}
 
   /** The department's public key; throws, saying what to provision, when there is none. */
-  key(department: string): KeyObject {
+  departmentKey(department: string): KeyObject {
     const known = this.keys.get(department);
     if (known) return known;
     const file = keyFile(this.dir, department);

@@ -31,10 +31,9 @@ describe.each(ENGINES)('on %s', (engine) => {
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine);
-    const keys = new DepartmentVerifyKeys(
+    attestations = new DepartmentVerifyKeys(
       testConfig(platform.database).auth.departmentKeys.verifyDir,
     );
-    attestations = { departmentKey: (department) => keys.key(department) };
   });
   afterAll(() => platform?.close());
 

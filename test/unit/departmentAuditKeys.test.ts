@@ -23,7 +23,7 @@ describe('department audit keys', () => {
     const again = loadOrCreateDepartmentKey(keys, 'public_security');
     const signature = sign(null, Buffer.from('record'), again);
     expect(made.equals(again)).toBe(true);
-    const verifyKey = new DepartmentVerifyKeys(keys.verifyDir).key('public_security');
+    const verifyKey = new DepartmentVerifyKeys(keys.verifyDir).departmentKey('public_security');
     expect(verify(null, Buffer.from('record'), verifyKey, signature)).toBe(true);
     expect(loadDepartmentSigningKey(keys.signingDir, 'public_security').equals(made)).toBe(true);
   });
@@ -38,11 +38,11 @@ describe('department audit keys', () => {
   it('missing at the gateway or the verifier say what to provision, and are found once provisioned', () => {
     const keys = folders();
     const ring = new DepartmentVerifyKeys(keys.verifyDir);
-    expect(() => ring.key('city_water')).toThrow(
+    expect(() => ring.departmentKey('city_water')).toThrow(
       /No audit verify key for department city_water at .*: provision .*DEPARTMENT_VERIFY_KEYS_DIR/,
     );
     loadOrCreateDepartmentKey(keys, 'city_water');
-    expect(ring.key('city_water').asymmetricKeyType).toBe('ed25519');
+    expect(ring.departmentKey('city_water').asymmetricKeyType).toBe('ed25519');
   });
 
   it('refuse a name that is not a department code, and a file that holds the wrong half', () => {
@@ -50,7 +50,7 @@ describe('department audit keys', () => {
     expect(() => loadOrCreateDepartmentKey(keys, '../gateway-signing')).toThrow(
       /is not a department code/,
     );
-    expect(() => new DepartmentVerifyKeys(keys.verifyDir).key('Public')).toThrow(
+    expect(() => new DepartmentVerifyKeys(keys.verifyDir).departmentKey('Public')).toThrow(
       /is not a department code/,
     );
     loadOrCreateDepartmentKey(keys, 'public_security');
@@ -61,8 +61,8 @@ describe('department audit keys', () => {
         loadDepartmentSigningKey(keys.signingDir, 'public_security').export({ format: 'jwk' }),
       ),
     );
-    expect(() => new DepartmentVerifyKeys(keys.verifyDir).key('market_supervision')).toThrow(
-      /does not hold an Ed25519 public key/,
-    );
+    expect(() =>
+      new DepartmentVerifyKeys(keys.verifyDir).departmentKey('market_supervision'),
+    ).toThrow(/does not hold an Ed25519 public key/);
   });
 });
