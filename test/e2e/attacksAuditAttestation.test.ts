@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromAuditRow, type AuditRow } from '../../server/audit/auditQueries.ts';
@@ -9,6 +10,7 @@ import {
   type AttestationVerification,
 } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personAt } from '../../subgraphs/demo-data/index.ts';
+import { startCommand } from '../support/commandProcess.ts';
 import { startTestPlatform, testConfig, type TestPlatform } from '../support/testPlatform.ts';
 import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 
@@ -23,6 +25,7 @@ import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
  */
 
 const PERSON = personAt(DEMO_PERSON_INDEX);
+const ROOT = join(import.meta.dirname, '..', '..');
 const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
 
 describe.each(ENGINES)('on %s', (engine) => {
@@ -36,6 +39,25 @@ describe.each(ENGINES)('on %s', (engine) => {
     );
   });
   afterAll(() => platform?.close());
+
+  /** `npm run audit:verify` on the test platform's database and keys: its exit code and output. */
+  async function auditVerifyCommand(): Promise<{ code: number | null; output: string }> {
+    const database = platform.database.config;
+    const command = startCommand(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts', 'auditVerify.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          DATA_DIR: platform.database.dir,
+          DATABASE_URL: database.kind === 'mysql' ? String(database.url) : '',
+          LOG_LEVEL: 'silent',
+        },
+      },
+    );
+    const { code } = await command.exited;
+    return { code, output: command.output() };
+  }
 
   /** A person with their licences, read by civil affairs: ACCESS records of two departments. */
   async function read(correlationId: string): Promise<AuditRow[]> {
@@ -111,6 +133,9 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(result.problems).toEqual([]);
     expect(result.attestations).toMatchObject({ afterRecordId: 0, before: 0 });
     expect(result.attestations!.attested).toBeGreaterThanOrEqual(2);
+    const verified = await auditVerifyCommand();
+    expect(verified.code, verified.output).toBe(0);
+    expect(verified.output).toMatch(/\d+ ACCESS record\(s\) attested by their department/);
   });
 
   it('the attack: an ACCESS record altered in the database, every hash and the head recomputed, is named', async () => {
@@ -120,6 +145,12 @@ describe.each(ENGINES)('on %s', (engine) => {
       // The hash chain alone is fooled: that is the attack.
       expect((await verifyAuditChains(db)).ok).toBe(true);
       const result = await verifyAuditChains(db, undefined, attestations);
+      // The command names it too, and fails.
+      const verified = await auditVerifyCommand();
+      expect(verified.code, verified.output).toBe(1);
+      expect(verified.output).toContain(
+        `seq ${record!.seq} record ${record!.id}: ACCESS record of ${record!.provider_department}:`,
+      );
       expect(result.problems).toEqual([
         {
           writer: record!.writer,
