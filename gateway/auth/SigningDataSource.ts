@@ -48,8 +48,12 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({ url, fetcher });
   }
 
-  /** Each fetch's hand-back nonce: its records must be signed for it. */
-  private readonly handBackNonces = new WeakMap<ProcessOptions['request'], string>();
+  /**
+   * Each fetch's hand-back nonce: its records must be signed for it. Keyed by
+   * the request's `http` part, the one object `didReceiveResponse` shares with
+   * `willSendRequest` (the library hands it a copy of the request).
+   */
+  private readonly handBackNonces = new WeakMap<object, string>();
 
   /** Each fetch's trace context: its span's, or the request's when the request is not sampled. */
   private readonly fetchTraces = new WeakMap<ProcessOptions['request'], Context>();
@@ -80,7 +84,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const { request, context, incomingRequestContext } = options;
     const headers = request.http!.headers;
     const handBackNonce = newHandBackNonce();
-    this.handBackNonces.set(request, handBackNonce);
+    this.handBackNonces.set(request.http!, handBackNonce);
     headers.set(
       INTERNAL_TOKEN_HEADER,
       await signInternalToken(context.identity, this.subgraph, this.key, sentBody(request), {
@@ -118,7 +122,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const handedBack: unknown = extensions[ACCESS_RECORDS_EXTENSION];
     if (handedBack !== undefined) {
       delete extensions[ACCESS_RECORDS_EXTENSION];
-      const nonce = this.handBackNonces.get(request);
+      const nonce = request.http && this.handBackNonces.get(request.http);
       if (nonce === undefined) throw new Error('ACCESS records came back unasked for');
       const { identity } = context;
       const caller = identity.caller;

@@ -212,7 +212,10 @@ describe('the gateway’s data source', () => {
       incomingRequestContext: { request: { http: { headers: new Headers() } } },
     } as never);
     const token = request.http.headers.get('x-govdata-context')!;
-    return { request: request as unknown as Request, nonce: String(peekCompactJws(token).hb) };
+    // What the library hands `didReceiveResponse`: a copy of the request, sharing its `http`.
+    const { query, ...rest } = request;
+    const sent = { query, ...rest } as unknown as Request;
+    return { request: sent, nonce: String(peekCompactJws(token).hb) };
   }
   /** The subgraph's records of `ctx`'s request, signed by public security for `nonce`. */
   const signedFor = (ctx: GatewayContext, nonce: string, change: Partial<AuditEntry> = {}) =>
