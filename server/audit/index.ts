@@ -1,8 +1,6 @@
 export { ACCESS_RECORDS_EXTENSION, readHandedBackAccess } from './handedBackAccess.ts';
 export type { HandedBackFetch } from './handedBackAccess.ts';
 export { ACCESS_MASKED_EXTENSION } from './AuditEntry.ts';
-export { accessRecordMessage, attestAccess, attestationProblem } from './accessAttestation.ts';
-export type { Attestation } from './accessAttestation.ts';
 export { AttestingAuditSink } from './AttestingAuditSink.ts';
 export type { AuditDecision, AuditEntry, AuditRecord } from './AuditEntry.ts';
 export { selectAuditRecords } from './auditQueries.ts';
