@@ -21,6 +21,7 @@ import {
   type AuthConfig,
   type ConsoleOidcConfig,
   type LimitsConfig,
+  type DepartmentVerifyKeys,
   type Logger,
   type PlatformKey,
   type Route,
@@ -55,6 +56,11 @@ export interface GatewayOptions {
   authenticator: Authenticator;
   /** The gateway's private key: signs the context token of every subgraph fetch. */
   signingKey: PlatformKey;
+  /**
+   * The departments' public audit keys: an ACCESS record a subgraph hands back
+   * is committed only with its department's valid attestation.
+   */
+  departmentKeys: DepartmentVerifyKeys;
   /** Where REQUEST records go; a response leaves only once its record is durable. */
   audit: AuditSink;
   /** Operation limits, per-consumer rates, the response cap, trusted documents. */
@@ -137,7 +143,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return { supergraphSdl: options.supergraphSdl };
     },
     buildService: ({ name, url }) =>
-      new SigningDataSource(name, url!, signingKey, fetcher.forSubgraph(name)),
+      new SigningDataSource(
+        name,
+        url!,
+        signingKey,
+        fetcher.forSubgraph(name),
+        options.departmentKeys,
+      ),
     experimental_didResolveQueryPlan: ({ requestContext }) =>
       queryPlanned(requestContext.context as GatewayContext),
   });

@@ -2,10 +2,12 @@
  * `npm run audit:verify [-- --checkpoints FILE ...] [--chains-only]`: walks every
  * writer's hash chain in the platform database, checks it against the signed
  * checkpoints (default AUDIT_CHECKPOINT_FILE; give `--checkpoints` once per
- * file to check the files of several gateway hosts), and names each record that
- * does not fit. `--chains-only` skips the checkpoints (the hash chains alone do
- * not show a rewrite by someone who recomputed every hash). Exit code 1 if any
- * problem is found.
+ * file to check the files of several gateway hosts) and every ACCESS record
+ * against its department's attestation (public keys from
+ * DEPARTMENT_VERIFY_KEYS_DIR), and names each record that does not fit.
+ * `--chains-only` skips the checkpoints and the attestations (the hash chains
+ * alone do not show a rewrite by someone who recomputed every hash). Exit code
+ * 1 if any problem is found.
  */
 import { existsSync } from 'node:fs';
 import { cliProgram, collect, runCli } from './cli/index.ts';
@@ -19,7 +21,7 @@ const program = cliProgram({
   examples: [
     'npm run audit:verify',
     'npm run audit:verify -- --checkpoints host-a/checkpoints.jsonl --checkpoints host-b/checkpoints.jsonl',
-    'npm run audit:verify -- --chains-only   # no platform key at hand',
+    'npm run audit:verify -- --chains-only   # no platform or department keys at hand',
   ],
 })
   .option(
@@ -29,10 +31,10 @@ const program = cliProgram({
   )
   .option(
     '--chains-only',
-    'check the hash chains alone, without checkpoints (does not show a rewrite that recomputed every hash)',
+    'check the hash chains alone, without checkpoints or attestations (does not show a rewrite that recomputed every hash)',
   )
   .action(async (options) => {
-    const { loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } =
+    const { DepartmentVerifyKeys, loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } =
       await import('../server/index.ts');
     const config = loadConfig();
     if (!options.chainsOnly && !existsSync(config.auth.gatewayPublicKeyFile)) {
@@ -49,12 +51,25 @@ const program = cliProgram({
             files: options.checkpoints ?? [config.auditCheckpoints.file],
             publicKey: await loadVerifyKey(config.auth.gatewayPublicKeyFile),
           };
-      const result = await verifyAuditChains(db, checkpoints);
+      const departmentKeys = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
+      const result = await verifyAuditChains(
+        db,
+        checkpoints,
+        options.chainsOnly ? undefined : departmentKeys,
+      );
       console.log(`${result.records} audit records in ${result.chains} chain(s)`);
       if (checkpoints) {
         console.log(
           `${result.checkpoints} signed checkpoint(s) from ${checkpoints.files.join(', ')}; ` +
             `${result.unsignedRecords} record(s) newer than their chain's last checkpoint`,
+        );
+      }
+      const attested = result.attestations;
+      if (attested) {
+        console.log(
+          `${attested.attested} ACCESS record(s) attested by their department (keys from ${departmentKeys.dir}); ` +
+            `${attested.before} written before attestations began (after record ${attested.afterRecordId}), ` +
+            `${attested.otherLevel} of other platforms' datasets`,
         );
       }
       for (const p of result.problems) {

@@ -7,10 +7,12 @@ import {
   endSpan,
   INTERNAL_TOKEN_HEADER,
   injectTraceContext,
+  newHandBackNonce,
   readHandedBackAccess,
   signInternalToken,
   startChildSpan,
   tracingOn,
+  type DepartmentVerifyKeys,
   type PlatformKey,
 } from '../../server/index.ts';
 import type { GatewayContext } from './GatewayContext.ts';
@@ -32,7 +34,8 @@ const FORWARDED_WHEN_TRACING = ['accept-language'] as const;
  * request id, the trace context of the fetch (the client's `traceparent` when
  * the gateway does not trace), and only the allow-listed client headers. One signature per
  * fetch (Ed25519, tens of microseconds): a token that could serve two fetches
- * could be replayed with a third.
+ * could be replayed with a third. Each fetch asks for its ACCESS records back
+ * under a fresh nonce, and takes only records its department signed for it.
  */
 export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -40,9 +43,17 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     private readonly key: PlatformKey,
     fetcher: Fetcher,
+    private readonly departmentKeys: DepartmentVerifyKeys,
   ) {
     super({ url, fetcher });
   }
+
+  /**
+   * Each fetch's hand-back nonce: its records must be signed for it. Keyed by
+   * the request's `http` part, the one object `didReceiveResponse` shares with
+   * `willSendRequest` (the library hands it a copy of the request).
+   */
+  private readonly handBackNonces = new WeakMap<object, string>();
 
   /** Each fetch's trace context: its span's, or the request's when the request is not sampled. */
   private readonly fetchTraces = new WeakMap<ProcessOptions['request'], Context>();
@@ -72,10 +83,12 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!('incomingRequestContext' in options)) return;
     const { request, context, incomingRequestContext } = options;
     const headers = request.http!.headers;
+    const handBackNonce = newHandBackNonce();
+    this.handBackNonces.set(request.http!, handBackNonce);
     headers.set(
       INTERNAL_TOKEN_HEADER,
       await signInternalToken(context.identity, this.subgraph, this.key, sentBody(request), {
-        handBackAccess: true,
+        handBackNonce,
       }),
     );
     headers.set('x-request-id', context.identity.requestId);
@@ -94,11 +107,13 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * Takes the ACCESS records the subgraph handed back (they are committed with
    * the REQUEST record before the client is answered) and notes its report
    * that it masked some item (the REQUEST record's MASKED). Records that are
-   * not this fetch's own — another request, subgraph or caller, or malformed —
-   * fail the fetch: its data is dropped, never answered unrecorded.
+   * not this fetch's own — another request, subgraph or caller, malformed, or
+   * without the department's valid attestation for this fetch's nonce — fail
+   * the fetch: its data is dropped, never answered unrecorded.
    */
   override didReceiveResponse({
     response,
+    request,
     context,
   }: ReceivedResponse): ReceivedResponse['response'] {
     const extensions = response.extensions;
@@ -107,18 +122,25 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const handedBack: unknown = extensions[ACCESS_RECORDS_EXTENSION];
     if (handedBack !== undefined) {
       delete extensions[ACCESS_RECORDS_EXTENSION];
+      const nonce = request.http && this.handBackNonces.get(request.http);
+      if (nonce === undefined) throw new Error('ACCESS records came back unasked for');
       const { identity } = context;
       const caller = identity.caller;
       context.accessRecords.push(
-        ...readHandedBackAccess(handedBack, {
-          requestId: identity.requestId,
-          correlationId: identity.correlationId,
-          subgraph: this.subgraph,
-          consumerDepartment: caller?.department ?? null,
-          consumerApplication: caller?.application ?? null,
-          userId: caller?.user ?? null,
-          purpose: identity.purpose,
-        }),
+        ...readHandedBackAccess(
+          handedBack,
+          {
+            requestId: identity.requestId,
+            correlationId: identity.correlationId,
+            subgraph: this.subgraph,
+            consumerDepartment: caller?.department ?? null,
+            consumerApplication: caller?.application ?? null,
+            userId: caller?.user ?? null,
+            purpose: identity.purpose,
+            nonce,
+          },
+          (department) => this.departmentKeys.departmentKey(department),
+        ),
       );
     }
     return response;

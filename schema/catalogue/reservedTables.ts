@@ -9,6 +9,7 @@
 export const PLATFORM_TABLES: ReadonlySet<string> = new Set([
   'api_keys',
   'applications',
+  'audit_attestation_start',
   'audit_chains',
   'audit_records',
   'catalogue_entries',

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import {
   createLogger,
   DiscardingAuditSinkForBenchmarks,
+  loadOrCreateDepartmentKey,
   signInternalToken,
   type PlatformConfig,
   type PlatformKey,
@@ -65,6 +66,7 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
   });
 
   const served = {
+    departmentKey: loadOrCreateDepartmentKey(config.auth.departmentKeys, 'public_security'),
     gatewayKey: keys.publicKey,
     joinKey: setup.joinKey,
     access: {

@@ -14,6 +14,7 @@ import { createConnection } from 'mysql2/promise';
 import {
   loadConfig,
   loadDevSecret,
+  loadOrCreateDepartmentKey,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   openDatabase,
@@ -227,12 +228,16 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     );
     log(`HAProxy in front of ${nodes.length} Galera nodes at 127.0.0.1:${ports.mysql}`);
 
-    // Keys and the development token secret, made once: replicas must share them.
+    // Keys (the departments' audit keys too) and the development token secret, made once:
+    // replicas must share them.
     await loadOrCreateSigningKeys(
       config.auth.gatewayPrivateKeyFile,
       config.auth.gatewayPublicKeyFile,
     );
     loadOrCreateJoinKey(config.auth.joinKeyFile);
+    for (const department of [options.department, ...options.otherDepartments]) {
+      loadOrCreateDepartmentKey(config.auth.departmentKeys, department);
+    }
     if (config.auth.tokens.kind === 'secret') loadDevSecret(config.auth.tokens);
     const catalogue = loadPlatformCatalogue({}, config);
     const platformDb = await preparePlatformData(config, catalogue, 'always', log);

@@ -6,6 +6,7 @@ import {
   databaseProblem,
   enableMetrics,
   loadJoinKey,
+  loadDepartmentSigningKey,
   loadVerifyKey,
   openDatabase,
   startTracing,
@@ -52,7 +53,8 @@ export interface ServedDepartment {
  * replica must share — the published catalogue, grants, the registry — and it
  * appends its audit records there under a chain of its own. It holds the
  * gateway's public key, never the private one (it verifies, it never signs),
- * and the platform's join key.
+ * the platform's join key, and its department's audit signing key, which it
+ * never makes: a key of its own making would sign records no gateway accepts.
  *
  * Once it serves, it registers its URL in the platform's subgraph registry
  * (checked like `govdata subgraph publish`: refused if it breaks a consumer),
@@ -78,6 +80,10 @@ export async function serveDepartment(
   const stopTracing = startTracing(config.observability.tracing);
   const logger = createLogger(config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
+  const departmentKey = loadDepartmentSigningKey(
+    config.auth.departmentKeys.signingDir,
+    department.code,
+  );
   const joinKey = loadJoinKey(config.auth.joinKeyFile);
   const platformDb = await openDatabase(config.database, 'platform');
   const opened: Knex[] = [platformDb];
@@ -118,6 +124,7 @@ export async function serveDepartment(
       db,
       policies,
       audit,
+      departmentKey,
       gatewayKey,
       joinKey,
       access: subgraphAccessSettings(config),

@@ -11,6 +11,8 @@ import {
   enableMetrics,
   startTracing,
   type Logger,
+  DepartmentVerifyKeys,
+  loadOrCreateDepartmentKey,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   openDatabase,
@@ -144,6 +146,7 @@ export async function startPlatform(
     config.auth.gatewayPublicKeyFile,
   );
   const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
+  const departmentKeys = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
   const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb, logger, config.policyReload);
@@ -202,6 +205,7 @@ export async function startPlatform(
           db: databases.get(department.code)!,
           policies,
           audit,
+          departmentKey: loadOrCreateDepartmentKey(config.auth.departmentKeys, department.code),
           gatewayKey: keys.publicKey,
           joinKey,
           access: subgraphAccessSettings(config),
@@ -219,6 +223,7 @@ export async function startPlatform(
       gatewayKey: keys.publicKey,
       departmentDatabases: databases,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
+      auditAttestations: departmentKeys,
       logger,
       host: config.host,
       port:
@@ -269,6 +274,7 @@ export async function startPlatform(
       consoleOidc: config.consoleOidc,
       timeZone: config.timeZone,
       signingKey: keys.privateKey,
+      departmentKeys,
       audit,
       timeouts: config.timeouts,
       executor: config.gatewayExecutor,

@@ -74,6 +74,12 @@ export interface AuditEntry {
    * filters, checksum; never a value). Absent or null on every other record.
    */
   manifest?: string | null;
+  /**
+   * ACCESS: the department's signature over the record (see `attestAccess`),
+   * made by the subgraph that produced it. Absent or null on REQUEST records
+   * and on records written before attestations existed.
+   */
+  attestation?: string | null;
 }
 
 /** A chained, stored audit record. */

@@ -13,6 +13,8 @@ export interface AuditRow {
   trace_id?: string | null;
   /** An export's manifest (JSON); null on every other record. */
   manifest?: string | null;
+  /** A department's signature of an ACCESS record; null on others and on older records. */
+  attestation?: string | null;
   subgraph: string | null;
   consumer_department: string | null;
   consumer_application: string | null;
@@ -54,6 +56,7 @@ export function toAuditRow(
     correlation_id: e.correlationId,
     trace_id: e.traceId ?? null,
     manifest: e.manifest ?? null,
+    attestation: e.attestation ?? null,
     subgraph: e.subgraph,
     consumer_department: e.consumerDepartment,
     consumer_application: e.consumerApplication,
@@ -90,6 +93,7 @@ export function fromAuditRow(r: AuditRow): AuditRecord {
     correlationId: r.correlation_id ?? null,
     traceId: r.trace_id ?? null,
     manifest: r.manifest ?? null,
+    attestation: r.attestation ?? null,
     subgraph: r.subgraph,
     consumerDepartment: r.consumer_department,
     consumerApplication: r.consumer_application,

@@ -16,7 +16,8 @@ export const GENESIS_HASH = '0'.repeat(64);
  * newer record shortens the hashed list, so that too changes the hash. The
  * trace id, added after them, follows the same rule: it and the fields before
  * it are hashed only when it holds something. An export's manifest, added
- * after the trace id, follows the same rule again.
+ * after the trace id, follows the same rule again, and so does a department's
+ * attestation of an ACCESS record, added after the manifest.
  */
 export function chainHash(
   writer: string,
@@ -49,7 +50,8 @@ export function chainHash(
     entry.operationHash,
     entry.latencyMs,
   ];
-  const manifest = entry.manifest !== undefined && entry.manifest !== null;
+  const attested = entry.attestation !== undefined && entry.attestation !== null;
+  const manifest = attested || (entry.manifest !== undefined && entry.manifest !== null);
   const traced = manifest || (entry.traceId !== undefined && entry.traceId !== null);
   if (
     traced ||
@@ -66,6 +68,7 @@ export function chainHash(
     );
   }
   if (traced) fields.push(entry.traceId ?? null);
-  if (manifest) fields.push(entry.manifest!);
+  if (manifest) fields.push(entry.manifest ?? null);
+  if (attested) fields.push(entry.attestation!);
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

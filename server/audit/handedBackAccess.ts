@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { attestationProblem } from './accessAttestation.ts';
 import type { AuditDecision, AuditEntry } from './AuditEntry.ts';
 
 /**
@@ -17,6 +19,8 @@ export interface HandedBackFetch {
   consumerApplication: string | null;
   userId: string | null;
   purpose: string | null;
+  /** The hand-back nonce the fetch's token carried: each record must be signed for it. */
+  nonce: string;
 }
 
 const ACCESS_DECISIONS = new Set<AuditDecision>(['ALLOWED', 'MASKED', 'PARTIAL', 'DENIED']);
@@ -30,8 +34,18 @@ const MAX_ITEMS = 1000;
  * value is not a list of well-formed ACCESS records of this very fetch — its
  * request, its subgraph, its caller — so a subgraph cannot record another
  * request, another subgraph or another consumer through the gateway.
+ *
+ * Each record must also be about the subgraph's own department's data and
+ * carry that department's attestation, for this fetch's nonce, verifying
+ * under `departmentKey(department)` (which throws when the department has no
+ * key): a record altered after signing, signed with another department's key,
+ * replayed from another fetch or not signed at all fails the fetch too.
  */
-export function readHandedBackAccess(value: unknown, fetch: HandedBackFetch): AuditEntry[] {
+export function readHandedBackAccess(
+  value: unknown,
+  fetch: HandedBackFetch,
+  departmentKey: (department: string) => KeyObject,
+): AuditEntry[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.length > MAX_RECORDS) {
     throw new Error('handed-back ACCESS records are not a list of at most 1000');
@@ -78,7 +92,18 @@ export function readHandedBackAccess(value: unknown, fetch: HandedBackFetch): Au
     if (r.manifest !== undefined && r.manifest !== null) {
       throw new Error(`${at}: a manifest belongs to an export's own record`);
     }
-    return entry;
+    if (entry.providerDepartment !== fetch.subgraph) {
+      throw new Error(`${at}: providerDepartment is not the subgraph's department`);
+    }
+    const attestation = text(r.attestation ?? null, at, 'attestation');
+    const problem = attestationProblem(
+      entry,
+      attestation,
+      departmentKey(fetch.subgraph),
+      fetch.nonce,
+    );
+    if (problem !== null) throw new Error(`${at}: ${problem}`);
+    return { ...entry, attestation };
   });
 }
 

@@ -1,6 +1,7 @@
 export { ACCESS_RECORDS_EXTENSION, readHandedBackAccess } from './handedBackAccess.ts';
 export type { HandedBackFetch } from './handedBackAccess.ts';
 export { ACCESS_MASKED_EXTENSION } from './AuditEntry.ts';
+export { AttestingAuditSink } from './AttestingAuditSink.ts';
 export type { AuditDecision, AuditEntry, AuditRecord } from './AuditEntry.ts';
 export { selectAuditRecords } from './auditQueries.ts';
 export type { AuditFilter } from './auditQueries.ts';
@@ -14,7 +15,12 @@ export {
 export type { AuditWriteFailure } from './auditWriteFailure.ts';
 export { chainHash, GENESIS_HASH } from './chainHash.ts';
 export { verifyAuditChains } from './verifyAuditChains.ts';
-export type { ChainProblem, ChainVerification } from './verifyAuditChains.ts';
+export type {
+  AttestationCount,
+  AttestationVerification,
+  ChainProblem,
+  ChainVerification,
+} from './verifyAuditChains.ts';
 export { DiscardingAuditSinkForBenchmarks } from './AuditSink.ts';
 export type { AuditSink } from './AuditSink.ts';
 export { failClosed } from './failClosed.ts';

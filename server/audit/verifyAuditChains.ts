@@ -1,9 +1,12 @@
+import type { KeyObject } from 'node:crypto';
 import type { Knex } from 'knex';
+import { attestationProblem } from './accessAttestation.ts';
 import {
   readAuditCheckpoints,
   type AuditCheckpoint,
   type CheckpointVerification,
 } from './AuditCheckpoint.ts';
+import type { AuditRecord } from './AuditEntry.ts';
 import { fromAuditRow, type AuditRow } from './auditQueries.ts';
 import { chainHash, GENESIS_HASH } from './chainHash.ts';
 
@@ -24,7 +27,29 @@ export interface ChainVerification {
   checkpoints: number;
   /** Records after their chain's last signed checkpoint: hash-chained, not yet signed. */
   unsignedRecords: number;
+  /** What the attestation check found (null when none was asked for). */
+  attestations: AttestationCount | null;
 }
+
+/** How ACCESS records are checked against their departments' signatures. */
+export interface AttestationVerification {
+  /** The department's public audit key; throws, saying what to provision, when there is none. */
+  departmentKey(department: string): KeyObject;
+}
+
+export interface AttestationCount {
+  /** Attestations must be on every ACCESS record after this id (`audit_attestation_start`). */
+  afterRecordId: number;
+  /** ACCESS records whose attestation verified. */
+  attested: number;
+  /** ACCESS records written before attestations began, without one. */
+  before: number;
+  /** ACCESS records of another platform's datasets (cross-level reads), which no department here signs. */
+  otherLevel: number;
+}
+
+/** A provider department of another platform is written `<platform>:<department>`. */
+const OTHER_LEVEL = /:/;
 
 /**
  * Walks every writer's chain in sequence order and reports each record that
@@ -43,10 +68,21 @@ export interface ChainVerification {
  * the platform's key (forged or edited) are problems too. The files are read
  * before the database, so a checkpoint written meanwhile never looks ahead of
  * its records.
+ *
+ * With `attestations`, every ACCESS record about one of this platform's
+ * departments' datasets written after attestations began must carry that
+ * department's valid signature of its fields (see `attestAccess`): a record
+ * forged or altered by anyone without the department's key — the gateway that
+ * committed it, or anyone with write access to the database, even with every
+ * hash recomputed — is named. Where attestations begin is the
+ * `audit_attestation_start` row the migration wrote; since no record before it
+ * can have an attestation, one that does shows the row was moved (to exempt
+ * records), and so does the row missing.
  */
 export async function verifyAuditChains(
   db: Knex,
   checkpoints?: CheckpointVerification,
+  attestations?: AttestationVerification,
 ): Promise<ChainVerification> {
   const signed = checkpoints ? readAuditCheckpoints(checkpoints) : undefined;
   const signedBy = new Map<string, AuditCheckpoint[]>();
@@ -63,6 +99,7 @@ export async function verifyAuditChains(
     problem: `checkpoint ${d.file} line ${d.line} ${d.problem}`,
   }));
   let records = 0;
+  const attesting = attestations ? await attestationCheck(db, attestations, problems) : undefined;
   const writers = new Set(heads.map((h) => h.writer));
   const orphanWriters = await db<{ writer: string }>('audit_records').distinct('writer');
   for (const { writer } of orphanWriters) {
@@ -129,6 +166,7 @@ export async function verifyAuditChains(
             problem: 'its content does not match its hash (edited)',
           });
         }
+        attesting?.check(record);
         if (firstUnconfirmed === null) firstUnconfirmed = { id: record.id, seq: record.seq };
         for (const checkpoint of bySeq.get(record.seq) ?? []) {
           if (rewritten) break;
@@ -194,5 +232,87 @@ export async function verifyAuditChains(
     problems,
     checkpoints: signed?.checkpoints.length ?? 0,
     unsignedRecords,
+    attestations: attesting?.count ?? null,
   };
+}
+
+/**
+ * The attestation check of each ACCESS record, adding what it finds to
+ * `problems`: one problem per record not attested as it must be, and one per
+ * department whose key is missing (its records cannot be checked).
+ */
+async function attestationCheck(
+  db: Knex,
+  attestations: AttestationVerification,
+  problems: ChainProblem[],
+): Promise<{ check(record: AuditRecord): void; count: AttestationCount }> {
+  const start = await db<{ after_record_id: number }>('audit_attestation_start')
+    .select('after_record_id')
+    .first();
+  if (!start) {
+    problems.push({
+      writer: '(attestations)',
+      recordId: null,
+      seq: 0,
+      problem:
+        'the audit_attestation_start row is missing (deleted): every ACCESS record is held to an attestation',
+    });
+  }
+  const count: AttestationCount = {
+    afterRecordId: Number(start?.after_record_id ?? 0),
+    attested: 0,
+    before: 0,
+    otherLevel: 0,
+  };
+  const keys = new Map<string, KeyObject | null>();
+  const keyOf = (department: string, record: AuditRecord): KeyObject | null => {
+    if (!keys.has(department)) {
+      try {
+        keys.set(department, attestations.departmentKey(department));
+      } catch (error) {
+        keys.set(department, null);
+        problems.push(
+          problemOf(record, `its records cannot be checked: ${(error as Error).message}`),
+        );
+      }
+    }
+    return keys.get(department)!;
+  };
+  return {
+    count,
+    check(record) {
+      if (record.kind !== 'ACCESS') return;
+      const department = record.providerDepartment;
+      if (department !== null && OTHER_LEVEL.test(department)) {
+        count.otherLevel++;
+        return;
+      }
+      const before = record.id <= count.afterRecordId;
+      if (before && !record.attestation) {
+        count.before++;
+        return;
+      }
+      if (before) {
+        problems.push(
+          problemOf(
+            record,
+            `it is attested, but audit_attestation_start says attestations began after record ${count.afterRecordId}: that row was moved`,
+          ),
+        );
+      }
+      if (department === null) {
+        problems.push(problemOf(record, 'an ACCESS record without a provider department'));
+        return;
+      }
+      const key = keyOf(department, record);
+      if (key === null) return;
+      const problem = attestationProblem(record, record.attestation, key);
+      if (problem === null) count.attested++;
+      else problems.push(problemOf(record, `ACCESS record of ${department}: ${problem}`));
+    },
+  };
+}
+
+function problemOf(record: AuditRecord, problem: string): ChainProblem {
+  return { writer: record.writer, recordId: record.id, seq: record.seq, problem };
 }

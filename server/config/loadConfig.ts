@@ -112,6 +112,13 @@ export interface AuthConfig {
   /** The gateway's Ed25519 key pair for internal context tokens (created on first use). */
   gatewayPrivateKeyFile: string;
   gatewayPublicKeyFile: string;
+  /**
+   * Department audit keys (see `DepartmentKeyFolders`): each department host's
+   * Ed25519 private key that signs its ACCESS records, and every department's
+   * public key, with which the gateway and `audit:verify` check them. Each
+   * folder holds `<department>.jwk.json`; `npm start` makes both on first use.
+   */
+  departmentKeys: { signingDir: string; verifyDir: string };
 }
 
 /** Everything the platform's processes are configured with, typed and checked. */
@@ -274,6 +281,8 @@ const envSchema = z.object({
   VERIFY_LIMIT_PER_RECORD: z.coerce.number().int().min(1).max(1000).default(5),
   PROBE_LIMIT_PER_DAY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  DEPARTMENT_SIGNING_KEYS_DIR: z.string().min(1).optional(),
+  DEPARTMENT_VERIFY_KEYS_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   AUDIT_CHECKPOINT_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
@@ -376,6 +385,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       gatewayPublicKeyFile: resolve(
         e.GATEWAY_PUBLIC_KEY_FILE ?? resolve(keysDir, 'gateway-verify.jwk.json'),
       ),
+      departmentKeys: {
+        signingDir: resolve(
+          e.DEPARTMENT_SIGNING_KEYS_DIR ?? resolve(keysDir, 'department-signing'),
+        ),
+        verifyDir: resolve(e.DEPARTMENT_VERIFY_KEYS_DIR ?? resolve(keysDir, 'department-verify')),
+      },
     },
     database: e.DATABASE_URL
       ? {

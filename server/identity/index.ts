@@ -3,12 +3,19 @@ export {
   INTERNAL_ISSUER,
   INTERNAL_TOKEN_HEADER,
   bodyHash,
+  newHandBackNonce,
   signComposeToken,
   signInternalToken,
   verifyInternalToken,
 } from './internalToken.ts';
 export type { VerifiedInternalToken } from './internalToken.ts';
 export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.ts';
+export {
+  DepartmentVerifyKeys,
+  loadDepartmentSigningKey,
+  loadOrCreateDepartmentKey,
+} from './departmentAuditKeys.ts';
+export type { DepartmentKeyFolders } from './departmentAuditKeys.ts';
 export type { PlatformKey } from './PlatformKey.ts';
 export { ROLES } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';

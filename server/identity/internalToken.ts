@@ -42,8 +42,10 @@ interface InternalClaims {
   /**
    * Set by the gateway that will commit the fetch's ACCESS records with its
    * REQUEST record: the subgraph hands them back with its answer instead of
-   * waiting for a commit of its own (see `VerifiedInternalToken.handBackAccess`).
-   * A random nonce, so a subgraph process honours it once.
+   * waiting for a commit of its own (see `VerifiedInternalToken.handBackNonce`).
+   * A random nonce (`newHandBackNonce`), so a subgraph process honours it once;
+   * the subgraph signs it into each record it hands back, binding the record
+   * to this one fetch.
    */
   hb?: string;
 }
@@ -59,22 +61,28 @@ export function bodyHash(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('base64url');
 }
 
+/** A fresh hand-back nonce for one fetch (the `hb` claim): 16 characters of base64url. */
+export function newHandBackNonce(): string {
+  return randomBytes(12).toString('base64url');
+}
+
 /**
  * Signs the request's identity for one fetch of one subgraph: `audience` is the
  * subgraph name, so a token for one department's subgraph is refused by
  * another, and `body` is the exact request body the token will travel with, so
- * the token is refused with any other operation or variables.
+ * the token is refused with any other operation or variables. With
+ * `handBackNonce`, the subgraph is asked to hand its ACCESS records back.
  */
 export async function signInternalToken(
   identity: RequestIdentity,
   audience: string,
   key: SigningKey,
   body: string,
-  options: { handBackAccess?: boolean } = {},
+  options: { handBackNonce?: string } = {},
 ): Promise<string> {
   const caller = identity.caller;
   const claims: InternalClaims = {
-    ...(options.handBackAccess ? { hb: randomBytes(12).toString('base64url') } : {}),
+    ...(options.handBackNonce ? { hb: options.handBackNonce } : {}),
     rid: identity.requestId,
     cid: identity.correlationId,
     bh: bodyHash(body),
@@ -106,14 +114,15 @@ export interface VerifiedInternalToken {
   /** True for a compose token: it may read `_service { sdl }` only. */
   composeOnly: boolean;
   /**
-   * True when the gateway asked for the fetch's ACCESS records back: it holds
-   * its answer to the client until they are durable with its REQUEST record,
-   * in one commit, so the subgraph answers without a commit of its own. False
-   * for a token this process has seen before: a replayed fetch (the same token
-   * and body within its lifetime) is recorded by the subgraph itself, since
-   * whoever replays it is not the gateway that will commit the records.
+   * The hand-back nonce when the gateway asked for the fetch's ACCESS records
+   * back: it holds its answer to the client until they are durable with its
+   * REQUEST record, in one commit, so the subgraph answers without a commit of
+   * its own, signing the nonce into each record. Null for a token this process
+   * has seen before: a replayed fetch (the same token and body within its
+   * lifetime) is recorded by the subgraph itself, since whoever replays it is
+   * not the gateway that will commit the records.
    */
-  handBackAccess: boolean;
+  handBackNonce: string | null;
 }
 
 /**
@@ -152,7 +161,8 @@ export async function verifyInternalToken(
       operationName: payload.op ?? null,
     },
     composeOnly,
-    handBackAccess: !composeOnly && firstSight(payload.hb, payload.exp),
+    handBackNonce:
+      !composeOnly && firstSight(payload.hb, payload.exp) ? (payload.hb as string) : null,
   };
 }
 

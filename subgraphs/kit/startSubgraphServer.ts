@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Knex } from 'knex';
+import type { KeyObject } from 'node:crypto';
 import {
+  AttestingAuditSink,
   type AuditSink,
   authenticateGatewayRequest,
   close,
@@ -36,6 +38,11 @@ export interface SubgraphServerOptions {
   policies: PolicyStore;
   /** Where the subgraph's ACCESS records go; a response leaves only once they are durable. */
   audit: AuditSink;
+  /**
+   * The department's audit key (see `loadOrCreateDepartmentKey`): every ACCESS
+   * record the subgraph produces, committed or handed back, is signed with it.
+   */
+  departmentKey: KeyObject;
   /** The gateway's public key: the only signature this subgraph accepts. */
   gatewayKey: PlatformKey;
   /** The subgraphs' shared key that seals join handles and cursors (see `loadOrCreateJoinKey`). */
@@ -93,8 +100,9 @@ export async function startSubgraphServer(
   const sealer = new Sealer(options.joinKey);
   const { timeZone, verifyLimitPerRecord, probeLimitPerDay } = options.access;
   const probes = new ProbeBudget(policies.db, probeLimitPerDay, timeZone);
+  const audit = new AttestingAuditSink(options.audit, options.departmentKey);
   const plugins = [
-    auditPlugin(subgraph.name, options.audit),
+    auditPlugin(subgraph.name, audit),
     ...(options.logger ? [subgraphLogPlugin(subgraph.name, options.logger)] : []),
   ];
   // SQL spans, children of the resolver's span (only while tracing is on).
@@ -120,7 +128,7 @@ export async function startSubgraphServer(
         handles: new JoinHandles(sealer, 'unsafe'),
         cursors: new Cursors(sealer, null),
         composeOnly: false,
-        handBackAccess: false,
+        handBackNonce: null,
         startedAt: Date.now(),
         loaders: new RequestLoaders(db, null),
       };
@@ -142,7 +150,7 @@ export async function startSubgraphServer(
       handles: new JoinHandles(sealer, identity.requestId),
       cursors: new Cursors(sealer, identity.caller?.department ?? null),
       composeOnly: verified.composeOnly,
-      handBackAccess: verified.handBackAccess,
+      handBackNonce: verified.handBackNonce,
       startedAt: Date.now(),
       loaders: new RequestLoaders(db, access),
     };
@@ -165,7 +173,7 @@ export async function startSubgraphServer(
             settings: { timeZone, verifyLimitPerRecord, probes },
             gatewayKey,
             sealer,
-            audit: options.audit,
+            audit,
             ...(options.logger ? { logger: options.logger } : {}),
           })),
     },

@@ -8,6 +8,7 @@ import {
   sendJson,
   type ReadinessCheck,
   startApolloServer,
+  type AttestationVerification,
   type CheckpointVerification,
   type PlatformKey,
   type Logger,
@@ -36,6 +37,8 @@ export async function startPlatformSubgraph(options: {
   departmentDatabases?: ReadonlyMap<string, Knex>;
   /** Where `verifyAuditChain` finds the signed audit checkpoints, and the key that signs them. */
   auditCheckpoints?: CheckpointVerification;
+  /** How `verifyAuditChain` checks ACCESS records' department attestations. */
+  auditAttestations?: AttestationVerification;
   /** What `/ready` checks besides stopping (the platform database): each says why not, or null. */
   readiness?: readonly ReadinessCheck[];
   /** The process's logger (requests that fail outside GraphQL are logged there). */
@@ -63,6 +66,7 @@ export async function startPlatformSubgraph(options: {
         catalogue: options.catalogue,
         settings: options.settings,
         auditCheckpoints: options.auditCheckpoints ?? null,
+        auditAttestations: options.auditAttestations ?? null,
         departmentDatabases: options.departmentDatabases ?? new Map(),
         now: new Date(),
       };

@@ -4,6 +4,7 @@ import {
   bodyHash,
   INTERNAL_ISSUER,
   loadOrCreateSigningKeys,
+  newHandBackNonce,
   signInternalToken,
   verifyAuditChains,
   type PlatformKey,
@@ -408,7 +409,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       const body = lookupBody(PERSON.id_number);
       const asked = { ...provider, requestId: '00000000-0000-4000-8000-000000000009' };
       const token = await signInternalToken(asked, 'public_security', gatewayKey, body, {
-        handBackAccess: true,
+        handBackNonce: newHandBackNonce(),
       });
       const first = await replay(subgraphUrl('public_security'), token, body);
       const handedBack = (first as { extensions?: Record<string, unknown> }).extensions
@@ -426,6 +427,12 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(again.data).toEqual({ person: { name: PERSON.name, phone: PERSON.phone } });
       expect((again as { extensions?: Record<string, unknown> }).extensions).toBeUndefined();
       expect(Number((await stored())[0]!.n)).toBe(1);
+      // Committed by the subgraph itself: signed by its department, for no fetch's nonce.
+      const [record] = await platform
+        .platformDb<{ request_id: string; attestation: string | null }>('audit_records')
+        .where({ request_id: asked.requestId })
+        .select('attestation');
+      expect(record!.attestation).toMatch(/^v1\.\.[\w-]{86}$/);
     });
 
     it('the attack: replayed with other variables, it is refused with 401 and nothing answered', async () => {

@@ -17,6 +17,7 @@ import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadConfig,
+  loadOrCreateDepartmentKey,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   mintDevToken,
@@ -109,13 +110,15 @@ describe('the image roles, started from the build as the Dockerfile starts them'
       SEED_SCALE: '50',
       LOG_LEVEL: 'warn',
     };
-    // The operator's secrets: the gateway's key pair and the subgraphs' join key.
+    // The operator's secrets: the gateway's key pair, the subgraphs' join key and the
+    // served department's audit key pair.
     const config = loadConfig(env);
     await loadOrCreateSigningKeys(
       config.auth.gatewayPrivateKeyFile,
       config.auth.gatewayPublicKeyFile,
     );
     loadOrCreateJoinKey(config.auth.joinKeyFile);
+    loadOrCreateDepartmentKey(config.auth.departmentKeys, 'city_water');
   }, 400_000);
 
   afterAll(async () => {

@@ -172,6 +172,22 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
     }
   });
 
+  it("gives each department's audit signing key to its own subgraph only, and the departments' verify keys to the gateway and the platform subgraph", () => {
+    for (const d of ofKind(objects, 'Deployment')) {
+      const secrets = secretVolumes(d);
+      const department = podLabels(d)['govdata.gov.example/department'];
+      expect(
+        secrets.filter((s) => s.startsWith('govdata-department-signing-')),
+        d.metadata.name,
+      ).toEqual(
+        department ? [`govdata-department-signing-${department.replaceAll('_', '-')}`] : [],
+      );
+      expect(secrets.includes('govdata-department-verify'), d.metadata.name).toBe(
+        ['govdata-gateway', 'govdata-platform'].includes(d.metadata.name),
+      );
+    }
+  });
+
   it('lets only gateway pods reach a subgraph pod (NetworkPolicy)', () => {
     const policies = ofKind(objects, 'NetworkPolicy');
     const gateway = ofKind(objects, 'Deployment').find(

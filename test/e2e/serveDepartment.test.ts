@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DepartmentVerifyKeys, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
@@ -72,10 +73,15 @@ describe.each(engines)('govdata serve on %s', (engine) => {
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine);
-    // The department's host holds the gateway's public key and the join key, nothing else.
+    // The department's host holds the gateway's public key, the join key and its own
+    // department's audit signing key, nothing else.
     hostDir = join(platform.database.dir, 'water-host');
-    mkdirSync(join(hostDir, 'keys'), { recursive: true });
-    for (const key of ['gateway-verify.jwk.json', 'join-handles.key']) {
+    mkdirSync(join(hostDir, 'keys', 'department-signing'), { recursive: true });
+    for (const key of [
+      'gateway-verify.jwk.json',
+      'join-handles.key',
+      'department-signing/city_water.jwk.json',
+    ]) {
       copyFileSync(join(platform.database.dir, 'keys', key), join(hostDir, 'keys', key));
     }
     const platformUrl = engine === 'mysql' ? (platform.database.config as { url: URL }).url : null;
@@ -88,6 +94,7 @@ describe.each(engines)('govdata serve on %s', (engine) => {
       GATEWAY_PUBLIC_KEY_FILE: join(hostDir, 'keys', 'gateway-verify.jwk.json'),
       GATEWAY_PRIVATE_KEY_FILE: join(hostDir, 'keys', 'absent.jwk.json'),
       JOIN_KEY_FILE: join(hostDir, 'keys', 'join-handles.key'),
+      DEPARTMENT_SIGNING_KEYS_DIR: join(hostDir, 'keys', 'department-signing'),
       // Its own database: a file of the host's, or a MySQL database of its own.
       DEPARTMENT_DATABASE_URL: own ? String(own) : `sqlite:${join(hostDir, 'water.sqlite')}`,
       SEED_SCALE: String(TEST_SCALE),
@@ -138,6 +145,13 @@ describe.each(engines)('govdata serve on %s', (engine) => {
       expect(ok(response)).toEqual(before);
       expect(await servedRequests()).toBe(servedBefore + 1);
       expect(await cityWaterAccesses()).toBe(accessesBefore + 1);
+      // Signed with the city_water key the host holds; the gateway checked it before committing.
+      const departmentKeys = new DepartmentVerifyKeys(
+        join(platform.database.dir, 'keys', 'department-verify'),
+      );
+      expect(
+        (await verifyAuditChains(platform.platformDb, undefined, departmentKeys)).problems,
+      ).toEqual([]);
       expect((await fetch(url.replace(/graphql$/, 'ready'))).status).toBe(200);
     },
     SLOW,
@@ -209,7 +223,7 @@ describe.each(engines)('govdata serve on %s', (engine) => {
   );
 
   it(
-    'refuses an unknown department and a missing join key with a message that says what to do',
+    'refuses an unknown department, a missing join key and a missing audit signing key with a message that says what to do',
     async () => {
       const command = (extra: Record<string, string>, ...args: string[]) =>
         startCommand(process.execPath, ['--import', 'tsx', GOVDATA, 'serve', ...args], {
@@ -222,12 +236,26 @@ describe.each(engines)('govdata serve on %s', (engine) => {
         '--department',
         'city_water',
       );
-      const [unknownEnd, keylessEnd] = await Promise.all([unknown.exited, keyless.exited]);
+      // A host of another department holds no city_water signing key, and never makes one.
+      const unsigned = command(
+        { DEPARTMENT_SIGNING_KEYS_DIR: join(hostDir, 'keys', 'other-department') },
+        '--department',
+        'city_water',
+      );
+      const [unknownEnd, keylessEnd, unsignedEnd] = await Promise.all([
+        unknown.exited,
+        keyless.exited,
+        unsigned.exited,
+      ]);
       expect(unknownEnd.code).toBe(1);
       expect(unknown.output()).toContain('its departments are: business_environment, city_water');
       expect(keylessEnd.code).toBe(1);
       expect(keyless.output()).toContain('JOIN_KEY_FILE');
       expect(keyless.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+      expect(unsignedEnd.code).toBe(1);
+      expect(unsigned.output()).toContain('No audit signing key for department city_water at');
+      expect(unsigned.output()).toContain('DEPARTMENT_SIGNING_KEYS_DIR');
+      expect(existsSync(join(hostDir, 'keys', 'other-department'))).toBe(false);
     },
     SLOW,
   );

@@ -13,6 +13,7 @@ const auth: AuthConfig = {
   joinKeyFile: 'unused',
   gatewayPrivateKeyFile: 'unused',
   gatewayPublicKeyFile: 'unused',
+  departmentKeys: { signingDir: 'unused', verifyDir: 'unused' },
 };
 
 /** Bearer tokens never touch the database: a database that throws proves it. */

@@ -79,4 +79,19 @@ describe('chainHash', () => {
       ).not.toBe(base);
     }
   });
+
+  it('covers an attestation, while a record without one hashes as before it existed', () => {
+    const manifest = '{"records":1}';
+    const withManifest = { ...entry, traceId: null, manifest };
+    expect(chainHash('w', 1, GENESIS_HASH, { ...withManifest, attestation: null })).toBe(
+      chainHash('w', 1, GENESIS_HASH, withManifest),
+    );
+    const attested = chainHash('w', 1, GENESIS_HASH, { ...entry, attestation: 'v1..sig' });
+    expect(attested).not.toBe(hashBeforeNewFields(entry));
+    for (const change of [{ attestation: 'v1..other' }, { attestation: null }, { manifest }]) {
+      expect(
+        chainHash('w', 1, GENESIS_HASH, { ...entry, attestation: 'v1..sig', ...change }),
+      ).not.toBe(attested);
+    }
+  });
 });

@@ -1,18 +1,27 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../../gateway/auth/GatewayContext.ts';
 import { SigningDataSource } from '../../gateway/auth/SigningDataSource.ts';
 import type { AuditEntry } from '../../server/audit/AuditEntry.ts';
+import { AttestingAuditSink } from '../../server/audit/AttestingAuditSink.ts';
 import { readHandedBackAccess, type HandedBackFetch } from '../../server/audit/handedBackAccess.ts';
+import { peekCompactJws } from '../../server/identity/compactJws.ts';
+import { DepartmentVerifyKeys } from '../../server/identity/departmentAuditKeys.ts';
 
 /**
  * The gateway commits the ACCESS records a subgraph hands back with its
  * answer. What it takes must be exactly that fetch's records, field by field:
  * a subgraph (or anything between it and the gateway) must not be able to
  * write a record of another request, another subgraph or another consumer, a
- * REQUEST record, an export manifest, or anything but the audit fields.
+ * REQUEST record, an export manifest, or anything but the audit fields. And
+ * each must carry the department's signature for that very fetch: the gateway,
+ * holding no department key, cannot forge or alter one.
  */
-const FETCH: HandedBackFetch = {
+/** Who the fetch was for. */
+const FETCHED = {
   requestId: 'req-1',
   correlationId: 'client-7',
   subgraph: 'public_security',
@@ -21,12 +30,13 @@ const FETCH: HandedBackFetch = {
   userId: 'u1',
   purpose: 'social-assistance',
 };
+const FETCH: HandedBackFetch = { ...FETCHED, nonce: 'nonce-of-fetch-1x' };
 
-/** An ACCESS record of that very fetch. */
-const RECORD: AuditEntry = {
+/** An ACCESS record of that very fetch, before the department signs it. */
+const UNSIGNED: AuditEntry = {
   at: '2026-11-30T22:00:00.123Z',
   kind: 'ACCESS',
-  ...FETCH,
+  ...FETCHED,
   grantId: 'g-1,g-2',
   datasetCode: 'PS-POP-001',
   providerDepartment: 'public_security',
@@ -44,14 +54,33 @@ const RECORD: AuditEntry = {
   latencyMs: 3,
 };
 
+const publicSecurity = generateKeyPairSync('ed25519');
+const cityWater = generateKeyPairSync('ed25519');
+/** What the public security subgraph host signs with. */
+const department = new AttestingAuditSink(
+  { record: () => Promise.resolve(), drain: () => Promise.resolve() },
+  publicSecurity.privateKey,
+);
+const [RECORD] = department.attest([UNSIGNED], FETCH.nonce) as [AuditEntry];
+
+/** The departments' public keys, as the gateway reads them: city water's is not provisioned. */
+const keyOf = (code: string): KeyObject => {
+  if (code === 'public_security') return publicSecurity.publicKey;
+  throw new Error(`No audit verify key for department ${code}`);
+};
+
 describe('readHandedBackAccess', () => {
   it('takes the fetch’s own ACCESS records, and nothing when none came', () => {
-    expect(readHandedBackAccess([RECORD, RECORD], FETCH)).toEqual([RECORD, RECORD]);
-    expect(readHandedBackAccess(undefined, FETCH)).toEqual([]);
+    expect(readHandedBackAccess([RECORD, RECORD], FETCH, keyOf)).toEqual([RECORD, RECORD]);
+    expect(readHandedBackAccess(undefined, FETCH, keyOf)).toEqual([]);
   });
 
   it('rebuilds each record from the audit fields only', () => {
-    const [taken] = readHandedBackAccess([{ ...RECORD, rowValue: '张三', hash: 'x' }], FETCH);
+    const [taken] = readHandedBackAccess(
+      [{ ...RECORD, rowValue: '张三', hash: 'x' }],
+      FETCH,
+      keyOf,
+    );
     expect(taken).toEqual(RECORD);
     expect(Object.keys(taken!)).not.toContain('rowValue');
   });
@@ -76,19 +105,70 @@ describe('readHandedBackAccess', () => {
     ['an overlong text', { reason: 'x'.repeat(4097) }],
     ['a dataset code that is not text', { datasetCode: 7 }],
   ])('refuses %s', (_, change) => {
-    expect(() => readHandedBackAccess([{ ...RECORD, ...change }], FETCH)).toThrow();
+    expect(() => readHandedBackAccess([{ ...RECORD, ...change }], FETCH, keyOf)).toThrow();
   });
 
   it('refuses what is not a list of records, and more than 1,000 of them', () => {
-    expect(() => readHandedBackAccess(RECORD, FETCH)).toThrow();
-    expect(() => readHandedBackAccess([null], FETCH)).toThrow();
-    expect(() => readHandedBackAccess(['ACCESS'], FETCH)).toThrow();
-    expect(() => readHandedBackAccess(Array(1001).fill(RECORD), FETCH)).toThrow();
+    expect(() => readHandedBackAccess(RECORD, FETCH, keyOf)).toThrow();
+    expect(() => readHandedBackAccess([null], FETCH, keyOf)).toThrow();
+    expect(() => readHandedBackAccess(['ACCESS'], FETCH, keyOf)).toThrow();
+    expect(() => readHandedBackAccess(Array(1001).fill(RECORD), FETCH, keyOf)).toThrow();
+  });
+});
+
+describe('the department’s attestation of a handed-back record', () => {
+  const take = (record: AuditEntry) => () => readHandedBackAccess([record], FETCH, keyOf);
+
+  it('the attack: a record altered after the department signed it is refused', () => {
+    expect(take({ ...RECORD, recordCount: 0 })).toThrow(/not the department's signature/);
+    expect(take({ ...RECORD, itemsMasked: [] })).toThrow(/not the department's signature/);
+    expect(take({ ...RECORD, decision: 'ALLOWED' })).toThrow(/not the department's signature/);
+  });
+
+  it('the attack: a record signed with another department’s key is refused', () => {
+    const [forged] = new AttestingAuditSink(department, cityWater.privateKey).attest(
+      [UNSIGNED],
+      FETCH.nonce,
+    );
+    expect(take(forged!)).toThrow(/another key/);
+  });
+
+  it('the attack: a record signed for another fetch, or committed by the subgraph itself, is refused', () => {
+    const [otherFetch] = department.attest([UNSIGNED], 'nonce-of-fetch-2x');
+    expect(take(otherFetch!)).toThrow(/another fetch/);
+    const [committed] = department.attest([UNSIGNED]);
+    expect(take(committed!)).toThrow(/another fetch/);
+  });
+
+  it('the attack: a record without a signature is refused', () => {
+    expect(take(UNSIGNED)).toThrow(/no attestation/);
+    expect(take({ ...RECORD, attestation: null })).toThrow(/no attestation/);
+  });
+
+  it('a record about another department’s data, or of a department with no key, is refused', () => {
+    const [aboutWater] = department.attest(
+      [{ ...UNSIGNED, providerDepartment: 'city_water' }],
+      FETCH.nonce,
+    );
+    expect(take(aboutWater!)).toThrow(/providerDepartment/);
+    const water = { ...FETCH, subgraph: 'city_water' };
+    const [ofWater] = new AttestingAuditSink(department, cityWater.privateKey).attest(
+      [{ ...UNSIGNED, subgraph: 'city_water', providerDepartment: 'city_water' }],
+      FETCH.nonce,
+    );
+    expect(() => readHandedBackAccess([ofWater], water, keyOf)).toThrow(
+      /No audit verify key for department city_water/,
+    );
   });
 });
 
 describe('the gateway’s data source', () => {
   const { privateKey } = generateKeyPairSync('ed25519');
+  const keysDir = mkdtempSync(join(tmpdir(), 'department-verify-'));
+  writeFileSync(
+    join(keysDir, 'public_security.jwk.json'),
+    JSON.stringify(publicSecurity.publicKey.export({ format: 'jwk' })),
+  );
   const source = new SigningDataSource(
     'public_security',
     'http://127.0.0.1:9/graphql',
@@ -96,8 +176,9 @@ describe('the gateway’s data source', () => {
     {
       fetch: () => Promise.reject(new Error('not used')),
     } as never,
+    new DepartmentVerifyKeys(keysDir),
   );
-  const context = () =>
+  const context = (requestId = 'req-1') =>
     ({
       identity: {
         caller: {
@@ -108,35 +189,114 @@ describe('the gateway’s data source', () => {
         },
         purpose: 'social-assistance',
         grantId: null,
-        requestId: 'req-1',
+        requestId,
         correlationId: 'client-7',
         operationName: 'Person',
       },
       masked: false,
       accessRecords: [],
+      subgraphFetches: 0,
     }) as unknown as GatewayContext;
-  const receive = (ctx: GatewayContext, extensions: Record<string, unknown>) =>
+  type Request = Parameters<SigningDataSource['didReceiveResponse']>[0]['request'];
+
+  /** One fetch as the gateway sends it; the hand-back nonce its signed token carries. */
+  async function send(ctx: GatewayContext): Promise<{ request: Request; nonce: string }> {
+    const request = {
+      query: '{ person { name } }',
+      variables: {},
+      http: { method: 'POST', url: 'http://127.0.0.1:9/graphql', headers: new Headers() },
+    };
+    await source.willSendRequest({
+      request,
+      context: ctx,
+      incomingRequestContext: { request: { http: { headers: new Headers() } } },
+    } as never);
+    const token = request.http.headers.get('x-govdata-context')!;
+    // What the library hands `didReceiveResponse`: a copy of the request, sharing its `http`.
+    const { query, ...rest } = request;
+    const sent = { query, ...rest } as unknown as Request;
+    return { request: sent, nonce: String(peekCompactJws(token).hb) };
+  }
+  /** The subgraph's records of `ctx`'s request, signed by public security for `nonce`. */
+  const signedFor = (ctx: GatewayContext, nonce: string, change: Partial<AuditEntry> = {}) =>
+    department.attest([{ ...UNSIGNED, requestId: ctx.identity.requestId, ...change }], nonce);
+  const receive = (ctx: GatewayContext, request: Request, extensions: Record<string, unknown>) =>
     source.didReceiveResponse({
       response: { data: { person: { name: '张三' } }, extensions },
-      request: {},
+      request,
       context: ctx,
     });
 
-  it('keeps the fetch’s records for the REQUEST commit and passes none of them on', () => {
+  it('keeps the fetch’s signed records for the REQUEST commit and passes none of them on', async () => {
     const ctx = context();
-    const response = receive(ctx, { govdataAccessRecords: [RECORD], govdataAccessMasked: true });
-    expect(ctx.accessRecords).toEqual([RECORD]);
+    const { request, nonce } = await send(ctx);
+    const records = signedFor(ctx, nonce);
+    const response = receive(ctx, request, {
+      govdataAccessRecords: records,
+      govdataAccessMasked: true,
+    });
+    expect(ctx.accessRecords).toEqual(records);
+    expect(ctx.accessRecords[0]!.attestation).toMatch(new RegExp(`^v1\\.${nonce}\\.`));
     expect(ctx.masked).toBe(true);
     expect(response.extensions).not.toHaveProperty('govdataAccessRecords');
   });
 
-  it('fails the fetch on a record of another consumer, and keeps nothing of it', () => {
+  it('fails the fetch on a record of another consumer, and keeps nothing of it', async () => {
     const ctx = context();
+    const { request, nonce } = await send(ctx);
     expect(() =>
-      receive(ctx, {
-        govdataAccessRecords: [{ ...RECORD, consumerDepartment: 'market_supervision' }],
+      receive(ctx, request, {
+        govdataAccessRecords: signedFor(ctx, nonce, { consumerDepartment: 'market_supervision' }),
       }),
     ).toThrow(/consumerDepartment/);
     expect(ctx.accessRecords).toEqual([]);
+  });
+
+  it.each<[string, (ctx: GatewayContext, nonce: string) => AuditEntry[], RegExp]>([
+    [
+      'altered after signing',
+      (ctx, nonce) => signedFor(ctx, nonce).map((r) => ({ ...r, itemsMasked: [] })),
+      /not the department's signature/,
+    ],
+    [
+      'signed with another department’s key',
+      (ctx, nonce) =>
+        new AttestingAuditSink(department, cityWater.privateKey).attest(
+          [{ ...UNSIGNED, requestId: ctx.identity.requestId }],
+          nonce,
+        ),
+      /another key/,
+    ],
+    [
+      'replayed from an earlier fetch of the same request',
+      (ctx) => signedFor(ctx, 'nonce-of-an-earlier-fetch'),
+      /another fetch/,
+    ],
+    ['unsigned', (ctx) => [{ ...UNSIGNED, requestId: ctx.identity.requestId }], /no attestation/],
+  ])(
+    'the attack: a handed-back record %s fails the fetch, and nothing of it is kept',
+    async (_, forge, why) => {
+      const ctx = context();
+      const { request, nonce } = await send(ctx);
+      expect(() => receive(ctx, request, { govdataAccessRecords: forge(ctx, nonce) })).toThrow(why);
+      expect(ctx.accessRecords).toEqual([]);
+    },
+  );
+
+  it('the attack: a record replayed from another request’s fetch fails the fetch', async () => {
+    const earlier = context('req-0');
+    const first = await send(earlier);
+    const replayed = signedFor(earlier, first.nonce);
+    const ctx = context('req-1');
+    const { request } = await send(ctx);
+    expect(() => receive(ctx, request, { govdataAccessRecords: replayed })).toThrow(/requestId/);
+    expect(ctx.accessRecords).toEqual([]);
+  });
+
+  it('records for a fetch it never sent fail too', () => {
+    const ctx = context();
+    expect(() =>
+      receive(ctx, {}, { govdataAccessRecords: signedFor(ctx, 'nonce-of-fetch-1x') }),
+    ).toThrow(/unasked/);
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestIdentity } from '../../server/identity/RequestIdentity.ts';
 import {
   bodyHash,
+  newHandBackNonce,
   signComposeToken,
   signInternalToken,
   verifyInternalToken,
@@ -57,23 +58,26 @@ describe('internal tokens', () => {
   it('carries the identity to the subgraph it is addressed to', async () => {
     const token = await signInternalToken(identity, 'public_security', privateKey, BODY);
     const verified = await verifyInternalToken(token, 'public_security', publicKey, BODY);
-    expect(verified).toEqual({ identity, composeOnly: false, handBackAccess: false });
+    expect(verified).toEqual({ identity, composeOnly: false, handBackNonce: null });
   });
 
   it('asks for the ACCESS records back only when the gateway signed that into the token', async () => {
+    const nonce = newHandBackNonce();
+    expect(nonce).toMatch(/^[\w-]{16}$/);
+    expect(newHandBackNonce()).not.toBe(nonce);
     const asked = await signInternalToken(identity, 'public_security', privateKey, BODY, {
-      handBackAccess: true,
+      handBackNonce: nonce,
     });
     const verified = await verifyInternalToken(asked, 'public_security', publicKey, BODY);
-    expect(verified.handBackAccess).toBe(true);
+    expect(verified.handBackNonce).toBe(nonce);
     // The same token again (a replayed fetch) is served, but the subgraph records it itself.
     const replayed = await verifyInternalToken(asked, 'public_security', publicKey, BODY);
-    expect(replayed.handBackAccess).toBe(false);
+    expect(replayed.handBackNonce).toBeNull();
     // A compose token never carries a request's records, whatever it claims.
     const compose = await signComposeToken('public_security', privateKey);
     expect(
-      (await verifyInternalToken(compose, 'public_security', publicKey, '')).handBackAccess,
-    ).toBe(false);
+      (await verifyInternalToken(compose, 'public_security', publicKey, '')).handBackNonce,
+    ).toBeNull();
   });
 
   it('is refused by any other subgraph', async () => {

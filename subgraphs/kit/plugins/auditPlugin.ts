@@ -4,7 +4,7 @@ import {
   ACCESS_RECORDS_EXTENSION,
   failClosed,
   metrics,
-  type AuditSink,
+  type AttestingAuditSink,
 } from '../../../server/index.ts';
 import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
 
@@ -16,11 +16,13 @@ import type { SubgraphContext } from '../resolvers/SubgraphContext.ts';
  * until they are durable with its REQUEST record: one commit per request, not
  * one per fetch plus one. A response that answered some item masked says so
  * to the gateway in an extension, for the REQUEST record. Each record's
- * decision is counted in the metrics.
+ * decision is counted in the metrics. Every record leaves signed with the
+ * department's key; a handed-back one is bound to the fetch's hand-back nonce,
+ * so the gateway can commit it but not alter, forge or re-use it.
  */
 export function auditPlugin(
   subgraph: string,
-  writer: AuditSink,
+  writer: AttestingAuditSink,
 ): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart() {
@@ -37,7 +39,8 @@ export function auditPlugin(
           // refused write fails the response, but the decisions were made).
           metrics.subgraphRequest(subgraph, entries);
           const single = response.body.kind === 'single';
-          const handBack = contextValue.handBackAccess && entries.length > 0 && single;
+          const nonce = contextValue.handBackNonce;
+          const handBack = nonce !== null && entries.length > 0 && single;
           if (!handBack) {
             try {
               await writer.record(entries);
@@ -51,7 +54,7 @@ export function auditPlugin(
           if (handBack || access.log.anyMasked) {
             result.extensions = {
               ...result.extensions,
-              ...(handBack ? { [ACCESS_RECORDS_EXTENSION]: entries } : {}),
+              ...(handBack ? { [ACCESS_RECORDS_EXTENSION]: writer.attest(entries, nonce) } : {}),
               ...(access.log.anyMasked ? { [ACCESS_MASKED_EXTENSION]: true } : {}),
             };
           }

@@ -16,7 +16,8 @@ export interface SubgraphContext extends RuleContext {
   startedAt: number;
   /**
    * The gateway asked for this request's ACCESS records back, to commit them
-   * with its REQUEST record (see `auditPlugin`); false for every other caller.
+   * with its REQUEST record (see `auditPlugin`): the fetch's hand-back nonce,
+   * signed into each record. Null for every other caller.
    */
-  handBackAccess: boolean;
+  handBackNonce: string | null;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { civilDateIn } from '../../../schema/index.ts';
 import type {
+  AttestationVerification,
   Caller,
   CheckpointVerification,
   RequestIdentity,
@@ -33,6 +34,8 @@ export interface PlatformContext {
   departmentDatabases: ReadonlyMap<string, Knex>;
   /** Signed audit checkpoints to verify the chains against; null: hash chains only. */
   auditCheckpoints: CheckpointVerification | null;
+  /** The departments' public audit keys to check ACCESS records' attestations with; null: not checked. */
+  auditAttestations: AttestationVerification | null;
   now: Date;
 }
 

@@ -107,7 +107,11 @@ export async function auditCsv(ctx: PlatformContext, input: FilterInput | null):
 }
 
 export async function verifyAuditChain(ctx: PlatformContext) {
-  const result = await verifyAuditChains(ctx.db, ctx.auditCheckpoints ?? undefined);
+  const result = await verifyAuditChains(
+    ctx.db,
+    ctx.auditCheckpoints ?? undefined,
+    ctx.auditAttestations ?? undefined,
+  );
   return {
     ...result,
     problems: result.problems.map((p) => ({
