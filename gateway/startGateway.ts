@@ -44,6 +44,7 @@ import { graphiqlRoutes } from './graphiql/index.ts';
 import {
   admissionPlugin,
   ConsumerRateLimiter,
+  OperationCosts,
   operationLimitsPlugin,
   sharedRateCount,
   TrustedDocuments,
@@ -159,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ? TrustedDocuments.load(limits.trustedDocumentsFile)
     : null;
   const rateCount = sharedRateCount(options.platformDb, options.logger);
+  const costs = new OperationCosts();
   const errors = hideInternalErrors<ServedContext>(options.logger, (c) => c.identity.requestId);
   const apollo = new ApolloServer<ServedContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
@@ -172,9 +174,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         rates: new ConsumerRateLimiter(rateCount.reserve, options.logger),
         trusted,
         clientAddressOf: (c) => c.clientAddress,
+        costs,
       }),
       // Waits for room in the consumer's share of this process before planning; 429 when it cannot.
-      admissionPlugin<ServedContext>({ limits, clientAddressOf: (c) => c.clientAddress }),
+      admissionPlugin<ServedContext>({ limits, clientAddressOf: (c) => c.clientAddress, costs }),
       requestAuditPlugin(options.audit),
       requestTelemetryPlugin(options.logger),
     ],

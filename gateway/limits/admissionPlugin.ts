@@ -4,12 +4,14 @@ import type { LimitsConfig } from '../../server/index.ts';
 import type { GatewayContext } from '../auth/index.ts';
 import { AdmissionGate, AdmissionRefusal, type Admission } from './AdmissionGate.ts';
 import { consumerKey, limitsFor } from './callerLimits.ts';
-import { estimateCost } from './operationCost.ts';
+import type { OperationCosts } from './operationCost.ts';
 
 export interface AdmissionOptions<TContext extends GatewayContext> {
   limits: LimitsConfig;
   /** The client's network address: whose share an anonymous request counts against. */
   clientAddressOf: (context: TContext) => string | null;
+  /** Estimates, shared with the operation limits (the same walk, on the same document). */
+  costs: OperationCosts;
 }
 
 /**
@@ -40,7 +42,7 @@ export function admissionPlugin<TContext extends GatewayContext>(
           const admission = gate.enter({
             consumer,
             share: limitsFor(options.limits, caller),
-            cost: costOf(request),
+            cost: costOf(options.costs, request),
           });
           admissions.set(request.contextValue, admission);
           try {
@@ -74,11 +76,15 @@ export function admissionPlugin<TContext extends GatewayContext>(
  * large to walk, are the operation limits' to refuse: they weigh 1 or the most
  * here, and the request leaves the queue with that refusal.
  */
-function costOf(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): number {
+function costOf(
+  costs: OperationCosts,
+  request: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+): number {
   try {
-    const cost = estimateCost(
+    const cost = costs.cost(
       request.schema,
       request.document,
+      request.queryHash,
       request.operationName,
       request.request.variables ?? {},
     );

@@ -7,7 +7,12 @@ export { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
 export type { ReserveUnits } from './ConsumerRateLimiter.ts';
 export { countTokens, DocumentMeasures, measureDocument } from './measureOperation.ts';
 export type { DocumentMeasure } from './measureOperation.ts';
-export { estimateCost, UNPAGED_LIST_SIZE, VERIFICATION_COST } from './operationCost.ts';
+export {
+  estimateCost,
+  OperationCosts,
+  UNPAGED_LIST_SIZE,
+  VERIFICATION_COST,
+} from './operationCost.ts';
 export { operationLimitsPlugin } from './operationLimitsPlugin.ts';
 export type { OperationLimitsOptions } from './operationLimitsPlugin.ts';
 export { sharedRateCount } from './sharedRateCount.ts';

@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  visit,
   getNullableType,
   isLeafType,
   isListType,
@@ -16,6 +17,82 @@ export const UNPAGED_LIST_SIZE = 10;
 export const VERIFICATION_COST = 5;
 /** Selections followed before the estimate gives up and calls the operation too costly. */
 const MOST_NODES = 20_000;
+/** Estimates kept: most traffic repeats a few operations with a few page sizes. */
+const COSTS_KEPT = 2000;
+/** Variable values longer than this (as JSON) are not worth a key: such an estimate is not kept. */
+const LONGEST_KEY_VALUES = 256;
+
+/**
+ * Estimates kept by what they depend on: the schema, the document (its hash),
+ * the operation, and the values of only those variables the estimate reads —
+ * the ones in a `first` argument or in a directive (`@skip`/`@include`). A
+ * lookup estimated once is not walked again for each ID it is sent with.
+ * The gateway's operation limits and its admission gate share one.
+ */
+export class OperationCosts {
+  private schema: GraphQLSchema | null = null;
+  private readonly kept = new Map<string, number>();
+  private readonly inputsOf = new WeakMap<DocumentNode, readonly string[]>();
+
+  /**
+   * As {@link estimateCost}, which throws on variables that do not fit the
+   * operation: a refused estimate is not kept, so it is refused every time.
+   */
+  cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    hash: string,
+    operationName: string | null,
+    variables: Record<string, unknown>,
+  ): number {
+    if (schema !== this.schema) {
+      this.schema = schema;
+      this.kept.clear();
+    }
+    let inputs = this.inputsOf.get(document);
+    if (!inputs) {
+      inputs = costInputs(document);
+      this.inputsOf.set(document, inputs);
+    }
+    const values = inputs.map((name) =>
+      Object.hasOwn(variables, name) ? JSON.stringify(variables[name]) : '-',
+    );
+    const key = `${hash}\n${operationName ?? ''}\n${values.join('\n')}`;
+    const known = this.kept.get(key);
+    if (known !== undefined) return known;
+    const cost = estimateCost(schema, document, operationName, variables);
+    if (key.length - hash.length <= LONGEST_KEY_VALUES) {
+      if (this.kept.size >= COSTS_KEPT) this.kept.clear();
+      this.kept.set(key, cost);
+    }
+    return cost;
+  }
+}
+
+/**
+ * The variables an estimate of `document` reads (see `recordEstimator`): those
+ * used in a `first` argument, and in a directive's arguments.
+ */
+function costInputs(document: DocumentNode): readonly string[] {
+  const names = new Set<string>();
+  let reading = 0;
+  const readingWhile = { enter: () => void reading++, leave: () => void reading-- };
+  visit(document, {
+    Argument: {
+      enter: (node) => {
+        if (node.name.value === 'first') reading++;
+      },
+      leave: (node) => {
+        if (node.name.value === 'first') reading--;
+      },
+    },
+    Directive: readingWhile,
+    Variable: (node) => {
+      if (reading > 0) names.add(node.name.value);
+    },
+  });
+  return [...names].sort();
+}
 
 /**
  * The estimated cost of an operation: the records it may read. Each object a

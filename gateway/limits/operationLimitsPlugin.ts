@@ -12,7 +12,7 @@ import type { GatewayContext } from '../auth/index.ts';
 import { consumerKey, limitsFor } from './callerLimits.ts';
 import type { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
 import { countTokens, DocumentMeasures } from './measureOperation.ts';
-import { estimateCost } from './operationCost.ts';
+import type { OperationCosts } from './operationCost.ts';
 import type { TrustedDocuments } from './TrustedDocuments.ts';
 
 export interface OperationLimitsOptions<TContext extends GatewayContext> {
@@ -22,6 +22,8 @@ export interface OperationLimitsOptions<TContext extends GatewayContext> {
   trusted: TrustedDocuments | null;
   /** The client's network address: whose share an anonymous request counts against. */
   clientAddressOf: (context: TContext) => string | null;
+  /** Estimates, shared with the admission gate. */
+  costs: OperationCosts;
 }
 
 /** The document-level limits, in the order they are checked (cheapest measure first). */
@@ -68,7 +70,7 @@ export function operationLimitsPlugin<TContext extends GatewayContext>(
           }
           const measure = measures.measure(request.schema, request.document, request.source, hash);
           for (const limit of DOCUMENT_LIMITS) refuseOver(limit, measure[limit], limits, requestId);
-          const cost = costOf(request);
+          const cost = costOf(options.costs, request);
           refuseOver('cost', cost, limits, requestId);
           await takeShare(options.rates, 'costPerSecond', consumer, cost, limits, requestId);
         },
@@ -154,11 +156,15 @@ async function takeShare(
     throw rateLimited({ limit, maximum: share, retryAfterSeconds: wait, requestId });
 }
 
-function costOf(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): number {
+function costOf(
+  costs: OperationCosts,
+  request: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+): number {
   try {
-    return estimateCost(
+    return costs.cost(
       request.schema,
       request.document,
+      request.queryHash,
       request.operationName,
       request.request.variables ?? {},
     );
