@@ -20,7 +20,7 @@ import {
 } from './processes.ts';
 import { runAutocannon } from './runAutocannon.ts';
 import type { SubgraphPorts } from './subgraphHost.ts';
-import { summarize, type Summary } from './summarize.ts';
+import { median, summarize, type Summary } from './summarize.ts';
 
 export interface ObservabilityBenchSetup {
   config: PlatformConfig;
@@ -38,7 +38,13 @@ export interface ObservabilityBenchSetup {
 }
 
 export interface ObservabilityBenchResult {
-  operations: { name: string; description: string; rows: Summary[] }[];
+  operations: {
+    name: string;
+    description: string;
+    rows: Summary[];
+    /** Each round's on ÷ off in requests a second: the two turns of a round ran back to back. */
+    roundRatios: number[];
+  }[];
   /** Span batches the local OTLP receiver took from the gateway with observability on. */
   exportedBatches: number;
 }
@@ -196,10 +202,12 @@ export async function runObservabilityBench(
           ),
         logRounds(log, '  '),
       );
+      const [on, off] = [results.get('observability on')!, results.get('observability off')!];
       result.operations.push({
         name: operation.name,
         description: operation.description,
         rows: [...results].map(([name, r]) => summarize(name, r)),
+        roundRatios: on.map((r, i) => r.requestsPerSecond / off[i]!.requestsPerSecond),
       });
     }
     result.exportedBatches = exportedBatches;
@@ -209,6 +217,10 @@ export async function runObservabilityBench(
     await new Promise((resolve) => receiver.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function geometricMean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 }
 
 /**
@@ -234,6 +246,8 @@ export function observabilityReport(result: ObservabilityBenchResult): string {
       ),
       '',
       `on / off, requests a second: ${verdict(on.requestsPerSecond / off.requestsPerSecond)}`,
+      '',
+      `on / off round by round (the two turns of a round back to back, so drift on the machine touches both): ${operation.roundRatios.map((r) => r.toFixed(2)).join(', ')}; median ${verdict(median(operation.roundRatios))}, geometric mean ${geometricMean(operation.roundRatios).toFixed(3)}`,
       '',
     );
     if (onCpu !== undefined && offCpu !== undefined) {
