@@ -75,7 +75,10 @@ const program = cliProgram({
   .option('--connections <n>', 'concurrent connections', wholeNumber(1), 16)
   .option('--workers <n>', 'worker processes per gateway', wholeNumber(1, 64), defaultWorkerCount())
   .addOption(
-    new Option('--operations <names>', `gateway suite operations: ${OPERATIONS.join(', ')}`)
+    new Option(
+      '--operations <names>',
+      `gateway suite operations: ${OPERATIONS.join(', ')} (the observability suite runs lookup and people of them)`,
+    )
       .argParser(someOf(OPERATIONS))
       .default(OPERATIONS, OPERATIONS.join(',')),
   )

@@ -68,6 +68,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!parent) return super.process(options);
     const span = startChildSpan('gateway.fetch', parent, { service: this.subgraph });
     this.fetchTraces.set(options.request, span ? trace.setSpan(parent, span) : parent);
+    if (!span) return super.process(options);
     let failed = true;
     try {
       const response = await super.process(options);

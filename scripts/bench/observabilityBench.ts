@@ -34,6 +34,8 @@ export interface ObservabilityBenchSetup {
   profileDir?: string;
   /** People seeded: the lookups are spread over them. */
   scale: number;
+  /** Of this suite's operations (`lookup`, `people`), the ones to run. */
+  operations: readonly string[];
   log: (message: string) => void;
 }
 
@@ -68,6 +70,12 @@ export async function runObservabilityBench(
 ): Promise<ObservabilityBenchResult> {
   const { config, catalogue, platformDb, workers, log } = setup;
   if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
+  const chosen = benchOperations(setup.scale).filter(
+    (o) => OPERATIONS.includes(o.key) && setup.operations.includes(o.key),
+  );
+  if (chosen.length === 0) {
+    throw new Error(`the observability suite runs ${OPERATIONS.join(' and ')}: name one of them`);
+  }
   await ensureBenchGrants(platformDb);
   const codes = catalogue.departments.map((d) => d.code);
   const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
@@ -180,7 +188,6 @@ export async function runObservabilityBench(
     });
     const headers = { authorization: `Bearer ${token}`, 'x-purpose': BENCH_PURPOSE };
     const result: ObservabilityBenchResult = { operations: [], exportedBatches: 0 };
-    const chosen = benchOperations(setup.scale).filter((o) => OPERATIONS.includes(o.key));
     for (const operation of chosen) {
       const bodies = {} as Record<Contender, string[]>;
       for (const name of Object.keys(urls) as Contender[]) {

@@ -165,6 +165,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         workers,
         profileDir: options.profile,
         scale,
+        operations: options.operations,
         log,
       });
       const text = [

@@ -113,7 +113,9 @@ export function inServerSpan<T>(
   const span = started.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   const current = trace.setSpan(parent, span);
   requestTraces.set(req, current);
-  return started.asyncContext ? context.with(current, () => ended(span, work)) : ended(span, work);
+  // An unsampled request's span records nothing and ends as a no-op: nothing to wait for.
+  const run = span.isRecording() ? () => ended(span, work) : work;
+  return started.asyncContext ? context.with(current, run) : run();
 }
 
 /** The trace context `inServerSpan` started for `req`; undefined with tracing off. */
