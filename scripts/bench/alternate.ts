@@ -23,6 +23,11 @@ const SETTLE_MS = 1000;
  */
 const REWARM_SECONDS = 2;
 
+/** How `alternate` schedules its turns, as the reports state it. */
+export function alternatingRounds(rounds: number, seconds: number): string {
+  return `${rounds} alternating rounds of ${seconds} s after a warm-up (each measured turn right after a ${REWARM_SECONDS} s unmeasured one)`;
+}
+
 /**
  * Warms each contender up (3 s turns until it has served 1,000 requests, at
  * most 24 s), then runs `rounds` rounds in which the contenders take turns,

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/index.ts';
+import { alternatingRounds } from './alternate.ts';
 import { runAuditBench } from './auditBench.ts';
 import { openBenchData } from './benchData.ts';
 import { dataScaleReport, runDataScaleBench } from './dataScaleBench.ts';
@@ -51,7 +52,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
 
   const host = machine();
   const date = new Date().toISOString().slice(0, 10);
-  const setting = `${rounds} alternating rounds of ${seconds} s after a warm-up (each measured turn right after a 2 s unmeasured one), ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
+  const setting = `${alternatingRounds(rounds, seconds)}, ${connections} connections, ${scale} people seeded (SQLite). Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`;
 
   /** Prints an on/off suite's table and writes it, with its figures and the machine, to bench/results/. */
   function report(
@@ -252,7 +253,7 @@ async function runDataScale(options: BenchOptions, dataRoot: string): Promise<vo
   const text = [
     `### The lookup as the population grows (${date})`,
     '',
-    `\`npm run bench -- --suite datascale --scales ${scales.join(',')} --rounds ${rounds}\`: one person by ID number through our gateway (${workers} worker process(es); identity, rules, audit, logs and metrics on) and straight to the public_security subgraph (no rules), over the demo data seeded at each scale (SQLite). ${rounds} alternating rounds of ${seconds} s after a warm-up (each measured turn right after a 2 s unmeasured one), ${connections} connections, then the same at one connection. Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; load average at the end ${load.join(', ')}.`,
+    `\`npm run bench -- --suite datascale --scales ${scales.join(',')} --rounds ${rounds}\`: one person by ID number through our gateway (${workers} worker process(es); identity, rules, audit, logs and metrics on) and straight to the public_security subgraph (no rules), over the demo data seeded at each scale (SQLite). ${alternatingRounds(rounds, seconds)}, ${connections} connections, then the same at one connection. Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}; load average at the end ${load.join(', ')}.`,
     '',
     dataScaleReport(rows),
   ].join('\n');
