@@ -1,4 +1,5 @@
-import { sign, verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { signEd25519, verifyEd25519 } from '../identity/ed25519.ts';
 import type { AuditEntry } from './AuditEntry.ts';
 
 /**
@@ -72,7 +73,7 @@ export function accessRecordMessage(entry: AuditEntry, nonce: string): Buffer {
 
 /** Signs `entry` with the department's private key, for the fetch of `nonce` ('' when committed by the subgraph). */
 export function attestAccess(entry: AuditEntry, privateKey: KeyObject, nonce = ''): Attestation {
-  const signature = sign(null, accessRecordMessage(entry, nonce), privateKey);
+  const signature = signEd25519(accessRecordMessage(entry, nonce), privateKey);
   return `${VERSION}.${nonce}.${signature.toString('base64url')}`;
 }
 
@@ -105,7 +106,7 @@ export function attestationProblem(
   } catch (error) {
     return `its fields cannot be attested: ${(error as Error).message}`;
   }
-  return verify(null, message, publicKey, Buffer.from(signature, 'base64url'))
+  return verifyEd25519(message, Buffer.from(signature, 'base64url'), publicKey)
     ? null
     : "its attestation is not the department's signature of its fields (altered, or signed with another key)";
 }

@@ -1,48 +1,49 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import sodium from 'sodium-native';
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+const TAG_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES;
 /** Longest handle accepted for opening: refuses oversized input before any work. */
 const MAX_HANDLE_LENGTH = 2048;
-/**
- * Nonces are cut from random bytes drawn this many at a time (a thousand
- * seals): `randomBytes(12)` per seal cost 3 µs of an 11 µs seal, most of it
- * the call, not the randomness. Each nonce is still fresh random bytes, used once.
- */
-const NONCE_POOL_BYTES = IV_BYTES * 1024;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Seals values into opaque strings that only holders of the platform's join key
- * (the subgraphs, never the gateway or a client) can open: AES-256-GCM with a
- * fresh random nonce per seal, so two seals of one value look unrelated, and
- * the `context` bound in as associated data, so a handle sealed for one request
- * (or one list, or one entity type) opens nowhere else.
+ * (the subgraphs, never the gateway or a client) can open: XChaCha20-Poly1305
+ * with a fresh random 24-byte nonce per seal, so two seals of one value look
+ * unrelated (random nonces this long never need counting, however many handles
+ * one key seals), and the `context` bound in as associated data, so a handle
+ * sealed for one request (or one list, or one entity type) opens nowhere else.
+ *
+ * libsodium's one-shot AEAD call, not node:crypto's cipher objects: a page of
+ * 100 people seals about a hundred handles and opens three hundred, and setting
+ * up a Node cipher object per handle cost 4 to 6 µs where this costs about 1.5.
  */
 export class Sealer {
-  private nonces = Buffer.alloc(0);
-  private nonceAt = 0;
+  private readonly key: Buffer;
 
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new TypeError(`a join key has 32 bytes, but got: ${key.length}`);
+  constructor(key: Buffer) {
+    if (key.length !== sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
+      throw new TypeError(`a join key has 32 bytes, but got: ${key.length}`);
+    }
+    this.key = sodium.sodium_malloc(key.length);
+    key.copy(this.key);
   }
 
   seal(value: unknown, context: string): string {
-    const iv = this.nonce();
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(context));
-    const body = cipher.update(JSON.stringify(value), 'utf8');
-    const rest = cipher.final();
-    return Buffer.concat([iv, cipher.getAuthTag(), body, rest]).toString('base64url');
-  }
-
-  /** The next unused nonce of the pool, drawing a new pool when this one is spent. */
-  private nonce(): Buffer {
-    if (this.nonceAt + IV_BYTES > this.nonces.length) {
-      this.nonces = randomBytes(NONCE_POOL_BYTES);
-      this.nonceAt = 0;
-    }
-    this.nonceAt += IV_BYTES;
-    return this.nonces.subarray(this.nonceAt - IV_BYTES, this.nonceAt);
+    const message = Buffer.from(JSON.stringify(value), 'utf8');
+    const sealed = Buffer.allocUnsafe(NONCE_BYTES + message.length + TAG_BYTES);
+    const nonce = sealed.subarray(0, NONCE_BYTES);
+    sodium.randombytes_buf(nonce);
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      sealed.subarray(NONCE_BYTES),
+      message,
+      Buffer.from(context, 'utf8'),
+      null,
+      nonce,
+      this.key,
+    );
+    return sealed.toString('base64url');
   }
 
   /**
@@ -56,17 +57,20 @@ export class Sealer {
   /** The sealed value, or `undefined` when the handle was not sealed by this key for `context`. */
   open(handle: unknown, context: string): unknown {
     if (typeof handle !== 'string' || handle.length > MAX_HANDLE_LENGTH) return undefined;
-    if (!/^[A-Za-z0-9_-]+$/.test(handle)) return undefined;
-    const bytes = Buffer.from(handle, 'base64url');
-    if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
+    if (!BASE64URL.test(handle)) return undefined;
+    const sealed = Buffer.from(handle, 'base64url');
+    if (sealed.length <= NONCE_BYTES + TAG_BYTES) return undefined;
+    const message = Buffer.allocUnsafe(sealed.length - NONCE_BYTES - TAG_BYTES);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(context));
-      decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      const text =
-        decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES), undefined, 'utf8') +
-        decipher.final('utf8');
-      return JSON.parse(text) as unknown;
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        message,
+        null,
+        sealed.subarray(NONCE_BYTES),
+        Buffer.from(context, 'utf8'),
+        sealed.subarray(0, NONCE_BYTES),
+        this.key,
+      );
+      return JSON.parse(message.toString('utf8')) as unknown;
     } catch {
       return undefined;
     }
