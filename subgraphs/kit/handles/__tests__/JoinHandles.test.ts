@@ -27,7 +27,7 @@ describe('Sealer', () => {
       expect(handle).not.toContain(ID.slice(0, 6));
     }
   });
-  it('never uses a nonce twice', () => {
+  it('never uses a nonce twice, across the refills of its nonce pool', () => {
     const own = new Sealer(randomBytes(32));
     const handles = Array.from({ length: 3000 }, (_, i) => own.seal([ID, i], 'c'));
     const nonces = new Set(
