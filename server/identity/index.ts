@@ -10,6 +10,7 @@ export {
 } from './internalToken.ts';
 export type { VerifiedInternalToken } from './internalToken.ts';
 export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.ts';
+export { RandomPool } from './RandomPool.ts';
 export {
   DepartmentVerifyKeys,
   loadDepartmentSigningKey,

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { openCompactJws, signCompactJws } from './compactJws.ts';
 import type { PlatformKey } from './PlatformKey.ts';
+import { RandomPool } from './RandomPool.ts';
 import type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 
 /** The header that carries the gateway's signed context to a subgraph. */
@@ -63,8 +64,10 @@ export function bodyHash(body: string): string {
 
 /** A fresh hand-back nonce for one fetch (the `hb` claim): 16 characters of base64url. */
 export function newHandBackNonce(): string {
-  return randomBytes(12).toString('base64url');
+  return handBackNonces.next().toString('base64url');
 }
+
+const handBackNonces = new RandomPool(12);
 
 /**
  * Signs the request's identity for one fetch of one subgraph: `audience` is the
