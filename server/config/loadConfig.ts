@@ -105,7 +105,7 @@ export interface AuthConfig {
   audience: string;
   tokens: TokenVerification;
   /**
-   * The subgraphs' shared AES-256 key that seals join handles and list cursors
+   * The subgraphs' shared 256-bit key (XChaCha20-Poly1305) that seals join handles and list cursors
    * (created on first use). Subgraph hosts need it; the gateway never does.
    */
   joinKeyFile: string;

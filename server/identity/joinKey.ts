@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
- * The subgraphs' shared AES-256 key for join handles and list cursors: 32
+ * The subgraphs' shared 256-bit key for join handles and list cursors: 32
  * random bytes, base64url, made on first use and kept with the other keys. Every
  * subgraph host of one platform must hold the same key (handles sealed by one
  * department's subgraph are opened by another's); the gateway never holds it.
