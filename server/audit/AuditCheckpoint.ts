@@ -1,6 +1,7 @@
-import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { PlatformKey } from '../identity/PlatformKey.ts';
+import { asKeyObject, signEd25519, verifyEd25519 } from '../identity/ed25519.ts';
 
 /**
  * A writer's chain head, signed with the platform (gateway) Ed25519 key and
@@ -53,10 +54,6 @@ function checkpointMessage(c: Omit<AuditCheckpoint, 'signature' | 'key'>): Buffe
   return Buffer.from(JSON.stringify([DOMAIN, c.writer, c.seq, c.hash, c.at]), 'utf8');
 }
 
-function asKeyObject(key: PlatformKey): KeyObject {
-  return key instanceof KeyObject ? key : KeyObject.from(key);
-}
-
 /** The short id of a key pair, from its public half. */
 export function checkpointKeyId(key: PlatformKey): string {
   const object = asKeyObject(key);
@@ -74,18 +71,17 @@ export function signCheckpoint(
   return {
     ...head,
     key: checkpointKeyId(key),
-    signature: sign(null, checkpointMessage(head), key).toString('base64url'),
+    signature: signEd25519(checkpointMessage(head), key).toString('base64url'),
   };
 }
 
 /** Whether `checkpoint` was signed by the private half of `publicKey`, unchanged since. */
 export function checkpointIsSigned(checkpoint: AuditCheckpoint, publicKey: PlatformKey): boolean {
   try {
-    return verify(
-      null,
+    return verifyEd25519(
       checkpointMessage(checkpoint),
-      asKeyObject(publicKey),
       Buffer.from(checkpoint.signature, 'base64url'),
+      asKeyObject(publicKey),
     );
   } catch {
     return false;
