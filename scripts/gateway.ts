@@ -64,10 +64,19 @@ const program = cliProgram({
       const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
       // The primary's audit writer is measured too; workers' /metrics include it.
       enableMetrics(config.observability.metrics);
-      const starting = startAuditedWorkerPool(config.database, 'gateway', workers, log, {
-        checkpoints: { ...config.auditCheckpoints, privateKey },
-        onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
-      });
+      const { composeRegistry } = await import('./platform/composeRegistry.ts');
+      const starting = startAuditedWorkerPool(
+        config.database,
+        'gateway',
+        workers,
+        log,
+        {
+          checkpoints: { ...config.auditCheckpoints, privateKey },
+          onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+        },
+        // The registry composed once, here, for every worker (each reads it back).
+        options.supergraph ? undefined : (platformDb) => composeRegistry(platformDb, log),
+      );
       // Installed before the workers are up, so a signal during start-up stops them too.
       stopOnSignals(
         async () => (await starting.catch(() => undefined))?.stop(),

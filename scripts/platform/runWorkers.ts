@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import type { Knex } from 'knex';
 import {
   AuditWriter,
   DEFAULT_TIMEOUTS,
@@ -88,8 +89,9 @@ export async function startWorkerPool(
  * platform database: one writer and one hash chain for the pool, and no two
  * processes competing for the database's write lock (workers use a
  * `WorkerAuditSink`). The primary's writer signs the chain's checkpoints when
- * `writerOptions.checkpoints` is given. Stopping it stops the workers, then
- * drains the writer.
+ * `writerOptions.checkpoints` is given. `beforeWorkers` runs on the primary's
+ * connection to the platform database before any worker is started. Stopping
+ * it stops the workers, then drains the writer.
  */
 export async function startAuditedWorkerPool(
   database: DatabaseConfig,
@@ -97,6 +99,7 @@ export async function startAuditedWorkerPool(
   count: number,
   log: (message: string) => void,
   writerOptions: AuditWriterOptions = {},
+  beforeWorkers?: (platformDb: Knex) => Promise<void>,
 ): Promise<WorkerPool> {
   const platformDb = await openDatabase(database, 'platform');
   const writer = new AuditWriter(platformDb, role, {
@@ -113,6 +116,7 @@ export async function startAuditedWorkerPool(
     await platformDb.destroy();
   };
   try {
+    await beforeWorkers?.(platformDb);
     const pool = await startWorkerPool(count, log);
     return {
       url: pool.url,

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
-import { composeSupergraph, CompositionError } from '../../../schema/index.ts';
+import { CompositionError } from '../../../schema/index.ts';
+import { composeShared } from './composeShared.ts';
 import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQueries.ts';
 
 /**
  * What a gateway replica runs to follow the registry: it polls the registry's
- * revision and, when it moves, composes the versions in force and hands the
+ * revision and, when it moves, composes the versions in force (or reads the
+ * supergraph another composed of them: `composeShared`) and hands the
  * supergraph on. If they do not compose, the last good supergraph stays in
  * service and the problem is reported (the gateway shows it on /ready).
  */
@@ -24,7 +26,10 @@ export class RegistryWatcher {
   async compose(): Promise<string> {
     const current = await selectCurrentSubgraphs(this.db);
     this.revision = await selectRegistryRevision(this.db);
-    return composeSupergraph(current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })));
+    return composeShared(
+      this.db,
+      current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+    );
   }
 
   start(): void {
@@ -51,7 +56,8 @@ export class RegistryWatcher {
       const current = await selectCurrentSubgraphs(this.db);
       this.revision = revision;
       try {
-        const sdl = composeSupergraph(
+        const sdl = await composeShared(
+          this.db,
           current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
         );
         this.apply(sdl);

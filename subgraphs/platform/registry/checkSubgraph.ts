@@ -3,10 +3,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type * as GraphQL from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
-import { composeSupergraph, CompositionError } from '../../../schema/index.ts';
+import { CompositionError } from '../../../schema/index.ts';
 import type { Catalogue } from '../../../schema/index.ts';
 import { selectGrants } from '../../../server/index.ts';
 import { selectCurrentSubgraphs } from './registryQueries.ts';
+import { composeShared } from './composeShared.ts';
 
 /** A subgraph about to be published. */
 export interface SubgraphCandidate {
@@ -66,7 +67,7 @@ export async function checkSubgraph(
   let supergraphSdl: string | null = null;
   let compositionErrors: string[] = [];
   try {
-    supergraphSdl = composeSupergraph([
+    supergraphSdl = await composeShared(db, [
       ...others.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
       { name: candidate.name, url: candidate.url, typeDefs: candidate.sdl },
     ]);
