@@ -46,6 +46,7 @@ import {
   ConsumerRateLimiter,
   OperationCosts,
   operationLimitsPlugin,
+  SerializedResponses,
   sharedRateCount,
   TrustedDocuments,
 } from './limits/index.ts';
@@ -161,6 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     : null;
   const rateCount = sharedRateCount(options.platformDb, options.logger);
   const costs = new OperationCosts();
+  const serialized = new SerializedResponses();
   const errors = hideInternalErrors<ServedContext>(options.logger, (c) => c.identity.requestId);
   const apollo = new ApolloServer<ServedContext>({
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects.
@@ -175,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         trusted,
         clientAddressOf: (c) => c.clientAddress,
         costs,
+        serialized,
       }),
       // Waits for room in the consumer's share of this process before planning; 429 when it cannot.
       admissionPlugin<ServedContext>({ limits, clientAddressOf: (c) => c.clientAddress, costs }),
@@ -182,6 +185,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       requestTelemetryPlugin(options.logger),
     ],
     formatError: errors.formatError,
+    // An answer is serialised once: for the response-size limit, then sent as it is.
+    stringifyResult: serialized.stringifyResult,
     // The parser stops at the largest token limit of any caller; each caller's own is checked after.
     parseOptions: { maxTokens: largestTokenLimit(limits) },
     // Trusted-documents mode: hashes find safelisted documents, and nothing is registered.

@@ -15,5 +15,6 @@ export {
 } from './operationCost.ts';
 export { operationLimitsPlugin } from './operationLimitsPlugin.ts';
 export type { OperationLimitsOptions } from './operationLimitsPlugin.ts';
+export { SerializedResponses } from './SerializedResponses.ts';
 export { sharedRateCount } from './sharedRateCount.ts';
 export { TrustedDocuments } from './TrustedDocuments.ts';

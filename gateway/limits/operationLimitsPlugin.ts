@@ -13,6 +13,7 @@ import { consumerKey, limitsFor } from './callerLimits.ts';
 import type { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
 import { countTokens, DocumentMeasures } from './measureOperation.ts';
 import type { OperationCosts } from './operationCost.ts';
+import type { SerializedResponses } from './SerializedResponses.ts';
 import type { TrustedDocuments } from './TrustedDocuments.ts';
 
 export interface OperationLimitsOptions<TContext extends GatewayContext> {
@@ -24,6 +25,8 @@ export interface OperationLimitsOptions<TContext extends GatewayContext> {
   clientAddressOf: (context: TContext) => string | null;
   /** Estimates, shared with the admission gate. */
   costs: OperationCosts;
+  /** Where the JSON made to measure a response is kept for sending (see `SerializedResponses`). */
+  serialized: SerializedResponses;
 }
 
 /** The document-level limits, in the order they are checked (cheapest measure first). */
@@ -98,7 +101,7 @@ export function operationLimitsPlugin<TContext extends GatewayContext>(
             return;
           }
           if (result.data == null) return;
-          const bytes = Buffer.byteLength(JSON.stringify(result));
+          const bytes = Buffer.byteLength(options.serialized.serialize(result));
           const maximum = options.limits.responseMaxBytes;
           if (bytes <= maximum) return;
           body.singleResult = {

@@ -114,6 +114,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether `port` is free on the loopback interface now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive TCP ports free on the loopback interface
+ * now, for a platform whose subgraphs listen on fixed ports (as in production,
+ * where their URLs stay the same from one start to the next).
+ */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (30_000 - count));
+    let free = true;
+    for (let port = base; free && port < base + count; port++) free = await portIsFree(port);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found on the loopback interface`);
+}
+
 /**
  * A process and its descendants (Linux `/proc`): a gateway's cluster workers
  * are children of its primary. Throws where there is no `/proc`.

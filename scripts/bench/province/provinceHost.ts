@@ -3,7 +3,9 @@
  * it (started by `npm run bench -- --suite province`, not by hand): every
  * department's subgraph, the platform subgraph and the gateway, over the data
  * folder DATA_DIR the bench prepared, with the department folders listed in
- * BENCH_PROVINCE_DEPARTMENTS (JSON). Says `{ ready }` over IPC when the
+ * BENCH_PROVINCE_DEPARTMENTS (JSON), the subgraphs on consecutive ports from
+ * BENCH_PROVINCE_PORT_BASE (so that a restart finds their URLs unchanged, as
+ * in production). Says `{ ready }` over IPC when the
  * gateway serves, with the milliseconds since this process started and what
  * `startPlatform` logged on the way (each step's time), and answers
  * `'memory'` with its resident memory.
@@ -14,12 +16,15 @@ import { startPlatform } from '../../platform/index.ts';
 import { stopOnSignals } from '../../platform/runWorkers.ts';
 
 const departmentDirs = JSON.parse(process.env.BENCH_PROVINCE_DEPARTMENTS ?? '[]') as string[];
-const config = { ...loadConfig(), gatewayPort: 0, subgraphPortBase: 0 };
+const portBase = Number(process.env.BENCH_PROVINCE_PORT_BASE);
+if (!Number.isInteger(portBase) || portBase <= 0) {
+  throw new Error("BENCH_PROVINCE_PORT_BASE must name the first of the subgraphs' ports");
+}
+const config = { ...loadConfig(), gatewayPort: 0, subgraphPortBase: portBase };
 const steps: { ms: number; message: string }[] = [];
 const platform = await startPlatform(config, {
   departmentDirs,
   seed: 'never',
-  ephemeralPorts: true,
   log: (message) => steps.push({ ms: Math.round(performance.now()), message }),
 });
 process.on('message', (message) => {
