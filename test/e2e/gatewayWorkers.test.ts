@@ -204,10 +204,17 @@ describe('npm run gateway: worker processes in front of a running platform', () 
   let gateway: Command;
   let url: string;
   let civilAffairs: Record<string, string>;
+  /** The supergraphs the platform had composed and stored before the gateway started. */
+  let composedBefore: string[];
+  const composed = async () =>
+    (await platform.platformDb('supergraph_compositions').select('inputs_hash'))
+      .map((r: { inputs_hash: string }) => r.inputs_hash)
+      .sort();
 
   beforeAll(async () => {
     platform = await startTestPlatform('sqlite');
     civilAffairs = await platform.as('civil_affairs', 'social-assistance');
+    composedBefore = await composed();
     gateway = gatewayCommand(platform.database.dir, '--workers', '2', '--port', '0');
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
@@ -255,6 +262,15 @@ describe('npm run gateway: worker processes in front of a running platform', () 
     expect(withoutRequestIds(await postFresh(url, PERSON, VARIABLES, civilAffairs))).toEqual(
       withoutRequestIds(expected),
     );
+  });
+
+  it('serves the supergraph the platform composed: its primary prepares it once, for every worker', async () => {
+    expect(gateway.output()).toMatch(
+      /\[gateway\] supergraph of the registry ready for the workers/,
+    );
+    // The registry's set was composed by the platform at its start; nothing new was stored.
+    expect(composedBefore).toHaveLength(1);
+    expect(await composed()).toEqual(composedBefore);
   });
 
   it('refuses anonymous callers and forged bearer tokens as the platform’s gateway does', async () => {
