@@ -23,10 +23,29 @@ export async function republishSubgraph(
     return null;
   }
   await running.replace(next);
+  return publishRegenerated(
+    platformDb,
+    catalogue,
+    { name: running.name, url, sdl: next.typeDefs },
+    "the department's published catalogue changed",
+  );
+}
+
+/**
+ * Publishes a subgraph the platform regenerated from a newly published
+ * catalogue, as `govdata subgraph publish` would. Returns why the registry
+ * refused it (composition errors, breaking changes), or null.
+ */
+export async function publishRegenerated(
+  platformDb: Knex,
+  catalogue: Catalogue,
+  candidate: { name: string; url: string; sdl: string },
+  note: string,
+): Promise<string | null> {
   const outcome = await publishSubgraph(platformDb, catalogue, {
-    candidate: { name: running.name, url, sdl: next.typeDefs },
+    candidate,
     publishedBy: 'catalogue publication',
-    note: "the department's published catalogue changed",
+    note,
   });
   if (outcome.published || outcome.unchanged) return null;
   const problems = [

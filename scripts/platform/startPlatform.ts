@@ -35,7 +35,11 @@ import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
 import { platformSettings, subgraphAccessSettings } from './platformSettings.ts';
-import { startPlatformLinks, type PlatformLinks } from './startPlatformLinks.ts';
+import {
+  republishCrossLevel,
+  startPlatformLinks,
+  type PlatformLinks,
+} from './startPlatformLinks.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
   buildDepartmentSubgraph,
@@ -293,6 +297,7 @@ export async function startPlatform(
     registry.start();
     quality.start();
     links.harvester.start();
+    const crossLevel = links.subgraph;
 
     // A newly published catalogue: each department whose subgraph changed serves
     // the new schema first, then the platform publishes it to the registry (as
@@ -313,6 +318,12 @@ export async function startPlatform(
           gateway.reportCompositionProblem(refusal);
           log(`${running.name}: not published to the registry: ${refusal}`);
         }
+      }
+      // A new entity type gets `otherLevel` from the cross-level subgraph.
+      const refusal = await republishCrossLevel(platformDb, catalogue, crossLevel, crossLevel.url);
+      if (refusal) {
+        gateway.reportCompositionProblem(refusal);
+        log(`${crossLevel.name}: not published to the registry: ${refusal}`);
       }
       await registry.poll();
     });

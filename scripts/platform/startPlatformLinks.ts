@@ -21,6 +21,7 @@ import {
   type RunningCrossLevelSubgraph,
 } from '../../subgraphs/platform/links/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { publishRegenerated } from './republishSubgraph.ts';
 
 /** What linking with other platforms adds to a running platform (issue 16). */
 export interface PlatformLinks {
@@ -31,6 +32,27 @@ export interface PlatformLinks {
   ownPlatform: () => Promise<string | null>;
   harvester: LinkHarvester;
   stop(): Promise<void>;
+}
+
+/**
+ * After a catalogue publication: the cross-level subgraph serves `otherLevel`
+ * on the new catalogue's entity types and, when they changed, is published to
+ * the registry at `url`, so that the gateway composes it on a type published
+ * since the start. Returns why the registry refused it, or null.
+ */
+export async function republishCrossLevel(
+  platformDb: Knex,
+  catalogue: Catalogue,
+  subgraph: RunningCrossLevelSubgraph,
+  url: string,
+): Promise<string | null> {
+  if (!(await subgraph.refresh())) return null;
+  return publishRegenerated(
+    platformDb,
+    catalogue,
+    { name: subgraph.name, url, sdl: subgraph.typeDefs },
+    "the catalogue's entity types changed",
+  );
 }
 
 /**
@@ -154,13 +176,26 @@ export async function servePlatformLinks(
     log: options.log,
     port: options.port,
   });
+  let stopped = false;
   const stop = async () => {
+    stopped = true;
     await links.stop();
     await audit.drain();
   };
   try {
     const { subgraph } = links;
     const registeredUrl = config.crossLevelSubgraphUrl ?? subgraph.url;
+    // A publication that brings a new entity type brings its `otherLevel` too.
+    options.catalogue.subscribe(async (catalogue) => {
+      if (stopped) return;
+      const refusal = await republishCrossLevel(
+        options.platformDb,
+        catalogue,
+        subgraph,
+        registeredUrl,
+      );
+      if (refusal) options.log(`${subgraph.name}: not published to the registry: ${refusal}`);
+    });
     const outcome = await publishSubgraph(options.platformDb, options.catalogue.catalogue, {
       candidate: { name: subgraph.name, url: registeredUrl, sdl: subgraph.typeDefs },
       publishedBy: 'platform subgraph (govdata serve)',

@@ -155,6 +155,29 @@ describe("department IT's workflow, from an existing table to a published datase
       { meterNo: 'M0001', lastReadingM3: 1234.5 },
       { meterNo: 'M0002', lastReadingM3: 88 },
     ]);
+
+    // The new entity type can be read across levels too, without a restart: the
+    // cross-level subgraph serves `otherLevel` on it and is in the registry with it.
+    const crossLevel = (await selectCurrentSubgraphs(platform.platformDb)).find(
+      (s) => s.name === 'crosslevel',
+    )!;
+    expect(crossLevel.sdl).toContain('type WaterMeter @key(fields: "joinHandle")');
+    const across = await waitFor('otherLevel on the new type through the gateway', async () => {
+      const response = await platform.query(
+        `{ waterMeters(first: 1) { nodes { meterNo otherLevel(platform: "nowhere", dataset: "X-1", items: ["a"]) { __typename } } } }`,
+        {},
+        tax,
+      );
+      const codes = (response.errors ?? []).map((e) => e.extensions?.code);
+      return codes.includes('GRAPHQL_VALIDATION_FAILED') ? undefined : response;
+    });
+    // Answered by the cross-level subgraph (this test platform has no links: it says so).
+    expect(across.data).toEqual({
+      waterMeters: { nodes: [{ meterNo: 'M0001', otherLevel: null }] },
+    });
+    expect(across.errors?.map((e) => [e.path, e.extensions?.serviceName])).toEqual([
+      [['waterMeters', 'nodes', 0, 'otherLevel'], 'crosslevel'],
+    ]);
   });
 });
 

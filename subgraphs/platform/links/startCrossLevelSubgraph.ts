@@ -26,9 +26,21 @@ export const CROSS_LEVEL_SUBGRAPH = 'crosslevel';
 export interface RunningCrossLevelSubgraph {
   name: string;
   url: string;
-  typeDefs: string;
+  /** The SDL served now. */
+  readonly typeDefs: string;
+  /**
+   * Serves `otherLevel` on the catalogue's entity types as they are now: true
+   * when they changed (a published entry brought a new type, or a retired one
+   * took its last away) and a new schema is served, which must then be
+   * published to the registry; false when nothing changed. Requests under way
+   * finish on the schema they started with.
+   */
+  refresh(): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+/** How long a replaced schema keeps serving the requests that started on it. */
+const DRAIN_MS = 30_000;
 
 /**
  * The entity types that can be read across levels: every type a dataset of
@@ -61,20 +73,23 @@ export async function startCrossLevelSubgraph(options: {
   host: string;
   port: number;
 }): Promise<RunningCrossLevelSubgraph> {
-  const entityTypes = crossLevelEntityTypes(options.catalogue());
-  const typeDefs = crossLevelTypeDefs(entityTypes);
-  const schema = buildSubgraphSchema({
-    typeDefs: parse(typeDefs),
-    resolvers: crossLevelResolvers(entityTypes) as unknown as GraphQLResolverMap<unknown>,
-  });
-  const apollo = await startApolloServer<CrossLevelContext>(schema, [], {
-    logger: options.logger,
-    requestIdOf: (c) => c.identity.requestId,
-  });
+  const serve = async (entityTypes: string[]) => {
+    const typeDefs = crossLevelTypeDefs(entityTypes);
+    const schema = buildSubgraphSchema({
+      typeDefs: parse(typeDefs),
+      resolvers: crossLevelResolvers(entityTypes) as unknown as GraphQLResolverMap<unknown>,
+    });
+    const apollo = await startApolloServer<CrossLevelContext>(schema, [], {
+      logger: options.logger,
+      requestIdOf: (c) => c.identity.requestId,
+    });
+    return { key: entityTypes.join(','), typeDefs, apollo };
+  };
+  let serving = await serve(crossLevelEntityTypes(options.catalogue()));
   const sealer = new Sealer(options.joinKey);
   const server = createGraphQLHttpServer<CrossLevelContext>({
     traceName: `subgraph ${CROSS_LEVEL_SUBGRAPH}`,
-    apollo,
+    apollo: () => serving.apollo,
     context: async (req, { body }) => {
       const verified = await authenticateGatewayRequest(
         req,
@@ -100,10 +115,20 @@ export async function startCrossLevelSubgraph(options: {
   return {
     name: CROSS_LEVEL_SUBGRAPH,
     url: `${base}/graphql`,
-    typeDefs,
+    get typeDefs() {
+      return serving.typeDefs;
+    },
+    async refresh() {
+      const entityTypes = crossLevelEntityTypes(options.catalogue());
+      if (entityTypes.join(',') === serving.key) return false;
+      const previous = serving;
+      serving = await serve(entityTypes);
+      setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();
+      return true;
+    },
     async stop() {
       await close(server);
-      await apollo.stop();
+      await serving.apollo.stop();
     },
   };
 }
