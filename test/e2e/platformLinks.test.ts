@@ -661,9 +661,19 @@ describe('one number, one source across levels', () => {
     });
     // The city's enterprises are its own: no one here claims them.
     expect(atProvince.filter((c) => c.entry === 'MS-ENT-001')).toEqual([]);
-    const atCity = ok(
-      await city.query<{ authorityConflicts: Conflict[] }>(CONFLICTS, {}, await adminOf(city)),
-    ).authorityConflicts;
+    // The city sees the province's claims once it has harvested the provincial directory
+    // (periodically, in the background: a publication being composed there can delay it).
+    const cityAdmin = await adminOf(city);
+    const atCity = await waitFor(
+      "the province's claims in the city's conflicts",
+      async () => {
+        const conflicts = ok(
+          await city.query<{ authorityConflicts: Conflict[] }>(CONFLICTS, {}, cityAdmin),
+        ).authorityConflicts;
+        return conflicts.some((c) => c.platform === 'zhejiang') ? conflicts : undefined;
+      },
+      10_000,
+    );
     expect(atCity).toContainEqual(
       expect.objectContaining({ platform: 'zhejiang', entry: 'PS-POP-001', element: 'personName' }),
     );
