@@ -1,27 +1,22 @@
 import type { Knex } from 'knex';
 import { CompositionError } from '../../schema/index.ts';
-import { composeShared, selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
+import { composeInForce } from '../../subgraphs/platform/registry/index.ts';
 
 /**
  * Composes the subgraph versions in force, storing the supergraph for every
- * process that follows the registry (`composeShared`): a gateway's primary
+ * process that follows the registry (`composeInForce`): a gateway's primary
  * runs it before starting its workers, so they read one composition instead
  * of each composing the same. Subgraphs that do not compose are left to the
  * workers, which report it as they do at any time (they keep serving the last
- * good supergraph, or do not start without one).
+ * good supergraph, or do not start without one), and so is an empty registry.
  */
 export async function composeRegistry(
   platformDb: Knex,
   log: (message: string) => void,
 ): Promise<void> {
-  const current = await selectCurrentSubgraphs(platformDb);
-  if (current.length === 0) return;
   const began = performance.now();
   try {
-    await composeShared(
-      platformDb,
-      current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
-    );
+    await composeInForce(platformDb);
     log(
       `supergraph of the registry ready for the workers in ${Math.round(performance.now() - began)} ms`,
     );

@@ -285,16 +285,14 @@ async function measureRunning(
       return { service, url: ready.url, figures };
     };
     const first = await startPlatform();
-    let platform = first.service;
     const startup = first.figures;
     log(`province: the platform served after ${(startup.wallMs / 1000).toFixed(1)} s`);
-    let gateway = first.url;
     // Stopped and started again on the same data: a restart with nothing new to compose.
-    await platform.stop();
-    services.splice(services.indexOf(platform), 1);
+    await first.service.stop();
+    services.splice(services.indexOf(first.service), 1);
     const again = await startPlatform();
-    platform = again.service;
-    gateway = again.url;
+    const platform = again.service;
+    const gateway = again.url;
     const restart = {
       wallMs: again.figures.wallMs,
       processMs: again.figures.processMs,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { CompositionError } from '../../../schema/index.ts';
-import { composeShared } from './composeShared.ts';
+import { composeInForce, composeShared } from './composeShared.ts';
 import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQueries.ts';
 
 /**
@@ -24,12 +24,8 @@ export class RegistryWatcher {
 
   /** Composes the registry now; throws if there is nothing composable to start from. */
   async compose(): Promise<string> {
-    const current = await selectCurrentSubgraphs(this.db);
     this.revision = await selectRegistryRevision(this.db);
-    return composeShared(
-      this.db,
-      current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
-    );
+    return composeInForce(this.db);
   }
 
   start(): void {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Knex } from 'knex';
 import { composeSupergraph, type SubgraphDefinition } from '../../../schema/index.ts';
-import { sdlHash } from './registryQueries.ts';
+import { sdlHash, selectCurrentSubgraphs } from './registryQueries.ts';
 
 /** The newest compositions kept; older ones are deleted as new ones are stored. */
 const KEPT_COMPOSITIONS = 20;
@@ -48,6 +48,15 @@ export async function composeShared(
   const supergraphSdl = composeSupergraph(ordered);
   await remember(db, key, supergraphSdl).catch(() => {});
   return supergraphSdl;
+}
+
+/** The supergraph of the subgraph versions in force in the registry, composed once (`composeShared`). */
+export async function composeInForce(db: Knex): Promise<string> {
+  const current = await selectCurrentSubgraphs(db);
+  return composeShared(
+    db,
+    current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+  );
 }
 
 /** What a composition is stored under: the library's version and every input, in order. */

@@ -1,5 +1,5 @@
 export { checkSubgraph } from './checkSubgraph.ts';
-export { composeShared } from './composeShared.ts';
+export { composeInForce, composeShared } from './composeShared.ts';
 export type {
   AffectedConsumer,
   BreakingChange,
