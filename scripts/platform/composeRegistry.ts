@@ -16,7 +16,7 @@ export async function composeRegistry(
 ): Promise<void> {
   const began = performance.now();
   try {
-    await composeInForce(platformDb);
+    await composeInForce(platformDb, log);
     log(
       `supergraph of the registry ready for the workers in ${Math.round(performance.now() - began)} ms`,
     );

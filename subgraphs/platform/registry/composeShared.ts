@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import type { Knex } from 'knex';
 import { composeSupergraph, type SubgraphDefinition } from '../../../schema/index.ts';
 import { sdlHash, selectCurrentSubgraphs } from './registryQueries.ts';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 /** The newest compositions kept; older ones are deleted as new ones are stored. */
 const KEPT_COMPOSITIONS = 20;
@@ -29,33 +34,42 @@ const COMPOSITION_VERSION = (
  * set gives the same supergraph whoever composes it.
  *
  * A supergraph that cannot be read or stored is composed here and now, as
- * before: the store saves work, it is never needed for an answer. Sets that do
- * not compose are not stored (the error is thrown, as `composeSupergraph`'s).
+ * before: the store saves work, it is never needed for an answer, and
+ * `onStoreProblem` hears why it could not be used. Sets that do not compose are
+ * not stored (the error is thrown, as `composeSupergraph`'s). Supergraphs are
+ * stored gzip-compressed: a province's is tens of megabytes of SDL, more than
+ * one MariaDB statement carries by default, and compresses about twentyfold.
  * What the store holds is trusted as the registry itself is: both live in the
  * platform database, and whoever can write one can write the other.
  */
 export async function composeShared(
   db: Knex,
   subgraphs: readonly SubgraphDefinition[],
+  onStoreProblem: (problem: string) => void = () => {},
 ): Promise<string> {
   const ordered = [...subgraphs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const key = compositionKey(ordered);
-  const stored = await db('supergraph_compositions')
-    .where({ inputs_hash: key })
-    .first<{ supergraph_sdl: string } | undefined>('supergraph_sdl')
-    .catch(() => undefined);
-  if (stored) return stored.supergraph_sdl;
+  const unusable = (what: string) => (error: unknown) => {
+    onStoreProblem(`the composed supergraph could not be ${what}: ${String(error)}`);
+    return undefined;
+  };
+  const stored = await readComposition(db, key).catch(unusable('read'));
+  if (stored !== undefined) return stored;
   const supergraphSdl = composeSupergraph(ordered);
-  await remember(db, key, supergraphSdl).catch(() => {});
+  await storeComposition(db, key, supergraphSdl).catch(unusable('stored'));
   return supergraphSdl;
 }
 
 /** The supergraph of the subgraph versions in force in the registry, composed once (`composeShared`). */
-export async function composeInForce(db: Knex): Promise<string> {
+export async function composeInForce(
+  db: Knex,
+  onStoreProblem?: (problem: string) => void,
+): Promise<string> {
   const current = await selectCurrentSubgraphs(db);
   return composeShared(
     db,
     current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+    onStoreProblem,
   );
 }
 
@@ -66,11 +80,24 @@ export function compositionKey(ordered: readonly SubgraphDefinition[]): string {
   return hash.digest('hex');
 }
 
-async function remember(db: Knex, key: string, supergraphSdl: string): Promise<void> {
+/** The supergraph stored under `key`, or undefined if none is. */
+export async function readComposition(db: Knex, key: string): Promise<string | undefined> {
+  const row = await db('supergraph_compositions')
+    .where({ inputs_hash: key })
+    .first<{ supergraph_gzip: Buffer } | undefined>('supergraph_gzip');
+  return row && (await gunzipAsync(row.supergraph_gzip)).toString('utf8');
+}
+
+/** Stores `supergraphSdl` under `key`, compressed, and forgets all but the newest compositions. */
+export async function storeComposition(
+  db: Knex,
+  key: string,
+  supergraphSdl: string,
+): Promise<void> {
   await db('supergraph_compositions')
     .insert({
       inputs_hash: key,
-      supergraph_sdl: supergraphSdl,
+      supergraph_gzip: await gzipAsync(supergraphSdl),
       composed_at: new Date().toISOString(),
     })
     .onConflict('inputs_hash')

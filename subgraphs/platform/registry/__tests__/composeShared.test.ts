@@ -9,7 +9,7 @@ import {
   type Engine,
   type TestDatabase,
 } from '../../../../test/support/testDatabase.ts';
-import { composeShared } from '../composeShared.ts';
+import { composeShared, readComposition, storeComposition } from '../composeShared.ts';
 
 /**
  * A set of subgraph versions is composed once for the platform: whoever
@@ -36,10 +36,14 @@ const licences = {
 describe.each(ENGINES)('composeShared on %s', (engine) => {
   let database: TestDatabase;
   let db: Knex;
-  const stored = () =>
-    db<{ inputs_hash: string; supergraph_sdl: string }>('supergraph_compositions').select(
-      'inputs_hash',
-      'supergraph_sdl',
+  const stored = async () =>
+    Promise.all(
+      (await db<{ inputs_hash: string }>('supergraph_compositions').select('inputs_hash')).map(
+        async ({ inputs_hash }) => ({
+          inputs_hash,
+          supergraph_sdl: (await readComposition(db, inputs_hash))!,
+        }),
+      ),
     );
 
   beforeAll(async () => {
@@ -60,10 +64,32 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
     expect(rows[0]!.supergraph_sdl).toBe(first);
 
     // What later callers get is what is stored, not a composition of their own.
-    await db('supergraph_compositions').update({ supergraph_sdl: 'stored supergraph' });
+    const key = rows[0]!.inputs_hash;
+    await db('supergraph_compositions').delete();
+    await storeComposition(db, key, 'stored supergraph');
     expect(await composeShared(db, [people, licences])).toBe('stored supergraph');
     expect(await composeShared(db, [licences, people])).toBe('stored supergraph');
-    await db('supergraph_compositions').update({ supergraph_sdl: first });
+    await db('supergraph_compositions').delete();
+    await storeComposition(db, key, first);
+  });
+
+  it("stores a province's supergraph, larger than one MariaDB statement carries uncompressed", async () => {
+    // About 23 MiB of SDL, shaped like a composed supergraph: a type per catalogue entry.
+    const types = Array.from(
+      { length: 60_000 },
+      (_, i) =>
+        `"Records of dataset SYN-${i}."\ntype Syn${i}Rec @join__type(graph: DEPT_${i % 100}, key: "joinHandle") {\n` +
+        `  "Opaque handle the platform joins this entity by, valid only within this request."\n  joinHandle: ID!\n` +
+        `  recordId: String\n  title: String\n  regionCode: String\n  amount: Float\n  recordedOn: String\n}\n`.repeat(
+          2,
+        ),
+    );
+    const huge = types.join('\n');
+    expect(Buffer.byteLength(huge)).toBeGreaterThan(16 * 2 ** 20);
+    const key = 'f'.repeat(64);
+    await storeComposition(db, key, huge);
+    expect(await readComposition(db, key)).toBe(huge);
+    await db('supergraph_compositions').where({ inputs_hash: key }).delete();
   });
 
   it('composes afresh when a name, URL or SDL changes', async () => {
@@ -106,8 +132,15 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
     expect(rows.some((r) => r.supergraph_sdl.includes(urls.at(-1)!))).toBe(true);
   });
 
-  it('composes all the same when the store cannot be used', async () => {
+  it('composes all the same when the store cannot be used, and says why', async () => {
     await db.schema.dropTable('supergraph_compositions');
-    expect(await composeShared(db, [people, licences])).toBe(composeSupergraph([licences, people]));
+    const problems: string[] = [];
+    expect(await composeShared(db, [people, licences], (p) => problems.push(p))).toBe(
+      composeSupergraph([licences, people]),
+    );
+    expect(problems).toEqual([
+      expect.stringContaining('the composed supergraph could not be read'),
+      expect.stringContaining('the composed supergraph could not be stored'),
+    ]);
   });
 });
