@@ -80,14 +80,14 @@ export async function runRulesBench(setup: RulesBenchSetup): Promise<Summary[]> 
   const servers: Record<'rules on' | 'rules off', RunningSubgraph> = {
     'rules on': await startSubgraphServer(
       buildDepartmentSubgraph(catalogue, 'public_security', { maxPageSize: config.maxPageSize }),
-      { db: departmentDb, policies, audit, ...served },
+      { db: departmentDb, catalogue: () => catalogue, policies, audit, ...served },
     ),
     'rules off': await startSubgraphServer(
       buildDepartmentSubgraph(catalogue, 'public_security', {
         maxPageSize: config.maxPageSize,
         unsafeWithoutRules: true,
       }),
-      { db: departmentDb, policies, audit, ...served },
+      { db: departmentDb, catalogue: () => catalogue, policies, audit, ...served },
     ),
   };
   // A benchmark of error responses measures nothing: check each answers in full first.

@@ -86,6 +86,7 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
         buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize }),
         {
           db: await open(code, 'governed'),
+          catalogue: () => catalogue,
           policies,
           audit,
           departmentKey: loadOrCreateDepartmentKey(config.auth.departmentKeys, code),
@@ -103,6 +104,7 @@ async function serveBothSides(): Promise<{ url: string; stop(): Promise<void> }>
         }),
         {
           db: await open(code, 'ungoverned'),
+          catalogue: () => catalogue,
           policies,
           audit: discard,
           departmentKey: loadOrCreateDepartmentKey(config.auth.departmentKeys, code),

@@ -19,7 +19,11 @@ export async function republishSubgraph(
   next: DepartmentSubgraph,
   url: string = running.url,
 ): Promise<string | null> {
-  if (next.typeDefs === running.subgraph.typeDefs && sameEntries(next, running.subgraph)) {
+  // Rules and resolvers depend on the entries too, not on the SDL alone.
+  if (
+    next.typeDefs === running.subgraph.typeDefs &&
+    next.model.inputs === running.subgraph.model.inputs
+  ) {
     return null;
   }
   await running.replace(next);
@@ -53,9 +57,4 @@ export async function publishRegenerated(
     ...outcome.check.breakingChanges.map((c) => c.description),
   ];
   return `${outcome.refusal}: ${problems.join('; ')}`;
-}
-
-/** Whether two builds of a department serve the same catalogue entries (rules depend on them). */
-function sameEntries(a: DepartmentSubgraph, b: DepartmentSubgraph): boolean {
-  return JSON.stringify(a.model.department.entries) === JSON.stringify(b.model.department.entries);
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { CatalogueError, type Catalogue } from '../../schema/index.ts';
+import { CatalogueError } from '../../schema/index.ts';
 import {
   AuditWriter,
   createLogger,
@@ -15,6 +15,7 @@ import {
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import {
   buildDepartmentSubgraph,
+  rebuildDepartmentSubgraph,
   migrateDepartment,
   needsSeed,
   seedDepartment,
@@ -118,27 +119,30 @@ export async function serveDepartment(
       log(`${department.code}: seeded ${Object.values(counts).reduce((a, b) => a + b, 0)} rows`);
     }
     await policies.start();
-    const build = (catalogue: Catalogue) =>
-      buildDepartmentSubgraph(catalogue, department.code, { maxPageSize: config.maxPageSize });
-    subgraph = await startSubgraphServer(build(catalogueStore.catalogue), {
-      db,
-      policies,
-      audit,
-      departmentKey,
-      gatewayKey,
-      joinKey,
-      access: subgraphAccessSettings(config),
-      logger,
-      bounds: config.limits.subgraph,
-      readiness: [
-        () => databaseProblem(db, `${department.code} database`),
-        () => databaseProblem(platformDb, 'platform database'),
-        () => audit.problem(),
-        () => policies.problem(),
-      ],
-      host: config.host,
-      port: options.port,
-    });
+    const subgraphOptions = { maxPageSize: config.maxPageSize };
+    subgraph = await startSubgraphServer(
+      buildDepartmentSubgraph(catalogueStore.catalogue, department.code, subgraphOptions),
+      {
+        db,
+        catalogue: () => catalogueStore.catalogue,
+        policies,
+        audit,
+        departmentKey,
+        gatewayKey,
+        joinKey,
+        access: subgraphAccessSettings(config),
+        logger,
+        bounds: config.limits.subgraph,
+        readiness: [
+          () => databaseProblem(db, `${department.code} database`),
+          () => databaseProblem(platformDb, 'platform database'),
+          () => audit.problem(),
+          () => policies.problem(),
+        ],
+        host: config.host,
+        port: options.port,
+      },
+    );
     const running = subgraph;
     const registeredUrl = config.subgraphUrl ?? running.url;
     const outcome = await publishSubgraph(platformDb, catalogueStore.catalogue, {
@@ -161,7 +165,7 @@ export async function serveDepartment(
         platformDb,
         running,
         catalogue,
-        build(catalogue),
+        rebuildDepartmentSubgraph(running.subgraph, catalogue, subgraphOptions),
         registeredUrl,
       );
       if (refusal) log(`${department.code}: not published to the registry: ${refusal}`);

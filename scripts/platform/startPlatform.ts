@@ -43,6 +43,7 @@ import {
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
   buildDepartmentSubgraph,
+  rebuildDepartmentSubgraph,
   migrateDepartment,
   needsSeed,
   seedDepartment,
@@ -197,8 +198,9 @@ export async function startPlatform(
     await catalogueStore.start();
     databases = await prepareDepartmentData(config, files, seed, log, await listTables(platformDb));
     await policies.start();
+    const subgraphOptions = { maxPageSize: config.maxPageSize };
     const build = (catalogue: Catalogue, code: string) =>
-      buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize });
+      buildDepartmentSubgraph(catalogue, code, subgraphOptions);
     for (const [index, department] of files.departments.entries()) {
       const port =
         options.ephemeralPorts || config.subgraphPortBase === 0
@@ -207,6 +209,7 @@ export async function startPlatform(
       subgraphs.push(
         await startSubgraphServer(build(catalogueStore.catalogue, department.code), {
           db: databases.get(department.code)!,
+          catalogue: () => catalogueStore.catalogue,
           policies,
           audit,
           departmentKey: loadOrCreateDepartmentKey(config.auth.departmentKeys, department.code),
@@ -312,7 +315,7 @@ export async function startPlatform(
           platformDb,
           running,
           catalogue,
-          build(catalogue, running.name),
+          rebuildDepartmentSubgraph(running.subgraph, catalogue, subgraphOptions),
         );
         if (refusal) {
           gateway.reportCompositionProblem(refusal);

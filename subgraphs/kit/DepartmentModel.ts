@@ -31,19 +31,23 @@ export interface ReverseField {
  * and fields added to entities (owned here or elsewhere).
  */
 export class DepartmentModel {
-  /** The whole catalogue the model was made from: sourced items are decided by their source. */
-  readonly catalogue: Catalogue;
   readonly department: CatalogueDepartment;
   readonly datasets: readonly ServedDataset[];
   /** Entities of other departments this subgraph mentions, with the fields it adds to them. */
   readonly foreignEntities: ReadonlyMap<string, { ref: EntityRef; reverse: ReverseField[] }>;
   /** Fields added to this department's own types by its other datasets. */
   readonly localReverse: ReadonlyMap<string, ReverseField[]>;
+  /**
+   * All the model was made from, as one string: the department with its
+   * entries, and the key item of every entity of another department it
+   * refers to. Two catalogues that give a department the same `inputs` give it
+   * the same subgraph, so a publication elsewhere need not rebuild it.
+   */
+  readonly inputs: string;
 
   constructor(catalogue: Catalogue, departmentCode: string) {
     const department = catalogue.department(departmentCode);
     if (!department) throw new Error(`no department ${departmentCode} in the catalogue`);
-    this.catalogue = catalogue;
     this.department = department;
 
     const served = department.entries.map((entry) => ({
@@ -79,6 +83,10 @@ export class DepartmentModel {
     this.datasets = served;
     this.foreignEntities = foreign;
     this.localReverse = localReverse;
+    this.inputs = JSON.stringify([
+      department,
+      [...foreign.values()].map(({ ref }) => [ref.type, ref.keyItem]),
+    ]);
   }
 
   get name(): string {

@@ -25,6 +25,8 @@ export interface DepartmentSubgraph {
   typeDefs: string;
   schema: GraphQLSchema;
   rulesEnforced: boolean;
+  /** The options it was built with, as `rebuildDepartmentSubgraph` compares them. */
+  options: string;
 }
 
 /**
@@ -37,7 +39,29 @@ export function buildDepartmentSubgraph(
   departmentCode: string,
   options: SubgraphOptions,
 ): DepartmentSubgraph {
-  const model = new DepartmentModel(catalogue, departmentCode);
+  return buildFromModel(new DepartmentModel(catalogue, departmentCode), options);
+}
+
+/**
+ * The department's subgraph under a newly published catalogue: `current`
+ * itself when nothing it was built from changed (see `DepartmentModel.inputs`),
+ * so a publication rebuilds only the departments it concerns. What a served
+ * subgraph decides at request time — sourced items by their source — reads the
+ * catalogue in force, never the one a subgraph was built from.
+ */
+export function rebuildDepartmentSubgraph(
+  current: DepartmentSubgraph,
+  catalogue: Catalogue,
+  options: SubgraphOptions,
+): DepartmentSubgraph {
+  const model = new DepartmentModel(catalogue, current.name);
+  if (model.inputs === current.model.inputs && current.options === optionsKey(options)) {
+    return current;
+  }
+  return buildFromModel(model, options);
+}
+
+function buildFromModel(model: DepartmentModel, options: SubgraphOptions): DepartmentSubgraph {
   const typeDefs = buildTypeDefs(model, options.maxPageSize);
   const bare = buildSubgraphSchema({
     typeDefs: parse(typeDefs),
@@ -45,5 +69,9 @@ export function buildDepartmentSubgraph(
   });
   const rulesEnforced = !options.unsafeWithoutRules;
   const schema = rulesEnforced ? applyRules(bare, model) : bare;
-  return { name: model.name, model, typeDefs, schema, rulesEnforced };
+  return { name: model.name, model, typeDefs, schema, rulesEnforced, options: optionsKey(options) };
+}
+
+function optionsKey(options: SubgraphOptions): string {
+  return `${options.maxPageSize} ${options.unsafeWithoutRules === true}`;
 }

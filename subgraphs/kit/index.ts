@@ -1,4 +1,4 @@
-export { buildDepartmentSubgraph } from './buildDepartmentSubgraph.ts';
+export { buildDepartmentSubgraph, rebuildDepartmentSubgraph } from './buildDepartmentSubgraph.ts';
 export type { DepartmentSubgraph, SubgraphOptions } from './buildDepartmentSubgraph.ts';
 export { migrateDepartment, needsSeed, seedDepartment } from './database/index.ts';
 export { DepartmentModel } from './DepartmentModel.ts';

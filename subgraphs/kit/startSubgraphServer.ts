@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Knex } from 'knex';
 import type { KeyObject } from 'node:crypto';
+import type { Catalogue } from '../../schema/index.ts';
 import {
   AttestingAuditSink,
   type AuditSink,
@@ -35,6 +36,13 @@ import { Cursors, type SubgraphContext } from './resolvers/index.ts';
 
 export interface SubgraphServerOptions {
   db: Knex;
+  /**
+   * The catalogue in force now, not the one the subgraph was built from: an
+   * item copied from another dataset (`source`) is never shown more openly than
+   * its source's entry shows it as published now, though this department's own
+   * entries, and so its subgraph, did not change.
+   */
+  catalogue: () => Catalogue;
   policies: PolicyStore;
   /** Where the subgraph's ACCESS records go; a response leaves only once they are durable. */
   audit: AuditSink;
@@ -138,7 +146,7 @@ export async function startSubgraphServer(
     const current = serving.subgraph;
     const access = current.rulesEnforced
       ? new RequestAccess(identity, policies.snapshot, policies.db, {
-          catalogue: current.model.catalogue,
+          catalogue: options.catalogue(),
           timeZone,
           verifyLimitPerRecord,
           probes,
@@ -168,6 +176,7 @@ export async function startSubgraphServer(
         ? {}
         : exportRoutes({
             subgraph: () => serving.subgraph,
+            catalogue: options.catalogue,
             db,
             policies,
             settings: { timeZone, verifyLimitPerRecord, probes },

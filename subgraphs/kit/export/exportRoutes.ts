@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
-import { conflict, notFound } from '../../../schema/index.ts';
+import { conflict, notFound, type Catalogue } from '../../../schema/index.ts';
 import {
   authenticateGatewayGet,
   insertExport,
@@ -31,6 +31,8 @@ import { changedSinceOf, planExport, samePlan } from './planExport.ts';
 export interface ExportRouteOptions {
   /** The subgraph served now (schemas are swapped without a restart). */
   subgraph: () => DepartmentSubgraph;
+  /** The catalogue in force now: copied items are decided by their source as published now. */
+  catalogue: () => Catalogue;
   /** The department's own database. */
   db: Knex;
   policies: PolicyStore;
@@ -90,7 +92,7 @@ async function serveExport(
     const department = identity.caller?.department ?? '';
     const access = new RequestAccess(identity, options.policies.snapshot, platformDb, {
       ...options.settings,
-      catalogue: subgraph.model.catalogue,
+      catalogue: options.catalogue(),
     });
     let held: HeldPart | null = null;
     if (request.kind === 'start') {
