@@ -3,17 +3,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { LoadResult } from './runAutocannon.ts';
 
-/** A process the benchmark started, with the last of what it printed to stderr. */
+/** A process the benchmark started, with the last of what it printed. */
 export interface Service {
   name: string;
   child: ChildProcess;
+  /** The last 4,000 characters it printed, stdout and stderr (its log lines are on stdout). */
   stderr(): string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts `args` under this Node in its own process, with an IPC channel. Output
- * goes nowhere but the tail of stderr, kept for the error when it fails.
+ * goes nowhere but its tail, kept for the error when it fails.
  */
 export function startService(
   name: string,
@@ -22,12 +23,14 @@ export function startService(
 ): Service {
   const child = spawn(process.execPath, args, {
     env,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let tail = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-4000);
-  });
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   return {
     name,
     child,

@@ -133,6 +133,7 @@ export async function serveDepartment(
         access: subgraphAccessSettings(config),
         logger,
         bounds: config.limits.subgraph,
+        timeouts: config.timeouts,
         readiness: [
           () => databaseProblem(db, `${department.code} database`),
           () => databaseProblem(platformDb, 'platform database'),

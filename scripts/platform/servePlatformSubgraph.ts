@@ -67,6 +67,7 @@ export async function servePlatformSubgraph(
     await catalogue.start();
     subgraph = await startPlatformSubgraph({
       db,
+      timeouts: config.timeouts,
       catalogue,
       settings: platformSettings(config),
       gatewayKey,

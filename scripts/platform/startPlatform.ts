@@ -218,6 +218,7 @@ export async function startPlatform(
           access: subgraphAccessSettings(config),
           logger,
           bounds: config.limits.subgraph,
+          timeouts: config.timeouts,
           host: config.host,
           port,
         }),
@@ -225,6 +226,7 @@ export async function startPlatform(
     }
     platformSubgraph = await startPlatformSubgraph({
       db: platformDb,
+      timeouts: config.timeouts,
       catalogue: catalogueStore,
       settings: platformSettings(config),
       gatewayKey: keys.publicKey,

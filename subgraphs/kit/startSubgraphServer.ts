@@ -19,6 +19,7 @@ import {
   subgraphOperationRules,
   traceSql,
   type PlatformKey,
+  type TimeoutConfig,
 } from '../../server/index.ts';
 import {
   ProbeBudget,
@@ -61,6 +62,8 @@ export interface SubgraphServerOptions {
   port: number;
   /** Where errors hidden from the gateway are logged whole, with the request id. */
   logger?: Logger;
+  /** HTTP timeouts, the whole request's included (`REQUEST_TIMEOUT_MS`); the defaults otherwise. */
+  timeouts?: TimeoutConfig;
   /** The subgraph's own bounds on an operation, a second line behind the gateway's limits. */
   bounds?: { depth: number; aliases: number };
   /**
@@ -169,6 +172,7 @@ export async function startSubgraphServer(
     apollo: () => serving.apollo,
     context,
     traceName: `subgraph ${subgraph.name}`,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     routes: {
       '/health': (_, res) => sendJson(res, 200, { status: 'ok', subgraph: subgraph.name }),
       '/ready': readinessRoute(options.readiness ?? [], () => stopping),

@@ -12,6 +12,7 @@ import {
   type CheckpointVerification,
   type PlatformKey,
   type Logger,
+  type TimeoutConfig,
 } from '../../server/index.ts';
 import type { PlatformContext, PlatformSettings } from './api/PlatformContext.ts';
 import { buildPlatformSubgraph } from './buildPlatformSubgraph.ts';
@@ -43,6 +44,8 @@ export async function startPlatformSubgraph(options: {
   readiness?: readonly ReadinessCheck[];
   /** The process's logger (requests that fail outside GraphQL are logged there). */
   logger?: Logger;
+  /** HTTP timeouts, the whole request's included (`REQUEST_TIMEOUT_MS`); the defaults otherwise. */
+  timeouts?: TimeoutConfig;
   host: string;
   port: number;
 }): Promise<RunningPlatformSubgraph> {
@@ -51,6 +54,7 @@ export async function startPlatformSubgraph(options: {
   const server = createGraphQLHttpServer({
     ...(options.logger ? { logger: options.logger } : {}),
     traceName: 'subgraph platform',
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     apollo,
     context: async (req, { body }) => {
       const verified = await authenticateGatewayRequest(

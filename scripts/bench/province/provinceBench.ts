@@ -84,7 +84,13 @@ export interface ProvinceResult {
   /** The platform stopped and started again on the same data: nothing new to compose. */
   restart: { wallMs: number; processMs: number; cpuMs: number };
   readmeQuery: { firstMs: number; warmMs: number; failures: number; failed: string[] };
-  hotReload: { dataset: string; publishMs: number; inForceMs: number };
+  hotReload: {
+    dataset: string;
+    publishMs: number;
+    inForceMs: number;
+    /** The README's query asked every 100 ms, one at a time, until the new dataset was served. */
+    meanwhile: { answers: number; failures: number; medianMs: number; maxMs: number };
+  };
   platformIdleCpuMsPerSecond: number;
   replicas: ReplicaFigures[];
   grantChange: { inForceEverywhereMs: number[]; medianMs: number; maxMs: number };
@@ -356,7 +362,11 @@ async function measureRunning(
     const it = { authorization: `Bearer ${await token(spareOwner, 'DEPT_IT')}` };
     const reviewer = { authorization: `Bearer ${await token('data_office', 'REVIEWER')}` };
     const check = (answer: { errors?: unknown[] }, what: string) => {
-      if (answer.errors) throw new Error(`${what}: ${JSON.stringify(answer.errors)}`);
+      if (answer.errors) {
+        throw new Error(
+          `${what}: ${JSON.stringify(answer.errors)}\nthe platform's log ends:\n${platform.stderr()}`,
+        );
+      }
     };
     const saved = await ask(
       `mutation ($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "province bench", triggerDate: "2026-11-20") { version } }`,
@@ -374,6 +384,22 @@ async function measureRunning(
       'submitCatalogueEntry',
     );
     const reader = { authorization: `Bearer ${await token('civil_affairs', 'APP_DEVELOPER')}` };
+    // Meanwhile a consumer keeps asking the README's query: does a publication stall the gateway?
+    const meanwhile = { latencies: [] as number[], failures: 0, asking: true };
+    const asking = (async () => {
+      while (meanwhile.asking) {
+        const at = performance.now();
+        const answer = await ask(
+          README_QUERY,
+          { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
+          civil,
+        ).catch(() => null);
+        meanwhile.latencies.push(since(at));
+        if (!(answer?.data?.person as { licenses?: unknown[] } | undefined)?.licenses?.length)
+          meanwhile.failures++;
+        await sleep(100);
+      }
+    })();
     const started = performance.now();
     check(
       await ask(
@@ -390,9 +416,22 @@ async function measureRunning(
       if (since(started) > 600_000) throw new Error(`${spare.list} not served after 10 minutes`);
       await sleep(20);
     }
-    const hotReload = { dataset: spare.code, publishMs, inForceMs: since(started) };
+    const inForceMs = since(started);
+    meanwhile.asking = false;
+    await asking;
+    const hotReload = {
+      dataset: spare.code,
+      publishMs,
+      inForceMs,
+      meanwhile: {
+        answers: meanwhile.latencies.length,
+        failures: meanwhile.failures,
+        medianMs: median(meanwhile.latencies),
+        maxMs: Math.max(...meanwhile.latencies),
+      },
+    };
     log(
-      `province: ${spare.code} published in ${Math.round(publishMs)} ms, served after ${Math.round(hotReload.inForceMs)} ms`,
+      `province: ${spare.code} published in ${Math.round(publishMs)} ms, served after ${Math.round(inForceMs)} ms; the README's query meanwhile: median ${Math.round(hotReload.meanwhile.medianMs)} ms, slowest ${Math.round(hotReload.meanwhile.maxMs)} ms`,
     );
 
     // Replicas' policy stores, then their cost while nothing changes.
@@ -573,6 +612,10 @@ export function provinceReport(result: ProvinceResult): string {
     [
       `hot reload: ${result.hotReload.dataset} published → served by the gateway`,
       `${seconds(result.hotReload.inForceMs)} (publish mutation ${seconds(result.hotReload.publishMs)})`,
+    ],
+    [
+      "the README's query meanwhile, every 100 ms: median / slowest; failed answers",
+      `${ms(result.hotReload.meanwhile.medianMs)} / ${ms(result.hotReload.meanwhile.maxMs)}; ${result.hotReload.meanwhile.failures} of ${result.hotReload.meanwhile.answers}`,
     ],
     [
       'query planning: supergraph built / planner made',

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Knex } from 'knex';
-import { composeSupergraph, type SubgraphDefinition } from '../../../schema/index.ts';
+import { composeSupergraphAsync, type SubgraphDefinition } from '../../../schema/index.ts';
 import { sdlHash, selectCurrentSubgraphs } from './registryQueries.ts';
 
 const gzipAsync = promisify(gzip);
@@ -55,7 +55,7 @@ export async function composeShared(
   };
   const stored = await readComposition(db, key).catch(unusable('read'));
   if (stored !== undefined) return stored;
-  const supergraphSdl = composeSupergraph(ordered);
+  const supergraphSdl = await composeSupergraphAsync(ordered);
   await storeComposition(db, key, supergraphSdl).catch(unusable('stored'));
   return supergraphSdl;
 }

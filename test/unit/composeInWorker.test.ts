@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  COMPOSE_IN_WORKER_FROM,
+  composeSupergraph,
+  composeSupergraphAsync,
+  composeSupergraphInWorker,
+  CompositionError,
+} from '../../schema/index.ts';
+
+/**
+ * Composition in a worker thread gives what composition here gives: the same
+ * supergraph, the same errors (with where they are); and large sets go there.
+ */
+const LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
+const people = {
+  name: 'people',
+  url: 'http://127.0.0.1:4101/graphql',
+  typeDefs: `${LINK}\ntype Query { person(id: ID!): Person }\ntype Person @key(fields: "id") { id: ID! name: String }`,
+};
+const licences = {
+  name: 'licences',
+  url: 'http://127.0.0.1:4102/graphql',
+  typeDefs: `${LINK}\ntype Query { licence(no: ID!): String }\ntype Person @key(fields: "id") { id: ID! licences: [String!]! }`,
+};
+
+describe('composeSupergraphInWorker', () => {
+  it('gives the supergraph composition here gives', async () => {
+    expect(await composeSupergraphInWorker([people, licences])).toBe(
+      composeSupergraph([people, licences]),
+    );
+  });
+
+  it('rejects subgraphs that do not compose with the same CompositionError', async () => {
+    const clash = {
+      name: 'clash',
+      url: 'http://127.0.0.1:4103/graphql',
+      typeDefs: `${LINK}\ntype Query { person(id: ID!): Int }`,
+    };
+    const here = (() => {
+      try {
+        composeSupergraph([people, clash]);
+      } catch (error) {
+        return error as CompositionError;
+      }
+    })();
+    const there = await composeSupergraphInWorker([people, clash]).catch((e: unknown) => e);
+    expect(there).toBeInstanceOf(CompositionError);
+    expect((there as CompositionError).errors).toEqual(here!.errors);
+    expect((there as CompositionError).message).toContain('(at clash:2, people:2)');
+  });
+
+  it('composes a set larger than the threshold in a worker, and gives the same answer', async () => {
+    // Many types in one subgraph push the SDL past the threshold.
+    const types = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `"A padded description, so the SDL is large: ${'x'.repeat(120)}"\ntype T${i} @key(fields: "id") { id: ID! value: String }`,
+    ).join('\n');
+    const large = {
+      name: 'large',
+      url: 'http://127.0.0.1:4104/graphql',
+      typeDefs: `${LINK}\ntype Query { t0(id: ID!): T0 }\n${types}`,
+    };
+    expect(large.typeDefs.length).toBeGreaterThan(COMPOSE_IN_WORKER_FROM);
+    expect(await composeSupergraphAsync([people, large])).toBe(composeSupergraph([people, large]));
+  });
+});
