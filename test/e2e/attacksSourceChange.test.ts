@@ -52,7 +52,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     const fields = {
       consumerDepartment: CONSUMER,
       purposes: [PURPOSE],
-      modes: ['QUERY' as const],
+      modes: ['QUERY' as const, 'VERIFY' as const],
       validFrom: '2020-01-01T00:00:00.000Z',
       validUntil: '2099-12-31T23:59:59.999Z',
       ...spec,
@@ -102,6 +102,14 @@ describe.each(ENGINES)('on %s', (engine) => {
         await platform.as(CONSUMER, PURPOSE),
       );
     expect((await byHolder()).data?.licenses?.nodes.length).toBeGreaterThan(0);
+    const licence = whole[0]!.licenseNumber;
+    const verify = async () =>
+      platform.query<{ verifyLicense: boolean | null }>(
+        `query($n: String!, $id: String!) { verifyLicense(licenseNumber: $n, match: { holderIdNumber: $id }) }`,
+        { n: licence, id: holder },
+        await platform.as(CONSUMER, PURPOSE),
+      );
+    expect((await verify()).data?.verifyLicense).toBe(true);
 
     // Public security publishes the population entry with the birth date no longer shared:
     // the ID number embeds it, so every consumer now gets it with the region code only.
@@ -171,6 +179,10 @@ describe.each(ENGINES)('on %s', (engine) => {
     const filtered = await byHolder();
     expect(filtered.data ?? { licenses: null }).toEqual({ licenses: null });
     expectItemRefused(filtered, ['licenses'], 'holderIdNumber');
+    // Nor verified against a guess: verification needs the item unmasked.
+    const verified = await verify();
+    expect(verified.data?.verifyLicense ?? null).toBeNull();
+    expectItemRefused(verified, ['verifyLicense'], 'holderIdNumber');
     expectNotLeaked(after, ...[...holders.values()].filter((h): h is string => h !== null));
   });
 });
