@@ -50,19 +50,48 @@ describe('composeSupergraphInWorker', () => {
     expect((there as CompositionError).message).toContain('(at clash:2, people:2)');
   });
 
+  // Many types in one subgraph push the SDL past the threshold.
+  const types = Array.from(
+    { length: 1500 },
+    (_, i) =>
+      `"A padded description, so the SDL is large: ${'x'.repeat(120)}"\ntype T${i} @key(fields: "id") { id: ID! value: String }`,
+  ).join('\n');
+  const large = {
+    name: 'large',
+    url: 'http://127.0.0.1:4104/graphql',
+    typeDefs: `${LINK}\ntype Query { t0(id: ID!): T0 }\n${types}`,
+  };
+
   it('composes a set larger than the threshold in a worker, and gives the same answer', async () => {
-    // Many types in one subgraph push the SDL past the threshold.
-    const types = Array.from(
-      { length: 1500 },
-      (_, i) =>
-        `"A padded description, so the SDL is large: ${'x'.repeat(120)}"\ntype T${i} @key(fields: "id") { id: ID! value: String }`,
-    ).join('\n');
-    const large = {
-      name: 'large',
-      url: 'http://127.0.0.1:4104/graphql',
-      typeDefs: `${LINK}\ntype Query { t0(id: ID!): T0 }\n${types}`,
-    };
     expect(large.typeDefs.length).toBeGreaterThan(COMPOSE_IN_WORKER_FROM);
     expect(await composeSupergraphAsync([people, large])).toBe(composeSupergraph([people, large]));
+  });
+
+  it('leaves the event loop free while a large set composes', async () => {
+    // Timers keep firing during the composition: the thread is not held.
+    let ticks = 0;
+    let longestGap = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+      ticks++;
+    }, 10);
+    const started = performance.now();
+    const here = performance.now();
+    composeSupergraph([people, large]);
+    const inPlaceMs = performance.now() - here;
+    const ticksBefore = ticks;
+    longestGap = 0;
+    last = performance.now();
+    await composeSupergraphAsync([people, large]);
+    clearInterval(timer);
+    // Composing in place held the loop for the whole composition (no tick could run)...
+    expect(ticksBefore).toBeLessThanOrEqual(1);
+    // ...in a worker the timer ran throughout, its gaps far shorter than that composition.
+    expect(ticks - ticksBefore).toBeGreaterThan(5);
+    expect(longestGap).toBeLessThan(inPlaceMs / 2);
+    expect(performance.now() - started).toBeGreaterThan(inPlaceMs);
   });
 });
