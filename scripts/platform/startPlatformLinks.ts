@@ -80,6 +80,7 @@ export async function startPlatformLinks(options: {
     gatewayKey: options.gatewayKey,
     audit: options.audit,
     logger: options.logger,
+    timeouts: options.config.timeouts,
     host: options.config.host,
     port: options.port,
   });

@@ -14,6 +14,7 @@ import {
   type LinkKeyRing,
   type Logger,
   type PlatformKey,
+  type TimeoutConfig,
 } from '../../../server/index.ts';
 import { Sealer } from '../../kit/handles/index.ts';
 import type { CrossLevelContext } from './CrossLevelContext.ts';
@@ -70,6 +71,8 @@ export async function startCrossLevelSubgraph(options: {
   gatewayKey: PlatformKey;
   audit: AuditSink;
   logger: Logger;
+  /** HTTP timeouts, the whole request's included (`REQUEST_TIMEOUT_MS`); the defaults otherwise. */
+  timeouts?: TimeoutConfig;
   host: string;
   port: number;
 }): Promise<RunningCrossLevelSubgraph> {
@@ -89,6 +92,7 @@ export async function startCrossLevelSubgraph(options: {
   const sealer = new Sealer(options.joinKey);
   const server = createGraphQLHttpServer<CrossLevelContext>({
     traceName: `subgraph ${CROSS_LEVEL_SUBGRAPH}`,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     apollo: () => serving.apollo,
     context: async (req, { body }) => {
       const verified = await authenticateGatewayRequest(
