@@ -5,8 +5,9 @@ import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 
 /**
  * Follows a newly published catalogue with one served department subgraph:
- * when the department's part changed, the subgraph serves the new schema
- * first, then it is published to the registry (as department IT would with
+ * when the department's part changed (`next`, from `rebuildDepartmentSubgraph`,
+ * is then a new build; otherwise the running subgraph itself), the subgraph
+ * serves the new schema first, then it is published to the registry (as department IT would with
  * `govdata subgraph publish`: refused if it breaks what a consumer uses), and
  * gateways follow the registry. Returns why publication was refused, or null
  * (published, or nothing changed). `url` is where gateways reach it: its own
@@ -19,13 +20,7 @@ export async function republishSubgraph(
   next: DepartmentSubgraph,
   url: string = running.url,
 ): Promise<string | null> {
-  // Rules and resolvers depend on the entries too, not on the SDL alone.
-  if (
-    next.typeDefs === running.subgraph.typeDefs &&
-    next.model.inputs === running.subgraph.model.inputs
-  ) {
-    return null;
-  }
+  if (next === running.subgraph) return null;
   await running.replace(next);
   return publishRegenerated(
     platformDb,

@@ -6,24 +6,12 @@ import {
   composeSupergraphInWorker,
   CompositionError,
 } from '../../schema/index.ts';
+import { clash, licences, LINK, people } from '../support/composableSubgraphs.ts';
 
 /**
  * Composition in a worker thread gives what composition here gives: the same
  * supergraph, the same errors (with where they are); and large sets go there.
  */
-const LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
-const people = {
-  name: 'people',
-  url: 'http://127.0.0.1:4101/graphql',
-  typeDefs: `${LINK}\ntype Query { person(id: ID!): Person }\ntype Person @key(fields: "id") { id: ID! name: String }`,
-};
-const licences = {
-  name: 'licences',
-  url: 'http://127.0.0.1:4102/graphql',
-  typeDefs: `${LINK}\ntype Query { licence(no: ID!): String }\ntype Person @key(fields: "id") { id: ID! licences: [String!]! }`,
-};
-
 describe('composeSupergraphInWorker', () => {
   it('gives the supergraph composition here gives', async () => {
     expect(await composeSupergraphInWorker([people, licences])).toBe(
@@ -32,11 +20,6 @@ describe('composeSupergraphInWorker', () => {
   });
 
   it('rejects subgraphs that do not compose with the same CompositionError', async () => {
-    const clash = {
-      name: 'clash',
-      url: 'http://127.0.0.1:4103/graphql',
-      typeDefs: `${LINK}\ntype Query { person(id: ID!): Int }`,
-    };
     const here = (() => {
       try {
         composeSupergraph([people, clash]);

@@ -9,6 +9,7 @@ import {
   type Engine,
   type TestDatabase,
 } from '../../../../test/support/testDatabase.ts';
+import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
 import { composeShared, readComposition, storeComposition } from '../composeShared.ts';
 
 /**
@@ -19,19 +20,6 @@ import { composeShared, readComposition, storeComposition } from '../composeShar
  * used costs a composition, never an answer.
  */
 const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
-
-const LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
-const people = {
-  name: 'people',
-  url: 'http://127.0.0.1:4101/graphql',
-  typeDefs: `${LINK}\ntype Query { person(id: ID!): Person }\ntype Person @key(fields: "id") { id: ID! name: String }`,
-};
-const licences = {
-  name: 'licences',
-  url: 'http://127.0.0.1:4102/graphql',
-  typeDefs: `${LINK}\ntype Query { licence(no: ID!): String }\ntype Person @key(fields: "id") { id: ID! licences: [String!]! }`,
-};
 
 describe.each(ENGINES)('composeShared on %s', (engine) => {
   let database: TestDatabase;
@@ -110,11 +98,6 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
 
   it('stores nothing for subgraphs that do not compose', async () => {
     const before = (await stored()).length;
-    const clash = {
-      name: 'clash',
-      url: 'http://127.0.0.1:4103/graphql',
-      typeDefs: `${LINK}\ntype Query { person(id: ID!): Int }`,
-    };
     await expect(composeShared(db, [people, clash])).rejects.toBeInstanceOf(CompositionError);
     expect(await stored()).toHaveLength(before);
   });
