@@ -14,7 +14,7 @@ import {
   type AuditWriteFailure,
 } from './auditWriteFailure.ts';
 import { chainHash } from './chainHash.ts';
-import { databaseEngine } from '../database/index.ts';
+import { checkpointOffThread, databaseEngine } from '../database/index.ts';
 import { commitAuditRowsOnSqlite } from './sqliteAuditCommit.ts';
 import {
   EMPTY_CHAIN,
@@ -169,9 +169,11 @@ export class AuditWriter implements AuditSink {
     this.onCheckpointError = options.onCheckpointError ?? (() => {});
     this.onRetry = options.onRetry ?? (() => {});
     this.onChainChanged = options.onChainChanged ?? (() => {});
+    const sqlite = databaseEngine(db) === 'sqlite';
     this.commitRows =
-      options.commitRows ??
-      (databaseEngine(db) === 'sqlite' ? commitAuditRowsOnSqlite : commitAuditRowsInTransaction);
+      options.commitRows ?? (sqlite ? commitAuditRowsOnSqlite : commitAuditRowsInTransaction);
+    // Every request waits for a commit here: none of them may also wait out a checkpoint.
+    if (sqlite) void checkpointOffThread(db);
     this.checkpoints = options.checkpoints;
     this.checkpointer = this.newCheckpointer();
   }

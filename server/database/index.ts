@@ -1,6 +1,6 @@
 export { databaseEngine } from './databaseEngine.ts';
 export type { DatabaseEngine } from './databaseEngine.ts';
-export { databaseName, openDatabase, SQLITE_SHA256 } from './openDatabase.ts';
+export { checkpointOffThread, databaseName, openDatabase, SQLITE_SHA256 } from './openDatabase.ts';
 export { departmentUserName, ensureDepartmentUser } from './departmentUser.ts';
 export type { DepartmentCredentials } from './departmentUser.ts';
 export { databaseProblem } from './databaseProblem.ts';

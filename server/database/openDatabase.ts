@@ -7,6 +7,7 @@ import { metrics } from '../observability/platformMetrics.ts';
 import { ensureDepartmentUser, type DepartmentCredentials } from './departmentUser.ts';
 import { retryWhileGrantsSpread } from './retryWhileGrantsSpread.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocksAsynchronously.ts';
+import { DatabaseCheckpoints } from './walCheckpointer.ts';
 
 /**
  * The name of one logical database: `platform` or a department code. On SQLite
@@ -84,9 +85,11 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   const limits = config.limits ?? DEFAULT_DATABASE_LIMITS;
   if (config.kind === 'sqlite') {
     mkdirSync(config.dir, { recursive: true });
+    const filename = databaseName(config, name);
+    const checkpoints = new DatabaseCheckpoints(filename);
     const db = knex({
       client: 'better-sqlite3',
-      connection: { filename: databaseName(config, name) },
+      connection: { filename },
       useNullAsDefault: true,
       acquireConnectionTimeout: limits.acquireTimeoutMs,
       pool: {
@@ -97,10 +100,18 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
           reusePreparedStatements(conn);
           conn.function(SQLITE_SHA256, { deterministic: true }, sha256Hex);
           waitOnLocksAsynchronously(conn, name, limits.lockTimeoutMs);
+          checkpoints.connected(conn);
           done(null);
         },
       },
     });
+    const client = db.client as { destroy(callback?: unknown): Promise<void> };
+    const destroy = client.destroy.bind(client);
+    client.destroy = async (callback) => {
+      await checkpoints.close();
+      return destroy(callback);
+    };
+    checkpointsOf.set(db, checkpoints);
     metrics.watchPool(name, db);
     return db;
   }
@@ -152,6 +163,18 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   // Connections in use, idle and awaited show on /metrics (govdata_db_pool_connections).
   metrics.watchPool(name, db);
   return db;
+}
+
+const checkpointsOf = new WeakMap<Knex, DatabaseCheckpoints>();
+
+/**
+ * From now on the write-ahead log of `db` (opened by `openDatabase`) is
+ * checkpointed on a thread of the process's own, never inside one of its
+ * commits (see ./walCheckpointer.ts); resolves once that is so. For a database
+ * written on every request (the audit trail); nothing on MySQL.
+ */
+export function checkpointOffThread(db: Knex): Promise<unknown> {
+  return checkpointsOf.get(db)?.handOff() ?? Promise.resolve();
 }
 
 /** How long after start-up a department's connection refused for want of rights is retried. */
