@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { DEFAULT_TIME_ZONE } from '../schema/index.ts';
 import {
   close,
+  retire,
   createGraphQLHttpServer,
   requestTraceContext,
   requestTraceId,
@@ -111,6 +112,12 @@ export interface RunningGateway {
   updateSupergraph(supergraphSdl: string): void;
   /** Records why the newest supergraph could not be served (shown on /ready), or clears it. */
   reportCompositionProblem(problem: string | null): void;
+  /**
+   * Hands its clients over to a gateway taking its place: no new connection,
+   * every request on an open one answered and its connection closed after it
+   * (see `retire`), up to the shutdown timeout. `stop()` follows.
+   */
+  retire(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -301,6 +308,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         options.logger.warn({ problem: next }, "the registry's subgraphs do not compose");
       }
       problem = next;
+    },
+    async retire() {
+      // Answering yet, but no longer ready: a load balancer stops sending here.
+      stopping = true;
+      await retire(server, options.timeouts?.shutdownMs);
     },
     async stop() {
       stopping = true;

@@ -3,13 +3,16 @@
  *
  * Runs gateways only, in front of subgraphs served elsewhere (by `npm start` on
  * this or another host): N worker processes (default one per core) sharing one
- * port, each following the subgraph registry in the platform database, or
- * serving a pinned supergraph file. Needs a platform database that `npm start`
+ * port, serving the subgraph registry in the platform database or a pinned
+ * supergraph file. The primary follows the registry and replaces the workers
+ * one at a time with workers on each new composition (`WorkerRoller`), so a
+ * publication holds up no request. Needs a platform database that `npm start`
  * (or `npm run migrate`) has prepared, and the gateway's signing key. Each
  * worker takes linked platforms' requests and serves the catalogue they
  * harvest (`/link/catalogue`), as `npm start`'s gateway does.
  */
 import cluster from 'node:cluster';
+import type { CompositionProblemMessage } from './platform/WorkerRoller.ts';
 import { asOptionValue, cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import { defaultWorkerCount, parseWorkerCount } from './platform/workerCount.ts';
 
@@ -19,8 +22,8 @@ const program = cliProgram({
   name: 'npm run gateway --',
   description:
     'Runs gateways only, in front of subgraphs served elsewhere (by `npm start` on this or another ' +
-    'host): worker processes sharing one port, each following the subgraph registry in the platform ' +
-    'database, or serving a pinned supergraph file. Needs a platform database that `npm start` or ' +
+    'host): worker processes sharing one port, serving the subgraph registry in the platform database ' +
+    '(a new composition replaces the workers one at a time) or a pinned supergraph file. Needs a platform database that `npm start` or ' +
     "`npm run migrate` has prepared, and the gateway's signing key. Ctrl-C or SIGTERM drains and stops.",
   examples: [
     'npm run gateway -- --port 4100',
@@ -52,19 +55,30 @@ const program = cliProgram({
         const running = await startGatewayProcess(config, {
           port: config.gatewayPort,
           supergraphFile: options.supergraph,
+          // The primary follows the registry and replaces the workers (WorkerRoller).
+          followRegistry: false,
           audit: new WorkerAuditSink(),
           log,
           // Linked platforms' requests and directory harvests reach this gateway too.
           links: (platformDb) => gatewayLinkParts(platformDb, files),
         });
-        return { url: running.gateway.url, stop: () => running.stop() };
+        process.on('message', (message: Partial<CompositionProblemMessage>) => {
+          if (message?.compositionProblem === undefined) return;
+          running.gateway.reportCompositionProblem(message.compositionProblem);
+        });
+        return {
+          url: running.gateway.url,
+          stop: () => running.stop(),
+          retire: () => running.retire(),
+        };
       }, config.timeouts.shutdownMs + 5000);
     } else {
       // A missing key is reported once, not by every worker.
       const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
       // The primary's audit writer is measured too; workers' /metrics include it.
       enableMetrics(config.observability.metrics);
-      const { composeRegistry } = await import('./platform/composeRegistry.ts');
+      const { WorkerRoller } = await import('./platform/WorkerRoller.ts');
+      const roller = options.supergraph ? undefined : new WorkerRoller(log);
       const starting = startAuditedWorkerPool(
         config.database,
         'gateway',
@@ -75,15 +89,21 @@ const program = cliProgram({
           onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
         },
         // The registry composed once, here, for every worker (each reads it back).
-        options.supergraph ? undefined : (platformDb) => composeRegistry(platformDb, log),
+        roller
+          ? { beforeWorkers: (platformDb) => roller.prepare(platformDb), greet: roller.greet }
+          : {},
       );
       // Installed before the workers are up, so a signal during start-up stops them too.
       stopOnSignals(
-        async () => (await starting.catch(() => undefined))?.stop(),
+        async () => {
+          roller?.stop();
+          await (await starting.catch(() => undefined))?.stop();
+        },
         log,
         config.timeouts.shutdownMs + 5000,
       );
       const pool = await starting;
+      roller?.start(pool);
       log(`${workers} worker(s) serving ${pool.url}`);
     }
   });

@@ -17,10 +17,33 @@ interface ReadyMessage {
   ready: string;
 }
 
+/** What the primary sends a worker it has replaced: hand the clients over and stop. */
+interface RetireMessage {
+  retire: true;
+}
+
 export interface WorkerPool {
   /** The URL the workers serve (they share one port). */
   url: string;
+  /**
+   * Replaces every worker serving now, one at a time: a new worker is
+   * started, and once it serves, an old one is retired (it takes no new
+   * connections and answers what comes on its open ones, each then closed;
+   * see `retire`) and waited for, so the pool never serves with fewer workers
+   * and never holds more than one extra. A call while a replacement runs
+   * makes it go round once more when done, so every worker ends up started
+   * after the last call. Rejects, leaving the old workers serving, if a new
+   * worker stops before it serves.
+   */
+  replaceWorkers(): Promise<void>;
+  /** Sends `message` to every worker serving now. */
+  send(message: object): void;
   stop(): Promise<void>;
+}
+
+export interface WorkerPoolOptions {
+  /** Called for each worker once it serves, the first ones and their replacements alike. */
+  greet?: (worker: Worker) => void;
 }
 
 /**
@@ -35,11 +58,19 @@ export interface WorkerPool {
 export async function startWorkerPool(
   count: number,
   log: (message: string) => void,
+  options: WorkerPoolOptions = {},
 ): Promise<WorkerPool> {
   if (!cluster.isPrimary) throw new Error('startWorkerPool runs in the primary process');
   let stopping = false;
   let up = false;
   const workers = new Set<Worker>();
+  /** Workers serving, each with the promise of its exit. */
+  const serving = new Map<Worker, Promise<void>>();
+  /** Workers being replaced or started as replacements: their exits are not failures to make good. */
+  const replacing = new Set<Worker>();
+  /** Calls of `replaceWorkers` so far, and how many had been made when each worker was started. */
+  let calls = 0;
+  const startedAfter = new Map<Worker, number>();
   const stopAll = async () => {
     stopping = true;
     await Promise.all(
@@ -53,16 +84,29 @@ export async function startWorkerPool(
       ),
     );
   };
+  /** A new worker, and whether it came to serve (false: it stopped first). */
   const fork = () => {
     const worker = cluster.fork();
     workers.add(worker);
-    return worker;
+    startedAfter.set(worker, calls);
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const serves = new Promise<boolean>((resolve) => {
+      worker.on('message', (message: ReadyMessage) => {
+        if (typeof message?.ready !== 'string' || serving.has(worker)) return;
+        serving.set(worker, exited);
+        options.greet?.(worker);
+        resolve(true);
+      });
+      void exited.then(() => resolve(false));
+    });
+    return { worker, serves };
   };
   const url = await new Promise<string>((resolve, reject) => {
-    let ready = 0;
     cluster.on('exit', (worker, code, signal) => {
       workers.delete(worker);
-      if (stopping) return;
+      serving.delete(worker);
+      startedAfter.delete(worker);
+      if (stopping || replacing.delete(worker)) return;
       if (!up) {
         void stopAll().then(() =>
           reject(new Error(`a worker stopped while starting (${signal ?? `exit ${code}`})`)),
@@ -72,6 +116,7 @@ export async function startWorkerPool(
       log(`worker ${worker.process.pid} stopped (${signal ?? `exit ${code}`}); starting another`);
       fork();
     });
+    let ready = 0;
     cluster.on('message', (_worker, message: ReadyMessage) => {
       if (up || typeof message?.ready !== 'string') return;
       if (++ready === count) {
@@ -81,7 +126,49 @@ export async function startWorkerPool(
     });
     for (let i = 0; i < count; i++) fork();
   });
-  return { url, stop: stopAll };
+
+  /** Replaces the workers started before the latest call, one at a time. */
+  async function replaceEach(): Promise<void> {
+    const due = calls;
+    for (const [old, exited] of [...serving]) {
+      if (stopping) return;
+      if (startedAfter.get(old)! >= due) continue;
+      const next = fork();
+      replacing.add(next.worker);
+      if (!(await next.serves)) {
+        throw new Error(`a new worker stopped before it served; the others serve on`);
+      }
+      replacing.delete(next.worker);
+      if (stopping) return;
+      replacing.add(old);
+      serving.delete(old);
+      if (!old.isDead()) old.send({ retire: true } satisfies RetireMessage);
+      await exited;
+    }
+  }
+  let replacement: Promise<void> | undefined;
+  let again = false;
+  return {
+    url,
+    replaceWorkers() {
+      calls++;
+      if (replacement) {
+        again = true;
+        return replacement;
+      }
+      replacement = (async () => {
+        do {
+          again = false;
+          await replaceEach();
+        } while (again && !stopping);
+      })().finally(() => (replacement = undefined));
+      return replacement;
+    },
+    send(message) {
+      for (const worker of serving.keys()) if (!worker.isDead()) worker.send(message);
+    },
+    stop: stopAll,
+  };
 }
 
 /**
@@ -89,9 +176,9 @@ export async function startWorkerPool(
  * platform database: one writer and one hash chain for the pool, and no two
  * processes competing for the database's write lock (workers use a
  * `WorkerAuditSink`). The primary's writer signs the chain's checkpoints when
- * `writerOptions.checkpoints` is given. `beforeWorkers` runs on the primary's
- * connection to the platform database before any worker is started. Stopping
- * it stops the workers, then drains the writer.
+ * `writerOptions.checkpoints` is given. `options.beforeWorkers` runs on the
+ * primary's connection to the platform database before any worker is started.
+ * Stopping it stops the workers, then drains the writer.
  */
 export async function startAuditedWorkerPool(
   database: DatabaseConfig,
@@ -99,7 +186,7 @@ export async function startAuditedWorkerPool(
   count: number,
   log: (message: string) => void,
   writerOptions: AuditWriterOptions = {},
-  beforeWorkers?: (platformDb: Knex) => Promise<void>,
+  options: WorkerPoolOptions & { beforeWorkers?: (platformDb: Knex) => Promise<void> } = {},
 ): Promise<WorkerPool> {
   const platformDb = await openDatabase(database, 'platform');
   const writer = new AuditWriter(platformDb, role, {
@@ -116,10 +203,10 @@ export async function startAuditedWorkerPool(
     await platformDb.destroy();
   };
   try {
-    await beforeWorkers?.(platformDb);
-    const pool = await startWorkerPool(count, log);
+    await options.beforeWorkers?.(platformDb);
+    const pool = await startWorkerPool(count, log, options);
     return {
-      url: pool.url,
+      ...pool,
       async stop() {
         await pool.stop();
         await closeWriter();
@@ -143,26 +230,42 @@ export function stopOnSignals(
   log?: (message: string) => void,
   deadlineMs: number = DEFAULT_TIMEOUTS.shutdownMs + 5000,
 ): void {
-  let stopping = false;
   const handle = (reason: string) => {
-    if (stopping) return;
-    stopping = true;
+    // A repeated signal changes nothing (Ctrl-C reaches the whole process group).
+    if (stoppingFor !== undefined) return;
     log?.(`${reason}: stopping`);
-    setTimeout(() => {
-      console.error(`still stopping ${deadlineMs} ms after ${reason}; exiting now`);
-      process.exit(1);
-    }, deadlineMs).unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    stopWithin(stop, reason, deadlineMs);
   };
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
   whenLauncherExits(() => handle('launcher exited'));
+}
+
+let stoppingFor: string | undefined;
+
+/**
+ * Runs `stop` once for this process, whatever asks for it first (a signal,
+ * the launcher gone, the primary retiring a worker), then exits 0, or 1 if
+ * stopping failed or had not finished `deadlineMs` after `reason`.
+ */
+function stopWithin(
+  stop: () => Promise<void>,
+  reason: string,
+  deadlineMs: number = DEFAULT_TIMEOUTS.shutdownMs + 5000,
+): void {
+  if (stoppingFor !== undefined) return;
+  stoppingFor = reason;
+  setTimeout(() => {
+    console.error(`still stopping ${deadlineMs} ms after ${reason}; exiting now`);
+    process.exit(1);
+  }, deadlineMs).unref();
+  stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 /**
@@ -201,13 +304,18 @@ function parentOf(pid: number): number | null {
  * exits 1.
  */
 export async function serveAsWorker(
-  start: () => Promise<{ url: string; stop(): Promise<void> }>,
+  start: () => Promise<{ url: string; stop(): Promise<void>; retire?(): Promise<void> }>,
   deadlineMs?: number,
 ): Promise<void> {
   try {
     shareMetricsWithPrimary();
     const served = await start();
     stopOnSignals(() => served.stop(), undefined, deadlineMs);
+    // Replaced by a newer worker: hand the clients over (or stop), within the same deadline.
+    process.on('message', (message: RetireMessage) => {
+      if (message?.retire !== true) return;
+      void stopWithin(() => (served.retire ?? served.stop)(), 'retired', deadlineMs);
+    });
     process.send?.({ ready: served.url } satisfies ReadyMessage);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

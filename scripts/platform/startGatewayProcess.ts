@@ -23,6 +23,14 @@ export interface GatewayProcessOptions {
    */
   supergraphFile?: string;
   /**
+   * Whether the gateway takes up each new composition of the registry itself
+   * (the default). A cluster's worker does not: it serves the registry as
+   * composed when it started, and its primary replaces it with a worker
+   * started on the new composition (see `rollOnRegistryChanges`), so that no
+   * request waits while a supergraph is taken up.
+   */
+  followRegistry?: boolean;
+  /**
    * Where REQUEST records go; default a writer of this process's own. Cluster
    * workers pass a `WorkerAuditSink`: the primary writes for all of them.
    */
@@ -38,6 +46,8 @@ export interface GatewayProcessOptions {
 
 export interface RunningGatewayProcess {
   gateway: RunningGateway;
+  /** Hands the clients over to the gateway taking this one's place (`RunningGateway.retire`), then stops. */
+  retire(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -97,7 +107,7 @@ export async function startGatewayProcess(
       host: config.host,
       port: options.port,
     });
-    registry?.start();
+    if (options.followRegistry !== false) registry?.start();
   } catch (error) {
     registry?.stop();
     await audit.drain();
@@ -106,15 +116,21 @@ export async function startGatewayProcess(
     throw error;
   }
   const gateway = started.gateway;
+  const stop = async () => {
+    registry?.stop();
+    await gateway.stop();
+    await audit.drain();
+    await platformDb.destroy();
+    await stopTracing();
+  };
   return {
     gateway,
-    async stop() {
+    async retire() {
       registry?.stop();
-      await gateway.stop();
-      await audit.drain();
-      await platformDb.destroy();
-      await stopTracing();
+      await gateway.retire();
+      await stop();
     },
+    stop,
   };
 }
 

@@ -6,7 +6,7 @@ export type {
   GraphQLHttpServerOptions,
   Route,
 } from './createGraphQLHttpServer.ts';
-export { close, listen } from './listen.ts';
+export { close, listen, retire } from './listen.ts';
 export { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
 export { startApolloServer } from './startApolloServer.ts';
 export type { SubgraphApolloOptions } from './startApolloServer.ts';

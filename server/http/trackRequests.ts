@@ -10,6 +10,8 @@ export interface RequestTracker {
    * been answered, or after `graceMs`, whichever is first.
    */
   drain(graceMs: number): Promise<void>;
+  /** Every response under way closes its connection when done (new ones are not refused). */
+  closeConnectionsAfterwards(): void;
 }
 
 const trackers = new WeakMap<Server, RequestTracker>();
@@ -51,9 +53,12 @@ export function trackRequests(server: Server): RequestTracker {
       });
       return handle();
     },
+    closeConnectionsAfterwards() {
+      for (const res of underway) if (!res.headersSent) res.setHeader('connection', 'close');
+    },
     drain(graceMs) {
       draining = true;
-      for (const res of underway) if (!res.headersSent) res.setHeader('connection', 'close');
+      tracker.closeConnectionsAfterwards();
       if (underway.size === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);

@@ -13,7 +13,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVerifyKey, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
-import { waitFor } from '../support/responses.ts';
+import { ok, waitFor } from '../support/responses.ts';
 import {
   startTestPlatform,
   type GraphQLResponse,
@@ -21,6 +21,11 @@ import {
 } from '../support/testPlatform.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** The README's walk-through dataset (water meters), filled in: published in the middle of the load. */
+const METERS_YAML = readFileSync(
+  join(import.meta.dirname, 'fixtures', 'water-meters.yaml'),
+  'utf8',
+);
 const GATEWAY = join(ROOT, 'scripts', 'gateway.ts');
 
 /** The README's example query. */
@@ -360,6 +365,114 @@ describe('npm run gateway: worker processes in front of a running platform', () 
     expect(verification.problems).toEqual([]);
     expect(verification.ok).toBe(true);
   });
+
+  it.runIf(PROC)(
+    'takes up a publication by replacing its workers one at a time: every request meanwhile answered in full, on record',
+    async () => {
+      const workers = () =>
+        descendants(gateway.child.pid!).filter((p) => commandLine(p).includes(GATEWAY));
+      const before = workers();
+      expect(before).toHaveLength(2);
+
+      // Callers keep asking throughout: on kept-alive connections and on fresh ones.
+      const answers: { id: string; status: number | string; named: boolean }[] = [];
+      let asking = true;
+      let n = 0;
+      const ask = async (fresh: boolean) => {
+        while (asking) {
+          const id = `gw-roll-${n++}`;
+          const headers = { ...civilAffairs, 'x-request-id': id };
+          try {
+            if (fresh) {
+              const answer = await postFresh<{ person: { name: string } }>(
+                url,
+                PERSON,
+                VARIABLES,
+                headers,
+              );
+              answers.push({ id, status: answer.status, named: !!answer.data?.person?.name });
+            } else {
+              const response = await fetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...headers },
+                body: JSON.stringify({ query: PERSON, variables: VARIABLES }),
+              });
+              const answer = (await response.json()) as { data?: { person?: { name?: string } } };
+              answers.push({ id, status: response.status, named: !!answer.data?.person?.name });
+            }
+          } catch (error) {
+            answers.push({ id, status: String(error), named: false });
+          }
+        }
+      };
+      const callers = [ask(false), ask(false), ask(true), ask(true)];
+
+      // City water's department IT registers a dataset, a reviewer publishes it: a new subgraph version.
+      const deptIt = {
+        authorization: `Bearer ${await platform.token({ department: 'city_water', roles: ['DEPT_IT'], user: 'wang' })}`,
+      };
+      const reviewer = {
+        authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'], user: 'zhao' })}`,
+      };
+      const draft = ok(
+        await platform.query<{ saveCatalogueDraft: { version: number } }>(
+          `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "Meters for arrears checks", triggerDate: "2026-11-20") { version } }`,
+          { d: METERS_YAML },
+          deptIt,
+        ),
+      ).saveCatalogueDraft;
+      for (const [step, headers] of [
+        ['submitCatalogueEntry', deptIt],
+        ['publishCatalogueEntry', reviewer],
+      ] as const) {
+        ok(
+          await platform.query(
+            `mutation($v: Int!) { ${step}(code: "CW-MTR-001", version: $v) { status } }`,
+            { v: draft.version },
+            headers,
+          ),
+        );
+      }
+
+      // Every worker is replaced by one serving the new dataset, and the old ones end. (A
+      // publication may move the registry twice, seen by the primary as one change or two.)
+      const count = (pattern: RegExp) => gateway.output().match(pattern)?.length ?? 0;
+      await waitFor(
+        'the workers to be replaced',
+        async () => {
+          const began = count(/\[gateway\] the registry changed: replacing the workers/g);
+          const done = count(/\[gateway\] workers replaced in \d+ ms/g);
+          const now = workers();
+          return began > 0 && done === began && now.length === 2 ? now : undefined;
+        },
+        60_000,
+      ).then((after) => expect(after.filter((p) => before.includes(p))).toEqual([]));
+      expect(before.filter(running)).toEqual([]);
+      const meter = `{ waterMeter(meterNo: "WM3301066663140896") { meterNo } }`;
+      for (let i = 0; i < 2; i++) {
+        // A connection of its own each: one worker, then the other.
+        expect(ok(await postFresh(url, meter, {}, civilAffairs))).toEqual({
+          waterMeter: { meterNo: 'WM3301066663140896' },
+        });
+      }
+
+      asking = false;
+      await Promise.all(callers);
+      // Nothing refused, dropped or cut short while the workers were replaced.
+      expect(answers.length).toBeGreaterThan(20);
+      expect(answers.filter((a) => a.status !== 200 || !a.named)).toEqual([]);
+      // ...and every answer has its REQUEST record.
+      const recorded = await platform
+        .platformDb('audit_records')
+        .where({ kind: 'REQUEST' })
+        .whereIn(
+          'correlation_id',
+          answers.map((a) => a.id),
+        )
+        .count<{ n: number }[]>({ n: '*' });
+      expect(Number(recorded[0]!.n)).toBe(answers.length);
+    },
+  );
 
   it.runIf(PROC)('SIGTERM stops the primary and every worker, exit 0', async () => {
     const pid = gateway.child.pid!;

@@ -28,6 +28,15 @@ export class RegistryWatcher {
     return composeInForce(this.db);
   }
 
+  /**
+   * Takes the registry as it is now for the one being served, without
+   * composing it: for a follower whose gateways compose it themselves (a
+   * cluster's workers, see `WorkerRoller`).
+   */
+  async markCurrent(): Promise<void> {
+    this.revision = await selectRegistryRevision(this.db);
+  }
+
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
