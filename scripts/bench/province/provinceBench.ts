@@ -24,11 +24,13 @@ import {
   preparePlatformData,
 } from '../../platform/index.ts';
 import {
+  freePort,
   freePortRange,
   nextMessage,
   peakMemoryMiB,
   startService,
   type Service,
+  waitUntilServing,
 } from '../processes.ts';
 import { median } from '../summarize.ts';
 import {
@@ -89,12 +91,26 @@ export interface ProvinceResult {
     publishMs: number;
     inForceMs: number;
     /** The README's query asked every 100 ms, one at a time, until the new dataset was served. */
-    meanwhile: { answers: number; failures: number; medianMs: number; maxMs: number };
+    meanwhile: Meanwhile;
+    /**
+     * Another publication, through `npm run gateway -- --workers 2`, whose
+     * primary replaces its workers on the new supergraph, with the platform
+     * process's own gateway kept on its supergraph.
+     */
+    workers: { dataset: string; publishMs: number; inForceMs: number; meanwhile: Meanwhile };
   };
   platformIdleCpuMsPerSecond: number;
   replicas: ReplicaFigures[];
   grantChange: { inForceEverywhereMs: number[]; medianMs: number; maxMs: number };
   memory: { platformPeakRssMiB: number | null; benchHeapMiB: number };
+}
+
+/** The README's query asked again and again while a dataset is published. */
+interface Meanwhile {
+  answers: number;
+  failures: number;
+  medianMs: number;
+  maxMs: number;
 }
 
 /** The README's query (a person with licences, credit records, land parcels, water accounts). */
@@ -311,8 +327,9 @@ async function measureRunning(
       query: string,
       variables: Record<string, unknown>,
       headers: Record<string, string>,
+      url = gateway,
     ) => {
-      const response = await fetch(gateway, {
+      const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
@@ -355,12 +372,6 @@ async function measureRunning(
     const readmeQuery = { firstMs, warmMs: median(warm), failures, failed: [...new Set(failed)] };
     if (failures > 0) log(`province: the README's query failed ${failures} time(s): ${failed[0]}`);
 
-    // Hot reload: department IT registers a new dataset, a reviewer publishes it,
-    // and the clock runs until the gateway answers its list field.
-    const spareOwner = await unpublishedSpare(platformDb, catalogue, dataDir);
-    const spare = spareDataset(spareOwner);
-    const it = { authorization: `Bearer ${await token(spareOwner, 'DEPT_IT')}` };
-    const reviewer = { authorization: `Bearer ${await token('data_office', 'REVIEWER')}` };
     const check = (answer: { errors?: unknown[] }, what: string) => {
       if (answer.errors) {
         throw new Error(
@@ -368,71 +379,147 @@ async function measureRunning(
         );
       }
     };
-    const saved = await ask(
-      `mutation ($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "province bench", triggerDate: "2026-11-20") { version } }`,
-      { doc: spareEntryYaml(spareOwner) },
-      it,
-    );
-    check(saved, 'saveCatalogueDraft');
-    const version = (saved.data!.saveCatalogueDraft as { version: number }).version;
-    check(
-      await ask(
-        `mutation ($code: String!, $version: Int!) { submitCatalogueEntry(code: $code, version: $version) { status } }`,
-        { code: spare.code, version },
-        it,
-      ),
-      'submitCatalogueEntry',
-    );
+    const reviewer = { authorization: `Bearer ${await token('data_office', 'REVIEWER')}` };
     const reader = { authorization: `Bearer ${await token('civil_affairs', 'APP_DEVELOPER')}` };
-    // Meanwhile a consumer keeps asking the README's query: does a publication stall the gateway?
-    const meanwhile = { latencies: [] as number[], failures: 0, asking: true };
-    const asking = (async () => {
-      while (meanwhile.asking) {
-        const at = performance.now();
-        const answer = await ask(
-          README_QUERY,
-          { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
-          civil,
-        ).catch(() => null);
-        meanwhile.latencies.push(since(at));
-        if (!(answer?.data?.person as { licenses?: unknown[] } | undefined)?.licenses?.length)
-          meanwhile.failures++;
-        await sleep(100);
-      }
-    })();
-    const started = performance.now();
-    check(
-      await ask(
-        `mutation ($code: String!, $version: Int!) { publishCatalogueEntry(code: $code, version: $version) { status } }`,
-        { code: spare.code, version },
-        reviewer,
-      ),
-      'publishCatalogueEntry',
-    );
-    const publishMs = since(started);
-    for (;;) {
-      const answer = await ask(`{ ${spare.list}(first: 1) { nodes { recordId } } }`, {}, reader);
-      if (!answer.errors) break;
-      if (since(started) > 600_000) throw new Error(`${spare.list} not served after 10 minutes`);
-      await sleep(20);
-    }
-    const inForceMs = since(started);
-    meanwhile.asking = false;
-    await asking;
-    const hotReload = {
-      dataset: spare.code,
-      publishMs,
-      inForceMs,
-      meanwhile: {
-        answers: meanwhile.latencies.length,
-        failures: meanwhile.failures,
-        medianMs: median(meanwhile.latencies),
-        maxMs: Math.max(...meanwhile.latencies),
-      },
+    /** The README's query asked through `url` every 100 ms until the returned function is called. */
+    const keepAsking = (url: string) => {
+      const asked = { latencies: [] as number[], failures: 0, asking: true };
+      const done = (async () => {
+        while (asked.asking) {
+          const at = performance.now();
+          const answer = await ask(
+            README_QUERY,
+            { idNumber: personIdNumberAt(DEMO_PERSON_INDEX) },
+            civil,
+            url,
+          ).catch(() => null);
+          asked.latencies.push(since(at));
+          if (!(answer?.data?.person as { licenses?: unknown[] } | undefined)?.licenses?.length)
+            asked.failures++;
+          await sleep(100);
+        }
+      })();
+      return async (): Promise<Meanwhile> => {
+        asked.asking = false;
+        await done;
+        return {
+          answers: asked.latencies.length,
+          failures: asked.failures,
+          medianMs: median(asked.latencies),
+          maxMs: Math.max(...asked.latencies),
+        };
+      };
     };
+    /**
+     * Department IT registers the next spare dataset, a reviewer publishes it
+     * while the README's query is asked through `url`, and the clock runs until
+     * `inForce` (given the publication's start) says it is served.
+     */
+    const publishSpare = async (
+      url: string,
+      inForce: (spare: ReturnType<typeof spareDataset>, started: number) => Promise<number>,
+    ) => {
+      const spareOwner = await unpublishedSpare(platformDb, catalogue, dataDir);
+      const spare = spareDataset(spareOwner);
+      const it = { authorization: `Bearer ${await token(spareOwner, 'DEPT_IT')}` };
+      const saved = await ask(
+        `mutation ($doc: String!) { saveCatalogueDraft(document: $doc, changeReason: "province bench", triggerDate: "2026-11-20") { version } }`,
+        { doc: spareEntryYaml(spareOwner) },
+        it,
+      );
+      check(saved, 'saveCatalogueDraft');
+      const version = (saved.data!.saveCatalogueDraft as { version: number }).version;
+      check(
+        await ask(
+          `mutation ($code: String!, $version: Int!) { submitCatalogueEntry(code: $code, version: $version) { status } }`,
+          { code: spare.code, version },
+          it,
+        ),
+        'submitCatalogueEntry',
+      );
+      const meanwhile = keepAsking(url);
+      const started = performance.now();
+      check(
+        await ask(
+          `mutation ($code: String!, $version: Int!) { publishCatalogueEntry(code: $code, version: $version) { status } }`,
+          { code: spare.code, version },
+          reviewer,
+        ),
+        'publishCatalogueEntry',
+      );
+      const publishMs = since(started);
+      const inForceMs = await inForce(spare, started);
+      return { dataset: spare.code, publishMs, inForceMs, meanwhile: await meanwhile() };
+    };
+    /** Until `url` answers the spare's list field. */
+    const servedBy =
+      (url: string) => async (spare: ReturnType<typeof spareDataset>, started: number) => {
+        for (;;) {
+          const answer = await ask(
+            `{ ${spare.list}(first: 1) { nodes { recordId } } }`,
+            {},
+            reader,
+            url,
+          );
+          if (!answer.errors) return since(started);
+          if (since(started) > 600_000)
+            throw new Error(`${spare.list} not served after 10 minutes`);
+          await sleep(20);
+        }
+      };
+
+    // Hot reload: a publication through the one-process platform, whose gateway
+    // takes up the new supergraph itself.
+    const published = await publishSpare(gateway, servedBy(gateway));
     log(
-      `province: ${spare.code} published in ${Math.round(publishMs)} ms, served after ${Math.round(inForceMs)} ms; the README's query meanwhile: median ${Math.round(hotReload.meanwhile.medianMs)} ms, slowest ${Math.round(hotReload.meanwhile.maxMs)} ms`,
+      `province: ${published.dataset} published in ${Math.round(published.publishMs)} ms, served after ${Math.round(published.inForceMs)} ms; the README's query meanwhile: median ${Math.round(published.meanwhile.medianMs)} ms, slowest ${Math.round(published.meanwhile.maxMs)} ms`,
     );
+
+    // Then through gateway workers (README: More gateway processes), whose primary
+    // replaces them on the new supergraph, in front of subgraphs no gateway of
+    // their process holds up: the platform process's own gateway stays on the
+    // supergraph it serves, as where departments host their own subgraphs.
+    const workersPort = await freePort();
+    const workersUrl = `http://127.0.0.1:${workersPort}/graphql`;
+    const workers = startService(
+      'gateway workers',
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '..', '..', 'gateway.ts'),
+        '--workers',
+        '2',
+        '--port',
+        String(workersPort),
+      ],
+      childEnv,
+    );
+    services.push(workers);
+    await waitUntilServing(workers, workersUrl, 600_000);
+    platform.child.send('pin gateway');
+    await nextMessage(platform, 'pinned');
+    const replaced = new Promise<void>((resolve, reject) => {
+      let seen = '';
+      workers.child.stdout!.on('data', (chunk: Buffer) => {
+        seen = (seen + chunk.toString()).slice(-1000);
+        if (/workers replaced in \d+ ms/.test(seen)) resolve();
+        else if (/workers not replaced/.test(seen)) reject(new Error(seen));
+      });
+    });
+    // Awaited once the dataset is published; a failure before then must not end the bench.
+    replaced.catch(() => undefined);
+    const throughWorkers = await publishSpare(workersUrl, async (spare, started) => {
+      // Every worker serves it once the primary says the last old one has ended.
+      await replaced;
+      await servedBy(workersUrl)(spare, started);
+      return since(started);
+    });
+    await workers.stop();
+    services.splice(services.indexOf(workers), 1);
+    log(
+      `province: ${throughWorkers.dataset} published in ${Math.round(throughWorkers.publishMs)} ms, served by the replaced workers after ${Math.round(throughWorkers.inForceMs)} ms; the README's query through them meanwhile: median ${Math.round(throughWorkers.meanwhile.medianMs)} ms, slowest ${Math.round(throughWorkers.meanwhile.maxMs)} ms`,
+    );
+    const hotReload = { ...published, workers: throughWorkers };
 
     // Replicas' policy stores, then their cost while nothing changes.
     const replicas = Array.from({ length: setup.replicas }, (_, i) =>
@@ -616,6 +703,14 @@ export function provinceReport(result: ProvinceResult): string {
     [
       "the README's query meanwhile, every 100 ms: median / slowest; failed answers",
       `${ms(result.hotReload.meanwhile.medianMs)} / ${ms(result.hotReload.meanwhile.maxMs)}; ${result.hotReload.meanwhile.failures} of ${result.hotReload.meanwhile.answers}`,
+    ],
+    [
+      `through \`npm run gateway -- --workers 2\` (replaced on the new supergraph): ${result.hotReload.workers.dataset} published → served by every worker`,
+      `${seconds(result.hotReload.workers.inForceMs)} (publish mutation ${seconds(result.hotReload.workers.publishMs)})`,
+    ],
+    [
+      "the README's query through the workers meanwhile: median / slowest; failed answers",
+      `${ms(result.hotReload.workers.meanwhile.medianMs)} / ${ms(result.hotReload.workers.meanwhile.maxMs)}; ${result.hotReload.workers.meanwhile.failures} of ${result.hotReload.workers.meanwhile.answers}`,
     ],
     [
       'query planning: supergraph built / planner made',

@@ -7,8 +7,9 @@
  * BENCH_PROVINCE_PORT_BASE (so that a restart finds their URLs unchanged, as
  * in production). Says `{ ready }` over IPC when the
  * gateway serves, with the milliseconds since this process started and what
- * `startPlatform` logged on the way (each step's time), and answers
- * `'memory'` with its resident memory.
+ * `startPlatform` logged on the way (each step's time), answers
+ * `'memory'` with its resident memory, and `'pin gateway'` by keeping its
+ * gateway on the supergraph it serves from then on.
  */
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../../server/index.ts';
@@ -29,6 +30,11 @@ const platform = await startPlatform(config, {
 });
 process.on('message', (message) => {
   if (message === 'memory') process.send!({ memory: process.memoryUsage() });
+  // The gateway stays on the supergraph it serves (the bench measures gateway workers then).
+  if (message === 'pin gateway') {
+    platform.registry.stop();
+    process.send!({ pinned: true });
+  }
 });
 stopOnSignals(() => platform.stop());
 process.send!({

@@ -14,6 +14,7 @@ export class RegistryWatcher {
   private revision = '';
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly db: Knex,
@@ -38,16 +39,23 @@ export class RegistryWatcher {
   }
 
   start(): void {
+    this.stopped = false;
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
   }
 
+  /** Follows the registry no more: neither the timer nor `poll()` checks it from now on. */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
-  /** Checks the registry once (tests call it to skip the wait). */
+  /**
+   * Checks the registry once: the platform calls it right after publishing,
+   * and tests to skip the wait. Nothing once stopped.
+   */
   poll(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.checking ??= this.check().finally(() => {
       this.checking = undefined;
     });
