@@ -4,6 +4,9 @@ import { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
 import { composeRegistry } from './composeRegistry.ts';
 import type { WorkerPool } from './runWorkers.ts';
 
+/** How long after new workers failed to start the replacement is tried again. */
+export const RETRY_AFTER_MS = 10_000;
+
 /** What a gateway's primary tells its workers of the registry: why its newest set does not compose, or null. */
 export interface CompositionProblemMessage {
   compositionProblem: string | null;
@@ -20,7 +23,10 @@ export interface CompositionProblemMessage {
  * at a time (`WorkerPool.replaceWorkers`): each new worker starts on the stored
  * supergraph while the old ones serve, then takes an old one's place. A set
  * that does not compose is reported to every worker (their `/ready` shows it)
- * and the workers serve on.
+ * and the workers serve on. If a new worker stops before it serves (its
+ * configuration or key gone, say), the old ones serve on and the replacement
+ * is tried again `RETRY_AFTER_MS` later, until it succeeds or the registry
+ * moves again.
  *
  * Use: `prepare` before the workers start (it marks the registry they will
  * compose, and composes it once for all of them), `greet` for each worker
@@ -30,6 +36,8 @@ export class WorkerRoller {
   private watcher: RegistryWatcher | undefined;
   private pool: WorkerPool | undefined;
   private problem: string | null = null;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly log: (message: string) => void) {}
 
@@ -56,18 +64,31 @@ export class WorkerRoller {
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
     this.watcher?.stop();
   }
 
-  private replace(): void {
+  private replace(retry = false): void {
     const pool = this.pool;
-    if (!pool) return;
+    if (!pool || this.stopped) return;
+    clearTimeout(this.retry);
     const began = performance.now();
-    this.log('the registry changed: replacing the workers one at a time');
+    this.log(
+      retry
+        ? 'replacing the workers again'
+        : 'the registry changed: replacing the workers one at a time',
+    );
     pool.replaceWorkers().then(
       () => this.log(`workers replaced in ${Math.round(performance.now() - began)} ms`),
-      (error: unknown) =>
-        this.log(`workers not replaced: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => {
+        // The workers serve on an older supergraph until new ones start: tried again later.
+        this.log(
+          `workers not replaced: ${error instanceof Error ? error.message : String(error)}; trying again in ${RETRY_AFTER_MS / 1000} s`,
+        );
+        this.retry = setTimeout(() => this.replace(true), RETRY_AFTER_MS);
+        this.retry.unref();
+      },
     );
   }
 

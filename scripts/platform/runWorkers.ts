@@ -136,6 +136,7 @@ export async function startWorkerPool(
       const next = fork();
       replacing.add(next.worker);
       if (!(await next.serves)) {
+        if (stopping) return;
         throw new Error(`a new worker stopped before it served; the others serve on`);
       }
       replacing.delete(next.worker);

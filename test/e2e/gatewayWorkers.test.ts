@@ -5,7 +5,7 @@
  * primary in one chain.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -216,6 +216,38 @@ describe('npm run gateway: worker processes in front of a running platform', () 
       .map((r: { inputs_hash: string }) => r.inputs_hash)
       .sort();
 
+  /** City water's department IT saves `document` (CW-MTR-001), submits it, a reviewer publishes it. */
+  const publishMeters = async (document: string) => {
+    const deptIt = {
+      authorization: `Bearer ${await platform.token({ department: 'city_water', roles: ['DEPT_IT'], user: 'wang' })}`,
+    };
+    const reviewer = {
+      authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'], user: 'zhao' })}`,
+    };
+    const draft = ok(
+      await platform.query<{ saveCatalogueDraft: { version: number } }>(
+        `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "Meters for arrears checks", triggerDate: "2026-11-20") { version } }`,
+        { d: document },
+        deptIt,
+      ),
+    ).saveCatalogueDraft;
+    for (const [step, headers] of [
+      ['submitCatalogueEntry', deptIt],
+      ['publishCatalogueEntry', reviewer],
+    ] as const) {
+      ok(
+        await platform.query(
+          `mutation($v: Int!) { ${step}(code: "CW-MTR-001", version: $v) { status } }`,
+          { v: draft.version },
+          headers,
+        ),
+      );
+    }
+  };
+  const workers = () =>
+    descendants(gateway.child.pid!).filter((p) => commandLine(p).includes(GATEWAY));
+  const count = (pattern: RegExp) => gateway.output().match(pattern)?.length ?? 0;
+
   beforeAll(async () => {
     platform = await startTestPlatform('sqlite');
     civilAffairs = await platform.as('civil_affairs', 'social-assistance');
@@ -369,8 +401,6 @@ describe('npm run gateway: worker processes in front of a running platform', () 
   it.runIf(PROC)(
     'takes up a publication by replacing its workers one at a time: every request meanwhile answered in full, on record',
     async () => {
-      const workers = () =>
-        descendants(gateway.child.pid!).filter((p) => commandLine(p).includes(GATEWAY));
       const before = workers();
       expect(before).toHaveLength(2);
 
@@ -408,35 +438,10 @@ describe('npm run gateway: worker processes in front of a running platform', () 
       const callers = [ask(false), ask(false), ask(true), ask(true)];
 
       // City water's department IT registers a dataset, a reviewer publishes it: a new subgraph version.
-      const deptIt = {
-        authorization: `Bearer ${await platform.token({ department: 'city_water', roles: ['DEPT_IT'], user: 'wang' })}`,
-      };
-      const reviewer = {
-        authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'], user: 'zhao' })}`,
-      };
-      const draft = ok(
-        await platform.query<{ saveCatalogueDraft: { version: number } }>(
-          `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "Meters for arrears checks", triggerDate: "2026-11-20") { version } }`,
-          { d: METERS_YAML },
-          deptIt,
-        ),
-      ).saveCatalogueDraft;
-      for (const [step, headers] of [
-        ['submitCatalogueEntry', deptIt],
-        ['publishCatalogueEntry', reviewer],
-      ] as const) {
-        ok(
-          await platform.query(
-            `mutation($v: Int!) { ${step}(code: "CW-MTR-001", version: $v) { status } }`,
-            { v: draft.version },
-            headers,
-          ),
-        );
-      }
+      await publishMeters(METERS_YAML);
 
       // Every worker is replaced by one serving the new dataset, and the old ones end. (A
       // publication may move the registry twice, seen by the primary as one change or two.)
-      const count = (pattern: RegExp) => gateway.output().match(pattern)?.length ?? 0;
       await waitFor(
         'the workers to be replaced',
         async () => {
@@ -471,6 +476,64 @@ describe('npm run gateway: worker processes in front of a running platform', () 
         )
         .count<{ n: number }[]>({ n: '*' });
       expect(Number(recorded[0]!.n)).toBe(answers.length);
+    },
+  );
+
+  it.runIf(PROC)(
+    'new workers that cannot start leave the old ones serving, and the replacement is tried again until it succeeds',
+    async () => {
+      const before = workers();
+      expect(before).toHaveLength(2);
+      const key = join(platform.database.dir, 'keys', 'gateway-signing.jwk.json');
+      renameSync(key, `${key}.away`);
+      const failures = count(/\[gateway\] workers not replaced/g);
+      const replaced = count(/\[gateway\] workers replaced in \d+ ms/g);
+      try {
+        // A new description: a new subgraph version, which new workers cannot take up without the key.
+        await publishMeters(
+          METERS_YAML.replace(
+            'Date the meter was installed, YYYY-MM-DD.',
+            'Date the meter was installed (YYYY-MM-DD).',
+          ),
+        );
+        await waitFor(
+          'a failed replacement',
+          async () => (count(/\[gateway\] workers not replaced/g) > failures ? true : undefined),
+          60_000,
+        );
+        expect(gateway.output()).toMatch(
+          /\[gateway\] workers not replaced: a new worker stopped before it served; the others serve on; trying again in 10 s/,
+        );
+        // The old workers serve on, on the supergraph they had.
+        expect(workers().sort()).toEqual([...before].sort());
+        for (let i = 0; i < 2; i++) {
+          const answer = await postFresh<{ person: { name: string } }>(
+            url,
+            PERSON,
+            VARIABLES,
+            civilAffairs,
+          );
+          expect(answer.status).toBe(200);
+          expect(answer.data?.person.name).toBeTruthy();
+        }
+      } finally {
+        renameSync(`${key}.away`, key);
+      }
+      // With the key back, the next attempt replaces them.
+      await waitFor(
+        'the workers to be replaced on a later attempt',
+        async () => {
+          const now = workers();
+          return count(/\[gateway\] workers replaced in \d+ ms/g) > replaced && now.length === 2
+            ? now
+            : undefined;
+        },
+        90_000,
+      ).then((after) => expect(after.filter((p) => before.includes(p))).toEqual([]));
+      expect(gateway.output()).toContain('[gateway] replacing the workers again');
+      await waitFor('the old workers to end', async () =>
+        before.some(running) ? undefined : true,
+      );
     },
   );
 
