@@ -87,6 +87,7 @@ const program = cliProgram({
         {
           checkpoints: { ...config.auditCheckpoints, privateKey },
           onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+          onStorageProblem: (problem) => log(`audit store: ${problem}`),
         },
         // The registry composed once, here, for every worker (each reads it back).
         roller

@@ -74,6 +74,7 @@ export async function startGatewayProcess(
     new AuditWriter(platformDb, 'gateway', {
       checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
       onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+      onStorageProblem: (problem) => log(`audit store: ${problem}`),
       timeoutMs: config.database.limits?.lockTimeoutMs,
     });
   const logger = createLogger(config);

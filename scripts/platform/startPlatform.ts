@@ -163,6 +163,7 @@ export async function startPlatform(
     : new AuditWriter(platformDb, 'platform process', {
         checkpoints: { ...config.auditCheckpoints, privateKey: keys.privateKey },
         onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+        onStorageProblem: (problem) => log(`audit store: ${problem}`),
         timeoutMs: config.database.limits?.lockTimeoutMs,
       });
   const subgraphs: RunningSubgraph[] = [];

@@ -54,6 +54,12 @@ export interface AuditWriterOptions {
   /** Told each time a batch is written again after `failure` (see `classifyAuditWriteFailure`). */
   onRetry?: (failure: AuditWriteFailure, attempt: number) => void;
   /**
+   * Told of a problem that costs the store speed, not records: on SQLite, the
+   * thread that checkpoints its log could not (see `checkpointOffThread`).
+   * Default: a process warning.
+   */
+  onStorageProblem?: (problem: string) => void;
+  /**
    * Longest a caller waits for its records to be committed (default the
    * storage bound, `STORAGE_TIMEOUT_MS`): then it is refused and fails closed.
    */
@@ -173,7 +179,7 @@ export class AuditWriter implements AuditSink {
     this.commitRows =
       options.commitRows ?? (sqlite ? commitAuditRowsOnSqlite : commitAuditRowsInTransaction);
     // Every request waits for a commit here: none of them may also wait out a checkpoint.
-    if (sqlite) void checkpointOffThread(db);
+    if (sqlite) void checkpointOffThread(db, options.onStorageProblem);
     this.checkpoints = options.checkpoints;
     this.checkpointer = this.newCheckpointer();
   }

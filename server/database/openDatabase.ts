@@ -171,10 +171,15 @@ const checkpointsOf = new WeakMap<Knex, DatabaseCheckpoints>();
  * From now on the write-ahead log of `db` (opened by `openDatabase`) is
  * checkpointed on a thread of the process's own, never inside one of its
  * commits (see ./walCheckpointer.ts); resolves once that is so. For a database
- * written on every request (the audit trail); nothing on MySQL.
+ * written on every request (the audit trail); nothing on MySQL. The thread's
+ * problems (it cannot open the file, it stopped) go to `onProblem`; they cost
+ * speed, never data: the connections then checkpoint themselves.
  */
-export function checkpointOffThread(db: Knex): Promise<unknown> {
-  return checkpointsOf.get(db)?.handOff() ?? Promise.resolve();
+export function checkpointOffThread(
+  db: Knex,
+  onProblem?: (problem: string) => void,
+): Promise<unknown> {
+  return checkpointsOf.get(db)?.handOff(onProblem) ?? Promise.resolve();
 }
 
 /** How long after start-up a department's connection refused for want of rights is retried. */

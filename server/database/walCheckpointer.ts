@@ -120,7 +120,11 @@ class WalCheckpointer {
   async serve(file: string, conn: SqliteConnection): Promise<void> {
     if (this.failed) return;
     const failure = await this.ask({ add: file });
-    if (failure !== undefined || this.failed) return;
+    if (this.failed) return;
+    if (failure !== undefined) {
+      this.onProblem(`${file} could not be opened (${failure}); its connection checkpoints itself`);
+      return;
+    }
     conn.pragma('wal_autocheckpoint = 0');
     this.served.add(conn);
   }
@@ -169,18 +173,23 @@ class WalCheckpointer {
 
 let thread: WalCheckpointer | undefined;
 
+const warn = (problem: string) => process.emitWarning(`SQLite checkpoints: ${problem}`);
+
 /**
  * Hands the checkpoints of `file`, open on `conn`, to the process's checkpoint
  * thread (started on first use). Resolves once the thread checkpoints the file
  * and `conn` no longer does; the returned function hands them back to `conn`
  * and lets the thread close its connection, resolving once it has, and stops
  * the thread when no file is left to it. A file the thread cannot open stays
- * checkpointed by `conn`.
+ * checkpointed by `conn`. The thread's problems go to the `onProblem` of the
+ * call that started it.
  */
-async function handToThread(file: string, conn: SqliteConnection): Promise<() => Promise<void>> {
-  const checkpointer = (thread ??= new WalCheckpointer((problem) =>
-    process.emitWarning(`SQLite checkpoints: ${problem}`),
-  ));
+async function handToThread(
+  file: string,
+  conn: SqliteConnection,
+  onProblem: (problem: string) => void,
+): Promise<() => Promise<void>> {
+  const checkpointer = (thread ??= new WalCheckpointer(onProblem));
   await checkpointer.serve(file, conn);
   return async () => {
     await checkpointer.release(file, conn);
@@ -202,6 +211,7 @@ async function handToThread(file: string, conn: SqliteConnection): Promise<() =>
 export class DatabaseCheckpoints {
   private readonly connections: SqliteConnection[] = [];
   private offThread: Promise<unknown> | undefined;
+  private onProblem: (problem: string) => void = warn;
   private readonly handedOff: Promise<() => Promise<void>>[] = [];
 
   constructor(private readonly file: string) {}
@@ -209,14 +219,19 @@ export class DatabaseCheckpoints {
   /** A connection knex opened on the file. */
   connected(conn: SqliteConnection): void {
     this.connections.push(conn);
-    if (this.offThread) this.handedOff.push(handToThread(this.file, conn));
+    if (this.offThread) this.handedOff.push(handToThread(this.file, conn, this.onProblem));
   }
 
-  /** Resolves once the thread checkpoints for every connection open now (and later ones). */
-  handOff(): Promise<unknown> {
+  /**
+   * Resolves once the thread checkpoints for every connection open now (and
+   * later ones). Problems the thread meets go to `onProblem` (default: a
+   * process warning).
+   */
+  handOff(onProblem: (problem: string) => void = warn): Promise<unknown> {
+    this.onProblem = onProblem;
     this.offThread ??= Promise.all(
       this.connections.map((conn) => {
-        const handed = handToThread(this.file, conn);
+        const handed = handToThread(this.file, conn, onProblem);
         this.handedOff.push(handed);
         return handed;
       }),

@@ -102,6 +102,22 @@ describe('SQLite checkpoints on a thread of their own', () => {
     expect(await db('pages').count({ n: '*' })).toEqual([{ n: rows }]);
   });
 
+  it('says so when the thread cannot take a file, which its connection then checkpoints itself', async () => {
+    const db = await openDatabase({ kind: 'sqlite', dir }, 'platform');
+    open.push(db);
+    await db.raw('SELECT 1');
+    // The connection has the file open; the thread, opening it by name, finds nothing there.
+    rmSync(file);
+    const problems: string[] = [];
+    await checkpointOffThread(db, (problem) => problems.push(problem));
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /platform\.sqlite could not be opened .*; its connection checkpoints itself/,
+      ),
+    ]);
+    expect(await autocheckpointPages(db)).toBe(1000);
+  });
+
   it('serves each of several connections to a file, and the last one closed leaves no log', async () => {
     const first = await platform();
     const second = await platform();
