@@ -68,14 +68,18 @@ parentPort.on('message', ({ add, remove, id }) => {
     parentPort.postMessage({ id, failure: String(error && error.message) });
   }
 });
+// Files whose last checkpoint failed: told once, until one succeeds again.
+const failing = new Set();
 setInterval(() => {
   for (const [file, { db }] of open) {
     try {
       const [log] = db.pragma('wal_checkpoint(PASSIVE)');
       if (log.log >= workerData.restartFromPages) db.pragma('wal_checkpoint(RESTART)');
+      failing.delete(file);
     } catch (error) {
       // SQLITE_BUSY: another connection checkpoints or holds the lock; next time.
-      if (!String(error && error.code).startsWith('SQLITE_BUSY')) {
+      if (!String(error && error.code).startsWith('SQLITE_BUSY') && !failing.has(file)) {
+        failing.add(file);
         parentPort.postMessage({ problem: file + ': ' + String(error && error.message) });
       }
     }
