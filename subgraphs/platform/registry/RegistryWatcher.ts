@@ -4,11 +4,12 @@ import { composeInForce, composeShared } from './composeShared.ts';
 import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQueries.ts';
 
 /**
- * What a gateway replica runs to follow the registry: it polls the registry's
- * revision and, when it moves, composes the versions in force (or reads the
- * supergraph another composed of them: `composeShared`) and hands the
- * supergraph on. If they do not compose, the last good supergraph stays in
- * service and the problem is reported (the gateway shows it on /ready).
+ * What follows the registry for a gateway (the platform's own, or a cluster's
+ * primary for its workers): it polls the registry's revision and, when it
+ * moves, composes the versions in force (or reads the supergraph another
+ * composed of them: `composeShared`) and hands the supergraph on. If they do
+ * not compose, the last good supergraph stays in service and the problem is
+ * reported (the gateway shows it on /ready).
  */
 export class RegistryWatcher {
   private revision = '';
