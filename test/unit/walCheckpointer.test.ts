@@ -88,8 +88,8 @@ describe('SQLite checkpoints on a thread of their own', () => {
       t.text('body');
     });
     const bound = RESTART_FROM_PAGES * 4096;
-    // Four times the bound, a commit at a time with no pause a checkpoint could catch up in.
-    const rows = Math.ceil((4 * bound) / ROW_BYTES);
+    // Five times the bound, a commit at a time with no pause a checkpoint could catch up in.
+    const rows = Math.ceil((5 * bound) / ROW_BYTES);
     let largest = 0;
     for (let i = 0; i < rows; i++) {
       await db('pages').insert({ body: 'x'.repeat(ROW_BYTES) });
@@ -97,8 +97,9 @@ describe('SQLite checkpoints on a thread of their own', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(largest).toBeGreaterThan(bound / 2);
-    // Without the restarting checkpoint the log would hold all four bounds' worth.
-    expect(largest).toBeLessThan(2 * bound);
+    // Without the restarting checkpoint the log holds all five bounds' worth; with it, the bound
+    // and what comes in before the thread's next turn (about twice the bound, more on a busy machine).
+    expect(largest).toBeLessThan(3.5 * bound);
     expect(await db('pages').count({ n: '*' })).toEqual([{ n: rows }]);
   });
 
