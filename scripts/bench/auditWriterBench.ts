@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { AuditWriter, migrateDatabase, openDatabase, type AuditEntry } from '../../server/index.ts';
 import { PLATFORM_DIR } from '../platform/index.ts';
-import { median } from './summarize.ts';
-import type { Summary } from './summarize.ts';
+import { median, type Summary } from './summarize.ts';
 
 export interface AuditWriterBenchSetup {
   rounds: number;
@@ -15,8 +14,14 @@ export interface AuditWriterBenchSetup {
 }
 
 /** How many requests wait on the writer at once: one (latency) and the gateway bench's sixteen. */
-export const AUDIT_WRITER_CALLERS = [1, 16] as const;
-const CALLERS = AUDIT_WRITER_CALLERS;
+const CALLERS = [1, 16] as const;
+
+/** One number of callers: each contender's row, and the row the others are compared with. */
+export interface AuditWriterTable {
+  callers: number;
+  baseline: string;
+  rows: Summary[];
+}
 
 const CONTENDERS = {
   /** `openDatabase`, whose audit writer hands its checkpoints to a thread (./walCheckpointer.ts). */
@@ -99,7 +104,9 @@ function records(): AuditEntry[] {
  * on a thread (the platform) or inside the commits (SQLite's default), in
  * alternating rounds. Latencies are each `record()` call's, in ms.
  */
-export async function runAuditWriterBench(setup: AuditWriterBenchSetup): Promise<Summary[]> {
+export async function runAuditWriterBench(
+  setup: AuditWriterBenchSetup,
+): Promise<AuditWriterTable[]> {
   const dirs = new Map<Contender, string>();
   const writers = new Map<Contender, { db: Knex; writer: AuditWriter }>();
   try {
@@ -110,31 +117,35 @@ export async function runAuditWriterBench(setup: AuditWriterBenchSetup): Promise
       await migrateDatabase(db, join(PLATFORM_DIR, 'migrations'));
       writers.set(name, { db, writer: new AuditWriter(db, `bench ${name}`) });
     }
-    const summaries: Summary[] = [];
+    const tables: AuditWriterTable[] = [];
     for (const callers of CALLERS) {
-      const rounds = new Map<Contender, { rate: number; latencies: number[] }[]>();
+      const label = (name: Contender) => `${name}, ${callers} caller${callers === 1 ? '' : 's'}`;
+      const rounds = new Map<Contender, Load[]>();
       for (let round = 0; round < setup.rounds; round++) {
-        for (const name of writers.keys()) {
-          const result = await load(writers.get(name)!.writer, callers, setup.seconds * 1000);
+        for (const [name, { writer }] of writers) {
+          const result = await load(writer, callers, setup.seconds * 1000);
           rounds.set(name, [...(rounds.get(name) ?? []), result]);
           setup.log(
-            `  round ${round + 1} ${name}, ${callers} caller(s): ${Math.round(result.rate)} requests/s, p99 ${quantile(result.latencies, 0.99).toFixed(2)} ms`,
+            `  round ${round + 1} ${label(name)}: ${Math.round(result.rate)} requests/s, p99 ${result.p99.toFixed(2)} ms`,
           );
         }
       }
-      for (const [name, results] of rounds) {
-        summaries.push({
-          name: `${name}, ${callers} caller${callers === 1 ? '' : 's'}`,
+      const over = (results: Load[], figure: keyof Load) => median(results.map((r) => r[figure]));
+      tables.push({
+        callers,
+        baseline: label('checkpoints in the commits'),
+        rows: [...rounds].map(([name, results]) => ({
+          name: label(name),
           rounds: results.length,
-          requestsPerSecond: Math.round(median(results.map((r) => r.rate))),
-          p50: hundredths(median(results.map((r) => quantile(r.latencies, 0.5)))),
-          p95: hundredths(median(results.map((r) => quantile(r.latencies, 0.95)))),
-          p99: hundredths(median(results.map((r) => quantile(r.latencies, 0.99)))),
+          requestsPerSecond: Math.round(over(results, 'rate')),
+          p50: hundredths(over(results, 'p50')),
+          p95: hundredths(over(results, 'p95')),
+          p99: hundredths(over(results, 'p99')),
           errors: 0,
-        });
-      }
+        })),
+      });
     }
-    return summaries;
+    return tables;
   } finally {
     for (const { db, writer } of writers.values()) {
       await writer.drain();
@@ -144,8 +155,16 @@ export async function runAuditWriterBench(setup: AuditWriterBenchSetup): Promise
   }
 }
 
-/** `callers` loops recording a request's records for `ms`: the rate, and each call's latency. */
-async function load(writer: AuditWriter, callers: number, ms: number) {
+/** One measured turn: requests a second, and the commit wait's quantiles in ms. */
+interface Load {
+  rate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** `callers` loops recording a request's records for `ms`. */
+async function load(writer: AuditWriter, callers: number, ms: number): Promise<Load> {
   const latencies: number[] = [];
   const began = performance.now();
   const until = began + ms;
@@ -158,12 +177,11 @@ async function load(writer: AuditWriter, callers: number, ms: number) {
       }
     }),
   );
-  return { rate: latencies.length / ((performance.now() - began) / 1000), latencies };
+  const rate = latencies.length / ((performance.now() - began) / 1000);
+  latencies.sort((a, b) => a - b);
+  const quantile = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
+  return { rate, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99) };
 }
 
 const hundredths = (ms: number) => Math.round(ms * 100) / 100;
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
-}

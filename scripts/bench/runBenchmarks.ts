@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/index.ts';
 import { alternatingRounds } from './alternate.ts';
 import { runAuditBench } from './auditBench.ts';
-import { AUDIT_WRITER_CALLERS, runAuditWriterBench } from './auditWriterBench.ts';
+import { runAuditWriterBench } from './auditWriterBench.ts';
 import { openBenchData } from './benchData.ts';
 import { dataScaleReport, runDataScaleBench } from './dataScaleBench.ts';
 import { exportReport, runExportBench } from './exportBench.ts';
@@ -156,12 +156,6 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       );
       log("the audit writer alone: SQLite's checkpoints on a thread and inside the commits");
       const writer = await runAuditWriterBench({ rounds, seconds, log });
-      const tables = AUDIT_WRITER_CALLERS.map((callers) => {
-        const these = writer.filter((r) =>
-          r.name.endsWith(`, ${callers} caller${callers === 1 ? '' : 's'}`),
-        );
-        return markdownTable(these, these.find((r) => r.name.startsWith('checkpoints in'))!.name);
-      });
       writeResult(
         `${date}-audit-writer`,
         [
@@ -169,7 +163,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
           '',
           `An audit writer committing a lookup's two records (REQUEST and ACCESS) per request, each request waiting for its commit, on a SQLite platform database of its own per contender: its write-ahead log checkpointed on a thread of its own (the platform's audit writers) or by SQLite inside the commit that fills it (the default). Latencies are of each request's commit wait. ${rounds} alternating rounds of ${seconds} s. Medians over rounds. Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
           '',
-          ...tables.flatMap((table) => [table, '']),
+          ...writer.flatMap((table) => [markdownTable(table.rows, table.baseline), '']),
         ].join('\n'),
         { date, machine: host, rounds, seconds, results: writer },
       );
