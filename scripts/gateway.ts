@@ -23,8 +23,9 @@ const program = cliProgram({
   description:
     'Runs gateways only, in front of subgraphs served elsewhere (by `npm start` on this or another ' +
     'host): worker processes sharing one port, serving the subgraph registry in the platform database ' +
-    '(a new composition replaces the workers one at a time) or a pinned supergraph file. Needs a platform database that `npm start` or ' +
-    "`npm run migrate` has prepared, and the gateway's signing key. Ctrl-C or SIGTERM drains and stops.",
+    '(a new composition replaces the workers one at a time) or a pinned supergraph file. Needs a ' +
+    "platform database that `npm start` or `npm run migrate` has prepared, and the gateway's signing " +
+    'key. Ctrl-C or SIGTERM drains and stops.',
   examples: [
     'npm run gateway -- --port 4100',
     'npm run gateway -- --workers 2 --supergraph schema/supergraph.graphql',

@@ -26,7 +26,7 @@ export interface GatewayProcessOptions {
    * Whether the gateway takes up each new composition of the registry itself
    * (the default). A cluster's worker does not: it serves the registry as
    * composed when it started, and its primary replaces it with a worker
-   * started on the new composition (see `rollOnRegistryChanges`), so that no
+   * started on the new composition (see `WorkerRoller`), so that no
    * request waits while a supergraph is taken up.
    */
   followRegistry?: boolean;

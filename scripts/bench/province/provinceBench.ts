@@ -511,8 +511,7 @@ async function measureRunning(
     const throughWorkers = await publishSpare(workersUrl, async (spare, started) => {
       // Every worker serves it once the primary says the last old one has ended.
       await replaced;
-      await servedBy(workersUrl)(spare, started);
-      return since(started);
+      return servedBy(workersUrl)(spare, started);
     });
     await workers.stop();
     services.splice(services.indexOf(workers), 1);
