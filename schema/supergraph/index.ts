@@ -1,7 +1,9 @@
 export { composeSupergraph, CompositionError } from './composeSupergraph.ts';
 export type { SubgraphDefinition } from './composeSupergraph.ts';
+export { composeSupergraphAsync, composeSupergraphInWorker } from './composeInWorker.ts';
+export { IN_WORKER_FROM } from './runInSchemaWorker.ts';
 export {
-  COMPOSE_IN_WORKER_FROM,
-  composeSupergraphAsync,
-  composeSupergraphInWorker,
-} from './composeInWorker.ts';
+  subgraphBreakingChanges,
+  subgraphBreakingChangesAsync,
+} from './subgraphBreakingChanges.ts';
+export type { SchemaChange } from './subgraphBreakingChanges.ts';

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { composeSupergraph } from '../../gateway/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
 import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
-import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import {
   freePort,
@@ -95,8 +95,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     const definitions = codes.map((code) => ({
       name: code,
       url: `http://127.0.0.1:${ports[side][code]}/graphql`,
-      typeDefs: buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize })
-        .typeDefs,
+      typeDefs: departmentTypeDefs(catalogue, code, { maxPageSize: config.maxPageSize }),
     }));
     writeFileSync(file, composeSupergraph(definitions));
     return file;

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { composeSupergraph } from '../../gateway/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
 import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
-import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { alternate, logRounds } from './alternate.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import { benchOperations, checkedBodies } from './operations.ts';
@@ -91,8 +91,7 @@ export async function runObservabilityBench(
       codes.map((code) => ({
         name: code,
         url: `http://127.0.0.1:${ports.governed[code]}/graphql`,
-        typeDefs: buildDepartmentSubgraph(catalogue, code, { maxPageSize: config.maxPageSize })
-          .typeDefs,
+        typeDefs: departmentTypeDefs(catalogue, code, { maxPageSize: config.maxPageSize }),
       })),
     ),
   );

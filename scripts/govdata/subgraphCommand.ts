@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig, openDatabase } from '../../server/index.ts';
-import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import {
   checkSubgraph,
   publishSubgraph,
@@ -41,9 +41,9 @@ export async function subgraphCommand(
   const db = await openDatabase(config.database, 'platform');
   try {
     const catalogue = await publishedCatalogue(db);
-    const generated = buildDepartmentSubgraph(catalogue, department, {
+    const generated = departmentTypeDefs(catalogue, department, {
       maxPageSize: config.maxPageSize,
-    }).typeDefs;
+    });
     const sdl = options.sdl ? readFileSync(options.sdl, 'utf8') : generated;
     const current = (await selectCurrentSubgraphs(db)).find((s) => s.name === department);
     const url = options.url ?? current?.url;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { composeSupergraph } from '../../gateway/index.ts';
 import type { Catalogue } from '../../schema/index.ts';
 import type { PlatformConfig } from '../../server/index.ts';
-import { buildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { PLATFORM_SUBGRAPH, PLATFORM_TYPE_DEFS } from '../../subgraphs/platform/index.ts';
 
 /** The composed supergraph for the default configuration, kept current by a test. */
@@ -24,8 +24,7 @@ export function composeFromCatalogue(config: PlatformConfig, catalogue: Catalogu
     ...catalogue.departments.map((d, i) => ({
       name: d.code,
       url: url(i),
-      typeDefs: buildDepartmentSubgraph(catalogue, d.code, { maxPageSize: config.maxPageSize })
-        .typeDefs,
+      typeDefs: departmentTypeDefs(catalogue, d.code, { maxPageSize: config.maxPageSize }),
     })),
     {
       name: PLATFORM_SUBGRAPH,

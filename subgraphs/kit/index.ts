@@ -1,4 +1,8 @@
-export { buildDepartmentSubgraph, rebuildDepartmentSubgraph } from './buildDepartmentSubgraph.ts';
+export {
+  buildDepartmentSubgraph,
+  departmentTypeDefs,
+  rebuildDepartmentSubgraph,
+} from './buildDepartmentSubgraph.ts';
 export type { DepartmentSubgraph, SubgraphOptions } from './buildDepartmentSubgraph.ts';
 export { migrateDepartment, needsSeed, seedDepartment } from './database/index.ts';
 export { DepartmentModel } from './DepartmentModel.ts';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Catalogue, type CatalogueEntry } from '../../schema/index.ts';
 import { loadPlatformCatalogue } from '../../scripts/platform/index.ts';
-import { buildDepartmentSubgraph, rebuildDepartmentSubgraph } from '../../subgraphs/kit/index.ts';
+import {
+  buildDepartmentSubgraph,
+  departmentTypeDefs,
+  rebuildDepartmentSubgraph,
+} from '../../subgraphs/kit/index.ts';
 
 /**
  * A publication rebuilds only the subgraphs it concerns: a department's own
@@ -67,5 +71,15 @@ describe('rebuildDepartmentSubgraph', () => {
     const wider = rebuildDepartmentSubgraph(licences, catalogue, { maxPageSize: 500 });
     expect(wider).not.toBe(licences);
     expect(wider.typeDefs).not.toBe(licences.typeDefs);
+  });
+});
+
+describe('departmentTypeDefs', () => {
+  it("gives every department's SDL as building its whole subgraph does", () => {
+    for (const { code } of catalogue.departments) {
+      expect(departmentTypeDefs(catalogue, code, OPTIONS)).toBe(
+        buildDepartmentSubgraph(catalogue, code, OPTIONS).typeDefs,
+      );
+    }
   });
 });

@@ -1,9 +1,5 @@
-import { createRequire } from 'node:module';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type * as GraphQL from 'graphql';
-import type { GraphQLSchema } from 'graphql';
 import type { Knex } from 'knex';
-import { CompositionError } from '../../../schema/index.ts';
+import { CompositionError, subgraphBreakingChangesAsync } from '../../../schema/index.ts';
 import type { Catalogue } from '../../../schema/index.ts';
 import { selectGrants } from '../../../server/index.ts';
 import { selectCurrentSubgraphs } from './registryQueries.ts';
@@ -38,13 +34,6 @@ export interface SubgraphCheck {
   supergraphSdl: string | null;
 }
 
-/**
- * @apollo/subgraph builds schemas with graphql's CommonJS build; comparing them
- * needs that same instance (graphql checks it with instanceof), not the ESM one
- * an `import` would load.
- */
-const { findBreakingChanges, parse } = createRequire(import.meta.url)('graphql') as typeof GraphQL;
-
 /** Days of audit trail searched for recent readers of a changed field. */
 const RECENT_DAYS = 30;
 
@@ -64,33 +53,33 @@ export async function checkSubgraph(
 ): Promise<SubgraphCheck> {
   const current = await selectCurrentSubgraphs(db);
   const others = current.filter((s) => s.name !== candidate.name);
-  let supergraphSdl: string | null = null;
-  let compositionErrors: string[] = [];
-  try {
-    supergraphSdl = await composeShared(db, [
+  const previous = current.find((s) => s.name === candidate.name);
+  // Composing and comparing are independent; at a province's size each runs in a worker thread.
+  const [composition, comparison] = await Promise.all([
+    composeShared(db, [
       ...others.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
       { name: candidate.name, url: candidate.url, typeDefs: candidate.sdl },
-    ]);
-  } catch (error) {
-    if (!(error instanceof CompositionError)) throw error;
-    compositionErrors = [...error.errors];
-  }
-
-  const previous = current.find((s) => s.name === candidate.name);
+    ]).then(
+      (supergraphSdl) => ({ supergraphSdl, errors: [] as string[] }),
+      (error: unknown) => {
+        if (!(error instanceof CompositionError)) throw error;
+        return { supergraphSdl: null, errors: [...error.errors] };
+      },
+    ),
+    previous && subgraphBreakingChangesAsync(previous.sdl, candidate.sdl),
+  ]);
+  const { supergraphSdl } = composition;
+  const compositionErrors = composition.errors;
   const breakingChanges: BreakingChange[] = [];
-  if (previous) {
-    const before = schemaOf(previous.sdl);
-    const after = schemaOf(candidate.sdl);
-    if (!after)
-      compositionErrors.push(`${candidate.name}: the SDL does not build a subgraph schema`);
-    if (before && after) {
-      for (const change of findBreakingChanges(before, after)) {
-        breakingChanges.push({
-          type: change.type,
-          description: change.description,
-          affected: await affectedBy(db, catalogue, candidate.name, change.description),
-        });
-      }
+  if (comparison && !comparison.builds) {
+    compositionErrors.push(`${candidate.name}: the SDL does not build a subgraph schema`);
+  }
+  if (comparison?.builds) {
+    for (const change of comparison.changes) {
+      breakingChanges.push({
+        ...change,
+        affected: await affectedBy(db, catalogue, candidate.name, change.description),
+      });
     }
   }
   const hurts = breakingChanges.some((c) => c.affected.length > 0);
@@ -100,14 +89,6 @@ export async function checkSubgraph(
     breakingChanges,
     supergraphSdl,
   };
-}
-
-function schemaOf(sdl: string): GraphQLSchema | null {
-  try {
-    return buildSubgraphSchema(parse(sdl));
-  } catch {
-    return null;
-  }
 }
 
 /**

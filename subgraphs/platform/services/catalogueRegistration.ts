@@ -28,7 +28,7 @@ import {
   transitionEntry,
   type EntryVersion,
 } from '../catalogue/index.ts';
-import { buildDepartmentSubgraph } from '../../kit/index.ts';
+import { departmentTypeDefs } from '../../kit/index.ts';
 import { checkAuthorityAcrossLevels } from '../links/index.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
 import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
@@ -351,9 +351,9 @@ async function checkDepartmentSubgraph(
 ): Promise<void> {
   const current = (await selectCurrentSubgraphs(ctx.db)).find((s) => s.name === entry.department);
   if (!current) return;
-  const sdl = buildDepartmentSubgraph(candidate, entry.department, {
+  const sdl = departmentTypeDefs(candidate, entry.department, {
     maxPageSize: ctx.settings.maxPageSize,
-  }).typeDefs;
+  });
   const check = await checkSubgraph(ctx.db, ctx.catalogue.catalogue, {
     name: entry.department,
     url: current.url,

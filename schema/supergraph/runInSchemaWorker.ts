@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CompositionError } from './composeSupergraph.ts';
+import type { SchemaTask, SchemaTaskOutcome } from './schemaWorker.ts';
+
+/** `.ts` when running from the sources (tsx, vitest), `.js` when built. */
+const EXTENSION = extname(import.meta.filename);
+const WORKER = new URL(`./schemaWorker${EXTENSION}`, import.meta.url);
+
+/**
+ * Subgraph SDL, in characters, from which schema work (composition, comparing
+ * two versions of a subgraph) runs in a worker thread: below it the work takes
+ * a fraction of a second, less than starting a worker and loading the
+ * libraries there (about a second, more under load).
+ */
+export const IN_WORKER_FROM = 256 * 1024;
+
+/** Where tsx's ESM API is (for a worker started from the sources), as its package exports it. */
+function tsxApi(): string {
+  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  // Loaded as CommonJS (`tsx -e`, say), where import.meta.resolve is missing.
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const { exports } = require(manifest) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+}
+
+/**
+ * Does `work` in a worker thread of its own and gives its value. Composition
+ * and building schemas take seconds to minutes of CPU at a province's size; on
+ * the calling thread they would stop the platform's event loop — every gateway
+ * request, every subgraph, the policy reloads — for as long, and their garbage
+ * would be collected together with the platform's whole heap. In a worker the
+ * platform keeps answering, the work's heap is its own, and it is gone when the
+ * work is. The worker loads the same modules the sources do: with tsx's loader
+ * when running from TypeScript, as plain JavaScript when built. Subgraphs that
+ * do not compose reject with the same `CompositionError` as here.
+ */
+export function runInSchemaWorker(work: SchemaTask): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const worker =
+      EXTENSION === '.ts'
+        ? // A worker thread does not inherit tsx's loader (Node 20): it registers it, then loads the module.
+          new Worker(
+            `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); })`,
+            { eval: true, workerData: work },
+          )
+        : new Worker(WORKER, { workerData: work });
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      outcome();
+    };
+    worker.once('message', (outcome: SchemaTaskOutcome) =>
+      settle(() => {
+        if ('value' in outcome) resolve(outcome.value);
+        else if ('compositionErrors' in outcome)
+          reject(new CompositionError(outcome.compositionErrors));
+        else reject(new Error(`${work.task} failed: ${outcome.failure}`));
+      }),
+    );
+    worker.once('error', (error) => settle(() => reject(error)));
+    worker.once('exit', (code) =>
+      settle(() => reject(new Error(`the schema worker stopped (exit code ${code})`))),
+    );
+  });
+}
