@@ -91,6 +91,7 @@ export async function serveDepartment(
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
   const policies = new PolicyStore(platformDb, logger, config.policyReload);
   const audit = new AuditWriter(platformDb, `${department.code} subgraph`, {
+    onStorageProblem: (problem) => log(`audit store: ${problem}`),
     timeoutMs: config.database.limits?.lockTimeoutMs,
   });
   let subgraph: RunningSubgraph | undefined;

@@ -164,6 +164,7 @@ export async function servePlatformLinks(
     return null;
   }
   const audit = new AuditWriter(options.platformDb, 'crosslevel subgraph', {
+    onStorageProblem: (problem) => options.log(`audit store: ${problem}`),
     timeoutMs: config.database.limits?.lockTimeoutMs,
   });
   const links = await startPlatformLinks({
