@@ -28,7 +28,7 @@ import {
   type Path,
 } from '../support/accessChecks.ts';
 import { waitFor } from '../support/responses.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import {
   startTestPlatform,
   testConfig,
@@ -47,7 +47,7 @@ import {
  * its own, so counters (quotas, verification limits) never meet.
  */
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 /** Verifications of one record a department may make a day unless its grant says otherwise. */
 const DEFAULT_VERIFY_LIMIT = 5;

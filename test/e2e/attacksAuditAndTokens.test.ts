@@ -17,7 +17,7 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 
 /**
  * Issue 11, findings 7 and 8, as attacks. The audit trail must state what the
@@ -27,7 +27,7 @@ import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
  */
 
 const PERSON = personAt(DEMO_PERSON_INDEX);
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Answer<T = Record<string, unknown>> extends GraphQLResponse<T> {

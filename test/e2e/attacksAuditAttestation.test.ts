@@ -12,7 +12,7 @@ import {
 import { DEMO_PERSON_INDEX, personAt } from '../../subgraphs/demo-data/index.ts';
 import { startCommand } from '../support/commandProcess.ts';
 import { startTestPlatform, testConfig, type TestPlatform } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 
 /**
  * Issue 20 as attacks: the gateway commits the ACCESS records department
@@ -26,7 +26,7 @@ import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
 
 const PERSON = personAt(DEMO_PERSON_INDEX);
 const ROOT = join(import.meta.dirname, '..', '..');
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;

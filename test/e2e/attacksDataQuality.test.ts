@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { ok, refused } from '../support/responses.ts';
 import {
   patientWithRegistration,
@@ -68,7 +68,7 @@ function entry(code: string, quality: Record<string, unknown>) {
   };
 }
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;

@@ -19,7 +19,7 @@ import { insertEntryVersion } from '../../subgraphs/platform/catalogue/index.ts'
 import { findDepartmentDirs, type CatalogueEntry } from '../../schema/index.ts';
 import { DEPARTMENTS_ROOT } from '../../scripts/platform/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { ok, waitFor } from '../support/responses.ts';
 
 /**
@@ -30,7 +30,7 @@ import { ok, waitFor } from '../support/responses.ts';
  * test is the attack and fails if the attack succeeds.
  */
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 type Role = 'DEPT_IT' | 'REVIEWER' | 'APP_DEVELOPER' | 'ADMIN';
 

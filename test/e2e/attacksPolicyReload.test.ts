@@ -17,7 +17,7 @@ import {
 } from '../../server/index.ts';
 import { decideAccess, PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { DEMO_PERSON_INDEX, personAt } from '../../subgraphs/demo-data/index.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import {
   startTestPlatform,
   type GraphQLResponse,
@@ -37,7 +37,7 @@ import {
  * the changes, not of everything.
  */
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 const PERSON = personAt(DEMO_PERSON_INDEX);
 const PERSON_QUERY = `query ($id: String!) { person(idNumber: $id) { name regionCode } }`;
 const ENTERPRISE_QUERY = `{ enterprises(first: 1) { nodes { creditCode } } }`;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertGrant, newGrant, type Grant } from '../../server/index.ts';
 import { expectItemRefused, expectNotLeaked } from '../support/accessChecks.ts';
 import { ok, waitFor } from '../support/responses.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
 /**
@@ -17,7 +17,7 @@ import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts
  * copies by the catalogue it was built from kept showing them by the source's
  * old rules until it restarted.
  */
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 const PS = 'PS-POP-001';
 const CONSUMER = 'src_change';

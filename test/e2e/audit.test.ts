@@ -6,12 +6,12 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { waitFor } from '../support/responses.ts';
 
 const PERSON = personIdNumberAt(DEMO_PERSON_INDEX);
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;

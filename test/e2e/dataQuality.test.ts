@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { ok, refused } from '../support/responses.ts';
 import {
   patientWithRegistration,
@@ -116,7 +116,7 @@ interface Run {
 
 type Caller = 'beIt' | 'msIt' | 'psIt' | 'reviewer' | 'admin' | 'caDev' | 'unit';
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;

@@ -7,7 +7,7 @@ import {
   startGatewayProcess,
   type RunningGatewayProcess,
 } from '../../scripts/platform/startGatewayProcess.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import {
   generateOperations,
   type CorpusOperation,
@@ -35,7 +35,7 @@ import {
  * (parallel fetches finish in any order, under either executor) may differ.
  */
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 const OPERATIONS = 500;
 const PURPOSE = 'audit';
 /** Consumers given grants with a masked and a withheld item on every conditional dataset. */

@@ -18,7 +18,7 @@ import {
 import { personRows, replaceTableRows } from '../../subgraphs/demo-data/index.ts';
 import { manifestProblems } from '../../scripts/govdata/exportFile.ts';
 import { exportToFile, ExportRefused } from '../../scripts/govdata/exportToFile.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import {
   startTestPlatform,
   testConfig,
@@ -36,7 +36,7 @@ import {
  * grant are refused before any row; and the tries to get around it.
  */
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 const PEOPLE = 100_000;
 const DATASET = 'PS-POP-001';
 const PURPOSE = 'statistics';

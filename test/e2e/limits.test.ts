@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type PlatformConfig } from '../../server/index.ts';
 import { startGatewayProcess } from '../../scripts/platform/startGatewayProcess.ts';
 import { DEMO_PERSON_INDEX, personAt } from '../../subgraphs/demo-data/index.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import {
   postGraphQL,
   startTestPlatform,
@@ -22,7 +22,7 @@ import {
  * 100 ms for a refusal.
  */
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 const PERSON = personAt(DEMO_PERSON_INDEX);
 const LIGHT = `query Light($id: String!) { person(idNumber: $id) { name } }`;
 /** Generous bound on a refusal (the target is 100 ms) and on a light answer under attack. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { ok, waitFor } from '../support/responses.ts';
 
 const PERSON = personIdNumberAt(DEMO_PERSON_INDEX);
@@ -56,7 +56,7 @@ items:
     sensitivity: INTERNAL
 `;
 
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;

@@ -26,7 +26,7 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 
 /** A second, independent connection to a SQLite file (the driver ships no types). */
 const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => {
@@ -37,7 +37,7 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PERSON = personIdNumberAt(DEMO_PERSON_INDEX);
 const PERSON_WITH_LICENSES = `query($id: String!) { person(idNumber: $id) { name licenses { kind } } }`;
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 const BOUND_MS = DEFAULT_DATABASE_LIMITS.lockTimeoutMs;
 
 /** Runs `work`, returning its result and how long it took in ms. */

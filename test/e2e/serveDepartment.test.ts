@@ -14,7 +14,7 @@ import { DepartmentVerifyKeys, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
-import { mysqlAvailable, type Engine } from '../support/testDatabase.ts';
+import { availableEngines } from '../support/testDatabase.ts';
 import { ok } from '../support/responses.ts';
 import {
   startTestPlatform,
@@ -52,7 +52,7 @@ async function postOnNewConnection(
 /** Each test starts processes of its own; a busy shared machine makes that slow. */
 const SLOW = 180_000;
 
-const engines: Engine[] = ['sqlite', ...((await mysqlAvailable()) ? (['mysql'] as const) : [])];
+const engines = await availableEngines();
 
 describe.each(engines)('govdata serve on %s', (engine) => {
   let platform: TestPlatform;

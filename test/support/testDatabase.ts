@@ -39,6 +39,11 @@ export async function mysqlAvailable(): Promise<boolean> {
   }
 }
 
+/** The engines a test runs on: SQLite always, MariaDB when it answers (always under CI). */
+export async function availableEngines(): Promise<Engine[]> {
+  return (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+}
+
 /** A fresh, empty set of databases on `engine`, unique to this test. */
 export function createTestDatabase(engine: Engine): TestDatabase {
   const id = `t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
