@@ -21,10 +21,11 @@ import {
 import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { QualityScheduler } from '../../subgraphs/platform/quality/index.ts';
-import type { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
 import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
+  type RegistryWatcher,
+  type SubgraphCandidate,
 } from '../../subgraphs/platform/registry/index.ts';
 import {
   startPlatformSubgraph,
@@ -33,13 +34,9 @@ import {
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
-import { republishSubgraph } from './republishSubgraph.ts';
+import { publishRegenerated, serveRebuilt } from './republishSubgraph.ts';
 import { platformSettings, subgraphAccessSettings } from './platformSettings.ts';
-import {
-  republishCrossLevel,
-  startPlatformLinks,
-  type PlatformLinks,
-} from './startPlatformLinks.ts';
+import { refreshCrossLevel, startPlatformLinks, type PlatformLinks } from './startPlatformLinks.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
   buildDepartmentSubgraph,
@@ -306,30 +303,27 @@ export async function startPlatform(
     const crossLevel = links.subgraph;
 
     // A newly published catalogue: each department whose subgraph changed serves
-    // the new schema first, then the platform publishes it to the registry (as
-    // department IT would with \`subgraph publish\`, refused if it breaks what a
-    // consumer uses), and the gateway follows the registry.
+    // the new schema first (and the cross-level subgraph a new entity type's
+    // `otherLevel`), then the platform publishes them to the registry as one
+    // step (as department IT would with `subgraph publish`, refused if it breaks
+    // what a consumer uses), and the gateway follows the registry: one new
+    // supergraph per publication, the one the publication's check composed.
     catalogueStore.subscribe(async (catalogue) => {
       // A published entry's sharing decision was committed (and logged) with it:
       // load it before the subgraph serves the dataset, so it is never served undecided.
       await policies.catchUp();
+      const candidates: SubgraphCandidate[] = [];
       for (const running of subgraphs) {
-        const refusal = await republishSubgraph(
-          platformDb,
-          running,
-          catalogue,
-          rebuildDepartmentSubgraph(running.subgraph, catalogue, subgraphOptions),
-        );
-        if (refusal) {
-          gateway.reportCompositionProblem(refusal);
-          log(`${running.name}: not published to the registry: ${refusal}`);
-        }
+        const next = rebuildDepartmentSubgraph(running.subgraph, catalogue, subgraphOptions);
+        const candidate = await serveRebuilt(running, next);
+        if (candidate) candidates.push(candidate);
       }
-      // A new entity type gets `otherLevel` from the cross-level subgraph.
-      const refusal = await republishCrossLevel(platformDb, catalogue, crossLevel, crossLevel.url);
+      const entityTypes = await refreshCrossLevel(crossLevel, crossLevel.url);
+      if (entityTypes) candidates.push(entityTypes);
+      const refusal = await publishRegenerated(platformDb, catalogue, candidates);
       if (refusal) {
         gateway.reportCompositionProblem(refusal);
-        log(`${crossLevel.name}: not published to the registry: ${refusal}`);
+        log(`not published to the registry: ${refusal}`);
       }
       await registry.poll();
     });

@@ -20,7 +20,10 @@ import {
   startCrossLevelSubgraph,
   type RunningCrossLevelSubgraph,
 } from '../../subgraphs/platform/links/index.ts';
-import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import {
+  publishSubgraph,
+  type SubgraphCandidate,
+} from '../../subgraphs/platform/registry/index.ts';
 import { publishRegenerated } from './republishSubgraph.ts';
 
 /** What linking with other platforms adds to a running platform (issue 16). */
@@ -36,23 +39,16 @@ export interface PlatformLinks {
 
 /**
  * After a catalogue publication: the cross-level subgraph serves `otherLevel`
- * on the new catalogue's entity types and, when they changed, is published to
- * the registry at `url`, so that the gateway composes it on a type published
- * since the start. Returns why the registry refused it, or null.
+ * on the new catalogue's entity types and, when they changed, what is to be
+ * published to the registry at `url` (so that the gateway composes it on a type
+ * published since the start) is returned; null when nothing changed.
  */
-export async function republishCrossLevel(
-  platformDb: Knex,
-  catalogue: Catalogue,
+export async function refreshCrossLevel(
   subgraph: RunningCrossLevelSubgraph,
   url: string,
-): Promise<string | null> {
+): Promise<SubgraphCandidate | null> {
   if (!(await subgraph.refresh())) return null;
-  return publishRegenerated(
-    platformDb,
-    catalogue,
-    { name: subgraph.name, url, sdl: subgraph.typeDefs },
-    "the catalogue's entity types changed",
-  );
+  return { name: subgraph.name, url, sdl: subgraph.typeDefs };
 }
 
 /**
@@ -190,12 +186,9 @@ export async function servePlatformLinks(
     // A publication that brings a new entity type brings its `otherLevel` too.
     options.catalogue.subscribe(async (catalogue) => {
       if (stopped) return;
-      const refusal = await republishCrossLevel(
-        options.platformDb,
-        catalogue,
-        subgraph,
-        registeredUrl,
-      );
+      const candidate = await refreshCrossLevel(subgraph, registeredUrl);
+      const refusal =
+        candidate && (await publishRegenerated(options.platformDb, catalogue, [candidate]));
       if (refusal) options.log(`${subgraph.name}: not published to the registry: ${refusal}`);
     });
     const outcome = await publishSubgraph(options.platformDb, options.catalogue.catalogue, {

@@ -162,6 +162,10 @@ describe("department IT's workflow, from an existing table to a published datase
       (s) => s.name === 'crosslevel',
     )!;
     expect(crossLevel.sdl).toContain('type WaterMeter @key(fields: "joinHandle")');
+    // Published with the department's subgraph as one registry step by the
+    // catalogue publication: gateways took up one new supergraph, not one each.
+    expect(crossLevel.publishedBy).toBe('catalogue publication');
+    expect(crossLevel.publishedAt).toBe(inForce.publishedAt);
     const across = await waitFor('otherLevel on the new type through the gateway', async () => {
       const response = await platform.query(
         `{ waterMeters(first: 1) { nodes { meterNo otherLevel(platform: "nowhere", dataset: "X-1", items: ["a"]) { __typename } } } }`,

@@ -15,3 +15,4 @@ export {
   startCrossLevelSubgraph,
 } from './startCrossLevelSubgraph.ts';
 export type { RunningCrossLevelSubgraph } from './startCrossLevelSubgraph.ts';
+export { crossLevelTypeDefs } from './crossLevelTypeDefs.ts';

@@ -20,6 +20,8 @@ export interface AffectedConsumer {
 }
 
 export interface BreakingChange {
+  /** The subgraph the change is in. */
+  subgraph: string;
   type: string;
   description: string;
   affected: AffectedConsumer[];
@@ -46,19 +48,34 @@ const RECENT_DAYS = 30;
  * the audit trail) it would hit. `ok` is false on any composition error or any
  * breaking change that hits someone.
  */
-export async function checkSubgraph(
+export function checkSubgraph(
   db: Knex,
   catalogue: Catalogue,
   candidate: SubgraphCandidate,
 ): Promise<SubgraphCheck> {
+  return checkSubgraphs(db, catalogue, [candidate]);
+}
+
+/**
+ * `checkSubgraph` for several subgraphs published together (a catalogue
+ * publication changes a department's subgraph and, with a new entity type, the
+ * cross-level one): the registry with every candidate in place is composed
+ * once — the supergraph gateways will take up, which the publication then
+ * finds stored — and each candidate compared with its version in force.
+ */
+export async function checkSubgraphs(
+  db: Knex,
+  catalogue: Catalogue,
+  candidates: readonly SubgraphCandidate[],
+): Promise<SubgraphCheck> {
   const current = await selectCurrentSubgraphs(db);
-  const others = current.filter((s) => s.name !== candidate.name);
-  const previous = current.find((s) => s.name === candidate.name);
+  const named = new Set(candidates.map((c) => c.name));
+  const others = current.filter((s) => !named.has(s.name));
   // Composing and comparing are independent; at a province's size each runs in a worker thread.
-  const [composition, comparison] = await Promise.all([
+  const [composition, comparisons] = await Promise.all([
     composeShared(db, [
       ...others.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
-      { name: candidate.name, url: candidate.url, typeDefs: candidate.sdl },
+      ...candidates.map((c) => ({ name: c.name, url: c.url, typeDefs: c.sdl })),
     ]).then(
       (supergraphSdl) => ({ supergraphSdl, errors: [] as string[] }),
       (error: unknown) => {
@@ -66,18 +83,20 @@ export async function checkSubgraph(
         return { supergraphSdl: null, errors: [...error.errors] };
       },
     ),
-    previous && subgraphBreakingChangesAsync(previous.sdl, candidate.sdl),
+    compareWithInForce(current, candidates),
   ]);
   const { supergraphSdl } = composition;
   const compositionErrors = composition.errors;
   const breakingChanges: BreakingChange[] = [];
-  if (comparison && !comparison.builds) {
-    compositionErrors.push(`${candidate.name}: the SDL does not build a subgraph schema`);
-  }
-  if (comparison?.builds) {
+  for (const { candidate, comparison } of comparisons) {
+    if (!comparison.builds) {
+      compositionErrors.push(`${candidate.name}: the SDL does not build a subgraph schema`);
+      continue;
+    }
     for (const change of comparison.changes) {
       breakingChanges.push({
         ...change,
+        subgraph: candidate.name,
         affected: await affectedBy(db, catalogue, candidate.name, change.description),
       });
     }
@@ -89,6 +108,23 @@ export async function checkSubgraph(
     breakingChanges,
     supergraphSdl,
   };
+}
+
+/** Each candidate with a version in force compared with it, one after the other (each may take a worker). */
+async function compareWithInForce(
+  current: readonly { name: string; sdl: string }[],
+  candidates: readonly SubgraphCandidate[],
+) {
+  const comparisons = [];
+  for (const candidate of candidates) {
+    const previous = current.find((s) => s.name === candidate.name);
+    if (!previous) continue;
+    comparisons.push({
+      candidate,
+      comparison: await subgraphBreakingChangesAsync(previous.sdl, candidate.sdl),
+    });
+  }
+  return comparisons;
 }
 
 /**

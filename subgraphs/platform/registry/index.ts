@@ -1,4 +1,4 @@
-export { checkSubgraph } from './checkSubgraph.ts';
+export { checkSubgraph, checkSubgraphs } from './checkSubgraph.ts';
 export { composeInForce, composeShared } from './composeShared.ts';
 export type {
   AffectedConsumer,
@@ -6,8 +6,13 @@ export type {
   SubgraphCandidate,
   SubgraphCheck,
 } from './checkSubgraph.ts';
-export { publishSubgraph } from './publishSubgraph.ts';
-export type { PublishOutcome, PublishRequest } from './publishSubgraph.ts';
+export { publishSubgraph, publishSubgraphs } from './publishSubgraph.ts';
+export type {
+  PublishOutcome,
+  PublishRequest,
+  PublishSetOutcome,
+  PublishSetRequest,
+} from './publishSubgraph.ts';
 export { RegistryWatcher } from './RegistryWatcher.ts';
 export {
   insertSubgraphVersion,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../../schema/index.ts';
-import { checkSubgraph, type SubgraphCandidate, type SubgraphCheck } from './checkSubgraph.ts';
+import { checkSubgraphs, type SubgraphCandidate, type SubgraphCheck } from './checkSubgraph.ts';
 import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
@@ -23,6 +23,17 @@ export type PublishOutcome =
   | { published: false; unchanged: true; version: SubgraphVersion; check: SubgraphCheck }
   | { published: false; unchanged?: false; check: SubgraphCheck; refusal: string };
 
+/** Several subgraphs to publish as one step (`publishSubgraphs`). */
+export interface PublishSetRequest extends Omit<PublishRequest, 'candidate'> {
+  candidates: readonly SubgraphCandidate[];
+}
+
+export type PublishSetOutcome =
+  /** `versions`: the new version of each candidate that differed from its version in force. */
+  | { published: true; versions: SubgraphVersion[]; check: SubgraphCheck }
+  | { published: false; unchanged: true; check: SubgraphCheck }
+  | { published: false; unchanged?: false; check: SubgraphCheck; refusal: string };
+
 /**
  * `subgraph publish`: runs the check, and records the candidate as the new
  * version in force unless it does not compose, or breaks something a consumer
@@ -35,16 +46,40 @@ export async function publishSubgraph(
   catalogue: Catalogue,
   request: PublishRequest,
 ): Promise<PublishOutcome> {
-  const check = await checkSubgraph(db, catalogue, request.candidate);
-  const current = (await selectCurrentSubgraphs(db)).find((s) => s.name === request.candidate.name);
-  if (current && current.sdl === request.candidate.sdl && current.url === request.candidate.url) {
-    return { published: false, unchanged: true, version: current, check };
-  }
+  const { candidate, ...rest } = request;
+  const outcome = await publishSubgraphs(db, catalogue, { ...rest, candidates: [candidate] });
+  if (!outcome.published && !outcome.unchanged) return outcome;
+  if (outcome.published) return { ...outcome, version: outcome.versions[0]! };
+  const current = (await selectCurrentSubgraphs(db)).find((s) => s.name === candidate.name)!;
+  return { ...outcome, version: current };
+}
+
+/**
+ * `publishSubgraph` for subgraphs that change together (see `checkSubgraphs`):
+ * checked as one set and recorded in one transaction, or none of them is, so
+ * gateways see one change to the registry and take up one supergraph — the
+ * one the check composed — rather than an intermediate one per subgraph.
+ * Candidates already in force as they are are left out; if all are, nothing
+ * is published.
+ */
+export async function publishSubgraphs(
+  db: Knex,
+  catalogue: Catalogue,
+  request: PublishSetRequest,
+): Promise<PublishSetOutcome> {
+  const current = await selectCurrentSubgraphs(db);
+  const changed = request.candidates.filter((candidate) => {
+    const inForce = current.find((s) => s.name === candidate.name);
+    return !inForce || inForce.sdl !== candidate.sdl || inForce.url !== candidate.url;
+  });
+  const check = await checkSubgraphs(db, catalogue, changed);
+  const names = request.candidates.map((c) => c.name).join(', ');
+  if (changed.length === 0) return { published: false, unchanged: true, check };
   if (check.compositionErrors.length > 0) {
     return {
       published: false,
       check,
-      refusal: `${request.candidate.name} does not compose with the published subgraphs`,
+      refusal: `${names} ${request.candidates.length > 1 ? 'do' : 'does'} not compose with the published subgraphs`,
     };
   }
   const hurting = check.breakingChanges.filter((c) => c.affected.length > 0);
@@ -52,18 +87,26 @@ export async function publishSubgraph(
     return {
       published: false,
       check,
-      refusal: `${request.candidate.name} has ${hurting.length} breaking change(s) that hit consumers; fix them, or publish with --force confirmed by an ADMIN`,
+      refusal: `${names} ${request.candidates.length > 1 ? 'have' : 'has'} ${hurting.length} breaking change(s) that hit consumers; fix them, or publish with --force confirmed by an ADMIN`,
     };
   }
   const note = request.force
     ? `${request.note} (forced, confirmed by ${request.force.confirmedByAdmin})`
     : request.note;
-  const version = await insertSubgraphVersion(db, {
-    name: request.candidate.name,
-    url: request.candidate.url,
-    sdl: request.candidate.sdl,
-    publishedBy: request.publishedBy,
-    note,
+  const at = new Date();
+  const versions = await db.transaction(async (trx) => {
+    const inserted: SubgraphVersion[] = [];
+    for (const candidate of changed) {
+      inserted.push(
+        await insertSubgraphVersion(trx, {
+          ...candidate,
+          publishedBy: request.publishedBy,
+          note,
+          at,
+        }),
+      );
+    }
+    return inserted;
   });
-  return { published: true, version, check };
+  return { published: true, versions, check };
 }

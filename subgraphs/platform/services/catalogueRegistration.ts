@@ -29,9 +29,19 @@ import {
   type EntryVersion,
 } from '../catalogue/index.ts';
 import { departmentTypeDefs } from '../../kit/index.ts';
-import { checkAuthorityAcrossLevels } from '../links/index.ts';
+import {
+  checkAuthorityAcrossLevels,
+  CROSS_LEVEL_SUBGRAPH,
+  crossLevelEntityTypes,
+  crossLevelTypeDefs,
+} from '../links/index.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
-import { checkSubgraph, selectCurrentSubgraphs } from '../registry/index.ts';
+import {
+  checkSubgraphs,
+  selectCurrentSubgraphs,
+  type SubgraphCandidate,
+  type SubgraphVersion,
+} from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
 import { actsFor } from './serviceUnits.ts';
 
@@ -339,26 +349,27 @@ async function checkBinding(ctx: PlatformContext, entry: EntryVersion): Promise<
 }
 
 /**
- * Publishing an entry changes its department's subgraph, which the platform
- * then publishes to the registry; the same check runs first, so a catalogue
- * change that does not compose, or that breaks what a consumer uses (a granted
- * or recently read field), is refused here, before any subgraph serves it.
+ * Publishing an entry changes its department's subgraph — and, through a key
+ * others refer to or a new entity type, other departments' and the cross-level
+ * one — which the platform then publishes to the registry as one step (see
+ * `publishSubgraphs`). The same set is checked first, so a catalogue change
+ * that does not compose, or that breaks what a consumer uses (a granted or
+ * recently read field), is refused here, before any subgraph serves it; and
+ * the supergraph composed here is the one the publication then finds stored.
  */
 async function checkDepartmentSubgraph(
   ctx: PlatformContext,
   candidate: Catalogue,
   entry: EntryVersion,
 ): Promise<void> {
-  const current = (await selectCurrentSubgraphs(ctx.db)).find((s) => s.name === entry.department);
-  if (!current) return;
-  const sdl = departmentTypeDefs(candidate, entry.department, {
-    maxPageSize: ctx.settings.maxPageSize,
-  });
-  const check = await checkSubgraph(ctx.db, ctx.catalogue.catalogue, {
-    name: entry.department,
-    url: current.url,
-    sdl,
-  });
+  const candidates = changedSubgraphs(
+    await selectCurrentSubgraphs(ctx.db),
+    ctx.catalogue.catalogue,
+    candidate,
+    ctx.settings.maxPageSize,
+  );
+  if (candidates.length === 0) return;
+  const check = await checkSubgraphs(ctx.db, ctx.catalogue.catalogue, candidates);
   if (check.ok) return;
   const problems = [
     ...check.compositionErrors,
@@ -366,12 +377,39 @@ async function checkDepartmentSubgraph(
       .filter((c) => c.affected.length > 0)
       .map(
         (c) =>
-          `${c.description} It would hit ${c.affected.map((a) => `${a.department} (${a.because})`).join(', ')}.`,
+          `${c.subgraph}: ${c.description} It would hit ${c.affected.map((a) => `${a.department} (${a.because})`).join(', ')}.`,
       ),
   ];
   throw conflict(
-    `Publishing ${entry.code} v${entry.version} would change ${entry.department}'s subgraph in a way consumers depend on:\n- ${problems.join('\n- ')}\nChange the grants (or the entry) first. Nothing was published.`,
+    `Publishing ${entry.code} v${entry.version} would change ${candidates.map((c) => c.name).join(', ')} in a way consumers depend on:\n- ${problems.join('\n- ')}\nChange the grants (or the entry) first. Nothing was published.`,
   );
+}
+
+/**
+ * The registered subgraphs whose SDL `next` changes from `now`'s: the
+ * departments' (generated from the catalogue, a few milliseconds each) and the
+ * cross-level subgraph's (its entity types), each at its registered URL.
+ */
+function changedSubgraphs(
+  registered: readonly SubgraphVersion[],
+  now: Catalogue,
+  next: Catalogue,
+  maxPageSize: number,
+): SubgraphCandidate[] {
+  const candidates: SubgraphCandidate[] = [];
+  for (const { name, url } of registered) {
+    if (name === CROSS_LEVEL_SUBGRAPH) {
+      const types = crossLevelEntityTypes(next);
+      if (types.join(',') !== crossLevelEntityTypes(now).join(','))
+        candidates.push({ name, url, sdl: crossLevelTypeDefs(types) });
+      continue;
+    }
+    if (!next.department(name)) continue;
+    const sdl = departmentTypeDefs(next, name, { maxPageSize });
+    if (!now.department(name) || sdl !== departmentTypeDefs(now, name, { maxPageSize }))
+      candidates.push({ name, url, sdl });
+  }
+  return candidates;
 }
 
 function assembleWithout(catalogue: Catalogue, code: string): void {

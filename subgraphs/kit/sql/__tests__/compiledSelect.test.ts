@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../server/index.ts';
 import {
   createTestDatabase,
-  mysqlAvailable,
-  type Engine,
+  availableEngines,
   type TestDatabase,
 } from '../../../../test/support/testDatabase.ts';
 import { compiledSelect } from '../compiledSelect.ts';
@@ -15,7 +14,7 @@ import { compiledSelect } from '../compiledSelect.ts';
  * bound (metacharacters are data), and never remembered text for a builder
  * that binds anything but the values it was given.
  */
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('compiledSelect on %s', (engine) => {
   let database: TestDatabase;

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph, CompositionError } from '../../../../schema/index.ts';
 import { migrateDatabase, openDatabase } from '../../../../server/index.ts';
 import {
+  availableEngines,
   createTestDatabase,
-  mysqlAvailable,
-  type Engine,
   type TestDatabase,
 } from '../../../../test/support/testDatabase.ts';
 import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
@@ -19,7 +18,7 @@ import { composeShared, readComposition, storeComposition } from '../composeShar
  * set, composed afresh. Failures are never stored, and a store that cannot be
  * used costs a composition, never an answer.
  */
-const ENGINES: Engine[] = (await mysqlAvailable()) ? ['sqlite', 'mysql'] : ['sqlite'];
+const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('composeShared on %s', (engine) => {
   let database: TestDatabase;

@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Catalogue } from '../../../../schema/index.ts';
+import { migrateDatabase, openDatabase } from '../../../../server/index.ts';
+import {
+  availableEngines,
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../../test/support/testDatabase.ts';
+import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
+import { publishSubgraphs } from '../publishSubgraph.ts';
+import {
+  insertSubgraphVersion,
+  selectCurrentSubgraphs,
+  selectRegistryRevision,
+} from '../registryQueries.ts';
+
+/**
+ * Subgraphs that change together (a catalogue publication: a department's and
+ * the cross-level one) are published as one registry step: all recorded in one
+ * transaction or none, one move of the registry's revision, and the one
+ * supergraph composed for the check is what gateways then find stored.
+ */
+const ENGINES = await availableEngines();
+const NO_GRANTS = new Catalogue([]);
+const candidate = (s: { name: string; url: string; typeDefs: string }) => ({
+  name: s.name,
+  url: s.url,
+  sdl: s.typeDefs,
+});
+const withAge = {
+  ...people,
+  typeDefs: people.typeDefs.replace('name: String', 'name: String age: Int'),
+};
+const withCount = {
+  ...licences,
+  typeDefs: licences.typeDefs.replace(
+    'licences: [String!]!',
+    'licences: [String!]! licenceCount: Int',
+  ),
+};
+
+describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
+  let database: TestDatabase;
+  let db: Knex;
+  const request = (candidates: ReturnType<typeof candidate>[]) => ({
+    candidates,
+    publishedBy: 'test',
+    note: 'a catalogue publication',
+  });
+
+  beforeAll(async () => {
+    database = createTestDatabase(engine);
+    db = await openDatabase(database.config, 'platform');
+    await migrateDatabase(db, join(import.meta.dirname, '..', '..', 'migrations'));
+  });
+  beforeEach(async () => {
+    await db('subgraph_versions').delete();
+    await db('supergraph_compositions').delete();
+    for (const s of [people, licences]) {
+      await insertSubgraphVersion(db, { ...candidate(s), publishedBy: 'test', note: 'first' });
+    }
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('records every changed subgraph in one step, composing their set once', async () => {
+    const before = await selectRegistryRevision(db);
+    const outcome = await publishSubgraphs(
+      db,
+      NO_GRANTS,
+      request([candidate(withAge), candidate(withCount)]),
+    );
+    expect(outcome.published).toBe(true);
+    const current = await selectCurrentSubgraphs(db);
+    expect(current.map((s) => [s.name, s.version, s.sdl])).toEqual([
+      ['licences', 2, withCount.typeDefs],
+      ['people', 2, withAge.typeDefs],
+    ]);
+    // One step: the same moment for both, so a gateway polling the registry
+    // never sees one without the other.
+    expect(new Set(current.map((s) => s.publishedAt)).size).toBe(1);
+    expect(await selectRegistryRevision(db)).not.toBe(before);
+    // The check composed the final set only (no set with one of them changed), and stored it.
+    expect(await db('supergraph_compositions').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(outcome.published && outcome.check.supergraphSdl).toContain('licenceCount');
+    expect(outcome.published && outcome.check.supergraphSdl).toContain('age');
+  });
+
+  it('records none of them when one does not compose, and names them', async () => {
+    const broken = { ...clash, name: 'licences', url: licences.url };
+    const outcome = await publishSubgraphs(
+      db,
+      NO_GRANTS,
+      request([candidate(withAge), candidate(broken)]),
+    );
+    expect(outcome.published).toBe(false);
+    expect(!outcome.published && !outcome.unchanged && outcome.refusal).toBe(
+      'people, licences do not compose with the published subgraphs',
+    );
+    expect((await selectCurrentSubgraphs(db)).map((s) => s.version)).toEqual([1, 1]);
+  });
+
+  it('leaves out the subgraphs already in force as they are, and publishes nothing if all are', async () => {
+    const some = await publishSubgraphs(
+      db,
+      NO_GRANTS,
+      request([candidate(people), candidate(withCount)]),
+    );
+    expect(some.published && some.versions.map((v) => [v.name, v.version])).toEqual([
+      ['licences', 2],
+    ]);
+    const before = await selectRegistryRevision(db);
+    const none = await publishSubgraphs(
+      db,
+      NO_GRANTS,
+      request([candidate(people), candidate(withCount)]),
+    );
+    expect(none).toMatchObject({ published: false, unchanged: true });
+    expect(await selectRegistryRevision(db)).toBe(before);
+  });
+
+  it('names the subgraph of each breaking change', async () => {
+    const withoutName = { ...people, typeDefs: people.typeDefs.replace(' name: String', '') };
+    const outcome = await publishSubgraphs(
+      db,
+      NO_GRANTS,
+      request([candidate(withoutName), candidate(withCount)]),
+    );
+    // Nobody is hit (no grants, no readers), so it is published, with the change named.
+    expect(outcome.published).toBe(true);
+    expect(outcome.check.breakingChanges).toEqual([
+      {
+        subgraph: 'people',
+        type: 'FIELD_REMOVED',
+        description: 'Person.name was removed.',
+        affected: [],
+      },
+    ]);
+  });
+});
