@@ -2,8 +2,16 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CompositionError } from './composeSupergraph.ts';
-import type { SchemaTask, SchemaTaskOutcome } from './schemaWorker.ts';
+import { CompositionError, type SubgraphDefinition } from './composeSupergraph.ts';
+
+/** Schema work that can take seconds at a province's size, done in a worker thread. */
+export type SchemaTask =
+  | { task: 'compose'; subgraphs: SubgraphDefinition[] }
+  | { task: 'breakingChanges'; before: string; after: string };
+
+/** What the worker answers: the task's value, why the subgraphs do not compose, or what went wrong. */
+export type SchemaTaskOutcome =
+  { value: unknown } | { compositionErrors: readonly string[] } | { failure: string };
 
 /** `.ts` when running from the sources (tsx, vitest), `.js` when built. */
 const EXTENSION = extname(import.meta.filename);

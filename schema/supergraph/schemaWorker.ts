@@ -1,16 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { composeSupergraph, CompositionError } from './composeSupergraph.ts';
-import type { SubgraphDefinition } from './composeSupergraph.ts';
+import type { SchemaTask, SchemaTaskOutcome } from './runInSchemaWorker.ts';
 import { subgraphBreakingChanges } from './subgraphBreakingChanges.ts';
-
-/** Schema work that can take seconds at a province's size, done in a worker thread. */
-export type SchemaTask =
-  | { task: 'compose'; subgraphs: SubgraphDefinition[] }
-  | { task: 'breakingChanges'; before: string; after: string };
-
-/** What the worker answers: the task's value, why the subgraphs do not compose, or what went wrong. */
-export type SchemaTaskOutcome =
-  { value: unknown } | { compositionErrors: readonly string[] } | { failure: string };
 
 function perform(work: SchemaTask): unknown {
   switch (work.task) {
