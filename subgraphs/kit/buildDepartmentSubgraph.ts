@@ -56,6 +56,26 @@ export function departmentTypeDefs(
   return buildTypeDefs(new DepartmentModel(catalogue, departmentCode), options.maxPageSize);
 }
 
+/** `departmentInputs` of each catalogue met, by department. */
+const inputsByCatalogue = new WeakMap<Catalogue, Map<string, string>>();
+
+/**
+ * What `departmentCode`'s subgraph is built from under `catalogue`
+ * (`DepartmentModel.inputs`): two catalogues that give the same inputs give
+ * the same subgraph. Remembered per catalogue object, so comparing the
+ * catalogue in force with a candidate works out the one in force once.
+ */
+export function departmentInputs(catalogue: Catalogue, departmentCode: string): string {
+  let known = inputsByCatalogue.get(catalogue);
+  if (!known) inputsByCatalogue.set(catalogue, (known = new Map<string, string>()));
+  let inputs = known.get(departmentCode);
+  if (inputs === undefined) {
+    inputs = new DepartmentModel(catalogue, departmentCode).inputs;
+    known.set(departmentCode, inputs);
+  }
+  return inputs;
+}
+
 /**
  * The department's subgraph under a newly published catalogue: `current`
  * itself when nothing it was built from changed (see `DepartmentModel.inputs`),

@@ -1,5 +1,6 @@
 export {
   buildDepartmentSubgraph,
+  departmentInputs,
   departmentTypeDefs,
   rebuildDepartmentSubgraph,
 } from './buildDepartmentSubgraph.ts';

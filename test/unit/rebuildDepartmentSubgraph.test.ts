@@ -3,6 +3,7 @@ import { Catalogue, type CatalogueEntry } from '../../schema/index.ts';
 import { loadPlatformCatalogue } from '../../scripts/platform/index.ts';
 import {
   buildDepartmentSubgraph,
+  departmentInputs,
   departmentTypeDefs,
   rebuildDepartmentSubgraph,
 } from '../../subgraphs/kit/index.ts';
@@ -81,5 +82,23 @@ describe('departmentTypeDefs', () => {
         buildDepartmentSubgraph(catalogue, code, OPTIONS).typeDefs,
       );
     }
+  });
+});
+
+describe('departmentInputs', () => {
+  it('moves exactly when the subgraph would be rebuilt', () => {
+    const elsewhere = withEntry('CW-ACC-001', (e) => (e.summary = `${e.summary} Updated.`));
+    expect(departmentInputs(elsewhere, 'business_environment')).toBe(
+      departmentInputs(catalogue, 'business_environment'),
+    );
+    const own = withEntry('BE-LIC-001', (e) => {
+      e.items.find((i) => i.name === 'kind')!.description = 'The kind of licence, renamed.';
+    });
+    expect(departmentInputs(own, 'business_environment')).not.toBe(
+      departmentInputs(catalogue, 'business_environment'),
+    );
+    expect(departmentTypeDefs(own, 'business_environment', OPTIONS)).not.toBe(
+      departmentTypeDefs(catalogue, 'business_environment', OPTIONS),
+    );
   });
 });

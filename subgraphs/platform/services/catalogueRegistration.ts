@@ -28,7 +28,7 @@ import {
   transitionEntry,
   type EntryVersion,
 } from '../catalogue/index.ts';
-import { departmentTypeDefs } from '../../kit/index.ts';
+import { departmentInputs, departmentTypeDefs } from '../../kit/index.ts';
 import {
   checkAuthorityAcrossLevels,
   CROSS_LEVEL_SUBGRAPH,
@@ -386,9 +386,10 @@ async function checkDepartmentSubgraph(
 }
 
 /**
- * The registered subgraphs whose SDL `next` changes from `now`'s: the
- * departments' (generated from the catalogue, a few milliseconds each) and the
- * cross-level subgraph's (its entity types), each at its registered URL.
+ * The registered subgraphs `next` changes from `now`'s, as the platform will
+ * publish them: the departments whose subgraph is built from other inputs
+ * (`rebuildDepartmentSubgraph`'s test) with their new SDL, and the cross-level
+ * subgraph when the entity types change, each at its registered URL.
  */
 function changedSubgraphs(
   registered: readonly SubgraphVersion[],
@@ -405,9 +406,10 @@ function changedSubgraphs(
       continue;
     }
     if (!next.department(name)) continue;
-    const sdl = departmentTypeDefs(next, name, { maxPageSize });
-    if (!now.department(name) || sdl !== departmentTypeDefs(now, name, { maxPageSize }))
-      candidates.push({ name, url, sdl });
+    // The same inputs give the same subgraph: only changed departments' SDL is generated.
+    if (now.department(name) && departmentInputs(now, name) === departmentInputs(next, name))
+      continue;
+    candidates.push({ name, url, sdl: departmentTypeDefs(next, name, { maxPageSize }) });
   }
   return candidates;
 }
