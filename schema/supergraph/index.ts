@@ -6,4 +6,4 @@ export {
   subgraphBreakingChanges,
   subgraphBreakingChangesAsync,
 } from './subgraphBreakingChanges.ts';
-export type { SchemaChange } from './subgraphBreakingChanges.ts';
+export type { SchemaChange, SdlPair, SubgraphComparison } from './subgraphBreakingChanges.ts';

@@ -7,7 +7,7 @@ import { CompositionError, type SubgraphDefinition } from './composeSupergraph.t
 /** Schema work that can take seconds at a province's size, done in a worker thread. */
 export type SchemaTask =
   | { task: 'compose'; subgraphs: SubgraphDefinition[] }
-  | { task: 'breakingChanges'; before: string; after: string };
+  | { task: 'breakingChanges'; pairs: { before: string; after: string }[] };
 
 /** What the worker answers: the task's value, why the subgraphs do not compose, or what went wrong. */
 export type SchemaTaskOutcome =

@@ -8,7 +8,7 @@ function perform(work: SchemaTask): unknown {
     case 'compose':
       return composeSupergraph(work.subgraphs);
     case 'breakingChanges':
-      return subgraphBreakingChanges(work.before, work.after);
+      return work.pairs.map(({ before, after }) => subgraphBreakingChanges(before, after));
   }
 }
 

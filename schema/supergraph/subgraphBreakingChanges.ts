@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type * as GraphQL from 'graphql';
@@ -39,19 +40,62 @@ export function subgraphBreakingChanges(
   return { builds: true, changes };
 }
 
+/** What `subgraphBreakingChanges` finds. */
+export type SubgraphComparison = ReturnType<typeof subgraphBreakingChanges>;
+
+/** Two versions of a subgraph's SDL to compare. */
+export interface SdlPair {
+  before: string;
+  after: string;
+}
+
+/** Comparisons made lately, by the hashes of both SDLs: a publication's check and the publication compare the same pairs. */
+const remembered = new Map<string, Promise<SubgraphComparison>>();
+const REMEMBERED = 32;
+
 /**
- * `subgraphBreakingChanges` without holding the event loop for long: building
- * both schemas takes about a second for a province department's subgraph, so
- * from `IN_WORKER_FROM` characters of SDL it runs in a worker thread.
+ * `subgraphBreakingChanges` for each pair, without holding the event loop for
+ * long: building the schemas takes seconds for a province department's
+ * subgraph, so from `IN_WORKER_FROM` characters of SDL in all the pairs are
+ * compared in one worker thread (one start and one load of the libraries,
+ * about a second each time). A pair compared lately is not compared again.
  */
 export async function subgraphBreakingChangesAsync(
-  before: string,
-  after: string,
-): Promise<ReturnType<typeof subgraphBreakingChanges>> {
-  if (before.length + after.length < IN_WORKER_FROM) return subgraphBreakingChanges(before, after);
-  return (await runInSchemaWorker({ task: 'breakingChanges', before, after })) as ReturnType<
-    typeof subgraphBreakingChanges
-  >;
+  pairs: readonly SdlPair[],
+): Promise<SubgraphComparison[]> {
+  const keyed = pairs.map((pair) => ({
+    pair,
+    key: `${sha256(pair.before)}:${sha256(pair.after)}`,
+  }));
+  const found = new Map(keyed.map(({ key }) => [key, remembered.get(key)]));
+  const missing = [...found].filter(([, known]) => !known).map(([key]) => key);
+  if (missing.length > 0) {
+    const todo = missing.map((key) => keyed.find((k) => k.key === key)!.pair);
+    const size = todo.reduce((sum, p) => sum + p.before.length + p.after.length, 0);
+    const compared =
+      size < IN_WORKER_FROM
+        ? Promise.resolve(todo.map((p) => subgraphBreakingChanges(p.before, p.after)))
+        : (runInSchemaWorker({ task: 'breakingChanges', pairs: todo }) as Promise<
+            SubgraphComparison[]
+          >);
+    missing.forEach((key, i) => {
+      const comparison = compared.then((all) => all[i]!);
+      found.set(key, comparison);
+      remember(key, comparison);
+    });
+  }
+  return Promise.all(keyed.map(({ key }) => found.get(key)!));
+}
+
+function remember(key: string, comparison: Promise<SubgraphComparison>): void {
+  remembered.set(key, comparison);
+  // A failed comparison is not remembered: the next caller tries again.
+  comparison.catch(() => remembered.delete(key));
+  while (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function schemaOf(sdl: string): GraphQLSchema | null {

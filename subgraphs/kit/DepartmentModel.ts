@@ -83,10 +83,12 @@ export class DepartmentModel {
     this.datasets = served;
     this.foreignEntities = foreign;
     this.localReverse = localReverse;
-    this.inputs = JSON.stringify([
-      department,
-      [...foreign.values()].map(({ ref }) => [ref.type, ref.keyItem]),
-    ]);
+    // An entry's `file` only names where it came from in messages (the platform
+    // and a publication's check name the same entry differently): not an input.
+    this.inputs = JSON.stringify(
+      [department, [...foreign.values()].map(({ ref }) => [ref.type, ref.keyItem])],
+      (key, value: unknown) => (key === 'file' ? undefined : value),
+    );
   }
 
   get name(): string {

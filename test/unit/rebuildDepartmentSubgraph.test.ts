@@ -91,6 +91,11 @@ describe('departmentInputs', () => {
     expect(departmentInputs(elsewhere, 'business_environment')).toBe(
       departmentInputs(catalogue, 'business_environment'),
     );
+    // Where an entry was read from only names it in messages.
+    const relabelled = withEntry('BE-LIC-001', (e) => (e.file = 'BE-LIC-001 (published)'));
+    expect(departmentInputs(relabelled, 'business_environment')).toBe(
+      departmentInputs(catalogue, 'business_environment'),
+    );
     const own = withEntry('BE-LIC-001', (e) => {
       e.items.find((i) => i.name === 'kind')!.description = 'The kind of licence, renamed.';
     });

@@ -46,19 +46,32 @@ describe('subgraphBreakingChanges', () => {
     });
   });
 
-  it('gives the same answer in a worker thread for a subgraph past the threshold', async () => {
+  it('compares several pairs past the threshold in a worker, each as here, and remembers them', async () => {
     const before = large(800);
     const after = large(800, 7);
+    const broken = `${after}\ntype Broken {`;
     expect(before.length + after.length).toBeGreaterThan(IN_WORKER_FROM);
-    const there = await subgraphBreakingChangesAsync(before, after);
-    expect(there).toEqual(subgraphBreakingChanges(before, after));
-    expect(there).toEqual({
+    const pairs = [
+      { before, after },
+      { before: people.typeDefs, after: withoutName },
+      { before, after: broken },
+    ];
+    const first = performance.now();
+    const there = await subgraphBreakingChangesAsync(pairs);
+    const firstMs = performance.now() - first;
+    expect(there).toEqual(pairs.map((p) => subgraphBreakingChanges(p.before, p.after)));
+    expect(there[0]).toEqual({
       builds: true,
       changes: [{ type: 'FIELD_REMOVED', description: 'T7.value was removed.' }],
     });
-    expect(await subgraphBreakingChangesAsync(before, `${after}\ntype Broken {`)).toEqual({
-      builds: false,
-    });
+    expect(there[2]).toEqual({ builds: false });
+    // The same pairs again (a publication after its check): answered from memory, no worker.
+    const again = performance.now();
+    expect(await subgraphBreakingChangesAsync([pairs[2]!, pairs[0]!])).toEqual([
+      there[2],
+      there[0],
+    ]);
+    expect(performance.now() - again).toBeLessThan(firstMs / 5);
   });
 
   it('leaves the event loop free while a large subgraph is compared', async () => {
@@ -68,7 +81,7 @@ describe('subgraphBreakingChanges', () => {
     subgraphBreakingChanges(before, after);
     const inPlaceMs = performance.now() - here;
     const { ticks, longestGap } = await watchEventLoop(() =>
-      subgraphBreakingChangesAsync(before, after),
+      subgraphBreakingChangesAsync([{ before, after }]),
     );
     // Compared in place the loop was held for inPlaceMs; in a worker the timer ran throughout.
     expect(ticks).toBeGreaterThan(5);

@@ -110,21 +110,20 @@ export async function checkSubgraphs(
   };
 }
 
-/** Each candidate with a version in force compared with it, one after the other (each may take a worker). */
+/** Each candidate whose SDL differs from its version in force, compared with it (together: one worker at most). */
 async function compareWithInForce(
   current: readonly { name: string; sdl: string }[],
   candidates: readonly SubgraphCandidate[],
 ) {
-  const comparisons = [];
-  for (const candidate of candidates) {
+  const pairs = candidates.flatMap((candidate) => {
     const previous = current.find((s) => s.name === candidate.name);
-    if (!previous) continue;
-    comparisons.push({
-      candidate,
-      comparison: await subgraphBreakingChangesAsync(previous.sdl, candidate.sdl),
-    });
-  }
-  return comparisons;
+    // Nothing to compare for a new subgraph, nor for one whose SDL stays as it is.
+    return previous && previous.sdl !== candidate.sdl ? [{ candidate, before: previous.sdl }] : [];
+  });
+  const comparisons = await subgraphBreakingChangesAsync(
+    pairs.map(({ candidate, before }) => ({ before, after: candidate.sdl })),
+  );
+  return pairs.map(({ candidate }, i) => ({ candidate, comparison: comparisons[i]! }));
 }
 
 /**

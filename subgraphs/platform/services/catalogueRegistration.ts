@@ -398,7 +398,7 @@ function changedSubgraphs(
   maxPageSize: number,
 ): SubgraphCandidate[] {
   const candidates: SubgraphCandidate[] = [];
-  for (const { name, url } of registered) {
+  for (const { name, url, sdl: inForce } of registered) {
     if (name === CROSS_LEVEL_SUBGRAPH) {
       const types = crossLevelEntityTypes(next);
       if (types.join(',') !== crossLevelEntityTypes(now).join(','))
@@ -409,7 +409,8 @@ function changedSubgraphs(
     // The same inputs give the same subgraph: only changed departments' SDL is generated.
     if (now.department(name) && departmentInputs(now, name) === departmentInputs(next, name))
       continue;
-    candidates.push({ name, url, sdl: departmentTypeDefs(next, name, { maxPageSize }) });
+    const sdl = departmentTypeDefs(next, name, { maxPageSize });
+    if (sdl !== inForce) candidates.push({ name, url, sdl });
   }
   return candidates;
 }
