@@ -96,7 +96,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           { subgraph, url, timeoutMs: waitedMs, err: error },
           waitedMs !== null ? 'subgraph fetch timed out' : 'subgraph fetch failed',
         );
-        throw subgraphUnavailable(subgraph, waitedMs, error);
+        throw subgraphUnavailable(subgraph, waitedMs, error, isMutation(init?.body));
       } finally {
         clearTimeout(timer);
         callers?.removeEventListener('abort', callerAborted);
@@ -108,11 +108,31 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
   });
 }
 
-/** The error a client sees for a subgraph that timed out (`waitedMs`) or could not be reached. */
+/**
+ * Whether a subgraph request carries a mutation: its body is the gateway's own
+ * JSON, read again only when a fetch failed.
+ */
+function isMutation(body: unknown): boolean {
+  if (typeof body !== 'string') return false;
+  try {
+    const { query } = JSON.parse(body) as { query?: unknown };
+    return typeof query === 'string' && /^\s*mutation\b/.test(query);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The error a client sees for a subgraph that timed out (`waitedMs`) or could
+ * not be reached. A mutation that timed out may still be carried out (a
+ * province's catalogue publication takes longer than the default timeout), so
+ * its caller is told to look before trying again, not to try again.
+ */
 function subgraphUnavailable(
   subgraph: string | null,
   waitedMs: number | null,
   cause: unknown,
+  mutation: boolean,
 ): GraphQLError {
   const who =
     subgraph === null
@@ -121,8 +141,12 @@ function subgraphUnavailable(
         ? 'The platform service'
         : `The ${subgraph} department`;
   const what = waitedMs !== null ? `did not answer within ${waitedMs} ms` : 'could not be reached';
+  const next =
+    mutation && waitedMs !== null
+      ? 'It may still make the change it was asked for: check its state before trying again.'
+      : 'Try again shortly.';
   return new GraphQLError(
-    `${who} ${what}, so its part of the answer is missing (null); the rest of the answer stands. Try again shortly.`,
+    `${who} ${what}, so its part of the answer is missing (null); the rest of the answer stands. ${next}`,
     {
       originalError: cause instanceof Error ? cause : undefined,
       extensions: {
