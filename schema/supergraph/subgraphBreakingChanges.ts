@@ -63,28 +63,30 @@ const REMEMBERED = 32;
 export async function subgraphBreakingChangesAsync(
   pairs: readonly SdlPair[],
 ): Promise<SubgraphComparison[]> {
-  const keyed = pairs.map((pair) => ({
-    pair,
-    key: `${sha256(pair.before)}:${sha256(pair.after)}`,
-  }));
-  const found = new Map(keyed.map(({ key }) => [key, remembered.get(key)]));
-  const missing = [...found].filter(([, known]) => !known).map(([key]) => key);
-  if (missing.length > 0) {
-    const todo = missing.map((key) => keyed.find((k) => k.key === key)!.pair);
-    const size = todo.reduce((sum, p) => sum + p.before.length + p.after.length, 0);
+  const keys = pairs.map(({ before, after }) => `${sha256(before)}:${sha256(after)}`);
+  const answers = new Map<string, Promise<SubgraphComparison>>();
+  const todo = new Map<string, SdlPair>();
+  keys.forEach((key, i) => {
+    const known = remembered.get(key);
+    if (known) answers.set(key, known);
+    else todo.set(key, pairs[i]!);
+  });
+  if (todo.size > 0) {
+    const missing = [...todo.values()];
+    const size = missing.reduce((sum, p) => sum + p.before.length + p.after.length, 0);
     const compared =
       size < IN_WORKER_FROM
-        ? Promise.resolve(todo.map((p) => subgraphBreakingChanges(p.before, p.after)))
-        : (runInSchemaWorker({ task: 'breakingChanges', pairs: todo }) as Promise<
+        ? Promise.resolve(missing.map((p) => subgraphBreakingChanges(p.before, p.after)))
+        : (runInSchemaWorker({ task: 'breakingChanges', pairs: missing }) as Promise<
             SubgraphComparison[]
           >);
-    missing.forEach((key, i) => {
+    [...todo.keys()].forEach((key, i) => {
       const comparison = compared.then((all) => all[i]!);
-      found.set(key, comparison);
+      answers.set(key, comparison);
       remember(key, comparison);
     });
   }
-  return Promise.all(keyed.map(({ key }) => found.get(key)!));
+  return Promise.all(keys.map((key) => answers.get(key)!));
 }
 
 function remember(key: string, comparison: Promise<SubgraphComparison>): void {

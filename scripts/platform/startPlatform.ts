@@ -318,8 +318,8 @@ export async function startPlatform(
         const candidate = await serveRebuilt(running, next);
         if (candidate) candidates.push(candidate);
       }
-      const entityTypes = await refreshCrossLevel(crossLevel, crossLevel.url);
-      if (entityTypes) candidates.push(entityTypes);
+      const crossLevelCandidate = await refreshCrossLevel(crossLevel, crossLevel.url);
+      if (crossLevelCandidate) candidates.push(crossLevelCandidate);
       const refusal = await publishRegenerated(platformDb, catalogue, candidates);
       if (refusal) {
         gateway.reportCompositionProblem(refusal);

@@ -31,7 +31,8 @@ export interface PublishSetRequest extends Omit<PublishRequest, 'candidate'> {
 export type PublishSetOutcome =
   /** `versions`: the new version of each candidate that differed from its version in force. */
   | { published: true; versions: SubgraphVersion[]; check: SubgraphCheck }
-  | { published: false; unchanged: true; check: SubgraphCheck }
+  /** `inForce`: each candidate's version in force, which it already is. */
+  | { published: false; unchanged: true; inForce: SubgraphVersion[]; check: SubgraphCheck }
   | { published: false; unchanged?: false; check: SubgraphCheck; refusal: string };
 
 /**
@@ -50,8 +51,7 @@ export async function publishSubgraph(
   const outcome = await publishSubgraphs(db, catalogue, { ...rest, candidates: [candidate] });
   if (!outcome.published && !outcome.unchanged) return outcome;
   if (outcome.published) return { ...outcome, version: outcome.versions[0]! };
-  const current = (await selectCurrentSubgraphs(db)).find((s) => s.name === candidate.name)!;
-  return { ...outcome, version: current };
+  return { ...outcome, version: outcome.inForce[0]! };
 }
 
 /**
@@ -68,13 +68,17 @@ export async function publishSubgraphs(
   request: PublishSetRequest,
 ): Promise<PublishSetOutcome> {
   const current = await selectCurrentSubgraphs(db);
-  const changed = request.candidates.filter((candidate) => {
-    const inForce = current.find((s) => s.name === candidate.name);
-    return !inForce || inForce.sdl !== candidate.sdl || inForce.url !== candidate.url;
-  });
+  const inForce = request.candidates.map((candidate) =>
+    current.find(
+      (s) => s.name === candidate.name && s.sdl === candidate.sdl && s.url === candidate.url,
+    ),
+  );
+  const changed = request.candidates.filter((_, i) => !inForce[i]);
   const check = await checkSubgraphs(db, catalogue, changed);
   const names = request.candidates.map((c) => c.name).join(', ');
-  if (changed.length === 0) return { published: false, unchanged: true, check };
+  if (changed.length === 0) {
+    return { published: false, unchanged: true, inForce: inForce as SubgraphVersion[], check };
+  }
   if (check.compositionErrors.length > 0) {
     return {
       published: false,
