@@ -71,11 +71,6 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           signal: abort.signal,
           dispatcher,
         });
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-          else if (value !== undefined) headers.set(name, value);
-        }
         const text = await response.body.text();
         const status = response.statusCode;
         metrics.subgraphFetch(
@@ -83,7 +78,7 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           (performance.now() - began) / 1000,
           status >= 400 ? `http_${status}` : null,
         );
-        return new TextResponse(url, status, headers, text);
+        return new TextResponse(url, status, response.headers, text);
       } catch (error) {
         if (callers?.aborted) throw error;
         const waitedMs = timedOut ? timeoutMs : null;
@@ -158,15 +153,23 @@ function subgraphUnavailable(
   );
 }
 
-/** A response whose body has been read whole: what the gateway's data sources need of one. */
-class TextResponse implements FetcherResponse {
+/** Response headers as undici hands them: lower-case names, repeated ones as arrays. */
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * A response whose body has been read whole: what the gateway's data sources
+ * need of one. Its headers stay as undici gave them until someone asks for a
+ * WHATWG `Headers` (the signing data source reads one or two by `header`).
+ */
+export class TextResponse implements FetcherResponse {
   readonly redirected = false;
   bodyUsed = false;
+  private made: Headers | undefined;
 
   constructor(
     readonly url: string,
     readonly status: number,
-    readonly headers: Headers,
+    private readonly raw: RawHeaders,
     private readonly body: string,
   ) {}
 
@@ -176,6 +179,24 @@ class TextResponse implements FetcherResponse {
 
   get statusText(): string {
     return STATUS_CODES[this.status] ?? '';
+  }
+
+  get headers(): Headers {
+    if (!this.made) {
+      this.made = new Headers();
+      for (const [name, value] of Object.entries(this.raw)) {
+        if (Array.isArray(value)) for (const v of value) this.made.append(name, v);
+        else if (value !== undefined) this.made.set(name, value);
+      }
+    }
+    return this.made;
+  }
+
+  /** One header's value (`name` in lower case), repeated ones joined as Headers would. */
+  header(name: string): string | null {
+    const value = this.raw[name];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
   }
 
   async text(): Promise<string> {
@@ -195,6 +216,6 @@ class TextResponse implements FetcherResponse {
   }
 
   clone(): FetcherResponse {
-    return new TextResponse(this.url, this.status, this.headers, this.body);
+    return new TextResponse(this.url, this.status, this.raw, this.body);
   }
 }

@@ -2,13 +2,16 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../../gateway/auth/GatewayContext.ts';
 import { SigningDataSource } from '../../gateway/auth/SigningDataSource.ts';
+import { TextResponse } from '../../gateway/subgraphFetcher.ts';
 import type { AuditEntry } from '../../server/audit/AuditEntry.ts';
 import { AttestingAuditSink } from '../../server/audit/AttestingAuditSink.ts';
 import { readHandedBackAccess, type HandedBackFetch } from '../../server/audit/handedBackAccess.ts';
 import { peekCompactJws } from '../../server/identity/compactJws.ts';
+import { bodyHash } from '../../server/identity/internalToken.ts';
 import { DepartmentVerifyKeys } from '../../server/identity/departmentAuditKeys.ts';
 
 /**
@@ -169,13 +172,18 @@ describe('the gateway’s data source', () => {
     join(keysDir, 'public_security.jwk.json'),
     JSON.stringify(publicSecurity.publicKey.export({ format: 'jwk' })),
   );
+  /** What the subgraph answers a fetch: its extensions, made from the fetch's hand-back nonce. */
+  let answer: (nonce: string) => Record<string, unknown> = () => ({});
   const source = new SigningDataSource(
     'public_security',
     'http://127.0.0.1:9/graphql',
     privateKey,
-    {
-      fetch: () => Promise.reject(new Error('not used')),
-    } as never,
+    async (url, init) => {
+      const token = (init?.headers as Record<string, string>)['x-govdata-context']!;
+      const extensions = answer(String(peekCompactJws(token).hb));
+      const body = JSON.stringify({ data: { person: { name: '张三' } }, extensions });
+      return new TextResponse(url, 200, { 'content-type': 'application/json' }, body);
+    },
     new DepartmentVerifyKeys(keysDir),
   );
   const context = (requestId = 'req-1') =>
@@ -197,58 +205,51 @@ describe('the gateway’s data source', () => {
       accessRecords: [],
       subgraphFetches: 0,
     }) as unknown as GatewayContext;
-  type Request = Parameters<SigningDataSource['didReceiveResponse']>[0]['request'];
 
-  /** One fetch as the gateway sends it; the hand-back nonce its signed token carries. */
-  async function send(ctx: GatewayContext): Promise<{ request: Request; nonce: string }> {
-    const request = {
-      query: '{ person { name } }',
-      variables: {},
-      http: { method: 'POST', url: 'http://127.0.0.1:9/graphql', headers: new Headers() },
-    };
-    await source.willSendRequest({
-      request,
+  /**
+   * One fetch through the data source, the subgraph answering with
+   * `extensions(nonce)` for the hand-back nonce the fetch's signed token
+   * carried; the nonce and the response the executor would get.
+   */
+  async function fetchWith(
+    ctx: GatewayContext,
+    extensions: (nonce: string) => Record<string, unknown>,
+  ): Promise<{ nonce: string; response: GatewayGraphQLResponse }> {
+    let nonce = '';
+    answer = (sent) => extensions((nonce = sent));
+    const response = await source.process({
+      kind: 'incoming operation',
+      request: { query: '{ person { name } }', variables: {} },
       context: ctx,
       incomingRequestContext: { request: { http: { headers: new Headers() } } },
     } as never);
-    const token = request.http.headers.get('x-govdata-context')!;
-    // What the library hands `didReceiveResponse`: a copy of the request, sharing its `http`.
-    const { query, ...rest } = request;
-    const sent = { query, ...rest } as unknown as Request;
-    return { request: sent, nonce: String(peekCompactJws(token).hb) };
+    return { nonce, response };
   }
   /** The subgraph's records of `ctx`'s request, signed by public security for `nonce`. */
   const signedFor = (ctx: GatewayContext, nonce: string, change: Partial<AuditEntry> = {}) =>
     department.attest([{ ...UNSIGNED, requestId: ctx.identity.requestId, ...change }], nonce);
-  const receive = (ctx: GatewayContext, request: Request, extensions: Record<string, unknown>) =>
-    source.didReceiveResponse({
-      response: { data: { person: { name: '张三' } }, extensions },
-      request,
-      context: ctx,
-    });
 
   it('keeps the fetch’s signed records for the REQUEST commit and passes none of them on', async () => {
     const ctx = context();
-    const { request, nonce } = await send(ctx);
-    const records = signedFor(ctx, nonce);
-    const response = receive(ctx, request, {
-      govdataAccessRecords: records,
+    let records: AuditEntry[] = [];
+    const { nonce, response } = await fetchWith(ctx, (nonce) => ({
+      govdataAccessRecords: (records = signedFor(ctx, nonce)),
       govdataAccessMasked: true,
-    });
+    }));
     expect(ctx.accessRecords).toEqual(records);
     expect(ctx.accessRecords[0]!.attestation).toMatch(new RegExp(`^v1\\.${nonce}\\.`));
     expect(ctx.masked).toBe(true);
+    expect(response.data).toEqual({ person: { name: '张三' } });
     expect(response.extensions).not.toHaveProperty('govdataAccessRecords');
   });
 
   it('fails the fetch on a record of another consumer, and keeps nothing of it', async () => {
     const ctx = context();
-    const { request, nonce } = await send(ctx);
-    expect(() =>
-      receive(ctx, request, {
+    await expect(
+      fetchWith(ctx, (nonce) => ({
         govdataAccessRecords: signedFor(ctx, nonce, { consumerDepartment: 'market_supervision' }),
-      }),
-    ).toThrow(/consumerDepartment/);
+      })),
+    ).rejects.toThrow(/consumerDepartment/);
     expect(ctx.accessRecords).toEqual([]);
   });
 
@@ -277,26 +278,62 @@ describe('the gateway’s data source', () => {
     'the attack: a handed-back record %s fails the fetch, and nothing of it is kept',
     async (_, forge, why) => {
       const ctx = context();
-      const { request, nonce } = await send(ctx);
-      expect(() => receive(ctx, request, { govdataAccessRecords: forge(ctx, nonce) })).toThrow(why);
+      await expect(
+        fetchWith(ctx, (nonce) => ({ govdataAccessRecords: forge(ctx, nonce) })),
+      ).rejects.toThrow(why);
       expect(ctx.accessRecords).toEqual([]);
     },
   );
 
   it('the attack: a record replayed from another request’s fetch fails the fetch', async () => {
     const earlier = context('req-0');
-    const first = await send(earlier);
-    const replayed = signedFor(earlier, first.nonce);
+    let replayed: AuditEntry[] = [];
+    await fetchWith(earlier, (nonce) => {
+      replayed = signedFor(earlier, nonce);
+      return {};
+    });
     const ctx = context('req-1');
-    const { request } = await send(ctx);
-    expect(() => receive(ctx, request, { govdataAccessRecords: replayed })).toThrow(/requestId/);
+    await expect(fetchWith(ctx, () => ({ govdataAccessRecords: replayed }))).rejects.toThrow(
+      /requestId/,
+    );
     expect(ctx.accessRecords).toEqual([]);
   });
 
-  it('records for a fetch it never sent fail too', () => {
-    const ctx = context();
-    expect(() =>
-      receive(ctx, {}, { govdataAccessRecords: signedFor(ctx, 'nonce-of-fetch-1x') }),
-    ).toThrow(/unasked/);
+  it('signs each fetch for the exact body it sends, under a nonce of its own', async () => {
+    const sent: { token: string; body: string }[] = [];
+    const recording = new SigningDataSource(
+      'public_security',
+      'http://127.0.0.1:9/graphql',
+      privateKey,
+      async (url, init) => {
+        const headers = init?.headers as Record<string, string>;
+        sent.push({ token: headers['x-govdata-context']!, body: String(init?.body) });
+        return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
+      },
+      new DepartmentVerifyKeys(keysDir),
+    );
+    for (const idNumber of ['110101199003070011', '110101199003070012']) {
+      await recording.process({
+        kind: 'incoming operation',
+        request: {
+          query: 'query P($id: String!) { person(idNumber: $id) { name } }',
+          variables: { id: idNumber },
+        },
+        context: context(),
+        incomingRequestContext: { request: { http: { headers: new Headers() } } },
+      } as never);
+    }
+    const [first, second] = sent.map(({ token, body }) => ({
+      claims: peekCompactJws(token),
+      body,
+    }));
+    expect(first!.claims.bh).toBe(bodyHash(first!.body));
+    expect(second!.claims.bh).toBe(bodyHash(second!.body));
+    expect(first!.claims.bh).not.toBe(second!.claims.bh);
+    expect(first!.claims.hb).not.toBe(second!.claims.hb);
+    expect(JSON.parse(first!.body)).toEqual({
+      query: 'query P($id: String!) { person(idNumber: $id) { name } }',
+      variables: { id: '110101199003070011' },
+    });
   });
 });
