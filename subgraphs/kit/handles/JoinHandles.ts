@@ -1,6 +1,6 @@
 import { badUserInput } from '../../../schema/index.ts';
 import type { DatasetTable, KeyValue } from '../sql/index.ts';
-import type { Sealer } from './Sealer.ts';
+import { Sealer, type SealContext } from './Sealer.ts';
 
 /**
  * One request's join handles. Entities travel between subgraphs under an opaque
@@ -15,9 +15,21 @@ export class JoinHandles {
     private readonly requestId: string,
   ) {}
 
+  /** Each entity type's sealing context in this request (a page seals and opens a hundred under one). */
+  private readonly contexts = new Map<string, SealContext>();
+
+  private contextOf(type: string): SealContext {
+    let context = this.contexts.get(type);
+    if (!context) {
+      context = Sealer.context(`join\u0000${this.requestId}\u0000${type}`);
+      this.contexts.set(type, context);
+    }
+    return context;
+  }
+
   /** The handle of the `type` entity whose key is `key`. */
   seal(type: string, key: KeyValue): string {
-    return this.sealer.seal(key, `join\u0000${this.requestId}\u0000${type}`);
+    return this.sealer.seal(key, this.contextOf(type));
   }
 
   /**
@@ -25,7 +37,7 @@ export class JoinHandles {
    * request, for another type or forged is refused: nothing is looked up.
    */
   open(type: string, handle: unknown): KeyValue {
-    const key = this.sealer.open(handle, `join\u0000${this.requestId}\u0000${type}`);
+    const key = this.sealer.open(handle, this.contextOf(type));
     if (isKeyValue(key)) return key;
     throw badUserInput(
       `joinHandle is not a handle of this request for ${type}; handles are made by the platform and only valid within the request that made them.`,

@@ -8,6 +8,9 @@ const TAG_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES;
 const MAX_HANDLE_LENGTH = 2048;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
+/** A context made once (`Sealer.context`) for many seals or opens. */
+export type SealContext = Buffer;
+
 /**
  * Seals values into opaque strings that only holders of the platform's join key
  * (the subgraphs, never the gateway or a client) can open: XChaCha20-Poly1305
@@ -33,7 +36,15 @@ export class Sealer {
     key.copy(this.key);
   }
 
-  seal(value: unknown, context: string): string {
+  /**
+   * `context` as sealing binds it in: a caller sealing or opening many values
+   * under one context (a request's handles of one type) makes it once.
+   */
+  static context(text: string): SealContext {
+    return Buffer.from(text, 'utf8');
+  }
+
+  seal(value: unknown, context: string | SealContext): string {
     const message = Buffer.from(JSON.stringify(value), 'utf8');
     const sealed = Buffer.allocUnsafe(NONCE_BYTES + message.length + TAG_BYTES);
     const nonce = sealed.subarray(0, NONCE_BYTES);
@@ -41,7 +52,7 @@ export class Sealer {
     sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
       sealed.subarray(NONCE_BYTES),
       message,
-      Buffer.from(context, 'utf8'),
+      typeof context === 'string' ? Sealer.context(context) : context,
       null,
       nonce,
       this.key,
@@ -58,7 +69,7 @@ export class Sealer {
   }
 
   /** The sealed value, or `undefined` when the handle was not sealed by this key for `context`. */
-  open(handle: unknown, context: string): unknown {
+  open(handle: unknown, context: string | SealContext): unknown {
     if (typeof handle !== 'string' || handle.length > MAX_HANDLE_LENGTH) return undefined;
     if (!BASE64URL.test(handle)) return undefined;
     const sealed = Buffer.from(handle, 'base64url');
@@ -69,7 +80,7 @@ export class Sealer {
         message,
         null,
         sealed.subarray(NONCE_BYTES),
-        Buffer.from(context, 'utf8'),
+        typeof context === 'string' ? Sealer.context(context) : context,
         sealed.subarray(0, NONCE_BYTES),
         this.key,
       );
