@@ -121,7 +121,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     }
-    const received = this.takeAccessRecords(parsed, context, handBackNonce);
+    const received = this.takeAccessRecords({ ...parsed, http: response }, context, handBackNonce);
     const policy = incomingRequestContext.overallCachePolicy as
       { restrict?: (hint: CacheHint) => void } | undefined;
     if (this.honorSubgraphCacheControlHeader && policy?.restrict) {

@@ -2,7 +2,10 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import type { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../../gateway/auth/GatewayContext.ts';
 import { SigningDataSource } from '../../gateway/auth/SigningDataSource.ts';
@@ -335,5 +338,119 @@ describe('the gateway’s data source', () => {
       query: 'query P($id: String!) { person(idNumber: $id) { name } }',
       variables: { id: '110101199003070011' },
     });
+  });
+
+  describe('answers as RemoteGraphQLDataSource would, which it no longer runs for operations', () => {
+    /** `source`'s answer to a fetch the subgraph answers with `status`, `headers` and `body`, or its error. */
+    async function through(
+      make: (fetcher: Fetcher) => GraphQLDataSource<GatewayContext>,
+      status: number,
+      headers: Record<string, string>,
+      body: string,
+    ) {
+      const restricted: unknown[] = [];
+      const source = make(async (url) => new TextResponse(url, status, headers, body));
+      const outcome = await source
+        .process({
+          kind: 'incoming operation',
+          request: { query: '{ person { name } }', variables: {} },
+          context: context(),
+          incomingRequestContext: {
+            request: { http: { headers: new Headers() } },
+            overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) },
+          },
+        } as never)
+        .then(
+          // The fetch's response rides along as `http`: compared by its status.
+          (response) => ({ response: { ...response, http: response.http?.status } }),
+          (error: GraphQLError) => ({
+            error: { message: error.message, extensions: error.extensions },
+          }),
+        );
+      return { outcome, restricted };
+    }
+    const ours = (fetcher: Fetcher) =>
+      new SigningDataSource(
+        'public_security',
+        'http://127.0.0.1:9/graphql',
+        privateKey,
+        fetcher,
+        new DepartmentVerifyKeys(keysDir),
+      );
+    const library = (fetcher: Fetcher) =>
+      new RemoteGraphQLDataSource<GatewayContext>({ url: 'http://127.0.0.1:9/graphql', fetcher });
+
+    it.each<[string, number, Record<string, string>, string]>([
+      ['an answer', 200, { 'content-type': 'application/json' }, '{"data":{"person":null}}'],
+      [
+        'an answer with errors',
+        200,
+        { 'content-type': 'application/graphql-response+json; charset=utf-8' },
+        '{"data":null,"errors":[{"message":"no","path":["person"]}]}',
+      ],
+      ['401 with a JSON body', 401, { 'content-type': 'application/json' }, '{"errors":[]}'],
+      ['403 as text', 403, { 'content-type': 'text/plain' }, 'forbidden'],
+      ['503 without a content type', 503, {}, 'down'],
+      ['a body that is not an object', 200, { 'content-type': 'text/plain' }, 'plain words'],
+      ['a JSON array', 200, { 'content-type': 'application/json' }, '[1,2]'],
+      [
+        'a cache-control header',
+        200,
+        { 'content-type': 'application/json', 'cache-control': 'private, max-age=60' },
+        '{"data":{}}',
+      ],
+      [
+        'a quoted max-age',
+        200,
+        { 'content-type': 'application/json', 'cache-control': 'public , max-age = "30"' },
+        '{"data":{}}',
+      ],
+    ])('%s', async (_, status, headers, body) => {
+      const expected = await through(library, status, headers, body);
+      const actual = await through(ours, status, headers, body);
+      expect(actual.outcome).toEqual(expected.outcome);
+      expect(actual.restricted).toEqual(expected.restricted);
+    });
+  });
+
+  it('passes on only the allow-listed client headers, never the client’s credential', async () => {
+    let sent: Record<string, string> = {};
+    const source = new SigningDataSource(
+      'public_security',
+      'http://127.0.0.1:9/graphql',
+      privateKey,
+      async (url, init) => {
+        sent = init?.headers as Record<string, string>;
+        return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
+      },
+      new DepartmentVerifyKeys(keysDir),
+    );
+    await source.process({
+      kind: 'incoming operation',
+      request: { query: '{ person { name } }', variables: {} },
+      context: context(),
+      incomingRequestContext: {
+        request: {
+          http: {
+            headers: new Headers({
+              authorization: 'Bearer client-token',
+              cookie: 'session=1',
+              'accept-language': 'zh-CN',
+              traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+              'x-govdata-context': 'a token the client made up',
+            }),
+          },
+        },
+      },
+    } as never);
+    expect(Object.keys(sent).sort()).toEqual([
+      'accept-language',
+      'content-type',
+      'traceparent',
+      'x-govdata-context',
+      'x-request-id',
+    ]);
+    expect(sent['x-govdata-context']).not.toBe('a token the client made up');
+    expect(sent['x-request-id']).toBe('req-1');
   });
 });
