@@ -8,7 +8,7 @@ export interface GatewayContext {
   startedAt: number;
   /**
    * Set when a subgraph reports that it answered some item masked, so that the
-   * REQUEST record can say MASKED; see `SigningDataSource.didReceiveResponse`.
+   * REQUEST record can say MASKED; see `SigningDataSource.takeAccessRecords`.
    */
   masked: boolean;
   /**
