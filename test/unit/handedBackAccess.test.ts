@@ -175,20 +175,23 @@ describe('the gateway’s data source', () => {
     join(keysDir, 'public_security.jwk.json'),
     JSON.stringify(publicSecurity.publicKey.export({ format: 'jwk' })),
   );
+  /** Our data source for public security's subgraph, fetching through `fetcher`. */
+  const signingSource = (fetcher: Fetcher) =>
+    new SigningDataSource(
+      'public_security',
+      'http://127.0.0.1:9/graphql',
+      privateKey,
+      fetcher,
+      new DepartmentVerifyKeys(keysDir),
+    );
   /** What the subgraph answers a fetch: its extensions, made from the fetch's hand-back nonce. */
   let answer: (nonce: string) => Record<string, unknown> = () => ({});
-  const source = new SigningDataSource(
-    'public_security',
-    'http://127.0.0.1:9/graphql',
-    privateKey,
-    async (url, init) => {
-      const token = (init?.headers as Record<string, string>)['x-govdata-context']!;
-      const extensions = answer(String(peekCompactJws(token).hb));
-      const body = JSON.stringify({ data: { person: { name: '张三' } }, extensions });
-      return new TextResponse(url, 200, { 'content-type': 'application/json' }, body);
-    },
-    new DepartmentVerifyKeys(keysDir),
-  );
+  const source = signingSource(async (url, init) => {
+    const token = (init?.headers as Record<string, string>)['x-govdata-context']!;
+    const extensions = answer(String(peekCompactJws(token).hb));
+    const body = JSON.stringify({ data: { person: { name: '张三' } }, extensions });
+    return new TextResponse(url, 200, { 'content-type': 'application/json' }, body);
+  });
   const context = (requestId = 'req-1') =>
     ({
       identity: {
@@ -210,6 +213,35 @@ describe('the gateway’s data source', () => {
     }) as unknown as GatewayContext;
 
   /**
+   * One operation's fetch through `source` as an executor asks for it: by
+   * default a person's name for `context()`, the client having sent no
+   * headers, under no cache policy.
+   */
+  const fetchThrough = (
+    through: GraphQLDataSource<GatewayContext>,
+    {
+      request = { query: '{ person { name } }', variables: {} },
+      ctx = context(),
+      clientHeaders = {},
+      overallCachePolicy,
+    }: {
+      request?: { query: string; variables: Record<string, unknown> };
+      ctx?: GatewayContext;
+      clientHeaders?: Record<string, string>;
+      overallCachePolicy?: { restrict(hint: unknown): void };
+    } = {},
+  ): Promise<GatewayGraphQLResponse> =>
+    through.process({
+      kind: 'incoming operation',
+      request,
+      context: ctx,
+      incomingRequestContext: {
+        request: { http: { headers: new Headers(clientHeaders) } },
+        overallCachePolicy,
+      },
+    } as never);
+
+  /**
    * One fetch through the data source, the subgraph answering with
    * `extensions(nonce)` for the hand-back nonce the fetch's signed token
    * carried; the nonce and the response the executor would get.
@@ -220,12 +252,7 @@ describe('the gateway’s data source', () => {
   ): Promise<{ nonce: string; response: GatewayGraphQLResponse }> {
     let nonce = '';
     answer = (sent) => extensions((nonce = sent));
-    const response = await source.process({
-      kind: 'incoming operation',
-      request: { query: '{ person { name } }', variables: {} },
-      context: ctx,
-      incomingRequestContext: { request: { http: { headers: new Headers() } } },
-    } as never);
+    const response = await fetchThrough(source, { ctx });
     return { nonce, response };
   }
   /** The subgraph's records of `ctx`'s request, signed by public security for `nonce`. */
@@ -304,27 +331,18 @@ describe('the gateway’s data source', () => {
 
   it('signs each fetch for the exact body it sends, under a nonce of its own', async () => {
     const sent: { token: string; body: string }[] = [];
-    const recording = new SigningDataSource(
-      'public_security',
-      'http://127.0.0.1:9/graphql',
-      privateKey,
-      async (url, init) => {
-        const headers = init?.headers as Record<string, string>;
-        sent.push({ token: headers['x-govdata-context']!, body: String(init?.body) });
-        return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
-      },
-      new DepartmentVerifyKeys(keysDir),
-    );
+    const recording = signingSource(async (url, init) => {
+      const headers = init?.headers as Record<string, string>;
+      sent.push({ token: headers['x-govdata-context']!, body: String(init?.body) });
+      return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
+    });
     for (const idNumber of ['110101199003070011', '110101199003070012']) {
-      await recording.process({
-        kind: 'incoming operation',
+      await fetchThrough(recording, {
         request: {
           query: 'query P($id: String!) { person(idNumber: $id) { name } }',
           variables: { id: idNumber },
         },
-        context: context(),
-        incomingRequestContext: { request: { http: { headers: new Headers() } } },
-      } as never);
+      });
     }
     const [first, second] = sent.map(({ token, body }) => ({
       claims: peekCompactJws(token),
@@ -350,33 +368,16 @@ describe('the gateway’s data source', () => {
     ) {
       const restricted: unknown[] = [];
       const source = make(async (url) => new TextResponse(url, status, headers, body));
-      const outcome = await source
-        .process({
-          kind: 'incoming operation',
-          request: { query: '{ person { name } }', variables: {} },
-          context: context(),
-          incomingRequestContext: {
-            request: { http: { headers: new Headers() } },
-            overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) },
-          },
-        } as never)
-        .then(
-          // The fetch's response rides along as `http`: compared by its status.
-          (response) => ({ response: { ...response, http: response.http?.status } }),
-          (error: GraphQLError) => ({
-            error: { message: error.message, extensions: error.extensions },
-          }),
-        );
+      const overallCachePolicy = { restrict: (hint: unknown) => restricted.push(hint) };
+      const outcome = await fetchThrough(source, { overallCachePolicy }).then(
+        // The fetch's response rides along as `http`: compared by its status.
+        (response) => ({ response: { ...response, http: response.http?.status } }),
+        (error: GraphQLError) => ({
+          error: { message: error.message, extensions: error.extensions },
+        }),
+      );
       return { outcome, restricted };
     }
-    const ours = (fetcher: Fetcher) =>
-      new SigningDataSource(
-        'public_security',
-        'http://127.0.0.1:9/graphql',
-        privateKey,
-        fetcher,
-        new DepartmentVerifyKeys(keysDir),
-      );
     const library = (fetcher: Fetcher) =>
       new RemoteGraphQLDataSource<GatewayContext>({ url: 'http://127.0.0.1:9/graphql', fetcher });
 
@@ -407,7 +408,7 @@ describe('the gateway’s data source', () => {
       ],
     ])('%s', async (_, status, headers, body) => {
       const expected = await through(library, status, headers, body);
-      const actual = await through(ours, status, headers, body);
+      const actual = await through(signingSource, status, headers, body);
       expect(actual.outcome).toEqual(expected.outcome);
       expect(actual.restricted).toEqual(expected.restricted);
     });
@@ -415,34 +416,19 @@ describe('the gateway’s data source', () => {
 
   it('passes on only the allow-listed client headers, never the client’s credential', async () => {
     let sent: Record<string, string> = {};
-    const source = new SigningDataSource(
-      'public_security',
-      'http://127.0.0.1:9/graphql',
-      privateKey,
-      async (url, init) => {
-        sent = init?.headers as Record<string, string>;
-        return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
+    const recording = signingSource(async (url, init) => {
+      sent = init?.headers as Record<string, string>;
+      return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
+    });
+    await fetchThrough(recording, {
+      clientHeaders: {
+        authorization: 'Bearer client-token',
+        cookie: 'session=1',
+        'accept-language': 'zh-CN',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        'x-govdata-context': 'a token the client made up',
       },
-      new DepartmentVerifyKeys(keysDir),
-    );
-    await source.process({
-      kind: 'incoming operation',
-      request: { query: '{ person { name } }', variables: {} },
-      context: context(),
-      incomingRequestContext: {
-        request: {
-          http: {
-            headers: new Headers({
-              authorization: 'Bearer client-token',
-              cookie: 'session=1',
-              'accept-language': 'zh-CN',
-              traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-              'x-govdata-context': 'a token the client made up',
-            }),
-          },
-        },
-      },
-    } as never);
+    });
     expect(Object.keys(sent).sort()).toEqual([
       'accept-language',
       'content-type',
