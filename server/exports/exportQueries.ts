@@ -73,6 +73,34 @@ export async function claimExportRecords(db: Knex, id: string, through: number):
   throw new Error(`export ${id} is contended; try again`);
 }
 
+/**
+ * What a resumption of export `id` may send again without counting: the
+ * records a broken delivery sent (and counted) past what the consumer holds,
+ * each once. Returns how far records had been counted (`charged`) and how far
+ * they had had their free re-sending already (`resent`): records from
+ * `resent` (or from what the consumer holds, if further) up to `charged` are
+ * this resumption's to send uncounted; the rest it counts. Marks them taken at
+ * once, compare-and-set, so a second resumption — or the same claim of holding
+ * nothing, made again — counts what it sends: a consumer that kept what it was
+ * sent cannot have it sent again for nothing more than once.
+ */
+export async function takeResending(
+  db: Knex,
+  id: string,
+): Promise<{ charged: number; resent: number }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const rows: { charged: number | string; resent: number | string }[] = await db('exports')
+      .where({ id })
+      .select('charged', 'resent');
+    const charged = Number(rows[0]?.charged ?? 0);
+    const resent = Number(rows[0]?.resent ?? 0);
+    if (resent >= charged) return { charged, resent };
+    const changed = await db('exports').where({ id, charged, resent }).update({ resent: charged });
+    if (changed === 1) return { charged, resent };
+  }
+  throw new Error(`export ${id} is contended; try again`);
+}
+
 /** Gives back a claim the quotas did not cover: records after `to` were not counted after all. */
 export async function releaseExportRecords(
   db: Knex,

@@ -3,6 +3,7 @@ export {
   insertExport,
   releaseExportRecords,
   selectExport,
+  takeResending,
   updateExportManifest,
 } from './exportQueries.ts';
 export type {

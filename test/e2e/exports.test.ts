@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -481,6 +482,49 @@ describe.each(ENGINES)('on %s', (engine) => {
       const headers = await headersOf('export_quota');
       const used = await platform.query(`{ persons(first: 3) { nodes { name } } }`, {}, headers);
       expect(used.errors).toBeUndefined();
+      expectRefused(await get(`/export?dataset=${DATASET}`, headers), 403, {
+        reason: 'QUOTA_EXCEEDED',
+      });
+    });
+
+    it('a finished export resumed again and again from its start: sent again uncounted once, then counted, until the quota stops it', async () => {
+      const rowFilter = { regionCode: { eq: '330106' } };
+      await grant({ id: `exp-count-${engine}`, consumerDepartment: 'export_count', rowFilter });
+      const records = (await queried('export_count')).length;
+      expect(records).toBeGreaterThan(2);
+      await grant({
+        id: `exp-replay-${engine}`,
+        consumerDepartment: 'export_replay',
+        rowFilter,
+        dailyQuota: 2 * records,
+      });
+      const headers = await headersOf('export_replay');
+      const { manifest } = await exportToFile({
+        gateway,
+        headers,
+        dataset: DATASET,
+        format: 'ndjson',
+        out: join(dir, 'replay.ndjson'),
+      });
+      expect(manifest.records).toBe(records);
+      const usage = async () =>
+        Number(
+          (
+            await platform
+              .platformDb('grant_usage')
+              .where({ grant_id: `exp-replay-${engine}` })
+              .select('calls')
+          )[0]!.calls,
+        );
+      // "I hold none of it": a true claim about the empty start of any file.
+      const fromStart = `/export?resume=${manifest.exportId}&records=0&sha256=${createHash('sha256').update('').digest('hex')}`;
+      for (const counted of [records, 2 * records]) {
+        const again = await get(fromStart, headers);
+        expect(again.status, again.text).toBe(200);
+        expect(again.text.split('\n').filter((l) => l !== '')).toHaveLength(records);
+        expect(await usage()).toBe(counted);
+      }
+      expectRefused(await get(fromStart, headers), 403, { reason: 'QUOTA_EXCEEDED' });
       expectRefused(await get(`/export?dataset=${DATASET}`, headers), 403, {
         reason: 'QUOTA_EXCEEDED',
       });

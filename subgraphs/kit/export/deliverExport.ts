@@ -5,6 +5,7 @@ import { conflict } from '../../../schema/index.ts';
 import {
   claimExportRecords,
   releaseExportRecords,
+  takeResending,
   type ExportPlan,
   type ExportRecord,
 } from '../../../server/index.ts';
@@ -64,6 +65,11 @@ export const PAGE_SIZE = { key: 2_000, 'keyed hash': 25_000 } as const;
  * but not sent nor counted again; when their SHA-256 differs from the
  * consumer's, the records moved since (changed, added or removed before that
  * point) and the resumption is refused with CONFLICT before anything is sent.
+ * The records a broken delivery sent past what the consumer holds (lost in
+ * flight, as far as anyone can tell) are sent again uncounted, but each only
+ * once (`takeResending`): a consumer that claims to hold less than it was sent
+ * — any prefix of its file hashes true — gets them again counted, so no
+ * record is had twice for the quota of one.
  * A quota that runs out before the first record is sent refuses the export;
  * later it ends the delivery early, to be resumed another day.
  */
@@ -107,6 +113,10 @@ export async function deliverExport(options: {
     }
   };
   if (held && skip === 0) checkHeld();
+  // Records [freeFrom, countedBefore) go again uncounted; below freeFrom they were sent again already.
+  const resending = held ? await takeResending(options.platformDb, record.id) : null;
+  const countedBefore = resending?.charged ?? 0;
+  const freeFrom = Math.max(skip, resending?.resent ?? 0);
   let ordinal = 0;
   let sent = 0;
   let stoppedBecause: string | null = null;
@@ -135,16 +145,30 @@ export async function deliverExport(options: {
     }
     let rest = rows.slice(skipped);
     if (rest.length > 0) {
-      // Records past those counted before (by a delivery a connection broke) are counted now.
-      const through = ordinal + rest.length;
-      const claimed = await claimExportRecords(options.platformDb, record.id, through);
-      const counted = Math.max(0, Math.min(rest.length, claimed - ordinal));
-      const outcome = await access.charge(table, rest.slice(counted), 'EXPORT');
-      const refused = outcome.findIndex((r) => r instanceof Error);
-      if (refused >= 0) {
-        rest = rest.slice(0, counted + refused);
-        await releaseExportRecords(options.platformDb, record.id, through, ordinal + rest.length);
-        if (sent === 0 && rest.length === 0) throw outcome[refused] as GraphQLError;
+      // rest[0, again): sent again before, counted again; rest[again, first): their one free
+      // re-sending; from `first` on, records past those counted before (by a delivery a
+      // connection broke, or one still draining) are counted now.
+      const n = rest.length;
+      const again = clamp(freeFrom - ordinal, 0, n);
+      const first = clamp(countedBefore - ordinal, again, n);
+      const through = ordinal + n;
+      const claimed =
+        first < n ? await claimExportRecords(options.platformDb, record.id, through) : through;
+      const counted = clamp(claimed - (ordinal + first), 0, n - first);
+      const refused =
+        (await firstRefused(access, table, rest.slice(0, again), 0)) ??
+        (await firstRefused(access, table, rest.slice(first + counted), first + counted));
+      if (refused) {
+        rest = rest.slice(0, refused.at);
+        if (first < n) {
+          await releaseExportRecords(
+            options.platformDb,
+            record.id,
+            through,
+            Math.max(claimed, ordinal + rest.length),
+          );
+        }
+        if (sent === 0 && rest.length === 0) throw refused.error;
         stoppedBecause = 'QUOTA_EXCEEDED';
       }
       if (rest.length > 0) await send(encoder.encode(valuesOf(rest)), rest.length);
@@ -164,4 +188,21 @@ export async function deliverExport(options: {
   }
   if (unsent !== '' || sent === 0) await output.write(unsent, 0);
   return { records: ordinal, sent, bytes, sha256: hash.digest('hex'), stoppedBecause };
+}
+
+/** Counts `rows` against the quotas: the first refused (its place, plus `offset`, and its denial), or null. */
+async function firstRefused(
+  access: RequestAccess,
+  table: DatasetTable,
+  rows: readonly Row[],
+  offset: number,
+): Promise<{ at: number; error: GraphQLError } | null> {
+  if (rows.length === 0) return null;
+  const outcome = await access.charge(table, rows, 'EXPORT');
+  const at = outcome.findIndex((r) => r instanceof Error);
+  return at < 0 ? null : { at: offset + at, error: outcome[at] as GraphQLError };
+}
+
+function clamp(value: number, least: number, most: number): number {
+  return Math.min(most, Math.max(least, value));
 }
