@@ -1569,6 +1569,53 @@ describe.each(ENGINES)('on %s', (engine) => {
         expect(third.data).toEqual({ v: null });
         expectDenied(third, ['v'], { dataset: PS, reason: 'VERIFY_LIMIT_EXCEEDED' });
       });
+
+      it('other spellings of a key (trailing spaces, tabs, another case) name no record, on every engine: no way around the per-record limit, no record counted for a lookup', async () => {
+        await addGrant({
+          id: 'G-ATK-V-SPELLING',
+          consumerDepartment: 'atk_v_spelling',
+          datasetCode: PS,
+          items: ['name'],
+          modes: ['QUERY', 'VERIFY'],
+          dailyQuota: 1_000,
+        });
+        // One with a check digit X, where an ID number has one: its lower case is another spelling.
+        const [q] = take(1, (p) => /X$/.test(p.id_number));
+        for (let i = 0; i < DEFAULT_VERIFY_LIMIT; i += 1) {
+          const guess = await verifyOne('atk_v_spelling', q!, `${q!.name}${i}`);
+          expect(guess.data).toEqual({ v: false });
+        }
+        const spellings = [' ', '  ', '      ', '\t'].map((pad) => `${q!.id_number}${pad}`);
+        spellings.push(q!.id_number.toLowerCase(), ` ${q!.id_number}`);
+        const headers = await as('atk_v_spelling');
+        const usage = async () =>
+          Number(
+            (
+              await platform
+                .platformDb('grant_usage')
+                .where({ grant_id: 'G-ATK-V-SPELLING' })
+                .sum({ calls: 'calls' })
+            )[0]?.calls ?? 0,
+          );
+        const before = await usage();
+        for (const spelling of spellings) {
+          const response = await platform.query<{ v: boolean | null; p: unknown }>(
+            `query ($id: String!, $name: String!) {
+              v: verifyPerson(idNumber: $id, match: { name: $name })
+              p: person(idNumber: $id) { name }
+            }`,
+            { id: spelling, name: q!.name },
+            headers,
+          );
+          expect(response.data?.v ?? false, JSON.stringify(spelling)).toBe(false);
+          expect(response.data?.p ?? null, JSON.stringify(spelling)).toBeNull();
+        }
+        // The lookups found nothing, so counted nothing (verifications count one each, found or not).
+        expect((await usage()) - before).toBe(spellings.length);
+        const exact = await verifyOne('atk_v_spelling', q!, q!.name);
+        expect(exact.data).toEqual({ v: null });
+        expectDenied(exact, ['v'], { dataset: PS, reason: 'VERIFY_LIMIT_EXCEEDED' });
+      });
     });
 
     it('the original attack: 1,002 verifications of water account status in one request (tax) learn at most the per-record limit of each account', async () => {

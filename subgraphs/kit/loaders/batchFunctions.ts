@@ -25,7 +25,12 @@ export function entityBatch(
   charge: Charge,
 ) {
   return async (keys: readonly KeyValue[]): Promise<(Row | Error | null)[]> => {
-    const rows = await selectByKeys(db, table, keys, scope);
+    // Keys are compared exactly, whatever the collation made of them in SQL (see recordMatches):
+    // a row found under another spelling of its key is neither served nor counted.
+    const wanted = new Set(keys.map(keyString));
+    const rows = (await selectByKeys(db, table, keys, scope)).filter((row) =>
+      wanted.has(keyString(table.keyOf(row))),
+    );
     const charged = await charge(rows);
     const byKey = new Map<string, Row | Error>();
     rows.forEach((row, i) => byKey.set(keyString(table.keyOf(row)), charged[i]!));
