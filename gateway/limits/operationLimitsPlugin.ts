@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   ErrorCode,
   operationLimitExceeded,
+  operationNotChosen,
   operationNotTrusted,
   rateLimited,
   type OperationLimitName,
@@ -64,6 +65,10 @@ export function operationLimitsPlugin<TContext extends GatewayContext>(
           const limits = limitsFor(options.limits, caller);
           const consumer = consumerKey(caller, options.clientAddressOf(request.contextValue));
           await takeShare(options.rates, 'requestsPerSecond', consumer, 1, limits, requestId);
+          // Neither executor may be handed a document without its operation: the client's mistake.
+          if (!request.operation) {
+            throw operationNotChosen(request.request.operationName ?? null, requestId);
+          }
           const hash = request.queryHash;
           if (options.trusted && !options.trusted.allows(caller, hash)) {
             throw operationNotTrusted(requestId);

@@ -12,7 +12,12 @@ export type { HiddenErrorKind } from './clientSafeError.ts';
 export { conflict, forbidden, notFound } from './clientErrors.ts';
 export { DenialReason } from './DenialReason.ts';
 export { ErrorCode } from './ErrorCode.ts';
-export { operationLimitExceeded, operationNotTrusted, rateLimited } from './operationErrors.ts';
+export {
+  operationLimitExceeded,
+  operationNotChosen,
+  operationNotTrusted,
+  rateLimited,
+} from './operationErrors.ts';
 export type {
   OperationLimitDetails,
   OperationLimitName,

@@ -117,3 +117,17 @@ export function operationNotTrusted(requestId: string): GraphQLError {
     },
   );
 }
+
+/**
+ * The error of a document whose operation to run is not known (HTTP 400): it
+ * has several and `operationName` names none of them, or names one it lacks.
+ */
+export function operationNotChosen(operationName: string | null, requestId: string): GraphQLError {
+  const message =
+    operationName === null
+      ? 'The document has more than one operation: name the one to run in operationName.'
+      : 'The document has no operation of that operationName: give the name of one of its operations, or leave operationName out when it has only one.';
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, requestId, http: { status: 400 } },
+  });
+}
