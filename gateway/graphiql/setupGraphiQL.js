@@ -107,24 +107,32 @@
   };
 
   function Page() {
-    const [headers, setHeaders] = React.useState(headersWith(null));
+    const [token, setToken] = React.useState(null);
+    const headers = React.useMemo(() => headersWith(token), [token]);
     React.useEffect(() => {
       if (fromConsole.get('session') !== 'console') return;
       fetch('/console/auth/session', { headers: { 'x-console': '1' }, cache: 'no-store' })
         .then((response) => response.json())
-        .then((session) => session.signedIn && setHeaders(headersWith(session.token)))
+        .then((session) => session.signedIn && setToken(session.token))
         .catch(() => undefined);
     }, []);
-    const fetcher = React.useMemo(() => GraphiQL.createFetcher({ url: config.graphqlPath }), []);
+    // No introspection before there is a token (a full one costs more than an anonymous caller's
+    // limit); a new fetcher per token, so GraphiQL introspects signed in.
+    const fetcher = React.useMemo(
+      () =>
+        GraphiQL.createFetcher({
+          url: config.graphqlPath,
+          headers: token ? { Authorization: `Bearer ${token}` } : {},
+        }),
+      [token],
+    );
     return h(
       React.Fragment,
       null,
       h(
         'div',
         { id: 'platform-bar' },
-        config.devTokens
-          ? h(DevTokenBar, { onToken: (token) => setHeaders(headersWith(token)) })
-          : null,
+        config.devTokens ? h(DevTokenBar, { onToken: setToken }) : null,
         h('span', { className: 'how-to' }, config.howToGetAToken),
       ),
       h(
@@ -132,6 +140,7 @@
         { id: 'graphiql' },
         h(GraphiQL, {
           fetcher,
+          ...(token ? {} : { schema: null }),
           defaultQuery: config.query,
           ...(fromConsole.get('query')
             ? { query: fromConsole.get('query'), variables: '{}' }

@@ -2,12 +2,18 @@ import {
   getNamedType,
   visit,
   getNullableType,
+  isAbstractType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
   isLeafType,
   isListType,
   isObjectType,
+  isWrappingType,
   type DocumentNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
+  type GraphQLType,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 
@@ -101,7 +107,10 @@ function costInputs(document: DocumentNode): readonly string[] {
  * for a paged list, {@link UNPAGED_LIST_SIZE} for a list without one; a page's
  * own wrapper and `pageInfo` count nothing. Scalars are free (tokens and aliases
  * bound them), except verifications, {@link VERIFICATION_COST} each.
- * Introspection is free. The walk is graphql-query-complexity's; variables are
+ * Introspection counts the same way, each object it returns 1 (see
+ * `introspectionSizes`): it reads no database but answers in one synchronous
+ * piece of work, so twenty `__schema` in one document would hold the process
+ * for seconds. The walk is graphql-query-complexity's; variables are
  * applied (`first: $n`), and `@skip`/`@include` are honoured.
  *
  * Returns Infinity for an operation too large to walk.
@@ -113,14 +122,16 @@ export function estimateCost(
   variables: Record<string, unknown>,
 ): number {
   try {
-    return getComplexity({
-      schema,
-      query: document,
-      variables,
-      ...(operationName ? { operationName } : {}),
-      estimators: [recordEstimator],
-      maxQueryNodes: MOST_NODES,
-    });
+    return Math.ceil(
+      getComplexity({
+        schema,
+        query: document,
+        variables,
+        ...(operationName ? { operationName } : {}),
+        estimators: [estimatorFor(schema)],
+        maxQueryNodes: MOST_NODES,
+      }),
+    );
   } catch (error) {
     if (error instanceof Error && /maximum allowed number of nodes/.test(error.message)) {
       return Infinity;
@@ -129,16 +140,116 @@ export function estimateCost(
   }
 }
 
-function recordEstimator({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
-  if (field.name.startsWith('__')) return 0;
-  if (isLeafType(getNamedType(field.type))) {
-    return isRootType(type) && field.name.startsWith('verify') ? VERIFICATION_COST : 0;
+type Estimator = (args: ComplexityEstimatorArgs) => number;
+
+const estimators = new WeakMap<GraphQLSchema, Estimator>();
+
+function estimatorFor(schema: GraphQLSchema): Estimator {
+  let estimator = estimators.get(schema);
+  if (!estimator) {
+    estimator = recordEstimator(introspectionSizes(schema));
+    estimators.set(schema, estimator);
   }
-  const first: unknown = args.first;
-  if (typeof first === 'number') return 1 + Math.max(first, 1) * childComplexity;
-  if (isConnection(type)) return field.name === 'nodes' ? 1 + childComplexity : childComplexity;
-  const rows = isListType(getNullableType(field.type)) ? UNPAGED_LIST_SIZE : 1;
-  return rows * (1 + childComplexity);
+  return estimator;
+}
+
+function recordEstimator(sizes: IntrospectionSizes): Estimator {
+  return ({ type, field, args, childComplexity }) => {
+    if (isLeafType(getNamedType(field.type))) {
+      return isRootType(type) && field.name.startsWith('verify') ? VERIFICATION_COST : 0;
+    }
+    if (field.name === '__type') return 1 + sizes.largestTypeRatio * childComplexity;
+    const introspected = sizes.lists.get(`${type.name}.${field.name}`);
+    if (introspected !== undefined) return introspected * (1 + childComplexity);
+    const first: unknown = args.first;
+    if (typeof first === 'number') return 1 + Math.max(first, 1) * childComplexity;
+    if (isConnection(type)) return field.name === 'nodes' ? 1 + childComplexity : childComplexity;
+    const rows = isListType(getNullableType(field.type)) ? UNPAGED_LIST_SIZE : 1;
+    return rows * (1 + childComplexity);
+  };
+}
+
+interface IntrospectionSizes {
+  /** Items in each list of the introspection types (`__Type.fields`), on average per parent. */
+  lists: ReadonlyMap<string, number>;
+  /** How many times the average type's lists the largest type's hold: `__type(name:)` may name it. */
+  largestTypeRatio: number;
+}
+
+/**
+ * The sizes of the lists introspection answers from `schema`, on average per
+ * parent: the types, each type's fields, each field's arguments, and so on.
+ * Multiplied down a selection (`__schema { types { fields { args } } } }`),
+ * averages give the exact number of objects returned, since the types' field
+ * counts sum to the fields, and so on; `ofType` chains are estimated from the
+ * schema's mean wrapping; a `__type` query names one type, so it is counted
+ * as if it were the largest.
+ */
+export function introspectionSizes(schema: GraphQLSchema): IntrospectionSizes {
+  const types = Object.values(schema.getTypeMap());
+  const directives = schema.getDirectives();
+  const lists = { fields: 0, args: 0, inputFields: 0, enumValues: 0, interfaces: 0, possible: 0 };
+  // Type references (of fields, arguments, input fields) and the wrappers in them ([T!]! has 3).
+  const references = { count: 0, wrappers: 0 };
+  const refer = (type: GraphQLType) => {
+    references.count++;
+    for (let t = type; isWrappingType(t); t = t.ofType) references.wrappers++;
+  };
+  const weights: number[] = [];
+  for (const type of types) {
+    let weight = 0;
+    if (isObjectType(type) || isInterfaceType(type)) {
+      const fields = Object.values(type.getFields());
+      const args = fields.reduce((n, f) => n + f.args.length, 0);
+      lists.fields += fields.length;
+      lists.args += args;
+      lists.interfaces += type.getInterfaces().length;
+      weight += fields.length + args + type.getInterfaces().length;
+      for (const field of fields) {
+        refer(field.type);
+        for (const arg of field.args) refer(arg.type);
+      }
+    }
+    if (isAbstractType(type)) {
+      const possible = schema.getPossibleTypes(type).length;
+      lists.possible += possible;
+      weight += possible;
+    }
+    if (isInputObjectType(type)) {
+      const fields = Object.values(type.getFields());
+      lists.inputFields += fields.length;
+      weight += fields.length;
+      for (const field of fields) refer(field.type);
+    }
+    if (isEnumType(type)) {
+      lists.enumValues += type.getValues().length;
+      weight += type.getValues().length;
+    }
+    weights.push(weight);
+  }
+  const perType = (n: number) => n / Math.max(1, types.length);
+  const averageWeight = perType(weights.reduce((a, b) => a + b, 0));
+  // `ofType` followed k levels deep is an object for references wrapped at least k times: as if
+  // each level were one with probability p, with p such that the levels sum to the mean wrapping.
+  const wrapping = references.wrappers / Math.max(1, references.count);
+  return {
+    lists: new Map([
+      ['__Schema.types', types.length],
+      ['__Schema.directives', directives.length],
+      ['__Type.fields', perType(lists.fields)],
+      ['__Type.interfaces', perType(lists.interfaces)],
+      ['__Type.possibleTypes', perType(lists.possible)],
+      ['__Type.inputFields', perType(lists.inputFields)],
+      ['__Type.enumValues', perType(lists.enumValues)],
+      ['__Type.ofType', wrapping / (1 + wrapping)],
+      ['__Field.args', lists.args / Math.max(1, lists.fields)],
+      [
+        '__Directive.args',
+        directives.reduce((n, d) => n + d.args.length, 0) / Math.max(1, directives.length),
+      ],
+    ]),
+    largestTypeRatio: Math.max(1, Math.max(0, ...weights) / Math.max(1, averageWeight)),
+  };
 }
 
 function isRootType(type: GraphQLCompositeType): boolean {

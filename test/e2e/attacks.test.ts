@@ -1085,8 +1085,8 @@ describe('huge inputs', () => {
 });
 
 describe('introspection and federation internals through the gateway', () => {
-  it('introspection by an anonymous caller reveals no row data', async () => {
-    const response = await platform.query(getIntrospectionQuery(), {});
+  it('introspection reveals no row data', async () => {
+    const response = await platform.query(getIntrospectionQuery(), {}, await statistics());
     expectNoErrors(response);
     const text = JSON.stringify(response.data);
     expect(text).toContain('"Person"');
@@ -1100,6 +1100,61 @@ describe('introspection and federation internals through the gateway', () => {
     ];
     const leaked = secrets.filter((s) => text.includes(`"${s}"`) || text.includes(s));
     expect(leaked).toEqual([]);
+  });
+
+  it('introspection costs the objects it answers with: many __schema in one document are refused before any is built, whoever asks', async () => {
+    const schemas = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `s${i}: __schema { types { name fields { name args { name type { name ofType { name } } } } } }`).join(' ')} }`;
+    const refused = await platform.query(schemas(20), {}, await statistics());
+    expect(refused.status).toBe(400);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'OPERATION_LIMIT',
+      limit: 'cost',
+    });
+    const measured = refused.errors![0]!.extensions!.measured as number;
+    // The estimate is the answer's size, each type, field and argument one object (wrapped
+    // types' ofType chains estimated from the schema's mean wrapping).
+    const one = await platform.query<{ s0: { types: { fields: { args: unknown[] }[] | null }[] } }>(
+      schemas(1),
+      {},
+      await statistics(),
+    );
+    expectNoErrors(one);
+    const objects = JSON.stringify(one.data).split('{').length - 1;
+    expect(measured).toBeGreaterThan(0.9 * 20 * objects);
+    expect(measured).toBeLessThan(1.1 * 20 * objects);
+    const anonymous = await platform.query(schemas(5), {});
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.errors?.[0]?.extensions).toMatchObject({
+      code: 'OPERATION_LIMIT',
+      limit: 'cost',
+    });
+    // A name or two stays cheap for anyone.
+    expectNoErrors(await platform.query('{ __schema { queryType { name } } __typename }', {}));
+  });
+
+  it("a document of several operations without operationName is the client's mistake: 400 with what to do", async () => {
+    for (const headers of [{}, await statistics()]) {
+      const response = await platform.query(
+        'query A { __typename } query B { __typename }',
+        {},
+        headers,
+      );
+      expect(response.status).toBe(400);
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(response.errors?.[0]?.message).toMatch(/operationName/);
+      expect(response.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+    }
+    const named = await fetch(platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await statistics()) },
+      body: JSON.stringify({
+        query: 'query A { __typename } query B { __typename }',
+        operationName: 'B',
+      }),
+    });
+    expect(await named.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('_entities and _service are not part of the gateway API', async () => {
