@@ -15,6 +15,7 @@ import {
   type AuditEntry,
 } from '../../server/index.ts';
 import { requestAuditEntry } from '../support/auditEntry.ts';
+import { watchEventLoop } from '../support/eventLoopWatch.ts';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform', 'migrations');
 const WRITER = 'w-sqlite-commit';
@@ -92,6 +93,28 @@ describe('audit rows committed on SQLite in one synchronous transaction', () => 
     });
     const verification = await verifyAuditChains(db);
     expect(verification.ok).toBe(true);
+  });
+
+  it('a chain verified whole leaves the event loop free between slices of records', async () => {
+    const chain = chained(0, GENESIS_HASH, 6_000);
+    expect(
+      await commitAuditRowsOnSqlite(
+        db,
+        chain.rows,
+        WRITER,
+        { seq: 0, hash: GENESIS_HASH },
+        chain.head,
+        5000,
+      ),
+    ).toBe(true);
+    let verification: Awaited<ReturnType<typeof verifyAuditChains>> | undefined;
+    const watched = await watchEventLoop(async () => {
+      verification = await verifyAuditChains(db);
+    });
+    expect(verification).toMatchObject({ ok: true, records: 6_000 });
+    // Sixty slices of a hundred records: a timer of 10 ms gets turns between them, where one
+    // synchronous walk let it run at most once.
+    expect(watched.ticks).toBeGreaterThan(3);
   });
 
   it('writes nothing and answers false when the head is not where the writer thinks', async () => {

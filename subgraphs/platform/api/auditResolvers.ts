@@ -106,12 +106,24 @@ export async function auditCsv(ctx: PlatformContext, input: FilterInput | null):
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * The walk under way, per platform database: a request that asks while one is
+ * running gets its answer instead of starting another, so reviewers asking
+ * together cost one walk of the trail, not one each.
+ */
+const walking = new WeakMap<object, ReturnType<typeof verifyAuditChains>>();
+
 export async function verifyAuditChain(ctx: PlatformContext) {
-  const result = await verifyAuditChains(
-    ctx.db,
-    ctx.auditCheckpoints ?? undefined,
-    ctx.auditAttestations ?? undefined,
-  );
+  let walk = walking.get(ctx.db);
+  if (!walk) {
+    walk = verifyAuditChains(
+      ctx.db,
+      ctx.auditCheckpoints ?? undefined,
+      ctx.auditAttestations ?? undefined,
+    ).finally(() => walking.delete(ctx.db));
+    walking.set(ctx.db, walk);
+  }
+  const result = await walk;
   return {
     ...result,
     problems: result.problems.map((p) => ({
