@@ -40,7 +40,7 @@ import {
 } from './auth/index.ts';
 import { consoleRoutes } from './console/index.ts';
 import { installPlanExecutor, type ExecutorKind } from './execution/index.ts';
-import { exportProxyRoutes, subgraphUrls } from './export/index.ts';
+import { ExportSlots, exportProxyRoutes, subgraphUrls } from './export/index.ts';
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
   admissionPlugin,
@@ -168,6 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ? TrustedDocuments.load(limits.trustedDocumentsFile)
     : null;
   const rateCount = sharedRateCount(options.platformDb, options.logger);
+  const rates = new ConsumerRateLimiter(rateCount.reserve, options.logger);
   const costs = new OperationCosts();
   const serialized = new SerializedResponses();
   const errors = hideInternalErrors<ServedContext>(options.logger, (c) => c.identity.requestId);
@@ -180,7 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       identityPlugin,
       operationLimitsPlugin<ServedContext>({
         limits,
-        rates: new ConsumerRateLimiter(rateCount.reserve, options.logger),
+        rates,
         trusted,
         clientAddressOf: (c) => c.clientAddress,
         costs,
@@ -253,6 +254,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         audit: options.audit,
         logger: options.logger,
         subgraphUrl: (name) => urls.get(name),
+        limits,
+        rates,
+        slots: new ExportSlots(),
       }),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_, res) => {

@@ -12,11 +12,14 @@ import {
   sendError,
   signInternalToken,
   type AuditSink,
+  type LimitsConfig,
   type Logger,
   type PlatformKey,
   type Route,
 } from '../../server/index.ts';
 import { refusedEntry, type Authenticator } from '../auth/index.ts';
+import { consumerKey, limitsFor, takeShare, type ConsumerRateLimiter } from '../limits/index.ts';
+import type { ExportSlots } from './ExportSlots.ts';
 
 export interface ExportProxyOptions {
   authenticator: Authenticator;
@@ -26,6 +29,12 @@ export interface ExportProxyOptions {
   logger: Logger;
   /** The subgraphs' URLs by name, from the supergraph served now. */
   subgraphUrl: (name: string) => string | undefined;
+  /** The limits of callers, for their requests-per-second share. */
+  limits: LimitsConfig;
+  /** The per-second shares, the same count GraphQL requests take from. */
+  rates: ConsumerRateLimiter;
+  /** Exports streaming from this process, per consumer and in all. */
+  slots: ExportSlots;
 }
 
 /** Response headers of an export that travel from the subgraph to the consumer. */
@@ -50,6 +59,10 @@ const PASSED_HEADERS = [
  * proxies and browser history, and would bypass the one place that
  * authenticates callers. Here every byte goes to a caller who just presented
  * its own credential, and a resumption is a new request, decided again.
+ *
+ * Each request takes one of its consumer's requests per second, as a GraphQL
+ * request does, and an export (not a manifest) a slot of this process's
+ * exports in flight (`ExportSlots`) for as long as it streams.
  */
 export function exportProxyRoutes(options: ExportProxyOptions): Record<string, Route> {
   const forward: Route = (req, res) => proxyExport(options, req, res);
@@ -64,6 +77,7 @@ async function proxyExport(
   const startedAt = Date.now();
   const requestId = randomUUID();
   res.setHeader('x-request-id', requestId);
+  let release: (() => void) | undefined;
   try {
     // A HEAD would run the export (and count it) for a response without a body.
     if (req.method !== 'GET') throw badUserInput('Exports are read with GET.');
@@ -73,7 +87,11 @@ async function proxyExport(
         .catch(() => undefined);
       throw error;
     });
+    const consumer = consumerKey(identity.caller, req.socket.remoteAddress ?? null);
+    const limits = limitsFor(options.limits, identity.caller);
+    await takeShare(options.rates, 'requestsPerSecond', consumer, 1, limits, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/export') release = options.slots.take(consumer, requestId);
     const department = await owningDepartment(options.platformDb, url.searchParams);
     const base = department ? options.subgraphUrl(department) : undefined;
     if (!department || !base) {
@@ -103,6 +121,8 @@ async function proxyExport(
   } catch (error) {
     if (!res.headersSent) sendError(res, error, requestId, options.logger);
     else res.destroy();
+  } finally {
+    release?.();
   }
 }
 

@@ -1,4 +1,5 @@
-import type { Logger } from '../../server/index.ts';
+import { rateLimited } from '../../schema/index.ts';
+import type { CallerLimits, Logger } from '../../server/index.ts';
 
 /**
  * Takes up to `wanted` units of a consumer's share `limit` for the one-second
@@ -110,4 +111,27 @@ export class ConsumerRateLimiter {
     }
     if (this.buckets.size >= MOST_BUCKETS) this.buckets.clear();
   }
+}
+
+/**
+ * Takes `amount` of `consumer`'s per-second share `limit` (requests, or
+ * estimated cost) through `rates`; throws the 429 RATE_LIMITED refusal, with
+ * Retry-After, when the share is spent.
+ */
+export async function takeShare(
+  rates: ConsumerRateLimiter,
+  limit: 'requestsPerSecond' | 'costPerSecond',
+  consumer: string,
+  amount: number,
+  limits: CallerLimits,
+  requestId: string,
+): Promise<void> {
+  const share = limits[limit];
+  const wait = await rates.take(
+    `${limit === 'requestsPerSecond' ? 'rps' : 'cps'}|${consumer}`,
+    amount,
+    share,
+  );
+  if (wait !== null)
+    throw rateLimited({ limit, maximum: share, retryAfterSeconds: wait, requestId });
 }

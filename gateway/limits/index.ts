@@ -3,7 +3,7 @@ export type { Admission, AdmissionRequest } from './AdmissionGate.ts';
 export { admissionPlugin } from './admissionPlugin.ts';
 export type { AdmissionOptions } from './admissionPlugin.ts';
 export { consumerKey, limitsFor } from './callerLimits.ts';
-export { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
+export { ConsumerRateLimiter, takeShare } from './ConsumerRateLimiter.ts';
 export type { ReserveUnits } from './ConsumerRateLimiter.ts';
 export { countTokens, DocumentMeasures, measureDocument } from './measureOperation.ts';
 export type { DocumentMeasure } from './measureOperation.ts';

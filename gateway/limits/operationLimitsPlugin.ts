@@ -5,13 +5,12 @@ import {
   operationLimitExceeded,
   operationNotChosen,
   operationNotTrusted,
-  rateLimited,
   type OperationLimitName,
 } from '../../schema/index.ts';
 import type { CallerLimits, LimitsConfig } from '../../server/index.ts';
 import type { GatewayContext } from '../auth/index.ts';
 import { consumerKey, limitsFor } from './callerLimits.ts';
-import type { ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
+import { takeShare, type ConsumerRateLimiter } from './ConsumerRateLimiter.ts';
 import { countTokens, DocumentMeasures } from './measureOperation.ts';
 import type { OperationCosts } from './operationCost.ts';
 import type { SerializedResponses } from './SerializedResponses.ts';
@@ -144,24 +143,6 @@ function refuseOver(
   if (measured > limits[limit]) {
     throw operationLimitExceeded({ limit, measured, maximum: limits[limit], requestId });
   }
-}
-
-async function takeShare(
-  rates: ConsumerRateLimiter,
-  limit: 'requestsPerSecond' | 'costPerSecond',
-  consumer: string,
-  amount: number,
-  limits: CallerLimits,
-  requestId: string,
-): Promise<void> {
-  const share = limits[limit];
-  const wait = await rates.take(
-    `${limit === 'requestsPerSecond' ? 'rps' : 'cps'}|${consumer}`,
-    amount,
-    share,
-  );
-  if (wait !== null)
-    throw rateLimited({ limit, maximum: share, retryAfterSeconds: wait, requestId });
 }
 
 function costOf(

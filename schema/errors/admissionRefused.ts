@@ -66,3 +66,34 @@ export function admissionRefused(details: AdmissionRefusalDetails): GraphQLError
     },
   );
 }
+
+/** Which bound on exports in flight refused one: the consumer's, or the gateway process's. */
+export type ExportLimitName = 'exportsInFlight' | 'gatewayExportsInFlight';
+
+/**
+ * The error an export is refused with when its consumer already has as many
+ * exports streaming from this gateway process as allowed, or the process is
+ * streaming its most: HTTP 429 with `Retry-After`, code RATE_LIMITED. An
+ * export runs for minutes, so it does not queue: the caller retries.
+ */
+export function exportsInFlight(
+  limit: ExportLimitName,
+  maximum: number,
+  retryAfterSeconds: number,
+  requestId: string,
+): GraphQLError {
+  const reason =
+    limit === 'exportsInFlight'
+      ? `This consumer already has ${maximum} export${maximum === 1 ? '' : 's'} streaming from this gateway, the most at once: let one finish, then start or resume this one.`
+      : `This gateway is streaming ${maximum} exports, its most at once.`;
+  return new GraphQLError(`${reason} Retry after ${retryAfterSeconds} s.`, {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      limit,
+      maximum,
+      retryAfter: retryAfterSeconds,
+      requestId,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
+}

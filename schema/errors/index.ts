@@ -1,8 +1,9 @@
 export { accessDenied } from './accessDenied.ts';
-export { admissionRefused } from './admissionRefused.ts';
+export { admissionRefused, exportsInFlight } from './admissionRefused.ts';
 export type {
   AdmissionLimitName,
   AdmissionRefusalDetails,
+  ExportLimitName,
   InFlightLimitName,
 } from './admissionRefused.ts';
 export type { DenialDetails } from './accessDenied.ts';

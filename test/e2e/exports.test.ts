@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { personRows, replaceTableRows } from '../../subgraphs/demo-data/index.ts
 import { manifestProblems } from '../../scripts/govdata/exportFile.ts';
 import { exportToFile, ExportRefused } from '../../scripts/govdata/exportToFile.ts';
 import { availableEngines } from '../support/testDatabase.ts';
+import { waitFor } from '../support/responses.ts';
 import {
   startTestPlatform,
   testConfig,
@@ -41,6 +43,7 @@ const ENGINES = await availableEngines();
 const PEOPLE = 100_000;
 const DATASET = 'PS-POP-001';
 const PURPOSE = 'statistics';
+const BURST_APP = 'burst-app';
 /** Hangzhou: about a tenth of the people. */
 const REGION = '3301';
 /** Without birth date and sex the ID number is masked (it embeds them), and lists go in keyed-hash order. */
@@ -54,7 +57,18 @@ describe.each(ENGINES)('on %s', (engine) => {
   let dir: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(engine, {}, (config) => ({ ...config, maxPageSize: 1000 }));
+    platform = await startTestPlatform(engine, {}, (config) => ({
+      ...config,
+      maxPageSize: 1000,
+      // A small share of requests a second, so the rate test needs few requests.
+      limits: {
+        ...config.limits,
+        applications: {
+          ...config.limits.applications,
+          [`export_burst/${BURST_APP}`]: { requestsPerSecond: 3 },
+        },
+      },
+    }));
     gateway = new URL(platform.gateway.url).origin;
     await replaceTableRows(
       platform.databases.get('public_security')!,
@@ -176,6 +190,21 @@ describe.each(ENGINES)('on %s', (engine) => {
   async function get(path: string, headers: Record<string, string>) {
     const response = await fetch(new URL(path, gateway), { headers });
     return { status: response.status, headers: response.headers, text: await response.text() };
+  }
+
+  /** An export whose consumer reads nothing after the headers; `close` drops the connection. */
+  function unreadExport(headers: Record<string, string>) {
+    return new Promise<{ status: number; close: () => void }>((resolve, reject) => {
+      const request = httpGet(
+        new URL(`/export?dataset=${DATASET}`, gateway),
+        { headers },
+        (response) => {
+          response.pause();
+          resolve({ status: response.statusCode ?? 0, close: () => request.destroy() });
+        },
+      );
+      request.on('error', reject);
+    });
   }
 
   /** A refusal: a JSON error with the code (and reason), no export started, no record sent. */
@@ -446,6 +475,76 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(people!.records).toBeGreaterThan(0);
     expect(people!.refused).toBeGreaterThanOrEqual(1);
     expect(exports.records).toBe(people!.records);
+  });
+
+  it('streams at most two exports per consumer from a gateway process at once, and counts each request against the per-second share', async () => {
+    await grant({ id: `exp-slots-${engine}`, consumerDepartment: 'export_slots' });
+    const headers = await headersOf('export_slots');
+    // Two exports whose consumer reads nothing: they stall on backpressure, holding their slots.
+    const held = await Promise.all([1, 2].map(() => unreadExport(headers)));
+    try {
+      expect(held.map((h) => h.status)).toEqual([200, 200]);
+      const third = await fetch(new URL(`/export?dataset=${DATASET}`, gateway), { headers });
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+      const body = (await third.json()) as {
+        errors: { message: string; extensions: Record<string, unknown> }[];
+      };
+      expect(body.errors[0]!.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        limit: 'exportsInFlight',
+        maximum: 2,
+      });
+      expect(body.errors[0]!.message).toMatch(/let one finish/);
+      // Another consumer is not held back by this one's exports.
+      await grant({
+        id: `exp-slots-other-${engine}`,
+        consumerDepartment: 'export_slots_other',
+        rowFilter: { regionCode: { eq: '330106' } },
+      });
+      const other = await get(`/export?dataset=${DATASET}`, await headersOf('export_slots_other'));
+      expect(other.status, other.text).toBe(200);
+    } finally {
+      for (const h of held) h.close();
+    }
+    // Once the consumer has gone, its slots are free again.
+    await waitFor('a slot freed', async () => {
+      const again = await fetch(
+        new URL(
+          `/export/manifest?id=exp_${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`,
+          gateway,
+        ),
+        { headers },
+      );
+      await again.body?.cancel();
+      const next = await fetch(
+        new URL(
+          `/export?dataset=${DATASET}&filter=${encodeURIComponent(JSON.stringify({ regionCode: { eq: '330106' } }))}`,
+          gateway,
+        ),
+        { headers },
+      );
+      const text = await next.text();
+      return next.status === 200 ? text : undefined;
+    });
+
+    // Requests per second: ten manifest reads at once from an application whose share is 3.
+    const burst = await platform.as('export_burst', PURPOSE, { application: BURST_APP });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        get(`/export/manifest?id=exp_${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}`, burst),
+      ),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const a of limited) {
+      expect(a.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(JSON.parse(a.text).errors[0].extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        limit: 'requestsPerSecond',
+      });
+    }
+    expect(answers.filter((a) => a.status === 404).length).toBeLessThanOrEqual(6);
   });
 
   describe('refuses before any row is sent', () => {
