@@ -100,8 +100,8 @@ export interface GatewayOptions {
   port: number;
 }
 
-/** The gateway's request context: who asks, and from which network address. */
-type ServedContext = GatewayContext & { clientAddress: string | null };
+/** The gateway's request context: who asks, from which network address, and when its answer has left. */
+type ServedContext = GatewayContext & { clientAddress: string | null; sent: Promise<void> };
 
 export interface RunningGateway {
   url: string;
@@ -188,7 +188,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         serialized,
       }),
       // Waits for room in the consumer's share of this process before planning; 429 when it cannot.
-      admissionPlugin<ServedContext>({ limits, clientAddressOf: (c) => c.clientAddress, costs }),
+      admissionPlugin<ServedContext>({
+        limits,
+        clientAddressOf: (c) => c.clientAddress,
+        sentOf: (c) => c.sent,
+        costs,
+      }),
       requestAuditPlugin(options.audit),
       requestTelemetryPlugin(options.logger),
     ],
@@ -212,7 +217,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // The platform names every request itself; a client's X-Request-Id is only its correlation id.
     requestId: randomUUID,
     traceName: 'gateway POST /graphql',
-    context: async (req, { id, body }) => {
+    context: async (req, { id, body, sent }) => {
       const startedAt = Date.now();
       const requestId = id ?? randomUUID();
       try {
@@ -226,6 +231,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           trace: requestTraceContext(req),
           subgraphFetches: 0,
           clientAddress: req.socket.remoteAddress ?? null,
+          sent,
         };
       } catch (error) {
         const traceId = requestTraceId(req);

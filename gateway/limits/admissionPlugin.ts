@@ -12,6 +12,11 @@ export interface AdmissionOptions<TContext extends GatewayContext> {
   clientAddressOf: (context: TContext) => string | null;
   /** Estimates, shared with the operation limits (the same walk, on the same document). */
   costs: OperationCosts;
+  /**
+   * Settles once the request's answer has left the process (or its connection
+   * has gone); without it, room is freed when the answer is handed over.
+   */
+  sentOf?: (context: TContext) => Promise<void>;
 }
 
 /**
@@ -20,7 +25,10 @@ export interface AdmissionOptions<TContext extends GatewayContext> {
  * consumer's share of this gateway process and in the process's own bounds,
  * weighed by its estimated cost; it is refused with 429 RATE_LIMITED, naming
  * the limit, when its queue is full or it waited too long. Its room is freed
- * when its response is sent. Only GraphQL operations pass here: `/health` and
+ * once its answer has left the process (`sentOf`): a client that asks and
+ * does not read keeps its answer in memory, so it keeps its room too (until
+ * the HTTP send timeout drops it), and cannot pile up unread answers at the
+ * rate of its requests per second. Only GraphQL operations pass here: `/health` and
  * `/ready` are answered before Apollo Server and never wait.
  *
  * Runs beside the operation limits (Apollo Server runs the plugins' hooks at
@@ -59,7 +67,11 @@ export function admissionPlugin<TContext extends GatewayContext>(
           }
         },
         async willSendResponse({ contextValue }) {
-          admissions.get(contextValue)?.leave();
+          const admission = admissions.get(contextValue);
+          if (!admission) return;
+          const sent = options.sentOf?.(contextValue);
+          if (sent) void sent.then(() => admission.leave());
+          else admission.leave();
         },
       };
     },

@@ -75,6 +75,12 @@ export interface TimeoutConfig {
   headersMs: number;
   /** ...and its whole request body within this, counted from the headers. */
   bodyMs: number;
+  /**
+   * A response the client stops reading (nothing could be sent for this long)
+   * is dropped with its connection: an unread answer holds memory, and at the
+   * gateway its room among the requests in flight.
+   */
+  sendMs: number;
   /** An idle keep-alive connection is closed after this. */
   keepAliveMs: number;
   /** On SIGTERM or Ctrl-C, requests under way get this long to finish. */
@@ -86,6 +92,7 @@ export const DEFAULT_TIMEOUTS: TimeoutConfig = {
   requestMs: 15_000,
   headersMs: 10_000,
   bodyMs: 5000,
+  sendMs: 10_000,
   // Longer than common load balancers' 60 s idle timeout, so the balancer
   // closes an idle connection first and never sends on one being closed.
   keepAliveMs: 65_000,
@@ -259,6 +266,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
   HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
+  HTTP_SEND_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.sendMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.keepAliveMs),
   SHUTDOWN_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.shutdownMs),
   JWT_ISSUER: z.string().min(1).default('govdata-dev'),
@@ -437,6 +445,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       requestMs: e.REQUEST_TIMEOUT_MS,
       headersMs: e.HTTP_HEADERS_TIMEOUT_MS,
       bodyMs: e.HTTP_BODY_TIMEOUT_MS,
+      sendMs: e.HTTP_SEND_TIMEOUT_MS,
       keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       shutdownMs: e.SHUTDOWN_TIMEOUT_MS,
     },

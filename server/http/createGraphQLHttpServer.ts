@@ -30,8 +30,10 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   routes?: Record<string, Route>;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
-  /** Header, body, keep-alive and whole-request timeouts; `DEFAULT_TIMEOUTS` for any not given. */
-  timeouts?: Partial<Pick<TimeoutConfig, 'headersMs' | 'bodyMs' | 'keepAliveMs' | 'requestMs'>>;
+  /** Header, body, send, keep-alive and whole-request timeouts; `DEFAULT_TIMEOUTS` for any not given. */
+  timeouts?: Partial<
+    Pick<TimeoutConfig, 'headersMs' | 'bodyMs' | 'sendMs' | 'keepAliveMs' | 'requestMs'>
+  >;
   graphqlPath?: string;
   /**
    * The name of each GraphQL request's server span (when tracing is on), which
@@ -50,6 +52,11 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
 export interface GraphQLHttpRequest {
   body: string;
   id: string | null;
+  /**
+   * Settles once the response has left the process (handed whole to the
+   * network) or its connection has gone: until then an answer holds memory.
+   */
+  sent: Promise<void>;
 }
 
 /**
@@ -75,7 +82,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   const traceName = options.traceName ?? `POST ${graphqlPath}`;
   // Every server the platform runs can be scraped (see ../observability/metricsRoute.ts).
   const routes: Record<string, Route> = { '/metrics': metricsRoute, ...options.routes };
-  const { headersMs, bodyMs, keepAliveMs, requestMs } = {
+  const { headersMs, bodyMs, sendMs, keepAliveMs, requestMs } = {
     ...DEFAULT_TIMEOUTS,
     ...options.timeouts,
   };
@@ -150,6 +157,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     const id = options.requestId?.() ?? null;
     if (id !== null) res.setHeader('x-request-id', id);
+    const sent = new Promise<void>((resolve) => res.once('close', resolve));
     const idExtension = id === null ? {} : { requestId: id };
     let body: unknown = undefined;
     let text = '';
@@ -203,7 +211,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     const result = await withinRequestTimeout(
       current().executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => context(req, { body: text, id }),
+        context: () => context(req, { body: text, id, sent }),
       }),
       res,
     );
@@ -211,6 +219,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     if (result === undefined) return;
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
+    dropIfUnread(res, sendMs);
     if (result.body.kind === 'complete') {
       res.end(
         id !== null && res.statusCode >= 400
@@ -238,4 +247,22 @@ function withRequestId(text: string, id: string): string {
     error.extensions = { requestId: id, ...error.extensions };
   }
   return JSON.stringify(body);
+}
+
+/**
+ * Drops `res` with its connection when nothing of it could be sent for
+ * `sendMs` (the client stopped reading and the socket's buffers are full):
+ * otherwise a client that asks and never reads holds its answer in memory for
+ * as long as it keeps the connection, and at the gateway its room among the
+ * requests in flight (`GraphQLHttpRequest.sent`).
+ */
+function dropIfUnread(res: ServerResponse, sendMs: number): void {
+  const socket = res.socket;
+  if (!socket) return;
+  const stalled = () => {
+    if (!res.writableFinished) res.destroy();
+  };
+  socket.setTimeout(sendMs, stalled);
+  // Once sent, Node sets the connection's keep-alive timeout in place of this one.
+  res.once('finish', () => socket.off('timeout', stalled));
 }
