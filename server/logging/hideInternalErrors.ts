@@ -13,6 +13,19 @@ const UNREACHABLE =
  */
 const HIDDEN_EXTENSIONS = new Set(['response', 'stacktrace', 'exception', 'http']);
 
+/** graphql-js's messages that say what went wrong but not what to do, said again. */
+const REWORDED = new Map([
+  [
+    'Too many validation errors, error limit reached. Validation aborted.',
+    'The document has more problems than the 100 listed; validation stopped there. Fix those and send it again.',
+  ],
+  [
+    // graphql-js's bound on checking a document's fields against each other (and on fragments).
+    'Validation aborted.',
+    'The document is too costly to check: it selects the same fields, or spreads the same fragments, too many times over. Select each field once per object and send it again.',
+  ],
+]);
+
 export interface ErrorHiding<TContext extends BaseContext> {
   /** Apollo Server's `formatError`: every error a client sees passes here. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -57,7 +70,8 @@ export function hideInternalErrors<TContext extends BaseContext>(
         }
         extensions.code = code;
         if (requestId) extensions.requestId = requestId;
-        return { ...formatted, extensions };
+        const message = REWORDED.get(formatted.message) ?? formatted.message;
+        return { ...formatted, message, extensions };
       }
       const kind = hiddenKind(formatted, error);
       logger.error(

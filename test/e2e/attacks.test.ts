@@ -1157,6 +1157,21 @@ describe('introspection and federation internals through the gateway', () => {
     expect(await named.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('a document too costly to validate (a field selected a thousand times) says what to do, with a request id', async () => {
+    const response = await platform.query(
+      `{ ${'__typename '.repeat(1000)}}`,
+      {},
+      await statistics(),
+    );
+    expect(response.status).toBe(400);
+    const messages = response.errors?.map((e) => e.message) ?? [];
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.join('\n')).not.toMatch(/Validation aborted/);
+    for (const error of response.errors ?? []) {
+      expect(error.extensions?.requestId).toEqual(expect.any(String));
+    }
+  });
+
   it('_entities and _service are not part of the gateway API', async () => {
     const entities = await platform.query(
       ENTITIES_QUERY,
