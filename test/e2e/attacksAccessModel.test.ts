@@ -2120,6 +2120,72 @@ describe.each(ENGINES)('on %s', (engine) => {
       utilityAccounts(first: 100) { nodes { accountNumber holderIdNumber address monthlyUsageM3 arrears status } }
     }`;
 
+    it('a narrower grant showing the ID number in full on its own rows does not order the rest by it, make guesses free, or take a filter away', async () => {
+      await addGrant({
+        id: 'G-ATK-NARROW-WIDE',
+        consumerDepartment: 'atk_narrow',
+        datasetCode: PS,
+        items: ['idNumber', 'name', 'birthDate', 'gender', 'regionCode'],
+        masks: {
+          idNumber: { rule: 'KEEP_ENDS', first: 6, last: 0 },
+          birthDate: { rule: 'YEAR_ONLY' },
+        },
+      });
+      const headers = await as('atk_narrow');
+      const LIST = `{ persons(first: 100) { nodes { idNumber name regionCode } } }`;
+      type Listed = {
+        persons: { nodes: { idNumber: string; name: string; regionCode: string }[] };
+      };
+      const before = await platform.query<Listed>(LIST, {}, headers);
+      expectNoErrors(before);
+      const probes = async () =>
+        Number(
+          (
+            await platform
+              .platformDb('verification_usage')
+              .where({
+                consumer_department: 'atk_narrow',
+                dataset_code: PS,
+                record_hash: '*probes',
+              })
+              .first('verifications')
+          )?.verifications ?? 0,
+        );
+      await addGrant({
+        id: 'G-ATK-NARROW-NARROW',
+        consumerDepartment: 'atk_narrow',
+        datasetCode: PS,
+        items: ['idNumber', 'birthDate', 'gender'],
+        rowFilter: { regionCode: { startsWith: '330106' } },
+      });
+      const after = await platform.query<Listed>(LIST, {}, headers);
+      expectNoErrors(after);
+      // The same records in the same (keyed-hash) order: not sorted by the ID numbers now shown.
+      expect(after.data!.persons.nodes.map((n) => n.name)).toEqual(
+        before.data!.persons.nodes.map((n) => n.name),
+      );
+      for (const node of after.data!.persons.nodes) {
+        if (!node.regionCode.startsWith('330106')) expect(node.idNumber).toMatch(/^\d{6}\*+$/);
+      }
+      // A guessed ID number that finds nothing still counts against the probe budget.
+      const counted = await probes();
+      const miss = await platform.query(
+        `{ person(idNumber: "330102195907080001") { name } }`,
+        {},
+        headers,
+      );
+      expect(miss.data).toEqual({ person: null });
+      expect(await probes()).toBe(counted + 1);
+      // A filter the wide grant allowed is still allowed.
+      const filtered = await platform.query<Listed>(
+        `{ persons(first: 5, filter: { regionCode: { eq: "330102" } }) { nodes { idNumber name regionCode } } }`,
+        {},
+        headers,
+      );
+      expectNoErrors(filtered);
+      expect(filtered.data!.persons.nodes.length).toBeGreaterThan(0);
+    });
+
     it.each([
       [
         'for address only, masked more strictly',

@@ -176,7 +176,9 @@ export class RequestAccess {
    * must be read unmasked on every record the filter can reach. Where several
    * grants decide records differently, that is under each of them, or a grant
    * showing it unmasked on its own rows would let a filter probe the values
-   * another grant masks on the rest.
+   * another grant masks on the rest — unless a grant limited to no rows shows
+   * it unmasked, which it then is on every record (so a narrower grant added
+   * beside it takes nothing away).
    */
   filterable(table: DatasetTable, item: CatalogueItem, mode: SharingMode = 'QUERY'): ItemAccess {
     const access = this.item(table, item, mode);
@@ -185,6 +187,10 @@ export class RequestAccess {
     // An UNCONDITIONAL dataset also shows records no grant admits: the item as no grant gives it.
     const sets = decision.grants.map((g) => [g]);
     if (decision.basis === 'UNCONDITIONAL') sets.push([]);
+    const onEveryRecord = (grants: Grant[]) =>
+      (grants.length === 0 || grants[0]!.rowFilter === null) &&
+      this.decider.effective(table.entry, item, mode, grants, 0).kind === 'READ';
+    if (sets.some(onEveryRecord)) return access;
     for (const grants of sets) {
       const under = this.decider.effective(table.entry, item, mode, grants, 0);
       if (under.kind !== 'READ') {
@@ -393,13 +399,16 @@ export class RequestAccess {
 
   /**
    * Whether looking `table` up by key (or verifying by key) is a probe: the
-   * caller may not read every key item unmasked, so whether a guessed key
-   * exists would tell what the key hides (the birth date in an ID number).
+   * caller may not read every key item unmasked on every record, so whether a
+   * guessed key exists would tell what the key hides (the birth date in an ID
+   * number). Lists and exports are then ordered by a keyed hash, not the key.
    */
   probing(table: DatasetTable, mode: SharingMode = 'QUERY'): boolean {
     const decision = this.decision(table.entry, mode);
     if (!decision.allowed || decision.basis === 'PROVIDER') return false;
-    return table.keyItems.some((k) => this.item(table, k, mode).kind !== 'READ');
+    // Read on every record, as for a filter: a narrower grant that shows the key unmasked on its
+    // own rows must not make the rest ordered by it, or looked up by guesses, for free.
+    return table.keyItems.some((k) => this.filterable(table, k, mode).kind !== 'READ');
   }
 
   /**
