@@ -15,6 +15,13 @@ export const CATALOGUE_YAML_LIMITS = {
   maxDepth: 24,
   /** Most alias nodes (`*name`) resolved, counting repeats inside repeats. */
   maxAliases: 50,
+  /**
+   * Most lines and commas together: an upper bound on the nodes the parser
+   * builds, whose time grows with them (16,000 flow-list entries, 32 KB, took
+   * a quarter of a second on the process that serves every department; a
+   * 250 KB list, most of a second). The largest demo entry has about 100.
+   */
+  maxNodes: 5000,
 } as const;
 
 /** A document refused before or while parsing; the message names the limit and what to do. */
@@ -36,6 +43,12 @@ export function parseCatalogueYaml(text: string): unknown {
       `is ${bytes} bytes; a catalogue document may be at most ${maxBytes} bytes: split it into one entry per document`,
     );
   }
+  const nodes = separators(text, CATALOGUE_YAML_LIMITS.maxNodes);
+  if (nodes > CATALOGUE_YAML_LIMITS.maxNodes) {
+    throw new CatalogueYamlError(
+      `has more than ${CATALOGUE_YAML_LIMITS.maxNodes} lines and list entries; a catalogue entry needs a few hundred: split it into one entry per document, or shorten its lists`,
+    );
+  }
   const depth = nestingDepth(text, maxDepth);
   if (depth > maxDepth) {
     throw new CatalogueYamlError(
@@ -53,6 +66,16 @@ export function parseCatalogueYaml(text: string): unknown {
     }
     throw error;
   }
+}
+
+/** Newlines and commas in `text`, counted up to one past `limit`. */
+function separators(text: string, limit: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length && count <= limit; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x2c) count++;
+  }
+  return count;
 }
 
 /** Characters after which a flow collection or a quoted scalar may begin. */

@@ -91,6 +91,22 @@ describe('parseCatalogueYaml', () => {
     }
   });
 
+  it('refuses, before parsing, a document of more lines and list entries than an entry needs', () => {
+    const { maxNodes } = CATALOGUE_YAML_LIMITS;
+    // The red-team document: a 32 KB flow list of 16,000 entries, a quarter of a second to parse.
+    const list = `code: X\nrelated: [${Array(16_000).fill('a').join(',')}]\n`;
+    expect(() => parseCatalogueYaml(list)).toThrow(CatalogueYamlError);
+    expect(() => parseCatalogueYaml(list)).toThrow(/more than 5000 lines and list entries/);
+    const lines = Array.from({ length: maxNodes + 2 }, (_, i) => `k${i}: v`).join('\n');
+    expect(() => parseCatalogueYaml(lines)).toThrow(/lines and list entries/);
+    const within = Array.from({ length: maxNodes - 10 }, (_, i) => `k${i}: v`).join('\n');
+    expect(() => parseCatalogueYaml(within)).not.toThrow();
+    for (const file of shippedDocuments()) {
+      const text = readFileSync(file, 'utf8');
+      expect(text.split(/[\n,]/).length, file).toBeLessThan(maxNodes / 10);
+    }
+  });
+
   it('accepts nesting up to the limit', () => {
     const text = Array.from({ length: maxDepth }, (_, i) => ' '.repeat(i) + 'a:').join('\n') + ' 1';
     expect(() => parseCatalogueYaml(text)).not.toThrow();
