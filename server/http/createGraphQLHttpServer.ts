@@ -1,9 +1,13 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, notFound } from '../../schema/index.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '../config/index.ts';
 import { createLogger, type Logger } from '../logging/index.ts';
 import { inServerSpan, metricsRoute } from '../observability/index.ts';
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './readBody.ts';
+import { sendError } from './sendError.ts';
 import { sendJson } from './sendJson.ts';
 import { trackRequests } from './trackRequests.ts';
 
@@ -92,7 +96,29 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       : () => options.apollo as ApolloServer<TContext>;
 
   // Node checks the header and whole-request timeouts on this interval (default 30 s).
+  /** Each connection's request under way: the next one on it waits (see below). */
+  const underway = new WeakMap<object, Promise<void>>();
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+    // One request at a time per connection. Node hands over every request a
+    // client pipelines at once, and answers them in order anyway: twenty
+    // connections of two hundred pipelined requests each were four thousand
+    // handled together, which held every other caller and /health for seconds.
+    const socket = req.socket;
+    const before = underway.get(socket);
+    const handled = before ? before.then(() => handle(req, res)) : handle(req, res);
+    const settled = handled.then(
+      () => undefined,
+      () => undefined,
+    );
+    underway.set(socket, settled);
+    void settled.then(() => {
+      if (underway.get(socket) === settled) underway.delete(socket);
+    });
+  });
+  const requests = trackRequests(server);
+
+  /** Answers one request; resolves once its response has ended (or it failed, logged). */
+  function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
     const handled =
@@ -104,14 +130,28 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
                 handleGraphQL(req, res, url),
               ),
             )
-          : Promise.resolve(sendJson(res, 404, { error: `no such path: ${url.pathname}` }));
-    handled.catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
-      else res.destroy();
-      logger.error({ err: error, path: url.pathname }, 'a request failed outside GraphQL');
-    });
-  });
-  const requests = trackRequests(server);
+          : Promise.resolve(
+              refuse(
+                res,
+                notFound(`There is nothing at ${url.pathname}; GraphQL is at ${graphqlPath}.`),
+              ),
+            );
+    return handled
+      .catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+        else res.destroy();
+        logger.error({ err: error, path: url.pathname }, 'a request failed outside GraphQL');
+      })
+      .then(() => (res.writableFinished || res.destroyed ? undefined : once(res, 'close')))
+      .then(() => undefined);
+  }
+
+  /** A refusal outside GraphQL, as GraphQL errors are sent: a code, what to do, the request id. */
+  function refuse(res: ServerResponse, error: GraphQLError): void {
+    const id = options.requestId?.() ?? null;
+    if (id !== null) res.setHeader('x-request-id', id);
+    sendError(res, error, id);
+  }
   server.headersTimeout = headersMs;
   // A backstop for the body timeout below: Node answers 408 once the whole
   // request has not arrived by then.
@@ -153,7 +193,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (req.method !== 'POST' && req.method !== 'GET') {
       res.setHeader('allow', 'GET, POST');
-      return sendJson(res, 405, { error: 'use POST (or GET for queries)' });
+      return refuse(
+        res,
+        methodNotAllowed(
+          `${req.method ?? 'This method'} is not answered here: send GraphQL with POST (or GET, for queries).`,
+        ),
+      );
     }
     const id = options.requestId?.() ?? null;
     if (id !== null) res.setHeader('x-request-id', id);
@@ -265,4 +310,11 @@ function dropIfUnread(res: ServerResponse, sendMs: number): void {
   socket.setTimeout(sendMs, stalled);
   // Once sent, Node sets the connection's keep-alive timeout in place of this one.
   res.once('finish', () => socket.off('timeout', stalled));
+}
+
+/** A request with a method a GraphQL path does not answer (HTTP 405). */
+function methodNotAllowed(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 405 } },
+  });
 }

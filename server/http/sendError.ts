@@ -31,13 +31,15 @@ export function sendError(
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
   if (error instanceof GraphQLError && isClientError(code)) {
     const extensions: Record<string, unknown> = { ...error.extensions };
-    // Headers the error asks for (Retry-After on a 429), as Apollo Server sends a GraphQL error's.
-    const headers = (extensions.http as { headers?: unknown } | undefined)?.headers;
-    if (headers instanceof Map) {
-      for (const [name, value] of headers as Map<string, string>) res.setHeader(name, value);
+    // The status and headers the error asks for (Retry-After on a 429), as Apollo Server sends a
+    // GraphQL error's.
+    const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+    if (http?.headers instanceof Map) {
+      for (const [name, value] of http.headers as Map<string, string>) res.setHeader(name, value);
     }
     delete extensions.http;
-    sendJson(res, STATUS[code as string] ?? 400, {
+    const status = typeof http?.status === 'number' ? http.status : STATUS[code as string];
+    sendJson(res, status ?? 400, {
       errors: [{ message: error.message, extensions: { ...extensions, requestId } }],
     });
     return;
