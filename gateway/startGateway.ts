@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ApolloServer,
   type ApolloServerOptionsWithGateway,
@@ -17,6 +16,7 @@ import {
   hideInternalErrors,
   metrics,
   listen,
+  newRequestId,
   sendJson,
   type AuditSink,
   type AuthConfig,
@@ -215,11 +215,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     apollo,
     timeouts: options.timeouts,
     // The platform names every request itself; a client's X-Request-Id is only its correlation id.
-    requestId: randomUUID,
+    requestId: newRequestId,
     traceName: 'gateway POST /graphql',
     context: async (req, { id, body, sent }) => {
       const startedAt = Date.now();
-      const requestId = id ?? randomUUID();
+      const requestId = id ?? newRequestId();
       try {
         const identity = await authenticator.identify(req, requestId, body);
         return {

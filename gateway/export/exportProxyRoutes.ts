@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
@@ -7,6 +6,7 @@ import { badUserInput, notFound } from '../../schema/index.ts';
 import {
   getRequestBody,
   INTERNAL_TOKEN_HEADER,
+  newRequestId,
   selectDatasetDepartment,
   selectExport,
   sendError,
@@ -75,7 +75,7 @@ async function proxyExport(
   res: ServerResponse,
 ): Promise<void> {
   const startedAt = Date.now();
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   res.setHeader('x-request-id', requestId);
   let release: (() => void) | undefined;
   try {

@@ -1,9 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
-import { AuditWriter, migrateDatabase, openDatabase, type AuditEntry } from '../../server/index.ts';
+import {
+  AuditWriter,
+  migrateDatabase,
+  newRequestId,
+  openDatabase,
+  type AuditEntry,
+} from '../../server/index.ts';
 import { PLATFORM_DIR } from '../platform/index.ts';
 import { median, type Summary } from './summarize.ts';
 
@@ -49,7 +54,7 @@ type Contender = keyof typeof CONTENDERS;
 
 /** A request's records: the gateway's REQUEST and one handed-back ACCESS, as a lookup makes. */
 function records(): AuditEntry[] {
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const common = {
     at: new Date().toISOString(),
     requestId,
