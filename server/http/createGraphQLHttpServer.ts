@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, notFound } from '../../schema/index.ts';
@@ -95,29 +94,29 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       ? options.apollo
       : () => options.apollo as ApolloServer<TContext>;
 
+  /** Requests under way on each connection (more than one only when a client pipelines). */
+  const underway = new WeakMap<object, number>();
   // Node checks the header and whole-request timeouts on this interval (default 30 s).
-  /** Each connection's request under way: the next one on it waits (see below). */
-  const underway = new WeakMap<object, Promise<void>>();
   const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    // One request at a time per connection. Node hands over every request a
-    // client pipelines at once, and answers them in order anyway: twenty
-    // connections of two hundred pipelined requests each were four thousand
-    // handled together, which held every other caller and /health for seconds.
+    // Node hands over at once every request a client pipelines on one
+    // connection: twenty connections of two hundred pipelined requests each
+    // were four thousand handled together, which held every other caller and
+    // /health for seconds. Past MOST_PIPELINED under way on one connection, a
+    // request is refused at once and the connection closed after its answer.
     const socket = req.socket;
-    const before = underway.get(socket);
-    const handled = before ? before.then(() => handle(req, res)) : handle(req, res);
-    const settled = handled.then(
-      () => undefined,
-      () => undefined,
-    );
-    underway.set(socket, settled);
-    void settled.then(() => {
-      if (underway.get(socket) === settled) underway.delete(socket);
-    });
+    const count = (underway.get(socket) ?? 0) + 1;
+    underway.set(socket, count);
+    res.once('close', () => underway.set(socket, (underway.get(socket) ?? 1) - 1));
+    if (count > MOST_PIPELINED) {
+      res.setHeader('connection', 'close');
+      refuse(res, tooManyPipelined());
+      return;
+    }
+    void handle(req, res);
   });
   const requests = trackRequests(server);
 
-  /** Answers one request; resolves once its response has ended (or it failed, logged). */
+  /** Answers one request; a failure outside GraphQL is answered 500 (or the connection dropped) and logged. */
   function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = routes[url.pathname];
@@ -136,14 +135,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
                 notFound(`There is nothing at ${url.pathname}; GraphQL is at ${graphqlPath}.`),
               ),
             );
-    return handled
-      .catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
-        else res.destroy();
-        logger.error({ err: error, path: url.pathname }, 'a request failed outside GraphQL');
-      })
-      .then(() => (res.writableFinished || res.destroyed ? undefined : once(res, 'close')))
-      .then(() => undefined);
+    return handled.catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+      else res.destroy();
+      logger.error({ err: error, path: url.pathname }, 'a request failed outside GraphQL');
+    });
   }
 
   /** A refusal outside GraphQL, as GraphQL errors are sent: a code, what to do, the request id. */
@@ -310,6 +306,24 @@ function dropIfUnread(res: ServerResponse, sendMs: number): void {
   socket.setTimeout(sendMs, stalled);
   // Once sent, Node sets the connection's keep-alive timeout in place of this one.
   res.once('finish', () => socket.off('timeout', stalled));
+}
+
+/** Requests one connection may have under way at once; browsers and HTTP libraries send one. */
+const MOST_PIPELINED = 16;
+
+/** A request pipelined past MOST_PIPELINED on its connection (HTTP 429; the connection closes). */
+function tooManyPipelined(): GraphQLError {
+  return new GraphQLError(
+    `More than ${MOST_PIPELINED} requests were sent on one connection without waiting for their answers; this connection is closed. Send at most ${MOST_PIPELINED} at a time, or open more connections.`,
+    {
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        limit: 'pipelinedRequests',
+        maximum: MOST_PIPELINED,
+        http: { status: 429 },
+      },
+    },
+  );
 }
 
 /** A request with a method a GraphQL path does not answer (HTTP 405). */

@@ -39,7 +39,10 @@ async function server() {
   return { port: Number(new URL(base).port), base, most: () => most };
 }
 
-/** Writes `count` requests in one write on one connection; resolves with the raw answers. */
+/**
+ * Writes `count` requests in one write on one connection; resolves with the raw answers once
+ * `count` have come or the server closed the connection.
+ */
 function pipeline(port: number, count: number): Promise<string> {
   const body = JSON.stringify({ query: '{ slow }' });
   const one = `POST /graphql HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -53,20 +56,23 @@ function pipeline(port: number, count: number): Promise<string> {
         resolve(text);
       }
     });
+    socket.on('close', () => resolve(text));
     socket.on('error', reject);
     socket.write(one.repeat(count));
   });
 }
 
 describe('requests on one connection', () => {
-  it('are handled one at a time, however many a client pipelines, and all answered in order', async () => {
+  it('are handled at most sixteen at a time; a client pipelining more is refused and its connection closed', async () => {
     const { port, most } = await server();
-    const answers = await pipeline(port, 50);
-    expect(answers.match(/HTTP\/1\.1 200/g)).toHaveLength(50);
-    expect(most()).toBe(1);
-    // Two connections still run side by side.
-    await Promise.all([pipeline(port, 10), pipeline(port, 10)]);
-    expect(most()).toBe(2);
+    const answers = await pipeline(port, 200);
+    expect(answers.match(/HTTP\/1\.1 200/g)).toHaveLength(16);
+    expect(answers.match(/HTTP\/1\.1 429/g)).toHaveLength(1);
+    expect(answers).toMatch(/"code":"RATE_LIMITED","limit":"pipelinedRequests","maximum":16/);
+    expect(answers).toMatch(/Send at most 16 at a time, or open more connections/);
+    expect(most()).toBeLessThanOrEqual(16);
+    // Sixteen at once are all answered.
+    expect((await pipeline(port, 16)).match(/HTTP\/1\.1 200/g)).toHaveLength(16);
   });
 
   it('a path or method nothing answers gets a code, what to do and a request id', async () => {
