@@ -29,6 +29,7 @@ import {
   type TimeoutConfig,
   readinessProblems,
   type ReadinessCheck,
+  type RequestIdentity,
 } from '../server/index.ts';
 import {
   requestAuditPlugin,
@@ -44,6 +45,7 @@ import { ExportSlots, exportProxyRoutes, subgraphUrls } from './export/index.ts'
 import { graphiqlRoutes } from './graphiql/index.ts';
 import {
   admissionPlugin,
+  AnonymousShares,
   ConsumerRateLimiter,
   OperationCosts,
   operationLimitsPlugin,
@@ -169,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     : null;
   const rateCount = sharedRateCount(options.platformDb, options.logger);
   const rates = new ConsumerRateLimiter(rateCount.reserve, options.logger);
+  const anonymous = new AnonymousShares(rates, limits.anonymous, options.logger);
   const costs = new OperationCosts();
   const serialized = new SerializedResponses();
   const errors = hideInternalErrors<ServedContext>(options.logger, (c) => c.identity.requestId);
@@ -220,20 +223,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: async (req, { id, body, sent }) => {
       const startedAt = Date.now();
       const requestId = id ?? newRequestId();
+      const clientAddress = req.socket.remoteAddress ?? null;
+      let identity: RequestIdentity;
       try {
-        const identity = await authenticator.identify(req, requestId, body);
-        return {
-          identity,
-          startedAt,
-          masked: false,
-          accessRecords: [],
-          traceId: requestTraceId(req),
-          trace: requestTraceContext(req),
-          subgraphFetches: 0,
-          clientAddress: req.socket.remoteAddress ?? null,
-          sent,
-        };
+        identity = await authenticator.identify(req, requestId, body);
       } catch (error) {
+        // A refused credential takes from its address's anonymous share, as a
+        // request without one does: past it, 429 and a count, not a record.
+        await anonymous.take(clientAddress, requestId);
         const traceId = requestTraceId(req);
         refusedBeforeRunning(requestId, error, Date.now() - startedAt, traceId);
         // A refused credential is on the record too (no identity: it did not verify).
@@ -242,6 +239,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           .catch(() => undefined);
         throw error;
       }
+      // Taken on arrival, before the document is parsed or validated: every
+      // request of a caller without an identity counts, whatever it sends.
+      if (identity.caller === null) await anonymous.take(clientAddress, requestId);
+      return {
+        identity,
+        startedAt,
+        masked: false,
+        accessRecords: [],
+        traceId: requestTraceId(req),
+        trace: requestTraceContext(req),
+        subgraphFetches: 0,
+        clientAddress,
+        sent,
+      };
     },
     routes: {
       ...options.routes,
@@ -263,6 +274,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         limits,
         rates,
         slots: new ExportSlots(),
+        anonymous,
       }),
       '/health': (_, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_, res) => {
@@ -330,6 +342,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       await fetcher.close();
       rateCount.stop();
+      anonymous.stop();
     },
   };
 }

@@ -18,7 +18,13 @@ import {
   type Route,
 } from '../../server/index.ts';
 import { refusedEntry, type Authenticator } from '../auth/index.ts';
-import { consumerKey, limitsFor, takeShare, type ConsumerRateLimiter } from '../limits/index.ts';
+import {
+  consumerKey,
+  limitsFor,
+  takeShare,
+  type AnonymousShares,
+  type ConsumerRateLimiter,
+} from '../limits/index.ts';
 import type { ExportSlots } from './ExportSlots.ts';
 
 export interface ExportProxyOptions {
@@ -35,6 +41,8 @@ export interface ExportProxyOptions {
   rates: ConsumerRateLimiter;
   /** Exports streaming from this process, per consumer and in all. */
   slots: ExportSlots;
+  /** What a caller without an identity takes from its address's share (and past it, a count). */
+  anonymous: AnonymousShares;
 }
 
 /** Response headers of an export that travel from the subgraph to the consumer. */
@@ -81,15 +89,22 @@ async function proxyExport(
   try {
     // A HEAD would run the export (and count it) for a response without a body.
     if (req.method !== 'GET') throw badUserInput('Exports are read with GET.');
+    const clientAddress = req.socket.remoteAddress ?? null;
     const identity = await options.authenticator.identify(req, requestId).catch(async (error) => {
+      // As at /graphql: a refused credential takes from its address's anonymous share first.
+      await options.anonymous.take(clientAddress, requestId);
       await options.audit
         .record([refusedEntry(requestId, error, Date.now() - startedAt)])
         .catch(() => undefined);
       throw error;
     });
-    const consumer = consumerKey(identity.caller, req.socket.remoteAddress ?? null);
+    const consumer = consumerKey(identity.caller, clientAddress);
     const limits = limitsFor(options.limits, identity.caller);
-    await takeShare(options.rates, 'requestsPerSecond', consumer, 1, limits, requestId);
+    if (identity.caller) {
+      await takeShare(options.rates, 'requestsPerSecond', consumer, 1, limits, requestId);
+    } else {
+      await options.anonymous.take(clientAddress, requestId);
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/export') release = options.slots.take(consumer, requestId);
     const department = await owningDepartment(options.platformDb, url.searchParams);

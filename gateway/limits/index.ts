@@ -1,4 +1,5 @@
 export { AdmissionGate, AdmissionRefusal } from './AdmissionGate.ts';
+export { AnonymousShares } from './AnonymousShares.ts';
 export type { Admission, AdmissionRequest } from './AdmissionGate.ts';
 export { admissionPlugin } from './admissionPlugin.ts';
 export type { AdmissionOptions } from './admissionPlugin.ts';

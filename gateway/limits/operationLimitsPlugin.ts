@@ -41,7 +41,9 @@ const TOKEN_CEILING =
 
 /**
  * Everything a request must pass before the gateway plans it, in order: its
- * consumer's requests per second; in trusted-documents mode, the caller's
+ * consumer's requests per second (an authenticated caller's: one without an
+ * identity took from its address's share on arrival, before its document was
+ * parsed); in trusted-documents mode, the caller's
  * safelist; the caller's operation limits (tokens, top-level fields, aliases,
  * directives, depth, estimated cost); then its consumer's cost per second. Any
  * refusal is a GraphQLError with one code, the limit's name, the measured value,
@@ -63,7 +65,10 @@ export function operationLimitsPlugin<TContext extends GatewayContext>(
           const { caller, requestId } = request.contextValue.identity;
           const limits = limitsFor(options.limits, caller);
           const consumer = consumerKey(caller, options.clientAddressOf(request.contextValue));
-          await takeShare(options.rates, 'requestsPerSecond', consumer, 1, limits, requestId);
+          // A caller without an identity took its request on arrival (the gateway's context).
+          if (caller) {
+            await takeShare(options.rates, 'requestsPerSecond', consumer, 1, limits, requestId);
+          }
           // Neither executor may be handed a document without its operation: the client's mistake.
           if (!request.operation) {
             throw operationNotChosen(request.request.operationName ?? null, requestId);

@@ -83,6 +83,24 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * `response` is the 429 refusal of a consumer's requests per second `maximum`: Retry-After, and
+ * the code, limit, maximum, seconds and request id in its error. Returns the seconds.
+ */
+async function expectRateRefusal(response: Response, maximum: number): Promise<number> {
+  const retryAfter = Number(response.headers.get('retry-after'));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  const body = (await response.json()) as GraphQLResponse;
+  expect(body.errors?.[0]?.extensions).toMatchObject({
+    code: 'RATE_LIMITED',
+    limit: 'requestsPerSecond',
+    maximum,
+    retryAfter,
+    requestId: response.headers.get('x-request-id'),
+  });
+  return retryAfter;
+}
+
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;
   let config: PlatformConfig;
@@ -221,16 +239,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     const responses = await Promise.all(Array.from({ length: 10 }, send));
     const limited = responses.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(4);
-    const retryAfter = Number(limited[0]!.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    const body = (await limited[0]!.json()) as GraphQLResponse;
-    expect(body.errors?.[0]?.extensions).toMatchObject({
-      code: 'RATE_LIMITED',
-      limit: 'requestsPerSecond',
-      maximum: 3,
-      retryAfter,
-    });
-    expect(body.errors?.[0]?.extensions?.requestId).toBe(limited[0]!.headers.get('x-request-id'));
+    const retryAfter = await expectRateRefusal(limited[0]!, 3);
     // Another application of the same department has its own share.
     expect(
       (await platform.query(LIGHT, { id: PERSON.id_number }, tax)).errors ?? [],
@@ -239,6 +248,96 @@ describe.each(ENGINES)('on %s', (engine) => {
     );
     await new Promise((r) => setTimeout(r, retryAfter * 1000));
     expect((await send()).status).toBe(200);
+  });
+
+  it('a flood from one address without an identity is answered 429 past its share, and recorded no further', async () => {
+    // The attack: forged tokens (each refused credential was a durable audit record), then
+    // documents that do not even parse, sent without any credential. All from one address.
+    const share = config.limits.anonymous.requestsPerSecond;
+    const burst = share * 2 + 20;
+    const send = (headers: Record<string, string>, query: string) =>
+      fetch(platform.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      });
+    const from = new Date(Date.now() - 1000).toISOString();
+    // At the start of a second, so that the burst falls in as few windows as the machine allows.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    const forged = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        send({ authorization: `Bearer forged.${i}.token` }, LIGHT),
+      ),
+    );
+    const refused = forged.filter((r) => r.status === 401);
+    const limited = forged.filter((r) => r.status === 429);
+    expect(refused.length + limited.length).toBe(burst);
+    // A second's boundary may fall inside the burst: two windows' shares at most.
+    expect(refused.length).toBeLessThanOrEqual(share * 2);
+    expect(limited.length).toBeGreaterThanOrEqual(burst - share * 2);
+    await expectRateRefusal(limited[0]!, share);
+
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    const unparsable = await Promise.all(
+      Array.from({ length: burst }, () => send({}, '{ person(idNumber: ')),
+    );
+    const parsedOut = unparsable.filter((r) => r.status === 400);
+    expect(unparsable.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
+      burst - share * 2,
+    );
+    expect(parsedOut.length).toBeLessThanOrEqual(share * 2);
+
+    // The same at /export, whose refused credentials were recorded one by one too.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    const exports = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        fetch(new URL('/export?dataset=PS-POP-001', platform.gateway.url), {
+          headers: { authorization: `Bearer forged.${i}.token` },
+        }),
+      ),
+    );
+    expect(exports.filter((r) => r.status !== 401 && r.status !== 429)).toEqual([]);
+    expect(exports.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
+      burst - share * 2,
+    );
+    await expectRateRefusal(
+      exports.find((r) => r.status === 429)!,
+      share,
+    );
+    const exportRefused = exports.filter((r) => r.status === 401);
+
+    // Each answered refusal is on the record; none of the 429s is.
+    const reviewer = {
+      authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'] })}`,
+    };
+    const recorded = await platform.query<{ auditRecords: { nodes: { requestId: string }[] } }>(
+      `query($f: AuditFilter) { auditRecords(filter: $f, first: 500) { nodes { requestId } } }`,
+      { f: { from, kind: 'REQUEST' } },
+      reviewer,
+    );
+    expect(recorded.errors).toBeUndefined();
+    const ids = new Set(recorded.data!.auditRecords.nodes.map((r) => r.requestId));
+    const idOf = (r: Response) => r.headers.get('x-request-id')!;
+    for (const answered of [...refused, ...parsedOut, ...exportRefused]) {
+      expect(ids.has(idOf(answered))).toBe(true);
+    }
+    const unrecorded = [...forged, ...unparsable, ...exports].filter((r) => r.status === 429);
+    expect(unrecorded.filter((r) => ids.has(idOf(r)))).toEqual([]);
+
+    // The operator's log counts them, one line per address, within ten seconds.
+    const counted = () =>
+      logged
+        .filter((line) => line.includes('not recorded one by one'))
+        .reduce((sum, line) => sum + (JSON.parse(line) as { refused: number }).refused, 0);
+    const deadline = Date.now() + 12_000;
+    while (counted() < unrecorded.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(counted()).toBe(unrecorded.length);
+    // A caller with an identity, from the same address, is not held by any of it.
+    const taxAnswer = await platform.query(LIGHT, { id: PERSON.id_number }, tax);
+    expect(taxAnswer.status).toBe(200);
+    expect(taxAnswer.errors?.map((e) => e.extensions?.code) ?? []).not.toContain('RATE_LIMITED');
   });
 
   it("answers 429 once a consumer's estimated cost per second is spent", async () => {
