@@ -77,7 +77,7 @@ const program = cliProgram({
       // A missing key is reported once, not by every worker.
       const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
       // The primary's audit writer is measured too; workers' /metrics include it.
-      enableMetrics(config.observability.metrics);
+      enableMetrics(config.observability.metrics, config.observability.metricsToken);
       const { WorkerRoller } = await import('./platform/WorkerRoller.ts');
       const roller = options.supergraph ? undefined : new WorkerRoller(log);
       const starting = startAuditedWorkerPool(

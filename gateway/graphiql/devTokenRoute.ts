@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  fromLoopbackPeer,
   mintDevToken,
   ROLES,
   sendJson,
@@ -72,7 +73,6 @@ export function devTokenRequestOf(
   return { department, role: role as Role };
 }
 
-const LOOPBACK_PEER = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
 /**
@@ -81,7 +81,5 @@ const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
  * DNS rebinding).
  */
 export function fromThisMachine(req: IncomingMessage): boolean {
-  return (
-    LOOPBACK_PEER.test(req.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(req.headers.host ?? '')
-  );
+  return fromLoopbackPeer(req) && LOOPBACK_HOST.test(req.headers.host ?? '');
 }

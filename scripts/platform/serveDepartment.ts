@@ -77,7 +77,7 @@ export async function serveDepartment(
         files.departments.map((d) => d.code).join(', '),
     );
   }
-  enableMetrics(config.observability.metrics);
+  enableMetrics(config.observability.metrics, config.observability.metricsToken);
   const stopTracing = startTracing(config.observability.tracing);
   const logger = createLogger(config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);

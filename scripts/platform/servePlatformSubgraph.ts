@@ -47,7 +47,7 @@ export async function servePlatformSubgraph(
   options: { port: number; linkPort?: number; log?: (message: string) => void },
 ): Promise<ServedPlatformSubgraph> {
   const log = options.log ?? (() => {});
-  enableMetrics(config.observability.metrics);
+  enableMetrics(config.observability.metrics, config.observability.metricsToken);
   const stopTracing = startTracing(config.observability.tracing);
   const files = loadPlatformCatalogue({}, config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);

@@ -64,7 +64,7 @@ export async function startGatewayProcess(
   options: GatewayProcessOptions,
 ): Promise<RunningGatewayProcess> {
   const log = options.log ?? (() => {});
-  enableMetrics(config.observability.metrics);
+  enableMetrics(config.observability.metrics, config.observability.metricsToken);
   // A gateway makes its spans with explicit parents: no async-context tracking (see startTracing).
   const stopTracing = startTracing(config.observability.tracing, { asyncContext: false });
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);

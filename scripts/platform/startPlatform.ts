@@ -138,7 +138,7 @@ export async function startPlatform(
   const log = options.log ?? (() => {});
   const logger = options.logger ?? createLogger(config);
   // Process-wide: metrics on unless METRICS=off; traces only when exported (or a test's exporter).
-  enableMetrics(config.observability.metrics);
+  enableMetrics(config.observability.metrics, config.observability.metricsToken);
   const stopTracing = startTracing(config.observability.tracing);
   const files = loadPlatformCatalogue(options, config);
   if (!options.ephemeralPorts) await refuseBusyPorts(config, files.departments.length + 2);

@@ -251,6 +251,13 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   NODE_ENV: z.string().optional(),
   METRICS: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: z
+    .string()
+    .regex(
+      /^[\x21-\x7e]{32,512}$/,
+      'use 32 to 512 printable characters, no spaces (e.g. openssl rand -hex 32)',
+    )
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   OTEL_SERVICE_NAME: z.string().min(1).max(200).default('govdata'),
@@ -431,6 +438,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       logFormat: e.LOG_FORMAT,
       production: e.NODE_ENV === 'production',
       metrics: e.METRICS === 'on',
+      metricsToken: e.METRICS_TOKEN ?? null,
       tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
         ? {
             endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -10,6 +10,11 @@ export interface ObservabilityConfig {
   production: boolean;
   /** Prometheus metrics collected and served at `/metrics` (METRICS=off: neither). */
   metrics: boolean;
+  /**
+   * The bearer token a scraper must send for `/metrics` (METRICS_TOKEN); null:
+   * only a process on the same host may read them.
+   */
+  metricsToken: string | null;
   /** Traces, when exported: null (no OTEL_EXPORTER_OTLP_ENDPOINT) means no SDK is started at all. */
   tracing: TracingConfig | null;
 }
@@ -27,5 +32,6 @@ export const DEFAULT_OBSERVABILITY: ObservabilityConfig = {
   logFormat: 'auto',
   production: false,
   metrics: true,
+  metricsToken: null,
   tracing: null,
 };

@@ -1,4 +1,5 @@
 export { createGraphQLHttpServer } from './createGraphQLHttpServer.ts';
+export { fromLoopbackPeer } from './loopbackPeer.ts';
 export { newRequestId } from './newRequestId.ts';
 export { sendError } from './sendError.ts';
 export { sendJson } from './sendJson.ts';

@@ -11,6 +11,7 @@ const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
   'cookie',
   'set-cookie',
   'token',
+  'metricsToken',
   'password',
   'secret',
   'apiKey',

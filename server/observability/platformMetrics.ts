@@ -10,13 +10,17 @@ export const metricsRegistry = new Registry();
 
 let enabled = false;
 let defaultsCollected = false;
+let scrapeToken: string | null = null;
 
 /**
  * Turns collection on or off for this process (METRICS=on|off): off, every
  * recording function below returns at once and `/metrics` is not served.
+ * `token` (METRICS_TOKEN) is what a scraper must send to read `/metrics`;
+ * without one, only a process on this host may read them (see `metricsRoute`).
  */
-export function enableMetrics(on: boolean): void {
+export function enableMetrics(on: boolean, token: string | null = null): void {
   enabled = on;
+  scrapeToken = token;
   if (on && !defaultsCollected) {
     defaultsCollected = true;
     collectDefaultMetrics({ register: metricsRegistry, prefix: 'govdata_' });
@@ -25,6 +29,11 @@ export function enableMetrics(on: boolean): void {
 
 export function metricsEnabled(): boolean {
   return enabled;
+}
+
+/** The bearer token `/metrics` asks of a scraper (METRICS_TOKEN), or null. */
+export function metricsScrapeToken(): string | null {
+  return scrapeToken;
 }
 
 /** Request latencies: from a lookup's few milliseconds to the request timeout. */
