@@ -11,6 +11,7 @@ import {
   createGraphQLHttpServer,
   type GraphQLHttpRequest,
   listen,
+  newRequestId,
   type Logger,
   type ReadinessCheck,
   readinessRoute,
@@ -171,6 +172,9 @@ export async function startSubgraphServer(
     ...(options.logger ? { logger: options.logger } : {}),
     apollo: () => serving.apollo,
     context,
+    // A request refused before its token is read (401, 413, 404) still names an id; a verified
+    // one is answered under the platform's id it carries (see auditPlugin).
+    requestId: newRequestId,
     traceName: `subgraph ${subgraph.name}`,
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     routes: {

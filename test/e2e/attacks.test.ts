@@ -602,6 +602,30 @@ describe('straight to a subgraph, around the gateway', () => {
     expectNotLeaked(response, PERSON.phone, PERSON.name);
   });
 
+  it('a refusal names a request id, in the header and in its error; a verified fetch answers under the platform id', async () => {
+    const refused = await fetch(subgraphUrl('public_security'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: LOOKUP_QUERY, variables: { id: PERSON.id_number } }),
+    });
+    expect(refused.status).toBe(401);
+    const id = refused.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const body = (await refused.json()) as GraphQLResponse;
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', requestId: id });
+
+    const variables = { id: PERSON.id_number };
+    const identity = identityOf('public_security');
+    const token = await tokenFor(identity, 'public_security', gatewayKey, LOOKUP_QUERY, variables);
+    const verified = await fetch(subgraphUrl('public_security'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-govdata-context': token },
+      body: JSON.stringify({ query: LOOKUP_QUERY, variables }),
+    });
+    expect(verified.status).toBe(200);
+    expect(verified.headers.get('x-request-id')).toBe(identity.requestId);
+  });
+
   it('headers imitating the gateway without a signature mean nothing', async () => {
     const response = await post({
       'x-govdata-context': 'public_security',

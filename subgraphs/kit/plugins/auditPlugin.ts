@@ -30,6 +30,8 @@ export function auditPlugin(
         async willSendResponse({ contextValue, response }) {
           const access = contextValue.access;
           if (!access) return;
+          // The platform's id for the request, not the one this server named it on arrival.
+          response.http.headers.set('x-request-id', access.identity.requestId);
           const entries = access.log.entries(
             access.identity,
             subgraph,
