@@ -142,11 +142,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     });
   }
 
-  /** A refusal outside GraphQL, as GraphQL errors are sent: a code, what to do, the request id. */
-  function refuse(res: ServerResponse, error: GraphQLError): void {
+  /** A new request id, answered in the X-Request-Id header; null when this server names none. */
+  function nameRequest(res: ServerResponse): string | null {
     const id = options.requestId?.() ?? null;
     if (id !== null) res.setHeader('x-request-id', id);
-    sendError(res, error, id);
+    return id;
+  }
+
+  /** A refusal outside GraphQL, as GraphQL errors are sent: a code, what to do, the request id. */
+  function refuse(res: ServerResponse, error: GraphQLError): void {
+    sendError(res, error, nameRequest(res));
   }
   server.headersTimeout = headersMs;
   // A backstop for the body timeout below: Node answers 408 once the whole
@@ -196,8 +201,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         ),
       );
     }
-    const id = options.requestId?.() ?? null;
-    if (id !== null) res.setHeader('x-request-id', id);
+    const id = nameRequest(res);
     const sent = new Promise<void>((resolve) => res.once('close', resolve));
     const idExtension = id === null ? {} : { requestId: id };
     let body: unknown = undefined;
