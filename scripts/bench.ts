@@ -85,7 +85,7 @@ const program = cliProgram({
   .option('--contenders <names>', 'gateway suite: only these contenders, comma-separated')
   .option(
     '--profile <dir>',
-    "gateway, observability and province suites: write CPU profiles of our gateway's (the platform's) processes to this folder",
+    "gateway, observability and province suites: write CPU profiles of our gateway's (the platform's) processes, and in the gateway suite plain Apollo Gateway's, to this folder",
   )
   .option(
     '--departments <n>',

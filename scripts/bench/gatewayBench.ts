@@ -36,7 +36,7 @@ export interface GatewayBenchSetup {
   only?: readonly string[];
   /** Which contenders to load (the others still start); default all. */
   contenders?: readonly string[];
-  /** Write V8 CPU profiles of our gateway's and the subgraphs' processes to this folder. */
+  /** Write V8 CPU profiles of our gateway's, plain Apollo Gateway's and the subgraphs' processes to this folder. */
   profileDir?: string;
   /** People seeded: the lookups are spread over them. */
   scale: number;
@@ -153,7 +153,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     const gateways: Record<Exclude<ContenderName, 'direct subgraph'>, Service> = {
       'plain Apollo Gateway': startService(
         'plain Apollo Gateway',
-        ['--import', 'tsx', join(scripts, 'bench', 'plainApolloGateway.ts')],
+        [...profile, '--import', 'tsx', join(scripts, 'bench', 'plainApolloGateway.ts')],
         {
           ...env,
           BENCH_SUPERGRAPH_FILE: ungovernedFile,
