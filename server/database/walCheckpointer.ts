@@ -33,8 +33,23 @@ export const RESTART_FROM_PAGES = 16_384;
 /** How long the thread's connection waits for writers and readers in a restarting checkpoint. */
 const RESTART_WAIT_MS = 1000;
 
-/** What a connection does when no thread checkpoints for it: SQLite's default. */
+/** What a connection the thread served does when the thread is gone: SQLite's default. */
 const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * Past how many log pages any other connection checkpoints inside its own
+ * commit: twice the log's bound under a checkpoint thread, so never while one
+ * serves the file, in this process or another. With SQLite's default of 1,000
+ * a process that commits now and then to a file an audit writer elsewhere
+ * fills (a gateway worker's shared rate counts in the platform database, in a
+ * cluster whose primary writes the trail) found the log past 1,000 pages at
+ * almost every commit and copied it back inside that commit: 2–25 ms its
+ * event loop stood still, twice a second per consumer's share, measured in
+ * the gateway bench. A file nobody else checkpoints is still copied back by
+ * its writer, at this bound (128 MiB of log), and by the last connection to
+ * close it.
+ */
+export const FALLBACK_AUTOCHECKPOINT_PAGES = 2 * RESTART_FROM_PAGES;
 
 /** The parts of a better-sqlite3 connection used here. */
 interface SqliteConnection {
@@ -120,12 +135,18 @@ class WalCheckpointer {
     );
   }
 
-  /** `conn` (open on `file`) stops checkpointing itself once the thread has the file. */
+  /**
+   * `conn` (open on `file`) stops checkpointing itself once the thread has the
+   * file; if the thread cannot have it, `conn` checkpoints it as SQLite does by
+   * default (the file's checkpoints are its charge either way).
+   */
   async serve(file: string, conn: SqliteConnection): Promise<void> {
-    if (this.failed) return;
+    const byItself = () => conn.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    if (this.failed) return void byItself();
     const failure = await this.ask({ add: file });
-    if (this.failed) return;
+    if (this.failed) return void byItself();
     if (failure !== undefined) {
+      byItself();
       this.onProblem(`${file} could not be opened (${failure}); its connection checkpoints itself`);
       return;
     }
@@ -206,8 +227,8 @@ async function handToThread(
 
 /**
  * Who checkpoints one SQLite database opened through knex: its connection
- * itself, as SQLite does by default, until `handOff()`; from then on, for each
- * of its connections, the process's checkpoint thread. `close()` hands them
+ * itself, past `FALLBACK_AUTOCHECKPOINT_PAGES`, until `handOff()`; from then
+ * on, for each of its connections, the process's checkpoint thread. `close()` hands them
  * back and lets the thread close its connection first, so that the last one to
  * close, knex's, copies the log into the file and removes it (a closed database
  * is one file).
@@ -220,8 +241,9 @@ export class DatabaseCheckpoints {
 
   constructor(private readonly file: string) {}
 
-  /** A connection knex opened on the file. */
+  /** A connection knex opened on the file: it checkpoints only past the fallback bound until handed off. */
   connected(conn: SqliteConnection): void {
+    conn.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     this.connections.push(conn);
     if (this.offThread) this.handedOff.push(handToThread(this.file, conn, this.onProblem));
   }

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditWriter, checkpointOffThread, openDatabase } from '../../server/index.ts';
-import { RESTART_FROM_PAGES } from '../../server/database/walCheckpointer.ts';
+import {
+  FALLBACK_AUTOCHECKPOINT_PAGES,
+  RESTART_FROM_PAGES,
+} from '../../server/database/walCheckpointer.ts';
 
 /** SQLite's page size here: a row of this many bytes fills some 25 pages of the log. */
 const ROW_BYTES = 100_000;
@@ -58,10 +61,31 @@ describe('SQLite checkpoints on a thread of their own', () => {
     const audited = await openDatabase({ kind: 'sqlite', dir }, 'platform');
     const other = await openDatabase({ kind: 'sqlite', dir }, 'public_security');
     open.push(audited, other);
-    expect(await autocheckpointPages(audited)).toBe(1000);
+    expect(await autocheckpointPages(audited)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
     new AuditWriter(audited, 'gateway');
     await until(async () => (await autocheckpointPages(audited)) === 0, 5000);
-    expect(await autocheckpointPages(other)).toBe(1000);
+    expect(await autocheckpointPages(other)).toBe(FALLBACK_AUTOCHECKPOINT_PAGES);
+  });
+
+  it("leaves a file another process's thread checkpoints out of this process's commits", async () => {
+    // A gateway worker's connection to the platform database, whose audit writer (and thread)
+    // is its cluster's primary: here, a connection with no thread, writing past SQLite's
+    // own 1,000-page trigger.
+    const worker = await openDatabase({ kind: 'sqlite', dir }, 'platform');
+    open.push(worker);
+    await worker.schema.createTable('pages', (t) => {
+      t.increments('id');
+      t.text('body');
+    });
+    const before = size(file);
+    await write(worker, 60);
+    // With SQLite's default, one of these commits would have copied the log into the file.
+    expect(size(`${file}-wal`)).toBeGreaterThan(1000 * 4096);
+    expect(size(file)).toBe(before);
+    // The thread serving the file copies it back (the primary's, in the cluster).
+    const primary = await platform();
+    await until(() => size(file) >= before + 60 * ROW_BYTES, 5000);
+    expect(await primary('pages').count({ n: '*' })).toEqual([{ n: 60 }]);
   });
 
   it('takes checkpoints out of the commits and still copies the log into the file', async () => {
