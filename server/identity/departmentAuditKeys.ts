@@ -5,8 +5,9 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createFileOnce } from './createFileOnce.ts';
 
 /**
  * Department audit keys: each department subgraph host signs the ACCESS
@@ -48,19 +49,15 @@ export function loadOrCreateDepartmentKey(
   const publicFile = keyFile(folders.verifyDir, department);
   if (!existsSync(privateFile)) {
     const pair = generateKeyPairSync('ed25519');
-    mkdirSync(folders.signingDir, { recursive: true });
-    writeFileSync(privateFile, JSON.stringify(pair.privateKey.export({ format: 'jwk' })), {
-      mode: 0o600,
-    });
+    createFileOnce(privateFile, JSON.stringify(pair.privateKey.export({ format: 'jwk' })), 0o600);
   }
+  // The public half is made from the private key that won, whoever made it.
   const privateKey = readKey(privateFile, 'private');
-  if (!existsSync(publicFile)) {
-    mkdirSync(folders.verifyDir, { recursive: true });
-    writeFileSync(
-      publicFile,
-      JSON.stringify(createPublicKey(privateKey).export({ format: 'jwk' })),
-    );
-  }
+  createFileOnce(
+    publicFile,
+    JSON.stringify(createPublicKey(privateKey).export({ format: 'jwk' })),
+    0o644,
+  );
   return privateKey;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { createFileOnce } from './createFileOnce.ts';
 
 /**
  * The subgraphs' shared 256-bit key for join handles and list cursors: 32
@@ -9,15 +9,7 @@ import { dirname } from 'node:path';
  * department's subgraph are opened by another's); the gateway never holds it.
  */
 export function loadOrCreateJoinKey(file: string): Buffer {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    try {
-      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Another process of the platform made it first: use theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
+  createFileOnce(file, randomBytes(32).toString('base64url'), 0o600);
   return loadJoinKey(file);
 }
 

@@ -1,7 +1,7 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair } from 'jose';
+import { createFileOnce } from './createFileOnce.ts';
 import { PLATFORM_KEY_ALGORITHM, type PlatformKey } from './PlatformKey.ts';
 
 /**
@@ -13,20 +13,21 @@ export async function loadOrCreateSigningKeys(
   privateFile: string,
   publicFile: string,
 ): Promise<{ privateKey: PlatformKey; publicKey: PlatformKey }> {
-  if (!existsSync(privateFile) || !existsSync(publicFile)) {
+  if (!existsSync(privateFile)) {
     const pair = await generateKeyPair(PLATFORM_KEY_ALGORITHM, {
       crv: 'Ed25519',
       extractable: true,
     });
-    mkdirSync(dirname(privateFile), { recursive: true });
-    mkdirSync(dirname(publicFile), { recursive: true });
-    writeFileSync(privateFile, JSON.stringify(await exportJWK(pair.privateKey)), { mode: 0o600 });
-    writeFileSync(publicFile, JSON.stringify(await exportJWK(pair.publicKey)));
+    createFileOnce(privateFile, JSON.stringify(await exportJWK(pair.privateKey)), 0o600);
   }
-  return {
-    privateKey: await readJwk(privateFile),
-    publicKey: await readJwk(publicFile),
-  };
+  // The public half is made from the private key that won, whoever made it.
+  const privateKey = await readJwk(privateFile);
+  createFileOnce(
+    publicFile,
+    JSON.stringify(createPublicKey(privateKey).export({ format: 'jwk' })),
+    0o644,
+  );
+  return { privateKey, publicKey: await readJwk(publicFile) };
 }
 
 /**
@@ -48,7 +49,7 @@ export async function loadVerifyKey(publicFile: string): Promise<PlatformKey> {
 }
 
 /** A JWK file as a node:crypto key (what internal tokens are signed and verified with). */
-async function readJwk(file: string): Promise<PlatformKey> {
+async function readJwk(file: string): Promise<KeyObject> {
   const jwk = JSON.parse(readFileSync(file, 'utf8')) as JsonWebKey;
   return jwk.d === undefined
     ? createPublicKey({ key: jwk, format: 'jwk' })
