@@ -5,7 +5,9 @@ import { trace, type Context } from '@opentelemetry/api';
 import {
   ACCESS_MASKED_EXTENSION,
   ACCESS_RECORDS_EXTENSION,
+  asKeyObject,
   endSpan,
+  FetchMac,
   INTERNAL_TOKEN_HEADER,
   injectTraceContext,
   newHandBackNonce,
@@ -28,6 +30,9 @@ interface CacheHint {
   scope?: 'PUBLIC' | 'PRIVATE';
 }
 
+/** How long a subgraph without a department key is sent signed tokens before its key is looked for again. */
+const LOOK_AGAIN_MS = 60_000;
+
 /** Client headers that may travel to subgraphs; everything else stays at the gateway. */
 export const FORWARDED_HEADERS = ['traceparent', 'tracestate', 'accept-language'] as const;
 
@@ -38,9 +43,10 @@ const FORWARDED_WHEN_TRACING = ['accept-language'] as const;
  * Sends each subgraph fetch with the request's identity in a short-lived token
  * signed by the gateway for that subgraph and for that fetch's exact body, the
  * request id, the trace context of the fetch (the client's `traceparent` when
- * the gateway does not trace), and only the allow-listed client headers. One signature per
- * fetch (Ed25519, tens of microseconds): a token that could serve two fetches
- * could be replayed with a third. Each fetch asks for its ACCESS records back
+ * the gateway does not trace), and only the allow-listed client headers. One token per
+ * fetch (a MAC under the key shared with the subgraph's department, else an
+ * Ed25519 signature): a token that could serve two fetches could be replayed
+ * with a third. Each fetch asks for its ACCESS records back
  * under a fresh nonce, and takes only records its department signed for it.
  */
 export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
@@ -53,6 +59,8 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   ) {
     super({ url, fetcher });
   }
+
+  private fetchMac: { key: FetchMac | null; lookAgainAt: number } | null = null;
 
   /**
    * One fetch, inside a `gateway.fetch` span (child of the request's span,
@@ -98,7 +106,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       [INTERNAL_TOKEN_HEADER]: await signInternalToken(
         context.identity,
         this.subgraph,
-        this.key,
+        this.tokenKey(),
         body,
         { handBackNonce },
       ),
@@ -128,6 +136,31 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       policy.restrict(cacheHint(headerOf(response, 'cache-control')));
     }
     return received;
+  }
+
+  /**
+   * What this fetch's token is made with: the MAC key shared with the
+   * subgraph's department (`FetchMac`) once its audit verify key is known,
+   * else the gateway's signing key (the platform's own subgraph, a department
+   * whose key is not provisioned yet: looked for again a minute later).
+   */
+  private tokenKey(): PlatformKey | FetchMac {
+    const now = Date.now();
+    if (!this.fetchMac || (this.fetchMac.key === null && now >= this.fetchMac.lookAgainAt)) {
+      this.fetchMac = { key: this.findFetchMac(), lookAgainAt: now + LOOK_AGAIN_MS };
+    }
+    return this.fetchMac.key ?? this.key;
+  }
+
+  private findFetchMac(): FetchMac | null {
+    try {
+      return FetchMac.between(
+        asKeyObject(this.key),
+        this.departmentKeys.departmentKey(this.subgraph),
+      );
+    } catch {
+      return null;
+    }
   }
 
   /**

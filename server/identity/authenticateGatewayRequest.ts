@@ -6,12 +6,14 @@ import {
   verifyInternalToken,
   type VerifiedInternalToken,
 } from './internalToken.ts';
+import type { GatewayTokenKeys } from './FetchMac.ts';
 import type { PlatformKey } from './PlatformKey.ts';
 
 /**
  * The identity a subgraph request carries: a context token signed by the
  * gateway for this subgraph (`audience`) and for this very request `body` (the
- * text as read, before parsing). Anything else — no token, a forged, expired
+ * text as read, before parsing) — or, with `GatewayTokenKeys` holding the key
+ * this department shares with the gateway, authenticated with that key. Anything else — no token, a forged, expired
  * or misaddressed one, one captured from another fetch and sent with another
  * operation or other variables, headers imitating the gateway — is refused
  * with 401 and nothing is answered.
@@ -19,7 +21,7 @@ import type { PlatformKey } from './PlatformKey.ts';
 export async function authenticateGatewayRequest(
   req: IncomingMessage,
   audience: string,
-  key: PlatformKey,
+  key: PlatformKey | GatewayTokenKeys,
   body: string,
 ): Promise<VerifiedInternalToken> {
   const token = req.headers[INTERNAL_TOKEN_HEADER];

@@ -1,4 +1,5 @@
 import { asKeyObject, signEd25519, verifyEd25519 } from './ed25519.ts';
+import { FetchMac, GatewayTokenKeys } from './FetchMac.ts';
 import { PLATFORM_KEY_ALGORITHM, type PlatformKey } from './PlatformKey.ts';
 
 /*
@@ -9,15 +10,26 @@ import { PLATFORM_KEY_ALGORITHM, type PlatformKey } from './PlatformKey.ts';
  * 110, libsodium 15 and 44 for the signature itself. Tokens
  * between linked platforms use the same form. Client tokens, with their many
  * algorithms and key sets, stay with jose.
+ *
+ * A gateway's fetch to a department's subgraph may instead carry an HMAC-SHA256
+ * (`HS256`) under the key the two share (`FetchMac`); it is accepted only where
+ * that key is given, so no public key is ever taken for a MAC key.
  */
 
 /** The only header accepted: anything else (another alg, `none`, `jku`, `crit`) is refused unread. */
 const HEADER = Buffer.from(JSON.stringify({ alg: PLATFORM_KEY_ALGORITHM })).toString('base64url');
 const SIGNATURE_BYTES = 64;
+/** The header of a token authenticated with a fetch's MAC key. */
+const MAC_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
 
-/** `payload` as a compact JWS signed with the Ed25519 `key`. */
-export function signCompactJws(payload: object, key: PlatformKey): string {
-  const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+/** `payload` as a compact JWS signed with the Ed25519 `key`, or authenticated with a fetch's MAC key. */
+export function signCompactJws(payload: object, key: PlatformKey | FetchMac): string {
+  const claims = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  if (key instanceof FetchMac) {
+    const input = `${MAC_HEADER}.${claims}`;
+    return `${input}.${key.of(input).toString('base64url')}`;
+  }
+  const input = `${HEADER}.${claims}`;
   return `${input}.${signEd25519(Buffer.from(input), asKeyObject(key)).toString('base64url')}`;
 }
 
@@ -28,7 +40,11 @@ export function signCompactJws(payload: object, key: PlatformKey): string {
 export function peekCompactJws(token: string): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== HEADER) throw new Error('not a compact JWS of ours');
-  const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  return claimsOf(parts[1]!);
+}
+
+function claimsOf(encoded: string): Record<string, unknown> {
+  const payload: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new Error('claims are not an object');
   }
@@ -45,8 +61,24 @@ export function compactJwsVerifies(token: string, keys: readonly PlatformKey[]):
   return keys.some((key) => verifyEd25519(input, signature, asKeyObject(key)));
 }
 
-/** The payload of `token` once its signature verifies with `key`; throws otherwise. */
-export function openCompactJws(token: string, key: PlatformKey): Record<string, unknown> {
-  if (!compactJwsVerifies(token, [key])) throw new Error('signature does not verify');
+/**
+ * The payload of `token` once its signature verifies with `key` — or, given
+ * the gateway's token keys, once its signature verifies with the gateway's key
+ * or its MAC with the fetch key shared with the gateway; throws otherwise.
+ */
+export function openCompactJws(
+  token: string,
+  key: PlatformKey | GatewayTokenKeys,
+): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length === 3 && parts[0] === MAC_HEADER) {
+    const mac = key instanceof GatewayTokenKeys ? key.fetchMac : null;
+    if (!mac?.verifies(`${parts[0]}.${parts[1]}`, Buffer.from(parts[2]!, 'base64url'))) {
+      throw new Error('MAC does not verify');
+    }
+    return claimsOf(parts[1]!);
+  }
+  const signer = key instanceof GatewayTokenKeys ? key.gateway : key;
+  if (!compactJwsVerifies(token, [signer])) throw new Error('signature does not verify');
   return peekCompactJws(token);
 }

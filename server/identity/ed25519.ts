@@ -27,7 +27,12 @@ export function asKeyObject(key: KeyObject | webcrypto.CryptoKey): KeyObject {
   return object;
 }
 
-function rawKey(key: KeyObject): Buffer | null {
+/**
+ * `key`'s raw bytes for libsodium: the 64-byte secret key (seed, then public
+ * key) of a private key, the 32-byte public key of a public one; null when the
+ * key is not Ed25519. Read once per key.
+ */
+export function rawEd25519Key(key: KeyObject): Buffer | null {
   let raw = rawKeys.get(key);
   if (raw === undefined) {
     raw = key.asymmetricKeyType === 'ed25519' ? exportRaw(key) : null;
@@ -48,7 +53,7 @@ function exportRaw(key: KeyObject): Buffer {
 
 /** The signature of `message` with the private `key`. */
 export function signEd25519(message: Buffer, key: KeyObject): Buffer {
-  const secretKey = key.type === 'private' ? rawKey(key) : null;
+  const secretKey = key.type === 'private' ? rawEd25519Key(key) : null;
   if (!secretKey) return nodeSign(null, message, key);
   const signature = Buffer.allocUnsafe(SIGNATURE_BYTES);
   sodium.crypto_sign_detached(signature, message, secretKey);
@@ -57,7 +62,7 @@ export function signEd25519(message: Buffer, key: KeyObject): Buffer {
 
 /** Whether `signature` is `key`'s signature of `message` (false for a signature of the wrong size). */
 export function verifyEd25519(message: Buffer, signature: Buffer, key: KeyObject): boolean {
-  const publicKey = key.type === 'public' ? rawKey(key) : null;
+  const publicKey = key.type === 'public' ? rawEd25519Key(key) : null;
   if (!publicKey) return nodeVerify(null, message, key, signature);
   if (signature.length !== SIGNATURE_BYTES) return false;
   return sodium.crypto_sign_verify_detached(signature, message, publicKey);

@@ -11,6 +11,7 @@ export {
 export type { VerifiedInternalToken } from './internalToken.ts';
 export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.ts';
 export { RandomPool } from './RandomPool.ts';
+export { FetchMac, GatewayTokenKeys } from './FetchMac.ts';
 export {
   DepartmentVerifyKeys,
   loadDepartmentSigningKey,
@@ -18,6 +19,7 @@ export {
 } from './departmentAuditKeys.ts';
 export type { DepartmentKeyFolders } from './departmentAuditKeys.ts';
 export type { PlatformKey } from './PlatformKey.ts';
+export { asKeyObject } from './ed25519.ts';
 export { ROLES } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';

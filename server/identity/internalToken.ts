@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { openCompactJws, signCompactJws } from './compactJws.ts';
+import type { FetchMac, GatewayTokenKeys } from './FetchMac.ts';
 import type { PlatformKey } from './PlatformKey.ts';
 import { RandomPool } from './RandomPool.ts';
 import type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
@@ -20,7 +21,10 @@ const LIFETIME_SECONDS = 10;
 /** The audience of tokens that let the holder fetch a subgraph's SDL for composition. */
 export const COMPOSE_SCOPE = 'compose';
 
-type SigningKey = PlatformKey;
+/** The gateway's private key, or the MAC key it shares with the subgraph fetched (`FetchMac`). */
+type SigningKey = PlatformKey | FetchMac;
+/** The gateway's public key, or with it the MAC key the subgraph shares with the gateway. */
+type VerifyingKey = PlatformKey | GatewayTokenKeys;
 
 interface InternalClaims {
   iss?: unknown;
@@ -108,7 +112,7 @@ export async function signInternalToken(
  * Signs a token that lets its holder fetch `audience`'s SDL and nothing else.
  * It is not bound to a body: the SDL is the same for every holder.
  */
-export async function signComposeToken(audience: string, key: SigningKey): Promise<string> {
+export async function signComposeToken(audience: string, key: PlatformKey): Promise<string> {
   return signCompact({ rid: 'compose', scope: COMPOSE_SCOPE }, audience, key);
 }
 
@@ -137,7 +141,7 @@ export interface VerifiedInternalToken {
 export async function verifyInternalToken(
   token: string,
   audience: string,
-  key: SigningKey,
+  key: VerifyingKey,
   body: string,
 ): Promise<VerifiedInternalToken> {
   const payload = verifyCompact(token, audience, key);
@@ -213,7 +217,7 @@ function firstSight(nonce: unknown, exp: unknown): boolean {
 }
 
 /** The claims of a token this gateway signed for `audience`, still valid; throws otherwise. */
-function verifyCompact(token: string, audience: string, key: SigningKey): InternalClaims {
+function verifyCompact(token: string, audience: string, key: VerifyingKey): InternalClaims {
   const payload = openCompactJws(token, key);
   const claims = payload as unknown as InternalClaims;
   const now = Math.floor(Date.now() / 1000);

@@ -7,6 +7,7 @@ import {
   AttestingAuditSink,
   type AuditSink,
   authenticateGatewayRequest,
+  GatewayTokenKeys,
   close,
   createGraphQLHttpServer,
   type GraphQLHttpRequest,
@@ -113,6 +114,8 @@ export async function startSubgraphServer(
   const { timeZone, verifyLimitPerRecord, probeLimitPerDay } = options.access;
   const probes = new ProbeBudget(policies.db, probeLimitPerDay, timeZone);
   const audit = new AttestingAuditSink(options.audit, options.departmentKey);
+  // The gateway's fetches come signed, or with a MAC under the key this department shares with it.
+  const tokenKeys = new GatewayTokenKeys(gatewayKey, options.departmentKey);
   const plugins = [
     auditPlugin(subgraph.name, audit),
     ...(options.logger ? [subgraphLogPlugin(subgraph.name, options.logger)] : []),
@@ -145,7 +148,7 @@ export async function startSubgraphServer(
         loaders: new RequestLoaders(db, null),
       };
     }
-    const verified = await authenticateGatewayRequest(req, subgraph.name, gatewayKey, body);
+    const verified = await authenticateGatewayRequest(req, subgraph.name, tokenKeys, body);
     const { identity } = verified;
     const current = serving.subgraph;
     const access = current.rulesEnforced

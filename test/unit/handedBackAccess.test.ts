@@ -6,14 +6,15 @@ import { RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GatewayContext } from '../../gateway/auth/GatewayContext.ts';
 import { SigningDataSource } from '../../gateway/auth/SigningDataSource.ts';
 import { TextResponse } from '../../gateway/subgraphFetcher.ts';
 import type { AuditEntry } from '../../server/audit/AuditEntry.ts';
 import { AttestingAuditSink } from '../../server/audit/AttestingAuditSink.ts';
 import { readHandedBackAccess, type HandedBackFetch } from '../../server/audit/handedBackAccess.ts';
-import { peekCompactJws } from '../../server/identity/compactJws.ts';
+import { openCompactJws } from '../../server/identity/compactJws.ts';
+import { GatewayTokenKeys } from '../../server/identity/FetchMac.ts';
 import { bodyHash } from '../../server/identity/internalToken.ts';
 import { DepartmentVerifyKeys } from '../../server/identity/departmentAuditKeys.ts';
 
@@ -169,7 +170,10 @@ describe('the department’s attestation of a handed-back record', () => {
 });
 
 describe('the gateway’s data source', () => {
-  const { privateKey } = generateKeyPairSync('ed25519');
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  /** A fetch token's claims, opened as public security's subgraph opens them. */
+  const claimsOf = (token: string) =>
+    openCompactJws(token, new GatewayTokenKeys(publicKey, publicSecurity.privateKey));
   const keysDir = mkdtempSync(join(tmpdir(), 'department-verify-'));
   writeFileSync(
     join(keysDir, 'public_security.jwk.json'),
@@ -188,7 +192,7 @@ describe('the gateway’s data source', () => {
   let answer: (nonce: string) => Record<string, unknown> = () => ({});
   const source = signingSource(async (url, init) => {
     const token = (init?.headers as Record<string, string>)['x-govdata-context']!;
-    const extensions = answer(String(peekCompactJws(token).hb));
+    const extensions = answer(String(claimsOf(token).hb));
     const body = JSON.stringify({ data: { person: { name: '张三' } }, extensions });
     return new TextResponse(url, 200, { 'content-type': 'application/json' }, body);
   });
@@ -329,6 +333,54 @@ describe('the gateway’s data source', () => {
     expect(ctx.accessRecords).toEqual([]);
   });
 
+  it('makes each token with the key shared with the department, or signs it while there is none', async () => {
+    const headerOf = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { alg: string };
+    const tokens: string[] = [];
+    const record: Fetcher = async (url, init) => {
+      tokens.push((init?.headers as Record<string, string>)['x-govdata-context']!);
+      return new TextResponse(url, 200, { 'content-type': 'application/json' }, '{"data":{}}');
+    };
+    await fetchThrough(signingSource(record));
+    expect(headerOf(tokens[0]!).alg).toBe('HS256');
+    // Another department's subgraph holds another key: the token opens there under neither.
+    expect(() =>
+      openCompactJws(tokens[0]!, new GatewayTokenKeys(publicKey, cityWater.privateKey)),
+    ).toThrow(/MAC does not verify/);
+
+    // City water's verify key is not provisioned: its fetches are signed, and its key is
+    // looked for again a minute later.
+    const water = new SigningDataSource(
+      'city_water',
+      'http://127.0.0.1:9/graphql',
+      privateKey,
+      record,
+      new DepartmentVerifyKeys(keysDir),
+    );
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await fetchThrough(water);
+      expect(headerOf(tokens[1]!).alg).toBe('EdDSA');
+      expect(openCompactJws(tokens[1]!, publicKey).rid).toBe('req-1');
+      writeFileSync(
+        join(keysDir, 'city_water.jwk.json'),
+        JSON.stringify(cityWater.publicKey.export({ format: 'jwk' })),
+      );
+      await fetchThrough(water);
+      expect(headerOf(tokens[2]!).alg).toBe('EdDSA');
+      vi.setSystemTime(Date.now() + 61_000);
+      await fetchThrough(water);
+      expect(headerOf(tokens[3]!).alg).toBe('HS256');
+      const claims = openCompactJws(
+        tokens[3]!,
+        new GatewayTokenKeys(publicKey, cityWater.privateKey),
+      );
+      expect(claims.aud).toBe('city_water');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('signs each fetch for the exact body it sends, under a nonce of its own', async () => {
     const sent: { token: string; body: string }[] = [];
     const recording = signingSource(async (url, init) => {
@@ -345,7 +397,7 @@ describe('the gateway’s data source', () => {
       });
     }
     const [first, second] = sent.map(({ token, body }) => ({
-      claims: peekCompactJws(token),
+      claims: claimsOf(token),
       body,
     }));
     expect(first!.claims.bh).toBe(bodyHash(first!.body));

@@ -1,6 +1,13 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FetchMac, GatewayTokenKeys } from '../../server/identity/FetchMac.ts';
 import type { RequestIdentity } from '../../server/identity/RequestIdentity.ts';
 import {
   bodyHash,
@@ -12,6 +19,9 @@ import {
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
+/** Two departments' audit keys, for tokens under the MAC key a department shares with the gateway. */
+const publicSecurity = generateKeyPairSync('ed25519');
+const cityWater = generateKeyPairSync('ed25519');
 
 const identity: RequestIdentity = {
   caller: { department: 'civil_affairs', application: null, user: 'u1', roles: ['APP_DEVELOPER'] },
@@ -192,5 +202,97 @@ describe('internal tokens', () => {
     const now = Math.floor(Date.now() / 1000);
     const old = craft({ alg: 'EdDSA' }, validClaims({ iat: now - 16, exp: now + 600 }));
     await expect(verifyInternalToken(old, 'public_security', publicKey, BODY)).rejects.toThrow();
+  });
+});
+
+/** The MAC the gateway makes for public_security's fetches. */
+const gatewaySide = () => FetchMac.between(privateKey, publicSecurity.publicKey)!;
+/** What public_security's subgraph checks tokens with. */
+const subgraphSide = (department: KeyObject = publicSecurity.privateKey) =>
+  new GatewayTokenKeys(publicKey, department);
+
+/** An HS256 token over `payload` under the raw HMAC key `key`. */
+function macWith(key: Buffer, payload: unknown): string {
+  const input = `${b64({ alg: 'HS256' })}.${b64(payload)}`;
+  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+}
+
+describe('fetch tokens under a MAC key shared by the gateway and one department', () => {
+  it('are derived alike on both sides, and carry the identity as a signed token does', async () => {
+    const token = await signInternalToken(identity, 'public_security', gatewaySide(), BODY);
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({
+      alg: 'HS256',
+    });
+    const verified = await verifyInternalToken(token, 'public_security', subgraphSide(), BODY);
+    expect(verified.identity).toEqual(identity);
+    // The key is made once per pair of keys.
+    expect(gatewaySide()).toBe(gatewaySide());
+  });
+
+  it("are refused by another department's subgraph, even addressed to it", async () => {
+    const token = await signInternalToken(identity, 'city_water', gatewaySide(), BODY);
+    await expect(
+      verifyInternalToken(token, 'city_water', subgraphSide(cityWater.privateKey), BODY),
+    ).rejects.toThrow(/MAC does not verify/);
+  });
+
+  it('are refused where no MAC key is held: only the gateway public key is no MAC key', async () => {
+    const token = await signInternalToken(identity, 'public_security', gatewaySide(), BODY);
+    await expect(verifyInternalToken(token, 'public_security', publicKey, BODY)).rejects.toThrow(
+      /MAC does not verify/,
+    );
+    // Alg confusion: an HS256 token keyed with the gateway's public key, raw or as its JWK text.
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const spki = publicKey.export({ format: 'der', type: 'spki' });
+    const jwk = Buffer.from(JSON.stringify(publicKey.export({ format: 'jwk' })));
+    for (const key of [raw, spki, jwk, Buffer.alloc(32)]) {
+      await expect(
+        verifyInternalToken(macWith(key, validClaims()), 'public_security', subgraphSide(), BODY),
+      ).rejects.toThrow(/MAC does not verify/);
+    }
+  });
+
+  it('are refused with a claim or the MAC altered, or bound to another body', async () => {
+    const token = await signInternalToken(identity, 'public_security', gatewaySide(), BODY);
+    const [header, payload, mac] = token.split('.') as [string, string, string];
+    const altered = b64({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), dept: 'x' });
+    const flipped = Buffer.from(mac, 'base64url');
+    flipped[0]! ^= 1;
+    for (const forged of [
+      `${header}.${altered}.${mac}`,
+      `${header}.${payload}.${flipped.toString('base64url')}`,
+      `${header}.${payload}.${mac.slice(0, 20)}`,
+      `${header}.${payload}.`,
+    ]) {
+      await expect(
+        verifyInternalToken(forged, 'public_security', subgraphSide(), BODY),
+      ).rejects.toThrow(/MAC does not verify/);
+    }
+    await expect(
+      verifyInternalToken(token, 'public_security', subgraphSide(), `${BODY} `),
+    ).rejects.toThrow(/another request body/);
+  });
+
+  it('leave signed tokens accepted beside them', async () => {
+    const token = await signInternalToken(identity, 'public_security', privateKey, BODY);
+    const verified = await verifyInternalToken(token, 'public_security', subgraphSide(), BODY);
+    expect(verified.identity.requestId).toBe('req-1');
+    const forged = await signInternalToken(identity, 'public_security', cityWater.privateKey, BODY);
+    await expect(
+      verifyInternalToken(forged, 'public_security', subgraphSide(), BODY),
+    ).rejects.toThrow(/signature does not verify/);
+  });
+
+  it('are not made from keys that are not Ed25519, nor from a public key that is no curve point', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    expect(FetchMac.between(rsa.privateKey, publicSecurity.publicKey)).toBeNull();
+    expect(FetchMac.between(privateKey, rsa.publicKey)).toBeNull();
+    expect(FetchMac.between(publicKey, publicSecurity.publicKey)).toBeNull();
+    // An all-zero key, a point of small order, is refused by the conversion.
+    const smallOrder = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.alloc(32).toString('base64url') },
+      format: 'jwk',
+    });
+    expect(() => FetchMac.between(privateKey, smallOrder)).toThrow();
   });
 });
