@@ -1,0 +1,49 @@
+/**
+ * The gateway bench's report (scripts/bench/gatewayBench.ts) for whichever
+ * contenders `--contenders` chose: targets are ours' against the others, so a
+ * run without ours prints its tables and no targets, instead of failing after
+ * minutes of measuring.
+ */
+import { describe, expect, it } from 'vitest';
+import { gatewayReport, type ContenderRow } from '../../scripts/bench/gatewayBench.ts';
+
+const row = (name: string, requestsPerSecond: number): ContenderRow => ({
+  name,
+  rounds: 3,
+  requestsPerSecond,
+  p50: 10,
+  p95: 20,
+  p99: 30,
+  errors: 0,
+  peakMemoryMiB: 900,
+  sqlPerRequest: 1,
+  cpuMsPerRequest: { gateway: 1.25, subgraphs: 0.5 },
+});
+const lookup = (rows: ContenderRow[]) => ({
+  operations: [{ name: 'single lookup', description: 'one person', rows }],
+  oneConnection: rows.map((r) => ({ ...r, p50: r.name === 'ours' ? 3 : 2 })),
+});
+
+describe('the gateway bench report', () => {
+  it('prints the tables and no targets when ours was not among the contenders', () => {
+    const report = gatewayReport(lookup([row('plain Apollo Gateway', 700)]));
+    expect(report).toContain(
+      '| plain Apollo Gateway | 700 | 1.00× | 10 | 20.0 | 30 | 0 | 900 | 1 | 1.250 | 0.500 |',
+    );
+    expect(report).toContain('**Single lookup at one connection**');
+    expect(report).not.toContain('target ≥');
+  });
+
+  it("states each of ours' targets with its verdict", () => {
+    const report = gatewayReport(
+      lookup([row('direct subgraph', 5000), row('plain Apollo Gateway', 700), row('ours', 560)]),
+    );
+    expect(report).toContain(
+      '- single lookup: ours 0.80× plain Apollo Gateway (target ≥ 1.0×: **missed**, short by 20%)',
+    );
+    expect(report).toContain(
+      'ours adds 1.00 ms at p50 over the direct subgraph, plain Apollo 0.00 ms',
+    );
+    expect(report).toContain('SQL statements per request: single lookup 1');
+  });
+});
