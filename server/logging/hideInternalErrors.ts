@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { clientSafeError, isClientError, type HiddenErrorKind } from '../../schema/index.ts';
 import type { Logger } from './createLogger.ts';
+import { withoutValues } from './withoutValues.ts';
 
 /** Error codes of a peer that did not answer: refused, reset, unreachable, timed out. */
 const UNREACHABLE =
@@ -70,7 +71,7 @@ export function hideInternalErrors<TContext extends BaseContext>(
         }
         extensions.code = code;
         if (requestId) extensions.requestId = requestId;
-        const message = REWORDED.get(formatted.message) ?? formatted.message;
+        const message = REWORDED.get(formatted.message) ?? withoutValues(formatted.message);
         return { ...formatted, message, extensions };
       }
       const kind = hiddenKind(formatted, error);

@@ -1181,6 +1181,30 @@ describe('introspection and federation internals through the gateway', () => {
     expect(await named.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('a value its type refuses is not said back: the variable, where and why, with a code and a request id', async () => {
+    const idNumber = PERSON.id_number;
+    const digits = idNumber.replace(/\D/g, '');
+    const refusals = [
+      await platform.query(LOOKUP_QUERY, { id: Number(digits) }, await statistics()),
+      await platform.query(LOOKUP_QUERY, { id: { idNumber } }, await statistics()),
+      await platform.query(`{ person(idNumber: ${digits}) { name } }`, {}, await statistics()),
+    ];
+    for (const response of refusals) {
+      expect(response.status).toBe(400);
+      expect(response.errors?.length).toBeGreaterThan(0);
+      for (const error of response.errors ?? []) {
+        expect(error.extensions).toMatchObject({ requestId: expect.any(String) });
+        expect(String(error.extensions?.code)).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+        expect(error.message).toMatch(/Send a value/);
+      }
+      const said = JSON.stringify(response);
+      expect(said).not.toContain(digits.slice(0, 12));
+    }
+    expect(refusals[0]!.errors?.[0]?.message).toBe(
+      'Variable "$id" got a value its type does not accept: String cannot represent a non string value. Send a value of the declared type (the value is not repeated here).',
+    );
+  });
+
   it('a document too costly to validate (a field selected a thousand times) says what to do, with a request id', async () => {
     const response = await platform.query(
       `{ ${'__typename '.repeat(1000)}}`,
