@@ -22,6 +22,7 @@ function peopleList(value: string): number[] {
 
 const SUITES = [
   'gateways',
+  'fetch',
   'rules',
   'audit',
   'stress',

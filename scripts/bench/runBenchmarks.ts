@@ -8,6 +8,7 @@ import { runAuditWriterBench } from './auditWriterBench.ts';
 import { openBenchData } from './benchData.ts';
 import { dataScaleReport, runDataScaleBench } from './dataScaleBench.ts';
 import { exportReport, runExportBench } from './exportBench.ts';
+import { fetchTokenReport, runFetchTokenBench } from './fetchTokenBench.ts';
 import { gatewayReport, runGatewayBench } from './gatewayBench.ts';
 import { observabilityReport, runObservabilityBench } from './observabilityBench.ts';
 import { qualityReport, runQualityBench } from './qualityBench.ts';
@@ -74,6 +75,11 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       '',
       `${on.name} / ${off.name}: **${ratio.toFixed(2)}×** (target ${target}).`,
     ].join('\n');
+    writeRows(name, text, rows);
+  }
+
+  /** Writes a suite's text and rows, with the run's settings and the machine, to bench/results/. */
+  function writeRows(name: string, text: string, rows: readonly Summary[]): void {
     writeResult(`${date}-${name}`, text, {
       date,
       machine: host,
@@ -119,6 +125,28 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         workers,
         ...result,
       });
+    }
+    if (suites.has('fetch')) {
+      log(
+        'fetch tokens: public_security answering the lookup fetch, token with a MAC, signed, none',
+      );
+      const rows = await runFetchTokenBench({
+        config,
+        departments: catalogue.departments.map((d) => d.code),
+        keys,
+        rounds,
+        seconds,
+        connections,
+        log,
+      });
+      const text = [
+        `### A department subgraph's fetch, by context token (${date})`,
+        '',
+        `One department subgraph (public_security, one worker process) answering the fetch our gateway sends for the single lookup, each with a fresh context token made as the gateway makes it: governed with the token under the MAC key the gateway shares with the department, governed with the token signed (Ed25519), and ungoverned (no token, rules or audit); loaded straight from the bench process, which makes the tokens; ${setting}`,
+        '',
+        fetchTokenReport(rows),
+      ].join('\n');
+      writeRows('fetch', text, rows);
     }
     if (suites.has('rules')) {
       log('rules on/off: public_security answering _entities for 100 people');

@@ -1,10 +1,11 @@
 /**
- * The gateway bench's report (scripts/bench/gatewayBench.ts) for whichever
- * contenders `--contenders` chose: targets are ours' against the others, so a
- * run without ours prints its tables and no targets, instead of failing after
- * minutes of measuring.
+ * The bench's reports: the gateway suite's (scripts/bench/gatewayBench.ts) for
+ * whichever contenders `--contenders` chose — targets are ours' against the
+ * others, so a run without ours prints its tables and no targets, instead of
+ * failing after minutes of measuring — and the fetch suite's.
  */
 import { describe, expect, it } from 'vitest';
+import { fetchTokenReport } from '../../scripts/bench/fetchTokenBench.ts';
 import { gatewayReport, type ContenderRow } from '../../scripts/bench/gatewayBench.ts';
 
 const row = (name: string, requestsPerSecond: number): ContenderRow => ({
@@ -45,5 +46,18 @@ describe('the gateway bench report', () => {
       'ours adds 1.00 ms at p50 over the direct subgraph, plain Apollo 0.00 ms',
     );
     expect(report).toContain('SQL statements per request: single lookup 1');
+  });
+});
+
+describe('the fetch bench report', () => {
+  it("puts the subgraph's CPU per request first, and what governance adds to it", () => {
+    const rows = [
+      { ...row('governed, token with a MAC', 1844), cpuMsPerRequest: { subgraph: 0.53 } },
+      { ...row('ungoverned', 2943), cpuMsPerRequest: { subgraph: 0.334 } },
+    ];
+    expect(fetchTokenReport(rows).split('\n').slice(2)).toEqual([
+      '| governed, token with a MAC | 530 | +196 | 1844 | 10.00 | 20.00 | 30.00 |',
+      '| ungoverned | 334 | +0 | 2943 | 10.00 | 20.00 | 30.00 |',
+    ]);
   });
 });

@@ -1,0 +1,200 @@
+import { join } from 'node:path';
+import { Pool } from 'undici';
+import {
+  asKeyObject,
+  DepartmentVerifyKeys,
+  FetchMac,
+  newHandBackNonce,
+  newRequestId,
+  signInternalToken,
+  type PlatformConfig,
+  type PlatformKey,
+  type RequestIdentity,
+} from '../../server/index.ts';
+import { personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import { alternate, logRounds } from './alternate.ts';
+import { BENCH_CONSUMER, BENCH_PURPOSE } from './benchGrants.ts';
+import { freePort, nextMessage, startService, withCpuPerRequest } from './processes.ts';
+import type { LoadResult } from './runAutocannon.ts';
+import type { SubgraphPorts } from './subgraphHost.ts';
+import { median, summarize, type Summary } from './summarize.ts';
+
+export interface FetchTokenBenchSetup {
+  config: PlatformConfig;
+  /** Codes of every department the benchmark's subgraph host serves. */
+  departments: readonly string[];
+  keys: { privateKey: PlatformKey };
+  rounds: number;
+  seconds: number;
+  connections: number;
+  log: (message: string) => void;
+}
+
+export type FetchTokenContender =
+  'governed, token with a MAC' | 'governed, token signed' | 'ungoverned';
+const CONTENDERS: readonly FetchTokenContender[] = [
+  'governed, token with a MAC',
+  'governed, token signed',
+  'ungoverned',
+];
+const DEPARTMENT = 'public_security';
+
+/**
+ * One department subgraph (public_security, in one worker process of the
+ * benchmark's subgraph host) answering the fetch our gateway sends for the
+ * single lookup, loaded straight from this process with a fresh context token
+ * per fetch, made as the gateway makes it (request id, body hash, hand-back
+ * nonce): governed with the token under the MAC key the gateway shares with
+ * the department, governed with the token signed with the gateway's Ed25519
+ * key (as before the MAC), and ungoverned (no token, rules or audit), in
+ * alternating rounds. The figure that counts is the worker's CPU per request,
+ * read from `/proc`: this process makes the tokens, so its requests a second
+ * move with the token's cost on this side too.
+ */
+export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<Summary[]> {
+  const { config, log } = setup;
+  if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
+  const dataDir = config.database.dir;
+  const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
+  for (const code of setup.departments) {
+    ports.governed[code] = await freePort();
+    ports.ungoverned[code] = await freePort();
+  }
+  const subgraph = startService(
+    'subgraph',
+    ['--import', 'tsx', join(import.meta.dirname, 'subgraphHost.ts')],
+    {
+      ...process.env,
+      DATABASE_URL: undefined,
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
+      BENCH_SUBGRAPH_WORKERS: '1',
+    },
+  );
+  try {
+    await nextMessage(subgraph, 'ready');
+    const departmentKey = new DepartmentVerifyKeys(
+      config.auth.departmentKeys.verifyDir,
+    ).departmentKey(DEPARTMENT);
+    const mac = FetchMac.between(asKeyObject(setup.keys.privateKey), departmentKey);
+    if (!mac) throw new Error("the gateway's and the department's keys are not both Ed25519");
+    const tokenKey = {
+      'governed, token with a MAC': mac,
+      'governed, token signed': setup.keys.privateKey,
+    };
+    const results = await alternate(
+      CONTENDERS,
+      setup,
+      (name, seconds) =>
+        withCpuPerRequest({ subgraph }, () =>
+          drive(
+            `http://127.0.0.1:${(name === 'ungoverned' ? ports.ungoverned : ports.governed)[DEPARTMENT]}`,
+            setup.connections,
+            seconds,
+            name === 'ungoverned' ? null : tokenKey[name],
+          ),
+        ),
+      logRounds(log, '  '),
+    );
+    return CONTENDERS.map((name) => summarize(name, results.get(name)!));
+  } finally {
+    await subgraph.stop();
+  }
+}
+
+/** The lookup's fetch for 64 people in turn, as the gateway sends it. */
+const BODIES = Array.from({ length: 64 }, (_, i) =>
+  JSON.stringify({
+    query:
+      'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
+    variables: { idNumber: personIdNumberAt(i * 997) },
+  }),
+);
+
+const CALLER: RequestIdentity = {
+  caller: { department: BENCH_CONSUMER, application: null, user: null, roles: ['APP_DEVELOPER'] },
+  purpose: BENCH_PURPOSE,
+  grantId: null,
+  requestId: '',
+  correlationId: null,
+  operationName: 'Person',
+};
+
+/**
+ * `connections` requests in flight for `seconds`, each with a fresh token made
+ * with `key` (none when null); throws on any answer that is not the person.
+ */
+async function drive(
+  origin: string,
+  connections: number,
+  seconds: number,
+  key: FetchMac | PlatformKey | null,
+): Promise<LoadResult> {
+  const pool = new Pool(origin, { connections });
+  const latencies: number[] = [];
+  let next = 0;
+  const end = Date.now() + seconds * 1000;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < end) {
+          const body = BODIES[next++ % BODIES.length]!;
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (key) {
+            headers['x-govdata-context'] = await signInternalToken(
+              { ...CALLER, requestId: newRequestId() },
+              DEPARTMENT,
+              key,
+              body,
+              { handBackNonce: newHandBackNonce() },
+            );
+          }
+          const sent = performance.now();
+          const response = await pool.request({ path: '/graphql', method: 'POST', headers, body });
+          const text = await response.body.text();
+          latencies.push(performance.now() - sent);
+          if (
+            response.statusCode !== 200 ||
+            !text.includes('"idNumber"') ||
+            text.includes('"errors"')
+          ) {
+            throw new Error(
+              `${origin} did not answer the lookup: ${response.statusCode} ${text.slice(0, 300)}`,
+            );
+          }
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return {
+    requestsPerSecond: latencies.length / elapsed,
+    p50: Number(median(latencies).toFixed(2)),
+    p95: at(0.95),
+    p99: Number(at(0.99).toFixed(2)),
+    errors: 0,
+    non2xx: 0,
+    requests: latencies.length,
+  };
+}
+
+/** The suite's table: the worker's CPU per request first, then what the load saw. */
+export function fetchTokenReport(rows: readonly Summary[]): string {
+  const cpu = (row: Summary) => Math.round((row.cpuMsPerRequest?.subgraph ?? NaN) * 1000);
+  const ungoverned = rows.find((r) => r.name === 'ungoverned');
+  return [
+    '| contender | subgraph CPU µs / request | over ungoverned | req/s | p50 ms | p95 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${cpu(r)} | ${ungoverned ? `+${cpu(r) - cpu(ungoverned)}` : '—'} | ${r.requestsPerSecond} | ${r.p50.toFixed(2)} | ${r.p95.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+    ),
+  ].join('\n');
+}
