@@ -25,8 +25,9 @@ const VALUE_FREE = [
   /Expected non-nullable type "[^"]+" not to be null\./,
 ];
 
-/** An enum that has no such value: the enum's name (group 1). */
-const NOT_IN_ENUM = /Value ".*" does not exist in "(\w+)" enum\./s;
+/** An enum that has no such value: the enum's name (group 1), and graphql-js's suggestions of its values (group 2). */
+const NOT_IN_ENUM =
+  /Value ".*" does not exist in "(\w+)" enum\.((?: Did you mean the enum values? [^;]*\?)?)$/s;
 
 /** `message` without the values graphql-js quotes in it; any other message as it is. */
 export function withoutValues(message: string): string {
@@ -48,8 +49,8 @@ export function withoutValues(message: string): string {
 function reason(rest: string): string {
   const scalar = SCALAR_REFUSED.exec(rest)?.[1];
   if (scalar) return `: ${scalar}`;
-  const enumName = NOT_IN_ENUM.exec(rest)?.[1];
-  if (enumName) return `: it is not a value of enum "${enumName}"`;
+  const notInEnum = NOT_IN_ENUM.exec(rest);
+  if (notInEnum) return `: it is not a value of enum "${notInEnum[1]!}".${notInEnum[2]!}`;
   for (const pattern of VALUE_FREE) {
     const found = pattern.exec(rest)?.[0];
     if (found) return `: ${found}`;

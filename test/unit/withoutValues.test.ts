@@ -57,6 +57,11 @@ describe('messages without the values graphql-js refused', () => {
       'Variable "$v" got a value its type does not accept: it is not a value of enum "Kind". Send a value of the declared type (the value is not repeated here).',
     ],
     [
+      'query($v: Kind) { person(idNumber: "x", kind: $v) }',
+      { v: 'RESIDEN' },
+      'Variable "$v" got a value its type does not accept: it is not a value of enum "Kind". Did you mean the enum value "RESIDENT"? Send a value of the declared type (the value is not repeated here).',
+    ],
+    [
       'query($v: [Int!]) { person(idNumber: "x", floors: $v) }',
       { v: [1, ID_NUMBER] },
       'Variable "$v" at "v[1]" got a value its type does not accept: Int cannot represent non-integer value. Send a value of the declared type (the value is not repeated here).',
