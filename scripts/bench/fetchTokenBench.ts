@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Pool } from 'undici';
 import {
   asKeyObject,
@@ -14,9 +13,8 @@ import {
 import { personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { alternate, logRounds } from './alternate.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE } from './benchGrants.ts';
-import { freePort, nextMessage, startService, withCpuPerRequest } from './processes.ts';
+import { startSubgraphHost, subgraphHostPorts, withCpuPerRequest } from './processes.ts';
 import type { LoadResult } from './runAutocannon.ts';
-import type { SubgraphPorts } from './subgraphHost.ts';
 import { median, summarize, type Summary } from './summarize.ts';
 
 export interface FetchTokenBenchSetup {
@@ -55,25 +53,14 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
   const { config, log } = setup;
   if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
   const dataDir = config.database.dir;
-  const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
-  for (const code of setup.departments) {
-    ports.governed[code] = await freePort();
-    ports.ungoverned[code] = await freePort();
-  }
-  const subgraph = startService(
-    'subgraph',
-    ['--import', 'tsx', join(import.meta.dirname, 'subgraphHost.ts')],
-    {
-      ...process.env,
-      DATABASE_URL: undefined,
-      DATA_DIR: dataDir,
-      NODE_ENV: 'production',
-      BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
-      BENCH_SUBGRAPH_WORKERS: '1',
-    },
-  );
+  const ports = await subgraphHostPorts(setup.departments);
+  const subgraph = await startSubgraphHost(ports, 1, {
+    ...process.env,
+    DATABASE_URL: undefined,
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+  });
   try {
-    await nextMessage(subgraph, 'ready');
     const departmentKey = new DepartmentVerifyKeys(
       config.auth.departmentKeys.verifyDir,
     ).departmentKey(DEPARTMENT);

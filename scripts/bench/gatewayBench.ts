@@ -12,6 +12,8 @@ import {
   nextMessage,
   peakMemoryMiB,
   startService,
+  startSubgraphHost,
+  subgraphHostPorts,
   waitUntilServing,
   withCpuPerRequest,
   type Service,
@@ -20,7 +22,7 @@ import { alternate, logRounds } from './alternate.ts';
 import { benchOperations, checkedBodies, post, type Operation } from './operations.ts';
 import { benchPackageDir } from './benchPackages.ts';
 import { runAutocannon, runLatencyProbe } from './runAutocannon.ts';
-import type { Side, SqlCounts, SubgraphPorts } from './subgraphHost.ts';
+import type { Side, SqlCounts } from './subgraphHost.ts';
 import { summarize, type Summary } from './summarize.ts';
 
 export interface GatewayBenchSetup {
@@ -84,11 +86,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
   if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
   await ensureBenchGrants(platformDb);
   const codes = catalogue.departments.map((d) => d.code);
-  const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
-  for (const code of codes) {
-    ports.governed[code] = await freePort();
-    ports.ungoverned[code] = await freePort();
-  }
+  const ports = await subgraphHostPorts(codes);
   const supergraphDir = mkdtempSync(join(tmpdir(), 'govdata-bench-'));
   const supergraphFile = (side: Side) => {
     const file = join(supergraphDir, `${side}.graphql`);
@@ -132,17 +130,8 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
   const services: Service[] = [];
   try {
     log(`starting the subgraphs (${workers} worker(s), governed and ungoverned)`);
-    const subgraphs = startService(
-      'subgraphs',
-      [...profile, '--import', 'tsx', join(scripts, 'bench', 'subgraphHost.ts')],
-      {
-        ...env,
-        BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
-        BENCH_SUBGRAPH_WORKERS: String(workers),
-      },
-    );
+    const subgraphs = await startSubgraphHost(ports, workers, env, profile);
     services.push(subgraphs);
-    await nextMessage(subgraphs, 'ready');
 
     const gatewayPorts = {
       ours: await freePort(),

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { LoadResult } from './runAutocannon.ts';
+import type { SubgraphPorts } from './subgraphHost.ts';
 
 /** A process the benchmark started, with the last of what it printed. */
 export interface Service {
@@ -236,4 +238,43 @@ export async function withCpuPerRequest(
     }
   }
   return { ...result, cpuMsPerRequest };
+}
+
+/** A free port for every department on each side (governed, ungoverned) of the subgraph host. */
+export async function subgraphHostPorts(departments: readonly string[]): Promise<SubgraphPorts> {
+  const ports: SubgraphPorts = { governed: {}, ungoverned: {} };
+  for (const code of departments) {
+    ports.governed[code] = await freePort();
+    ports.ungoverned[code] = await freePort();
+  }
+  return ports;
+}
+
+/**
+ * The benchmark's department subgraphs (`subgraphHost.ts`) in their own
+ * processes, `workers` of them, serving `ports`; `nodeOptions` go before the
+ * script (a CPU profile's). Resolves once every worker serves.
+ */
+export async function startSubgraphHost(
+  ports: SubgraphPorts,
+  workers: number,
+  env: NodeJS.ProcessEnv,
+  nodeOptions: readonly string[] = [],
+): Promise<Service> {
+  const host = startService(
+    'subgraphs',
+    [...nodeOptions, '--import', 'tsx', join(import.meta.dirname, 'subgraphHost.ts')],
+    {
+      ...env,
+      BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
+      BENCH_SUBGRAPH_WORKERS: String(workers),
+    },
+  );
+  try {
+    await nextMessage(host, 'ready');
+    return host;
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
 }
