@@ -31,17 +31,18 @@ const NOT_IN_ENUM =
 
 /** `message` without the values graphql-js quotes in it; any other message as it is. */
 export function withoutValues(message: string): string {
-  const variable = INVALID_VARIABLE.exec(message)?.[1];
-  if (variable === undefined) {
+  const invalid = INVALID_VARIABLE.exec(message);
+  if (!invalid) {
     const scalar = SCALAR_REFUSED.exec(message);
     return scalar?.index === 0
       ? `${scalar[1]!} in the document. Send a value of the argument's type.`
       : message;
   }
+  const variable = invalid[1]!;
   const where = at(variable).exec(message)?.[1];
   const refused =
     `Variable "$${variable}"${where ? ` at "${where}"` : ''} got a value its type does not accept` +
-    reason(message.slice(INVALID_VARIABLE.exec(message)![0].length));
+    reason(message.slice(invalid[0].length));
   return `${refused}${/[.?]$/.test(refused) ? '' : '.'} Send a value of the declared type (the value is not repeated here).`;
 }
 
