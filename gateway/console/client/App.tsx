@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { Loading } from './components.tsx';
 import { useBearer } from './graphql.ts';
 import { initialLang, keepLang, LangContext, translate, type Lang } from './i18n.ts';
@@ -53,7 +53,9 @@ export function App() {
   useEffect(() => {
     loadSession().then(adopt, () => adopt({ signedIn: false }));
   }, []);
-  useEffect(() => {
+  // Before the page in the new language is painted, so that no reader (a screen reader, a test)
+  // meets English text under lang="zh-CN": Preact runs a plain effect only after painting.
+  useLayoutEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.title = `${t('appName')} · ${t('catalogue')}`;
   }, [lang]);
