@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export,province,datascale] [--scale 100000] [--rounds 5] [--seconds 5]
  *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR] [--scales 10000,1000000]
- *   [--departments 100 --entries 10000 --grants 100000 --replicas 2]`
+ *   [--departments 100 --entries 10000 --grants 100000 --replicas 2] [--results bench/results]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
  * chosen scale into its own data folder (once per scale), checks each
@@ -9,6 +9,7 @@
  * with autocannon in its own process, prints a markdown table and writes it
  * with the JSON figures and the machine to bench/results/.
  */
+import { join } from 'node:path';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { ensureBenchPackages } from './bench/benchPackages.ts';
 import { cliProgram, runCli, wholeNumber } from './cli/index.ts';
@@ -33,6 +34,8 @@ const SUITES = [
   'datascale',
 ];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
+/** Suites that make their load themselves (or none), without autocannon or the peer gateways. */
+const OWN_LOAD = new Set(['province', 'fetch']);
 
 /** A comma-separated list of some of `allowed`. */
 function someOf(allowed: readonly string[]): (value: string) => string[] {
@@ -86,7 +89,7 @@ const program = cliProgram({
   .option('--contenders <names>', 'gateway suite: only these contenders, comma-separated')
   .option(
     '--profile <dir>',
-    "gateway, observability and province suites: write CPU profiles of our gateway's (the platform's) processes, and in the gateway suite plain Apollo Gateway's, to this folder",
+    "gateway, fetch, observability and province suites: write CPU profiles of our gateway's (the platform's) processes, in the gateway suite plain Apollo Gateway's, and in the fetch suite the subgraph worker's, to this folder",
   )
   .option(
     '--departments <n>',
@@ -108,9 +111,15 @@ const program = cliProgram({
     peopleList,
     [10_000, 1_000_000],
   )
+  .addOption(
+    new Option('--results <dir>', 'where the tables and figures are written').default(
+      join(import.meta.dirname, '..', 'bench', 'results'),
+      'bench/results',
+    ),
+  )
   .action(async (options) => {
-    // The province suite needs none of the load generator's or the peers' packages.
-    if (options.suite.some((suite) => suite !== 'province')) ensureBenchPackages(log);
+    // The province and fetch suites need none of the load generator's or the peers' packages.
+    if (options.suite.some((suite) => !OWN_LOAD.has(suite))) ensureBenchPackages(log);
     const { runBenchmarks } = await import('./bench/runBenchmarks.ts');
     await runBenchmarks(options);
   });

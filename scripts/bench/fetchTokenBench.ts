@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { Pool } from 'undici';
 import {
   asKeyObject,
@@ -10,15 +11,16 @@ import {
   type PlatformKey,
   type RequestIdentity,
 } from '../../server/index.ts';
-import { personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { alternate, logRounds } from './alternate.ts';
-import { BENCH_CONSUMER, BENCH_PURPOSE } from './benchGrants.ts';
+import { lookupBodies } from './operations.ts';
+import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import { startSubgraphHost, subgraphHostPorts, withCpuPerRequest } from './processes.ts';
 import type { LoadResult } from './runAutocannon.ts';
 import { median, summarize, type Summary } from './summarize.ts';
 
 export interface FetchTokenBenchSetup {
   config: PlatformConfig;
+  platformDb: Knex;
   /** Codes of every department the benchmark's subgraph host serves. */
   departments: readonly string[];
   keys: { privateKey: PlatformKey };
@@ -26,6 +28,8 @@ export interface FetchTokenBenchSetup {
   seconds: number;
   connections: number;
   log: (message: string) => void;
+  /** Write a V8 CPU profile of the subgraph worker to this folder. */
+  profileDir?: string;
 }
 
 export type FetchTokenContender =
@@ -53,13 +57,14 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
   const { config, log } = setup;
   if (config.database.kind !== 'sqlite') throw new Error('the benchmark runs on SQLite');
   const dataDir = config.database.dir;
+  await ensureBenchGrants(setup.platformDb);
   const ports = await subgraphHostPorts(setup.departments);
-  const subgraph = await startSubgraphHost(ports, 1, {
-    ...process.env,
-    DATABASE_URL: undefined,
-    DATA_DIR: dataDir,
-    NODE_ENV: 'production',
-  });
+  const subgraph = await startSubgraphHost(
+    ports,
+    1,
+    { ...process.env, DATABASE_URL: undefined, DATA_DIR: dataDir, NODE_ENV: 'production' },
+    setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [],
+  );
   try {
     const departmentKey = new DepartmentVerifyKeys(
       config.auth.departmentKeys.verifyDir,
@@ -77,6 +82,7 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
         withCpuPerRequest({ subgraph }, () =>
           drive(
             `http://127.0.0.1:${(name === 'ungoverned' ? ports.ungoverned : ports.governed)[DEPARTMENT]}`,
+            lookupBodies(config.seedScale),
             setup.connections,
             seconds,
             name === 'ungoverned' ? null : tokenKey[name],
@@ -90,15 +96,6 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
   }
 }
 
-/** The lookup's fetch for 64 people in turn, as the gateway sends it. */
-const BODIES = Array.from({ length: 64 }, (_, i) =>
-  JSON.stringify({
-    query:
-      'query Person($idNumber: String!) { person(idNumber: $idNumber) { idNumber name gender birthDate regionCode } }',
-    variables: { idNumber: personIdNumberAt(i * 997) },
-  }),
-);
-
 const CALLER: RequestIdentity = {
   caller: { department: BENCH_CONSUMER, application: null, user: null, roles: ['APP_DEVELOPER'] },
   purpose: BENCH_PURPOSE,
@@ -109,11 +106,13 @@ const CALLER: RequestIdentity = {
 };
 
 /**
- * `connections` requests in flight for `seconds`, each with a fresh token made
+ * `connections` requests in flight for `seconds`, sending `bodies` in turn
+ * (the lookup's fetch for people spread over those seeded), each with a fresh token made
  * with `key` (none when null); throws on any answer that is not the person.
  */
 async function drive(
   origin: string,
+  bodies: readonly string[],
   connections: number,
   seconds: number,
   key: FetchMac | PlatformKey | null,
@@ -127,7 +126,7 @@ async function drive(
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (Date.now() < end) {
-          const body = BODIES[next++ % BODIES.length]!;
+          const body = bodies[next++ % bodies.length]!;
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (key) {
             headers['x-govdata-context'] = await signInternalToken(

@@ -32,6 +32,12 @@ function lookupBody(index: number): string {
   });
 }
 
+/** The lookup of `VARIANTS` people spread evenly over the `scale` seeded, as sent to a gateway or to the subgraph. */
+export function lookupBodies(scale: number): string[] {
+  const spread = Math.max(1, Math.floor(scale / VARIANTS));
+  return Array.from({ length: VARIANTS }, (_, i) => lookupBody(DEMO_PERSON_INDEX + i * spread));
+}
+
 /**
  * A paged list's query for its first `VARIANTS` pages at `url`: page cursors
  * are sealed per caller and list, so each gateway's own are collected by
@@ -84,7 +90,6 @@ export function benchOperations(scale: number): Operation[] {
           legalRepresentative { name gender licenses { licenseNumber kind } }
           licenses { licenseNumber kind issuedOn } creditRecords { recordId category authority }
           landParcels { parcelCode landUse areaSqm } utilityAccounts { accountNumber address monthlyUsageM3 } } } }`;
-  const spread = Math.max(1, Math.floor(scale / VARIANTS));
   return [
     {
       key: 'lookup',
@@ -92,8 +97,7 @@ export function benchOperations(scale: number): Operation[] {
       description: 'one person by ID number (one subgraph)',
       direct: true,
       body: lookupBody(DEMO_PERSON_INDEX),
-      bodies: async () =>
-        Array.from({ length: VARIANTS }, (_, i) => lookupBody(DEMO_PERSON_INDEX + i * spread)),
+      bodies: async () => lookupBodies(scale),
       check(data) {
         if (!(data.person as { name?: string } | null)?.name) throw new Error('no person');
       },

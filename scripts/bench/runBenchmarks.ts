@@ -38,6 +38,8 @@ export interface BenchOptions {
   grants: number;
   replicas: number;
   scales: readonly number[];
+  /** Where the tables and figures are written (bench/results/ unless chosen). */
+  results: string;
 }
 
 export async function runBenchmarks(options: BenchOptions): Promise<void> {
@@ -80,7 +82,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
 
   /** Writes a suite's text and rows, with the run's settings and the machine, to bench/results/. */
   function writeRows(name: string, text: string, rows: readonly Summary[]): void {
-    writeResult(`${date}-${name}`, text, {
+    writeResult(options.results, `${date}-${name}`, text, {
       date,
       machine: host,
       scale,
@@ -115,7 +117,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         gatewayReport(result),
       ].join('\n');
-      writeResult(`${date}-gateways`, text, {
+      writeResult(options.results, `${date}-gateways`, text, {
         date,
         machine: host,
         scale,
@@ -132,12 +134,14 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       );
       const rows = await runFetchTokenBench({
         config,
+        platformDb,
         departments: catalogue.departments.map((d) => d.code),
         keys,
         rounds,
         seconds,
         connections,
         log,
+        profileDir: options.profile,
       });
       const text = [
         `### A department subgraph's fetch, by context token (${date})`,
@@ -185,6 +189,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       log("the audit writer alone: SQLite's checkpoints on a thread and inside the commits");
       const writer = await runAuditWriterBench({ rounds, seconds, log });
       writeResult(
+        options.results,
         `${date}-audit-writer`,
         [
           `### The audit writer alone: where SQLite's checkpoints run (${date})`,
@@ -218,7 +223,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         observabilityReport(result),
       ].join('\n');
-      writeResult(`${date}-observability`, text, {
+      writeResult(options.results, `${date}-observability`, text, {
         date,
         machine: host,
         scale,
@@ -241,7 +246,13 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         stressReport(result, heavyConnections),
       ].join('\n');
-      writeResult(`${date}-stress`, text, { date, machine: host, scale, seconds, ...result });
+      writeResult(options.results, `${date}-stress`, text, {
+        date,
+        machine: host,
+        scale,
+        seconds,
+        ...result,
+      });
     }
     if (suites.has('quality')) {
       log('quality: govdata quality run over the seeded population, one process per round');
@@ -257,7 +268,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         qualityReport(rows),
       ].join('\n');
-      writeResult(`${date}-quality`, text, { date, machine: host, scale, rounds: rows });
+      writeResult(options.results, `${date}-quality`, text, {
+        date,
+        machine: host,
+        scale,
+        rounds: rows,
+      });
     }
     if (suites.has('export')) {
       log('export: the seeded population through the gateway into a file, one district and whole');
@@ -269,7 +285,12 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
         '',
         exportReport(rows),
       ].join('\n');
-      writeResult(`${date}-export`, text, { date, machine: host, scale, rounds: rows });
+      writeResult(options.results, `${date}-export`, text, {
+        date,
+        machine: host,
+        scale,
+        rounds: rows,
+      });
     }
   } finally {
     await data.close();
@@ -299,7 +320,7 @@ async function runDataScale(options: BenchOptions, dataRoot: string): Promise<vo
     '',
     dataScaleReport(rows),
   ].join('\n');
-  writeResult(`${date}-datascale`, text, {
+  writeResult(options.results, `${date}-datascale`, text, {
     date,
     machine: host,
     rounds,
@@ -339,21 +360,25 @@ async function runProvince(options: BenchOptions, dataRoot: string): Promise<voi
     '',
     provinceReport(result),
   ].join('\n');
-  writeResult(`${date}-province-${scale.departments}-${scale.entries}-${scale.grants}`, text, {
-    date,
-    machine: host,
-    loadAverage: loadavg(),
-    ...result,
-  });
+  writeResult(
+    options.results,
+    `${date}-province-${scale.departments}-${scale.entries}-${scale.grants}`,
+    text,
+    {
+      date,
+      machine: host,
+      loadAverage: loadavg(),
+      ...result,
+    },
+  );
 }
 
 /**
  * Prints a suite's text and writes it, with its figures and the machine, to
- * bench/results/`<name>`.md and .json.
+ * `<resultsDir>/<name>`.md and .json.
  */
-function writeResult(name: string, text: string, figures: object): void {
+function writeResult(resultsDir: string, name: string, text: string, figures: object): void {
   console.log(`\n${text}\n`);
-  const resultsDir = join(import.meta.dirname, '..', '..', 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, name);
   writeFileSync(`${file}.json`, JSON.stringify(figures, null, 2));
