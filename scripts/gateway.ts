@@ -39,9 +39,8 @@ const program = cliProgram({
   .option('--port <port>', 'port to listen on (default: PORT, 4000)', wholeNumber(0, 65535))
   .option('--supergraph <file>', 'serve this composed supergraph as it is, not the registry')
   .action(async (options) => {
-    const { enableMetrics, loadConfig, loadSigningKey, WorkerAuditSink } =
-      await import('../server/index.ts');
-    const { serveAsWorker, startAuditedWorkerPool, stopOnSignals } =
+    const { enableMetrics, loadConfig, loadSigningKey } = await import('../server/index.ts');
+    const { serveAsWorker, startPlatformWorkerPool, stopOnSignals } =
       await import('./platform/runWorkers.ts');
     const config = loadConfig(
       options.port === undefined ? process.env : { ...process.env, PORT: String(options.port) },
@@ -58,7 +57,8 @@ const program = cliProgram({
           supergraphFile: options.supergraph,
           // The primary follows the registry and replaces the workers (WorkerRoller).
           followRegistry: false,
-          audit: new WorkerAuditSink(),
+          // Each worker writes its records itself; the primary checkpoints the database's log.
+          checkpointOnThread: false,
           log,
           // Linked platforms' requests and directory harvests reach this gateway too.
           links: (platformDb) => gatewayLinkParts(platformDb, files),
@@ -75,26 +75,18 @@ const program = cliProgram({
       }, config.timeouts.shutdownMs + 5000);
     } else {
       // A missing key is reported once, not by every worker.
-      const privateKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-      // The primary's audit writer is measured too; workers' /metrics include it.
+      await loadSigningKey(config.auth.gatewayPrivateKeyFile);
+      // The primary is measured too; workers' /metrics include it.
       enableMetrics(config.observability.metrics, config.observability.metricsToken);
       const { WorkerRoller } = await import('./platform/WorkerRoller.ts');
       const roller = options.supergraph ? undefined : new WorkerRoller(log);
-      const starting = startAuditedWorkerPool(
-        config.database,
-        'gateway',
-        workers,
-        log,
-        {
-          checkpoints: { ...config.auditCheckpoints, privateKey },
-          onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
-          onStorageProblem: (problem) => log(`audit store: ${problem}`),
-        },
+      const starting = startPlatformWorkerPool(config.database, workers, log, {
+        onStorageProblem: (problem) => log(`audit store: ${problem}`),
         // The registry composed once, here, for every worker (each reads it back).
-        roller
+        ...(roller
           ? { beforeWorkers: (platformDb) => roller.prepare(platformDb), greet: roller.greet }
-          : {},
-      );
+          : {}),
+      });
       // Installed before the workers are up, so a signal during start-up stops them too.
       stopOnSignals(
         async () => {

@@ -29,7 +29,7 @@ import {
   type RunningSubgraph,
 } from '../../subgraphs/kit/index.ts';
 import { loadPlatformCatalogue } from '../platform/index.ts';
-import { serveAsWorker, startAuditedWorkerPool, stopOnSignals } from '../platform/runWorkers.ts';
+import { serveAsWorker, startPlatformWorkerPool, stopOnSignals } from '../platform/runWorkers.ts';
 import { parseWorkerCount } from '../platform/workerCount.ts';
 
 export type Side = 'governed' | 'ungoverned';
@@ -43,11 +43,11 @@ if (cluster.isWorker) {
   await serveAsWorker(serveBothSides);
 } else {
   // As in `npm run gateway`, the primary writes every worker's audit records.
-  const pool = await startAuditedWorkerPool(
+  const pool = await startPlatformWorkerPool(
     config.database,
-    'benchmark subgraphs',
     parseWorkerCount(process.env.BENCH_SUBGRAPH_WORKERS),
     (message) => console.log(`[subgraphs] ${message}`),
+    { audit: { role: 'benchmark subgraphs' } },
   );
   // The parent's questions are answered with the sum over workers.
   process.on('message', (message) => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import {
   AuditWriter,
+  checkpointOffThread,
   DEFAULT_TIMEOUTS,
   openDatabase,
   type AuditWriterOptions,
@@ -173,34 +174,44 @@ export async function startWorkerPool(
 }
 
 /**
- * A worker pool whose primary writes every worker's audit records to the
- * platform database: one writer and one hash chain for the pool, and no two
- * processes competing for the database's write lock (workers use a
- * `WorkerAuditSink`). The primary's writer signs the chain's checkpoints when
- * `writerOptions.checkpoints` is given. `options.beforeWorkers` runs on the
- * primary's connection to the platform database before any worker is started.
- * Stopping it stops the workers, then drains the writer.
+ * A worker pool over the platform database. With `audit`, its primary writes
+ * every worker's audit records (workers use a `WorkerAuditSink`): one writer
+ * and one hash chain for the pool, which signs the chain's checkpoints when
+ * `audit.writer.checkpoints` is given. Without it, each worker writes its own
+ * records in a chain of its own, and the primary only checkpoints the
+ * database's log on its thread (SQLite) for all of them (workers pass
+ * `checkpointOnThread: false`). `options.beforeWorkers` runs on the primary's
+ * connection to the platform database before any worker is started. Stopping
+ * it stops the workers, then drains the primary's writer, if it has one.
  */
-export async function startAuditedWorkerPool(
+export async function startPlatformWorkerPool(
   database: DatabaseConfig,
-  role: string,
   count: number,
   log: (message: string) => void,
-  writerOptions: AuditWriterOptions = {},
-  options: WorkerPoolOptions & { beforeWorkers?: (platformDb: Knex) => Promise<void> } = {},
+  options: WorkerPoolOptions & {
+    audit?: { role: string; writer?: AuditWriterOptions };
+    beforeWorkers?: (platformDb: Knex) => Promise<void>;
+    /** Told of a problem that costs the store speed, not records (see `checkpointOffThread`). */
+    onStorageProblem?: (problem: string) => void;
+  } = {},
 ): Promise<WorkerPool> {
   const platformDb = await openDatabase(database, 'platform');
-  const writer = new AuditWriter(platformDb, role, {
-    timeoutMs: database.limits?.lockTimeoutMs,
-    ...writerOptions,
-  });
-  const stopWriting = writeAuditForWorkers(writer);
+  const { audit } = options;
+  const writer = audit
+    ? new AuditWriter(platformDb, audit.role, {
+        timeoutMs: database.limits?.lockTimeoutMs,
+        onStorageProblem: options.onStorageProblem,
+        ...audit.writer,
+      })
+    : undefined;
+  if (!writer) void checkpointOffThread(platformDb, options.onStorageProblem);
+  const stopWriting = writer ? writeAuditForWorkers(writer) : () => {};
   // A scrape of any worker's /metrics answers for the pool and this primary (its audit writer).
   const stopAggregating = aggregateMetricsForWorkers();
-  const closeWriter = async () => {
+  const close = async () => {
     stopWriting();
     stopAggregating();
-    await writer.drain();
+    await writer?.drain();
     await platformDb.destroy();
   };
   try {
@@ -210,11 +221,11 @@ export async function startAuditedWorkerPool(
       ...pool,
       async stop() {
         await pool.stop();
-        await closeWriter();
+        await close();
       },
     };
   } catch (error) {
-    await closeWriter();
+    await close();
     throw error;
   }
 }

@@ -3,7 +3,6 @@ import type { Knex } from 'knex';
 import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
   AuditWriter,
-  type AuditSink,
   databaseProblem,
   createLogger,
   enableMetrics,
@@ -31,10 +30,11 @@ export interface GatewayProcessOptions {
    */
   followRegistry?: boolean;
   /**
-   * Where REQUEST records go; default a writer of this process's own. Cluster
-   * workers pass a `WorkerAuditSink`: the primary writes for all of them.
+   * Whether this process's audit writer checkpoints the platform database's
+   * log on a thread of its own (default true). A cluster worker passes false:
+   * its primary's thread serves the file for every worker.
    */
-  audit?: AuditSink;
+  checkpointOnThread?: boolean;
   port: number;
   log?: (message: string) => void;
   /**
@@ -54,8 +54,9 @@ export interface RunningGatewayProcess {
 /**
  * Runs a gateway on its own, in front of subgraphs served elsewhere: what each
  * worker of `npm run gateway` runs. It reads the platform database (API keys,
- * the registry) and writes its REQUEST records there (itself, or through its
- * cluster's primary); it never migrates or seeds, and never makes
+ * the registry) and writes its REQUEST records there, with the ACCESS records
+ * its subgraphs hand back, in a hash chain of its own; it never migrates or
+ * seeds, and never makes
  * a signing key (a replica with a key of its own would sign tokens no subgraph
  * accepts): the platform must have been started once.
  */
@@ -69,14 +70,13 @@ export async function startGatewayProcess(
   const stopTracing = startTracing(config.observability.tracing, { asyncContext: false });
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
   const platformDb = await openDatabase(config.database, 'platform');
-  const audit =
-    options.audit ??
-    new AuditWriter(platformDb, 'gateway', {
-      checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
-      onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
-      onStorageProblem: (problem) => log(`audit store: ${problem}`),
-      timeoutMs: config.database.limits?.lockTimeoutMs,
-    });
+  const audit = new AuditWriter(platformDb, 'gateway', {
+    checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
+    onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
+    onStorageProblem: (problem) => log(`audit store: ${problem}`),
+    timeoutMs: config.database.limits?.lockTimeoutMs,
+    checkpointOnThread: options.checkpointOnThread,
+  });
   const logger = createLogger(config);
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
@@ -97,11 +97,7 @@ export async function startGatewayProcess(
       audit,
       timeouts: config.timeouts,
       executor: config.gatewayExecutor,
-      // A cluster worker's records are written by its primary, which it cannot probe.
-      readiness: [
-        () => databaseProblem(platformDb, 'platform database'),
-        ...(audit instanceof AuditWriter ? [() => audit.problem()] : []),
-      ],
+      readiness: [() => databaseProblem(platformDb, 'platform database'), () => audit.problem()],
       limits: config.limits,
       platformDb,
       logger,

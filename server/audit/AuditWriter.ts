@@ -54,6 +54,13 @@ export interface AuditWriterOptions {
   /** Told each time a batch is written again after `failure` (see `classifyAuditWriteFailure`). */
   onRetry?: (failure: AuditWriteFailure, attempt: number) => void;
   /**
+   * On SQLite, whether the writer's process checkpoints the database's log on
+   * a thread of its own (see `checkpointOffThread`; default true). A gateway
+   * cluster's workers pass false: their primary's thread serves the file for
+   * all of them, instead of one thread per worker.
+   */
+  checkpointOnThread?: boolean;
+  /**
    * Told of a problem that costs the store speed, not records: on SQLite, the
    * thread that checkpoints its log could not (see `checkpointOffThread`).
    * Default: a process warning.
@@ -179,7 +186,9 @@ export class AuditWriter implements AuditSink {
     this.commitRows =
       options.commitRows ?? (sqlite ? commitAuditRowsOnSqlite : commitAuditRowsInTransaction);
     // Every request waits for a commit here: none of them may also wait out a checkpoint.
-    if (sqlite) void checkpointOffThread(db, options.onStorageProblem);
+    if (sqlite && options.checkpointOnThread !== false) {
+      void checkpointOffThread(db, options.onStorageProblem);
+    }
     this.checkpoints = options.checkpoints;
     this.checkpointer = this.newCheckpointer();
   }

@@ -28,8 +28,8 @@ interface DoneMessage {
 /**
  * Collects what is sent in one turn of the event loop and sends it as one
  * message after it: each message across the cluster channel is a write that
- * wakes the other process (about 50 µs here, on the gateway's hot path twice
- * per request), and under load several requests end in the same turn. An item
+ * wakes the other process (about 50 µs here, twice per request on the hot
+ * path), and under load several requests end in the same turn. An item
  * for which `alone()` holds when it comes, with no batch open, goes at once:
  * nothing else is under way that could share its message, and the rest of the
  * turn (the response's other hooks, its serialisation) then runs while the
@@ -56,11 +56,12 @@ function batchPerTurn<T>(send: (items: T[]) => void, alone = () => false): (item
 }
 
 /**
- * The audit sink of a cluster worker: it hands its records to the primary
+ * The audit sink of a cluster worker whose primary writes for it (the
+ * benchmark's subgraph host; a gateway cluster's workers commit their own
+ * records, see `startPlatformWorkerPool`): it hands its records to the primary
  * process, whose single writer commits them, and resolves only once the
- * primary says they are durable. One writer per cluster means one hash chain
- * and no two processes competing for the database's write lock (on SQLite a
- * waiting writer blocks its whole event loop). If the primary cannot write, or
+ * primary says they are durable: one hash chain for the pool, at the price of
+ * two crossings between processes per request. If the primary cannot write, or
  * disconnects the worker, the records are refused and the request fails
  * closed; if the primary dies, node:cluster ends its workers at once, so the
  * requests under way get no response at all, never one without its records.

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { runWaitingOnLocks } from '../database/index.ts';
+import { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from '../database/index.ts';
 import type { ChainHead as Head } from './chainHeadQueries.ts';
 
 type Row = Record<string, string | number | null>;
@@ -11,6 +11,7 @@ interface Statement {
 interface Connection {
   prepare(sql: string): Statement;
   transaction<T>(work: () => T): { immediate(): T };
+  pragma(source: string, options: { simple: true }): unknown;
 }
 /** knex's client: the one connection it keeps for a SQLite file. */
 interface ConnectionPool {
@@ -34,8 +35,14 @@ const prepared = new WeakMap<Connection, Map<string, Statement>>();
  * Resolves to false, with nothing written, when the store's head is not at
  * `from` (the caller must read it back). A lock held elsewhere is waited for
  * as by every statement on the connection (`runWaitingOnLocks`), up to
- * `boundMs`, then `StorageUnavailableError`. Rows are inserted with their keys as columns,
- * values bound as parameters.
+ * `boundMs`, then `StorageUnavailableError` — but never inside SQLite: its
+ * busy handler sleeps a millisecond or more with the event loop stopped, and
+ * under `npm run gateway` each worker commits its own records, so the lock
+ * is often another worker's for the fraction of a millisecond its commit
+ * takes. The transaction starts with SQLite's wait off and is tried again
+ * after a timer, while the process serves other requests (whose records join
+ * the next commit). Rows are inserted with their keys as columns, values
+ * bound as parameters.
  */
 export async function commitAuditRowsOnSqlite(
   db: Knex,
@@ -47,9 +54,11 @@ export async function commitAuditRowsOnSqlite(
 ): Promise<boolean> {
   const pool = db.client as ConnectionPool;
   const conn = await pool.acquireConnection();
+  conn.pragma('busy_timeout = 0', { simple: true });
   try {
     return await runWaitingOnLocks(conn, () => commitNow(conn, rows, writer, from, to), boundMs);
   } finally {
+    conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, { simple: true });
     await pool.releaseConnection(conn);
   }
 }

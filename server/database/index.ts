@@ -7,4 +7,4 @@ export { databaseProblem } from './databaseProblem.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';
 export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';
 export { MODULE_EXTENSION } from './moduleExtension.ts';
-export { runWaitingOnLocks } from './waitOnLocksAsynchronously.ts';
+export { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from './waitOnLocksAsynchronously.ts';
