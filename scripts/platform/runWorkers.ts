@@ -206,7 +206,7 @@ export async function startPlatformWorkerPool(
     : undefined;
   if (!writer) void checkpointOffThread(platformDb, options.onStorageProblem);
   const stopWriting = writer ? writeAuditForWorkers(writer) : () => {};
-  // A scrape of any worker's /metrics answers for the pool and this primary (its audit writer).
+  // A scrape of any worker's /metrics answers for the pool and this primary (its audit writer, if any).
   const stopAggregating = aggregateMetricsForWorkers();
   const close = async () => {
     stopWriting();
