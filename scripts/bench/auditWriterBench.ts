@@ -10,7 +10,7 @@ import {
   type AuditEntry,
 } from '../../server/index.ts';
 import { PLATFORM_DIR } from '../platform/index.ts';
-import { median, type Summary } from './summarize.ts';
+import { median, quantile, type Summary } from './summarize.ts';
 
 export interface AuditWriterBenchSetup {
   rounds: number;
@@ -184,9 +184,8 @@ async function load(writer: AuditWriter, callers: number, ms: number): Promise<L
   );
   const rate = latencies.length / ((performance.now() - began) / 1000);
   latencies.sort((a, b) => a - b);
-  const quantile = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-  return { rate, p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99) };
+  const at = (q: number) => quantile(latencies, q) ?? 0;
+  return { rate, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
 const hundredths = (ms: number) => Math.round(ms * 100) / 100;

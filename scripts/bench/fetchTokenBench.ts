@@ -16,7 +16,7 @@ import { lookupBodies } from './operations.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import { startSubgraphHost, subgraphHostPorts, withCpuPerRequest } from './processes.ts';
 import type { LoadResult } from './runAutocannon.ts';
-import { median, summarize, type Summary } from './summarize.ts';
+import { median, quantile, summarize, type Summary } from './summarize.ts';
 
 export interface FetchTokenBenchSetup {
   config: PlatformConfig;
@@ -75,6 +75,7 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
       'governed, token with a MAC': mac,
       'governed, token signed': setup.keys.privateKey,
     };
+    const bodies = lookupBodies(config.seedScale);
     const results = await alternate(
       CONTENDERS,
       setup,
@@ -82,7 +83,7 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
         withCpuPerRequest({ subgraph }, () =>
           drive(
             `http://127.0.0.1:${(name === 'ungoverned' ? ports.ungoverned : ports.governed)[DEPARTMENT]}`,
-            lookupBodies(config.seedScale),
+            bodies,
             setup.connections,
             seconds,
             name === 'ungoverned' ? null : tokenKey[name],
@@ -158,8 +159,7 @@ async function drive(
   }
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const at = (q: number) => quantile(latencies, q)!;
   return {
     requestsPerSecond: latencies.length / elapsed,
     p50: Number(median(latencies).toFixed(2)),

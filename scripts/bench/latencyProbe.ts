@@ -9,6 +9,7 @@
  */
 import { Pool } from 'undici';
 import type { LoadResult } from './runAutocannon.ts';
+import { quantile } from './summarize.ts';
 
 const [url, seconds] = process.argv.slice(2) as [string, string];
 const target = new URL(url);
@@ -31,8 +32,7 @@ while (Date.now() < until) {
 }
 await pool.close();
 micros.sort((a, b) => a - b);
-const at = (q: number) =>
-  micros[Math.min(micros.length - 1, Math.floor(q * micros.length))]! / 1000;
+const at = (q: number) => quantile(micros, q)! / 1000;
 const result: LoadResult = {
   requestsPerSecond: micros.length / Number(seconds),
   p50: at(0.5),

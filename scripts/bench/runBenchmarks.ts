@@ -80,7 +80,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
     writeRows(name, text, rows);
   }
 
-  /** Writes a suite's text and rows, with the run's settings and the machine, to bench/results/. */
+  /** Writes a suite's text and rows, with the run's settings and the machine, to the results folder. */
   function writeRows(name: string, text: string, rows: readonly Summary[]): void {
     writeResult(options.results, `${date}-${name}`, text, {
       date,

@@ -42,7 +42,7 @@ const config = loadConfig();
 if (cluster.isWorker) {
   await serveAsWorker(serveBothSides);
 } else {
-  // As in `npm run gateway`, the primary writes every worker's audit records.
+  // The primary writes every worker's audit records (the subgraphs' own, not handed back).
   const pool = await startPlatformWorkerPool(
     config.database,
     parseWorkerCount(process.env.BENCH_SUBGRAPH_WORKERS),

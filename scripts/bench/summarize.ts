@@ -8,6 +8,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The value at quantile `q` (0.5, 0.95, …) of `sorted`, ascending; undefined when it is empty. */
+export function quantile(sorted: readonly number[], q: number): number | undefined {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
 export interface Summary {
   name: string;
   rounds: number;

@@ -204,8 +204,9 @@ export async function startPlatformWorkerPool(
         ...audit.writer,
       })
     : undefined;
-  if (!writer) void checkpointOffThread(platformDb, options.onStorageProblem);
-  const stopWriting = writer ? writeAuditForWorkers(writer) : () => {};
+  let stopWriting = () => {};
+  if (writer) stopWriting = writeAuditForWorkers(writer);
+  else void checkpointOffThread(platformDb, options.onStorageProblem);
   // A scrape of any worker's /metrics answers for the pool and this primary (its audit writer, if any).
   const stopAggregating = aggregateMetricsForWorkers();
   const close = async () => {

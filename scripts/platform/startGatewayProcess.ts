@@ -56,9 +56,8 @@ export interface RunningGatewayProcess {
  * worker of `npm run gateway` runs. It reads the platform database (API keys,
  * the registry) and writes its REQUEST records there, with the ACCESS records
  * its subgraphs hand back, in a hash chain of its own; it never migrates or
- * seeds, and never makes
- * a signing key (a replica with a key of its own would sign tokens no subgraph
- * accepts): the platform must have been started once.
+ * seeds, and never makes a signing key (a replica with a key of its own would
+ * sign tokens no subgraph accepts): the platform must have been started once.
  */
 export async function startGatewayProcess(
   config: PlatformConfig,

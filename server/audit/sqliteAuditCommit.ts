@@ -54,8 +54,8 @@ export async function commitAuditRowsOnSqlite(
 ): Promise<boolean> {
   const pool = db.client as ConnectionPool;
   const conn = await pool.acquireConnection();
-  conn.pragma('busy_timeout = 0', { simple: true });
   try {
+    conn.pragma('busy_timeout = 0', { simple: true });
     return await runWaitingOnLocks(conn, () => commitNow(conn, rows, writer, from, to), boundMs);
   } finally {
     conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, { simple: true });
