@@ -76,11 +76,20 @@ type Allowed = AccessDecision & { allowed: true };
  */
 export class RequestAccess {
   readonly identity: RequestIdentity;
-  /** Rules that allowed this request; their fields skip re-checking (see `applyRules`). */
-  readonly settled = new Set<symbol>();
+  /**
+   * The rules decided once per request, as decided: true allowed (their fields
+   * call their resolvers directly), false refused (their fields go through
+   * graphql-shield, which answers the denial). See `applyRules`.
+   */
+  readonly ruled = new Map<symbol, boolean>();
   /** What this request did with each dataset, for the audit trail. */
   readonly log = new AccessLog();
-  private readonly decisions = new Map<string, AccessDecision>();
+  /** Per mode, each dataset's decision by its code: asked for by every entity of a list. */
+  private readonly decisions: Record<SharingMode, Map<string, AccessDecision>> = {
+    QUERY: new Map(),
+    VERIFY: new Map(),
+    EXPORT: new Map(),
+  };
   /** Items as the sharing rules decide them, memoised for the request. */
   private readonly decider: ItemDecider;
   /** Grants a record was not served under because their quota ran out on it. */
@@ -391,7 +400,7 @@ export class RequestAccess {
    */
   grantOf(table: DatasetTable): string | null {
     for (const mode of ['QUERY', 'VERIFY', 'EXPORT'] as const) {
-      const decision = this.decisions.get(`${mode}\u0000${table.entry.code}`);
+      const decision = this.decisions[mode].get(table.entry.code);
       if (decision?.allowed && decision.grants.length > 0) return decision.grants[0]!.id;
     }
     return null;
@@ -447,8 +456,7 @@ export class RequestAccess {
   }
 
   private decision(entry: CatalogueEntry, mode: SharingMode): AccessDecision {
-    const id = `${mode}\u0000${entry.code}`;
-    let decision = this.decisions.get(id);
+    let decision = this.decisions[mode].get(entry.code);
     if (!decision) {
       // A span per dataset and mode (decisions are memoised), when tracing is on.
       decision = inSyncSpan(
@@ -463,7 +471,7 @@ export class RequestAccess {
             now: this.now,
           }),
       );
-      this.decisions.set(id, decision);
+      this.decisions[mode].set(entry.code, decision);
     }
     return decision;
   }

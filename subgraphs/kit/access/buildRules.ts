@@ -1,4 +1,10 @@
-import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, and, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
@@ -17,51 +23,85 @@ import { maskedDenial } from './RequestAccess.ts';
 type ShieldRule = Parameters<typeof and>[number];
 type FieldRules = Record<string, ShieldRule>;
 type Verdict = true | GraphQLError;
-/** A field middleware as graphql-middleware calls it. */
-type FieldMiddleware = (
-  resolve: (parent: unknown, args: unknown, ctx: RuleContext, info: GraphQLResolveInfo) => unknown,
+type Resolver = (
   parent: unknown,
   args: unknown,
   ctx: RuleContext,
   info: GraphQLResolveInfo,
 ) => unknown;
-type Decide = (ctx: RuleContext) => Verdict | Promise<Verdict>;
+/** A field middleware as graphql-middleware calls it. */
+type FieldMiddleware = (
+  resolve: Resolver,
+  parent: unknown,
+  args: unknown,
+  ctx: RuleContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+type Decide = (ctx: RuleContext) => Verdict;
 
-/** Applies `f` now to a value, or later to a promised one: decisions stay synchronous when they can. */
-function then<T, R>(value: T | Promise<T>, f: (value: T) => R): R | Promise<R> {
-  return value instanceof Promise ? value.then(f) : f(value);
+/** A rule decided once per request, and what its fields are known by in `RequestAccess.ruled`. */
+interface Contextual {
+  token: symbol;
+  decide: Decide;
 }
 
 /**
  * Applies the department's sharing rules to its schema with graphql-shield.
  *
  * Rules that depend on neither parent nor arguments (a dataset's admission, an
- * item, a join) are `contextual`: decided once per request. Shield would still
- * wrap every later field of the same rule in an async hop to read its cache, a
- * promise per field of every row; so once such a rule has allowed a request,
- * its fields call their resolver directly for the rest of that request. A rule
- * that denied keeps going through shield, which answers its error.
+ * item, a join) are `contextual`: decided once per request. Through shield,
+ * every field of such a rule would still take an async hop to read shield's
+ * cache (a promise per field of every row), and graphql-middleware's wrapper
+ * makes a closure per call. So their fields are wrapped here instead: the
+ * first field of the request decides the rule (synchronously, as every
+ * contextual rule decides), and from then on a rule that allowed calls the
+ * resolver directly, and one that refused goes through shield, which answers
+ * its error. Every other field goes through shield as graphql-middleware
+ * applies it.
  */
 export function applyRules(schema: GraphQLSchema, model: DepartmentModel): GraphQLSchema {
-  const { tree, settledToken } = buildRuleTree(model);
+  const { tree, contextual } = buildRuleTree(model);
   const generated = shield(tree as IRules, SHIELD_OPTIONS).generate(schema) as Record<
     string,
     Record<string, unknown>
   >;
+  const direct: { type: string; field: string; rule: Contextual; guarded: FieldMiddleware }[] = [];
   for (const [type, fields] of Object.entries(tree)) {
     for (const [field, fieldRule] of Object.entries(fields)) {
-      const token = settledToken.get(fieldRule);
-      const inner = generated[type]?.[field];
-      if (!token || typeof inner !== 'function') continue;
-      const guarded = inner as FieldMiddleware;
-      const fastPath: FieldMiddleware = (resolve, parent, args, ctx, info) =>
-        ctx.access?.settled.has(token)
-          ? resolve(parent, args, ctx, info)
-          : guarded(resolve, parent, args, ctx, info);
-      generated[type]![field] = fastPath;
+      const rule = contextual.get(fieldRule);
+      const guarded = generated[type]?.[field];
+      if (!rule || typeof guarded !== 'function') continue;
+      direct.push({ type, field, rule, guarded: guarded as FieldMiddleware });
+      // graphql-middleware leaves a field it is given no middleware for as it is: wrapped below.
+      delete generated[type]![field];
     }
   }
-  return applyMiddleware(schema, generated);
+  const ruled = applyMiddleware(schema, generated);
+  for (const { type, field, rule, guarded } of direct) {
+    const definition = (ruled.getType(type) as GraphQLObjectType).getFields()[field]!;
+    definition.resolve = decidedOnce(rule, guarded, definition.resolve ?? defaultFieldResolver);
+  }
+  return ruled;
+}
+
+/** A field of a contextual rule: decided by the rule once per request (see `applyRules`). */
+function decidedOnce(
+  { token, decide }: Contextual,
+  guarded: FieldMiddleware,
+  resolve: Resolver,
+): Resolver {
+  return (parent, args, ctx, info) => {
+    const access = ctx.access;
+    if (access) {
+      let allowed = access.ruled.get(token);
+      if (allowed === undefined) {
+        allowed = decide(ctx) === true;
+        access.ruled.set(token, allowed);
+      }
+      if (allowed) return resolve(parent, args, ctx, info);
+    }
+    return guarded(resolve, parent, args, ctx, info);
+  };
 }
 
 /**
@@ -74,7 +114,7 @@ export function applyRules(schema: GraphQLSchema, model: DepartmentModel): Graph
  */
 export function buildRuleTree(model: DepartmentModel): {
   tree: Record<string, FieldRules>;
-  settledToken: ReadonlyMap<ShieldRule, symbol>;
+  contextual: ReadonlyMap<ShieldRule, Contextual>;
 } {
   const tree: Record<string, FieldRules> = {
     Query: { _entities: allow, _service: composeCredential },
@@ -92,22 +132,12 @@ export function buildRuleTree(model: DepartmentModel): {
     }
     return instance;
   };
-  const settledToken = new Map<ShieldRule, symbol>();
-  /**
-   * A rule decided once per request; its `true` is remembered for the fast path
-   * the moment it is known — synchronously when the decision needs no I/O, so
-   * the other rows of the same list already take the fast path.
-   */
+  const contextualRules = new Map<ShieldRule, Contextual>();
+  /** A rule decided once per request (see `applyRules`); through shield, cached for the request. */
   const contextual = (name: string, decide: Decide): ShieldRule =>
     once(name, () => {
-      const token = Symbol(name);
-      const made = rule(name, { cache: 'contextual' })((_p, _a, ctx: RuleContext) =>
-        then(decide(ctx), (verdict) => {
-          if (verdict === true) ctx.access!.settled.add(token);
-          return verdict;
-        }),
-      );
-      settledToken.set(made, token);
+      const made = rule(name, { cache: 'contextual' })((_p, _a, ctx: RuleContext) => decide(ctx));
+      contextualRules.set(made, { token: Symbol(name), decide });
       return made;
     });
   const datasetRule = (table: DatasetTable, mode: SharingMode): ShieldRule =>
@@ -144,7 +174,7 @@ export function buildRuleTree(model: DepartmentModel): {
     tree[ref.type] = fields;
   }
 
-  return { tree, settledToken };
+  return { tree, contextual: contextualRules };
 }
 
 /** Deny what has no rule, with an error that says so; let real errors through. */

@@ -25,7 +25,15 @@ export function isMaskRule(value: unknown): value is MaskRule {
   return rule === 'SURNAME_ONLY' || rule === 'YEAR_ONLY' || rule === 'REDACT';
 }
 
-/** Applies `mask` to a value; null stays null, non-strings are masked as their text. */
+/** Half of a UTF-16 pair: text with none is one code unit per character. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Applies `mask` to a value; null stays null, non-strings are masked as their
+ * text. Characters are counted as code points, not UTF-16 units, so a name
+ * outside the Basic Multilingual Plane (a rare CJK character) keeps as many
+ * characters as any other.
+ */
 export function applyMask(mask: MaskRule, value: unknown): string | null {
   if (value === null || value === undefined) return null;
   const text =
@@ -34,22 +42,30 @@ export function applyMask(mask: MaskRule, value: unknown): string | null {
       : typeof value === 'number' || typeof value === 'boolean'
         ? String(value)
         : JSON.stringify(value);
-  const chars = Array.from(text);
   switch (mask.rule) {
     case 'KEEP_ENDS': {
-      if (mask.first + mask.last >= chars.length) return '*'.repeat(chars.length);
-      const hidden = chars.length - mask.first - mask.last;
+      // Most masked values (ID numbers, phone numbers, names) are one unit per character.
+      const chars: string | string[] = SURROGATE.test(text) ? Array.from(text) : text;
+      const length = chars.length;
+      if (mask.first + mask.last >= length) return '*'.repeat(length);
       return (
-        chars.slice(0, mask.first).join('') +
-        '*'.repeat(hidden) +
-        chars.slice(chars.length - mask.last).join('')
+        characters(chars, 0, mask.first) +
+        '*'.repeat(length - mask.first - mask.last) +
+        characters(chars, length - mask.last, length)
       );
     }
-    case 'SURNAME_ONLY':
+    case 'SURNAME_ONLY': {
+      const chars: string | string[] = SURROGATE.test(text) ? Array.from(text) : text;
       return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+    }
     case 'YEAR_ONLY':
       return /^\d{4}/.test(text) ? text.slice(0, 4) : '****';
     case 'REDACT':
       return '***';
   }
+}
+
+/** The characters from `start` to `end` of a text, or of its code points. */
+function characters(chars: string | string[], start: number, end: number): string {
+  return typeof chars === 'string' ? chars.slice(start, end) : chars.slice(start, end).join('');
 }

@@ -17,6 +17,14 @@ describe('applyMask', () => {
     expect(applyMask({ rule: 'SURNAME_ONLY' }, '张')).toBe('*');
   });
 
+  it('counts a character outside the Basic Multilingual Plane as one', () => {
+    // 𠮷 is one character in two UTF-16 units.
+    expect(applyMask({ rule: 'SURNAME_ONLY' }, '𠮷野家')).toBe('𠮷**');
+    expect(applyMask({ rule: 'SURNAME_ONLY' }, '王𠮷')).toBe('王*');
+    expect(applyMask({ rule: 'KEEP_ENDS', first: 1, last: 1 }, '𠮷a𠮷b𠮷')).toBe('𠮷***𠮷');
+    expect(applyMask({ rule: 'KEEP_ENDS', first: 2, last: 2 }, '𠮷𠮷𠮷')).toBe('***');
+  });
+
   it('keeps only the year of a date', () => {
     expect(applyMask({ rule: 'YEAR_ONLY' }, '1987-04-12')).toBe('1987');
     expect(applyMask({ rule: 'YEAR_ONLY' }, 'unknown')).toBe('****');
