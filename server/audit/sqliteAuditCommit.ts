@@ -11,7 +11,6 @@ interface Statement {
 interface Connection {
   prepare(sql: string): Statement;
   transaction<T>(work: () => T): { immediate(): T };
-  pragma(source: string, options: { simple: true }): unknown;
 }
 /** knex's client: the one connection it keeps for a SQLite file. */
 interface ConnectionPool {
@@ -55,10 +54,10 @@ export async function commitAuditRowsOnSqlite(
   const pool = db.client as ConnectionPool;
   const conn = await pool.acquireConnection();
   try {
-    conn.pragma('busy_timeout = 0', { simple: true });
+    statement(conn, 'PRAGMA busy_timeout = 0').run();
     return await runWaitingOnLocks(conn, () => commitNow(conn, rows, writer, from, to), boundMs);
   } finally {
-    conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, { simple: true });
+    statement(conn, `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).run();
     await pool.releaseConnection(conn);
   }
 }
@@ -112,7 +111,9 @@ class StaleHead extends Error {}
 /**
  * `sql` prepared on `conn` with the driver's own prepare, from the connection's
  * class: the connection's own `prepare` is wrapped (see openDatabase) to wait
- * on locks asynchronously, which a synchronous transaction must not do.
+ * on locks asynchronously, which a synchronous transaction must not do. The
+ * two `busy_timeout` pragmas of each commit are prepared here too: the
+ * driver's `pragma()` compiles its statement on every call.
  */
 function statement(conn: Connection, sql: string): Statement {
   let statements = prepared.get(conn);

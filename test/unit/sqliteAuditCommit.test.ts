@@ -10,6 +10,7 @@ import {
   GENESIS_HASH,
   migrateDatabase,
   openDatabase,
+  SQLITE_BUSY_TIMEOUT_MS,
   StorageUnavailableError,
   verifyAuditChains,
   type AuditEntry,
@@ -93,6 +94,31 @@ describe('audit rows committed on SQLite in one synchronous transaction', () => 
     });
     const verification = await verifyAuditChains(db);
     expect(verification.ok).toBe(true);
+  });
+
+  it("gives the connection back with SQLite's own short lock wait, committed or not", async () => {
+    const busyTimeout = async () => {
+      const conn = (await db.client.acquireConnection()) as {
+        pragma(source: string, options: { simple: true }): unknown;
+      };
+      try {
+        return conn.pragma('busy_timeout', { simple: true });
+      } finally {
+        await db.client.releaseConnection(conn);
+      }
+    };
+    expect(await busyTimeout()).toBe(SQLITE_BUSY_TIMEOUT_MS);
+    const batch = chained(0, GENESIS_HASH, 2);
+    const elsewhere = { seq: 7, hash: 'f'.repeat(64) };
+    expect(await commitAuditRowsOnSqlite(db, batch.rows, WRITER, elsewhere, batch.head, 1000)).toBe(
+      false,
+    );
+    expect(await busyTimeout()).toBe(SQLITE_BUSY_TIMEOUT_MS);
+    const start = { seq: 0, hash: GENESIS_HASH };
+    expect(await commitAuditRowsOnSqlite(db, batch.rows, WRITER, start, batch.head, 1000)).toBe(
+      true,
+    );
+    expect(await busyTimeout()).toBe(SQLITE_BUSY_TIMEOUT_MS);
   });
 
   it('a chain verified whole leaves the event loop free between slices of records', async () => {
