@@ -62,3 +62,71 @@ describe('the subgraph fetcher on a subgraph too slow to answer', () => {
     expect(message).not.toMatch(/Try again shortly/);
   });
 });
+
+/**
+ * The fetch's time bounds the whole answer, not only each wait: a subgraph
+ * that sends its headers at once and then a byte at a time, each well within
+ * the timeout, is cut off when the fetch's time is up.
+ */
+describe('the subgraph fetcher on a subgraph that trickles its answer', () => {
+  let server: Server;
+  let url: string;
+  const fetcher = createSubgraphFetcher({ timeoutMs: 300 });
+  beforeAll(async () => {
+    server = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const body = '{"data":{"catalogueEntries":[]}}'.padEnd(200, ' ');
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (res.destroyed) return clearInterval(drip);
+        res.write(body[sent++]!);
+        if (sent === body.length) {
+          clearInterval(drip);
+          res.end();
+        }
+      }, 50);
+      drip.unref();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    await fetcher.close();
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('gives up when the fetch has taken its whole time, and says the subgraph timed out', async () => {
+    const began = performance.now();
+    const error = await fetcher
+      .forSubgraph('platform')(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ catalogueEntries { code } }', variables: {} }),
+      })
+      .catch((e: unknown) => e);
+    const took = performance.now() - began;
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect((error as GraphQLError).extensions).toMatchObject({
+      code: 'UNAVAILABLE',
+      reason: 'SUBGRAPH_TIMEOUT',
+    });
+    // The whole answer would take 200 × 50 ms = 10 s.
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(3000);
+  });
+
+  it("stops at once when the caller's own signal aborts, with the caller's reason", async () => {
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new Error('the client went away')), 100).unref();
+    const error = await fetcher
+      .forSubgraph('platform')(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ catalogueEntries { code } }', variables: {} }),
+        signal: caller.signal,
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('the client went away');
+  });
+});
