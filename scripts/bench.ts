@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- [--suite gateways,rules,audit,stress,observability,quality,export,province,datascale] [--scale 100000] [--rounds 5] [--seconds 5]
+ * `npm run bench -- [--suite gateways,fetch,governance,rules,audit,stress,observability,quality,export,province,datascale] [--scale 100000] [--rounds 5] [--seconds 5]
  *   [--connections 16] [--workers N] [--operations lookup,people,heavy] [--profile DIR] [--scales 10000,1000000]
- *   [--departments 100 --entries 10000 --grants 100000 --replicas 2] [--results bench/results]`
+ *   [--departments 100 --entries 10000 --grants 100000 --replicas 2] [--blocks 60] [--results bench/results]`
  *
  * Benchmarks that print numbers; never a timed test. Seeds the demo data at the
  * chosen scale into its own data folder (once per scale), checks each
@@ -24,6 +24,7 @@ function peopleList(value: string): number[] {
 const SUITES = [
   'gateways',
   'fetch',
+  'governance',
   'rules',
   'audit',
   'stress',
@@ -35,7 +36,7 @@ const SUITES = [
 ];
 const OPERATIONS = ['lookup', 'people', 'heavy'];
 /** Suites that make their load themselves (or none), without autocannon or the peer gateways. */
-const OWN_LOAD = new Set(['province', 'fetch']);
+const OWN_LOAD = new Set(['province', 'fetch', 'governance']);
 
 /** A comma-separated list of some of `allowed`. */
 function someOf(allowed: readonly string[]): (value: string) => string[] {
@@ -60,6 +61,7 @@ const program = cliProgram({
     "benchmark's own packages (autocannon, Hive Gateway) into bench/node_modules.",
   examples: [
     'npm run bench -- --suite rules --scale 10000 --rounds 3',
+    'npm run bench -- --suite governance --blocks 60',
     'npm run bench -- --suite gateways --operations lookup --workers 2',
     'npm run bench -- --suite stress --seconds 10',
     'npm run bench -- --suite quality --scale 1000000 --rounds 3',
@@ -111,6 +113,12 @@ const program = cliProgram({
     peopleList,
     [10_000, 1_000_000],
   )
+  .option(
+    '--blocks <n>',
+    'governance suite: pairs of alternating blocks of 100 requests (governed, ungoverned) per fetch',
+    wholeNumber(2, 10_000),
+    60,
+  )
   .addOption(
     new Option('--results <dir>', 'where the tables and figures are written').default(
       join(import.meta.dirname, '..', 'bench', 'results'),
@@ -118,7 +126,7 @@ const program = cliProgram({
     ),
   )
   .action(async (options) => {
-    // The province and fetch suites need none of the load generator's or the peers' packages.
+    // The province, fetch and governance suites need none of the load generator's or the peers' packages.
     if (options.suite.some((suite) => !OWN_LOAD.has(suite))) ensureBenchPackages(log);
     const { runBenchmarks } = await import('./bench/runBenchmarks.ts');
     await runBenchmarks(options);

@@ -1,9 +1,24 @@
 import type { Knex } from 'knex';
-import { deleteGrants, insertGrant, newGrant } from '../../server/index.ts';
+import { deleteGrants, insertGrant, newGrant, type RequestIdentity } from '../../server/index.ts';
 
 /** The department the benchmarks read as: a consumer with grants, masks included. */
 export const BENCH_CONSUMER = 'bench_consumer';
 export const BENCH_PURPOSE = 'benchmark';
+
+/** The benchmark consumer's identity as the gateway puts it in a fetch's context token. */
+export function benchIdentity(
+  requestId: string,
+  operationName: string | null = null,
+): RequestIdentity {
+  return {
+    caller: { department: BENCH_CONSUMER, application: null, user: null, roles: ['APP_DEVELOPER'] },
+    purpose: BENCH_PURPOSE,
+    grantId: null,
+    requestId,
+    correlationId: null,
+    operationName,
+  };
+}
 
 /**
  * What the benchmark consumer may read of the CONDITIONAL datasets its queries

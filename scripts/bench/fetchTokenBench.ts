@@ -1,19 +1,15 @@
 import type { Knex } from 'knex';
 import { Pool } from 'undici';
 import {
-  asKeyObject,
-  DepartmentVerifyKeys,
-  FetchMac,
-  newHandBackNonce,
   newRequestId,
-  signInternalToken,
+  type FetchMac,
   type PlatformConfig,
   type PlatformKey,
-  type RequestIdentity,
 } from '../../server/index.ts';
 import { alternate, logRounds } from './alternate.ts';
 import { lookupBodies } from './operations.ts';
-import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
+import { ensureBenchGrants } from './benchGrants.ts';
+import { benchFetchMac, benchFetchToken, DEPARTMENT } from './publicSecurityServers.ts';
 import { startSubgraphHost, subgraphHostPorts, withCpuPerRequest } from './processes.ts';
 import type { LoadResult } from './runAutocannon.ts';
 import { median, quantile, summarize, type Summary } from './summarize.ts';
@@ -39,7 +35,6 @@ const CONTENDERS: readonly FetchTokenContender[] = [
   'governed, token signed',
   'ungoverned',
 ];
-const DEPARTMENT = 'public_security';
 
 /**
  * One department subgraph (public_security, in one worker process of the
@@ -66,11 +61,7 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
     setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [],
   );
   try {
-    const departmentKey = new DepartmentVerifyKeys(
-      config.auth.departmentKeys.verifyDir,
-    ).departmentKey(DEPARTMENT);
-    const mac = FetchMac.between(asKeyObject(setup.keys.privateKey), departmentKey);
-    if (!mac) throw new Error("the gateway's and the department's keys are not both Ed25519");
+    const mac = benchFetchMac(config, setup.keys.privateKey, DEPARTMENT);
     const tokenKey = {
       'governed, token with a MAC': mac,
       'governed, token signed': setup.keys.privateKey,
@@ -97,15 +88,6 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
   }
 }
 
-const CALLER: RequestIdentity = {
-  caller: { department: BENCH_CONSUMER, application: null, user: null, roles: ['APP_DEVELOPER'] },
-  purpose: BENCH_PURPOSE,
-  grantId: null,
-  requestId: '',
-  correlationId: null,
-  operationName: 'Person',
-};
-
 /**
  * `connections` requests in flight for `seconds`, sending `bodies` in turn
  * (the lookup's fetch for people spread over those seeded), each with a fresh token made
@@ -130,12 +112,12 @@ async function drive(
           const body = bodies[next++ % bodies.length]!;
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (key) {
-            headers['x-govdata-context'] = await signInternalToken(
-              { ...CALLER, requestId: newRequestId() },
-              DEPARTMENT,
+            headers['x-govdata-context'] = await benchFetchToken(
               key,
+              DEPARTMENT,
               body,
-              { handBackNonce: newHandBackNonce() },
+              newRequestId(),
+              'Person',
             );
           }
           const sent = performance.now();

@@ -10,6 +10,7 @@ import { dataScaleReport, runDataScaleBench } from './dataScaleBench.ts';
 import { exportReport, runExportBench } from './exportBench.ts';
 import { fetchTokenReport, runFetchTokenBench } from './fetchTokenBench.ts';
 import { gatewayReport, runGatewayBench } from './gatewayBench.ts';
+import { governanceReport, runGovernanceBench } from './governanceBench.ts';
 import { observabilityReport, runObservabilityBench } from './observabilityBench.ts';
 import { qualityReport, runQualityBench } from './qualityBench.ts';
 import { provinceReport, runProvinceBench } from './province/provinceBench.ts';
@@ -38,6 +39,8 @@ export interface BenchOptions {
   grants: number;
   replicas: number;
   scales: readonly number[];
+  /** Governance suite: pairs of blocks of 100 requests per fetch. */
+  blocks: number;
   /** Where the tables and figures are written (bench/results/ unless chosen). */
   results: string;
 }
@@ -53,6 +56,16 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
   if (suites.size === 0) return;
   const data = await openBenchData(dataRoot, scale, log);
   const { dataDir, config, catalogue, keys, platformDb, departments } = data;
+  /** What the suites serving public_security in this process (governance, rules) need. */
+  const publicSecurity = {
+    config,
+    catalogue,
+    platformDb,
+    departmentDb: departments.get('public_security')!,
+    keys,
+    joinKey: data.joinKey,
+    log,
+  };
 
   const host = machine();
   const date = new Date().toISOString().slice(0, 10);
@@ -152,19 +165,35 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       ].join('\n');
       writeRows('fetch', text, rows);
     }
+    if (suites.has('governance')) {
+      const rows = await runGovernanceBench({
+        ...publicSecurity,
+        blocks: options.blocks,
+        blockSize: 100,
+        warmUp: 50 * options.blocks,
+      });
+      const text = [
+        `### What governance costs a department subgraph per fetch (${date})`,
+        '',
+        `public_security, governed (context token under the gateway's MAC, sharing rules, the ACCESS record signed and handed back) and without identity, rules or audit, both in the bench process, sent the same fetches one at a time in ${options.blocks} pairs of alternating blocks of 100 after ${50 * options.blocks} of each; CPU µs per request of the whole process (client and subgraph: the client's share cancels in the difference), medians over blocks, ${scale} people seeded (SQLite). Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        '',
+        governanceReport(rows),
+      ].join('\n');
+      writeResult(options.results, `${date}-governance`, text, {
+        date,
+        machine: host,
+        scale,
+        blocks: options.blocks,
+        results: rows,
+      });
+    }
     if (suites.has('rules')) {
       log('rules on/off: public_security answering _entities for 100 people');
       const rows = await runRulesBench({
-        config,
-        catalogue,
-        platformDb,
-        departmentDb: departments.get('public_security')!,
-        keys,
-        joinKey: data.joinKey,
+        ...publicSecurity,
         rounds,
         seconds,
         connections,
-        log,
       });
       report(
         'rules',

@@ -144,7 +144,7 @@ describe('wrong invocations', () => {
     const suite = await script('bench.ts', '--suite', 'gateways,speed');
     expect(suite.code).toBe(1);
     expect(suite.stderr).toMatch(
-      /--suite <names>.*speed: choose from gateways, fetch, rules, audit, stress/,
+      /--suite <names>.*speed: choose from gateways, fetch, governance, rules, audit, stress/,
     );
     const role = await script('token.ts', '--department', 'civil_affairs', '--role', 'KING');
     expect(role.code).toBe(1);

@@ -1,0 +1,183 @@
+import { Agent, request } from 'undici';
+import { newRequestId } from '../../server/index.ts';
+import { lookupBodies } from './operations.ts';
+import {
+  benchFetchMac,
+  benchFetchToken,
+  DEPARTMENT,
+  ENTITIES_REQUEST_ID,
+  entitiesBody,
+  servePublicSecurity,
+  type PublicSecuritySetup,
+} from './publicSecurityServers.ts';
+import { quantile } from './summarize.ts';
+
+export interface GovernanceBenchSetup extends PublicSecuritySetup {
+  /** Pairs of blocks (one governed, one ungoverned) measured per fetch. */
+  blocks: number;
+  /** Requests in each block. */
+  blockSize: number;
+  /** Requests per side sent before measuring, to warm both up. */
+  warmUp: number;
+}
+
+/** One fetch's cost with and without governance: CPU µs per request, medians over blocks. */
+export interface GovernanceRow {
+  fetch: string;
+  governedUs: number;
+  ungovernedUs: number;
+  /** The median of each pair of blocks' difference: what governance costs the fetch. */
+  governanceUs: number;
+  /** Quartiles of the pairs' differences. */
+  lowerUs: number;
+  upperUs: number;
+  blocks: number;
+}
+
+/** What a subgraph without identity binds its handles to (see startSubgraphServer). */
+const UNGOVERNED_REQUEST = 'unsafe';
+
+/** One request as the gateway sends it: its body and, for the governed side, a fresh token's headers. */
+interface Sent {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * What governance costs a department subgraph per fetch, measured so that the
+ * machine's drift cannot pass for it: the governed subgraph (context token
+ * under the gateway's MAC, sharing rules, the ACCESS record signed and handed
+ * back) and the same subgraph without identity, rules or audit, both in this
+ * process, sent the same fetches one at a time in alternating blocks (A B, B
+ * A, …). The CPU of each block is the process's (client and subgraph alike,
+ * so the client's share cancels in the difference); each pair of blocks gives
+ * one difference, and the median of those is the figure. Run twice: the
+ * single lookup's fetch, and the `_entities` fetch for 100 people (with a
+ * masked item) that a page of people makes. Tokens are made before each block
+ * is timed, as the gateway makes them (a fresh request id and hand-back nonce
+ * for the lookup).
+ */
+export async function runGovernanceBench(setup: GovernanceBenchSetup): Promise<GovernanceRow[]> {
+  const { config, departmentDb, log } = setup;
+  const { servers: sides, stop } = await servePublicSecurity(setup, {
+    governed: 'governed',
+    ungoverned: 'ungoverned',
+  });
+  const mac = benchFetchMac(config, setup.keys.privateKey, DEPARTMENT);
+  const dispatcher = new Agent({ connections: 2 });
+  try {
+    const lookups = lookupBodies(config.seedScale);
+    let nextLookup = 0;
+    // Handles open only within the request they were sealed for; without identity, that is 'unsafe'.
+    const entities = {
+      governed: await entitiesBody(departmentDb, setup.joinKey),
+      ungoverned: await entitiesBody(departmentDb, setup.joinKey, UNGOVERNED_REQUEST),
+    };
+    const fetches = [
+      {
+        name: 'the single lookup (one person)',
+        bodies: (_side: keyof typeof sides) => lookups[nextLookup++ % lookups.length]!,
+        requestId: () => newRequestId(),
+        answered: (text: string) => text.includes('"idNumber":'),
+      },
+      {
+        name: '100 people’s entities (a masked item)',
+        bodies: (side: keyof typeof sides) => entities[side],
+        requestId: () => ENTITIES_REQUEST_ID,
+        answered: (text: string) => (text.match(/"idNumber":/g) ?? []).length === 100,
+      },
+    ];
+    const rows: GovernanceRow[] = [];
+    for (const fetch of fetches) {
+      log(`governance: ${fetch.name}`);
+      const prepare = async (side: keyof typeof sides, count: number): Promise<Sent[]> => {
+        const sent: Sent[] = [];
+        for (let i = 0; i < count; i++) {
+          const body = fetch.bodies(side);
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (side === 'governed') {
+            const requestId = fetch.requestId();
+            headers['x-govdata-context'] = await benchFetchToken(mac, DEPARTMENT, body, requestId);
+            headers['x-request-id'] = requestId;
+          }
+          sent.push({ body, headers });
+        }
+        return sent;
+      };
+      const send = async (side: keyof typeof sides, list: readonly Sent[]): Promise<void> => {
+        for (const { body, headers } of list) {
+          const response = await request(sides[side].url, {
+            method: 'POST',
+            headers,
+            body,
+            dispatcher,
+          });
+          const text = await response.body.text();
+          const handedBack = side === 'ungoverned' || text.includes('govdataAccessRecords');
+          if (
+            response.statusCode !== 200 ||
+            text.includes('"errors"') ||
+            !fetch.answered(text) ||
+            !handedBack
+          ) {
+            throw new Error(
+              `the ${side} subgraph did not answer ${fetch.name} in full: ${response.statusCode} ${text.slice(0, 300)}`,
+            );
+          }
+        }
+      };
+      for (const side of ['governed', 'ungoverned'] as const) {
+        await send(side, await prepare(side, setup.warmUp));
+      }
+      const perRequest = { governed: [] as number[], ungoverned: [] as number[] };
+      const differences: number[] = [];
+      for (let block = 0; block < setup.blocks; block++) {
+        const order =
+          block % 2 === 0
+            ? (['governed', 'ungoverned'] as const)
+            : (['ungoverned', 'governed'] as const);
+        const cost = { governed: 0, ungoverned: 0 };
+        for (const side of order) {
+          const list = await prepare(side, setup.blockSize);
+          const before = process.cpuUsage();
+          await send(side, list);
+          const used = process.cpuUsage(before);
+          cost[side] = (used.user + used.system) / setup.blockSize;
+          perRequest[side].push(cost[side]);
+        }
+        differences.push(cost.governed - cost.ungoverned);
+      }
+      const middle = (values: number[]) => Math.round(quantile(sorted(values), 0.5)!);
+      const sortedDifferences = sorted(differences);
+      rows.push({
+        fetch: fetch.name,
+        governedUs: middle(perRequest.governed),
+        ungovernedUs: middle(perRequest.ungoverned),
+        governanceUs: Math.round(quantile(sortedDifferences, 0.5)!),
+        lowerUs: Math.round(quantile(sortedDifferences, 0.25)!),
+        upperUs: Math.round(quantile(sortedDifferences, 0.75)!),
+        blocks: setup.blocks,
+      });
+    }
+    return rows;
+  } finally {
+    await dispatcher.close();
+    await stop();
+  }
+}
+
+function sorted(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+/** The suite's table. */
+export function governanceReport(rows: readonly GovernanceRow[]): string {
+  return [
+    '| fetch | governed µs / request | ungoverned µs / request | governance µs / fetch | quartiles of the pairs |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.fetch} | ${r.governedUs} | ${r.ungovernedUs} | **${r.governanceUs}** | ${r.lowerUs} – ${r.upperUs} |`,
+    ),
+  ].join('\n');
+}
