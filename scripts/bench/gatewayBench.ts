@@ -36,7 +36,7 @@ export interface GatewayBenchSetup {
   workers: number;
   /** Which operations to run (by key: lookup, people, heavy); default all. */
   only?: readonly string[];
-  /** Which contenders to load (the others still start); default all. */
+  /** Which contenders to start and load; default all. */
   contenders?: readonly string[];
   /** Write V8 CPU profiles of our gateway's, plain Apollo Gateway's and the subgraphs' processes to this folder. */
   profileDir?: string;
@@ -139,44 +139,53 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
       hive: await freePort(),
       hiveRouter: await freePort(),
     };
-    const gateways: Record<Exclude<ContenderName, 'direct subgraph'>, Service> = {
-      'plain Apollo Gateway': startService(
-        'plain Apollo Gateway',
-        [...profile, '--import', 'tsx', join(scripts, 'bench', 'plainApolloGateway.ts')],
-        {
-          ...env,
-          BENCH_SUPERGRAPH_FILE: ungovernedFile,
-          PORT: String(gatewayPorts.plain),
-          BENCH_WORKERS: String(workers),
-        },
-      ),
-      ours: startService(
-        'ours',
-        [
-          ...profile,
-          '--import',
-          'tsx',
-          join(scripts, 'gateway.ts'),
-          '--workers',
-          String(workers),
-          '--port',
-          String(gatewayPorts.ours),
-          '--supergraph',
-          governedFile,
-        ],
-        {
-          ...env,
-          HOST: '127.0.0.1',
-          // This suite measures throughput: one consumer sends far more than its
-          // default share per second (500 requests), so its share is lifted.
-          LIMITS_AUTHENTICATED: 'requestsPerSecond=10000000,costPerSecond=999999999',
-        },
-      ),
-      'Hive Gateway': startHive(gatewayPorts.hive, []),
-      'Hive Gateway (router runtime)': startHive(gatewayPorts.hiveRouter, [
-        '--hive-router-runtime',
-      ]),
+    type GatewayName = Exclude<ContenderName, 'direct subgraph'>;
+    /** How each gateway starts: only the contenders measured do (others would idle beside them). */
+    const starts: Record<GatewayName, () => Service> = {
+      'plain Apollo Gateway': () =>
+        startService(
+          'plain Apollo Gateway',
+          [...profile, '--import', 'tsx', join(scripts, 'bench', 'plainApolloGateway.ts')],
+          {
+            ...env,
+            BENCH_SUPERGRAPH_FILE: ungovernedFile,
+            PORT: String(gatewayPorts.plain),
+            BENCH_WORKERS: String(workers),
+          },
+        ),
+      ours: () =>
+        startService(
+          'ours',
+          [
+            ...profile,
+            '--import',
+            'tsx',
+            join(scripts, 'gateway.ts'),
+            '--workers',
+            String(workers),
+            '--port',
+            String(gatewayPorts.ours),
+            '--supergraph',
+            governedFile,
+          ],
+          {
+            ...env,
+            HOST: '127.0.0.1',
+            // This suite measures throughput: one consumer sends far more than its
+            // default share per second (500 requests), so its share is lifted.
+            LIMITS_AUTHENTICATED: 'requestsPerSecond=10000000,costPerSecond=999999999',
+          },
+        ),
+      'Hive Gateway': () => startHive(gatewayPorts.hive, []),
+      'Hive Gateway (router runtime)': () =>
+        startHive(gatewayPorts.hiveRouter, ['--hive-router-runtime']),
     };
+    const chosenContender = (name: ContenderName) =>
+      !setup.contenders || setup.contenders.includes(name);
+    const gateways: Partial<Record<GatewayName, Service>> = {};
+    for (const name of Object.keys(starts) as GatewayName[]) {
+      if (chosenContender(name)) gateways[name] = starts[name]();
+    }
     services.push(...Object.values(gateways));
     const urls: Record<ContenderName, string> = {
       'direct subgraph': `http://127.0.0.1:${ports.ungoverned.public_security}/graphql`,
@@ -205,7 +214,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
 
     /** The processes whose CPU per request is measured while `name` is driven. */
     const measured = (name: ContenderName): Record<string, Service> =>
-      name === 'direct subgraph' ? { subgraphs } : { gateway: gateways[name], subgraphs };
+      name === 'direct subgraph' ? { subgraphs } : { gateway: gateways[name]!, subgraphs };
 
     const result: GatewayBenchResult = { operations: [], oneConnection: [] };
     const chosen = benchOperations(setup.scale).filter(
@@ -215,9 +224,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     const bodies = new Map<Operation, Map<ContenderName, string[]>>();
     for (const operation of chosen) {
       const contenders = (Object.keys(urls) as ContenderName[]).filter(
-        (name) =>
-          (operation.direct || name !== 'direct subgraph') &&
-          (!setup.contenders || setup.contenders.includes(name)),
+        (name) => (operation.direct || name !== 'direct subgraph') && chosenContender(name),
       );
       const sqlPerRequest = new Map<ContenderName, number>();
       const sent = new Map<ContenderName, string[]>();
@@ -261,9 +268,7 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     if (single) {
       log('single lookup at one connection (latency without queueing)');
       const oneConnection = await alternate(
-        (Object.keys(urls) as ContenderName[]).filter(
-          (name) => !setup.contenders || setup.contenders.includes(name),
-        ),
+        (Object.keys(urls) as ContenderName[]).filter(chosenContender),
         setup,
         (name, seconds) =>
           runLatencyProbe({
