@@ -122,8 +122,9 @@ describe('SQLite checkpoints on a thread of their own', () => {
     }
     expect(largest).toBeGreaterThan(bound / 2);
     // Without the restarting checkpoint the log holds all five bounds' worth; with it, the bound
-    // and what comes in before the thread's next turn (about twice the bound, more on a busy machine).
-    expect(largest).toBeLessThan(3.5 * bound);
+    // and what comes in before the thread's next turn: about twice the bound, more on a busy
+    // machine (3.52 times once, in a CI run sharing two cores with other work).
+    expect(largest).toBeLessThan(4 * bound);
     expect(await db('pages').count({ n: '*' })).toEqual([{ n: rows }]);
   });
 
