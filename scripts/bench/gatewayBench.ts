@@ -11,6 +11,7 @@ import {
   freePort,
   nextMessage,
   peakMemoryMiB,
+  startOurGateway,
   startService,
   startSubgraphHost,
   subgraphHostPorts,
@@ -154,27 +155,10 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
           },
         ),
       ours: () =>
-        startService(
+        startOurGateway(
           'ours',
-          [
-            ...profile,
-            '--import',
-            'tsx',
-            join(scripts, 'gateway.ts'),
-            '--workers',
-            String(workers),
-            '--port',
-            String(gatewayPorts.ours),
-            '--supergraph',
-            governedFile,
-          ],
-          {
-            ...env,
-            HOST: '127.0.0.1',
-            // This suite measures throughput: one consumer sends far more than its
-            // default share per second (500 requests), so its share is lifted.
-            LIMITS_AUTHENTICATED: 'requestsPerSecond=10000000,costPerSecond=999999999',
-          },
+          { nodeOptions: profile, workers, port: gatewayPorts.ours, supergraph: governedFile },
+          { ...env, HOST: '127.0.0.1' },
         ),
       'Hive Gateway': () => startHive(gatewayPorts.hive, []),
       'Hive Gateway (router runtime)': () =>

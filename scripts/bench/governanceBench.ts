@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
-import { newRequestId } from '../../server/index.ts';
+import { ACCESS_RECORDS_EXTENSION, newRequestId } from '../../server/index.ts';
+import { UNGOVERNED_HANDLE_REQUEST } from '../../subgraphs/kit/index.ts';
 import { lookupBodies } from './operations.ts';
 import {
   benchFetchMac,
@@ -34,9 +35,6 @@ export interface GovernanceRow {
   blocks: number;
 }
 
-/** What a subgraph without identity binds its handles to (see startSubgraphServer). */
-const UNGOVERNED_REQUEST = 'unsafe';
-
 /** One request as the gateway sends it: its body and, for the governed side, a fresh token's headers. */
 interface Sent {
   body: string;
@@ -68,10 +66,10 @@ export async function runGovernanceBench(setup: GovernanceBenchSetup): Promise<G
   try {
     const lookups = lookupBodies(config.seedScale);
     let nextLookup = 0;
-    // Handles open only within the request they were sealed for; without identity, that is 'unsafe'.
+    // Handles open only within the request they were sealed for (without identity, one for all).
     const entities = {
       governed: await entitiesBody(departmentDb, setup.joinKey),
-      ungoverned: await entitiesBody(departmentDb, setup.joinKey, UNGOVERNED_REQUEST),
+      ungoverned: await entitiesBody(departmentDb, setup.joinKey, UNGOVERNED_HANDLE_REQUEST),
     };
     const fetches = [
       {
@@ -113,7 +111,8 @@ export async function runGovernanceBench(setup: GovernanceBenchSetup): Promise<G
             dispatcher,
           });
           const text = await response.body.text();
-          const handedBack = side === 'ungoverned' || text.includes('govdataAccessRecords');
+          const handedBack =
+            side === 'ungoverned' || text.includes(`"${ACCESS_RECORDS_EXTENSION}"`);
           if (
             response.statusCode !== 200 ||
             text.includes('"errors"') ||

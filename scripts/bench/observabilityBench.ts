@@ -13,6 +13,7 @@ import { benchOperations, checkedBodies } from './operations.ts';
 import {
   freePort,
   nextMessage,
+  startOurGateway,
   startService,
   waitUntilServing,
   withCpuPerRequest,
@@ -152,26 +153,10 @@ export async function runObservabilityBench(
             `--cpu-prof-dir=${join(setup.profileDir, name.replace('observability ', ''))}`,
           ]
         : [];
-      const service = startService(
+      const service = startOurGateway(
         name,
-        [
-          ...profile,
-          '--import',
-          'tsx',
-          join(scripts, 'gateway.ts'),
-          '--workers',
-          String(workers),
-          '--port',
-          String(gatewayPorts[name]),
-          '--supergraph',
-          supergraphFile,
-        ],
-        {
-          ...env,
-          ...settings[name],
-          // One consumer sends far more than its default share per second: lifted for both.
-          LIMITS_AUTHENTICATED: 'requestsPerSecond=10000000,costPerSecond=999999999',
-        },
+        { nodeOptions: profile, workers, port: gatewayPorts[name], supergraph: supergraphFile },
+        { ...env, ...settings[name] },
       );
       services.push(service);
       gateways[name] = service;

@@ -96,7 +96,8 @@ export const ENTITIES_REQUEST_ID = 'bench-entities';
 /**
  * The `_entities` fetch a page of 100 people makes of public_security: the
  * first 100 people by ID number, as sealed handles bound to the fetch's
- * request (`requestId`; a subgraph without identity binds them to 'unsafe').
+ * request (`requestId`; a subgraph without identity binds them to
+ * `UNGOVERNED_HANDLE_REQUEST`).
  */
 export async function entitiesBody(
   departmentDb: Knex,

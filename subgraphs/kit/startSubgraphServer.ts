@@ -95,6 +95,9 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
+/** What a subgraph without identity (`unsafeWithoutIdentity`) binds its join handles to, for every request. */
+export const UNGOVERNED_HANDLE_REQUEST = 'unsafe';
+
 /**
  * Serves a department subgraph over HTTP at `/graphql`, with `/health`. Every
  * GraphQL request must carry a context token signed by the gateway for this
@@ -140,7 +143,7 @@ export async function startSubgraphServer(
       return {
         db,
         access: null,
-        handles: new JoinHandles(sealer, 'unsafe'),
+        handles: new JoinHandles(sealer, UNGOVERNED_HANDLE_REQUEST),
         cursors: new Cursors(sealer, null),
         composeOnly: false,
         handBackNonce: null,

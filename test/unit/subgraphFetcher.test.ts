@@ -1,22 +1,20 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubgraphFetcher } from '../../gateway/subgraphFetcher.ts';
 
 /**
- * A subgraph that does not answer in time costs only its part of the answer,
- * with an error that names it and says what to do: try a query again, but
- * look before trying a mutation again, which the subgraph may still carry out.
+ * A subgraph answering as `handler` does, served for the tests of one
+ * `describe`, and a fetcher with `timeoutMs` whose `send` posts `query` to it
+ * as the platform's subgraph, resolving to the answer or to what it failed with.
  */
-describe('the subgraph fetcher on a subgraph too slow to answer', () => {
+function servedSubgraph(handler: RequestListener, timeoutMs: number) {
+  const fetcher = createSubgraphFetcher({ timeoutMs });
   let server: Server;
   let url: string;
-  const fetcher = createSubgraphFetcher({ timeoutMs: 200 });
   beforeAll(async () => {
-    server = createServer((_, res) => {
-      setTimeout(() => res.end('{"data":{}}'), 1500).unref();
-    });
+    server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   });
@@ -25,15 +23,31 @@ describe('the subgraph fetcher on a subgraph too slow to answer', () => {
     server.closeAllConnections();
     server.close();
   });
+  return {
+    send: (query: string, signal?: AbortSignal): Promise<unknown> =>
+      fetcher
+        .forSubgraph('platform')(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables: {} }),
+          signal,
+        })
+        .catch((e: unknown) => e),
+  };
+}
+
+/**
+ * A subgraph that does not answer in time costs only its part of the answer,
+ * with an error that names it and says what to do: try a query again, but
+ * look before trying a mutation again, which the subgraph may still carry out.
+ */
+describe('the subgraph fetcher on a subgraph too slow to answer', () => {
+  const subgraph = servedSubgraph((_, res) => {
+    setTimeout(() => res.end('{"data":{}}'), 1500).unref();
+  }, 200);
 
   const failure = async (query: string) => {
-    const error = await fetcher
-      .forSubgraph('platform')(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables: {} }),
-      })
-      .catch((e: unknown) => e);
+    const error = await subgraph.send(query);
     expect(error).toBeInstanceOf(GraphQLError);
     expect((error as GraphQLError).extensions).toMatchObject({
       code: 'UNAVAILABLE',
@@ -69,42 +83,24 @@ describe('the subgraph fetcher on a subgraph too slow to answer', () => {
  * the timeout, is cut off when the fetch's time is up.
  */
 describe('the subgraph fetcher on a subgraph that trickles its answer', () => {
-  let server: Server;
-  let url: string;
-  const fetcher = createSubgraphFetcher({ timeoutMs: 300 });
-  beforeAll(async () => {
-    server = createServer((_, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const body = '{"data":{"catalogueEntries":[]}}'.padEnd(200, ' ');
-      let sent = 0;
-      const drip = setInterval(() => {
-        if (res.destroyed) return clearInterval(drip);
-        res.write(body[sent++]!);
-        if (sent === body.length) {
-          clearInterval(drip);
-          res.end();
-        }
-      }, 50);
-      drip.unref();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  });
-  afterAll(async () => {
-    await fetcher.close();
-    server.closeAllConnections();
-    server.close();
-  });
+  const subgraph = servedSubgraph((_, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const body = '{"data":{"catalogueEntries":[]}}'.padEnd(200, ' ');
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (res.destroyed) return clearInterval(drip);
+      res.write(body[sent++]!);
+      if (sent === body.length) {
+        clearInterval(drip);
+        res.end();
+      }
+    }, 50);
+    drip.unref();
+  }, 300);
 
   it('gives up when the fetch has taken its whole time, and says the subgraph timed out', async () => {
     const began = performance.now();
-    const error = await fetcher
-      .forSubgraph('platform')(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ catalogueEntries { code } }', variables: {} }),
-      })
-      .catch((e: unknown) => e);
+    const error = await subgraph.send('{ catalogueEntries { code } }');
     const took = performance.now() - began;
     expect(error).toBeInstanceOf(GraphQLError);
     expect((error as GraphQLError).extensions).toMatchObject({
@@ -119,14 +115,7 @@ describe('the subgraph fetcher on a subgraph that trickles its answer', () => {
   it("stops at once when the caller's own signal aborts, with the caller's reason", async () => {
     const caller = new AbortController();
     setTimeout(() => caller.abort(new Error('the client went away')), 100).unref();
-    const error = await fetcher
-      .forSubgraph('platform')(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ catalogueEntries { code } }', variables: {} }),
-        signal: caller.signal,
-      })
-      .catch((e: unknown) => e);
+    const error = await subgraph.send('{ catalogueEntries { code } }', caller.signal);
     expect((error as Error).message).toBe('the client went away');
   });
 });
