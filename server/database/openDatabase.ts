@@ -50,6 +50,22 @@ interface MysqlConnection {
   query(sql: string, values: unknown[], callback: (err: Error | null) => void): void;
 }
 
+/**
+ * How much of a department's SQLite file its connections read through a memory
+ * mapping (`mmap_size`) instead of copying each page into SQLite's own cache,
+ * which is 2 MiB per connection: a page of a hundred people or their licences
+ * reads rows all over a table many times that size, and each page missing from
+ * the cache was a read system call and a copy. Mapped, the pages come from the
+ * operating system's file cache, shared by every process serving the
+ * department. Writes still go through the write-ahead log. A limit, not an
+ * allocation: only pages read are mapped in. Not for the platform database,
+ * which every gateway worker writes on each request (its records, the rate
+ * counts): SQLite drops a connection's cached pages whenever another process
+ * has written, so there mapping saved nothing, and the mapped pages would count
+ * in the workers' memory.
+ */
+const DEPARTMENT_MMAP_BYTES = 1024 * 1024 * 1024;
+
 /** Most compiled statements one connection keeps; the platform's queries are far fewer. */
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -97,6 +113,7 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
           conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = NORMAL');
           conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+          if (name !== 'platform') conn.pragma(`mmap_size = ${DEPARTMENT_MMAP_BYTES}`);
           reusePreparedStatements(conn);
           conn.function(SQLITE_SHA256, { deterministic: true }, sha256Hex);
           waitOnLocksAsynchronously(conn, name, limits.lockTimeoutMs);
