@@ -7,8 +7,8 @@ import type { Catalogue } from '../../schema/index.ts';
 import { mintDevToken, type PlatformConfig } from '../../server/index.ts';
 import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
+import { freePort } from '../platform/portsAhead.ts';
 import {
-  freePort,
   nextMessage,
   peakMemoryMiB,
   startOurGateway,

@@ -10,8 +10,8 @@ import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { alternate, logRounds } from './alternate.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import { benchOperations, checkedBodies } from './operations.ts';
+import { freePort } from '../platform/portsAhead.ts';
 import {
-  freePort,
   nextMessage,
   startOurGateway,
   startService,

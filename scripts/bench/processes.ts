@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../platform/portsAhead.ts';
 import type { LoadResult } from './runAutocannon.ts';
 import type { SubgraphPorts } from './subgraphHost.ts';
 
@@ -134,42 +134,6 @@ export async function waitUntilServing(
   throw new Error(
     `${service.name} did not serve ${url} within ${timeoutMs} ms: ${service.stderr()}`,
   );
-}
-
-/** A TCP port free on the loopback interface now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether `port` is free on the loopback interface now. */
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * The first of `count` consecutive TCP ports free on the loopback interface
- * now, for a platform whose subgraphs listen on fixed ports (as in production,
- * where their URLs stay the same from one start to the next).
- */
-export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * (30_000 - count));
-    let free = true;
-    for (let port = base; free && port < base + count; port++) free = await portIsFree(port);
-    if (free) return base;
-  }
-  throw new Error(`no ${count} consecutive free ports found on the loopback interface`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { freePorts, portIsFree } from '../platform/portsAhead.ts';
 
 /** The ports of one Galera node, all on 127.0.0.1. */
 export interface GaleraNodePorts {
@@ -34,8 +34,8 @@ export interface ClusterPorts {
 
 /**
  * The ports from `base`: HAProxy's four first (so the endpoint is `base`),
- * then the processes behind it. A base of 0 takes free ports wherever the
- * system has them (tests do, so that runs never collide).
+ * then the processes behind it. A base of 0 takes free ports chosen ahead
+ * (`portsAhead.ts`; tests do, so that runs never collide).
  */
 export async function planPorts(base: number, otherDepartments: number): Promise<ClusterPorts> {
   const at = base === 0 ? await freePorts(28 + otherDepartments) : undefined;
@@ -85,37 +85,11 @@ export function listPorts(ports: ClusterPorts): { name: string; port: number }[]
 export async function assertPortsFree(ports: ClusterPorts): Promise<void> {
   const taken: string[] = [];
   for (const { name, port } of listPorts(ports)) {
-    if (!(await portFree(port))) taken.push(`${port} (${name})`);
+    if (!(await portIsFree(port))) taken.push(`${port} (${name})`);
   }
   if (taken.length > 0) {
     throw new Error(
       `ports in use: ${taken.join(', ')}. Stop what holds them, or choose other ports with --base-port.`,
     );
   }
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** `count` distinct ports free on 127.0.0.1 now. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<Server>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
 }

@@ -9,9 +9,7 @@
  * test machine cannot give is changed: free ports instead of 4000 (PORT and
  * SUBGRAPH_PORT_BASE stay equal, as in the image), 127.0.0.1, a temporary DATA_DIR.
  */
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,20 +20,12 @@ import {
   loadOrCreateSigningKeys,
   mintDevToken,
 } from '../../server/index.ts';
+import { freePort } from '../../scripts/platform/portsAhead.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
 import { readDockerImage } from '../support/dockerfileImage.ts';
 import { ok } from '../support/responses.ts';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.ts';
 import { postGraphQL } from '../support/testPlatform.ts';
-
-/** A port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DOCKERFILE = join(ROOT, 'Dockerfile');

@@ -23,9 +23,8 @@ import {
   prepareDepartmentData,
   preparePlatformData,
 } from '../../platform/index.ts';
+import { freePort, freePortRange } from '../../platform/portsAhead.ts';
 import {
-  freePort,
-  freePortRange,
   nextMessage,
   peakMemoryMiB,
   startService,
