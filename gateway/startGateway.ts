@@ -68,6 +68,11 @@ export interface GatewayOptions {
   departmentKeys: DepartmentVerifyKeys;
   /** Where REQUEST records go; a response leaves only once its record is durable. */
   audit: AuditSink;
+  /**
+   * Longest a commit of audit records waits for requests under way to record
+   * too, so that they share it (`AUDIT_GROUP_WAIT_MS`; 0 or absent: never).
+   */
+  auditGroupWaitMs?: number;
   /** Operation limits, per-consumer rates, the response cap, trusted documents. */
   limits: LimitsConfig;
   /** The platform database: the per-consumer rate counts every replica shares live there. */
@@ -197,7 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         sentOf: (c) => c.sent,
         costs,
       }),
-      requestAuditPlugin(options.audit),
+      requestAuditPlugin(options.audit, options.auditGroupWaitMs),
       requestTelemetryPlugin(options.logger),
     ],
     formatError: errors.formatError,

@@ -121,11 +121,25 @@ function holdsValue(data: unknown): boolean {
  * Every response carries the platform's request id: in the `X-Request-Id`
  * header and in `extensions.requestId` of each error.
  */
-export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<GatewayContext> {
+export function requestAuditPlugin(
+  writer: AuditSink,
+  groupWaitMs = 0,
+): ApolloServerPlugin<GatewayContext> {
+  // Requests under way that have not recorded yet: a commit may wait a moment for them.
+  let coming = 0;
+  const underWay = new WeakSet<object>();
+  const arrived = (requestContext: object) => {
+    if (underWay.delete(requestContext)) coming -= 1;
+  };
+  writer.gather?.(() => coming, groupWaitMs);
   return {
-    async requestDidStart() {
+    async requestDidStart(requestContext) {
+      underWay.add(requestContext);
+      coming += 1;
       return {
-        async willSendResponse({ contextValue, response, queryHash }) {
+        async willSendResponse(requestContext) {
+          arrived(requestContext);
+          const { contextValue, response, queryHash } = requestContext;
           const { identity } = contextValue;
           const body = response.body;
           const result = body.kind === 'single' ? body.singleResult : undefined;
@@ -155,6 +169,10 @@ export function requestAuditPlugin(writer: AuditSink): ApolloServerPlugin<Gatewa
           }
         },
       };
+    },
+    // A request Apollo gave up on (a plugin threw) never reaches willSendResponse.
+    async unexpectedErrorProcessingRequest({ requestContext }) {
+      arrived(requestContext);
     },
   };
 }

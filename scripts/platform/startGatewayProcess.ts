@@ -94,6 +94,7 @@ export async function startGatewayProcess(
       signingKey,
       departmentKeys: new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir),
       audit,
+      auditGroupWaitMs: config.auditGroupWaitMs,
       timeouts: config.timeouts,
       executor: config.gatewayExecutor,
       readiness: [() => databaseProblem(platformDb, 'platform database'), () => audit.problem()],

@@ -283,6 +283,7 @@ export async function startPlatform(
       signingKey: keys.privateKey,
       departmentKeys,
       audit,
+      auditGroupWaitMs: config.auditGroupWaitMs,
       timeouts: config.timeouts,
       executor: config.gatewayExecutor,
       readiness: [

@@ -4,6 +4,12 @@ import type { AuditEntry } from './AuditEntry.ts';
 export interface AuditSink {
   record(entries: readonly AuditEntry[]): Promise<void>;
   drain(): Promise<void>;
+  /**
+   * Lets a commit wait up to `ms` for records on their way: `coming()` says how
+   * many callers have begun work that ends in `record` and not yet called it
+   * (see `AuditWriter.gather`). A sink that commits nothing itself ignores it.
+   */
+  gather?(coming: () => number, ms: number): void;
 }
 
 /**

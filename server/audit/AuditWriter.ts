@@ -159,6 +159,10 @@ export class AuditWriter implements AuditSink {
   private perhapsCommitted: { head: ChainHead; batch: Pending[] } | undefined;
   private queue: Pending[] = [];
   private scheduled = false;
+  /** The timer of a commit waiting for records on their way (see `gather`). */
+  private gathering: NodeJS.Timeout | undefined;
+  /** How many callers will call `record` soon, and the longest a commit waits for them. */
+  private coming: { count: () => number; ms: number } | undefined;
   private flushing: Promise<void> | undefined;
   private started: Promise<void> | undefined;
   private readonly maxBatch: number;
@@ -205,11 +209,24 @@ export class AuditWriter implements AuditSink {
   }
 
   /**
+   * Lets each commit wait up to `ms` for the records of callers already on
+   * their way (`coming()`: how many have begun work that ends in `record`, a
+   * gateway's requests under way), so that one commit serves several requests
+   * instead of each paying a whole transaction of its own. The wait ends as
+   * soon as every caller on its way has recorded, and a writer with nobody on
+   * the way commits at once: a lone request never waits. 0 turns it off.
+   */
+  gather(coming: () => number, ms: number): void {
+    this.coming = ms > 0 ? { count: coming, ms } : undefined;
+  }
+
+  /**
    * Resolves when `entries` are durable; rejects with AuditUnavailableError
-   * otherwise. Group commit without a fixed delay: when no write is under way
-   * the queue is written at once (after the current tick, so records made
-   * together share it); while one is, new records gather for the next, so the
-   * batch grows with the load and an idle writer adds no wait.
+   * otherwise. Group commit: when no write is under way the queue is written
+   * after the current tick (so records made together share it), or, when
+   * callers are on their way to record too, once they have or `gather`'s wait
+   * is over; while a write is under way, new records gather for the next, so
+   * the batch grows with the load and an idle writer adds no wait.
    */
   record(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
@@ -239,14 +256,31 @@ export class AuditWriter implements AuditSink {
       }, this.timeoutMs);
       this.queue.push(pending);
       metrics.auditQueueDepth(this.queue.length);
-      if (!this.flushing && !this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          void this.flush();
-        });
+      if (this.flushing) return;
+      if (this.gathering && this.coming!.count() === 0) {
+        // Everyone the commit waited for has recorded: no reason to wait longer.
+        clearTimeout(this.gathering);
+        this.gathering = undefined;
+        this.scheduled = false;
       }
+      if (!this.scheduled) this.schedule();
     });
+  }
+
+  /** Writes the queue after this tick, or after `gather`'s wait while others are on their way. */
+  private schedule(): void {
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      this.gathering = undefined;
+      void this.flush();
+    };
+    const coming = this.coming;
+    if (coming !== undefined && coming.count() > 0) {
+      this.gathering = setTimeout(run, coming.ms);
+    } else {
+      setImmediate(run);
+    }
   }
 
   /** Writes everything queued now and signs the head; used on shutdown. */

@@ -167,6 +167,11 @@ export interface PlatformConfig {
   observability: ObservabilityConfig;
   /** Signed checkpoints of the audit chains, kept outside the database (tamper evidence). */
   auditCheckpoints: AuditCheckpointConfig;
+  /**
+   * Longest a gateway's audit commit waits for other requests under way to
+   * record too and share it (ms; 0: commits at once). A lone request never waits.
+   */
+  auditGroupWaitMs: number;
   /** Operation limits, per-consumer rates, the response cap and trusted documents. */
   limits: LimitsConfig;
   /** The platform's IANA time zone: quota days and civil dates are its days. */
@@ -301,6 +306,7 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   AUDIT_CHECKPOINT_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  AUDIT_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(100).default(2),
   LIMITS_ANONYMOUS: limitText(parseLimitList),
   LIMITS_AUTHENTICATED: limitText(parseLimitList),
   LIMITS_ROLES: limitText((text) => parseKeyedLimits(text, roleProblem)),
@@ -462,6 +468,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       intervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
       everyRecords: e.AUDIT_CHECKPOINT_RECORDS,
     },
+    auditGroupWaitMs: e.AUDIT_GROUP_WAIT_MS,
     limits: {
       anonymous: { ...DEFAULT_LIMITS.anonymous, ...parseLimitList(e.LIMITS_ANONYMOUS ?? '') },
       authenticated: {
