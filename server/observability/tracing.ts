@@ -8,22 +8,31 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type TextMapPropagator,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type * as AsyncHooks from '@opentelemetry/context-async-hooks';
+import type * as Core from '@opentelemetry/core';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Resources from '@opentelemetry/resources';
+import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Knex } from 'knex';
+import { createRequire } from 'node:module';
 import type { TracingConfig } from '../config/index.ts';
+
+/**
+ * The SDK's packages, loaded when a process starts tracing and not before:
+ * the OTLP exporter, the SDK and their dependencies add about 16 MB to every
+ * process that loads them, and most run with tracing off.
+ */
+const load = createRequire(import.meta.url);
+const sdk = () => ({
+  ...(load('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase),
+  ...(load('@opentelemetry/resources') as typeof Resources),
+  ...(load('@opentelemetry/core') as typeof Core),
+  ...(load('@opentelemetry/context-async-hooks') as typeof AsyncHooks),
+});
 
 /**
  * The platform's tracing, started per process by `startTracing`; null while
@@ -36,9 +45,13 @@ import type { TracingConfig } from '../config/index.ts';
  * not; subgraph hosts, whose rule and SQL spans are made deep in library
  * callbacks, do track it (`asyncContext`).
  */
-let started: { provider: BasicTracerProvider; tracer: Tracer; asyncContext: boolean } | null = null;
-
-const propagator = new W3CTraceContextPropagator();
+let started: {
+  provider: BasicTracerProvider;
+  tracer: Tracer;
+  asyncContext: boolean;
+  /** W3C trace context, in and out. */
+  propagator: TextMapPropagator;
+} | null = null;
 
 /** Whether this process records spans (an SDK was started). */
 export function tracingOn(): boolean {
@@ -69,9 +82,17 @@ export function startTracing(
   options: TracingOptions = {},
 ): () => Promise<void> {
   if (started || (!config && !options.exporter)) return async () => {};
-  const exporter =
-    options.exporter ??
-    new OTLPTraceExporter({ url: `${config!.endpoint.replace(/\/$/, '')}/v1/traces` });
+  const {
+    AsyncLocalStorageContextManager,
+    BasicTracerProvider,
+    BatchSpanProcessor,
+    ParentBasedSampler,
+    resourceFromAttributes,
+    SimpleSpanProcessor,
+    TraceIdRatioBasedSampler,
+    W3CTraceContextPropagator,
+  } = sdk();
+  const exporter = options.exporter ?? otlpExporter(config!.endpoint);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config?.serviceName ?? 'govdata' }),
     sampler: new ParentBasedSampler({
@@ -83,7 +104,12 @@ export function startTracing(
   });
   const asyncContext = options.asyncContext ?? true;
   if (asyncContext) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  const mine = { provider, tracer: provider.getTracer('govdata'), asyncContext };
+  const mine = {
+    provider,
+    tracer: provider.getTracer('govdata'),
+    asyncContext,
+    propagator: new W3CTraceContextPropagator(),
+  };
   started = mine;
   return async () => {
     if (started !== mine) return;
@@ -91,6 +117,11 @@ export function startTracing(
     await provider.shutdown();
     if (asyncContext) context.disable();
   };
+}
+
+function otlpExporter(endpoint: string): SpanExporter {
+  const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+  return new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` });
 }
 
 /** Each request's trace context (its SERVER span), for the spans and headers made on its behalf. */
@@ -109,7 +140,7 @@ export function inServerSpan<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   if (!started) return work();
-  const parent = propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
+  const parent = started.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
   const span = started.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   const current = trace.setSpan(parent, span);
   requestTraces.set(req, current);
@@ -163,7 +194,7 @@ async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
  */
 export function injectTraceContext(spanContext: Context | undefined, headers: HeaderSetter): void {
   if (!started || !spanContext) return;
-  propagator.inject(spanContext, headers, {
+  started.propagator.inject(spanContext, headers, {
     set: (carrier: HeaderSetter, key, value) => carrier.set(key, value),
   });
 }
