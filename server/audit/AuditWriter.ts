@@ -257,8 +257,8 @@ export class AuditWriter implements AuditSink {
       this.queue.push(pending);
       metrics.auditQueueDepth(this.queue.length);
       if (this.flushing) return;
-      if (this.gathering && this.coming!.count() === 0) {
-        // Everyone the commit waited for has recorded: no reason to wait longer.
+      if (this.gathering && (this.coming?.count() ?? 0) === 0) {
+        // Everyone the commit waited for has recorded (or waiting was turned off): wait no longer.
         clearTimeout(this.gathering);
         this.gathering = undefined;
         this.scheduled = false;

@@ -97,6 +97,16 @@ describe('a commit waiting for records on their way', () => {
     expect(commits).toEqual([1]);
   });
 
+  it('stops a wait under way when waiting is turned off, at the next record', async () => {
+    const { writer, commits } = await countingWriter();
+    writer.gather(() => 1, NEVER_MS);
+    const first = writer.record([entry(0)]);
+    await turn();
+    writer.gather(() => 1, 0);
+    await Promise.all([first, writer.record([entry(1)])]);
+    expect(commits).toEqual([2]);
+  });
+
   it('does not wait at all when the bound is 0', async () => {
     const { writer, commits } = await countingWriter();
     writer.gather(() => 5, 0);
