@@ -39,6 +39,9 @@ export type ResourceFormat = (typeof RESOURCE_FORMATS)[number];
 export const ITEM_TYPES = ['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'DATE', 'DATETIME'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
+/** Item types a mask can be put on: a mask answers text, which only text and date fields can carry. */
+export const MASKABLE_ITEM_TYPES: ReadonlySet<ItemType> = new Set(['STRING', 'DATE', 'DATETIME']);
+
 export const SENSITIVITIES = ['PUBLIC', 'INTERNAL', 'SENSITIVE', 'CONFIDENTIAL'] as const;
 export type Sensitivity = (typeof SENSITIVITIES)[number];
 

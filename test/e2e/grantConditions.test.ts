@@ -320,6 +320,35 @@ describe('masked items', () => {
       },
     });
   });
+
+  it('withholds an item whose mask it cannot carry (a number), with a MASKED denial', async () => {
+    // Granting refuses a mask on a number; one can still be in force (granted
+    // before that check, or the item's type changed since): inserted directly.
+    await addGrant({
+      id: 'G-GC-NUMBER-MASK',
+      consumerDepartment: 'audit_number_mask',
+      datasetCode: 'CW-ACC-001',
+      items: ['accountNumber', 'status', 'arrears'],
+      masks: { arrears: { rule: 'REDACT' } },
+    });
+    const response = await platform.query<{ utilityAccount: Record<string, unknown> }>(
+      `query ($account: String!) { utilityAccount(accountNumber: $account) { accountNumber status arrears } }`,
+      { account: ACCOUNT.account_number },
+      await platform.as('audit_number_mask', 'audit'),
+    );
+    expect(response.data?.utilityAccount).toEqual({
+      accountNumber: ACCOUNT.account_number,
+      status: ACCOUNT.status,
+      arrears: null,
+    });
+    const denial = expectDenied(response, ['utilityAccount', 'arrears'], {
+      dataset: 'CW-ACC-001',
+      item: 'arrears',
+      reason: 'MASKED',
+    });
+    expect(denial.message).toMatch(/as a FLOAT it cannot be answered masked/);
+    expect(response.errors).toHaveLength(1);
+  });
 });
 
 describe('row filter (regionCode starts with 3301)', () => {

@@ -1,5 +1,6 @@
 import {
   itemSharingType,
+  MASKABLE_ITEM_TYPES,
   type Catalogue,
   type CatalogueEntry,
   type CatalogueItem,
@@ -65,6 +66,9 @@ export class ItemDecider {
           break;
         }
       }
+    }
+    if (access.kind === 'MASK' && !MASKABLE_ITEM_TYPES.has(item.type)) {
+      access = unmaskableDenial(entry, item);
     }
     this.known.set(id, access);
     return access;
@@ -162,4 +166,18 @@ export class ItemDecider {
       message: `Item ${item.name} of ${entry.code} is not shared outside ${entry.department}.`,
     };
   }
+}
+
+/**
+ * A mask answers text, which a number or a yes/no cannot carry; granting
+ * refuses such a mask, but one can still be in force (a grant made before that
+ * check, an item whose type changed since). Its item is then withheld, with a
+ * denial that says why, rather than answered whole or failing as an error of ours.
+ */
+function unmaskableDenial(entry: CatalogueEntry, item: CatalogueItem): ItemAccess {
+  return {
+    kind: 'DENY',
+    reason: 'MASKED',
+    message: `Item ${item.name} of ${entry.code} is masked under your grant, and as a ${item.type} it cannot be answered masked, so it is withheld. Ask the platform's reviewers to grant it whole or to leave it out of the grant.`,
+  };
 }

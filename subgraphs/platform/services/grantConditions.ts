@@ -1,4 +1,5 @@
 import {
+  MASKABLE_ITEM_TYPES,
   badUserInput,
   DEFAULT_TIME_ZONE,
   isCalendarDate,
@@ -35,9 +36,6 @@ export type GrantConditions = Pick<
   | 'verifyLimitPerRecord'
 >;
 
-/** Item types a mask can be put on: masks answer text, which only text and date fields can carry. */
-const MASKABLE = new Set(['STRING', 'DATE', 'DATETIME']);
-
 /** Purposes are short words, as declared in X-Purpose. */
 export const PURPOSE_PATTERN = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
 
@@ -70,7 +68,7 @@ export function checkGrantConditions(
     const candidate = mask.rule === 'KEEP_ENDS' ? rule : { rule: mask.rule };
     if (!items.includes(mask.item)) {
       problems.push(`masks: ${mask.item} is not a granted item`);
-    } else if (!MASKABLE.has(types.get(mask.item)!)) {
+    } else if (!MASKABLE_ITEM_TYPES.has(types.get(mask.item)!)) {
       problems.push(
         `masks: ${mask.item} is ${types.get(mask.item)}; only text and date items can be masked (leave it out of items instead)`,
       );
