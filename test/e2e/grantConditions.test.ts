@@ -323,7 +323,7 @@ describe('masked items', () => {
 
   it('withholds an item whose mask it cannot carry (a number), with a MASKED denial', async () => {
     // Granting refuses a mask on a number; one can still be in force (granted
-    // before that check, or the item's type changed since): inserted directly.
+    // before that check, or written outside the API): inserted directly.
     await addGrant({
       id: 'G-GC-NUMBER-MASK',
       consumerDepartment: 'audit_number_mask',

@@ -169,10 +169,11 @@ export class ItemDecider {
 }
 
 /**
- * A mask answers text, which a number or a yes/no cannot carry; granting
- * refuses such a mask, but one can still be in force (a grant made before that
- * check, an item whose type changed since). Its item is then withheld, with a
- * denial that says why, rather than answered whole or failing as an error of ours.
+ * A mask answers text, which a number or a yes/no cannot carry. Granting
+ * refuses such a mask (and publication refuses retyping a granted item), but
+ * one can still be in force: a grant made before that check, or written outside
+ * the platform's API. Its item is then withheld, with a denial that says why,
+ * rather than answered whole or failing as an error of ours.
  */
 function unmaskableDenial(entry: CatalogueEntry, item: CatalogueItem): ItemAccess {
   return {
