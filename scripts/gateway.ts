@@ -48,7 +48,9 @@ const program = cliProgram({
     const workers = options.workers ?? defaultWorkerCount();
     if (cluster.isWorker) {
       await serveAsWorker(async () => {
-        const { loadPlatformCatalogue } = await import('./platform/index.ts');
+        // From its own module: the folder's index brings the whole platform (department
+        // subgraphs, their rules, the demo seeds), which a gateway worker never runs.
+        const { loadPlatformCatalogue } = await import('./platform/loadPlatformCatalogue.ts');
         const { startGatewayProcess } = await import('./platform/startGatewayProcess.ts');
         const { gatewayLinkParts } = await import('./platform/startPlatformLinks.ts');
         const files = loadPlatformCatalogue({}, config);
