@@ -13,6 +13,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVerifyKey, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
+import { descendantsOf } from '../support/processes.ts';
 import { ok, waitFor } from '../support/responses.ts';
 import {
   startTestPlatform,
@@ -105,30 +106,6 @@ function postFresh<TData>(
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** The ids of `pid`'s descendants, from /proc. */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // It ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  const visit = (parent: number) => {
-    for (const [child, ppid] of parents)
-      if (ppid === parent) {
-        found.push(child);
-        visit(child);
-      }
-  };
-  visit(pid);
-  return found;
 }
 
 function commandLine(pid: number): string {
@@ -245,7 +222,7 @@ describe('npm run gateway: worker processes in front of a running platform', () 
     }
   };
   const workers = () =>
-    descendants(gateway.child.pid!).filter((p) => commandLine(p).includes(GATEWAY));
+    descendantsOf(gateway.child.pid!).filter((p) => commandLine(p).includes(GATEWAY));
   const count = (pattern: RegExp) => gateway.output().match(pattern)?.length ?? 0;
 
   beforeAll(async () => {
@@ -542,7 +519,7 @@ describe('npm run gateway: worker processes in front of a running platform', () 
 
   it.runIf(PROC)('SIGTERM stops the primary and every worker, exit 0', async () => {
     const pid = gateway.child.pid!;
-    const tree = descendants(pid);
+    const tree = descendantsOf(pid);
     const workers = tree.filter((p) => commandLine(p).includes(GATEWAY));
     expect(
       workers,

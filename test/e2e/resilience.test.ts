@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
+import { descendantsOf } from '../support/processes.ts';
 import { availableEngines } from '../support/testDatabase.ts';
 
 /** A second, independent connection to a SQLite file (the driver ships no types). */
@@ -390,27 +391,6 @@ describe('hostile catalogue YAML', () => {
 describe('SIGTERM, as a container runtime sends it', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'govdata-sigterm-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-  /** The processes below `root`, each after its parent (Linux's /proc). */
-  function descendantsOf(root: number): number[] {
-    const parents = new Map<number, number>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        // "pid (comm) state ppid …": comm may hold spaces, so read after its ')'.
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      } catch {
-        // gone meanwhile
-      }
-    }
-    const found: number[] = [];
-    for (let i = -1; i < found.length; i++) {
-      const parent = i < 0 ? root : found[i]!;
-      for (const [pid, ppid] of parents) if (ppid === parent) found.push(pid);
-    }
-    return found;
-  }
 
   /**
    * The process that runs scripts/start.ts itself: the deepest one with it on
