@@ -59,6 +59,15 @@ describe('Dockerfile', () => {
       'platform',
     ]);
   });
+
+  it('gives npm ci the patches its postinstall applies to the installed packages', () => {
+    const at = (keyword: string, pattern: RegExp) =>
+      image.instructions.findIndex(
+        (i) => i.getKeyword() === keyword && pattern.test(i.getArgumentsContent() ?? ''),
+      );
+    expect(at('COPY', /^patches /)).toBeGreaterThanOrEqual(0);
+    expect(at('COPY', /^patches /)).toBeLessThan(at('RUN', /npm ci/));
+  });
 });
 
 describe('the image roles, started from the build as the Dockerfile starts them', () => {
