@@ -332,6 +332,16 @@ async function measureRunning(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
+      }).catch((error: unknown) => {
+        // undici says only "fetch failed"; the cause and the platform's last words say why.
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? `: ${String(error.cause)}` : '';
+        const exited = platform.child.exitCode ?? platform.child.signalCode;
+        throw new Error(
+          `${url} could not be asked (${String(error)}${cause})` +
+            `${exited === null ? '' : `; the platform process had exited (${exited})`}` +
+            `\nthe platform's log ends:\n${platform.stderr()}`,
+        );
       });
       return (await response.json()) as {
         data?: Record<string, unknown> | null;
