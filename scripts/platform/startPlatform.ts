@@ -31,6 +31,7 @@ import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
+import { composeAhead, inForceKey, type CompositionAhead } from './composeAhead.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
@@ -192,8 +193,20 @@ export async function startPlatform(
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
     await stopTracing();
   };
+  let ahead: CompositionAhead | null = null;
   try {
     await catalogueStore.start();
+    // Composed in a worker thread while this one builds and starts the subgraphs.
+    ahead = options.ephemeralPorts
+      ? null
+      : composeAhead(platformDb, {
+          catalogue: catalogueStore.catalogue,
+          departments: files.departments.map((d) => d.code),
+          host: config.host,
+          portBase: config.subgraphPortBase,
+          maxPageSize: config.maxPageSize,
+          log,
+        });
     databases = await prepareDepartmentData(config, files, seed, log, await listTables(platformDb));
     await policies.start();
     const subgraphOptions = { maxPageSize: config.maxPageSize };
@@ -269,6 +282,14 @@ export async function startPlatform(
         publishedBy: 'platform',
         note: 'served at start',
       });
+    }
+    if (ahead) {
+      const composedAhead = await ahead.done;
+      log(
+        composedAhead !== null && composedAhead === (await inForceKey(platformDb))
+          ? "the supergraph composed ahead is the registry's: it is not composed again"
+          : "the supergraph composed ahead is not the registry's: the registry's is composed",
+      );
     }
     const started: { gateway?: RunningGateway } = {};
     const registry = gatewayFollowing(platformDb, started, log);
@@ -352,6 +373,7 @@ export async function startPlatform(
       },
     };
   } catch (error) {
+    await ahead?.done;
     await stopAll();
     throw error;
   }

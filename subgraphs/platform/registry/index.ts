@@ -1,5 +1,5 @@
 export { checkSubgraph, checkSubgraphs } from './checkSubgraph.ts';
-export { composeInForce, composeShared } from './composeShared.ts';
+export { composeInForce, composeShared, compositionKey } from './composeShared.ts';
 export type {
   AffectedConsumer,
   BreakingChange,

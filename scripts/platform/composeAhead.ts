@@ -1,0 +1,93 @@
+import { isIPv4 } from 'node:net';
+import type { Knex } from 'knex';
+import type { Catalogue } from '../../schema/index.ts';
+import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
+import { PLATFORM_SUBGRAPH, PLATFORM_TYPE_DEFS } from '../../subgraphs/platform/index.ts';
+import {
+  CROSS_LEVEL_SUBGRAPH,
+  crossLevelEntityTypes,
+  crossLevelTypeDefs,
+} from '../../subgraphs/platform/links/index.ts';
+import {
+  compositionKey,
+  composeShared,
+  selectCurrentSubgraphs,
+} from '../../subgraphs/platform/registry/index.ts';
+
+export interface CompositionAhead {
+  /** The key (`compositionKey`) of the set composed ahead, once it is composed and stored. */
+  readonly done: Promise<string | null>;
+}
+
+/**
+ * Starts composing the supergraph the platform is about to register, before
+ * its subgraphs are built: at a province's size composition takes most of a
+ * minute in a worker thread, while building and starting a hundred
+ * departments' subgraphs takes as long on the platform's own thread, which
+ * used to wait for the one before starting the other. The set is what the
+ * registry will hold once the platform registers what it serves — the
+ * registry's other subgraphs as they are, and the platform's own with the SDL
+ * they will be built with at the addresses they will listen on — and the
+ * supergraph is stored like any other (`composeShared`), so the registry's
+ * composition at start reads it back instead of composing. A guess that turns
+ * out wrong (a catalogue published meanwhile) costs the worker's time and
+ * nothing else: the registry's set is composed as before.
+ *
+ * Addresses are known ahead only on fixed ports of an IPv4 address (as
+ * `listen` shows it); with ports chosen at start, or a host name, there is
+ * nothing to compose ahead: null.
+ */
+export function composeAhead(
+  db: Knex,
+  plan: {
+    catalogue: Catalogue;
+    departments: readonly string[];
+    host: string;
+    /** The first department's port; the platform subgraph's and the cross-level subgraph's follow. */
+    portBase: number;
+    maxPageSize: number;
+    log: (message: string) => void;
+  },
+): CompositionAhead | null {
+  const { catalogue, departments, host, portBase } = plan;
+  if (!isIPv4(host) || portBase <= 0) return null;
+  const url = (offset: number) => `http://${host}:${portBase + offset}/graphql`;
+  const own = [
+    ...departments.map((code, i) => ({
+      name: code,
+      url: url(i),
+      typeDefs: departmentTypeDefs(catalogue, code, { maxPageSize: plan.maxPageSize }),
+    })),
+    { name: PLATFORM_SUBGRAPH, url: url(departments.length), typeDefs: PLATFORM_TYPE_DEFS },
+    {
+      name: CROSS_LEVEL_SUBGRAPH,
+      url: url(departments.length + 1),
+      typeDefs: crossLevelTypeDefs(crossLevelEntityTypes(catalogue)),
+    },
+  ];
+  const done = (async () => {
+    const others = (await selectCurrentSubgraphs(db))
+      .filter((s) => !own.some((o) => o.name === s.name))
+      .map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl }));
+    const set = [...own, ...others];
+    await composeShared(db, set);
+    return registryKey(set);
+  })().catch((error: unknown) => {
+    plan.log(`the supergraph was not composed ahead: ${String(error)}`);
+    return null;
+  });
+  return { done };
+}
+
+/** `compositionKey` of a set in any order (`composeShared` composes it in name order). */
+export function registryKey(
+  set: readonly { name: string; url: string; typeDefs: string }[],
+): string {
+  return compositionKey([...set].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
+}
+
+/** The key of the set in force in the registry now. */
+export async function inForceKey(db: Knex): Promise<string> {
+  const current = await selectCurrentSubgraphs(db);
+  return registryKey(current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })));
+}
