@@ -236,15 +236,10 @@ function introspect(
 
 function assertPlanningParts(parts: PlanningParts): void {
   const missing = (
-    [
-      'schema',
-      'apiSchema',
-      'supergraphSchema',
-      'queryPlanner',
-      'queryPlanStore',
-      'serviceMap',
-    ] as const
+    ['schema', 'apiSchema', 'queryPlanner', 'queryPlanStore', 'serviceMap'] as const
   ).filter((name) => !parts[name]);
+  // Made when first read (patches/@apollo+gateway+*.patch), and read only for Apollo's executor.
+  if (!('supergraphSchema' in parts)) missing.push('supergraphSchema' as never);
   if (typeof parts.validateIncomingRequest !== 'function')
     missing.push('validateIncomingRequest' as never);
   if (missing.length > 0) {
