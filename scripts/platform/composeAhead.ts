@@ -11,13 +11,8 @@ import {
 import {
   compositionKey,
   composeShared,
-  selectCurrentSubgraphs,
+  subgraphsInForce,
 } from '../../subgraphs/platform/registry/index.ts';
-
-export interface CompositionAhead {
-  /** The key (`compositionKey`) of the set composed ahead, once it is composed and stored. */
-  readonly done: Promise<string | null>;
-}
 
 /**
  * Starts composing the supergraph the platform is about to register, before
@@ -33,9 +28,11 @@ export interface CompositionAhead {
  * out wrong (a catalogue published meanwhile) costs the worker's time and
  * nothing else: the registry's set is composed as before.
  *
- * Addresses are known ahead only on fixed ports of an IPv4 address (as
- * `listen` shows it); with ports chosen at start, or a host name, there is
- * nothing to compose ahead: null.
+ * Settles with the set's key (`compositionKey`) once it is composed and
+ * stored, or null if it could not be (and says why); never rejects. Addresses
+ * are known ahead only on fixed ports of an IPv4 address (as `listen` shows
+ * it); with ports chosen at start, or a host name, there is nothing to compose
+ * ahead: null.
  */
 export function composeAhead(
   db: Knex,
@@ -48,7 +45,7 @@ export function composeAhead(
     maxPageSize: number;
     log: (message: string) => void;
   },
-): CompositionAhead | null {
+): Promise<string | null> | null {
   const { catalogue, departments, host, portBase } = plan;
   if (!isIPv4(host) || portBase <= 0) return null;
   const url = (offset: number) => `http://${host}:${portBase + offset}/graphql`;
@@ -65,29 +62,13 @@ export function composeAhead(
       typeDefs: crossLevelTypeDefs(crossLevelEntityTypes(catalogue)),
     },
   ];
-  const done = (async () => {
-    const others = (await selectCurrentSubgraphs(db))
-      .filter((s) => !own.some((o) => o.name === s.name))
-      .map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl }));
+  return (async () => {
+    const others = (await subgraphsInForce(db)).filter((s) => !own.some((o) => o.name === s.name));
     const set = [...own, ...others];
     await composeShared(db, set);
-    return registryKey(set);
+    return compositionKey(set);
   })().catch((error: unknown) => {
     plan.log(`the supergraph was not composed ahead: ${String(error)}`);
     return null;
   });
-  return { done };
-}
-
-/** `compositionKey` of a set in any order (`composeShared` composes it in name order). */
-export function registryKey(
-  set: readonly { name: string; url: string; typeDefs: string }[],
-): string {
-  return compositionKey([...set].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)));
-}
-
-/** The key of the set in force in the registry now. */
-export async function inForceKey(db: Knex): Promise<string> {
-  const current = await selectCurrentSubgraphs(db);
-  return registryKey(current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })));
 }

@@ -22,8 +22,10 @@ import { PolicyStore } from '../../subgraphs/kit/access/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { QualityScheduler } from '../../subgraphs/platform/quality/index.ts';
 import {
+  compositionKey,
   insertSubgraphVersion,
   selectCurrentSubgraphs,
+  subgraphsInForce,
   type RegistryWatcher,
   type SubgraphCandidate,
 } from '../../subgraphs/platform/registry/index.ts';
@@ -31,7 +33,7 @@ import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
-import { composeAhead, inForceKey, type CompositionAhead } from './composeAhead.ts';
+import { composeAhead } from './composeAhead.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
@@ -193,7 +195,7 @@ export async function startPlatform(
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
     await stopTracing();
   };
-  let ahead: CompositionAhead | null = null;
+  let ahead: Promise<string | null> | null = null;
   try {
     await catalogueStore.start();
     // Composed in a worker thread while this one builds and starts the subgraphs.
@@ -284,9 +286,10 @@ export async function startPlatform(
       });
     }
     if (ahead) {
-      const composedAhead = await ahead.done;
+      const composedAhead = await ahead;
       log(
-        composedAhead !== null && composedAhead === (await inForceKey(platformDb))
+        composedAhead !== null &&
+          composedAhead === compositionKey(await subgraphsInForce(platformDb))
           ? "the supergraph composed ahead is the registry's: it is not composed again"
           : "the supergraph composed ahead is not the registry's: the registry's is composed",
       );
@@ -373,7 +376,7 @@ export async function startPlatform(
       },
     };
   } catch (error) {
-    await ahead?.done;
+    await ahead;
     await stopAll();
     throw error;
   }

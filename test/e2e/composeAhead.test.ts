@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePortRange } from '../../scripts/platform/portsAhead.ts';
-import { inForceKey } from '../../scripts/platform/composeAhead.ts';
+import { compositionKey, subgraphsInForce } from '../../subgraphs/platform/registry/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
@@ -32,7 +32,7 @@ describe('the supergraph composed ahead at start (SQLite)', () => {
     );
     const stored = await platform
       .platformDb('supergraph_compositions')
-      .where({ inputs_hash: await inForceKey(platform.platformDb) })
+      .where({ inputs_hash: compositionKey(await subgraphsInForce(platform.platformDb)) })
       .first('inputs_hash');
     expect(stored).toBeDefined();
   });

@@ -47,8 +47,8 @@ export async function composeShared(
   subgraphs: readonly SubgraphDefinition[],
   onStoreProblem: (problem: string) => void = () => {},
 ): Promise<string> {
-  const ordered = [...subgraphs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const key = compositionKey(ordered);
+  const ordered = inNameOrder(subgraphs);
+  const key = keyOfOrdered(ordered);
   const unusable = (what: string) => (error: unknown) => {
     onStoreProblem(`the composed supergraph could not be ${what}: ${String(error)}`);
     return undefined;
@@ -65,16 +65,27 @@ export async function composeInForce(
   db: Knex,
   onStoreProblem?: (problem: string) => void,
 ): Promise<string> {
-  const current = await selectCurrentSubgraphs(db);
-  return composeShared(
-    db,
-    current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
-    onStoreProblem,
-  );
+  return composeShared(db, await subgraphsInForce(db), onStoreProblem);
 }
 
-/** What a composition is stored under: the library's version and every input, in order. */
-export function compositionKey(ordered: readonly SubgraphDefinition[]): string {
+/** The subgraph versions in force in the registry, as composition takes them. */
+export async function subgraphsInForce(db: Knex): Promise<SubgraphDefinition[]> {
+  const current = await selectCurrentSubgraphs(db);
+  return current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl }));
+}
+
+/** What the composition of `subgraphs`, given in any order, is stored under (`composeShared`). */
+export function compositionKey(subgraphs: readonly SubgraphDefinition[]): string {
+  return keyOfOrdered(inNameOrder(subgraphs));
+}
+
+/** The order a set is composed and keyed in, so that the same set gives the same supergraph. */
+function inNameOrder(subgraphs: readonly SubgraphDefinition[]): SubgraphDefinition[] {
+  return [...subgraphs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The library's version and every input, in order. */
+function keyOfOrdered(ordered: readonly SubgraphDefinition[]): string {
   const hash = createHash('sha256').update(`@apollo/composition ${COMPOSITION_VERSION}\n`);
   for (const s of ordered) hash.update(`${JSON.stringify([s.name, s.url, sdlHash(s.typeDefs)])}\n`);
   return hash.digest('hex');

@@ -1,5 +1,10 @@
 export { checkSubgraph, checkSubgraphs } from './checkSubgraph.ts';
-export { composeInForce, composeShared, compositionKey } from './composeShared.ts';
+export {
+  composeInForce,
+  composeShared,
+  compositionKey,
+  subgraphsInForce,
+} from './composeShared.ts';
 export type {
   AffectedConsumer,
   BreakingChange,
