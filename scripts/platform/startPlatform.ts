@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { CatalogueError, type Catalogue } from '../../schema/index.ts';
 import { catalogueBindingProblems, listTables } from '../../subgraphs/kit/introspection/index.ts';
@@ -234,6 +235,8 @@ export async function startPlatform(
           timeouts: config.timeouts,
           host: config.host,
           port,
+          // Built once the gateway serves (below), or on a department's first request before that.
+          buildOnFirstRequest: true,
         }),
       );
     }
@@ -325,6 +328,7 @@ export async function startPlatform(
     registry.start();
     quality.start();
     links.harvester.start();
+    watchers.push(buildInTurn(subgraphs, log));
     const crossLevel = links.subgraph;
 
     // A newly published catalogue: each department whose subgraph changed serves
@@ -380,6 +384,30 @@ export async function startPlatform(
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Builds the subgraphs not yet built (`buildOnFirstRequest`), one at a time
+ * and each in its own turn of the event loop, so that requests are answered
+ * in between (a department's first request builds it at once if its turn has
+ * not come). Stops at `stop()`.
+ */
+function buildInTurn(subgraphs: readonly RunningSubgraph[], log: (message: string) => void) {
+  let stopped = false;
+  void (async () => {
+    for (const running of subgraphs) {
+      await setImmediate();
+      if (stopped) return;
+      await running.ready().catch((error: unknown) => {
+        log(`the subgraph of ${running.name} could not be built: ${String(error)}`);
+      });
+    }
+  })();
+  return {
+    stop() {
+      stopped = true;
+    },
+  };
 }
 
 /**

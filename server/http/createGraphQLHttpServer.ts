@@ -15,7 +15,7 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promis
 
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** The Apollo Server to use, or a function giving the current one (hot-swapped schemas). */
-  apollo: ApolloServer<TContext> | (() => ApolloServer<TContext>);
+  apollo: ApolloServer<TContext> | (() => ApolloServer<TContext> | Promise<ApolloServer<TContext>>);
   /**
    * Builds the per-request context; everything per request is made here.
    * `request.body` is the body text exactly as read ('' for GET), for checks
@@ -252,12 +252,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const method = req.method;
     // Counted from here: the body had its own timeout.
     const result = await withinRequestTimeout(
-      current().executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => context(req, { body: text, id, sent }),
-      }),
+      Promise.resolve(current()).then((apollo) =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: url.search, body },
+          context: () => context(req, { body: text, id, sent }),
+        }),
+      ),
       res,
     );
     // Already answered 503 by the request timeout: this late answer has nowhere to go.

@@ -80,6 +80,12 @@ export interface SubgraphServerOptions {
    * `stop()` begins.
    */
   readiness?: readonly ReadinessCheck[];
+  /**
+   * Listens at once and builds the subgraph's schema on its first request (or
+   * `ready()`), instead of before listening: the platform starts a province's
+   * hundred departments this way and builds them once its gateway serves.
+   */
+  buildOnFirstRequest?: boolean;
 }
 
 export interface RunningSubgraph {
@@ -87,6 +93,8 @@ export interface RunningSubgraph {
   url: string;
   /** The subgraph being served now. */
   readonly subgraph: DepartmentSubgraph;
+  /** Builds the subgraph's schema and starts serving it, if its first request has not yet. */
+  ready(): Promise<void>;
   /**
    * Serves `next` from now on, without a restart: requests under way finish on
    * the schema they started with, new ones get the new schema.
@@ -130,10 +138,20 @@ export async function startSubgraphServer(
     requestIdOf: (context: SubgraphContext) => context.access?.identity.requestId ?? null,
     validationRules: options.bounds ? subgraphOperationRules(options.bounds) : [],
   };
-  let serving: { subgraph: DepartmentSubgraph; apollo: ApolloServer<SubgraphContext> } = {
-    subgraph,
-    apollo: await startApolloServer<SubgraphContext>(subgraph.schema, plugins, apolloOptions),
+  /** `next` served by an Apollo Server started (and its schema built) on first use. */
+  const servingOf = (next: DepartmentSubgraph) => {
+    let started: Promise<ApolloServer<SubgraphContext>> | undefined;
+    return {
+      subgraph: next,
+      apollo: () =>
+        (started ??= startApolloServer<SubgraphContext>(next.schema, plugins, apolloOptions)),
+      stop: async () => {
+        await (await started)?.stop();
+      },
+    };
   };
+  let serving = servingOf(subgraph);
+  if (!options.buildOnFirstRequest) await serving.apollo();
 
   const context = async (
     req: IncomingMessage,
@@ -176,7 +194,7 @@ export async function startSubgraphServer(
 
   const server: Server = createGraphQLHttpServer({
     ...(options.logger ? { logger: options.logger } : {}),
-    apollo: () => serving.apollo,
+    apollo: () => serving.apollo(),
     context,
     // A request refused before its token is read (401, 413, 404) still names an id; a verified
     // one is answered under the platform's id it carries (see auditPlugin).
@@ -209,19 +227,21 @@ export async function startSubgraphServer(
     get subgraph() {
       return serving.subgraph;
     },
+    async ready() {
+      await serving.apollo();
+    },
     async replace(next) {
       const previous = serving;
-      serving = {
-        subgraph: next,
-        apollo: await startApolloServer<SubgraphContext>(next.schema, plugins, apolloOptions),
-      };
+      const replacement = servingOf(next);
+      await replacement.apollo();
+      serving = replacement;
       // Requests already handed to the previous server finish there first.
-      setTimeout(() => void previous.apollo.stop(), DRAIN_MS).unref();
+      setTimeout(() => void previous.stop(), DRAIN_MS).unref();
     },
     async stop() {
       stopping = true;
       await close(server);
-      await serving.apollo.stop();
+      await serving.stop();
     },
   };
 }
