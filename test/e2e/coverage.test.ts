@@ -57,6 +57,8 @@ function buildWithRules(
 ): { subgraph: DepartmentSubgraph } & Captured {
   const before = captured.calls.length;
   const subgraph = buildDepartmentSubgraph(catalogue, code, { maxPageSize: 100 });
+  // The executable schema (and with it the shield) is built when first read.
+  expect(subgraph.schema).toBeDefined();
   expect(captured.calls.length, `buildRules of ${code} called shield once`).toBe(before + 1);
   return { subgraph, ...captured.calls.at(-1)! };
 }
