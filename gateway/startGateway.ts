@@ -58,6 +58,14 @@ import { createSubgraphFetcher } from './subgraphFetcher.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
+  /**
+   * The supergraph to serve, when `supergraphSdl` is only its likely value
+   * (a composition's merged supergraph whose satisfiability is still being
+   * checked): Apollo Gateway takes up `supergraphSdl` meanwhile, and the
+   * gateway listens only once this settles, on what it gives (taken up again
+   * if it differs). If it rejects, nothing listens and the rejection is thrown.
+   */
+  confirmedSupergraph?: Promise<string>;
   authenticator: Authenticator;
   /** The gateway's private key: signs the context token of every subgraph fetch. */
   signingKey: PlatformKey;
@@ -217,7 +225,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stopOnTerminationSignals: false,
   });
   await apollo.start();
-  let urls = subgraphUrls(options.supergraphSdl);
+  let served = options.supergraphSdl;
+  if (options.confirmedSupergraph) {
+    try {
+      served = await options.confirmedSupergraph;
+    } catch (error) {
+      await apollo.stop();
+      throw error;
+    }
+    if (served !== options.supergraphSdl) update!(served);
+  }
+  let urls = subgraphUrls(served);
   const server = createGraphQLHttpServer({
     logger: options.logger,
     apollo,

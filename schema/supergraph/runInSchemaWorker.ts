@@ -6,12 +6,17 @@ import { CompositionError, type SubgraphDefinition } from './composeSupergraph.t
 
 /** Schema work that can take seconds at a province's size, done in a worker thread. */
 export type SchemaTask =
-  | { task: 'compose'; subgraphs: SubgraphDefinition[] }
+  | { task: 'compose'; subgraphs: SubgraphDefinition[]; reportMerged?: boolean }
   | { task: 'breakingChanges'; pairs: { before: string; after: string }[] };
 
 /** What the worker answers: the task's value, why the subgraphs do not compose, or what went wrong. */
 export type SchemaTaskOutcome =
   { value: unknown } | { compositionErrors: readonly string[] } | { failure: string };
+
+/** Said by the worker before its outcome: a composition's merged supergraph (`composeSupergraph`'s `onMerged`). */
+export interface SchemaTaskProgress {
+  merged: string;
+}
 
 /**
  * The schema worker's young generation. Composition makes garbage by the
@@ -57,9 +62,13 @@ function tsxApi(): string {
  * platform keeps answering, the work's heap is its own, and it is gone when the
  * work is. The worker loads the same modules the sources do: with tsx's loader
  * when running from TypeScript, as plain JavaScript when built. Subgraphs that
- * do not compose reject with the same `CompositionError` as here.
+ * do not compose reject with the same `CompositionError` as here. What the
+ * worker says before its outcome goes to `onProgress`.
  */
-export function runInSchemaWorker(work: SchemaTask): Promise<unknown> {
+export function runInSchemaWorker(
+  work: SchemaTask,
+  onProgress?: (progress: SchemaTaskProgress) => void,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const worker =
       EXTENSION === '.ts'
@@ -75,14 +84,18 @@ export function runInSchemaWorker(work: SchemaTask): Promise<unknown> {
       settled = true;
       outcome();
     };
-    worker.once('message', (outcome: SchemaTaskOutcome) =>
+    worker.on('message', (outcome: SchemaTaskOutcome | SchemaTaskProgress) => {
+      if ('merged' in outcome) {
+        if (!settled) onProgress?.(outcome);
+        return;
+      }
       settle(() => {
         if ('value' in outcome) resolve(outcome.value);
         else if ('compositionErrors' in outcome)
           reject(new CompositionError(outcome.compositionErrors));
         else reject(new Error(`${work.task} failed: ${outcome.failure}`));
-      }),
-    );
+      });
+    });
     worker.once('error', (error) => settle(() => reject(error)));
     worker.once('exit', (code) =>
       settle(() => reject(new Error(`the schema worker stopped (exit code ${code})`))),

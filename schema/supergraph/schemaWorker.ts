@@ -1,12 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { composeSupergraph, CompositionError } from './composeSupergraph.ts';
-import type { SchemaTask, SchemaTaskOutcome } from './runInSchemaWorker.ts';
+import type { SchemaTask, SchemaTaskOutcome, SchemaTaskProgress } from './runInSchemaWorker.ts';
 import { subgraphBreakingChanges } from './subgraphBreakingChanges.ts';
 
 function perform(work: SchemaTask): unknown {
   switch (work.task) {
     case 'compose':
-      return composeSupergraph(work.subgraphs);
+      return composeSupergraph(
+        work.subgraphs,
+        work.reportMerged
+          ? (merged) => parentPort!.postMessage({ merged } satisfies SchemaTaskProgress)
+          : undefined,
+      );
     case 'breakingChanges':
       return work.pairs.map(({ before, after }) => subgraphBreakingChanges(before, after));
   }

@@ -28,11 +28,14 @@ import {
  * out wrong (a catalogue published meanwhile) costs the worker's time and
  * nothing else: the registry's set is composed as before.
  *
- * Settles with the set's key (`compositionKey`) once it is composed and
- * stored, or null if it could not be (and says why); never rejects. Addresses
- * are known ahead only on fixed ports of an IPv4 address (as `listen` shows
- * it); with ports chosen at start, or a host name, there is nothing to compose
- * ahead: null.
+ * `composed` settles with the set's key (`compositionKey`) once it is composed
+ * and stored, or null if it could not be (and says why); never rejects.
+ * `merged` settles first, with the merged supergraph while its satisfiability
+ * is still being checked (for the gateway to take up meanwhile), or with null
+ * if there was none (the set's supergraph was stored already, or could not be
+ * merged). Addresses are known ahead only on fixed ports of an IPv4 address (as
+ * `listen` shows it); with ports chosen at start, or a host name, there is
+ * nothing to compose ahead: null.
  */
 export function composeAhead(
   db: Knex,
@@ -45,7 +48,7 @@ export function composeAhead(
     maxPageSize: number;
     log: (message: string) => void;
   },
-): Promise<string | null> | null {
+): AheadComposition | null {
   const { catalogue, departments, host, portBase } = plan;
   if (!isIPv4(host) || portBase <= 0) return null;
   const url = (offset: number) => `http://${host}:${portBase + offset}/graphql`;
@@ -62,13 +65,26 @@ export function composeAhead(
       typeDefs: crossLevelTypeDefs(crossLevelEntityTypes(catalogue)),
     },
   ];
-  return (async () => {
+  let onMerged: (supergraphSdl: string | null) => void = () => {};
+  const merged = new Promise<string | null>((resolve) => (onMerged = resolve));
+  const composed = (async () => {
     const others = (await subgraphsInForce(db)).filter((s) => !own.some((o) => o.name === s.name));
     const set = [...own, ...others];
-    await composeShared(db, set);
+    await composeShared(db, set, undefined, onMerged);
     return compositionKey(set);
-  })().catch((error: unknown) => {
-    plan.log(`the supergraph was not composed ahead: ${String(error)}`);
-    return null;
-  });
+  })()
+    .catch((error: unknown) => {
+      plan.log(`the supergraph was not composed ahead: ${String(error)}`);
+      return null;
+    })
+    .finally(() => onMerged(null));
+  return { merged, composed };
+}
+
+/** A composition started ahead (`composeAhead`). */
+export interface AheadComposition {
+  /** The merged supergraph, before its satisfiability is checked; null if none was merged here. */
+  merged: Promise<string | null>;
+  /** The key of the set composed and stored, or null. */
+  composed: Promise<string | null>;
 }

@@ -34,7 +34,7 @@ import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
-import { composeAhead } from './composeAhead.ts';
+import { type AheadComposition, composeAhead } from './composeAhead.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { portsInUse, type PlannedPort } from './portsInUse.ts';
 import { preparePlatformData } from './preparePlatformData.ts';
@@ -196,7 +196,7 @@ export async function startPlatform(
     await Promise.all([...databases.values(), platformDb].map((db) => db.destroy()));
     await stopTracing();
   };
-  let ahead: Promise<string | null> | null = null;
+  let ahead: AheadComposition | null = null;
   try {
     await catalogueStore.start();
     // Composed in a worker thread while this one builds and starts the subgraphs.
@@ -288,20 +288,32 @@ export async function startPlatform(
         note: 'served at start',
       });
     }
-    if (ahead) {
-      const composedAhead = await ahead;
-      log(
-        composedAhead !== null &&
-          composedAhead === compositionKey(await subgraphsInForce(platformDb))
-          ? "the supergraph composed ahead is the registry's: it is not composed again"
-          : "the supergraph composed ahead is not the registry's: the registry's is composed",
-      );
-    }
     const started: { gateway?: RunningGateway } = {};
     const registry = gatewayFollowing(platformDb, started, log);
     watchers.push(registry);
+    const aheadNow = ahead;
+    const confirmed = (async () => {
+      if (aheadNow) {
+        const composedAhead = await aheadNow.composed;
+        log(
+          composedAhead !== null &&
+            composedAhead === compositionKey(await subgraphsInForce(platformDb))
+            ? "the supergraph composed ahead is the registry's: it is not composed again"
+            : "the supergraph composed ahead is not the registry's: the registry's is composed",
+        );
+      }
+      return registry.compose();
+    })();
+    // Awaited below (by startGateway, or here); a rejection meanwhile is not unhandled.
+    confirmed.catch(() => {});
+    // Apollo Gateway takes up the supergraph merged ahead while the worker
+    // checks its satisfiability, and serves only the registry's.
+    const merged = aheadNow ? await aheadNow.merged : null;
+    if (merged !== null)
+      log('the gateway takes up the supergraph merged ahead while it is checked');
     const gateway = await startGateway({
-      supergraphSdl: await registry.compose(),
+      supergraphSdl: merged ?? (await confirmed),
+      ...(merged !== null ? { confirmedSupergraph: confirmed } : {}),
       authenticator: Authenticator.create(config.auth, platformDb, links.ownPlatform),
       routes: links.routes,
       devTokenAuth: config.auth,
@@ -380,7 +392,7 @@ export async function startPlatform(
       },
     };
   } catch (error) {
-    await ahead;
+    await ahead?.composed;
     await stopAll();
     throw error;
   }

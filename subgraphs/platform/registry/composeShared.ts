@@ -41,11 +41,14 @@ const COMPOSITION_VERSION = (
  * one MariaDB statement carries by default, and compresses about twentyfold.
  * What the store holds is trusted as the registry itself is: both live in the
  * platform database, and whoever can write one can write the other.
+ * `onMerged` hears the merged supergraph of a set composed here, before its
+ * satisfiability is checked (`composeSupergraph`); not called for one read back.
  */
 export async function composeShared(
   db: Knex,
   subgraphs: readonly SubgraphDefinition[],
   onStoreProblem: (problem: string) => void = () => {},
+  onMerged?: (supergraphSdl: string) => void,
 ): Promise<string> {
   const ordered = inNameOrder(subgraphs);
   const key = keyOfOrdered(ordered);
@@ -55,7 +58,7 @@ export async function composeShared(
   };
   const stored = await readComposition(db, key).catch(unusable('read'));
   if (stored !== undefined) return stored;
-  const supergraphSdl = await composeSupergraphAsync(ordered);
+  const supergraphSdl = await composeSupergraphAsync(ordered, onMerged);
   await storeComposition(db, key, supergraphSdl).catch(unusable('stored'));
   return supergraphSdl;
 }
