@@ -1,7 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../schema/index.ts';
-import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { PLATFORM_SUBGRAPH, PLATFORM_TYPE_DEFS } from '../../subgraphs/platform/index.ts';
 import {
   CROSS_LEVEL_SUBGRAPH,
@@ -16,13 +15,13 @@ import {
 
 /**
  * Starts composing the supergraph the platform is about to register, before
- * its subgraphs are built: at a province's size composition takes most of a
- * minute in a worker thread, while building and starting a hundred
- * departments' subgraphs takes as long on the platform's own thread, which
+ * its subgraphs serve: at a province's size composition takes most of a
+ * minute in a worker thread, while preparing the departments' databases and
+ * starting a hundred servers goes on on the platform's own thread, which
  * used to wait for the one before starting the other. The set is what the
  * registry will hold once the platform registers what it serves — the
  * registry's other subgraphs as they are, and the platform's own with the SDL
- * they will be built with at the addresses they will listen on — and the
+ * they are built with at the addresses they will listen on — and the
  * supergraph is stored like any other (`composeShared`), so the registry's
  * composition at start reads it back instead of composing. A guess that turns
  * out wrong (a catalogue published meanwhile) costs the worker's time and
@@ -41,11 +40,11 @@ export function composeAhead(
   db: Knex,
   plan: {
     catalogue: Catalogue;
-    departments: readonly string[];
+    /** Each department's subgraph as it will be served, in port order (only its name and SDL are read). */
+    departments: readonly { name: string; typeDefs: string }[];
     host: string;
     /** The first department's port; the platform subgraph's and the cross-level subgraph's follow. */
     portBase: number;
-    maxPageSize: number;
     log: (message: string) => void;
   },
 ): AheadComposition | null {
@@ -53,11 +52,7 @@ export function composeAhead(
   if (!isIPv4(host) || portBase <= 0) return null;
   const url = (offset: number) => `http://${host}:${portBase + offset}/graphql`;
   const own = [
-    ...departments.map((code, i) => ({
-      name: code,
-      url: url(i),
-      typeDefs: departmentTypeDefs(catalogue, code, { maxPageSize: plan.maxPageSize }),
-    })),
+    ...departments.map(({ name, typeDefs }, i) => ({ name, url: url(i), typeDefs })),
     { name: PLATFORM_SUBGRAPH, url: url(departments.length), typeDefs: PLATFORM_TYPE_DEFS },
     {
       name: CROSS_LEVEL_SUBGRAPH,

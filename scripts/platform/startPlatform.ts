@@ -199,29 +199,32 @@ export async function startPlatform(
   let ahead: AheadComposition | null = null;
   try {
     await catalogueStore.start();
-    // Composed in a worker thread while this one builds and starts the subgraphs.
+    const subgraphOptions = { maxPageSize: config.maxPageSize };
+    const build = (catalogue: Catalogue, code: string) =>
+      buildDepartmentSubgraph(catalogue, code, subgraphOptions);
+    // Their SDL now, their executable schemas when first read (`buildOnFirstRequest` below).
+    const departmentSubgraphs = files.departments.map((d) =>
+      build(catalogueStore.catalogue, d.code),
+    );
+    // Composed in a worker thread while this one starts the subgraphs.
     ahead = options.ephemeralPorts
       ? null
       : composeAhead(platformDb, {
           catalogue: catalogueStore.catalogue,
-          departments: files.departments.map((d) => d.code),
+          departments: departmentSubgraphs,
           host: config.host,
           portBase: config.subgraphPortBase,
-          maxPageSize: config.maxPageSize,
           log,
         });
     databases = await prepareDepartmentData(config, files, seed, log, await listTables(platformDb));
     await policies.start();
-    const subgraphOptions = { maxPageSize: config.maxPageSize };
-    const build = (catalogue: Catalogue, code: string) =>
-      buildDepartmentSubgraph(catalogue, code, subgraphOptions);
     for (const [index, department] of files.departments.entries()) {
       const port =
         options.ephemeralPorts || config.subgraphPortBase === 0
           ? 0
           : config.subgraphPortBase + index;
       subgraphs.push(
-        await startSubgraphServer(build(catalogueStore.catalogue, department.code), {
+        await startSubgraphServer(departmentSubgraphs[index]!, {
           db: databases.get(department.code)!,
           catalogue: () => catalogueStore.catalogue,
           policies,
