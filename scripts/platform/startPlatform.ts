@@ -200,11 +200,9 @@ export async function startPlatform(
   try {
     await catalogueStore.start();
     const subgraphOptions = { maxPageSize: config.maxPageSize };
-    const build = (catalogue: Catalogue, code: string) =>
-      buildDepartmentSubgraph(catalogue, code, subgraphOptions);
     // Their SDL now, their executable schemas when first read (`buildOnFirstRequest` below).
     const departmentSubgraphs = files.departments.map((d) =>
-      build(catalogueStore.catalogue, d.code),
+      buildDepartmentSubgraph(catalogueStore.catalogue, d.code, subgraphOptions),
     );
     // Composed in a worker thread while this one starts the subgraphs.
     ahead = options.ephemeralPorts
