@@ -115,7 +115,7 @@ const program = cliProgram({
   )
   .option(
     '--blocks <n>',
-    'governance suite: pairs of alternating blocks of 100 requests (governed, ungoverned) per fetch',
+    'governance suite: rounds of three blocks of 100 requests (governed, identity only, ungoverned) per fetch',
     wholeNumber(2, 10_000),
     60,
   )

@@ -39,7 +39,7 @@ export interface BenchOptions {
   grants: number;
   replicas: number;
   scales: readonly number[];
-  /** Governance suite: pairs of blocks of 100 requests per fetch. */
+  /** Governance suite: rounds of three blocks of 100 requests per fetch. */
   blocks: number;
   /** Where the tables and figures are written (bench/results/ unless chosen). */
   results: string;
@@ -175,7 +175,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       const text = [
         `### What governance costs a department subgraph per fetch (${date})`,
         '',
-        `public_security, governed (context token under the gateway's MAC, sharing rules, the ACCESS record signed and handed back) and without identity, rules or audit, both in the bench process, sent the same fetches one at a time in ${options.blocks} pairs of alternating blocks of 100 after ${50 * options.blocks} of each; CPU µs per request of the whole process (client and subgraph: the client's share cancels in the difference), medians over blocks, ${scale} people seeded (SQLite). Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
+        `public_security, governed (context token under the gateway's MAC, sharing rules, the ACCESS record signed and handed back), with the token verified but no rules or audit (identity only), and without identity, rules or audit, all in the bench process, sent the same fetches with the same fresh tokens one at a time in ${options.blocks} rounds of three blocks of 100, their order turning, after ${50 * options.blocks} of each; CPU µs per request of the whole process (client and subgraph: the client's share cancels in the difference), medians over blocks, ${scale} people seeded (SQLite). Machine: ${host.cpu}, ${host.cores} cores, Node ${host.node}.`,
         '',
         governanceReport(rows),
       ].join('\n');
