@@ -103,7 +103,7 @@ export async function runGovernanceBench(setup: GovernanceBenchSetup): Promise<G
         const sent: Sent[] = [];
         for (let i = 0; i < count; i++) {
           const body = fetch.bodies(side);
-          // Both sides get the same headers (the ungoverned subgraph ignores them).
+          // Every side gets the same headers (the ungoverned subgraph ignores them).
           const requestId = fetch.requestId();
           const headers: Record<string, string> = {
             'content-type': 'application/json',

@@ -2,11 +2,12 @@
  * The bench's reports: the gateway suite's (scripts/bench/gatewayBench.ts) for
  * whichever contenders `--contenders` chose — targets are ours' against the
  * others, so a run without ours prints its tables and no targets, instead of
- * failing after minutes of measuring — and the fetch suite's.
+ * failing after minutes of measuring — and the fetch and governance suites'.
  */
 import { describe, expect, it } from 'vitest';
 import { fetchTokenReport } from '../../scripts/bench/fetchTokenBench.ts';
 import { gatewayReport, type ContenderRow } from '../../scripts/bench/gatewayBench.ts';
+import { governanceReport } from '../../scripts/bench/governanceBench.ts';
 
 const row = (name: string, requestsPerSecond: number): ContenderRow => ({
   name,
@@ -59,5 +60,29 @@ describe('the fetch bench report', () => {
       '| governed, token with a MAC | 530 | +196 | 1844 | 10.00 | 20.00 | 30.00 |',
       '| ungoverned | 334 | +0 | 2943 | 10.00 | 20.00 | 30.00 |',
     ]);
+  });
+});
+
+describe('the governance bench report', () => {
+  it('gives each side per request, what governance adds, its quartiles and the part that is the identity', () => {
+    const report = governanceReport([
+      {
+        fetch: 'the single lookup (one person)',
+        governedUs: 568,
+        identityUs: 406,
+        ungovernedUs: 334,
+        governanceUs: 236,
+        lowerUs: 216,
+        upperUs: 261,
+        identityOnlyUs: 68,
+        blocks: 60,
+      },
+    ]);
+    expect(report.split('\n')[0]).toBe(
+      '| fetch | governed µs / request | identity only µs / request | ungoverned µs / request | governance µs / fetch | quartiles of the rounds | of which the identity |',
+    );
+    expect(report.split('\n')[2]).toBe(
+      '| the single lookup (one person) | 568 | 406 | 334 | **236** | 216 – 261 | 68 |',
+    );
   });
 });
