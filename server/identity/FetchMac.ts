@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { timingSafeEqual, type KeyObject } from 'node:crypto';
 import sodium from 'sodium-native';
 import { asKeyObject, rawEd25519Key } from './ed25519.ts';
 import type { PlatformKey } from './PlatformKey.ts';
+import { HmacSha256 } from './HmacSha256.ts';
 
 /** What the shared secret is hashed with, so that the key serves this one purpose. */
 const LABEL = Buffer.from('govdata fetch token v1');
@@ -24,7 +25,11 @@ const MAC_BYTES = 32;
  * check them (ACCESS attestations, audit checkpoints, link tokens).
  */
 export class FetchMac {
-  private constructor(private readonly key: Buffer) {}
+  private readonly hmac: HmacSha256;
+
+  private constructor(key: Buffer) {
+    this.hmac = new HmacSha256(key);
+  }
 
   /**
    * The MAC key `own` (an Ed25519 private key) shares with the holder of
@@ -42,9 +47,9 @@ export class FetchMac {
     return derived;
   }
 
-  /** The MAC of `input`. */
+  /** The MAC of `input` (HMAC-SHA256; see `HmacSha256` for why not node:crypto's). */
   of(input: string): Buffer {
-    return createHmac('sha256', this.key).update(input).digest();
+    return this.hmac.of(input);
   }
 
   /** Whether `mac` is this key's MAC of `input` (compared in constant time). */
