@@ -1,4 +1,5 @@
 import {
+  createHash,
   createHmac,
   createPublicKey,
   generateKeyPairSync,
@@ -185,6 +186,17 @@ describe('internal tokens', () => {
       await expect(verifyInternalToken(token, 'public_security', publicKey, other)).rejects.toThrow(
         /another request body/,
       );
+    }
+  });
+
+  it("hashes the body as SHA-256 of its UTF-8 text, base64url, whichever of Node's digests makes it", () => {
+    for (const body of [
+      BODY,
+      '',
+      '{"query":"{ person(idNumber: \\"1\\") { name } }"}',
+      '数据共享'.repeat(500),
+    ]) {
+      expect(bodyHash(body)).toBe(createHash('sha256').update(body, 'utf8').digest('base64url'));
     }
   });
 
