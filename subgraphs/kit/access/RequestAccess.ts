@@ -52,6 +52,8 @@ export interface VerificationScope {
 }
 
 type Denial = { reason: DenialReason; message: string };
+/** An item as every record of its dataset gets it, and whether the access log has noted it so. */
+type Uniform = { access: ItemAccess; noted: boolean };
 type Allowed = AccessDecision & { allowed: true };
 
 /**
@@ -106,6 +108,14 @@ export class RequestAccess {
     VERIFY: new Map(),
     EXPORT: new Map(),
   };
+  /**
+   * Per item, what `answer` gives on every record of its dataset, or null
+   * where records are decided one by one (`perRecord`): each field of each row
+   * answered then costs one lookup here.
+   */
+  private readonly uniform = new Map<CatalogueItem, Uniform | null>();
+  /** Whether a quota has run out on some record (`spent`): records are then decided one by one. */
+  private anySpent = false;
 
   constructor(
     identity: RequestIdentity,
@@ -160,10 +170,22 @@ export class RequestAccess {
    * under. What every item field of every row resolves through.
    */
   answer(table: DatasetTable, item: CatalogueItem, row: Row): unknown {
-    const cell = this.cell(table, item, row);
+    let uniform = this.anySpent ? null : this.uniform.get(item);
+    if (uniform === undefined) {
+      uniform = this.perRecord(table, 'QUERY')
+        ? null
+        : { access: this.item(table, item), noted: false };
+      this.uniform.set(item, uniform);
+    }
+    const cell = uniform ? uniform.access : this.cell(table, item, row);
     if (cell.kind === 'DENY') throw this.error(table, item.name, cell);
     const masked = cell.kind === 'MASK';
-    this.log.answered(table, item.name, masked, row, cell.grant?.id ?? null);
+    if (uniform?.noted) {
+      this.log.answeredAgain(table, row);
+    } else {
+      this.log.answered(table, item.name, masked, row, cell.grant?.id ?? null);
+      if (uniform) uniform.noted = true;
+    }
     const value = row[item.name];
     return masked ? applyMask(cell.mask, value) : value;
   }
@@ -311,6 +333,7 @@ export class RequestAccess {
       }
       if (spent.size === 0) return row;
       this.spent.set(row, spent);
+      this.anySpent = true;
       const served =
         decision.basis !== 'GRANT' ||
         decision.grants.some((g) => !spent.has(g.id) && rowAdmits(g.rowFilter, row));

@@ -4,11 +4,9 @@ import type { DatasetTable } from '../sql/index.ts';
 
 interface DatasetUse {
   table: DatasetTable;
-  /** Rows read from the database for the caller (before item decisions). */
-  rows: number;
-  /** Per item, how many times a value of it was answered (masked or not). */
-  answered: Map<string, number>;
-  /** The rows, where resolvers name them, that at least one item was answered of. */
+  /** The items a value of which was answered (masked or not), in the order first answered. */
+  answered: Set<string>;
+  /** The rows at least one item was answered of. */
   answeredRows: Set<object>;
   masked: Set<string>;
   denied: Map<string, string>;
@@ -34,12 +32,11 @@ export interface Verification {
  * leave. Names and counts only.
  *
  * The record states what the caller received, not what was read:
- * - `recordCount` counts the records of which the caller received at least one
- *   item (a value, masked or not). Where resolvers pass the row to `item()`
- *   these are the distinct rows named; otherwise, since every row of one
- *   selection is asked the same items, the most-answered item's count, never
- *   more than the rows read. Rows read whose every item ended as an error are
- *   not counted.
+ * - a dataset has a record once rows of it were read for the caller (`read`),
+ *   or anything of it answered or refused;
+ * - `recordCount` counts the distinct records of which the caller received at
+ *   least one item (a value, masked or not). Rows read whose every item ended
+ *   as an error, or of which only a join handle was asked, are not counted.
  * - the decision is DENIED when nothing was received and something was
  *   denied, PARTIAL when something was received and something denied, MASKED
  *   when all was received and some item masked, ALLOWED otherwise (also when
@@ -59,8 +56,7 @@ export class AccessLog {
     if (!use) {
       use = {
         table,
-        rows: 0,
-        answered: new Map(),
+        answered: new Set(),
         answeredRows: new Set(),
         masked: new Set(),
         denied: new Map(),
@@ -76,27 +72,15 @@ export class AccessLog {
     return use;
   }
 
-  /** `count` rows of `table` were read for the caller. */
-  rows(table: DatasetTable, count: number): void {
-    this.use(table).rows += count;
+  /** Rows of `table` were read for the caller: the dataset has a record, whatever is answered of them. */
+  read(table: DatasetTable): void {
+    this.use(table);
   }
 
   /**
-   * The caller was answered a value of `item` (masked or not) of one row.
-   * Passing the row (the resolver's parent object) makes `recordCount` exact.
+   * The caller was answered a value of `item` (masked or not) of `row` (the
+   * resolver's parent object), under `grantId` (null: no grant was needed).
    */
-  item(table: DatasetTable, item: string, masked: boolean, row?: object): void {
-    const use = this.use(table);
-    use.answered.set(item, (use.answered.get(item) ?? 0) + 1);
-    // The fields of one row are resolved one after another: add the row once.
-    if (row !== undefined && row !== this.lastRow) {
-      use.answeredRows.add(row);
-      this.lastRow = row;
-    }
-    if (masked) use.masked.add(item);
-  }
-
-  /** `item` of `row` was answered under `grantId` (null: no grant was needed); see `item`. */
   answered(
     table: DatasetTable,
     item: string,
@@ -104,8 +88,27 @@ export class AccessLog {
     row: object,
     grantId: string | null,
   ): void {
-    this.item(table, item, masked, row);
-    if (grantId !== null) this.last!.grants.add(grantId);
+    const use = this.use(table);
+    use.answered.add(item);
+    if (masked) use.masked.add(item);
+    if (grantId !== null) use.grants.add(grantId);
+    this.answeredRow(use, row);
+  }
+
+  /**
+   * `row` of `table` was answered an item already noted with `answered`, as
+   * it was then (the same mask and grant): only the row can be new.
+   */
+  answeredAgain(table: DatasetTable, row: object): void {
+    this.answeredRow(this.use(table), row);
+  }
+
+  private answeredRow(use: DatasetUse, row: object): void {
+    // The fields of one row are resolved one after another: add the row once.
+    if (row !== this.lastRow) {
+      use.answeredRows.add(row);
+      this.lastRow = row;
+    }
   }
 
   /** The caller was refused `item` (or, for null, a whole row, answer or dataset) of `table`. */
@@ -132,11 +135,11 @@ export class AccessLog {
   entries(identity: RequestIdentity, subgraph: string, latencyMs: number): AuditEntry[] {
     const at = new Date().toISOString();
     return [...this.uses.values()].map((use) => {
-      const recordCount = receivedRecords(use);
+      const recordCount = use.answeredRows.size;
       return {
         ...accessEntry(identity, subgraph, use.table.entry, at, latencyMs),
         grantId: use.grants.size > 0 ? [...use.grants].sort().join(',') : null,
-        itemsReturned: [...use.answered.keys()],
+        itemsReturned: [...use.answered],
         itemsMasked: [...use.masked],
         itemsDenied: [...use.denied.keys()],
         recordCount,
@@ -194,20 +197,6 @@ export function accessEntry(
     operationHash: null,
     latencyMs,
   };
-}
-
-/**
- * The records the caller received at least one item of. Rows read of which
- * no item was answered — every item denied, or only a join handle asked —
- * gave the caller nothing of their own and are not counted. Without rows
- * named, every row of one selection is asked the same items, so the
- * most-answered item's count (at most the rows read) is the count of rows.
- */
-function receivedRecords(use: DatasetUse): number {
-  if (use.answeredRows.size > 0) return use.answeredRows.size;
-  if (use.answered.size === 0) return 0;
-  const most = Math.max(...use.answered.values());
-  return use.rows > 0 ? Math.min(most, use.rows) : most;
 }
 
 function decisionOf(use: DatasetUse, recordCount: number): AuditDecision {

@@ -32,7 +32,13 @@ export class RequestLoaders {
     let loader = this.entities.get(code);
     if (!loader) {
       loader = new DataLoader(
-        entityBatch(this.db, table, this.access?.scope(table) ?? null, this.charge(table)),
+        entityBatch(
+          this.db,
+          table,
+          this.access?.scope(table) ?? null,
+          // An entity found gives its dataset a record (a key that finds nothing does not).
+          this.charge(table, (rows) => rows.length > 0),
+        ),
         { cacheKeyFn: keyString, maxBatchSize: MAX_BATCH },
       );
       this.entities.set(code, loader);
@@ -54,7 +60,8 @@ export class RequestLoaders {
           itemName,
           // A join reaches only the rows of grants that give its item unmasked.
           this.access?.joinScope(table, table.item(itemName)) ?? null,
-          this.charge(table),
+          // Asking for an entity's related records gives their dataset a record, even when none is found.
+          this.charge(table, () => true),
         ),
         { cacheKeyFn: String, maxBatchSize: MAX_BATCH },
       );
@@ -63,8 +70,17 @@ export class RequestLoaders {
     return loader;
   }
 
-  private charge(table: DatasetTable): Charge {
+  /**
+   * Counts the records a batch found against the caller's quotas, after
+   * noting the read in the access log where `noted` holds for them: once per
+   * batch, not once per entity resolved.
+   */
+  private charge(table: DatasetTable, noted: (rows: readonly Row[]) => boolean): Charge {
     const access = this.access;
-    return access ? (rows) => access.charge(table, rows) : (rows) => Promise.resolve(rows);
+    if (!access) return (rows) => Promise.resolve(rows);
+    return (rows) => {
+      if (noted(rows)) access.log.read(table);
+      return access.charge(table, rows);
+    };
   }
 }

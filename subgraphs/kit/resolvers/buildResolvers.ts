@@ -46,7 +46,7 @@ export function buildResolvers(
       // A guessed key the caller cannot read is a probe: only misses use up the day's budget.
       const probing = ctx.access?.probing(table) ?? false;
       if (probing) await ctx.access!.probe(table);
-      const row = await counted(ctx, table, ctx.loaders.entity(table).load(key));
+      const row = await ctx.loaders.entity(table).load(key);
       if (probing && !row) await ctx.access!.missed(table);
       return row;
     };
@@ -82,8 +82,8 @@ export function buildResolvers(
         order,
       });
       const nodes = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
-      const served = nodes.filter((n) => !(n instanceof Error)).length;
-      ctx.access?.log.rows(table, served);
+      // A page read gives its dataset a record, even an empty one.
+      ctx.access?.log.read(table);
       const last = page.rows.at(-1);
       return {
         nodes,
@@ -134,7 +134,7 @@ export function buildResolvers(
         const link = access?.joinableOn(table, item, parent);
         if (link?.kind === 'DENY') throw access!.error(table, item.name, link);
         return local
-          ? counted(ctx, local.table, ctx.loaders.entity(local.table).load(value))
+          ? ctx.loaders.entity(local.table).load(value)
           : { [JOIN_HANDLE]: ctx.handles.seal(target.type, value) };
       };
     }
@@ -144,11 +144,7 @@ export function buildResolvers(
     const resolveReference: ReferenceResolver = (reference, ctx) => {
       const decision = ctx.access?.admit(table, 'QUERY');
       if (decision && !decision.allowed) throw ctx.access!.error(table, null, decision);
-      return counted(
-        ctx,
-        table,
-        ctx.loaders.entity(table).load(ctx.handles.openKey(table, reference[JOIN_HANDLE])),
-      );
+      return ctx.loaders.entity(table).load(ctx.handles.openKey(table, reference[JOIN_HANDLE]));
     };
     types[names.type] = { ...resolvers, __resolveReference: resolveReference };
   }
@@ -189,13 +185,7 @@ function addReverseFields(
     resolvers[field] = (parent, _, ctx) => {
       const key = parent[keyName] as string | number | null;
       if (key === null || key === undefined) return [];
-      return ctx.loaders
-        .referencing(dataset.table, itemName)
-        .load(key)
-        .then((rows) => {
-          ctx.access?.log.rows(dataset.table, rows.filter((r) => !(r instanceof Error)).length);
-          return rows;
-        });
+      return ctx.loaders.referencing(dataset.table, itemName).load(key);
     };
   }
 }
@@ -217,19 +207,4 @@ function checkFilter(filter: ListFilter): void {
       );
     }
   }
-}
-
-/** Counts a loaded entity into the request's access log. */
-function counted(
-  ctx: SubgraphContext,
-  table: DatasetTable,
-  row: Promise<Row | null>,
-): Promise<Row | null> {
-  const log = ctx.access?.log;
-  return log
-    ? row.then((found) => {
-        if (found) log.rows(table, 1);
-        return found;
-      })
-    : row;
 }
