@@ -56,8 +56,10 @@ interface Contextual {
  * first field of the request decides the rule (synchronously, as every
  * contextual rule decides), and from then on a rule that allowed calls the
  * resolver directly, and one that refused goes through shield, which answers
- * its error. Every other field goes through shield as graphql-middleware
- * applies it.
+ * its error. Fields whose rule is `allow` (a join handle on every row of a
+ * list, `_entities`, page info) are left as they are: through shield each call
+ * would await the rule that always allows. Every other field goes through
+ * shield as graphql-middleware applies it.
  */
 export function applyRules(schema: GraphQLSchema, model: DepartmentModel): GraphQLSchema {
   const { tree, contextual } = buildRuleTree(model);
@@ -68,12 +70,16 @@ export function applyRules(schema: GraphQLSchema, model: DepartmentModel): Graph
   const direct: { type: string; field: string; rule: Contextual; guarded: FieldMiddleware }[] = [];
   for (const [type, fields] of Object.entries(tree)) {
     for (const [field, fieldRule] of Object.entries(fields)) {
+      // graphql-middleware leaves a field it is given no middleware for as it is.
+      if (fieldRule === allow) {
+        delete generated[type]?.[field];
+        continue;
+      }
       const rule = contextual.get(fieldRule);
       const guarded = generated[type]?.[field];
       if (!rule || typeof guarded !== 'function') continue;
       direct.push({ type, field, rule, guarded: guarded as FieldMiddleware });
-      // graphql-middleware leaves a field it is given no middleware for as it is: wrapped below.
-      delete generated[type]![field];
+      delete generated[type]![field]; // wrapped below
     }
   }
   const ruled = applyMiddleware(schema, generated);
