@@ -199,5 +199,11 @@ export function checkpointOffThread(
   return checkpointsOf.get(db)?.handOff(onProblem) ?? Promise.resolve();
 }
 
-/** How long after start-up a department's connection refused for want of rights is retried. */
-const GRANT_SPREAD_MS = 5000;
+/**
+ * How long after start-up a department's connection refused for want of
+ * rights is retried. A Galera node applies a grant made through another in
+ * well under a second when idle, but 5 s proved too short on a loaded 2-core
+ * machine running three nodes (a start-up refused with the grant committed);
+ * a wrong password at start-up is reported this much later.
+ */
+const GRANT_SPREAD_MS = 30_000;
