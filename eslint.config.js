@@ -24,6 +24,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/require-await': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // A transaction a Galera cluster rolls back on a conflict must run again, whole.
+          selector: "CallExpression[callee.property.name='transaction']",
+          message:
+            'Begin a write transaction with inTransaction (server/database), which runs it again when the database rolls it back for a conflict.',
+        },
+      ],
     },
   },
   {
@@ -36,6 +45,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Tests begin raw transactions to make conflicts and failures on purpose.
+      'no-restricted-syntax': 'off',
     },
   },
   {

@@ -96,6 +96,7 @@ export type CommitAuditRows = (
 /** The batch in a knex transaction: the rows in inserts of 200, then the head by compare-and-set. */
 export const commitAuditRowsInTransaction: CommitAuditRows = async (db, rows, writer, from, to) => {
   try {
+    // eslint-disable-next-line no-restricted-syntax -- the writer retries a batch itself, keeping its positions
     await db.transaction(async (trx) => {
       for (let i = 0; i < rows.length; i += 200)
         await trx('audit_records').insert(rows.slice(i, i + 200));
@@ -438,6 +439,7 @@ export class AuditWriter implements AuditSink {
       const rolledBack = new Error('trial write');
       try {
         await this.ensureChain();
+        // eslint-disable-next-line no-restricted-syntax -- a trial write, rolled back on purpose
         await this.db.transaction(async (trx) => {
           await trx('audit_chains').where({ writer: this.writer }).update({ role: this.role });
           throw rolledBack;

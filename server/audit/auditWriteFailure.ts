@@ -1,4 +1,4 @@
-import { StorageUnavailableError } from '../database/index.ts';
+import { rolledBackByServer, StorageUnavailableError } from '../database/index.ts';
 
 /**
  * What a failed audit transaction (records plus chain head) left behind, as far
@@ -32,16 +32,6 @@ export type AuditWriteFailure =
   | { kind: 'uncertain'; reason: string }
   | { kind: 'stale-head'; reason: string }
   | { kind: 'refused'; reason: string };
-
-/** Server errors after which the transaction is known to be rolled back and may be retried. */
-const ROLLED_BACK_ERRNOS = new Set([
-  1213, // ER_LOCK_DEADLOCK: a Galera certification failure or brute-force abort, or an InnoDB deadlock
-  1047, // ER_UNKNOWN_COM_ERROR: "WSREP has not yet prepared node for application use"
-  // TiDB's write conflicts, after which it has rolled the transaction back (docs/scale.md):
-  8002, // a conflict in a transaction that read FOR UPDATE
-  8005, // "Write Conflict, txnStartTS is stale"
-  9007, // a write conflict in TiKV
-]);
 
 /** Server errors after which the commit may or may not have happened. */
 const UNCERTAIN_ERRNOS = new Set([
@@ -120,7 +110,7 @@ export function classifyAuditWriteFailure(error: unknown): AuditWriteFailure {
     name?: unknown;
   };
   const label = typeof code === 'string' ? ` (${code})` : '';
-  if (typeof errno === 'number' && ROLLED_BACK_ERRNOS.has(errno)) {
+  if (rolledBackByServer(error)) {
     return { kind: 'rolled-back', reason: `the audit store rolled a write back${label}` };
   }
   if (errno === ER_DUP_ENTRY) {

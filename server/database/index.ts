@@ -8,3 +8,5 @@ export { StorageUnavailableError } from './StorageUnavailableError.ts';
 export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';
 export { MODULE_EXTENSION } from './moduleExtension.ts';
 export { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from './waitOnLocksAsynchronously.ts';
+export { inTransaction, rolledBackByServer } from './inTransaction.ts';
+export type { TransactionOptions } from './inTransaction.ts';

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inTransaction } from '../database/inTransaction.ts';
 import type { LinkStatus, PlatformIdentity, PlatformLevel, PlatformLink } from './PlatformLink.ts';
 
 interface LinkRow {
@@ -56,7 +57,7 @@ export async function upsertLink(db: Knex, link: PlatformLink): Promise<void> {
     changed_at: link.changedAt,
     change_reason: link.changeReason,
   };
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const updated = await trx('platform_links').where({ code: link.code }).update(row);
     if (updated === 0) {
       await trx('platform_links').insert({
@@ -119,7 +120,7 @@ export async function savePlatformIdentity(
     changed_by: by,
     changed_at: at,
   };
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const updated = await trx('platform_identity').where({ id: 1 }).update(row);
     if (updated === 0) await trx('platform_identity').insert({ id: 1, ...row });
   });

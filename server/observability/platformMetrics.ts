@@ -112,6 +112,11 @@ const auditRetries = new Counter({
   labelNames: ['kind'] as const,
   registers: [metricsRegistry],
 });
+const transactionRetries = new Counter({
+  name: 'govdata_transaction_retries_total',
+  help: 'Platform write transactions run again after the database rolled them back for a conflict (a Galera certification conflict, a deadlock).',
+  registers: [metricsRegistry],
+});
 const auditRecords = new Counter({
   name: 'govdata_audit_records_total',
   help: 'Audit records committed (outcome ok) or refused because the store failed (outcome failed).',
@@ -237,6 +242,10 @@ export const metrics = {
   /** An audit batch is written again after a failure of `kind` (see `classifyAuditWriteFailure`). */
   auditRetry(kind: string): void {
     if (enabled) auditRetries.inc({ kind });
+  },
+  /** A write transaction is run again after the database rolled it back (see `inTransaction`). */
+  transactionRetry(): void {
+    if (enabled) transactionRetries.inc();
   },
   /** The gateway serves its `generation`th supergraph. */
   supergraphGeneration(generation: number): void {

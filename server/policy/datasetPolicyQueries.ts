@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { CatalogueEntry, SharingMode, SharingType } from '../../schema/index.ts';
 import type { DatasetPolicy } from './Grant.ts';
-import { inTransaction, recordPolicyChanges } from './policyChangeQueries.ts';
+import { inTransaction } from '../database/inTransaction.ts';
+import { recordPolicyChanges } from './policyChangeQueries.ts';
 
 interface DatasetPolicyRow {
   code: string;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Grant } from './Grant.ts';
-import { inTransaction, recordPolicyChanges } from './policyChangeQueries.ts';
+import { inTransaction } from '../database/inTransaction.ts';
+import { recordPolicyChanges } from './policyChangeQueries.ts';
 
 interface GrantRow {
   id: string;

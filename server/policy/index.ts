@@ -30,7 +30,6 @@ export {
 export type { DailyCounter, GrantListFilter } from './grantQueries.ts';
 export {
   consistentRead,
-  inTransaction,
   recordPolicyChanges,
   selectPolicyChangeHead,
   selectPolicyChangesAfter,

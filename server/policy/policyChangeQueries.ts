@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { databaseEngine } from '../database/databaseEngine.ts';
+import { inTransaction } from '../database/inTransaction.ts';
 
 /** What a policy change touched: a grant (by id) or a dataset's sharing decision (by code). */
 export type PolicySubject = 'grant' | 'dataset_policy';
@@ -88,17 +89,6 @@ export async function selectPolicyChangesAfter(
  */
 export function consistentRead<T>(db: Knex, read: (db: Knex) => Promise<T>): Promise<T> {
   return databaseEngine(db) === 'mysql'
-    ? db.transaction(read, { isolationLevel: 'repeatable read' })
+    ? inTransaction(db, read, { config: { isolationLevel: 'repeatable read' } })
     : read(db);
-}
-
-/**
- * Runs `write` in `db` if it is a transaction already, else in a new one: a
- * change and its log entry commit together or not at all.
- */
-export function inTransaction<T>(
-  db: Knex,
-  write: (trx: Knex.Transaction) => Promise<T>,
-): Promise<T> {
-  return db.isTransaction ? write(db as Knex.Transaction) : db.transaction(write);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inTransaction } from '../../server/index.ts';
 
 /** A value a generated row may hold: text (dates too), a number or NULL. */
 export type SeedValue = string | number | null;
@@ -67,17 +68,23 @@ export async function replaceTableRows<Row extends SeedRow<Row>>(
   let total = 0;
   let batch = nextBatch();
   while (batch.length > 0) {
-    await knex.transaction(async (trx) => {
-      let inTransaction = 0;
-      while (batch.length > 0 && inTransaction < rowsPerTransaction) {
-        const count = batch.length / columns.length;
+    // A transaction's rows are pulled before it begins: a run the database rolls back for a
+    // conflict is run again whole (`inTransaction`), with the same rows.
+    const inserts: Knex.Value[][] = [];
+    let rows = 0;
+    while (batch.length > 0 && rows < rowsPerTransaction) {
+      inserts.push(batch);
+      rows += batch.length / columns.length;
+      batch = nextBatch();
+    }
+    await inTransaction(knex, async (trx) => {
+      for (const bindings of inserts) {
+        const count = bindings.length / columns.length;
         const sql = count === rowsPerInsert ? fullStatement : statementFor(count);
-        await trx.raw(sql, [table, columns, ...batch]);
-        inTransaction += count;
-        total += count;
-        batch = nextBatch();
+        await trx.raw(sql, [table, columns, ...bindings]);
       }
     });
+    total += rows;
   }
   return total;
 }

@@ -14,9 +14,11 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuditWriter,
+  inTransaction,
   loadConfig,
   loadTestSettings,
   mintDevToken,
+  rolledBackByServer,
   verifyAuditChains,
   type AuditEntry,
 } from '../../server/index.ts';
@@ -221,6 +223,56 @@ describe.skipIf(missing.length > 0)('npm run cluster: Galera, HAProxy, replicas'
         Array.from({ length: 41 }, (_, i) => `conflict-${i}`),
       );
       expect(await verifyAuditChains(writerDb)).toMatchObject({ ok: true });
+    } finally {
+      await writerDb.destroy();
+      await otherDb.destroy();
+    }
+  });
+
+  it('runs a platform write again, whole, when another node’s write set on its row certified first', async () => {
+    const [first, second] = cluster.nodePorts;
+    const writerDb = nodeDb(first!, cluster.password);
+    const otherDb = nodeDb(second!, cluster.password);
+    try {
+      await writerDb.schema.createTable('probe_counters', (t) => {
+        t.string('name', 8).primary();
+        t.integer('n').notNullable();
+        t.string('touched', 32).notNullable();
+      });
+      await writerDb('probe_counters').insert({ name: 'x', n: 0, touched: '' });
+      // Every few milliseconds another node writes the row the writer reads and increments:
+      // the writer's commits race write sets on it, and certification aborts some of them.
+      let interfering = true;
+      const interference = (async () => {
+        let n = 0;
+        while (interfering) {
+          await otherDb('probe_counters')
+            .where({ name: 'x' })
+            .update({ touched: `interfered ${++n}` })
+            .catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+      const retries: unknown[] = [];
+      for (let i = 0; i < 40; i++) {
+        await inTransaction(
+          writerDb,
+          async (trx) => {
+            const row = await trx('probe_counters').where({ name: 'x' }).first<{ n: number }>('n');
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            await trx('probe_counters')
+              .where({ name: 'x' })
+              .update({ n: row.n + 1 });
+          },
+          { onRetry: (error) => retries.push(error) },
+        );
+      }
+      interfering = false;
+      await interference;
+      expect(retries.length).toBeGreaterThan(0);
+      expect(retries.every(rolledBackByServer)).toBe(true);
+      // Every increment counted once: none lost with its rolled-back run, none applied twice.
+      expect((await writerDb('probe_counters').where({ name: 'x' }).first('n'))?.n).toBe(40);
     } finally {
       await writerDb.destroy();
       await otherDb.destroy();

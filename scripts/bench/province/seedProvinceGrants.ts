@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Catalogue } from '../../../schema/index.ts';
 import {
   deleteGrantsCreatedBy,
+  inTransaction,
   insertGrants,
   newGrant,
   type Grant,
@@ -71,7 +72,7 @@ export async function seedProvinceGrants(
   const row = await db('grants').where({ created_by: PROVINCE_GRANTOR }).count({ n: '*' }).first();
   if (Number(row?.n ?? 0) === count) return;
   const started = Date.now();
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await deleteGrantsCreatedBy(trx, PROVINCE_GRANTOR);
     await insertGrants(trx, provinceGrants(catalogue, count));
   });

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
+import { inTransaction } from '../../../server/index.ts';
 import type { Catalogue } from '../../../schema/index.ts';
 import type { WorkingCalendar } from '../calendar/index.ts';
 import { insertEntryVersion, selectEntryVersions } from './entryQueries.ts';
@@ -34,7 +35,7 @@ export async function importCatalogueFiles(
     }
     const now = new Date().toISOString();
     const trigger = published ? now.slice(0, 10) : entry.publishedOn;
-    await db.transaction(async (trx) => {
+    await inTransaction(db, async (trx) => {
       if (published) {
         await trx('catalogue_entries')
           .where({ code: entry.code, version: published.version })

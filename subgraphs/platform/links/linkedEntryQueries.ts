@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inTransaction } from '../../../server/index.ts';
 import type { CatalogueEntry } from '../../../schema/index.ts';
 import type { JsonLdNode } from '../dcat/index.ts';
 
@@ -48,7 +49,7 @@ export async function replaceLinkedEntries(
   platform: string,
   entries: readonly LinkedEntry[],
 ): Promise<void> {
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx('linked_entries').where({ platform }).delete();
     for (const e of entries) {
       await trx('linked_entries').insert({

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../../schema/index.ts';
+import { inTransaction } from '../../../server/index.ts';
 import { checkSubgraphs, type SubgraphCandidate, type SubgraphCheck } from './checkSubgraph.ts';
 import {
   insertSubgraphVersion,
@@ -98,7 +99,7 @@ export async function publishSubgraphs(
     ? `${request.note} (forced, confirmed by ${request.force.confirmedByAdmin})`
     : request.note;
   const at = new Date();
-  const versions = await db.transaction(async (trx) => {
+  const versions = await inTransaction(db, async (trx) => {
     const inserted: SubgraphVersion[] = [];
     for (const candidate of changed) {
       inserted.push(

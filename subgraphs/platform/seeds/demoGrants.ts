@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   deleteGrantsCreatedBy,
+  inTransaction,
   insertGrants,
   newGrant,
   type Grant,
@@ -108,7 +109,7 @@ export const DEMO_GRANTS: readonly DemoGrant[] = [
 ];
 
 export async function seed(knex: Knex): Promise<number> {
-  await knex.transaction(async (trx) => {
+  await inTransaction(knex, async (trx) => {
     await deleteGrantsCreatedBy(trx, SEEDER);
     await insertGrants(
       trx,

@@ -10,7 +10,7 @@ import {
   parseEntryText,
   type Catalogue,
 } from '../../../schema/index.ts';
-import { upsertDatasetPolicy, deleteDatasetPolicy } from '../../../server/index.ts';
+import { deleteDatasetPolicy, inTransaction, upsertDatasetPolicy } from '../../../server/index.ts';
 import {
   actorFor,
   actorOf,
@@ -118,7 +118,7 @@ export async function saveDraft(
     reviewReason: null,
     updatedAt: now,
   };
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (draft)
       await trx('catalogue_entries').where({ code: entry.code, version: draft.version }).delete();
     await insertEntryVersion(trx, version);
@@ -173,7 +173,7 @@ export async function publishEntry(
   const parsed = catalogueEntrySchema.parse(entry.document);
   const at = ctx.now.toISOString();
   const by = actorOf(ctx);
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     await trx('catalogue_entries')
       .where({ code, status: 'PUBLISHED' })
       .update({ status: 'SUPERSEDED', updated_at: at });
@@ -238,7 +238,7 @@ export async function retireEntry(
     }
     throw error;
   }
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (
       !(await transitionEntry(trx, code, published.version, ['PUBLISHED'], {
         to: 'RETIRED',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { conflict, notFound, badUserInput, type CatalogueEntry } from '../../../schema/index.ts';
 import {
   newGrant,
+  inTransaction,
   insertGrant,
   revokeGrant,
   selectGrant,
@@ -51,7 +52,7 @@ export async function createGrant(
     actorFor(ctx, entry.department),
     ctx.now,
   );
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     await insertGrant(trx, grant);
     await insertGrantChange(trx, {
       grantId: grant.id,
@@ -96,7 +97,7 @@ export async function changeGrant(
   );
   const now = ctx.now.toISOString();
   const after: Grant = { ...before, ...conditions, version: before.version + 1, updatedAt: now };
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (!(await updateGrant(trx, after, expectedVersion))) throw stale();
     await insertGrantChange(trx, {
       grantId: id,
@@ -121,7 +122,7 @@ export async function withdrawGrant(
   const before = await selectGrant(ctx.db, id);
   if (!before) throw notFound(`No grant ${id}.`);
   const actor = actorOf(ctx);
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     if (!(await revokeGrant(trx, id, actor, why, ctx.now))) {
       throw conflict(`Grant ${id} is ${before.status}; only an active grant can be revoked.`);
     }

@@ -8,7 +8,7 @@ import {
   type CatalogueEntry,
   type SharingMode,
 } from '../../../schema/index.ts';
-import { selectDatasetPolicies } from '../../../server/index.ts';
+import { inTransaction, selectDatasetPolicies } from '../../../server/index.ts';
 import { loadWorkingCalendar } from '../calendar/index.ts';
 import {
   actorFor,
@@ -151,7 +151,7 @@ export async function approveApplication(
     ctx.settings.timeZone,
   );
   let result: SharingApplication | undefined;
-  await ctx.db.transaction(async (trx) => {
+  await inTransaction(ctx.db, async (trx) => {
     const scoped = { ...ctx, db: trx };
     const grant = await createGrant(
       scoped,
