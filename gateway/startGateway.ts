@@ -221,6 +221,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Trusted-documents mode: hashes find safelisted documents, and nothing is registered.
     ...(trusted ? { persistedQueries: { cache: trusted.asPersistedQueryCache() } } : {}),
     includeStacktraceInErrorResponses: false,
+    // Apollo Server refuses introspection where NODE_ENV is production (the image's and the
+    // manifests' setting) unless told otherwise: GraphiQL and client tools read the schema, and
+    // an introspection is limited by its cost like any operation (README: limits).
+    introspection: true,
     // The platform stops its servers itself, in order, on SIGINT/SIGTERM.
     stopOnTerminationSignals: false,
   });

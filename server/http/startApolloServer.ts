@@ -44,6 +44,9 @@ export async function startApolloServer<TContext extends BaseContext>(
     formatError: errors.formatError,
     validationRules: options.validationRules ?? [],
     includeStacktraceInErrorResponses: false,
+    // The same in production (NODE_ENV) as in development: a subgraph answers nothing, its
+    // schema included, without the gateway's token for that very request.
+    introspection: true,
     stopOnTerminationSignals: false,
   });
   await apollo.start();

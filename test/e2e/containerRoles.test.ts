@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate } from 'dockerfile-utils';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadConfig,
@@ -156,6 +157,18 @@ describe('the image roles, started from the build as the Dockerfile starts them'
       ),
     );
     expect(accounts.utilityAccounts.nodes).toHaveLength(2);
+    // The image runs with NODE_ENV=production, where Apollo Server refuses introspection unless
+    // told otherwise: GraphiQL's own introspection must still answer a signed-in caller.
+    expect(image.env.NODE_ENV).toBe('production');
+    const schema = ok(
+      await postGraphQL<{ __schema: { types: { name: string }[] } }>(
+        url!,
+        getIntrospectionQuery(),
+        {},
+        { authorization: `Bearer ${token}` },
+      ),
+    );
+    expect(schema.__schema.types.map((t) => t.name)).toContain('UtilityAccount');
     // And the HEALTHCHECK fails where nothing answers.
     expect(await healthcheck(await freePort())).toBe(1);
   }, 300_000);
