@@ -9,8 +9,10 @@ import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.ts';
 import { freePort } from '../platform/portsAhead.ts';
 import {
+  compileAsDeployed,
   nextMessage,
   peakMemoryMiB,
+  PLAIN_APOLLO_LAUNCHER,
   startOurGateway,
   startService,
   startSubgraphHost,
@@ -72,8 +74,6 @@ export interface GatewayBenchResult {
   oneConnection: Summary[];
 }
 
-const scripts = join(import.meta.dirname, '..');
-
 /**
  * Five contenders over the same department subgraphs and data, in alternating
  * rounds: the subgraph queried directly (single lookup only), plain Apollo
@@ -130,6 +130,8 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     );
   const services: Service[] = [];
   try {
+    log('compiling the gateways as they are deployed (npm run build)');
+    await compileAsDeployed();
     log(`starting the subgraphs (${workers} worker(s), governed and ungoverned)`);
     const subgraphs = await startSubgraphHost(ports, workers, env, profile);
     services.push(subgraphs);
@@ -144,16 +146,12 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     /** How each gateway starts: only the contenders measured do (others would idle beside them). */
     const starts: Record<GatewayName, () => Service> = {
       'plain Apollo Gateway': () =>
-        startService(
-          'plain Apollo Gateway',
-          [...profile, '--import', 'tsx', join(scripts, 'bench', 'plainApolloGateway.ts')],
-          {
-            ...env,
-            BENCH_SUPERGRAPH_FILE: ungovernedFile,
-            PORT: String(gatewayPorts.plain),
-            BENCH_WORKERS: String(workers),
-          },
-        ),
+        startService('plain Apollo Gateway', [...profile, PLAIN_APOLLO_LAUNCHER], {
+          ...env,
+          BENCH_SUPERGRAPH_FILE: ungovernedFile,
+          PORT: String(gatewayPorts.plain),
+          BENCH_WORKERS: String(workers),
+        }),
       ours: () =>
         startOurGateway(
           'ours',

@@ -12,6 +12,7 @@ import { BENCH_CONSUMER, BENCH_PURPOSE, ensureBenchGrants } from './benchGrants.
 import { benchOperations, checkedBodies } from './operations.ts';
 import { freePort } from '../platform/portsAhead.ts';
 import {
+  compileAsDeployed,
   nextMessage,
   startOurGateway,
   startService,
@@ -116,6 +117,8 @@ export async function runObservabilityBench(
 
   const services: Service[] = [];
   try {
+    log('compiling the gateway as it is deployed (npm run build)');
+    await compileAsDeployed();
     log(`starting the subgraphs (${workers} worker(s))`);
     const subgraphs = startService(
       'subgraphs',

@@ -4,6 +4,9 @@
  * fetcher), with no authentication, rules or audit, over the ungoverned
  * subgraphs. Started by `npm run bench` with BENCH_SUPERGRAPH_FILE, PORT and
  * BENCH_WORKERS; its workers share the port through `node:cluster`, as ours do.
+ * It runs compiled, as its users run it (`compileAsDeployed`): under tsx the
+ * `new Error().stack` that agent-base reads on every subgraph request went
+ * through source maps, 3.6% of a worker's time on the lookup.
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
@@ -12,14 +15,6 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloGateway } from '@apollo/gateway';
 import { serveAsWorker, startWorkerPool, stopOnSignals } from '../platform/runWorkers.ts';
 import { parseWorkerCount } from '../platform/workerCount.ts';
-
-// This launcher runs under tsx, which turns on source maps for stack traces;
-// the contender is plain JavaScript and needs none. With them on, the
-// `new Error().stack` that agent-base (under Apollo's default fetcher) reads
-// on every subgraph request went through the source-map machinery: 3.6% of a
-// plain Apollo worker's time on the lookup, which the contender as its users
-// run it does not spend.
-process.setSourceMapsEnabled(false);
 
 if (cluster.isWorker) {
   await serveAsWorker(async () => {
