@@ -205,13 +205,7 @@ export class Authenticator {
       });
       payload = verified.payload;
     } catch (error) {
-      const why =
-        error instanceof Error && 'code' in error
-          ? ` (${String((error as { code: unknown }).code)})`
-          : '';
-      throw unauthenticated(
-        `The bearer token is not valid${why}: check its issuer, audience and expiry, or get a new one.`,
-      );
+      throw unauthenticated(this.invalidTokenMessage(error));
     }
     if (typeof payload.dept !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(payload.dept)) {
       throw unauthenticated('The bearer token names no department (claim "dept").');
@@ -230,6 +224,33 @@ export class Authenticator {
       }),
       expiresAt: payload.exp! * 1000,
     };
+  }
+
+  /** What to tell a caller whose token failed verification (jose's error `code` and claim). */
+  private invalidTokenMessage(error: unknown): string {
+    const { code, claim } = (error ?? {}) as { code?: unknown; claim?: unknown };
+    const named = typeof code === 'string' ? ` (${code})` : '';
+    const whose =
+      this.config.tokens.kind === 'secret'
+        ? "mint it with this platform's development secret (npm run token with the platform's DATA_DIR)"
+        : "get one from this platform's identity provider";
+    switch (code) {
+      case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      case 'ERR_JWKS_NO_MATCHING_KEY':
+        return `The bearer token is not valid${named}: it was not signed with a key this platform trusts; ${whose}.`;
+      case 'ERR_JWKS_TIMEOUT':
+        return `The bearer token could not be checked${named}: the platform did not reach its identity provider's keys in time; try again shortly.`;
+      case 'ERR_JWT_EXPIRED':
+        return `The bearer token is not valid${named}: it has expired; get a new one.`;
+      case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+        return typeof claim === 'string'
+          ? `The bearer token is not valid${named}: its "${claim}" claim is not one this platform accepts (issuer, audience, times); ${whose}.`
+          : `The bearer token is not valid${named}: check its issuer, audience and expiry, or get a new one.`;
+      case 'ERR_JOSE_ALG_NOT_ALLOWED':
+        return `The bearer token is not valid${named}: it is signed with an algorithm this platform does not accept; ${whose}.`;
+      default:
+        return `The bearer token is not valid${named}: send a whole signed JWT (three dot-separated parts) after "Bearer ", or get a new one.`;
+    }
   }
 
   private async apiKeyCaller(key: string): Promise<Caller> {

@@ -820,6 +820,29 @@ describe('a client sending x-govdata-context to the gateway', () => {
     expect(response.data).toEqual({ person: null });
     expectDenied(response, ['person'], { dataset: 'PS-POP-001', item: null, reason: 'NO_GRANT' });
   });
+
+  it("a caller with grants naming another's, or none, is told to fix the header, and learns nothing of others' grants", async () => {
+    const messages: string[] = [];
+    for (const named of ['G-DEMO-MS-POP', 'G-NOT-A-GRANT']) {
+      const response = await platform.query(
+        LOOKUP_QUERY,
+        { id: PERSON.id_number },
+        { ...(await platform.as('civil_affairs', 'social-assistance')), 'x-grant-id': named },
+      );
+      expect(response.data).toEqual({ person: null });
+      const error = expectDenied(response, ['person'], {
+        dataset: 'PS-POP-001',
+        item: null,
+        reason: 'NO_GRANT',
+      });
+      expect(error.message).not.toContain('holds no grant');
+      expect(error.message).toContain('X-Grant-Id');
+      expect(error.message).toContain('leave the header out');
+      messages.push(error.message.replace(named, 'NAMED'));
+    }
+    // Another department's grant and no grant at all read alike.
+    expect(messages[0]).toBe(messages[1]);
+  });
 });
 
 describe('forged client credentials at the gateway', () => {
@@ -957,6 +980,28 @@ describe('forged client credentials at the gateway', () => {
     const response = await platform.query(QUERY, {}, await headers());
     expectRefused401(response);
     expectNotLeaked(response, ENTERPRISE.credit_code);
+  });
+
+  it('says what is wrong with a token and what to do, without naming what the platform expects', async () => {
+    const says: Record<string, RegExp> = {
+      'signed with the wrong secret':
+        /not signed with a key this platform trusts; mint it .*npm run token/,
+      expired: /has expired; get a new one/,
+      'a wrong issuer': /its "iss" claim is not one this platform accepts/,
+      'a wrong audience': /its "aud" claim is not one this platform accepts/,
+      'not valid before an hour from now': /its "nbf" claim is not one this platform accepts/,
+      'not a JWT at all': /three dot-separated parts/,
+    };
+    for (const [label, headers] of forgeries) {
+      const expected = says[label];
+      if (!expected) continue;
+      const response = await platform.query(QUERY, {}, await headers());
+      expectRefused401(response);
+      const message = response.errors![0]!.message;
+      expect(message, label).toMatch(expected);
+      expect(message).not.toContain(config.auth.issuer);
+      expect(message).not.toContain(config.auth.audience);
+    }
   });
 });
 
