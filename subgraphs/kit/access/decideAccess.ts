@@ -99,15 +99,22 @@ function applicableGrants(
   now: Date,
 ): readonly Grant[] | (AccessDecision & { allowed: false }) {
   const caller = identity.caller!;
-  let grants = snapshot
+  const held = snapshot
     .grantsOf(caller.department, code)
     .filter((g) => g.consumerApplication === null || g.consumerApplication === caller.application);
-  if (identity.grantId !== null) grants = grants.filter((g) => g.id === identity.grantId);
-  if (grants.length === 0) {
-    const named = identity.grantId ? ` Grant ${identity.grantId} is not one of them.` : '';
+  if (held.length === 0) {
     return deny(
       'NO_GRANT',
-      `${code} is CONDITIONAL: ${caller.department} holds no grant for it.${named} Apply for access through the platform.`,
+      `${code} is CONDITIONAL: ${caller.department} holds no grant for it. Apply for access through the platform.`,
+    );
+  }
+  const grants = identity.grantId === null ? held : held.filter((g) => g.id === identity.grantId);
+  if (grants.length === 0) {
+    // The same words whether that grant is another's or none at all: nothing learned of others.
+    return deny(
+      'NO_GRANT',
+      `${code} is CONDITIONAL, and X-Grant-Id names ${identity.grantId}, which is not a grant of ` +
+        `${caller.department} on it: name one of its own grants for ${code}, or leave the header out.`,
     );
   }
   const holding: Grant[] = [];
