@@ -97,7 +97,13 @@ cliSubcommand(program, {
   .action(async (id) => {
     const { revokeApiKey } = await import('../server/index.ts');
     await withPlatformDb(async (db) => {
-      console.log((await revokeApiKey(db, id, 'cli')) ? `revoked ${id}` : `no active key ${id}`);
+      if (!(await revokeApiKey(db, id, 'cli'))) {
+        // Exit 1, so that a script revoking a key learns it did not happen.
+        throw new Error(
+          `No active key ${id}: it is unknown or already revoked (npm run apikey -- list shows the keys).`,
+        );
+      }
+      console.log(`revoked ${id}`);
     });
   });
 

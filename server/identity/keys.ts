@@ -45,6 +45,13 @@ export async function loadSigningKey(privateFile: string): Promise<PlatformKey> 
 
 /** Reads the gateway's public key (what a subgraph needs to verify the gateway). */
 export async function loadVerifyKey(publicFile: string): Promise<PlatformKey> {
+  if (!existsSync(publicFile)) {
+    throw new Error(
+      `No gateway public key at ${publicFile}: copy the platform's gateway-verify.jwk.json ` +
+        '(made in DATA_DIR/keys when the platform first starts, npm start) there, or point ' +
+        'GATEWAY_PUBLIC_KEY_FILE at it.',
+    );
+  }
   return readJwk(publicFile);
 }
 

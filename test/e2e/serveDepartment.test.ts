@@ -223,7 +223,7 @@ describe.each(engines)('govdata serve on %s', (engine) => {
   );
 
   it(
-    'refuses an unknown department, a missing join key and a missing audit signing key with a message that says what to do',
+    'refuses an unknown department, a missing join key, audit signing key or gateway public key with a message that says what to do',
     async () => {
       const command = (extra: Record<string, string>, ...args: string[]) =>
         startCommand(process.execPath, ['--import', 'tsx', GOVDATA, 'serve', ...args], {
@@ -242,11 +242,26 @@ describe.each(engines)('govdata serve on %s', (engine) => {
         '--department',
         'city_water',
       );
-      const [unknownEnd, keylessEnd, unsignedEnd] = await Promise.all([
+      // Without the gateway's public key, neither kind of host can check a request.
+      const noGatewayKey = {
+        GATEWAY_PUBLIC_KEY_FILE: join(hostDir, 'keys', 'absent-verify.jwk.json'),
+      };
+      const unverified = [
+        command(noGatewayKey, '--department', 'city_water'),
+        command(noGatewayKey, '--platform'),
+      ];
+      const [unknownEnd, keylessEnd, unsignedEnd, ...unverifiedEnds] = await Promise.all([
         unknown.exited,
         keyless.exited,
         unsigned.exited,
+        ...unverified.map((c) => c.exited),
       ]);
+      for (const [i, host] of unverified.entries()) {
+        expect(unverifiedEnds[i]!.code).toBe(1);
+        expect(host.output()).toContain('No gateway public key at');
+        expect(host.output()).toContain('GATEWAY_PUBLIC_KEY_FILE');
+        expect(host.output()).not.toContain('ENOENT');
+      }
       expect(unknownEnd.code).toBe(1);
       expect(unknown.output()).toContain('its departments are: business_environment, city_water');
       expect(keylessEnd.code).toBe(1);
