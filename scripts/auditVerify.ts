@@ -34,7 +34,7 @@ const program = cliProgram({
     'check the hash chains alone, without checkpoints or attestations (does not show a rewrite that recomputed every hash)',
   )
   .action(async (options) => {
-    const { DepartmentVerifyKeys, loadConfig, loadVerifyKey, openDatabase, verifyAuditChains } =
+    const { DepartmentVerifyKeys, loadConfig, loadVerifyKey, verifyAuditChains } =
       await import('../server/index.ts');
     const config = loadConfig();
     if (!options.chainsOnly && !existsSync(config.auth.gatewayPublicKeyFile)) {
@@ -43,7 +43,9 @@ const program = cliProgram({
           'set GATEWAY_PUBLIC_KEY_FILE, or pass --chains-only to check the hash chains alone.',
       );
     }
-    const db = await openDatabase(config.database, 'platform');
+    const { openPreparedPlatformDatabase } =
+      await import('./platform/openPreparedPlatformDatabase.ts');
+    const db = await openPreparedPlatformDatabase(config);
     try {
       const checkpoints = options.chainsOnly
         ? undefined

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { loadConfig, openDatabase } from '../../server/index.ts';
 import { runInspection } from '../../subgraphs/platform/quality/index.ts';
 import { CliUsageError } from '../cli/index.ts';
+import { openPreparedPlatformDatabase } from '../platform/openPreparedPlatformDatabase.ts';
 import { publishedCatalogue } from './publishedCatalogue.ts';
 
 export interface QualityRunOptions {
@@ -16,7 +17,7 @@ export interface QualityRunOptions {
  */
 export async function qualityRun(options: QualityRunOptions): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase(config.database, 'platform');
+  const db = await openPreparedPlatformDatabase(config);
   const departmentDatabases = new Map<string, Knex>();
   try {
     const catalogue = await publishedCatalogue(db);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig, openDatabase } from '../../server/index.ts';
+import { loadConfig } from '../../server/index.ts';
 import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import {
   checkSubgraph,
@@ -8,6 +8,7 @@ import {
   type SubgraphCheck,
 } from '../../subgraphs/platform/registry/index.ts';
 import { CliUsageError } from '../cli/index.ts';
+import { openPreparedPlatformDatabase } from '../platform/openPreparedPlatformDatabase.ts';
 import { catalogueFieldProblems } from './catalogueFieldProblems.ts';
 import { departmentCatalogue } from './departmentCatalogue.ts';
 import { publishedCatalogue } from './publishedCatalogue.ts';
@@ -38,7 +39,7 @@ export async function subgraphCommand(
   }
   departmentCatalogue(department);
   const config = loadConfig();
-  const db = await openDatabase(config.database, 'platform');
+  const db = await openPreparedPlatformDatabase(config);
   try {
     const catalogue = await publishedCatalogue(db);
     const generated = departmentTypeDefs(catalogue, department, {

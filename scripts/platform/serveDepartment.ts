@@ -25,6 +25,7 @@ import {
 import { catalogueBindingProblems } from '../../subgraphs/kit/introspection/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { subgraphAccessSettings } from './platformSettings.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
@@ -86,7 +87,7 @@ export async function serveDepartment(
     department.code,
   );
   const joinKey = loadJoinKey(config.auth.joinKeyFile);
-  const platformDb = await openDatabase(config.database, 'platform');
+  const platformDb = await openPreparedPlatformDatabase(config);
   const opened: Knex[] = [platformDb];
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
   const policies = new PolicyStore(platformDb, logger, config.policyReload);

@@ -4,7 +4,6 @@ import {
   enableMetrics,
   DepartmentVerifyKeys,
   loadVerifyKey,
-  openDatabase,
   startTracing,
   type PlatformConfig,
 } from '../../server/index.ts';
@@ -14,6 +13,7 @@ import {
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { platformSettings } from './platformSettings.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { servePlatformLinks, type ServedPlatformLinks } from './startPlatformLinks.ts';
@@ -51,7 +51,7 @@ export async function servePlatformSubgraph(
   const stopTracing = startTracing(config.observability.tracing);
   const files = loadPlatformCatalogue({}, config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
-  const db = await openDatabase(config.database, 'platform');
+  const db = await openPreparedPlatformDatabase(config);
   const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
   const logger = createLogger(config);
   let subgraph: RunningPlatformSubgraph | undefined;

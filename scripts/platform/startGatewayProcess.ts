@@ -9,10 +9,10 @@ import {
   startTracing,
   DepartmentVerifyKeys,
   loadSigningKey,
-  openDatabase,
   type PlatformConfig,
 } from '../../server/index.ts';
 import { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
+import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import type { GatewayLinkParts } from './startPlatformLinks.ts';
 
 export interface GatewayProcessOptions {
@@ -68,7 +68,7 @@ export async function startGatewayProcess(
   // A gateway makes its spans with explicit parents: no async-context tracking (see startTracing).
   const stopTracing = startTracing(config.observability.tracing, { asyncContext: false });
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-  const platformDb = await openDatabase(config.database, 'platform');
+  const platformDb = await openPreparedPlatformDatabase(config);
   const audit = new AuditWriter(platformDb, 'gateway', {
     checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
     onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),

@@ -5,7 +5,7 @@ export { departmentUserName, ensureDepartmentUser } from './departmentUser.ts';
 export type { DepartmentCredentials } from './departmentUser.ts';
 export { databaseProblem } from './databaseProblem.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';
-export { migrateDatabase, rollbackDatabase } from './migrateDatabase.ts';
+export { migrateDatabase, pendingMigrations, rollbackDatabase } from './migrateDatabase.ts';
 export { MODULE_EXTENSION } from './moduleExtension.ts';
 export { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from './waitOnLocksAsynchronously.ts';
 export { inTransaction, rolledBackByServer } from './inTransaction.ts';

@@ -43,6 +43,19 @@ export async function migrateDatabase(db: Knex, dir: string): Promise<string[]> 
   return applied;
 }
 
+/**
+ * The migrations of `dir` not yet applied to `db` (all of them on an empty
+ * database). Reads only: knex's own listing would create its tables first.
+ */
+export async function pendingMigrations(db: Knex, dir: string): Promise<string[]> {
+  const source = new FolderMigrationSource(dir);
+  const all = (await source.getMigrations()).map((m) => source.getMigrationName(m));
+  if (!(await db.schema.hasTable('knex_migrations'))) return all;
+  const rows = await db('knex_migrations').select<{ name: string }[]>('name');
+  const applied = new Set(rows.map((r) => r.name));
+  return all.filter((name) => !applied.has(name));
+}
+
 /** Rolls back every migration of `dir` (used by tests and `npm run migrate -- --rollback`). */
 export async function rollbackDatabase(db: Knex, dir: string): Promise<void> {
   await db.migrate.rollback({ migrationSource: new FolderMigrationSource(dir) }, true);
