@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../server/index.ts';
 import { CliUsageError } from '../cli/index.ts';
@@ -47,9 +48,10 @@ export async function exportCommand(options: ExportCommandOptions): Promise<void
   );
   const startedAt = Date.now();
   let started = false;
+  const gateway = options.gateway ?? `http://127.0.0.1:${loadConfig().gatewayPort}`;
   try {
     const { manifest, deliveries } = await exportToFile({
-      gateway: options.gateway ?? `http://127.0.0.1:${loadConfig().gatewayPort}`,
+      gateway,
       headers,
       dataset: options.dataset,
       items: options.items?.split(',').map((i) => i.trim()),
@@ -75,12 +77,20 @@ export async function exportCommand(options: ExportCommandOptions): Promise<void
     console.log(`Next time, only what changed: --since ${manifest.exportId}`);
   } catch (error) {
     bar.stop();
-    if (!(error instanceof ExportRefused)) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (error instanceof ExportRefused) console.error(error.message);
+    else if (!existsSync(`${options.out}.export.json`)) {
+      // No export began: there is nothing to resume.
       console.error(
-        `The export broke off (${error instanceof Error ? error.message : String(error)}); ` +
+        `The export did not start: the gateway at ${gateway} did not answer (${why}). ` +
+          'Start the platform (npm start), or give its address with --gateway <url>.',
+      );
+    } else {
+      console.error(
+        `The export broke off (${why}); ` +
           'run the same command with --resume to continue from the last whole record.',
       );
-    } else console.error(error.message);
+    }
     process.exitCode = 1;
   }
 }

@@ -28,6 +28,7 @@ import {
   type GraphQLResponse,
   type TestPlatform,
 } from '../support/testPlatform.ts';
+import { freePort } from '../../scripts/platform/portsAhead.ts';
 
 /**
  * Acceptance (issue 19): bulk exports in EXPORT mode, through the gateway, on
@@ -432,6 +433,16 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/Item name is not among the items of grant .*request id/);
       expect(refused.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+      // Nothing listening: the export never began, so there is nothing to resume.
+      const nobody = `http://127.0.0.1:${await freePort()}`;
+      const unreachable = await govdata(
+        ...['--gateway', nobody, '--dataset', DATASET, '--out', join(dir, 'none.ndjson')],
+        ...['--purpose', PURPOSE],
+      );
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toContain(`the gateway at ${nobody} did not answer`);
+      expect(unreachable.stderr).toContain('--gateway <url>');
+      expect(unreachable.stderr).not.toContain('--resume');
     },
     360_000,
   );
