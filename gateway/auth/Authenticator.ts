@@ -41,8 +41,11 @@ const MOST_VERIFIED_TOKENS = 10_000;
 const CLOCK_TOLERANCE_SECONDS = 5;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const REQUEST_ID_ALLOWED = 'ASCII letters, digits and . _ : -, at most 64';
 const PURPOSE = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
+const PURPOSE_ALLOWED = 'letters (any script), digits, spaces and . _ : / -, at most 100';
 const GRANT_ID = /^[A-Za-z0-9._:-]{1,40}$/;
+const GRANT_ID_ALLOWED = 'ASCII letters, digits and . _ : -, at most 40';
 
 interface CallerClaims extends JWTPayload {
   dept?: unknown;
@@ -108,10 +111,15 @@ export class Authenticator {
     const caller = await this.caller(req);
     return {
       caller,
-      purpose: checked(header(req, 'x-purpose'), PURPOSE, 'X-Purpose'),
-      grantId: checked(header(req, 'x-grant-id'), GRANT_ID, 'X-Grant-Id'),
+      purpose: checked(header(req, 'x-purpose'), PURPOSE, 'X-Purpose', PURPOSE_ALLOWED),
+      grantId: checked(header(req, 'x-grant-id'), GRANT_ID, 'X-Grant-Id', GRANT_ID_ALLOWED),
       requestId,
-      correlationId: checked(header(req, 'x-request-id'), REQUEST_ID, 'X-Request-Id'),
+      correlationId: checked(
+        header(req, 'x-request-id'),
+        REQUEST_ID,
+        'X-Request-Id',
+        REQUEST_ID_ALLOWED,
+      ),
       operationName: null,
     };
   }
@@ -273,9 +281,16 @@ function header(req: IncomingMessage, name: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function checked(value: string | null, pattern: RegExp, name: string): string | null {
+function checked(
+  value: string | null,
+  pattern: RegExp,
+  name: string,
+  allowed: string,
+): string | null {
   if (value === null) return null;
-  if (!pattern.test(value)) throw badHeader(`${name} has characters or a length it may not have.`);
+  if (!pattern.test(value)) {
+    throw badHeader(`${name} has characters or a length it may not have: it allows ${allowed}.`);
+  }
   return value;
 }
 

@@ -300,6 +300,10 @@ describe.each(ENGINES)('on %s', (engine) => {
         code: 'BAD_USER_INPUT',
         requestId: badId.requestId,
       });
+      // What the header may hold, so the caller can fix it; not the value sent.
+      expect(badId.errors?.[0]?.message).toBe(
+        'X-Request-Id has characters or a length it may not have: it allows ASCII letters, digits and . _ : -, at most 64.',
+      );
       expect(await records({ requestId: badId.requestId })).toMatchObject([
         { decision: 'REFUSED', reason: 'BAD_USER_INPUT' },
       ]);
