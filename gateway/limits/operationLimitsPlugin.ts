@@ -81,9 +81,13 @@ export function operationLimitsPlugin<TContext extends GatewayContext>(
             request.metrics.persistedQueryRegister = false;
           }
           const measure = measures.measure(request.schema, request.document, request.source, hash);
-          for (const limit of DOCUMENT_LIMITS) refuseOver(limit, measure[limit], limits, requestId);
+          // An anonymous caller is told where signing in would lift a limit.
+          const signedIn = caller ? null : options.limits.authenticated;
+          for (const limit of DOCUMENT_LIMITS) {
+            refuseOver(limit, measure[limit], limits, requestId, signedIn);
+          }
           const cost = costOf(options.costs, request);
-          refuseOver('cost', cost, limits, requestId);
+          refuseOver('cost', cost, limits, requestId, signedIn);
           await takeShare(options.rates, 'costPerSecond', consumer, cost, limits, requestId);
         },
         async willSendResponse({ response, contextValue, source }) {
@@ -144,9 +148,16 @@ function refuseOver(
   measured: number,
   limits: CallerLimits,
   requestId: string,
+  signedIn: CallerLimits | null,
 ): void {
   if (measured > limits[limit]) {
-    throw operationLimitExceeded({ limit, measured, maximum: limits[limit], requestId });
+    throw operationLimitExceeded({
+      limit,
+      measured,
+      maximum: limits[limit],
+      requestId,
+      ...(signedIn ? { signedInMaximum: signedIn[limit] } : {}),
+    });
   }
 }
 

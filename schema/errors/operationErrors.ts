@@ -46,6 +46,11 @@ export interface OperationLimitDetails {
   maximum: number;
   /** True when measuring stopped past the limit: `measured` is a lower bound. */
   measuredAtLeast?: boolean;
+  /**
+   * For an anonymous caller, a signed-in caller's limit where it is higher: the
+   * message says that signing in is another way through.
+   */
+  signedInMaximum?: number;
   /** Null where the request id is not known yet (a subgraph's validation). */
   requestId: string | null;
 }
@@ -59,8 +64,12 @@ export function operationLimitExceeded(details: OperationLimitDetails): GraphQLE
   const { limit, measured, maximum, requestId } = details;
   const { what, todo } = OPERATION_LIMITS[limit];
   const size = details.measuredAtLeast ? `at least ${measured}` : String(measured);
+  const signIn =
+    details.signedInMaximum !== undefined && details.signedInMaximum > maximum
+      ? ` Or sign in (a bearer token or an API key): a signed-in caller's limit is ${details.signedInMaximum}.`
+      : '';
   return new GraphQLError(
-    `The operation's ${what} is ${size}, over this caller's limit of ${maximum}. ${todo}`,
+    `The operation's ${what} is ${size}, over this caller's limit of ${maximum}. ${todo}${signIn}`,
     {
       extensions: {
         code: ErrorCode.OPERATION_LIMIT,

@@ -1199,6 +1199,11 @@ describe('introspection and federation internals through the gateway', () => {
       code: 'OPERATION_LIMIT',
       limit: 'cost',
     });
+    // Signing in is the anonymous caller's other way through, and the message says so.
+    expect(anonymous.errors?.[0]?.message).toMatch(
+      new RegExp(`Or sign in .*limit is ${config.limits.authenticated.cost}\\.$`),
+    );
+    expect(refused.errors?.[0]?.message).not.toContain('sign in');
     // A name or two stays cheap for anyone.
     expectNoErrors(await platform.query('{ __schema { queryType { name } } __typename }', {}));
   });
