@@ -2,6 +2,7 @@
  * `npm run token -- --department civil_affairs [--role APP_DEVELOPER] [--app relief-app]
  *  [--user alice] [--ttl 8h]` prints a development bearer token for the gateway.
  */
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { ROLES, type Role } from '../server/identity/RequestIdentity.ts';
 import { cliProgram, CliUsageError, collect, runCli } from './cli/index.ts';
 
@@ -24,7 +25,7 @@ const program = cliProgram({
   )
   .option('--app <app>', 'the application the token is for')
   .option('-u, --user <user>', 'the user (the token subject)')
-  .option('--ttl <span>', 'lifetime, e.g. 30m, 8h, 2d', '8h')
+  .option('--ttl <span>', 'lifetime, e.g. 30m, 8h, 2d', lifetime, '8h')
   .action(async (options) => {
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(options.department)) {
       throw new CliUsageError(
@@ -49,3 +50,15 @@ const program = cliProgram({
   });
 
 await runCli(program);
+
+/** A lifetime jose reads: a whole number and a unit (s, m, h, d, w). */
+function lifetime(value: string): string {
+  if (
+    !/^\d+ ?(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i.test(
+      value,
+    )
+  ) {
+    throw new InvalidArgumentError('A lifetime is a whole number and a unit: 30m, 8h, 2d or 1w.');
+  }
+  return value;
+}

@@ -149,6 +149,10 @@ describe('wrong invocations', () => {
     const role = await script('token.ts', '--department', 'civil_affairs', '--role', 'KING');
     expect(role.code).toBe(1);
     expect(role.stderr).toMatch(/unknown role KING; roles are APP_DEVELOPER, DEPT_IT/);
+    const ttl = await script('token.ts', '--department', 'civil_affairs', '--ttl', 'forever');
+    expect(ttl.code).toBe(1);
+    expect(ttl.stderr).toMatch(/--ttl <span>.*forever.*a whole number and a unit: 30m, 8h/);
+    expect(ttl.stdout).toBe('');
   });
 
   it('a missing required option is named', async () => {
