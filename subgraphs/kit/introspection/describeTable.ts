@@ -88,7 +88,9 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
       return {
         name: c.name,
         sqlType: c.sqlType,
-        nullable: column.nullable,
+        // SQLite lets a primary key column that is not an INTEGER key hold NULL unless it says
+        // NOT NULL (a legacy of its own); a key identifies its row, so it is never null here.
+        nullable: column.nullable && !primaryKey.includes(c.name),
         maxLength: toLength(column.maxLength),
       };
     });

@@ -219,6 +219,17 @@ describe('introspection on SQLite', () => {
 
   introspectionSuite('sqlite', () => db);
 
+  it('gives a text primary key declared without NOT NULL as not nullable (SQLite would let it be)', async () => {
+    await db.raw('CREATE TABLE meters (meter_no TEXT PRIMARY KEY, model TEXT)');
+    const d = await describeTable(db, 'meters');
+    expect(d.columns.map((c) => [c.name, c.nullable])).toEqual([
+      ['meter_no', false],
+      ['model', true],
+    ]);
+    const entry = parse(entrySkeleton(d, { department: 'city_water', code: 'CW-MT-001' }));
+    expect(entry.items.find((i: { name: string }) => i.name === 'meterNo').nullable).toBe(false);
+  });
+
   it('reads a SQLite tinyint(1) as a boolean and a plain tinyint as an integer', async () => {
     await db.schema.createTable('flags', (t) => {
       t.integer('id').primary();
