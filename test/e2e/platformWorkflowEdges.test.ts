@@ -763,6 +763,20 @@ describe('working-day deadlines', () => {
     expect(await addWorkingDays('2026-09-30', 3)).toBe('2026-10-10');
   });
 
+  it('refuses a start that is not a date and a count out of range, naming the argument', async () => {
+    for (const [variables, argument] of [
+      [{ start: '2026-02-30', days: 1 }, 'start'],
+      [{ start: 'tomorrow', days: 1 }, 'start'],
+      [{ start: '2026-12-07', days: -1 }, 'days'],
+      [{ start: '2026-12-07', days: 100_000_000 }, 'days'],
+    ] as const) {
+      const response = await gql('caDev', ADD, variables);
+      refused(response, 'BAD_USER_INPUT');
+      expect(response.errors?.[0]?.extensions?.argument).toBe(argument);
+      expect(response.errors?.[0]?.message).not.toMatch(/expected|but got/);
+    }
+  });
+
   it("sets a draft's deadline to its trigger date plus 10 working days", async () => {
     const draft = await saveDraft(cityWaterEntry('CW-TST-401'), '2026-09-28');
     expect(draft.deadline).toBe(workingDaysAfter('2026-09-28', 10));
@@ -866,13 +880,12 @@ describe('working-day deadlines', () => {
 
   it('refuses a calendar day that is not a date, changing nothing', async () => {
     const before = await platform.platformDb('holidays').orderBy('date');
-    refused(
-      await gql(
-        'admin',
-        `mutation { setCalendarDay(date: "2031-02-30", kind: HOLIDAY, name: "No such day") { date } }`,
-      ),
-      'BAD_USER_INPUT',
+    const response = await gql(
+      'admin',
+      `mutation { setCalendarDay(date: "2031-02-30", kind: HOLIDAY, name: "No such day") { date } }`,
     );
+    refused(response, 'BAD_USER_INPUT');
+    expect(response.errors?.[0]?.extensions?.argument).toBe('date');
     expect(await platform.platformDb('holidays').orderBy('date')).toEqual(before);
   });
 
@@ -885,7 +898,8 @@ describe('working-day deadlines', () => {
         name,
         codes: ['BAD_USER_INPUT'],
       });
-      expect(response.errors![0]!.message).toContain('name');
+      expect(response.errors![0]!.message).toContain('name must be 1 to 64 characters');
+      expect(response.errors![0]!.extensions?.argument).toBe('name');
     }
     expect(await platform.platformDb('holidays').orderBy('date')).toEqual(before);
     expect(await addWorkingDays('2031-01-03', 1)).toBe('2031-01-06');

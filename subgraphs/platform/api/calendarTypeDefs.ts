@@ -18,7 +18,7 @@ export const CALENDAR_TYPE_DEFS = /* GraphQL */ `
   extend type Query {
     "Holidays and make-up working days."
     calendarDays(year: Int): [CalendarDay!]!
-    "The date n working days after start."
+    "The date \`days\` working days after start (YYYY-MM-DD); days from 0 to 10000."
     addWorkingDays(start: String!, days: Int!): String!
   }
 

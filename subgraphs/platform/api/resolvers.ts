@@ -1,8 +1,11 @@
 import { badUserInput, type SharingMode, type SharingType } from '../../../schema/index.ts';
 import { selectGrant, selectGrantList, selectGrants, type Grant } from '../../../server/index.ts';
 import {
+  CALENDAR_NAME_LENGTH,
   deleteCalendarDay,
+  isCalendarDate,
   loadWorkingCalendar,
+  MAX_WORKING_DAYS,
   selectCalendarDays,
   upsertCalendarDay,
   WorkingCalendar,
@@ -271,12 +274,17 @@ const query: Record<string, Resolver> = {
   },
 
   async addWorkingDays(_, args, ctx) {
-    const calendar = await loadWorkingCalendar(ctx.db);
-    try {
-      return calendar.addWorkingDays(args.start as string, args.days as number);
-    } catch (error) {
-      throw badUserInput(error instanceof Error ? error.message : String(error));
+    const days = args.days as number;
+    if (!isCalendarDate(args.start)) {
+      throw badUserInput('start must be a date as YYYY-MM-DD, such as 2026-12-07.', 'start');
     }
+    if (days < 0 || days > MAX_WORKING_DAYS) {
+      throw badUserInput(
+        `days must be from 0 to ${MAX_WORKING_DAYS}: the working days to count after start.`,
+        'days',
+      );
+    }
+    return (await loadWorkingCalendar(ctx.db)).addWorkingDays(args.start, days);
   },
 };
 
@@ -362,6 +370,16 @@ const mutation: Record<string, Resolver> = {
   },
   async setCalendarDay(_, args, ctx) {
     const day = { date: args.date, kind: args.kind, name: args.name } as CalendarDay;
+    if (!isCalendarDate(day.date)) {
+      throw badUserInput('date must be a date as YYYY-MM-DD, such as 2027-01-01.', 'date');
+    }
+    const nameLength = [...day.name].length;
+    if (nameLength < 1 || nameLength > CALENDAR_NAME_LENGTH) {
+      throw badUserInput(
+        `name must be 1 to ${CALENDAR_NAME_LENGTH} characters: what the day is, such as 元旦.`,
+        'name',
+      );
+    }
     try {
       WorkingCalendar.checkDay(day);
       await upsertCalendarDay(ctx.db, day, actorOf(ctx));

@@ -202,6 +202,19 @@ function weekdaysUpTo(dayNumber: number): number {
 }
 
 /** The day number of a real 'YYYY-MM-DD' date; a `RangeError` for anything else. */
+/** Whether `value` is a date of the calendar, as YYYY-MM-DD. */
+export function isCalendarDate(value: unknown): value is string {
+  try {
+    parseDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The most working days `addWorkingDays` is asked to count (about forty years). */
+export const MAX_WORKING_DAYS = 10_000;
+
 function parseDate(date: unknown): number {
   const match = typeof date === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
   const year = Number(match?.[1]);

@@ -9,7 +9,8 @@ interface HolidayRow {
 }
 
 /** Width of the `holidays.name` column, in characters. */
-const NAME_LENGTH = 64;
+/** The longest name of a calendar day, in characters. */
+export const CALENDAR_NAME_LENGTH = 64;
 
 /** Every listed date of the `holidays` table, oldest first. */
 export async function selectCalendarDays(db: Knex): Promise<CalendarDay[]> {
@@ -26,9 +27,9 @@ export async function selectCalendarDays(db: Knex): Promise<CalendarDay[]> {
 export async function upsertCalendarDay(db: Knex, day: CalendarDay, by: string): Promise<void> {
   const checked = WorkingCalendar.checkDay(day);
   const nameLength = [...checked.name].length;
-  if (nameLength < 1 || nameLength > NAME_LENGTH) {
+  if (nameLength < 1 || nameLength > CALENDAR_NAME_LENGTH) {
     throw new RangeError(
-      `expected a name of 1 to ${NAME_LENGTH} characters for ${checked.date}, but got: ${checked.name}`,
+      `expected a name of 1 to ${CALENDAR_NAME_LENGTH} characters for ${checked.date}, but got: ${checked.name}`,
     );
   }
   await db('holidays')
