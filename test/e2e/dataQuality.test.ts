@@ -213,6 +213,9 @@ describe.each(ENGINES)('on %s', (engine) => {
       /holderIdNumber claims to be the authoritative source of residentIdNumber/,
     );
     expect(message).toContain('PS-POP-001.idNumber');
+    // Said once, from the submitted entry's side, not again from the published one's.
+    expect(message.match(/claims to be the authoritative source/g)).toHaveLength(1);
+    expect(message).not.toContain('- PS-POP-001 (published):');
   });
 
   it('registers the dataset; its table leaves the uncatalogued list', async () => {

@@ -291,17 +291,23 @@ function checkAgainstCatalogue(
   candidate: EntryVersion,
 ): { warnings: string[]; catalogue: Catalogue } {
   const catalogue = ctx.catalogue.catalogue;
+  const source = `${candidate.code}@v${candidate.version}`;
   let candidateCatalogue: Catalogue;
   try {
     candidateCatalogue = assembleCatalogue(catalogue.departments, [
       ...catalogue.entries
         .filter((e) => e.code !== candidate.code)
         .map((e) => ({ source: `${e.code} (published)`, data: catalogue.source(e.code) })),
-      { source: `${candidate.code}@v${candidate.version}`, data: candidate.document },
+      { source, data: candidate.document },
     ]);
   } catch (error) {
     if (error instanceof CatalogueError) {
-      const problems = error.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`);
+      // The published entries fitted before: a conflict of the candidate's with one of theirs is
+      // reported from both sides, and the candidate's side is the one its department can act on.
+      const own = error.problems.filter((p) => p.file === source);
+      const problems = (own.length > 0 ? own : error.problems).map(
+        (p) => `${p.file}: ${p.field}: ${p.message}`,
+      );
       throw badUserInput(
         `${candidate.code} does not fit the catalogue:\n- ${problems.join('\n- ')}`,
         'document',
