@@ -27,6 +27,19 @@ const REWORDED = new Map([
   ],
 ]);
 
+/** Apollo Server's refusal of a request a browser could send from another site's page. */
+const CSRF_REFUSAL = 'This operation has been blocked as a potential Cross-Site Request Forgery';
+const CSRF_REWORDED =
+  'A request a web page of another site could send is refused (cross-site request forgery): ' +
+  'send a POST with content-type: application/json, or a GET with the header ' +
+  'apollo-require-preflight: true.';
+
+/** The message a client sees for `message` from a library, in the platform's words. */
+function reworded(message: string): string {
+  if (message.startsWith(CSRF_REFUSAL)) return CSRF_REWORDED;
+  return REWORDED.get(message) ?? withoutValues(message);
+}
+
 export interface ErrorHiding<TContext extends BaseContext> {
   /** Apollo Server's `formatError`: every error a client sees passes here. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -71,7 +84,7 @@ export function hideInternalErrors<TContext extends BaseContext>(
         }
         extensions.code = code;
         if (requestId) extensions.requestId = requestId;
-        const message = REWORDED.get(formatted.message) ?? withoutValues(formatted.message);
+        const message = reworded(formatted.message);
         return { ...formatted, message, extensions };
       }
       const kind = hiddenKind(formatted, error);

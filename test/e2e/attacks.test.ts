@@ -1208,6 +1208,35 @@ describe('introspection and federation internals through the gateway', () => {
     expectNoErrors(await platform.query('{ __schema { queryType { name } } __typename }', {}));
   });
 
+  it("a request another site's page could send (a form post, a plain GET) is refused with what to send instead", async () => {
+    // A form posted as text/plain can carry a JSON body.
+    const form = await fetch(platform.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    const get = await fetch(
+      `${platform.gateway.url}?query=${encodeURIComponent('{ __typename }')}`,
+    );
+    for (const response of [form, get]) {
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as GraphQLResponse;
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_REQUEST',
+        requestId: response.headers.get('x-request-id'),
+      });
+      expect(body.errors?.[0]?.message).toBe(
+        'A request a web page of another site could send is refused (cross-site request forgery): send a POST with content-type: application/json, or a GET with the header apollo-require-preflight: true.',
+      );
+    }
+    // What the message says to do works.
+    const preflighted = await fetch(
+      `${platform.gateway.url}?query=${encodeURIComponent('{ __typename }')}`,
+      { headers: { 'apollo-require-preflight': 'true' } },
+    );
+    expect(await preflighted.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it("a document of several operations without operationName is the client's mistake: 400 with what to do", async () => {
     for (const headers of [{}, await statistics()]) {
       const response = await platform.query(
