@@ -8,6 +8,7 @@
  *                    [--since EXPORT_ID] [--resume] --token TOKEN | --api-key KEY [--purpose P]
  *   quality run      [--dataset CODE | --department D] [--batch-size N]
  *   serve            --department D | --platform [--port P] [--no-seed]
+ *   keys init        [--department D]...
  *
  * (`govdata --help`, and `--help` on each command, say the same with examples.)
  *
@@ -21,7 +22,7 @@
  * Exit code 1 when the check fails or publication is refused. `quality run`
  * inspects published datasets now, as the schedule does (see quality/runInspection).
  */
-import { cliProgram, cliSubcommand, runCli, wholeNumber } from './cli/index.ts';
+import { cliProgram, cliSubcommand, collect, runCli, wholeNumber } from './cli/index.ts';
 
 const program = cliProgram({
   name: 'govdata',
@@ -157,6 +158,32 @@ cliSubcommand(program, {
   )
   .option('--no-seed', "do not seed the department's demo data when its tables are empty")
   .action(async (options) => (await import('./govdata/serveCommand.ts')).serveCommand(options));
+
+const keys = cliSubcommand(program, {
+  name: 'keys',
+  description: "The platform's keys, made once before a first deployment.",
+  examples: ['npx govdata keys init'],
+});
+cliSubcommand(keys, {
+  name: 'init',
+  description:
+    "Makes the platform's keys where the configuration puts them (DATA_DIR/keys, or " +
+    'GATEWAY_PRIVATE_KEY_FILE, GATEWAY_PUBLIC_KEY_FILE, JOIN_KEY_FILE, ' +
+    'DEPARTMENT_SIGNING_KEYS_DIR and DEPARTMENT_VERIFY_KEYS_DIR) without starting anything: the ' +
+    "gateway's Ed25519 pair, the subgraphs' join key and each department's audit signing pair. " +
+    'A key already there is kept. Prints each file and the role that needs it, to hand out as ' +
+    'secrets (deploy/kubernetes/base/secrets.yaml names them).',
+  examples: [
+    'npx govdata keys init',
+    'DATA_DIR=/secure/govdata npx govdata keys init --department city_water',
+  ],
+})
+  .option(
+    '--department <code>',
+    'a department whose audit key to make, repeatable (default: every department of the catalogue)',
+    collect,
+  )
+  .action(async (options) => (await import('./govdata/keysInit.ts')).keysInit(options));
 
 cliSubcommand(program, {
   name: 'export',

@@ -67,6 +67,8 @@ const HELP: [string, string, string[]][] = [
   ['govdata quality run', 'govdata.ts', ['quality', 'run']],
   ['govdata serve', 'govdata.ts', ['serve']],
   ['govdata export', 'govdata.ts', ['export']],
+  ['govdata keys', 'govdata.ts', ['keys']],
+  ['govdata keys init', 'govdata.ts', ['keys', 'init']],
 ];
 
 describe('--help', () => {

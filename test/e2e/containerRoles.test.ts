@@ -9,18 +9,12 @@
  * test machine cannot give is changed: free ports instead of 4000 (PORT and
  * SUBGRAPH_PORT_BASE stay equal, as in the image), 127.0.0.1, a temporary DATA_DIR.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadConfig,
-  loadOrCreateDepartmentKey,
-  loadOrCreateJoinKey,
-  loadOrCreateSigningKeys,
-  mintDevToken,
-} from '../../server/index.ts';
+import { loadConfig, mintDevToken } from '../../server/index.ts';
 import { freePort } from '../../scripts/platform/portsAhead.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
 import { readDockerImage } from '../support/dockerfileImage.ts';
@@ -110,15 +104,26 @@ describe('the image roles, started from the build as the Dockerfile starts them'
       SEED_SCALE: '50',
       LOG_LEVEL: 'warn',
     };
-    // The operator's secrets: the gateway's key pair, the subgraphs' join key and the
-    // served department's audit key pair.
+    // The operator's secrets, made as an operator makes them with the image:
+    // the gateway's key pair, the subgraphs' join key and city_water's audit key pair.
+    const keys = startCommand(
+      'node',
+      ['dist/scripts/govdata.js', 'keys', 'init', '--department', 'city_water'],
+      { cwd: ROOT, env },
+    );
+    const made = await keys.exited;
+    if (made.code !== 0) throw new Error(`govdata keys init failed:\n${keys.output()}`);
     const config = loadConfig(env);
-    await loadOrCreateSigningKeys(
+    for (const file of [
       config.auth.gatewayPrivateKeyFile,
       config.auth.gatewayPublicKeyFile,
-    );
-    loadOrCreateJoinKey(config.auth.joinKeyFile);
-    loadOrCreateDepartmentKey(config.auth.departmentKeys, 'city_water');
+      config.auth.joinKeyFile,
+      join(config.auth.departmentKeys.signingDir, 'city_water.jwk.json'),
+      join(config.auth.departmentKeys.verifyDir, 'city_water.jwk.json'),
+    ]) {
+      expect(keys.output()).toContain(file.replace(/^.*\/keys\//, ''));
+      expect(existsSync(file), file).toBe(true);
+    }
   }, 400_000);
 
   afterAll(async () => {

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  loadConfig,
+  loadOrCreateDepartmentKey,
+  loadOrCreateJoinKey,
+  loadOrCreateSigningKeys,
+} from '../../server/index.ts';
+import { CliUsageError } from '../cli/index.ts';
+import { loadPlatformCatalogue } from '../platform/loadPlatformCatalogue.ts';
+
+export interface KeysInitOptions {
+  department?: string[];
+}
+
+/**
+ * `govdata keys init`: makes the platform's keys where the configuration puts
+ * them (DATA_DIR/keys, or each file's own variable) without starting anything,
+ * for an operator to hand out before the first deployment: the gateway's
+ * Ed25519 pair, the subgraphs' join key and each department's audit signing
+ * pair (every department of the catalogue, or those named). A key already
+ * there is kept, never replaced: replacing one would cut off whoever holds it.
+ * Prints each file, whether it was made or kept, and which role needs it.
+ */
+export async function keysInit(options: KeysInitOptions): Promise<void> {
+  const config = loadConfig();
+  const known = loadPlatformCatalogue({}, config).departments.map((d) => d.code);
+  const chosen = options.department ?? known;
+  const unknown = chosen.filter((code) => !known.includes(code));
+  if (unknown.length > 0) {
+    throw new CliUsageError(
+      `no department ${unknown.join(', ')} in the catalogue; its departments are: ${known.join(', ')}`,
+    );
+  }
+  const { auth } = config;
+  const lines: string[] = [];
+  /** Runs `make` and says whether `files` were there before it. */
+  const keep = async (files: string[], role: string, make: () => unknown) => {
+    const there = files.every((file) => existsSync(file));
+    await make();
+    for (const file of files) lines.push(`${there ? 'kept' : 'made'}  ${file}  (${role})`);
+  };
+  await keep([auth.gatewayPrivateKeyFile], 'gateway signing key: gateway processes only', () =>
+    loadOrCreateSigningKeys(auth.gatewayPrivateKeyFile, auth.gatewayPublicKeyFile),
+  );
+  lines.push(
+    `      ${auth.gatewayPublicKeyFile}  (its public half: every subgraph host, and audit:verify)`,
+  );
+  await keep([auth.joinKeyFile], 'join key: subgraph hosts only, never the gateway', () =>
+    loadOrCreateJoinKey(auth.joinKeyFile),
+  );
+  for (const department of chosen) {
+    const file = `${department}.jwk.json`;
+    await keep(
+      [join(auth.departmentKeys.signingDir, file)],
+      `${department}'s audit signing key: its own subgraph host only`,
+      () => loadOrCreateDepartmentKey(auth.departmentKeys, department),
+    );
+    lines.push(
+      `      ${join(auth.departmentKeys.verifyDir, file)}  (its public half: gateways, the platform subgraph, audit:verify)`,
+    );
+  }
+  console.log(lines.join('\n'));
+}
