@@ -15,8 +15,9 @@ import cluster from 'node:cluster';
 import type { CompositionProblemMessage } from './platform/WorkerRoller.ts';
 import { asOptionValue, cliProgram, runCli, wholeNumber } from './cli/index.ts';
 import { defaultWorkerCount, parseWorkerCount } from './platform/workerCount.ts';
+import { lifecycleLog } from '../server/logging/lifecycleLog.ts';
 
-const log = (message: string) => console.log(`[gateway] ${message}`);
+const log = lifecycleLog('gateway');
 
 const program = cliProgram({
   name: 'npm run gateway --',

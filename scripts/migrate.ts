@@ -1,8 +1,9 @@
 /** `npm run migrate`: applies every pending migration of the platform and department databases. */
 import type { Knex } from 'knex';
 import { cliProgram, runCli } from './cli/index.ts';
+import { lifecycleLog } from '../server/logging/lifecycleLog.ts';
 
-const log = (message: string) => console.log(`[migrate] ${message}`);
+const log = lifecycleLog('migrate');
 
 const program = cliProgram({
   name: 'npm run migrate --',

@@ -5,8 +5,9 @@
  * requests under way get up to SHUTDOWN_TIMEOUT_MS to finish, then it exits 0.
  */
 import { cliProgram, runCli } from './cli/index.ts';
+import { lifecycleLog } from '../server/logging/lifecycleLog.ts';
 
-const log = (message: string) => console.log(`[govdata] ${message}`);
+const log = lifecycleLog('govdata');
 
 const program = cliProgram({
   name: 'npm start --',

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../server/index.ts';
+import { lifecycleLog } from '../../server/logging/lifecycleLog.ts';
 import { CliUsageError } from '../cli/index.ts';
 import { serveDepartment } from '../platform/serveDepartment.ts';
 import { servePlatformSubgraph } from '../platform/servePlatformSubgraph.ts';
@@ -22,7 +23,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const config = loadConfig();
   const port = options.port ?? config.subgraphPortBase;
   const name = options.department ?? 'platform';
-  const log = (message: string) => console.log(`[serve ${name}] ${message}`);
+  const log = lifecycleLog(`serve ${name}`);
   const starting = options.department
     ? serveDepartment(config, {
         department: options.department,

@@ -144,7 +144,7 @@ describe('the image roles, started from the build as the Dockerfile starts them'
     const water = role('department', ports[1]!);
     await water.waitForLine(/serving http/);
     const gateway = role('gateway', ports[2]!);
-    const [, url] = await gateway.waitForLine(/serving (http:\/\/\S+)/);
+    const [, url] = await gateway.waitForLine(/serving (http:\/\/[^\s"]+)/);
 
     for (const port of ports) {
       expect(await healthcheck(port), `HEALTHCHECK on ${port}`).toBe(0);
@@ -174,6 +174,21 @@ describe('the image roles, started from the build as the Dockerfile starts them'
       ),
     );
     expect(schema.__schema.types.map((t) => t.name)).toContain('UtilityAccount');
+    // Under the image's NODE_ENV=production every line a role prints is a JSON log record,
+    // its start-up lines included, for the log collector.
+    for (const [name, role] of [
+      ['platform', platform],
+      ['department', water],
+      ['gateway', gateway],
+    ] as const) {
+      const lines = role
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      expect(lines.length, name).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line), `${name}: ${line}`).not.toThrow();
+    }
+    expect(gateway.output()).toMatch(/"component":"gateway","msg":"1 worker\(s\) serving http/);
     // And the HEALTHCHECK fails where nothing answers.
     expect(await healthcheck(await freePort())).toBe(1);
   }, 300_000);
