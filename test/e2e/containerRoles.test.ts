@@ -186,7 +186,9 @@ describe('the image roles, started from the build as the Dockerfile starts them'
         .split('\n')
         .filter((line) => line.trim() !== '');
       expect(lines.length, name).toBeGreaterThan(0);
-      for (const line of lines) expect(() => JSON.parse(line), `${name}: ${line}`).not.toThrow();
+      for (const line of lines) {
+        expect((): unknown => JSON.parse(line), `${name}: ${line}`).not.toThrow();
+      }
     }
     expect(gateway.output()).toMatch(/"component":"gateway","msg":"1 worker\(s\) serving http/);
     // And the HEALTHCHECK fails where nothing answers.

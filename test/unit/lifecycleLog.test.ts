@@ -27,23 +27,29 @@ describe('lifecycleLog', () => {
     [{}, 'development'],
     [{ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }, 'pretty asked for'],
     [{ LOG_FORMAT: 'auto' }, 'auto outside production'],
-  ])('prints a plain line where the log is for a person (%o: %s)', (env) => {
-    expect(printed(env)).toBe('[gateway] 2 worker(s) serving http://127.0.0.1:4000/graphql\n');
-  });
+  ])(
+    'prints a plain line where the log is for a person (%o: %s)',
+    (env: NodeJS.ProcessEnv, _label: string) => {
+      expect(printed(env)).toBe('[gateway] 2 worker(s) serving http://127.0.0.1:4000/graphql\n');
+    },
+  );
 
   it.each([
     [{ NODE_ENV: 'production' }, 'production, auto'],
     [{ LOG_FORMAT: 'json' }, 'json asked for'],
-  ])('prints one JSON record where the log is JSON lines (%o: %s)', (env) => {
-    const out = printed(env);
-    expect(out.endsWith('\n')).toBe(true);
-    expect(out.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(out)).toEqual({
-      level: 30,
-      time: expect.any(Number),
-      pid: process.pid,
-      component: 'gateway',
-      msg: '2 worker(s) serving http://127.0.0.1:4000/graphql',
-    });
-  });
+  ])(
+    'prints one JSON record where the log is JSON lines (%o: %s)',
+    (env: NodeJS.ProcessEnv, _label: string) => {
+      const out = printed(env);
+      expect(out.endsWith('\n')).toBe(true);
+      expect(out.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(out)).toEqual({
+        level: 30,
+        time: expect.any(Number),
+        pid: process.pid,
+        component: 'gateway',
+        msg: '2 worker(s) serving http://127.0.0.1:4000/graphql',
+      });
+    },
+  );
 });
