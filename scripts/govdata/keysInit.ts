@@ -34,25 +34,25 @@ export async function keysInit(options: KeysInitOptions): Promise<void> {
   }
   const { auth } = config;
   const lines: string[] = [];
-  /** Runs `make` and says whether `files` were there before it. */
-  const keep = async (files: string[], role: string, make: () => unknown) => {
-    const there = files.every((file) => existsSync(file));
+  /** Runs `make` and says whether `file` was there before it. */
+  const keep = async (file: string, role: string, make: () => unknown) => {
+    const there = existsSync(file);
     await make();
-    for (const file of files) lines.push(`${there ? 'kept' : 'made'}  ${file}  (${role})`);
+    lines.push(`${there ? 'kept' : 'made'}  ${file}  (${role})`);
   };
-  await keep([auth.gatewayPrivateKeyFile], 'gateway signing key: gateway processes only', () =>
+  await keep(auth.gatewayPrivateKeyFile, 'gateway signing key: gateway processes only', () =>
     loadOrCreateSigningKeys(auth.gatewayPrivateKeyFile, auth.gatewayPublicKeyFile),
   );
   lines.push(
     `      ${auth.gatewayPublicKeyFile}  (its public half: every subgraph host, and audit:verify)`,
   );
-  await keep([auth.joinKeyFile], 'join key: subgraph hosts only, never the gateway', () =>
+  await keep(auth.joinKeyFile, 'join key: subgraph hosts only, never the gateway', () =>
     loadOrCreateJoinKey(auth.joinKeyFile),
   );
   for (const department of chosen) {
     const file = `${department}.jwk.json`;
     await keep(
-      [join(auth.departmentKeys.signingDir, file)],
+      join(auth.departmentKeys.signingDir, file),
       `${department}'s audit signing key: its own subgraph host only`,
       () => loadOrCreateDepartmentKey(auth.departmentKeys, department),
     );

@@ -6,7 +6,15 @@ import type { Knex } from 'knex';
 import { databaseName, openDatabase, pendingMigrations } from '../../server/database/index.ts';
 import type { PlatformConfig } from '../../server/config/index.ts';
 
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform', 'migrations');
+/** The platform database's migrations (`preparePlatformData` applies them; this checks them). */
+export const PLATFORM_MIGRATIONS = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'subgraphs',
+  'platform',
+  'migrations',
+);
 
 /**
  * Opens the platform database for a process or command that works on a
@@ -32,7 +40,7 @@ export async function openPreparedPlatformDatabase(config: PlatformConfig): Prom
   }
   const db = await openDatabase(config.database, 'platform');
   try {
-    const pending = await pendingMigrations(db, MIGRATIONS);
+    const pending = await pendingMigrations(db, PLATFORM_MIGRATIONS);
     if (pending.length > 0) {
       throw new Error(
         `The platform database is not set up: ${pending.length} migration(s) not applied ` +

@@ -14,6 +14,7 @@ import {
   loadWorkingCalendar,
   upsertCalendarDay,
 } from '../../subgraphs/platform/calendar/index.ts';
+import { PLATFORM_MIGRATIONS } from './openPreparedPlatformDatabase.ts';
 import { importCatalogueFiles } from '../../subgraphs/platform/catalogue/index.ts';
 
 /** The platform's own folder: its migrations and seeds (grants, registry, audit later). */
@@ -33,7 +34,7 @@ export async function preparePlatformData(
 ): Promise<Knex> {
   const db = await openDatabase(config.database, 'platform');
   try {
-    const applied = await migrateDatabase(db, join(PLATFORM_DIR, 'migrations'));
+    const applied = await migrateDatabase(db, PLATFORM_MIGRATIONS);
     if (applied.length > 0) log(`platform: applied ${applied.length} migration(s)`);
     if (!(await db('holidays').first(db.raw('1 as present')))) {
       for (const day of CHINA_HOLIDAYS_2026) await upsertCalendarDay(db, day, 'platform');
