@@ -6,8 +6,7 @@ import {
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
 } from '../../server/index.ts';
-import { CliUsageError } from '../cli/index.ts';
-import { loadPlatformCatalogue } from '../platform/loadPlatformCatalogue.ts';
+import { departmentCatalogue } from './departmentCatalogue.ts';
 
 export interface KeysInitOptions {
   department?: string[];
@@ -24,14 +23,8 @@ export interface KeysInitOptions {
  */
 export async function keysInit(options: KeysInitOptions): Promise<void> {
   const config = loadConfig();
-  const known = loadPlatformCatalogue({}, config).departments.map((d) => d.code);
-  const chosen = options.department ?? known;
-  const unknown = chosen.filter((code) => !known.includes(code));
-  if (unknown.length > 0) {
-    throw new CliUsageError(
-      `no department ${unknown.join(', ')} in the catalogue; its departments are: ${known.join(', ')}`,
-    );
-  }
+  const catalogue = departmentCatalogue(...(options.department ?? []));
+  const chosen = options.department ?? catalogue.departments.map((d) => d.code);
   const { auth } = config;
   const lines: string[] = [];
   /** Runs `make` and says whether `file` was there before it. */

@@ -28,7 +28,7 @@ import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { subgraphAccessSettings } from './platformSettings.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
-import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
+import { loadPlatformCatalogue, unknownDepartments } from './loadPlatformCatalogue.ts';
 
 export interface ServeDepartmentOptions {
   /** The department's code, e.g. `city_water`. */
@@ -72,12 +72,7 @@ export async function serveDepartment(
   const log = options.log ?? (() => {});
   const files = loadPlatformCatalogue({}, config);
   const department = files.department(options.department);
-  if (!department) {
-    throw new Error(
-      `${options.department} is not a department of the platform; its departments are: ` +
-        files.departments.map((d) => d.code).join(', '),
-    );
-  }
+  if (!department) throw new Error(unknownDepartments(files, [options.department])!);
   enableMetrics(config.observability.metrics, config.observability.metricsToken);
   const stopTracing = startTracing(config.observability.tracing);
   const logger = createLogger(config);

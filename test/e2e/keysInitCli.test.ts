@@ -50,9 +50,21 @@ describe('govdata keys init', () => {
     expect(secrets.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
   }, 60_000);
 
-  it('refuses a department that is not in the catalogue, naming those that are', async () => {
+  it('refuses a department that is not in the catalogue, naming those that are, as every command does', async () => {
     const refused = await keysInit('--department', 'nope');
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('no department nope in the catalogue; its departments are:');
+    expect(refused.output).toMatch(
+      /nope is not a department of the platform; its departments are: .*city_water/,
+    );
+    const both = await keysInit(
+      '--department',
+      'nope',
+      '--department',
+      'city_water',
+      '--department',
+      'nada',
+    );
+    expect(both.code).toBe(1);
+    expect(both.output).toContain('nope, nada are not departments of the platform');
   }, 60_000);
 });
