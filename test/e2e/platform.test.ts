@@ -93,6 +93,44 @@ describe('the platform through the gateway', () => {
     expect(person.utilityAccounts[0]!.holderIdNumber).toBe(concealed);
   });
 
+  it('answers a reverse field on a reference within one subgraph as on the entity itself', async () => {
+    // license → holderPerson → licenses never leaves business_environment: the Person there is
+    // a stub of public_security's entity, made by the reference field, not by `_entities`.
+    const response = await sqlite.query<{
+      person: {
+        licenses: {
+          licenseNumber: string;
+          holderPerson: { licenses: { licenseNumber: string }[] };
+        }[];
+        utilityAccounts: {
+          accountNumber: string;
+          holderPerson: { utilityAccounts: { accountNumber: string }[] };
+        }[];
+      };
+    }>(
+      `query ($id: String!) {
+        person(idNumber: $id) {
+          licenses { licenseNumber holderPerson { licenses { licenseNumber } } }
+          utilityAccounts { accountNumber holderPerson { utilityAccounts { accountNumber } } }
+        }
+      }`,
+      { id: demoPerson },
+      await sqlite.as('civil_affairs', 'social-assistance'),
+    );
+    expect(response.errors).toBeUndefined();
+    const { licenses, utilityAccounts } = response.data!.person;
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(utilityAccounts.length).toBeGreaterThan(0);
+    const numbers = (list: { licenseNumber: string }[]) => list.map((l) => l.licenseNumber).sort();
+    for (const licence of licenses) {
+      expect(numbers(licence.holderPerson.licenses)).toEqual(numbers(licenses));
+    }
+    const accounts = (list: { accountNumber: string }[]) => list.map((a) => a.accountNumber).sort();
+    for (const account of utilityAccounts) {
+      expect(accounts(account.holderPerson.utilityAccounts)).toEqual(accounts(utilityAccounts));
+    }
+  });
+
   it.runIf(runMysql)('answers the same data on MariaDB as on SQLite', async () => {
     const query = async (platform: TestPlatform) =>
       platform.query(

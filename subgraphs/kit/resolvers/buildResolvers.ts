@@ -133,9 +133,15 @@ export function buildResolvers(
         const access = ctx.access;
         const link = access?.joinableOn(table, item, parent);
         if (link?.kind === 'DENY') throw access!.error(table, item.name, link);
-        return local
-          ? ctx.loaders.entity(local.table).load(value)
-          : { [JOIN_HANDLE]: ctx.handles.seal(target.type, value) };
+        if (local) return ctx.loaders.entity(local.table).load(value);
+        // Another department's entity: the sealed handle the gateway passes on, and the key,
+        // for this subgraph's own reverse fields on the stub (`license { holderPerson { licenses } }`
+        // stays in this subgraph; a stub reached through `_entities` has its key opened from the
+        // handle). The key is no field of the stub's type, so it never leaves the subgraph.
+        return {
+          [JOIN_HANDLE]: ctx.handles.seal(target.type, value),
+          [target.keyItem.name]: value,
+        };
       };
     }
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
