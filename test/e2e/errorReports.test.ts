@@ -367,6 +367,43 @@ describe('reporting', () => {
   });
 });
 
+describe('who may report on what', () => {
+  it('takes reports only on items given to the reporting department, and says so without looking the record up', async () => {
+    const count = async () =>
+      Number((await platform.platformDb('error_reports').count<{ n: number }[]>({ n: '*' }))[0]!.n);
+    const before = await count();
+    const send = (caller: Caller, input: Record<string, unknown>) =>
+      gql(caller, REPORT, {
+        input: { recordKey: PERSON, description: 'Looks wrong.', ...input },
+      });
+    // Tax holds no grant on the population (shared on conditions).
+    expect(
+      refused(await send('taxDev', { dataset: 'PS-POP-001', item: 'address' }), 'FORBIDDEN'),
+    ).toContain('no grant of yours in force gives it');
+    // Inspections are not shared outside market supervision: the same answer for any key.
+    const notShared = await send('caDev', {
+      dataset: 'MS-INS-001',
+      item: 'result',
+      recordKey: 'JC-made-up',
+    });
+    expect(refused(notShared, 'FORBIDDEN')).toContain('not shared outside market_supervision');
+    const notSharedReal = await send('caDev', { dataset: 'MS-INS-001', item: 'result' });
+    expect(notSharedReal.errors?.[0]?.message).toBe(notShared.errors![0]!.message);
+    // Licences are shared with everyone, but the holder's number (a copy of the population's)
+    // only on conditions: tax may report on the kind, not on the number.
+    refused(
+      await send('taxDev', { dataset: 'BE-LIC-001', item: 'holderIdNumber', recordKey: 'L1' }),
+      'FORBIDDEN',
+    );
+    expect(await count()).toBe(before);
+    const kind = await report('taxDev', { dataset: 'BE-LIC-001', item: 'kind', recordKey: 'L1' });
+    expect(kind.providerDepartment).toBe('business_environment');
+    // A grant listing the item: civil affairs on the population's address.
+    await report('caDev', { item: 'address' });
+    expect(await count()).toBe(before + 2);
+  });
+});
+
 describe('overdue reports', () => {
   it('lists open reports past their deadline to both sides and to reviewers, and no others', async () => {
     const late = await report('caDev', { item: 'ethnicity' });

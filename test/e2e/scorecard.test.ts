@@ -423,9 +423,14 @@ describe('the scorecard of a providing department', () => {
       null,
       shift(FROM, 37),
     );
-    await reportError('tax', 'APP_DEVELOPER');
+    // A report is on an item the reporter was given: Hangzhou's grant gives names, not addresses.
+    await reportError('hangzhou_civil_affairs', 'APP_DEVELOPER', 'PS-POP-001', 'name');
     await reportError('tax', 'APP_DEVELOPER', 'CW-ACC-001', 'status');
-    await backdateReport(await reportError('tax', 'APP_DEVELOPER'), shift(FROM, -1), null);
+    await backdateReport(
+      await reportError('hangzhou_civil_affairs', 'APP_DEVELOPER', 'PS-POP-001', 'name'),
+      shift(FROM, -1),
+      null,
+    );
 
     // Catalogue changes: a draft and a rejected version past their deadline; a
     // draft within it; a submitted one (registered, awaiting review) past it.

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, conflict, forbidden, notFound } from '../../../schema/index.ts';
+import {
+  badUserInput,
+  conflict,
+  forbidden,
+  notFound,
+  type CatalogueEntry,
+  type CatalogueItem,
+} from '../../../schema/index.ts';
+import { selectDatasetPoliciesByCode, selectGrantList } from '../../../server/index.ts';
 import { actorOf, callerOf, hasRole, today, type PlatformContext } from '../api/PlatformContext.ts';
 import { loadWorkingCalendar } from '../calendar/index.ts';
 import {
@@ -59,6 +67,12 @@ export async function reportDataError(
     problems.push(`description: at most ${MAX_DESCRIPTION_LENGTH} characters`);
   if (problems.length > 0)
     throw badUserInput(`The error report is not valid:\n- ${problems.join('\n- ')}`, 'input');
+  await requireGiven(
+    ctx,
+    caller.department,
+    entry,
+    entry.items.find((i) => i.name === input.item)!,
+  );
 
   const calendar = await loadWorkingCalendar(ctx.db);
   const now = ctx.now.toISOString();
@@ -81,6 +95,52 @@ export async function reportDataError(
   };
   await insertErrorReport(ctx.db, report);
   return report;
+}
+
+/**
+ * Refuses a report on an item the reporting department is not given: a report
+ * is about data the department read, so an item of a dataset not shared with
+ * it (NOT_SHARED, or shared on conditions and none of its grants in force
+ * lists the item) holds no error of its to report. Without this, anyone signed
+ * in could fill a provider's queue and its overdue figures with reports on
+ * data they never saw. The record is not looked up: whether a key exists is
+ * told to nobody.
+ */
+async function requireGiven(
+  ctx: PlatformContext,
+  department: string,
+  entry: CatalogueEntry,
+  item: CatalogueItem,
+): Promise<void> {
+  const [policy] = await selectDatasetPoliciesByCode(ctx.db, [entry.code]);
+  const datasetType = policy?.sharingType ?? 'NOT_SHARED';
+  const refuse = (why: string) =>
+    forbidden(
+      `${department} may not report errors in item ${item.name} of ${entry.code}: ${why}. A report is about data your department was given.`,
+      `the item given to ${department}`,
+    );
+  if (datasetType === 'NOT_SHARED' || item.sharingType === 'NOT_SHARED') {
+    throw refuse(`it is not shared outside ${entry.department}`);
+  }
+  if (
+    datasetType === 'UNCONDITIONAL' &&
+    (item.sharingType ?? 'UNCONDITIONAL') === 'UNCONDITIONAL'
+  ) {
+    return;
+  }
+  const now = ctx.now.toISOString();
+  const grants = await selectGrantList(ctx.db, {
+    visibleTo: null,
+    dataset: entry.code,
+    consumerDepartment: department,
+    status: 'ACTIVE',
+    offset: 0,
+    limit: null,
+  });
+  const giving = grants.some(
+    (g) => g.validFrom <= now && now < g.validUntil && g.items.includes(item.name),
+  );
+  if (!giving) throw refuse('it is shared on conditions, and no grant of yours in force gives it');
 }
 
 /**
