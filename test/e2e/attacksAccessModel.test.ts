@@ -1985,13 +1985,8 @@ describe.each(ENGINES)('on %s', (engine) => {
         items: ['name'],
         dailyQuota: 2,
       });
-      // Following holderPerson needs the reference item granted (its value is never shown).
-      await addGrant({
-        id: 'G-ATK-Q-JOIN-LIC',
-        consumerDepartment: 'atk_q_join',
-        datasetCode: 'BE-LIC-001',
-        items: ['kind', 'holderIdNumber'],
-      });
+      // Licences are shared with every department, so following holderPerson needs no grant on
+      // them: the link is the dataset's to give (the holder's number, a copy, stays the population's).
       const response = await platform.query<{
         licenses: {
           nodes: { kind: string; holderPerson: { name: string | null } | null }[];
