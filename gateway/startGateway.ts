@@ -186,6 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const rates = new ConsumerRateLimiter(rateCount.reserve, options.logger);
   const anonymous = new AnonymousShares(rates, limits.anonymous, options.logger);
   const costs = new OperationCosts();
+  costs.declare(options.supergraphSdl);
   const serialized = new SerializedResponses();
   const errors = hideInternalErrors<ServedContext>(options.logger, (c) => c.identity.requestId);
   const apollo = new ApolloServer<ServedContext>({
@@ -237,7 +238,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       throw error;
     }
-    if (served !== options.supergraphSdl) update!(served);
+    if (served !== options.supergraphSdl) {
+      update!(served);
+      costs.declare(served);
+    }
   }
   let urls = subgraphUrls(served);
   const server = createGraphQLHttpServer({
@@ -346,6 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     updateSupergraph(supergraphSdl) {
       if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
       update(supergraphSdl);
+      costs.declare(supergraphSdl);
       urls = subgraphUrls(supergraphSdl);
       generation++;
       problem = null;

@@ -1,5 +1,8 @@
 import {
   getNamedType,
+  Kind,
+  parse,
+  valueFromASTUntyped,
   visit,
   getNullableType,
   isAbstractType,
@@ -38,7 +41,18 @@ const LONGEST_KEY_VALUES = 256;
 export class OperationCosts {
   private schema: GraphQLSchema | null = null;
   private readonly kept = new Map<string, number>();
-  private readonly inputsOf = new WeakMap<DocumentNode, readonly string[]>();
+  private inputsOf = new WeakMap<DocumentNode, readonly string[]>();
+  private declared: CostDeclarations = NO_DECLARATIONS;
+
+  /**
+   * Takes up what the fields of the supergraph being served declare they cost
+   * (see `declaredCosts`); estimates kept until now are dropped.
+   */
+  declare(supergraphSdl: string): void {
+    this.declared = declaredCosts(supergraphSdl);
+    this.kept.clear();
+    this.inputsOf = new WeakMap();
+  }
 
   /**
    * As {@link estimateCost}, which throws on variables that do not fit the
@@ -57,7 +71,7 @@ export class OperationCosts {
     }
     let inputs = this.inputsOf.get(document);
     if (!inputs) {
-      inputs = costInputs(document);
+      inputs = costInputs(document, slicingNames(this.declared));
       this.inputsOf.set(document, inputs);
     }
     const values = inputs.map((name) =>
@@ -66,7 +80,7 @@ export class OperationCosts {
     const key = `${hash}\n${operationName ?? ''}\n${values.join('\n')}`;
     const known = this.kept.get(key);
     if (known !== undefined) return known;
-    const cost = estimateCost(schema, document, operationName, variables);
+    const cost = estimateCost(schema, document, operationName, variables, this.declared);
     if (key.length - hash.length <= LONGEST_KEY_VALUES) {
       if (this.kept.size >= COSTS_KEPT) this.kept.clear();
       this.kept.set(key, cost);
@@ -77,19 +91,21 @@ export class OperationCosts {
 
 /**
  * The variables an estimate of `document` reads (see `recordEstimator`): those
- * used in a `first` argument, and in a directive's arguments.
+ * used in a `first` argument or another argument some field slices its list by
+ * (`slicing`), and in a directive's arguments.
  */
-function costInputs(document: DocumentNode): readonly string[] {
+function costInputs(document: DocumentNode, slicing: ReadonlySet<string>): readonly string[] {
   const names = new Set<string>();
   let reading = 0;
   const readingWhile = { enter: () => void reading++, leave: () => void reading-- };
+  const sizes = (name: string) => name === 'first' || slicing.has(name);
   visit(document, {
     Argument: {
       enter: (node) => {
-        if (node.name.value === 'first') reading++;
+        if (sizes(node.name.value)) reading++;
       },
       leave: (node) => {
-        if (node.name.value === 'first') reading--;
+        if (sizes(node.name.value)) reading--;
       },
     },
     Directive: readingWhile,
@@ -106,7 +122,10 @@ function costInputs(document: DocumentNode): readonly string[] {
  * a row of a list — times the rows its list may hold: `first` (or its default)
  * for a paged list, {@link UNPAGED_LIST_SIZE} for a list without one; a page's
  * own wrapper and `pageInfo` count nothing. Scalars are free (tokens and aliases
- * bound them), except verifications, {@link VERIFICATION_COST} each.
+ * bound them), except verifications, {@link VERIFICATION_COST} each. A field's
+ * declared cost (`declared`, see {@link declaredCosts}) comes first: its
+ * `@listSize` bounds its rows (by its slicing argument when given, else its
+ * assumed size) and its `@cost` weight is added, scalar or not.
  * Introspection counts the same way, each object it returns 1 (see
  * `introspectionSizes`): it reads no database but answers in one synchronous
  * piece of work, so twenty `__schema` in one document would hold the process
@@ -120,6 +139,7 @@ export function estimateCost(
   document: DocumentNode,
   operationName: string | null,
   variables: Record<string, unknown>,
+  declared: CostDeclarations = NO_DECLARATIONS,
 ): number {
   try {
     return Math.ceil(
@@ -128,7 +148,7 @@ export function estimateCost(
         query: document,
         variables,
         ...(operationName ? { operationName } : {}),
-        estimators: [estimatorFor(schema)],
+        estimators: [estimatorFor(schema, declared)],
         maxQueryNodes: MOST_NODES,
       }),
     );
@@ -140,32 +160,114 @@ export function estimateCost(
   }
 }
 
+/**
+ * What a field declares it costs, in the cost spec's terms (Apollo Federation
+ * 2.9's `@cost` and `@listSize`): `weight`, records it reads beyond the
+ * objects it returns (a CSV of audit records, an aggregate over the audit
+ * trail); `assumedSize`, the most rows its list holds; `slicingArguments`,
+ * the arguments that bound it instead when given (`limit`).
+ */
+export interface DeclaredCost {
+  weight?: number;
+  assumedSize?: number;
+  slicingArguments?: readonly string[];
+}
+
+/** Declared costs by `Type.field`. */
+export type CostDeclarations = ReadonlyMap<string, DeclaredCost>;
+
+const NO_DECLARATIONS: CostDeclarations = new Map();
+
+/**
+ * The `@cost` and `@listSize` of a supergraph's fields, as its subgraphs
+ * declared them (the subgraph knows what a resolver reads; the gateway only
+ * sees a `String`). Read from the supergraph's text: the API schema Apollo
+ * Gateway serves has dropped them.
+ */
+export function declaredCosts(supergraphSdl: string): CostDeclarations {
+  const declared = new Map<string, DeclaredCost>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION
+    ) {
+      continue;
+    }
+    for (const field of definition.fields ?? []) {
+      const cost: DeclaredCost = {};
+      for (const directive of field.directives ?? []) {
+        const args = Object.fromEntries(
+          (directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+        ) as Record<string, unknown>;
+        if (directive.name.value === 'cost' && isCount(args.weight)) cost.weight = args.weight;
+        if (directive.name.value === 'listSize') {
+          if (isCount(args.assumedSize)) cost.assumedSize = args.assumedSize;
+          if (Array.isArray(args.slicingArguments)) {
+            cost.slicingArguments = args.slicingArguments.filter(
+              (a): a is string => typeof a === 'string',
+            );
+          }
+        }
+      }
+      if (Object.keys(cost).length > 0) {
+        declared.set(`${definition.name.value}.${field.name.value}`, cost);
+      }
+    }
+  }
+  return declared;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** Every argument some field slices its list by. */
+function slicingNames(declared: CostDeclarations): ReadonlySet<string> {
+  return new Set([...declared.values()].flatMap((d) => d.slicingArguments ?? []));
+}
+
 type Estimator = (args: ComplexityEstimatorArgs) => number;
 
-const estimators = new WeakMap<GraphQLSchema, Estimator>();
+const estimators = new WeakMap<CostDeclarations, WeakMap<GraphQLSchema, Estimator>>();
 
-function estimatorFor(schema: GraphQLSchema): Estimator {
-  let estimator = estimators.get(schema);
+function estimatorFor(schema: GraphQLSchema, declared: CostDeclarations): Estimator {
+  let bySchema = estimators.get(declared);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    estimators.set(declared, bySchema);
+  }
+  let estimator = bySchema.get(schema);
   if (!estimator) {
-    estimator = recordEstimator(introspectionSizes(schema));
-    estimators.set(schema, estimator);
+    estimator = recordEstimator(introspectionSizes(schema), declared);
+    bySchema.set(schema, estimator);
   }
   return estimator;
 }
 
-function recordEstimator(sizes: IntrospectionSizes): Estimator {
+function recordEstimator(sizes: IntrospectionSizes, declared: CostDeclarations): Estimator {
   return ({ type, field, args, childComplexity }) => {
+    const own = declared.get(`${type.name}.${field.name}`);
+    const weight = own?.weight ?? 0;
     if (isLeafType(getNamedType(field.type))) {
-      return isRootType(type) && field.name.startsWith('verify') ? VERIFICATION_COST : 0;
+      const verification = isRootType(type) && field.name.startsWith('verify');
+      return weight + (verification ? VERIFICATION_COST : 0);
     }
     if (field.name === '__type') return 1 + sizes.largestTypeRatio * childComplexity;
     const introspected = sizes.lists.get(`${type.name}.${field.name}`);
     if (introspected !== undefined) return introspected * (1 + childComplexity);
+    if (own?.assumedSize !== undefined || own?.slicingArguments) {
+      const sliced = own.slicingArguments
+        ?.map((name): unknown => (args as Record<string, unknown>)[name])
+        .find(isCount);
+      const rows = sliced ?? own.assumedSize ?? UNPAGED_LIST_SIZE;
+      return weight + Math.max(rows, 1) * (1 + childComplexity);
+    }
     const first: unknown = args.first;
-    if (typeof first === 'number') return 1 + Math.max(first, 1) * childComplexity;
+    if (typeof first === 'number') return weight + 1 + Math.max(first, 1) * childComplexity;
     if (isConnection(type)) return field.name === 'nodes' ? 1 + childComplexity : childComplexity;
     const rows = isListType(getNullableType(field.type)) ? UNPAGED_LIST_SIZE : 1;
-    return rows * (1 + childComplexity);
+    return weight + rows * (1 + childComplexity);
   };
 }
 

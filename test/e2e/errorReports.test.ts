@@ -442,3 +442,37 @@ describe('overdue reports', () => {
     refused(await gql('anonymous', OVERDUE), 'UNAUTHENTICATED');
   });
 });
+
+describe('a list without a limit', () => {
+  it('answers whole up to 200 rows and, beyond, is refused naming how to page, never cut short', async () => {
+    const mine = async () => (await listed('caDev')).length;
+    const filed = await mine();
+    const aliases = 20;
+    const fill = `mutation($input: DataErrorReportInput!) { ${Array.from(
+      { length: aliases },
+      (_, i) => `r${i}: reportDataError(input: $input) { id }`,
+    ).join(' ')} }`;
+    const input = {
+      dataset: 'PS-POP-001',
+      recordKey: PERSON,
+      item: 'address',
+      description: 'A report of many, to fill the list.',
+    };
+    for (let made = filed; made <= 200; made += aliases) ok(await gql('caDev', fill, { input }));
+    const whole = await gql('caDev', LIST);
+    expect(refused(whole, 'BAD_USER_INPUT')).toContain(
+      'More than 200 rows match; page through them with offset and limit',
+    );
+    // Paged, every report is there.
+    const page = `query($offset: Int) { dataErrorReports(offset: $offset, limit: 200) { id } }`;
+    const first = ok(await gql<{ dataErrorReports: { id: string }[] }>('caDev', page, {}));
+    const rest = ok(
+      await gql<{ dataErrorReports: { id: string }[] }>('caDev', page, { offset: 200 }),
+    );
+    expect(first.dataErrorReports).toHaveLength(200);
+    expect(rest.dataErrorReports.length).toBeGreaterThan(0);
+    expect(
+      new Set([...first.dataErrorReports, ...rest.dataErrorReports].map((r) => r.id)).size,
+    ).toBe(200 + rest.dataErrorReports.length);
+  });
+});

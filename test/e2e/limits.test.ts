@@ -167,6 +167,22 @@ describe.each(ENGINES)('on %s', (engine) => {
     );
   });
 
+  it('counts what a platform field declares it reads: aliased audit CSVs and whole lists are refused by cost, while a light query answers', async () => {
+    // A String or a list is all the gateway sees; the platform subgraph declares (@cost,
+    // @listSize) the 10,000 audit records a CSV may hold and the 200 rows a list without a limit.
+    const provider = await platform.as('public_security');
+    const { value, ms, slowestLight } = await underAttack(() =>
+      platform.query(aliased(20, 'auditCsv'), {}, provider),
+    );
+    expect(overLimit(value)).toMatchObject({ limit: 'cost', maximum: 10_000, measured: 200_000 });
+    expect(ms).toBeLessThan(REFUSED_WITHIN_MS);
+    expect(slowestLight).toBeLessThan(LIGHT_WITHIN_MS);
+    // One of each is within an operation's cost, and answers.
+    const one = await platform.query<{ auditCsv: string }>('{ auditCsv }', {}, provider);
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.auditCsv.split('\n')[0]).toContain('requestId');
+  });
+
   it('refuses 10,000 aliased lookups by their size in tokens, at once, while a light query answers', async () => {
     const query = aliased(10_000, `person(idNumber: "${PERSON.id_number}") { name }`);
     const { value, ms, slowestLight } = await underAttack(() => platform.query(query, {}, tax));

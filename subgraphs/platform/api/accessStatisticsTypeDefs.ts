@@ -4,6 +4,7 @@
  * or month. Counted in SQL on the server, so a chart never fetches audit
  * records. Extends the types of typeDefs.ts.
  */
+import { TRAIL_AGGREGATE_COST } from './declaredCosts.ts';
 export const ACCESS_STATISTICS_TYPE_DEFS = /* GraphQL */ `
   "How figures over time are grouped: civil days of the platform's time zone, ISO weeks (from Monday), or months."
   enum Interval {
@@ -52,9 +53,10 @@ export const ACCESS_STATISTICS_TYPE_DEFS = /* GraphQL */ `
       from: String!
       to: String!
       interval: Interval = DAY
-    ): [AccessCount!]!
+    ): [AccessCount!]! @cost(weight: ${TRAIL_AGGREGATE_COST})
     "Every providing department's figures per period over [from, to) (dates YYYY-MM-DD): reviewers and admins."
     scorecardTrend(from: String!, to: String!, interval: Interval = MONTH): [ScorecardPoint!]!
+      @cost(weight: ${TRAIL_AGGREGATE_COST})
   }
 `;
 

@@ -42,6 +42,7 @@ export const API_KEY_TYPE_DEFS = /* GraphQL */ `
   extend type Query {
     "ADMIN: issued API keys, oldest first, optionally of one department, a page at a time (limit up to 200)."
     apiKeys(department: String, offset: Int = 0, limit: Int = 50): [ApiKey!]!
+      @listSize(assumedSize: 200, slicingArguments: ["limit"], requireOneSlicingArgument: false)
   }
 
   extend type Mutation {

@@ -3,6 +3,7 @@
  * and the provider's answer.
  * `typeDefs.ts` joins the parts into the platform subgraph's SDL.
  */
+import { MAX_LIST_PAGE } from './declaredCosts.ts';
 export const APPLICATION_TYPE_DEFS = /* GraphQL */ `
   enum ApplicationStatus {
     SUBMITTED
@@ -52,12 +53,12 @@ export const APPLICATION_TYPE_DEFS = /* GraphQL */ `
   }
 
   extend type Query {
-    "Applications you made (APP_DEVELOPER) or received (DEPT_IT); reviewers and admins see all. Newest first; a page of up to limit (1 to 200) after offset, or all without a limit."
+    "Applications you made (APP_DEVELOPER) or received (DEPT_IT); reviewers and admins see all. Newest first; a page of up to limit (1 to 200) after offset, or all of them without a limit when there are at most 200."
     sharingApplications(
       status: ApplicationStatus
       offset: Int = 0
       limit: Int
-    ): [SharingApplication!]!
+    ): [SharingApplication!]! @listSize(assumedSize: ${MAX_LIST_PAGE}, slicingArguments: ["limit"], requireOneSlicingArgument: false)
     sharingApplication(id: ID!): SharingApplication
     "Applications still unanswered after their deadline."
     overdueSharingApplications: [SharingApplication!]!

@@ -6,10 +6,9 @@ import {
 } from '../../../server/index.ts';
 import { badUserInput } from '../../../schema/index.ts';
 import { callerOf, hasRole, type PlatformContext } from './PlatformContext.ts';
+import { CSV_LIMIT } from './declaredCosts.ts';
 
 type FilterInput = Omit<AuditFilter, 'limit' | 'afterId'>;
-
-const CSV_LIMIT = 10_000;
 
 /**
  * Who sees which audit records: reviewers and admins everything; a department

@@ -3,6 +3,7 @@
  * of every writer's hash chain.
  * `typeDefs.ts` joins the parts into the platform subgraph's SDL.
  */
+import { CSV_LIMIT, WHOLE_TRAIL_COST } from './declaredCosts.ts';
 export const AUDIT_TYPE_DEFS = /* GraphQL */ `
   "What a request or a dataset access came to, as the caller received it."
   enum AuditDecision {
@@ -116,8 +117,8 @@ export const AUDIT_TYPE_DEFS = /* GraphQL */ `
     "Audit records you may see: a provider every access to its datasets, a consumer its own, reviewers and admins all."
     auditRecords(filter: AuditFilter, first: Int = 50, after: String): AuditRecordConnection!
     "The same records as CSV (a header line, then one line per record; up to 10000 records)."
-    auditCsv(filter: AuditFilter): String!
+    auditCsv(filter: AuditFilter): String! @cost(weight: ${CSV_LIMIT})
     "Verifies every writer's hash chain and names each record that does not fit (reviewers and admins)."
-    verifyAuditChain: ChainVerification!
+    verifyAuditChain: ChainVerification! @cost(weight: ${WHOLE_TRAIL_COST})
   }
 `;

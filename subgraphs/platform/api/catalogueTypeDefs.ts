@@ -3,6 +3,7 @@
  * versions, search, review and DCAT-AP.
  * `typeDefs.ts` joins the parts into the platform subgraph's SDL.
  */
+import { WHOLE_CATALOGUE_COST } from './declaredCosts.ts';
 export const CATALOGUE_TYPE_DEFS = /* GraphQL */ `
   enum Classification {
     BASIC
@@ -127,7 +128,7 @@ export const CATALOGUE_TYPE_DEFS = /* GraphQL */ `
     "Changes not submitted by their deadline; DEPT_IT sees its own department's."
     overdueCatalogueUpdates: [CatalogueEntry!]!
     "The whole published catalogue as DCAT-AP JSON-LD."
-    dcatCatalogue: String!
+    dcatCatalogue: String! @cost(weight: ${WHOLE_CATALOGUE_COST})
   }
 
   extend type Mutation {

@@ -3,6 +3,7 @@
  * and the provider's answers.
  * `typeDefs.ts` joins the parts into the platform subgraph's SDL.
  */
+import { MAX_LIST_PAGE } from './declaredCosts.ts';
 export const DATA_ERROR_TYPE_DEFS = /* GraphQL */ `
   "Where a data error report is: OPEN until the provider answers CORRECTED, REJECTED or NOT_AN_ERROR, once."
   enum DataErrorStatus {
@@ -57,8 +58,9 @@ export const DATA_ERROR_TYPE_DEFS = /* GraphQL */ `
   }
 
   extend type Query {
-    "Data error reports your department made or received; reviewers and admins see all. Newest first; a page of up to limit (1 to 200) after offset, or all without a limit."
+    "Data error reports your department made or received; reviewers and admins see all. Newest first; a page of up to limit (1 to 200) after offset, or all of them without a limit when there are at most 200."
     dataErrorReports(status: DataErrorStatus, offset: Int = 0, limit: Int): [DataErrorReport!]!
+      @listSize(assumedSize: ${MAX_LIST_PAGE}, slicingArguments: ["limit"], requireOneSlicingArgument: false)
     "Data error reports still OPEN after their deadline."
     overdueDataErrorReports: [DataErrorReport!]!
   }

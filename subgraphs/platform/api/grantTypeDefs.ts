@@ -3,6 +3,7 @@
  * purposes, modes, period, quota), and their change log.
  * `typeDefs.ts` joins the parts into the platform subgraph's SDL.
  */
+import { MAX_LIST_PAGE } from './declaredCosts.ts';
 export const GRANT_TYPE_DEFS = /* GraphQL */ `
   enum GrantStatus {
     ACTIVE
@@ -105,14 +106,14 @@ export const GRANT_TYPE_DEFS = /* GraphQL */ `
   }
 
   extend type Query {
-    "Grants you hold or gave; reviewers and admins see all. In id order; a page of up to limit (1 to 200) after offset, or all without a limit."
+    "Grants you hold or gave; reviewers and admins see all. In id order; a page of up to limit (1 to 200) after offset, or all of them without a limit when there are at most 200."
     grants(
       dataset: String
       consumerDepartment: String
       status: GrantStatus
       offset: Int = 0
       limit: Int
-    ): [Grant!]!
+    ): [Grant!]! @listSize(assumedSize: ${MAX_LIST_PAGE}, slicingArguments: ["limit"], requireOneSlicingArgument: false)
     grant(id: ID!): Grant
     "Active grants ending within the given number of days."
     expiringGrants(withinDays: Int = 30): [Grant!]!

@@ -3,6 +3,7 @@
  * dictionary, quality inspections, uncatalogued collection, compliance
  * reports and technical service units. Extends the types of typeDefs.ts.
  */
+import { TRAIL_AGGREGATE_COST } from './declaredCosts.ts';
 export const QUALITY_TYPE_DEFS = /* GraphQL */ `
   "A standard data element (数据元): what a value means and how it is written, whatever dataset holds it."
   type DataElement {
@@ -220,6 +221,7 @@ export const QUALITY_TYPE_DEFS = /* GraphQL */ `
     uncataloguedCollection(department: String!): CollectionFindings!
     "A department's compliance report for [from, to) (dates YYYY-MM-DD): reviewers and admins any department, DEPT_IT its own."
     complianceReport(department: String!, from: String!, to: String!): ComplianceReport!
+      @cost(weight: ${TRAIL_AGGREGATE_COST})
     "Service unit authorizations: admins and reviewers all, others those naming their department or unit."
     serviceUnitAuthorizations: [ServiceUnitAuthorization!]!
     "A service unit's work for the departments it serves (dates YYYY-MM-DD): the unit itself, reviewers and admins."

@@ -54,7 +54,8 @@ import {
 } from '../store/index.ts';
 import { actorOf, callerOf, hasRole, today, type PlatformContext } from './PlatformContext.ts';
 import { auditCsv, auditRecords, verifyAuditChain } from './auditResolvers.ts';
-import { offsetPage } from './pageArguments.ts';
+import { MAX_LIST_PAGE } from './declaredCosts.ts';
+import { pagedList } from './pageArguments.ts';
 import {
   applicationView,
   entryView,
@@ -67,8 +68,6 @@ type Args = Record<string, unknown>;
 type Resolver = (parent: unknown, args: Args, ctx: PlatformContext) => unknown;
 
 const MAX_PAGE = 100;
-/** The longest page of the applications, grants and error reports lists (whole without a limit). */
-const MAX_LIST_PAGE = 200;
 
 /** Reviewers and admins see everything; anyone else, what concerns their department. */
 const seesAll = (ctx: PlatformContext) => hasRole(ctx, 'REVIEWER', 'ADMIN');
@@ -162,11 +161,13 @@ const query: Record<string, Resolver> = {
   },
 
   async sharingApplications(_, args, ctx) {
-    const applications = await selectApplications(ctx.db, {
-      ...(seesAll(ctx) ? {} : { department: callerOf(ctx).department }),
-      ...(args.status ? { status: args.status as ApplicationStatus } : {}),
-      ...offsetPage(args, MAX_LIST_PAGE),
-    });
+    const applications = await pagedList(args, MAX_LIST_PAGE, (page) =>
+      selectApplications(ctx.db, {
+        ...(seesAll(ctx) ? {} : { department: callerOf(ctx).department }),
+        ...(args.status ? { status: args.status as ApplicationStatus } : {}),
+        ...page,
+      }),
+    );
     return applications.map((a) => applicationView(ctx, a));
   },
 
@@ -191,20 +192,22 @@ const query: Record<string, Resolver> = {
 
   async grants(_, args, ctx) {
     const department = callerOf(ctx).department;
-    const grants = await selectGrantList(ctx.db, {
-      visibleTo: seesAll(ctx)
-        ? null
-        : {
-            department,
-            providedDatasets: ctx.catalogue.catalogue.entries
-              .filter((e) => e.department === department)
-              .map((e) => e.code),
-          },
-      dataset: (args.dataset as string | null | undefined) ?? null,
-      consumerDepartment: (args.consumerDepartment as string | null | undefined) ?? null,
-      status: (args.status as Grant['status'] | null | undefined) ?? null,
-      ...offsetPage(args, MAX_LIST_PAGE),
-    });
+    const grants = await pagedList(args, MAX_LIST_PAGE, (page) =>
+      selectGrantList(ctx.db, {
+        visibleTo: seesAll(ctx)
+          ? null
+          : {
+              department,
+              providedDatasets: ctx.catalogue.catalogue.entries
+                .filter((e) => e.department === department)
+                .map((e) => e.code),
+            },
+        dataset: (args.dataset as string | null | undefined) ?? null,
+        consumerDepartment: (args.consumerDepartment as string | null | undefined) ?? null,
+        status: (args.status as Grant['status'] | null | undefined) ?? null,
+        ...page,
+      }),
+    );
     return grants.map(grantView);
   },
 
@@ -250,8 +253,10 @@ const query: Record<string, Resolver> = {
 
   async dataErrorReports(_, args, ctx) {
     const status = (args.status as ErrorReportStatus | null | undefined) ?? null;
-    const page = offsetPage(args, MAX_LIST_PAGE);
-    return (await visibleErrorReports(ctx, status, page)).map((r) => errorReportView(ctx, r));
+    const reports = await pagedList(args, MAX_LIST_PAGE, (page) =>
+      visibleErrorReports(ctx, status, page),
+    );
+    return reports.map((r) => errorReportView(ctx, r));
   },
 
   async overdueDataErrorReports(_, __, ctx) {

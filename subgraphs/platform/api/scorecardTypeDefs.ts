@@ -3,6 +3,7 @@
  * department over a period.
  * `typeDefs.ts` joins the parts into the platform subgraph's SDL.
  */
+import { TRAIL_AGGREGATE_COST } from './declaredCosts.ts';
 export const SCORECARD_TYPE_DEFS = /* GraphQL */ `
   "A department's catalogue now: what it has registered and the changes it has not registered in time."
   type CatalogueScore {
@@ -115,5 +116,6 @@ export const SCORECARD_TYPE_DEFS = /* GraphQL */ `
   extend type Query {
     "Supervision figures of a department for [from, to) (dates YYYY-MM-DD): reviewers and admins any department, DEPT_IT its own."
     departmentScorecard(department: String!, from: String!, to: String!): Scorecard!
+      @cost(weight: ${TRAIL_AGGREGATE_COST})
   }
 `;

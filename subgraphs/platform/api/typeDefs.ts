@@ -14,7 +14,10 @@ import { SCORECARD_TYPE_DEFS } from './scorecardTypeDefs.ts';
  */
 export const PLATFORM_TYPE_DEFS = /* GraphQL */ `
   extend schema
-    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+    @link(
+      url: "https://specs.apollo.dev/federation/v2.9"
+      import: ["@key", "@shareable", "@cost", "@listSize"]
+    )
 
   type Query
   type Mutation
