@@ -276,9 +276,24 @@ export class Authenticator {
   }
 }
 
+const ASCII = /^[\x20-\x7e]*$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header's value as the client wrote it. HTTP carries bytes, which Node
+ * reads as Latin-1; clients send UTF-8 (a purpose in Chinese, `X-Purpose:
+ * 低保核查`), so bytes that are UTF-8 are read as such. Others are kept as
+ * read, and the header's pattern refuses them.
+ */
 function header(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
-  return typeof value === 'string' && value !== '' ? value : null;
+  if (typeof value !== 'string' || value === '') return null;
+  if (ASCII.test(value)) return value;
+  try {
+    return UTF8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
 }
 
 function checked(

@@ -560,7 +560,25 @@ describe('purposes', () => {
       consumerDepartment: 'audit_purpose',
       datasetCode: 'PS-POP-001',
       items: ['name', 'regionCode'],
-      purposes: ['benefit-audit'],
+      purposes: ['benefit-audit', '低保核查'],
+    });
+  });
+
+  it('a purpose in Chinese, sent as UTF-8 bytes (what HTTP carries), is read as written', async () => {
+    const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    const headers = { ...(await platform.as('audit_purpose')), 'x-purpose': utf8('低保核查') };
+    const allowed = await platform.query(PERSON_QUERY, { id: PERSON.id_number }, headers);
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data).toEqual({ person: expect.objectContaining({ name: PERSON.name }) });
+    const other = await platform.query(
+      PERSON_QUERY,
+      { id: PERSON.id_number },
+      { ...headers, 'x-purpose': utf8('营销') },
+    );
+    expectDenied(other, ['person'], {
+      dataset: 'PS-POP-001',
+      item: null,
+      reason: 'PURPOSE_NOT_ALLOWED',
     });
   });
 
