@@ -58,7 +58,7 @@ export async function runFetchTokenBench(setup: FetchTokenBenchSetup): Promise<S
     ports,
     1,
     { ...process.env, DATABASE_URL: undefined, DATA_DIR: dataDir, NODE_ENV: 'production' },
-    setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [],
+    { nodeOptions: setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [] },
   );
   try {
     const mac = benchFetchMac(config, setup.keys.privateKey, DEPARTMENT);

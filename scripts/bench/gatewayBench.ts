@@ -133,7 +133,10 @@ export async function runGatewayBench(setup: GatewayBenchSetup): Promise<Gateway
     log('compiling the gateways as they are deployed (npm run build)');
     await compileAsDeployed();
     log(`starting the subgraphs (${workers} worker(s), governed and ungoverned)`);
-    const subgraphs = await startSubgraphHost(ports, workers, env, profile);
+    const subgraphs = await startSubgraphHost(ports, workers, env, {
+      nodeOptions: profile,
+      compiled: true,
+    });
     services.push(subgraphs);
 
     const gatewayPorts = {

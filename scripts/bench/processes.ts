@@ -289,23 +289,25 @@ export async function subgraphHostPorts(departments: readonly string[]): Promise
 /**
  * The benchmark's department subgraphs (`subgraphHost.ts`) in their own
  * processes, `workers` of them, serving `ports`; `nodeOptions` go before the
- * script (a CPU profile's). Resolves once every worker serves.
+ * script (a CPU profile's). `compiled`: run the host compiled beside the
+ * gateways (`compileAsDeployed` first), as department subgraph hosts are
+ * deployed; otherwise under tsx, for a suite that builds nothing. Resolves
+ * once every worker serves.
  */
 export async function startSubgraphHost(
   ports: SubgraphPorts,
   workers: number,
   env: NodeJS.ProcessEnv,
-  nodeOptions: readonly string[] = [],
+  options: { nodeOptions?: readonly string[]; compiled?: boolean } = {},
 ): Promise<Service> {
-  const host = startService(
-    'subgraphs',
-    [...nodeOptions, '--import', 'tsx', join(import.meta.dirname, 'subgraphHost.ts')],
-    {
-      ...env,
-      BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
-      BENCH_SUBGRAPH_WORKERS: String(workers),
-    },
-  );
+  const script = options.compiled
+    ? [join(DEPLOYED, 'scripts', 'bench', 'subgraphHost.js')]
+    : ['--import', 'tsx', join(import.meta.dirname, 'subgraphHost.ts')];
+  const host = startService('subgraphs', [...(options.nodeOptions ?? []), ...script], {
+    ...env,
+    BENCH_SUBGRAPH_PORTS: JSON.stringify(ports),
+    BENCH_SUBGRAPH_WORKERS: String(workers),
+  });
   try {
     await nextMessage(host, 'ready');
     return host;
