@@ -101,6 +101,16 @@ describe.each(ENGINES)('on %s', (engine) => {
 
   const headersOf = (department: string) => platform.as(department, PURPOSE);
 
+  /** A consumer whose grant gives every readable item, birth date included, unmasked. */
+  async function grantedReadable(department: string) {
+    await grant({
+      id: `exp-readable-${department}-${engine}`,
+      consumerDepartment: department,
+      items: READABLE,
+    });
+    return headersOf(department);
+  }
+
   /** Every record the department's queries give, page by page (maximum page size). */
   async function queried(department: string, items = ITEMS): Promise<string[]> {
     const headers = await headersOf(department);
@@ -691,6 +701,13 @@ describe.each(ENGINES)('on %s', (engine) => {
         expect(answer.status, answer.text).toBe(200);
         expect(answer.text).toBe('');
       }
+      // A date compared as text would answer for anything: it must be a date.
+      const notADate = await get(
+        `/export?dataset=${DATASET}&filter=${encodeURIComponent(JSON.stringify({ birthDate: { gt: "2019-13-45'--" } }))}`,
+        await grantedReadable('export_sql_dates'),
+      );
+      expectRefused(notADate, 400, { code: 'BAD_USER_INPUT' });
+      expect(notADate.text).toContain('filter.birthDate.gt');
       const wider = encodeURIComponent(JSON.stringify({ regionCode: { startsWith: '33' } }));
       const answer = await get(
         `/export?dataset=${DATASET}&items=regionCode&filter=${wider}`,

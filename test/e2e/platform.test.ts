@@ -245,6 +245,26 @@ describe('the platform through the gateway', () => {
     expect(expected.length).toBeGreaterThan(0);
   });
 
+  it('refuses a date filter that is not a date, naming the argument, where text comparison answered', async () => {
+    const headers = await sqlite.as('market_supervision');
+    const since = async (date: string) =>
+      sqlite.query<{ enterprises: { nodes: { establishedOn: string }[] } }>(
+        `query ($date: String) { enterprises(first: 100, filter: { establishedOn: { gte: $date } }) { nodes { establishedOn } } }`,
+        { date },
+        headers,
+      );
+    for (const bad of ["2019-13-45'--", '2019-02-30', '20190101', 'yesterday']) {
+      const refused = await since(bad);
+      expect(refused.data?.enterprises ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message).toContain('filter.establishedOn.gte');
+      expect(refused.errors?.[0]?.message).toContain('YYYY-MM-DD');
+    }
+    const good = await since('2019-01-01');
+    expect(good.errors).toBeUndefined();
+    expect(good.data!.enterprises.nodes.every((n) => n.establishedOn >= '2019-01-01')).toBe(true);
+  });
+
   it('refuses an over-large page with a clear error instead of truncating', async () => {
     const response = await sqlite.query(
       `{ enterprises(first: 101) { nodes { name } } }`,

@@ -7,7 +7,7 @@ import type {
   GrantMask,
 } from '../../../server/index.ts';
 import { maskedDenial, type RequestAccess } from '../access/index.ts';
-import type { DatasetTable } from '../sql/index.ts';
+import { filterValueProblem, type DatasetTable } from '../sql/index.ts';
 
 /** What the consumer chose: the rest of a plan is the grants' to decide. */
 export interface ExportWish {
@@ -71,6 +71,8 @@ export function planExport(
     if (filterable.kind === 'MASK')
       throw access.error(table, name, maskedDenial(item, 'filter on'));
   }
+  const problem = filterValueProblem(table, wish.filter);
+  if (problem) throw badUserInput(problem, 'filter');
 
   return {
     dataset: entry.code,

@@ -2,6 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { badUserInput } from '../../../schema/index.ts';
 import type { DepartmentModel, ReverseField } from '../DepartmentModel.ts';
 import {
+  filterValueProblem,
   recordMatches,
   selectPage,
   type DatasetTable,
@@ -60,7 +61,7 @@ export function buildResolvers(
         );
       }
       const filter = (args.filter ?? {}) as ListFilter;
-      checkFilter(filter);
+      checkFilter(table, filter);
       const after = typeof args.after === 'string' ? args.after : undefined;
       // The order of a list must not give away a key the caller may not read.
       const order: PageOrder = ctx.access?.probing(table)
@@ -204,7 +205,9 @@ function presentValues(input: unknown): Record<string, string | number | boolean
   ) as Record<string, string | number | boolean>;
 }
 
-function checkFilter(filter: ListFilter): void {
+function checkFilter(table: DatasetTable, filter: ListFilter): void {
+  const problem = filterValueProblem(table, filter);
+  if (problem) throw badUserInput(problem, 'filter');
   for (const [name, condition] of Object.entries(filter)) {
     if (condition?.in && condition.in.length > MAX_IN_VALUES) {
       throw badUserInput(

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isCalendarDate } from '../../../schema/index.ts';
 import type { DatasetTable } from './DatasetTable.ts';
 
 /** The operators a list filter offers per item; which ones depend on the item's type. */
@@ -81,4 +82,26 @@ export function applyScope(
   query.where((any) => {
     for (const filter of scope) any.orWhere((one) => applyFilter(one, table, filter));
   });
+}
+
+/**
+ * Why a filter's values do not fit their items, or null. A DATE item compares
+ * calendar dates written YYYY-MM-DD: compared as text, `"2019-13-45"` would
+ * answer as if it meant something. Items the table lacks are left to the
+ * caller, which names them.
+ */
+export function filterValueProblem(table: DatasetTable, filter: ListFilter): string | null {
+  for (const [name, condition] of Object.entries(filter)) {
+    if (!condition || !table.hasItem(name) || table.item(name).type !== 'DATE') continue;
+    for (const op of ['eq', 'in', 'gt', 'gte', 'lt', 'lte'] as const) {
+      const given = condition[op];
+      if (given === undefined || given === null) continue;
+      for (const value of Array.isArray(given) ? given : [given]) {
+        if (typeof value !== 'string' || !isCalendarDate(value)) {
+          return `filter.${name}.${op}: ${JSON.stringify(value)} is not a date; write YYYY-MM-DD, e.g. 2024-03-15.`;
+        }
+      }
+    }
+  }
+  return null;
 }

@@ -1,4 +1,10 @@
-export { applyFilter, applyScope, likePrefix, sqlValue } from './applyFilter.ts';
+export {
+  applyFilter,
+  applyScope,
+  filterValueProblem,
+  likePrefix,
+  sqlValue,
+} from './applyFilter.ts';
 export type { ItemFilter, ListFilter } from './applyFilter.ts';
 export { countRows } from './countRows.ts';
 export { DatasetTable, keyString } from './DatasetTable.ts';
