@@ -596,13 +596,23 @@ describe('visibility', () => {
       await saveDraft('cwIt', CODE, 'city_water');
     });
 
-    it('is invisible to other departments: catalogueEntry(code, version) is FORBIDDEN', async () => {
+    it('is invisible to other departments: catalogueEntry(code, version) answers as for a version that does not exist', async () => {
       for (const caller of ['psIt', 'caDev', 'cwDev'] as const) {
         const response = await gql(caller, ENTRY_VERSION, { code: CODE, v: 1 });
-        refused(response, 'FORBIDDEN');
-        expect(response.data?.catalogueEntry ?? null).toBeNull();
-        expect(JSON.stringify(response)).not.toContain('Test dataset');
+        expect(response.errors).toBeUndefined();
+        expect(response.data).toEqual({ catalogueEntry: null });
+        // Not even that a draft is being prepared: the same answer as for version 99.
+        expect(await gql(caller, ENTRY_VERSION, { code: CODE, v: 99 })).toEqual(response);
       }
+      // Its own department sees it.
+      expect(
+        ok(
+          await gql<{ catalogueEntry: { status: string } }>('cwIt', ENTRY_VERSION, {
+            code: CODE,
+            v: 1,
+          }),
+        ).catalogueEntry.status,
+      ).toBe('DRAFT');
       const versions = ok(
         await gql<{ catalogueEntryVersions: unknown[] }>(
           'psIt',
@@ -622,10 +632,11 @@ describe('visibility', () => {
 
     it('is invisible to anonymous callers', async () => {
       const response = await gql('anonymous', ENTRY_VERSION, { code: CODE, v: 1 });
-      expect(response.errors).toHaveLength(1);
-      expect(['FORBIDDEN', 'UNAUTHENTICATED']).toContain(response.errors![0]!.extensions?.code);
       expect(response.data?.catalogueEntry ?? null).toBeNull();
       expect(JSON.stringify(response)).not.toContain('Test dataset');
+      expect(JSON.stringify(response)).not.toContain('DRAFT');
+      const missing = await gql('anonymous', ENTRY_VERSION, { code: CODE, v: 99 });
+      expect(JSON.stringify(missing.errors ?? null)).toBe(JSON.stringify(response.errors ?? null));
       const published = ok(await gql('anonymous', ENTRY_VERSION, { code: CODE }));
       expect(published).toEqual({ catalogueEntry: null });
       refused(

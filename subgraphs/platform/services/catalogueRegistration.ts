@@ -255,7 +255,13 @@ export async function retireEntry(
   return (await selectEntryVersion(ctx.db, code, published.version))!;
 }
 
-/** A version its department (DEPT_IT), reviewers and admins may see. */
+/**
+ * A version of an entry, if it is published or the caller may manage its
+ * department's entries (its DEPT_IT, reviewers, admins); null otherwise, as for
+ * a version that does not exist: that a department is preparing a new version
+ * is its own business until it is published (`catalogueEntryVersions` lists
+ * such versions to the same callers only).
+ */
 export async function visibleVersion(
   ctx: PlatformContext,
   code: string,
@@ -263,10 +269,7 @@ export async function visibleVersion(
 ): Promise<EntryVersion | null> {
   const entry = await selectEntryVersion(ctx.db, code, version);
   if (!entry) return null;
-  if (entry.status === 'PUBLISHED' || mayManage(ctx, entry.department)) return entry;
-  throw forbidden(
-    `Version ${version} of ${code} is ${entry.status}; only ${entry.department}, reviewers and admins may see it.`,
-  );
+  return entry.status === 'PUBLISHED' || mayManage(ctx, entry.department) ? entry : null;
 }
 
 export function mayManage(ctx: PlatformContext, department: string): boolean {
