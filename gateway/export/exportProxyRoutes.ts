@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import { request } from 'undici';
-import { badUserInput, notFound } from '../../schema/index.ts';
+import { badUserInput, ErrorCode, notFound } from '../../schema/index.ts';
 import {
   getRequestBody,
   INTERNAL_TOKEN_HEADER,
@@ -11,13 +11,15 @@ import {
   selectExport,
   sendError,
   signInternalToken,
+  type AuditDecision,
   type AuditSink,
   type LimitsConfig,
   type Logger,
   type PlatformKey,
+  type RequestIdentity,
   type Route,
 } from '../../server/index.ts';
-import { refusedEntry, type Authenticator } from '../auth/index.ts';
+import { refusedEntry, requestEntry, type Authenticator } from '../auth/index.ts';
 import {
   consumerKey,
   limitsFor,
@@ -86,11 +88,17 @@ async function proxyExport(
   const requestId = newRequestId();
   res.setHeader('x-request-id', requestId);
   let release: (() => void) | undefined;
+  // What the caller got, for the REQUEST record once its credential has passed.
+  let identity: RequestIdentity | undefined;
+  let outcome: { decision: AuditDecision; reason: string | null } = {
+    decision: 'ERROR',
+    reason: null,
+  };
   try {
     // A HEAD would run the export (and count it) for a response without a body.
     if (req.method !== 'GET') throw badUserInput('Exports are read with GET.');
     const clientAddress = req.socket.remoteAddress ?? null;
-    const identity = await options.authenticator.identify(req, requestId).catch(async (error) => {
+    identity = await options.authenticator.identify(req, requestId).catch(async (error) => {
       // As at /graphql: a refused credential takes from its address's anonymous share first.
       await options.anonymous.take(clientAddress, requestId);
       await options.audit
@@ -133,12 +141,45 @@ async function proxyExport(
     res.writeHead(upstream.statusCode, headers);
     // A consumer that goes away ends the subgraph's stream too (and with it the reading).
     await pipeline(upstream.body, res);
+    outcome = exportOutcome(upstream.statusCode);
   } catch (error) {
+    const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+    outcome = {
+      decision:
+        code === ErrorCode.FORBIDDEN || code === ErrorCode.UNAUTHENTICATED ? 'DENIED' : 'ERROR',
+      reason: typeof code === 'string' ? code : null,
+    };
     if (!res.headersSent) sendError(res, error, requestId, options.logger);
     else res.destroy();
   } finally {
     release?.();
+    // The subgraph recorded the ACCESS (before its first record left); this is the gateway's
+    // own REQUEST record of it, as every GraphQL request has, written once the answer ended.
+    if (identity) {
+      await options.audit
+        .record([
+          requestEntry(
+            { ...identity, operationName: 'EXPORT' },
+            { ...outcome, operationHash: null, latencyMs: Date.now() - startedAt },
+          ),
+        ])
+        .catch((error: unknown) =>
+          options.logger.error(
+            { err: error, requestId },
+            "an export's REQUEST record was not written",
+          ),
+        );
+    }
   }
+}
+
+/** What an export's caller got, by the subgraph's status: its refusals are the rules'. */
+function exportOutcome(status: number): { decision: AuditDecision; reason: string | null } {
+  if (status === 200) return { decision: 'ALLOWED', reason: null };
+  if (status === 401 || status === 403) {
+    return { decision: 'DENIED', reason: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' };
+  }
+  return { decision: 'ERROR', reason: `HTTP ${status}` };
 }
 
 /**

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   getRequestBody,
   insertGrant,
@@ -678,12 +678,27 @@ describe.each(ENGINES)('on %s', (engine) => {
         403,
         { reason: 'NO_GRANT', item: 'phone' },
       );
-      const denied = await selectAuditRecords(platform.platformDb, {
-        consumerDepartment: 'export_items',
-        decision: 'DENIED',
-        limit: 10,
+      const denied = async (kind: string) =>
+        (
+          await selectAuditRecords(platform.platformDb, {
+            consumerDepartment: 'export_items',
+            decision: 'DENIED',
+            limit: 20,
+          })
+        ).filter((r) => r.operationName === 'EXPORT' && r.kind === kind);
+      expect(await denied('ACCESS')).toHaveLength(3);
+      // The gateway's own REQUEST record of each, as a GraphQL request has (written as it ends).
+      await vi.waitFor(async () => expect(await denied('REQUEST')).toHaveLength(3));
+      const answered = await get(`/export?dataset=${DATASET}&items=name`, headers);
+      expect(answered.status).toBe(200);
+      await vi.waitFor(async () => {
+        const [record] = await selectAuditRecords(platform.platformDb, {
+          requestId: answered.headers.get('x-request-id')!,
+          kind: 'REQUEST',
+          limit: 1,
+        });
+        expect(record).toMatchObject({ decision: 'ALLOWED', operationName: 'EXPORT' });
       });
-      expect(denied.filter((r) => r.operationName === 'EXPORT')).toHaveLength(3);
     });
   });
 
