@@ -32,6 +32,7 @@ import {
   type RequestIdentity,
 } from '../server/index.ts';
 import {
+  errorCode,
   requestAuditPlugin,
   refusedEntry,
   identityPlugin,
@@ -329,8 +330,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     latencyMs: number,
     traceId: string | null,
   ): void {
-    const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
-    const refusal = typeof code === 'string' ? code : 'UNAUTHENTICATED';
+    const refusal = errorCode(error) ?? 'UNAUTHENTICATED';
     metrics.refusal(refusal, null);
     metrics.request(null, 'REFUSED', latencyMs / 1000);
     options.logger.info(

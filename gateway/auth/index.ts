@@ -3,6 +3,8 @@ export type { GatewayContext } from './GatewayContext.ts';
 export { identityPlugin } from './identityPlugin.ts';
 export { FORWARDED_HEADERS, SigningDataSource } from './SigningDataSource.ts';
 export {
+  errorCode,
+  failedDecision,
   refusedEntry,
   requestAuditPlugin,
   requestDecision,

@@ -62,7 +62,7 @@ export function refusedEntry(
   latencyMs: number,
   traceId: string | null = null,
 ): AuditEntry {
-  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  const code = errorCode(error);
   return requestEntry(
     {
       caller: null,
@@ -74,7 +74,7 @@ export function refusedEntry(
     },
     {
       decision: 'REFUSED',
-      reason: typeof code === 'string' ? code : ErrorCode.UNAUTHENTICATED,
+      reason: code ?? ErrorCode.UNAUTHENTICATED,
       operationHash: null,
       latencyMs,
       traceId,
@@ -82,8 +82,19 @@ export function refusedEntry(
   );
 }
 
+/** The code a thrown error carries (`extensions.code`), or null. */
+export function errorCode(error: unknown): string | null {
+  const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+  return typeof code === 'string' ? code : null;
+}
+
 /** Error codes that mean the sharing rules or the caller's rights said no. */
 const REFUSAL_CODES = new Set<unknown>([ErrorCode.FORBIDDEN, ErrorCode.UNAUTHENTICATED]);
+
+/** What a caller whose request failed with `code` received: DENIED for a refusal, else ERROR. */
+export function failedDecision(code: unknown): AuditDecision {
+  return REFUSAL_CODES.has(code) ? 'DENIED' : 'ERROR';
+}
 
 /**
  * What the caller received, from the response it is about to get: ALLOWED or
@@ -98,7 +109,7 @@ export function requestDecision(
 ): AuditDecision {
   if (!errors?.length) return masked ? 'MASKED' : 'ALLOWED';
   if (holdsValue(data)) return 'PARTIAL';
-  return errors.every((e) => REFUSAL_CODES.has(e.extensions?.code)) ? 'DENIED' : 'ERROR';
+  return errors.every((e) => failedDecision(e.extensions?.code) === 'DENIED') ? 'DENIED' : 'ERROR';
 }
 
 /** True when `data` holds at least one non-null value other than `__typename`. */

@@ -19,7 +19,13 @@ import {
   type RequestIdentity,
   type Route,
 } from '../../server/index.ts';
-import { refusedEntry, requestEntry, type Authenticator } from '../auth/index.ts';
+import {
+  errorCode,
+  failedDecision,
+  refusedEntry,
+  requestEntry,
+  type Authenticator,
+} from '../auth/index.ts';
 import {
   consumerKey,
   limitsFor,
@@ -143,12 +149,8 @@ async function proxyExport(
     await pipeline(upstream.body, res);
     outcome = exportOutcome(upstream.statusCode);
   } catch (error) {
-    const code = (error as { extensions?: { code?: unknown } } | null)?.extensions?.code;
-    outcome = {
-      decision:
-        code === ErrorCode.FORBIDDEN || code === ErrorCode.UNAUTHENTICATED ? 'DENIED' : 'ERROR',
-      reason: typeof code === 'string' ? code : null,
-    };
+    const code = errorCode(error);
+    outcome = { decision: failedDecision(code), reason: code };
     if (!res.headersSent) sendError(res, error, requestId, options.logger);
     else res.destroy();
   } finally {
@@ -176,10 +178,11 @@ async function proxyExport(
 /** What an export's caller got, by the subgraph's status: its refusals are the rules'. */
 function exportOutcome(status: number): { decision: AuditDecision; reason: string | null } {
   if (status === 200) return { decision: 'ALLOWED', reason: null };
-  if (status === 401 || status === 403) {
-    return { decision: 'DENIED', reason: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' };
-  }
-  return { decision: 'ERROR', reason: `HTTP ${status}` };
+  const code =
+    status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : null;
+  return code
+    ? { decision: failedDecision(code), reason: code }
+    : { decision: 'ERROR', reason: `HTTP ${status}` };
 }
 
 /**

@@ -43,6 +43,8 @@ export class OperationCosts {
   private readonly kept = new Map<string, number>();
   private inputsOf = new WeakMap<DocumentNode, readonly string[]>();
   private declared: CostDeclarations = NO_DECLARATIONS;
+  /** The arguments some declared field slices its list by (read by `costInputs`). */
+  private slicing: ReadonlySet<string> = new Set();
 
   /**
    * Takes up what the fields of the supergraph being served declare they cost
@@ -50,6 +52,7 @@ export class OperationCosts {
    */
   declare(supergraphSdl: string): void {
     this.declared = declaredCosts(supergraphSdl);
+    this.slicing = slicingNames(this.declared);
     this.kept.clear();
     this.inputsOf = new WeakMap();
   }
@@ -71,7 +74,7 @@ export class OperationCosts {
     }
     let inputs = this.inputsOf.get(document);
     if (!inputs) {
-      inputs = costInputs(document, slicingNames(this.declared));
+      inputs = costInputs(document, this.slicing);
       this.inputsOf.set(document, inputs);
     }
     const values = inputs.map((name) =>

@@ -101,6 +101,13 @@ async function listed(caller: Caller, status?: string): Promise<Report[]> {
   return ok(await gql<{ dataErrorReports: Report[] }>(caller, LIST, { status })).dataErrorReports;
 }
 
+/** Reports stored, whoever made them. */
+async function reportCount(): Promise<number> {
+  return Number(
+    (await platform.platformDb('error_reports').count<{ n: number }[]>({ n: '*' }))[0]!.n,
+  );
+}
+
 async function storedRow(id: string): Promise<Record<string, unknown> | undefined> {
   return (await platform.platformDb('error_reports').where({ id }).first()) as
     Record<string, unknown> | undefined;
@@ -318,9 +325,7 @@ describe('who sees which reports', () => {
 
 describe('reporting', () => {
   it('refuses a report that is not valid, naming what is wrong, and records nothing', async () => {
-    const count = async () =>
-      Number((await platform.platformDb('error_reports').count<{ n: number }[]>({ n: '*' }))[0]!.n);
-    const before = await count();
+    const before = await reportCount();
     const send = (caller: Caller, input: Record<string, unknown>) =>
       gql(caller, REPORT, {
         input: {
@@ -354,7 +359,7 @@ describe('reporting', () => {
     refused(await send('reviewer', {}), 'FORBIDDEN');
     refused(await send('admin', {}), 'FORBIDDEN');
     refused(await send('anonymous', {}), 'UNAUTHENTICATED');
-    expect(await count()).toBe(before);
+    expect(await reportCount()).toBe(before);
 
     // The limits themselves are accepted, trimmed.
     const longest = await report('caDev', {
@@ -363,15 +368,13 @@ describe('reporting', () => {
     });
     expect(longest.recordKey).toBe('K'.repeat(200));
     expect(longest.description).toBe('错'.repeat(2000));
-    expect(await count()).toBe(before + 1);
+    expect(await reportCount()).toBe(before + 1);
   });
 });
 
 describe('who may report on what', () => {
   it('takes reports only on items given to the reporting department, and says so without looking the record up', async () => {
-    const count = async () =>
-      Number((await platform.platformDb('error_reports').count<{ n: number }[]>({ n: '*' }))[0]!.n);
-    const before = await count();
+    const before = await reportCount();
     const send = (caller: Caller, input: Record<string, unknown>) =>
       gql(caller, REPORT, {
         input: { recordKey: PERSON, description: 'Looks wrong.', ...input },
@@ -395,12 +398,12 @@ describe('who may report on what', () => {
       await send('taxDev', { dataset: 'BE-LIC-001', item: 'holderIdNumber', recordKey: 'L1' }),
       'FORBIDDEN',
     );
-    expect(await count()).toBe(before);
+    expect(await reportCount()).toBe(before);
     const kind = await report('taxDev', { dataset: 'BE-LIC-001', item: 'kind', recordKey: 'L1' });
     expect(kind.providerDepartment).toBe('business_environment');
     // A grant listing the item: civil affairs on the population's address.
     await report('caDev', { item: 'address' });
-    expect(await count()).toBe(before + 2);
+    expect(await reportCount()).toBe(before + 2);
   });
 });
 
