@@ -268,6 +268,53 @@ describe.each(ENGINES)('on %s', (engine) => {
       description: string;
     }[];
 
+  const CREATE_GRANT = `mutation($i: GrantInput!) { createGrant(input: $i, reason: "copies checked against the register") { id } }`;
+  const nameGrant = (extra: Record<string, unknown>) => ({
+    consumerDepartment: 'business_environment',
+    dataset: 'PS-POP-001',
+    conditions: {
+      items: ['idNumber', 'name'],
+      purposes: ['licensing'],
+      modes: ['VERIFY'],
+      validFrom: '2026-01-01',
+      validUntil: '2099-01-01',
+      ...extra,
+    },
+  });
+
+  it('compares no copy with a register the department may not read unmasked: nothing counted, nothing reported', async () => {
+    const noCopyFindings = async () => {
+      const run = ok(
+        await gql<{ runQualityInspection: Run }>('beIt', INSPECT),
+      ).runQualityInspection;
+      expect(run).toMatchObject({
+        consistency: { passed: 0, checked: 0 },
+        reportsOpened: 0,
+      });
+      expect(run.failures.filter((f) => f.rule === 'CONSISTENCY')).toEqual([]);
+    };
+    // No grant on the population: a table of guesses catalogued as "copies" learns nothing.
+    await noCopyFindings();
+    // A grant that gives the name only masked, or only for a region none of the ten live in.
+    const masked = ok(
+      await gql<{ createGrant: { id: string } }>('admin', CREATE_GRANT, {
+        i: nameGrant({ masks: [{ item: 'name', rule: 'SURNAME_ONLY' }] }),
+      }),
+    ).createGrant.id;
+    const elsewhere = ok(
+      await gql<{ createGrant: { id: string } }>('admin', CREATE_GRANT, {
+        i: nameGrant({ rowFilter: [{ item: 'regionCode', eq: '999999' }] }),
+      }),
+    ).createGrant.id;
+    await noCopyFindings();
+    expect(await reportsFromInspections()).toEqual([]);
+    for (const id of [masked, elsewhere]) {
+      ok(await gql('admin', `mutation { revokeGrant(id: "${id}", reason: "test over") { id } }`));
+    }
+    // What the rest of these tests compare with: the name, unmasked, everywhere.
+    ok(await gql('admin', CREATE_GRANT, { i: nameGrant({}) }));
+  });
+
   it('reports each rate exactly and opens exactly one error report, once', async () => {
     const run = ok(await gql<{ runQualityInspection: Run }>('beIt', INSPECT)).runQualityInspection;
     expect(run).toMatchObject({
@@ -320,7 +367,8 @@ describe.each(ENGINES)('on %s', (engine) => {
   it('shows quality history to the provider and the office, in the scorecard too, never to others', async () => {
     const RUNS = `query($d: String!) { qualityRuns(dataset: $d) { id dataset validity { rate } } }`;
     const runs = ok(await gql<{ qualityRuns: Run[] }>('beIt', RUNS, { d: CODE })).qualityRuns;
-    expect(runs).toHaveLength(2);
+    // Two runs before the grant (nothing compared), then the two above.
+    expect(runs).toHaveLength(4);
     expect(ok(await gql<{ qualityRuns: Run[] }>('admin', RUNS, { d: CODE })).qualityRuns).toEqual(
       runs,
     );

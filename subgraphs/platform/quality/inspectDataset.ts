@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Catalogue, CatalogueEntry, UpdateCycle } from '../../../schema/index.ts';
 import { datasetRules, type QualityRule, type SourceComparison } from './datasetRules.ts';
+import { rowAdmits } from '../../kit/access/rowAdmits.ts';
+import type { ComparisonScope } from './comparisonScope.ts';
 import { scanInBatches } from './scanInBatches.ts';
 
 /** A share: `passed` of `checked`; no rate when nothing was checked. */
@@ -57,6 +59,8 @@ export interface InspectionOptions {
   maxMismatches: number;
   /** Today in the platform's time zone (YYYY-MM-DD). */
   today: string;
+  /** Which source records a copy may be compared with (see `comparisonScope`). */
+  scopeOf(this: void, comparison: SourceComparison): Promise<ComparisonScope>;
 }
 
 /** Oldest a dataset's newest update may be, in days, for each update cycle. */
@@ -115,6 +119,11 @@ export async function inspectDataset(
     failures: [],
     mismatches: [],
   };
+  const comparisons: ScopedComparison[] = [];
+  for (const comparison of rules.comparisons) {
+    const scope = await options.scopeOf(comparison);
+    if (scope !== null) comparisons.push({ ...comparison, scope });
+  }
   const columns = entry.items.map((i) => i.column);
   for await (const rows of scanInBatches(
     db,
@@ -148,7 +157,7 @@ export async function inspectDataset(
         if (valid) findings.validity.passed++;
       }
     }
-    for (const comparison of rules.comparisons) {
+    for (const comparison of comparisons) {
       await compareWithSource(comparison, rows, keyColumns, databases, findings, fail, options);
     }
   }
@@ -168,13 +177,20 @@ export async function inspectDataset(
   return findings;
 }
 
+/** A comparison the copying department may make, with the source records it may make it with. */
+interface ScopedComparison extends SourceComparison {
+  scope: NonNullable<ComparisonScope>;
+}
+
 /**
  * Compares each row's copy with the authoritative record its reference points
- * at: one query to the source's database for the batch. A record the source
- * lacks is a mismatch of the reference, not reported to the source.
+ * at: one query to the source's database for the batch. Only records within
+ * the comparison's scope count; a reference to a record the source lacks, or
+ * one outside the scope, is not compared (whether a key exists is told to
+ * nobody).
  */
 async function compareWithSource(
-  comparison: SourceComparison,
+  comparison: ScopedComparison,
   rows: readonly Record<string, unknown>[],
   keyColumns: readonly string[],
   databases: ReadonlyMap<string, Knex>,
@@ -182,7 +198,7 @@ async function compareWithSource(
   fail: (item: string, rule: QualityRule, key: string) => void,
   options: InspectionOptions,
 ): Promise<void> {
-  const { item, via, source, sourceItem, sourceKey } = comparison;
+  const { item, via, source, sourceItem, sourceKey, scope } = comparison;
   const pairs = rows.flatMap((row) => {
     const copy = present(row[item.column]);
     const ref = present(row[via.column]);
@@ -197,25 +213,43 @@ async function compareWithSource(
         ];
   });
   if (pairs.length === 0) return;
+  // The items the scope's row filters name, read beside the value and keyed by item name.
+  const filters = scope.rows === 'ALL' ? [] : scope.rows;
+  const filterItems = [...new Set(filters.flatMap((f) => Object.keys(f)))].flatMap((name) => {
+    const found = source.items.find((i) => i.name === name);
+    return found ? [found] : [];
+  });
   const sourceRows = (await databaseOf(
     databases,
     source.department,
   )(source.binding.table)
-    .select({ k: sourceKey.column, v: sourceItem.column })
-    .whereIn(sourceKey.column, [...new Set(pairs.map((p) => p.ref))])) as {
-    k: unknown;
-    v: unknown;
-  }[];
-  const authoritative = new Map(sourceRows.map((r) => [String(r.k), present(r.v)]));
+    .select({
+      k: sourceKey.column,
+      v: sourceItem.column,
+      ...Object.fromEntries(filterItems.map((i, at) => [`f${at}`, i.column])),
+    })
+    .whereIn(sourceKey.column, [...new Set(pairs.map((p) => p.ref))])) as Record<string, unknown>[];
+  const admitted = (row: Record<string, unknown>) =>
+    scope.rows === 'ALL' ||
+    scope.rows.some((filter) =>
+      rowAdmits(
+        filter,
+        Object.fromEntries(filterItems.map((i, at) => [i.name, present(row[`f${at}`])])),
+      ),
+    );
+  const authoritative = new Map(
+    sourceRows.filter(admitted).map((r) => [String(r.k), present(r.v)]),
+  );
   for (const { key, copy, ref } of pairs) {
-    findings.consistency.checked++;
     const original = authoritative.get(ref);
-    if (original !== undefined && original !== null && String(original) === copy) {
+    if (original === undefined) continue;
+    findings.consistency.checked++;
+    if (original !== null && String(original) === copy) {
       findings.consistency.passed++;
       continue;
     }
     fail(item.name, 'CONSISTENCY', key);
-    if (original === undefined || findings.mismatches.length >= options.maxMismatches) continue;
+    if (findings.mismatches.length >= options.maxMismatches) continue;
     findings.mismatches.push({
       recordKey: key,
       item: item.name,

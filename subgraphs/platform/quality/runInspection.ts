@@ -8,6 +8,7 @@ import {
   selectReportedRecordKeys,
   type QualityRun,
 } from '../store/index.ts';
+import { comparisonScope } from './comparisonScope.ts';
 import { inspectDataset, type SourceMismatch } from './inspectDataset.ts';
 
 /** The reporter of the error reports inspections open. */
@@ -42,6 +43,14 @@ export async function runInspection(
     sampleSize: 10,
     maxMismatches: 1000,
     today: civilDateIn(startedAt, env.timeZone),
+    scopeOf: (comparison) =>
+      comparisonScope(
+        env.db,
+        entry.department,
+        comparison.source,
+        comparison.sourceItem,
+        startedAt,
+      ),
   });
   const id = `QR-${randomUUID()}`;
   const reportsOpened = await openMismatchReports(env, entry, id, findings.mismatches);
