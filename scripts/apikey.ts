@@ -42,7 +42,13 @@ cliSubcommand(program, {
     if (unknown.length > 0) {
       throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
     }
-    const { issueApiKey } = await import('../server/index.ts');
+    const { issueApiKey, loadConfig, officeRoleProblem } = await import('../server/index.ts');
+    const officeProblem = officeRoleProblem(
+      options.department,
+      roles as Role[],
+      loadConfig().auth.officeDepartments,
+    );
+    if (officeProblem) throw new CliUsageError(officeProblem);
     await withPlatformDb(async (db) => {
       const issued = await issueApiKey(
         db,

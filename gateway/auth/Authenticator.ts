@@ -16,7 +16,9 @@ import {
   LINK_TOKEN_HEADER,
   LinkRefusal,
   loadDevSecret,
+  officeRoleProblem,
   ROLES,
+  DEPARTMENT_CODE,
   type AuthConfig,
   type Caller,
   type RequestIdentity,
@@ -45,6 +47,8 @@ const REQUEST_ID_ALLOWED = 'ASCII letters, digits and . _ : -, at most 64';
 const PURPOSE = /^[\p{L}\p{N} ._:/-]{1,100}$/u;
 const PURPOSE_ALLOWED = 'letters (any script), digits, spaces and . _ : / -, at most 100';
 const GRANT_ID = /^[A-Za-z0-9._:-]{1,40}$/;
+/** A token's `app` and `sub`: recorded as the actor, so one line of printable text. */
+const NAME_CLAIM = /^[^\p{Cc}]{1,128}$/u;
 const GRANT_ID_ALLOWED = 'ASCII letters, digits and . _ : -, at most 40';
 
 interface CallerClaims extends JWTPayload {
@@ -215,13 +219,23 @@ export class Authenticator {
     } catch (error) {
       throw unauthenticated(this.invalidTokenMessage(error));
     }
-    if (typeof payload.dept !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(payload.dept)) {
+    if (typeof payload.dept !== 'string' || !DEPARTMENT_CODE.test(payload.dept)) {
       throw unauthenticated('The bearer token names no department (claim "dept").');
     }
     const roles = Array.isArray(payload.roles) ? payload.roles : [];
     if (!roles.every((r): r is Role => ROLES.includes(r as Role))) {
       throw unauthenticated(`The bearer token has an unknown role; roles are ${ROLES.join(', ')}.`);
     }
+    for (const claim of ['app', 'sub'] as const) {
+      const value = payload[claim];
+      if (value !== undefined && (typeof value !== 'string' || !NAME_CLAIM.test(value))) {
+        throw unauthenticated(
+          `The bearer token's "${claim}" claim must be text of 1 to 128 characters without control characters (tabs, line breaks); it is recorded on everything the caller does.`,
+        );
+      }
+    }
+    const officeProblem = officeRoleProblem(payload.dept, roles, this.config.officeDepartments);
+    if (officeProblem) throw unauthenticated(`The bearer token is refused: ${officeProblem}`);
     // Frozen: one caller serves every request of the token while it is remembered.
     return {
       caller: Object.freeze({
@@ -272,6 +286,12 @@ export class Authenticator {
       this.apiKeyCache.set(key, { caller, until: now + API_KEY_TTL_MS });
     }
     if (!caller) throw unauthenticated('The API key is unknown or revoked.');
+    const officeProblem = officeRoleProblem(
+      caller.department,
+      caller.roles,
+      this.config.officeDepartments,
+    );
+    if (officeProblem) throw unauthenticated(`The API key is refused: ${officeProblem}`);
     return caller;
   }
 }

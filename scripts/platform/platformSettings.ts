@@ -10,6 +10,7 @@ export function platformSettings(config: PlatformConfig): PlatformSettings {
     catalogueBaseUri: config.catalogueBaseUri,
     maxPageSize: config.maxPageSize,
     timeZone: config.timeZone,
+    officeDepartments: config.auth.officeDepartments,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type LimitsConfig,
 } from './limitsConfig.ts';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '../../schema/dates/index.ts';
+import { DEFAULT_OFFICE_DEPARTMENTS, DEPARTMENT_CODE } from '../identity/RequestIdentity.ts';
 import { LOG_LEVELS, type LogLevel } from './logLevels.ts';
 import type { ObservabilityConfig } from './observabilityConfig.ts';
 
@@ -126,6 +127,11 @@ export interface AuthConfig {
    * folder holds `<department>.jwk.json`; `npm start` makes both on first use.
    */
   departmentKeys: { signingDir: string; verifyDir: string };
+  /**
+   * The departments whose credentials may carry the office roles (REVIEWER,
+   * ADMIN); such a role claimed for any other department is refused.
+   */
+  officeDepartments: readonly string[];
 }
 
 /** Everything the platform's processes are configured with, typed and checked. */
@@ -298,6 +304,21 @@ const envSchema = z.object({
     .string()
     .default(DEFAULT_TIME_ZONE)
     .refine(isTimeZone, { error: 'expected an IANA time zone such as Asia/Shanghai' }),
+  OFFICE_DEPARTMENTS: z
+    .string()
+    .optional()
+    .transform((text) =>
+      text === undefined
+        ? [...DEFAULT_OFFICE_DEPARTMENTS]
+        : text
+            .split(',')
+            .map((code) => code.trim())
+            .filter((code) => code !== ''),
+    )
+    .refine((codes) => codes.length > 0 && codes.every((code) => DEPARTMENT_CODE.test(code)), {
+      error:
+        'expected department codes separated by commas (lower-case letters, digits and _, starting with a letter)',
+    }),
   VERIFY_LIMIT_PER_RECORD: z.coerce.number().int().min(1).max(1000).default(5),
   PROBE_LIMIT_PER_DAY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
   GATEWAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
@@ -406,6 +427,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       gatewayPublicKeyFile: resolve(
         e.GATEWAY_PUBLIC_KEY_FILE ?? resolve(keysDir, 'gateway-verify.jwk.json'),
       ),
+      officeDepartments: e.OFFICE_DEPARTMENTS,
       departmentKeys: {
         signingDir: resolve(
           e.DEPARTMENT_SIGNING_KEYS_DIR ?? resolve(keysDir, 'department-signing'),

@@ -1,3 +1,6 @@
+/** A department's code: lower-case letters, digits and `_`, starting with a letter. */
+export const DEPARTMENT_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+
 /** Roles a caller's credential may carry. */
 export const ROLES = ['APP_DEVELOPER', 'DEPT_IT', 'REVIEWER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,4 +32,33 @@ export interface RequestIdentity {
    */
   correlationId: string | null;
   operationName: string | null;
+}
+
+/**
+ * The roles of the data management office: reviewing the catalogue, editing
+ * access rules, reading every department's audit trail. A department's own
+ * identity provider (or its admin) could otherwise hand them to anyone.
+ */
+export const OFFICE_ROLES: readonly Role[] = ['REVIEWER', 'ADMIN'];
+
+/** The office departments of a platform that sets none (`OFFICE_DEPARTMENTS`). */
+export const DEFAULT_OFFICE_DEPARTMENTS: readonly string[] = ['data_office'];
+
+/**
+ * Why a credential giving `roles` to `department` is refused, or null: the
+ * office roles belong to the platform's office departments alone, whatever
+ * the credential's issuer says.
+ */
+export function officeRoleProblem(
+  department: string,
+  roles: readonly Role[],
+  officeDepartments: readonly string[],
+): string | null {
+  const claimed = roles.filter((role) => OFFICE_ROLES.includes(role));
+  if (claimed.length === 0 || officeDepartments.includes(department)) return null;
+  return (
+    `${claimed.join(' and ')} ${claimed.length === 1 ? 'is a role' : 'are roles'} of the data management office ` +
+    `(${officeDepartments.join(', ')}) on this platform, not of ${department}. ` +
+    'Ask for a credential without it; the platform sets its office departments with OFFICE_DEPARTMENTS.'
+  );
 }

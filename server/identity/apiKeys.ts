@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Caller, Role } from './RequestIdentity.ts';
+import { DEPARTMENT_CODE, type Caller, type Role } from './RequestIdentity.ts';
 
 /** Prefix of every API key, so a leaked one is recognisable in logs and scanners. */
 const PREFIX = 'gdk';
@@ -10,7 +10,6 @@ const PREFIX = 'gdk';
  * platform's consumer (`platform:department`) is only ever established by a
  * verified link token: a key naming one would take its grants here.
  */
-const DEPARTMENT = /^[a-z][a-z0-9_]{0,63}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -32,7 +31,7 @@ export async function issueApiKey(
   /** Who issued it, as recorded: an admin's department/user, or the command line. */
   issuedBy: string | null = null,
 ): Promise<IssuedApiKey> {
-  if (!DEPARTMENT.test(owner.department)) {
+  if (!DEPARTMENT_CODE.test(owner.department)) {
     throw new Error(
       `${owner.department} is not a department code (lower-case letters, digits and _); a linked platform's consumer gets no key here.`,
     );
@@ -156,7 +155,7 @@ export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | 
         revoked_at: string | null;
       }
     | undefined;
-  if (!row || row.revoked_at !== null || !DEPARTMENT.test(row.department)) return null;
+  if (!row || row.revoked_at !== null || !DEPARTMENT_CODE.test(row.department)) return null;
   const expected = Buffer.from(row.secret_hash, 'hex');
   const actual = Buffer.from(sha256(secret), 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;

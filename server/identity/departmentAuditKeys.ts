@@ -8,6 +8,7 @@ import {
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createFileOnce } from './createFileOnce.ts';
+import { DEPARTMENT_CODE } from './RequestIdentity.ts';
 
 /**
  * Department audit keys: each department subgraph host signs the ACCESS
@@ -27,10 +28,9 @@ export interface DepartmentKeyFolders {
 }
 
 /** Department codes as the catalogue allows them: also safe as file names. */
-const DEPARTMENT = /^[a-z][a-z0-9_]{0,63}$/;
 
 function keyFile(dir: string, department: string): string {
-  if (!DEPARTMENT.test(department)) {
+  if (!DEPARTMENT_CODE.test(department)) {
     throw new Error(`${JSON.stringify(department)} is not a department code`);
   }
   return resolve(dir, `${department}.jwk.json`);

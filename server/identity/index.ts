@@ -20,7 +20,13 @@ export {
 export type { DepartmentKeyFolders } from './departmentAuditKeys.ts';
 export type { PlatformKey } from './PlatformKey.ts';
 export { asKeyObject } from './ed25519.ts';
-export { ROLES } from './RequestIdentity.ts';
+export {
+  DEFAULT_OFFICE_DEPARTMENTS,
+  DEPARTMENT_CODE,
+  OFFICE_ROLES,
+  officeRoleProblem,
+  ROLES,
+} from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
 export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
 export type { ApiKeyFilter, ApiKeyListing, IssuedApiKey } from './apiKeys.ts';

@@ -699,3 +699,134 @@ describe('visibility', () => {
     expect(one?.status).toBe('PUBLISHED');
   });
 });
+
+describe('the office roles belong to the office, and every decision takes two people', () => {
+  const bearer = async (department: string, roles: Role[], user: string) => ({
+    authorization: `Bearer ${await platform.token({ department, roles, user })}`,
+  });
+  const send = (headers: Record<string, string>, query: string, variables = {}) =>
+    platform.query(query, variables, headers);
+
+  it('refuses a token or API key giving REVIEWER or ADMIN to a department outside the office', async () => {
+    const grantsBefore = await grantsSnapshot();
+    const CREATE = `mutation($i: GrantInput!) { createGrant(input: $i, reason: "Our own grant") { id } }`;
+    const own = {
+      consumerDepartment: 'civil_affairs',
+      dataset: 'PS-POP-001',
+      conditions: CONDITIONS,
+    };
+    for (const roles of [['ADMIN'], ['REVIEWER'], ['DEPT_IT', 'REVIEWER']] as Role[][]) {
+      const rogue = await bearer('civil_affairs', roles, 'rogue');
+      const message = refused(await send(rogue, CREATE, { i: own }), 'UNAUTHENTICATED');
+      expect(message).toContain('of the data management office (data_office)');
+      refused(await send(rogue, '{ catalogueReviewQueue { code } }'), 'UNAUTHENTICATED');
+    }
+    // A key issued before (straight into the store) is refused on use; none is issued now.
+    const { issueApiKey } = await import('../../server/index.ts');
+    const old = await issueApiKey(
+      platform.platformDb,
+      { department: 'civil_affairs', application: 'backdoor', user: null, roles: ['ADMIN'] },
+      'civil_affairs/backdoor',
+    );
+    refused(await send({ 'x-api-key': old.key }, CREATE, { i: own }), 'UNAUTHENTICATED');
+    const ISSUE = `mutation($i: ApiKeyInput!) { issueApiKey(input: $i) { secret } }`;
+    const issued = refused(
+      await gql('admin', ISSUE, {
+        i: { department: 'civil_affairs', application: 'backdoor', roles: ['ADMIN'] },
+      }),
+      'BAD_USER_INPUT',
+    );
+    expect(issued).toContain('data management office');
+    expect(await grantsSnapshot()).toEqual(grantsBefore);
+  });
+
+  it('refuses an admin a grant to its own department, and a service unit approving its own application', async () => {
+    const before = await grantsSnapshot();
+    const CREATE = `mutation($i: GrantInput!) { createGrant(input: $i, reason: "For ourselves") { id } }`;
+    refused(
+      await gql('admin', CREATE, {
+        i: { consumerDepartment: 'data_office', dataset: 'PS-POP-001', conditions: CONDITIONS },
+      }),
+      'FORBIDDEN',
+    );
+    // public_security makes civil_affairs its unit for answering applications...
+    const AUTHORIZE = `mutation($i: ServiceUnitInput!) { authorizeServiceUnit(input: $i) { id } }`;
+    ok(
+      await gql('psIt', AUTHORIZE, {
+        i: {
+          unit: 'civil_affairs',
+          department: 'public_security',
+          duties: ['ANSWERING_APPLICATIONS'],
+          validFrom: '2026-01-01',
+          validUntil: '2027-06-01',
+        },
+      }),
+    );
+    // ...and civil_affairs cannot approve civil_affairs's own application with it.
+    const id = await apply('caDev', 'PS-POP-001', ['name', 'regionCode']);
+    const APPROVE = `mutation($id: ID!, $c: GrantConditionsInput!) { approveSharingApplication(id: $id, conditions: $c) { status } }`;
+    const message = refused(await gql('caIt', APPROVE, { id, c: CONDITIONS }), 'FORBIDDEN');
+    expect(message).toContain('its own department');
+    expect(await storedApplication(id)).toMatchObject({ status: 'SUBMITTED', grant_id: null });
+    expect(await grantsSnapshot()).toEqual(before);
+    // The provider itself still may.
+    ok(await gql('psIt', APPROVE, { id, c: CONDITIONS }));
+  });
+
+  it('refuses the author of a version publishing it; another reviewer may', async () => {
+    const CODE = 'PS-TST-120';
+    // public_security has the office catalogue for it, and one person there holding both
+    // roles drafts and submits its entry.
+    ok(
+      await gql(
+        'psIt',
+        `mutation($i: ServiceUnitInput!) { authorizeServiceUnit(input: $i) { id } }`,
+        {
+          i: {
+            unit: 'data_office',
+            department: 'public_security',
+            duties: ['CATALOGUING'],
+            validFrom: '2026-01-01',
+            validUntil: '2027-06-01',
+          },
+        },
+      ),
+    );
+    const author = await bearer('data_office', ['DEPT_IT', 'REVIEWER'], 'zhao.reviewer');
+    await platform.databases.get('public_security')!.schema.createTable('t_pstst120', (t) => {
+      t.string('record_number', 64).primary();
+      t.string('remark', 255);
+    });
+    ok(await send(author, SAVE, { doc: entryDocument(CODE, 'public_security') }));
+    ok(await send(author, SUBMIT, { code: CODE, v: 1 }));
+    const message = refused(await send(author, PUBLISH, { code: CODE, v: 1 }), 'FORBIDDEN');
+    expect(message).toContain('another reviewer must');
+    expect(await storedVersions(CODE)).toMatchObject([{ status: 'SUBMITTED', reviewed_by: null }]);
+    const other = await bearer('data_office', ['REVIEWER'], 'qian.reviewer');
+    expect(ok(await send(other, PUBLISH, { code: CODE, v: 1 }))).toEqual({
+      publishCatalogueEntry: { status: 'PUBLISHED' },
+    });
+  });
+
+  it('tells the reviewer what a new version shares more openly than the published one', async () => {
+    const CODE = 'PS-TST-121';
+    await saveDraft('psIt', CODE, 'public_security');
+    ok(await gql('psIt', SUBMIT, { code: CODE, v: 1 }));
+    ok(await gql('reviewer', PUBLISH, { code: CODE, v: 1 }));
+    const wider = JSON.parse(entryDocument(CODE, 'public_security')) as {
+      sharing: { type: string; modes: string[] };
+    };
+    wider.sharing = { ...wider.sharing, type: 'UNCONDITIONAL', modes: ['QUERY', 'VERIFY'] };
+    ok(await gql('psIt', SAVE, { doc: JSON.stringify(wider) }));
+    const { submitCatalogueEntry } = ok(
+      await gql<{ submitCatalogueEntry: { warnings: string[] } }>(
+        'psIt',
+        `mutation { submitCatalogueEntry(code: "${CODE}", version: 2) { warnings } }`,
+      ),
+    );
+    expect(submitCatalogueEntry.warnings).toEqual([
+      expect.stringContaining('sharing widens from CONDITIONAL to UNCONDITIONAL'),
+      expect.stringContaining('modes added: VERIFY'),
+    ]);
+  });
+});

@@ -14,6 +14,7 @@ const auth: AuthConfig = {
   gatewayPrivateKeyFile: 'unused',
   gatewayPublicKeyFile: 'unused',
   departmentKeys: { signingDir: 'unused', verifyDir: 'unused' },
+  officeDepartments: ['data_office'],
 };
 
 /** Bearer tokens never touch the database: a database that throws proves it. */
@@ -74,6 +75,42 @@ describe('bearer tokens, remembered once verified', () => {
       };
       expect(error.extensions?.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it("refuses the office roles for any department but the office's, whoever signed the token", async () => {
+    const authenticator = Authenticator.create(auth, noDatabase);
+    for (const roles of [['ADMIN'], ['REVIEWER'], ['DEPT_IT', 'REVIEWER']] as const) {
+      const token = await mintDevToken(auth, { department: 'public_security', roles, user: 'li' });
+      const error = (await refusal(authenticator.verifyToken(token))) as {
+        message: string;
+        extensions?: { code?: string };
+      };
+      expect(error.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(error.message).toContain('of the data management office (data_office)');
+    }
+    const office = await mintDevToken(auth, { department: 'data_office', roles: ['ADMIN'] });
+    expect((await authenticator.verifyToken(office)).roles).toEqual(['ADMIN']);
+    const it = await mintDevToken(auth, { department: 'public_security', roles: ['DEPT_IT'] });
+    expect((await authenticator.verifyToken(it)).roles).toEqual(['DEPT_IT']);
+  });
+
+  it('refuses an application or user claim that is not one line of text', async () => {
+    const authenticator = Authenticator.create(auth, noDatabase);
+    for (const bad of [
+      { user: '\t=HYPERLINK("x")' },
+      { application: 'a\nb' },
+      { user: 'x'.repeat(129) },
+    ]) {
+      const token = await mintDevToken(auth, { department: 'civil_affairs', roles: [], ...bad });
+      const error = (await refusal(authenticator.verifyToken(token))) as { message: string };
+      expect(error.message).toContain('without control characters');
+    }
+    const fine = await mintDevToken(auth, {
+      department: 'civil_affairs',
+      roles: [],
+      user: '张三@gov',
+    });
+    expect((await authenticator.verifyToken(fine)).user).toBe('张三@gov');
   });
 
   it('stops taking a remembered token once it expires, as it would unremembered', async () => {

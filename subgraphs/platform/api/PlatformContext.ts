@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { civilDateIn } from '../../../schema/index.ts';
+import { OFFICE_ROLES } from '../../../server/index.ts';
 import type {
   AttestationVerification,
   Caller,
@@ -21,6 +22,8 @@ export interface PlatformSettings {
   maxPageSize: number;
   /** The platform's time zone: today, deadlines and grant dates are its civil days. */
   timeZone: string;
+  /** The departments the office roles (REVIEWER, ADMIN) are honoured for; anyone else's are not. */
+  officeDepartments: readonly string[];
 }
 
 /** What every platform resolver receives; made fresh per request. */
@@ -47,8 +50,19 @@ export function callerOf(ctx: PlatformContext): Caller {
   return caller;
 }
 
+/**
+ * Whether the caller holds one of `roles`. An office role (REVIEWER, ADMIN)
+ * counts only for an office department: the gateway refuses credentials that
+ * claim one elsewhere, and the platform does not take it from anyone else
+ * either, so no path to this subgraph can bring one.
+ */
 export function hasRole(ctx: PlatformContext, ...roles: Role[]): boolean {
-  return roles.some((role) => ctx.identity.caller?.roles.includes(role) ?? false);
+  const caller = ctx.identity.caller;
+  if (!caller) return false;
+  const office = ctx.settings.officeDepartments.includes(caller.department);
+  return roles.some(
+    (role) => caller.roles.includes(role) && (office || !OFFICE_ROLES.includes(role)),
+  );
 }
 
 /**
@@ -72,6 +86,14 @@ export function actorFor(ctx: PlatformContext, department: string): string {
   const caller = callerOf(ctx);
   const actsForAnother = caller.department !== department && !hasRole(ctx, 'ADMIN', 'REVIEWER');
   return actsForAnother ? `${actor} for ${department}` : actor;
+}
+
+/**
+ * Whether a recorded actor (`actorOf`, or `actorFor`'s "… for department")
+ * is the caller `actor`: maker and checker of one change must differ.
+ */
+export function sameActor(recorded: string | null, actor: string): boolean {
+  return recorded !== null && (recorded === actor || recorded.startsWith(`${actor} for `));
 }
 
 /** Today's date in the platform's time zone, as YYYY-MM-DD. */

@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { allow, or, rule, shield } from 'graphql-shield';
 import { ErrorCode } from '../../../schema/index.ts';
 import type { Role } from '../../../server/index.ts';
-import type { PlatformContext } from './PlatformContext.ts';
+import { hasRole, type PlatformContext } from './PlatformContext.ts';
 import { ACCESS_STATISTICS_OBJECT_TYPES } from './accessStatisticsTypeDefs.ts';
 import { API_KEY_OBJECT_TYPES } from './apiKeyTypeDefs.ts';
 
@@ -22,7 +22,7 @@ function role(required: Role): ShieldRule {
   if (!made) {
     made = rule(`role:${required}`, { cache: 'contextual' })(
       (_p, _a, ctx: PlatformContext) =>
-        (ctx.identity.caller?.roles.includes(required) ?? false) ||
+        hasRole(ctx, required) ||
         new GraphQLError(
           ctx.identity.caller
             ? `This needs the role ${required}; your credential has ${ctx.identity.caller.roles.join(', ') || 'no role'}.`

@@ -1,7 +1,9 @@
 import { badUserInput, conflict, notFound } from '../../../schema/index.ts';
 import {
+  DEPARTMENT_CODE,
   issueApiKey,
   listApiKeys,
+  officeRoleProblem,
   revokeApiKey,
   ROLES,
   type ApiKeyListing,
@@ -18,7 +20,6 @@ export interface ApiKeyInput {
   label?: string | null;
 }
 
-const DEPARTMENT = /^[a-z][a-z0-9_]{0,63}$/;
 const APPLICATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const KEY_ID = /^[0-9a-f]{16}$/;
 const LABEL_LENGTH = 128;
@@ -33,7 +34,7 @@ export async function listKeys(
   department: string | null,
   page: OffsetPage,
 ): Promise<ApiKeyListing[]> {
-  if (department !== null && !DEPARTMENT.test(department)) {
+  if (department !== null && !DEPARTMENT_CODE.test(department)) {
     throw badUserInput('department must be a department code, e.g. civil_affairs.', 'department');
   }
   return listApiKeys(ctx.db, { department, ...page });
@@ -45,7 +46,7 @@ export async function issueKey(
   input: ApiKeyInput,
 ): Promise<{ secret: string; apiKey: ApiKeyListing }> {
   const problems: string[] = [];
-  if (!DEPARTMENT.test(input.department)) {
+  if (!DEPARTMENT_CODE.test(input.department)) {
     problems.push('department: a department code, e.g. civil_affairs (a-z, 0-9, _).');
   }
   if (!APPLICATION.test(input.application)) {
@@ -60,6 +61,12 @@ export async function issueKey(
       `roles: ${unknown.length ? `unknown ${unknown.slice(0, 4).join(', ').slice(0, 200)}; ` : ''}one or more of ${ROLES.join(', ')}.`,
     );
   }
+  const officeProblem = officeRoleProblem(
+    input.department,
+    roles as Role[],
+    ctx.settings.officeDepartments,
+  );
+  if (officeProblem) problems.push(`roles: ${officeProblem}`);
   const label = (input.label ?? '').trim() || `${input.department}/${input.application}`;
   if (label.length > LABEL_LENGTH || /\p{Cc}/u.test(label)) {
     problems.push(`label: up to ${LABEL_LENGTH} characters on one line.`);

@@ -16,6 +16,7 @@ import {
   actorOf,
   callerOf,
   hasRole,
+  sameActor,
   today,
   type PlatformContext,
 } from '../api/PlatformContext.ts';
@@ -44,6 +45,7 @@ import {
 } from '../registry/index.ts';
 import { requireReason } from './grantAdministration.ts';
 import { actsFor } from './serviceUnits.ts';
+import { sharingWidening } from './sharingWidening.ts';
 
 /**
  * DEPT_IT saves a new or changed entry of its own department as a draft. The
@@ -165,6 +167,14 @@ export async function publishEntry(
 ): Promise<EntryVersion> {
   const entry = await anyVersion(ctx, code, version);
   if (entry.status !== 'SUBMITTED') throw wrongState(entry, 'published', ['SUBMITTED']);
+  const by = actorOf(ctx);
+  const maker = [entry.createdBy, entry.submittedBy].find((who) => sameActor(who, by));
+  if (maker !== undefined) {
+    throw forbidden(
+      `${by} drafted or submitted ${code} v${version}, so cannot also publish it: another reviewer must.`,
+      'a reviewer other than its author',
+    );
+  }
   const { catalogue } = checkAgainstCatalogue(ctx, entry);
   // A linked platform may have published a claim on the element since the submission.
   await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, code, entry.document);
@@ -172,7 +182,6 @@ export async function publishEntry(
   await checkDepartmentSubgraph(ctx, catalogue, entry);
   const parsed = catalogueEntrySchema.parse(entry.document);
   const at = ctx.now.toISOString();
-  const by = actorOf(ctx);
   await inTransaction(ctx.db, async (trx) => {
     await trx('catalogue_entries')
       .where({ code, status: 'PUBLISHED' })
@@ -331,6 +340,9 @@ function checkAgainstCatalogue(
         `the stated basis: ${item.collectionBasis}. The measures forbid collecting again what can be shared unless a law requires it: check the basis before publishing.`
       );
     });
+  warnings.push(
+    ...sharingWidening(catalogue.entry(candidate.code), candidateCatalogue.entry(candidate.code)!),
+  );
   return { warnings, catalogue: candidateCatalogue };
 }
 

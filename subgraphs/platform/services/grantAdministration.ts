@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound, badUserInput, type CatalogueEntry } from '../../../schema/index.ts';
+import {
+  badUserInput,
+  conflict,
+  forbidden,
+  notFound,
+  type CatalogueEntry,
+} from '../../../schema/index.ts';
 import {
   newGrant,
   inTransaction,
@@ -9,7 +15,7 @@ import {
   updateGrant,
   type Grant,
 } from '../../../server/index.ts';
-import { actorFor, actorOf, type PlatformContext } from '../api/PlatformContext.ts';
+import { actorFor, actorOf, callerOf, type PlatformContext } from '../api/PlatformContext.ts';
 import { insertGrantChange } from '../store/index.ts';
 import { checkGrantConditions, type GrantConditionsInput } from './grantConditions.ts';
 
@@ -39,6 +45,7 @@ export async function createGrant(
       'consumerDepartment',
     );
   }
+  refuseOwnBenefit(ctx, input.consumerDepartment, 'grant');
   const conditions = checkGrantConditions(entry, input.conditions, ctx.settings.timeZone);
   const now = ctx.now.toISOString();
   const grant = newGrant(
@@ -68,6 +75,19 @@ export async function createGrant(
 }
 
 /**
+ * Nobody decides access for their own department: an admin or a provider's
+ * service unit of the consuming department could otherwise give it whatever it
+ * asked for. Another office member, or the provider, decides instead.
+ */
+function refuseOwnBenefit(ctx: PlatformContext, consumer: string, what: string): void {
+  if (callerOf(ctx).department !== consumer) return;
+  throw forbidden(
+    `${actorOf(ctx)} may not ${what === 'grant' ? 'grant access to' : `${what} of`} ${consumer}, its own department: someone of another department must decide it.`,
+    'a decider outside the consuming department',
+  );
+}
+
+/**
  * Changes a grant's conditions if it is still at `expectedVersion`; otherwise
  * refuses, naming the current version, so an admin never overwrites a change
  * they have not seen.
@@ -90,6 +110,7 @@ export async function changeGrant(
   if (before.version !== expectedVersion) throw stale();
   if (before.status !== 'ACTIVE')
     throw conflict(`Grant ${id} is ${before.status}; only an active grant can be changed.`);
+  refuseOwnBenefit(ctx, before.consumerDepartment, 'change a grant');
   const conditions = checkGrantConditions(
     publishedEntry(ctx, before.datasetCode),
     input,
