@@ -7,6 +7,7 @@ import {
 import { badUserInput } from '../../../schema/index.ts';
 import { callerOf, hasRole, type PlatformContext } from './PlatformContext.ts';
 import { CSV_LIMIT } from './declaredCosts.ts';
+import { csvCell } from '../services/csvCell.ts';
 
 type FilterInput = Omit<AuditFilter, 'limit' | 'afterId'>;
 
@@ -96,7 +97,7 @@ export async function auditCsv(ctx: PlatformContext, input: FilterInput | null):
     lines.push(
       AUDIT_CSV_COLUMNS.map((column) => {
         const value = record[column];
-        return csvField(
+        return csvCell(
           Array.isArray(value) ? value.join(';') : value === null ? '' : String(value),
         );
       }).join(','),
@@ -134,10 +135,4 @@ export async function verifyAuditChain(ctx: PlatformContext) {
 
 function auditView(record: AuditRecord) {
   return { ...record, id: String(record.id), dataset: record.datasetCode };
-}
-
-function csvField(value: string): string {
-  // A leading = + - @ would make a spreadsheet run it as a formula: quote it with a leading '.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

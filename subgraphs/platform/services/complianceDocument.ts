@@ -1,16 +1,12 @@
 import type { ComplianceReport } from './complianceReport.ts';
+import { csvCell } from './csvCell.ts';
 
 const COLUMNS = ['measure', 'area', 'judged', 'value', 'threshold', 'verdict', 'evidence'] as const;
 
 /** The report as CSV (RFC 4180), one finding a row; cells that a spreadsheet would run as formulas are quoted with '. */
 export function complianceCsv(report: ComplianceReport): string {
-  const cell = (value: string | number | null) => {
-    let text = value === null ? '' : String(value);
-    if (/^[=+\-@\t\r]/.test(text) && typeof value !== 'number') text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
   const head = `# compliance report of ${report.department} for [${report.from}, ${report.to}): ${report.verdict}, computed ${report.computedAt}`;
-  const rows = report.findings.map((f) => COLUMNS.map((c) => cell(f[c])).join(','));
+  const rows = report.findings.map((f) => COLUMNS.map((c) => csvCell(f[c])).join(','));
   return [head, COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
 
