@@ -7,6 +7,7 @@ import {
   type TestPlatform,
 } from '../support/testPlatform.ts';
 import { ok, refused } from '../support/responses.ts';
+import { MAX_OPEN_REPORTS } from '../../subgraphs/platform/services/errorReports.ts';
 
 /**
  * Data error reports (数据纠错) through the gateway, as the consuming and the
@@ -446,22 +447,76 @@ describe('overdue reports', () => {
   });
 });
 
+/** Copies of the stored report `id` under new ids, as if `count` more had been filed. */
+async function copiesOf(id: string, count: number): Promise<void> {
+  const row = (await platform.platformDb('error_reports').where({ id }).first()) as Record<
+    string,
+    unknown
+  >;
+  await platform
+    .platformDb('error_reports')
+    .insert(Array.from({ length: count }, (_, i) => ({ ...row, id: `${id}-copy-${i}` })));
+}
+
+const FILL_INPUT = {
+  dataset: 'PS-POP-001',
+  recordKey: PERSON,
+  item: 'address',
+  description: 'A report of many, to fill the list.',
+};
+
+describe('open reports of one department on one dataset', () => {
+  it(`are at most ${MAX_OPEN_REPORTS}: the next is CONFLICT until the provider answers one`, async () => {
+    const open = async () =>
+      Number(
+        (
+          await platform
+            .platformDb('error_reports')
+            .where({ reporter_department: 'tax', dataset_code: 'CW-ACC-001', status: 'OPEN' })
+            .count<{ n: number }[]>({ n: '*' })
+        )[0]!.n,
+      );
+    const input = {
+      dataset: 'CW-ACC-001',
+      recordKey: 'any account',
+      item: 'status',
+      description: 'Looks closed to us.',
+    };
+    const first = ok(
+      await gql<{ reportDataError: Report }>('taxDev', REPORT, { input }),
+    ).reportDataError;
+    await copiesOf(first.id, MAX_OPEN_REPORTS - (await open()));
+    expect(await open()).toBe(MAX_OPEN_REPORTS);
+    const before = await reportCount();
+    const message = refused(await gql('taxDev', REPORT, { input }), 'CONFLICT');
+    expect(message).toContain(`already has ${MAX_OPEN_REPORTS} open error reports on CW-ACC-001`);
+    // Aliases do not get round it either.
+    refused(
+      await gql(
+        'taxDev',
+        `mutation($input: DataErrorReportInput!) { a: reportDataError(input: $input) { id } b: reportDataError(input: $input) { id } }`,
+        { input },
+      ),
+      'CONFLICT',
+    );
+    expect(await reportCount()).toBe(before);
+    ok(
+      await gql('cwIt', ANSWER, {
+        id: first.id,
+        outcome: 'NOT_AN_ERROR',
+        reason: 'The account is active.',
+      }),
+    );
+    ok(await gql('taxDev', REPORT, { input }));
+  });
+});
+
 describe('a list without a limit', () => {
   it('answers whole up to 200 rows and, beyond, is refused naming how to page, never cut short', async () => {
-    const mine = async () => (await listed('caDev')).length;
-    const filed = await mine();
-    const aliases = 20;
-    const fill = `mutation($input: DataErrorReportInput!) { ${Array.from(
-      { length: aliases },
-      (_, i) => `r${i}: reportDataError(input: $input) { id }`,
-    ).join(' ')} }`;
-    const input = {
-      dataset: 'PS-POP-001',
-      recordKey: PERSON,
-      item: 'address',
-      description: 'A report of many, to fill the list.',
-    };
-    for (let made = filed; made <= 200; made += aliases) ok(await gql('caDev', fill, { input }));
+    const filed = ok(
+      await gql<{ reportDataError: Report }>('caDev', REPORT, { input: FILL_INPUT }),
+    ).reportDataError;
+    await copiesOf(filed.id, 201);
     const whole = await gql('caDev', LIST);
     expect(refused(whole, 'BAD_USER_INPUT')).toContain(
       'More than 200 rows match; page through them with offset and limit',

@@ -32,6 +32,14 @@ export interface ErrorReportInput {
 /** Longest record key and description accepted, in characters (code points). */
 const MAX_RECORD_KEY_LENGTH = 200;
 const MAX_DESCRIPTION_LENGTH = 2000;
+/**
+ * Open reports one department may have on one dataset at a time. Each counts
+ * against the provider's deadlines until answered, so without a bound anyone
+ * given an item could fill the provider's queue and fail its compliance
+ * figures with made-up keys (which are not looked up: existence is told to
+ * nobody).
+ */
+export const MAX_OPEN_REPORTS = 100;
 
 /**
  * A consuming department reports a suspected error in one item of one record
@@ -74,6 +82,16 @@ export async function reportDataError(
     entry.items.find((i) => i.name === input.item)!,
   );
 
+  const open = await ctx
+    .db('error_reports')
+    .where({ dataset_code: entry.code, reporter_department: caller.department, status: 'OPEN' })
+    .count({ n: '*' })
+    .first();
+  if (Number(open?.n ?? 0) >= MAX_OPEN_REPORTS) {
+    throw conflict(
+      `${caller.department} already has ${MAX_OPEN_REPORTS} open error reports on ${entry.code}, the most one department may have on one dataset; report more once ${entry.department} has answered some.`,
+    );
+  }
   const calendar = await loadWorkingCalendar(ctx.db);
   const now = ctx.now.toISOString();
   const report: ErrorReport = {
