@@ -8,6 +8,15 @@
   // "Try it" from the web console: /graphiql?session=console&purpose=…&grant=…&query=…
   // The token is not in the link: it comes from the console's session route.
   const fromConsole = new URLSearchParams(window.location.search);
+  const withSession = fromConsole.get('session') === 'console';
+  // With the console's session, the page holds the signed-in person's token, so an
+  // operation from the link must be the console's own "try it" query (see
+  // TryItLink.tsx), never one a link from another site wrote: that would run
+  // with the victim's roles at the press of Run. Anything else is left out.
+  const TRY_IT =
+    /^# [^\n]*\nquery TryIt \{\n {2}[A-Za-z_]\w*\(first: 5\) \{\n {4}nodes \{\n( {6}[A-Za-z_]\w*\n)+ {4}\}\n {2}\}\n\}\n$/;
+  const linkedQuery = fromConsole.get('query');
+  const query = linkedQuery && (!withSession || TRY_IT.test(linkedQuery)) ? linkedQuery : null;
   const purpose = fromConsole.get('purpose') || config.purpose;
   const grant = fromConsole.get('grant');
   const headersWith = (token) =>
@@ -110,7 +119,7 @@
     const [token, setToken] = React.useState(null);
     const headers = React.useMemo(() => headersWith(token), [token]);
     React.useEffect(() => {
-      if (fromConsole.get('session') !== 'console') return;
+      if (!withSession) return;
       fetch('/console/auth/session', { headers: { 'x-console': '1' }, cache: 'no-store' })
         .then((response) => response.json())
         .then((session) => session.signedIn && setToken(session.token))
@@ -142,9 +151,7 @@
           fetcher,
           ...(token ? {} : { schema: null }),
           defaultQuery: config.query,
-          ...(fromConsole.get('query')
-            ? { query: fromConsole.get('query'), variables: '{}' }
-            : { variables: config.variables }),
+          ...(query ? { query, variables: '{}' } : { variables: config.variables }),
           headers,
           isHeadersEditorEnabled: true,
           defaultEditorToolsVisibility: 'headers',

@@ -268,6 +268,22 @@ describe.runIf(browserTests)(
     it("an admin reads a grant's history and revokes it; the audit trail downloads as CSV; API keys; the calendar", async () => {
       const { page: admin, context: adminContext } = await newPage();
       await signIn(admin, 'data_office', 'ADMIN', 'qian');
+
+      // A link from another site that opens GraphiQL with the admin's session and its own
+      // operation: the token comes, the operation does not (one press of Run would issue a key).
+      const planted = `mutation { issueApiKey(input: { department: "civil_affairs", application: "x" }) { secret } }`;
+      const lured = await adminContext.newPage();
+      await lured.goto(
+        `${base}/graphiql?${new URLSearchParams({ session: 'console', query: planted }).toString()}`,
+      );
+      await expect
+        .poll(() => lured.locator('.graphiql-editor-tool').innerText())
+        .toMatch(/Bearer ey/);
+      const editor = await lured.locator('.graphiql-query-editor').innerText();
+      expect(editor).not.toContain('issueApiKey');
+      expect(editor).toContain('query');
+      await lured.close();
+
       await admin.getByRole('link', { name: '授权管理' }).click();
       await admin.locator(`[data-grant="${grantId}"]`).click();
       await admin.locator('#grant-detail pre.diff').first().waitFor();
