@@ -2514,6 +2514,52 @@ describe.each(ENGINES)('on %s', (engine) => {
       expectItemRefused(response, ['birth'], 'birthDate', PS);
     });
   });
+
+  // ============================= 8. a guess at a key that carries another dataset's key
+
+  describe("8. a key carrying another dataset's key spends that dataset's probe budget", () => {
+    const misses = async (department: string, dataset: string) =>
+      Number(
+        (
+          await platform
+            .platformDb('verification_usage')
+            .where({
+              consumer_department: department,
+              dataset_code: dataset,
+              record_hash: '*probes',
+            })
+            .first('verifications')
+        )?.verifications ?? 0,
+      );
+
+    it('a driving licence number guessed is an ID number guessed: counted, and refused, where the population counts', async () => {
+      // No grant at all: the licences are shared with everyone, the holder's number with nobody.
+      const headers = await as('atk_licence_guess');
+      const guess = '330102195907080001';
+      const LOOKUP = `query($n: String!) { license(licenseNumber: $n) { kind } }`;
+      const before = await misses('atk_licence_guess', PS);
+      const beforeOwn = await misses('atk_licence_guess', 'BE-LIC-001');
+      const miss = await platform.query(LOOKUP, { n: guess }, headers);
+      expectNoErrors(miss);
+      expect(miss.data).toEqual({ license: null });
+      expect(await misses('atk_licence_guess', PS)).toBe(before + 1);
+      expect(await misses('atk_licence_guess', 'BE-LIC-001')).toBe(beforeOwn + 1);
+      // The day's population budget used up (by any of its datasets): no more licence guesses.
+      await platform
+        .platformDb('verification_usage')
+        .where({
+          consumer_department: 'atk_licence_guess',
+          dataset_code: PS,
+          record_hash: '*probes',
+        })
+        .update({ verifications: 1000 });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const refused = await platform.query(LOOKUP, { n: guess }, headers);
+      expect(refused.data).toEqual({ license: null });
+      const [error] = errorsWithReason(refused, 'PROBE_LIMIT_EXCEEDED');
+      expect(error?.message).toContain(`keys of ${PS}, or of datasets whose keys carry its keys`);
+    });
+  });
 });
 
 async function readDemoData(platform: TestPlatform): Promise<DemoData> {

@@ -450,21 +450,24 @@ export class RequestAccess {
    */
   async probe(table: DatasetTable): Promise<void> {
     const { probes } = this.settings;
-    if (await probes.allows(this.identity.caller!.department, table.entry.code, this.now)) return;
-    throw this.error(table, null, {
-      reason: 'PROBE_LIMIT_EXCEEDED',
-      message: `Your department has looked up or verified ${probes.limitPerDay} keys of ${table.entry.code} today that found no record, the most allowed a day for keys you cannot read; lookups resume tomorrow (${probes.timeZone}). Check the keys you send.`,
-    });
+    for (const code of probedDatasets(table)) {
+      if (await probes.allows(this.identity.caller!.department, code, this.now)) continue;
+      const where =
+        code === table.entry.code
+          ? `keys of ${code}`
+          : `keys of ${code}, or of datasets whose keys carry its keys (as ${table.entry.code}'s do),`;
+      throw this.error(table, null, {
+        reason: 'PROBE_LIMIT_EXCEEDED',
+        message: `Your department has looked up or verified ${probes.limitPerDay} ${where} today that found no record, the most allowed a day for keys you cannot read; lookups resume tomorrow (${probes.timeZone}). Check the keys you send.`,
+      });
+    }
   }
 
-  /** Counts a probe that found no record against the day's budget. */
-  missed(table: DatasetTable): Promise<void> {
-    return this.settings.probes.missed(
-      this.identity.caller!.department,
-      table.entry.code,
-      1,
-      this.now,
-    );
+  /** Counts a probe that found no record against the day's budget of every dataset it guessed at. */
+  async missed(table: DatasetTable): Promise<void> {
+    for (const code of probedDatasets(table)) {
+      await this.settings.probes.missed(this.identity.caller!.department, code, 1, this.now);
+    }
   }
 
   /** The error a denied field answers with; the denial goes into the request's access log. */
@@ -551,4 +554,25 @@ export function maskedDenial(item: CatalogueItem, verb: string): Denial {
     reason: 'MASKED',
     message: `${item.name} is masked under your grant; you may not ${verb} it.`,
   };
+}
+
+/**
+ * The datasets a guessed key of `table` is a guess at: its own, and the source
+ * of every key its key copies or carries (`source`, which a reference implies,
+ * and `embeds`). A driving licence numbered with its holder's ID number is an
+ * ID number: a miss there says an ID number does not exist, so it spends the
+ * population's budget too, and a department cannot add each such dataset's
+ * budget to the population's.
+ */
+function probedDatasets(table: DatasetTable): string[] {
+  const codes = new Set([table.entry.code]);
+  for (const key of table.keyItems) {
+    const carried = (key.embeds?.items ?? []).flatMap((name) =>
+      table.hasItem(name) ? [table.item(name)] : [],
+    );
+    for (const item of [key, ...carried]) {
+      if (item.source) codes.add(item.source.split('.')[0]!);
+    }
+  }
+  return [...codes];
 }
