@@ -75,11 +75,20 @@ export function devTokenRequestOf(
 
 const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 
+/** Headers a proxy adds for the client it forwards: present, the request came from elsewhere. */
+const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'via'];
+
 /**
  * Whether the request comes from a browser on the platform host: a loopback
- * peer, and a loopback Host header (so a page elsewhere cannot reach it by
- * DNS rebinding).
+ * peer, a loopback Host header (so a page elsewhere cannot reach it by DNS
+ * rebinding), and no header of a proxy forwarding someone else's request (a
+ * reverse proxy on the same host connects from loopback and, set up plainly,
+ * sends a loopback Host too).
  */
 export function fromThisMachine(req: IncomingMessage): boolean {
-  return fromLoopbackPeer(req) && LOOPBACK_HOST.test(req.headers.host ?? '');
+  return (
+    fromLoopbackPeer(req) &&
+    LOOPBACK_HOST.test(req.headers.host ?? '') &&
+    FORWARDED.every((name) => req.headers[name] === undefined)
+  );
 }

@@ -97,6 +97,19 @@ describe('GraphiQL on a development platform', () => {
       error: expect.stringMatching(/npm run token/),
     });
 
+    // A reverse proxy on this machine forwarding someone else's request: loopback peer and, set
+    // up plainly, a loopback Host, but a header saying whom it forwards for.
+    for (const forwarded of [
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { 'x-real-ip': '203.0.113.7' },
+      { via: '1.1 nginx' },
+    ]) {
+      const proxied = await get(base, '/graphiql/dev-token', forwarded);
+      expect(proxied.status).toBe(403);
+      expect(proxied.body).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+    }
+
     const badRole = await get(base, '/graphiql/dev-token?role=ROOT');
     expect(badRole.status).toBe(400);
   });
