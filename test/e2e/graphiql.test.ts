@@ -99,12 +99,13 @@ describe('GraphiQL on a development platform', () => {
 
     // A reverse proxy on this machine forwarding someone else's request: loopback peer and, set
     // up plainly, a loopback Host, but a header saying whom it forwards for.
-    for (const forwarded of [
+    const proxies: Record<string, string>[] = [
       { 'x-forwarded-for': '203.0.113.7' },
       { forwarded: 'for=203.0.113.7' },
       { 'x-real-ip': '203.0.113.7' },
       { via: '1.1 nginx' },
-    ]) {
+    ];
+    for (const forwarded of proxies) {
       const proxied = await get(base, '/graphiql/dev-token', forwarded);
       expect(proxied.status).toBe(403);
       expect(proxied.body).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
