@@ -830,3 +830,84 @@ describe('the office roles belong to the office, and every decision takes two pe
     ]);
   });
 });
+
+describe('a grant approved on an application stays within it', () => {
+  const UPDATE = `mutation($id: ID!, $v: Int!, $c: GrantConditionsInput!) { updateGrant(id: $id, expectedVersion: $v, conditions: $c, reason: "Changed by the office") { version items } }`;
+  const APPROVE = `mutation($id: ID!, $c: GrantConditionsInput!) { approveSharingApplication(id: $id, conditions: $c) { grant { id } } }`;
+  const approved = {
+    ...CONDITIONS,
+    masks: [{ item: 'name', rule: 'SURNAME_ONLY' }],
+    rowFilter: [{ item: 'regionCode', startsWith: '3301' }],
+    dailyQuota: 100,
+  };
+  let grantId = '';
+
+  beforeAll(async () => {
+    const id = await apply('caDev', 'PS-POP-001', ['name', 'regionCode']);
+    grantId = ok(
+      await gql<{ approveSharingApplication: { grant: { id: string } } }>('psIt', APPROVE, {
+        id,
+        c: approved,
+      }),
+    ).approveSharingApplication.grant.id;
+  });
+
+  it.each([
+    [
+      'an item not applied for',
+      { items: ['name', 'regionCode', 'phone'] },
+      'phone not applied for',
+    ],
+    ['a mode not applied for', { modes: ['QUERY', 'VERIFY'] }, 'VERIFY not applied for'],
+    ['a longer period', { validUntil: '2999-12-31' }, 'after the requested end'],
+    ["the provider's mask dropped", { masks: [] }, 'the mask on name'],
+    ["the provider's row condition dropped", { rowFilter: [] }, 'the row condition on regionCode'],
+    ["the provider's quota lifted", { dailyQuota: null }, 'the daily quota of 100'],
+  ])("refuses an admin's change that adds %s, and changes nothing", async (_what, change, says) => {
+    const before = await grantsSnapshot();
+    const message = refused(
+      await gql('admin', UPDATE, { id: grantId, v: 1, c: { ...approved, ...change } }),
+      'BAD_USER_INPUT',
+    );
+    expect(message).toContain(says);
+    expect(await grantsSnapshot()).toEqual(before);
+  });
+
+  it('takes a change that narrows it', async () => {
+    const changed = ok(
+      await gql<{ updateGrant: { version: number; items: string[] } }>('admin', UPDATE, {
+        id: grantId,
+        v: 1,
+        c: { ...approved, items: ['name'], dailyQuota: 50 },
+      }),
+    ).updateGrant;
+    expect(changed).toEqual({ version: 2, items: ['name'] });
+  });
+
+  it('does not bring an ended grant back by editing it', async () => {
+    const ended = ok(
+      await gql<{ createGrant: { id: string } }>(
+        'admin',
+        `mutation($i: GrantInput!) { createGrant(input: $i, reason: "An old arrangement") { id } }`,
+        {
+          i: {
+            consumerDepartment: 'tax',
+            dataset: 'PS-POP-001',
+            conditions: { ...CONDITIONS, validFrom: '2020-01-01', validUntil: '2020-02-01' },
+          },
+        },
+      ),
+    ).createGrant.id;
+    const before = await grantsSnapshot();
+    const message = refused(
+      await gql('admin', UPDATE, {
+        id: ended,
+        v: 1,
+        c: { ...CONDITIONS, validFrom: '2020-01-01', validUntil: '2030-02-01' },
+      }),
+      'CONFLICT',
+    );
+    expect(message).toContain('applies again');
+    expect(await grantsSnapshot()).toEqual(before);
+  });
+});

@@ -16,8 +16,13 @@ import {
   type Grant,
 } from '../../../server/index.ts';
 import { actorFor, actorOf, callerOf, type PlatformContext } from '../api/PlatformContext.ts';
-import { insertGrantChange } from '../store/index.ts';
-import { checkGrantConditions, type GrantConditionsInput } from './grantConditions.ts';
+import { insertGrantChange, selectApplicationOfGrant } from '../store/index.ts';
+import {
+  checkGrantConditions,
+  checkWithinApplication,
+  type GrantConditions,
+  type GrantConditionsInput,
+} from './grantConditions.ts';
 
 /** The published entry of a dataset, or a clear error. */
 export function publishedEntry(ctx: PlatformContext, code: string): CatalogueEntry {
@@ -75,6 +80,33 @@ export async function createGrant(
 }
 
 /**
+ * What a change takes away of the conditions a provider set on approving:
+ * a mask or row condition removed or changed, a quota or verification limit
+ * lifted or raised. Items dropped from the grant take their masks with them.
+ */
+function loosenedFromApproval(before: Grant, after: GrantConditions): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const loosened: string[] = [];
+  for (const [item, mask] of Object.entries(before.masks)) {
+    if (after.items.includes(item) && !same(after.masks[item], mask)) {
+      loosened.push(`the mask on ${item} (${mask.rule})`);
+    }
+  }
+  for (const [item, condition] of Object.entries(before.rowFilter ?? {})) {
+    if (!same(after.rowFilter?.[item], condition)) loosened.push(`the row condition on ${item}`);
+  }
+  const raised = (was: number | null, is: number | null) =>
+    was !== null && (is === null || is > was);
+  if (raised(before.dailyQuota, after.dailyQuota)) {
+    loosened.push(`the daily quota of ${before.dailyQuota}`);
+  }
+  if (raised(before.verifyLimitPerRecord, after.verifyLimitPerRecord)) {
+    loosened.push(`the verification limit of ${before.verifyLimitPerRecord} per record`);
+  }
+  return loosened;
+}
+
+/**
  * Nobody decides access for their own department: an admin or a provider's
  * service unit of the consuming department could otherwise give it whatever it
  * asked for. Another office member, or the provider, decides instead.
@@ -111,12 +143,26 @@ export async function changeGrant(
   if (before.status !== 'ACTIVE')
     throw conflict(`Grant ${id} is ${before.status}; only an active grant can be changed.`);
   refuseOwnBenefit(ctx, before.consumerDepartment, 'change a grant');
-  const conditions = checkGrantConditions(
-    publishedEntry(ctx, before.datasetCode),
-    input,
-    ctx.settings.timeZone,
-  );
   const now = ctx.now.toISOString();
+  if (before.validUntil <= now) {
+    throw conflict(
+      `Grant ${id} ended on ${before.validUntil}; an ended grant is not brought back by editing it. The consumer applies again.`,
+    );
+  }
+  const entry = publishedEntry(ctx, before.datasetCode);
+  const conditions = checkGrantConditions(entry, input, ctx.settings.timeZone);
+  // A grant made on an application stays within it, and within what the provider approved.
+  const application = await selectApplicationOfGrant(ctx.db, id);
+  if (application) {
+    checkWithinApplication(entry, application, input, ctx.settings.timeZone, 'change');
+    const loosened = loosenedFromApproval(before, conditions);
+    if (loosened.length > 0) {
+      throw badUserInput(
+        `Grant ${id} was approved by ${application.providerDepartment} on ${application.id}; a change may add conditions but not take away what the provider set:\n- ${loosened.join('\n- ')}\nKeep them, or ask the consumer to apply again.`,
+        'conditions',
+      );
+    }
+  }
   const after: Grant = { ...before, ...conditions, version: before.version + 1, updatedAt: now };
   await inTransaction(ctx.db, async (trx) => {
     if (!(await updateGrant(trx, after, expectedVersion))) throw stale();

@@ -9,6 +9,7 @@ import {
 } from '../../../schema/index.ts';
 import type { Grant, GrantMask, RowFilter } from '../../../server/index.ts';
 import { isMaskRule } from '../../kit/access/index.ts';
+import type { SharingApplication } from '../store/index.ts';
 
 /** Conditions as the API takes them. */
 export interface GrantConditionsInput {
@@ -163,4 +164,63 @@ function instant(value: string, name: string, problems: string[], timeZone: stri
     return null;
   }
   return new Date(time).toISOString();
+}
+
+/**
+ * An approval, and any later change of the grant it made, may narrow an
+ * application (fewer items, masks, a row filter, a quota, a shorter period)
+ * but never widen it: every granted item, mode and
+ * purpose must have been applied for, and the validity window must lie within
+ * the requested one. Otherwise the approval is refused with BAD_USER_INPUT
+ * naming each field that goes beyond and what was applied for. Both windows are
+ * normalised by the grant rules, so dates and date-times compare alike.
+ */
+export function checkWithinApplication(
+  entry: CatalogueEntry,
+  application: SharingApplication,
+  conditions: GrantConditionsInput,
+  timeZone: string,
+  /** What is being checked: the approval itself, or a later change of its grant. */
+  action: 'approval' | 'change',
+): void {
+  const granted = checkGrantConditions(entry, conditions, timeZone);
+  const applied = checkGrantConditions(
+    entry,
+    {
+      ...conditions,
+      validFrom: application.requestedFrom,
+      validUntil: application.requestedUntil,
+    },
+    timeZone,
+  );
+  const beyond: { field: string; problem: string }[] = [];
+  const wider = (field: string, asked: readonly string[], given: readonly string[]) => {
+    const extra = given.filter((value) => !asked.includes(value));
+    if (extra.length > 0) {
+      beyond.push({
+        field,
+        problem: `${field}: ${extra.join(', ')} not applied for (applied for: ${asked.join(', ')})`,
+      });
+    }
+  };
+  wider('items', application.items, granted.items);
+  wider('modes', application.modes, granted.modes);
+  wider('purposes', [application.purpose], granted.purposes);
+  if (granted.validFrom < applied.validFrom) {
+    beyond.push({
+      field: 'validFrom',
+      problem: `validFrom: ${conditions.validFrom} is before the requested start ${application.requestedFrom}`,
+    });
+  }
+  if (granted.validUntil > applied.validUntil) {
+    beyond.push({
+      field: 'validUntil',
+      problem: `validUntil: ${conditions.validUntil} is after the requested end ${application.requestedUntil}`,
+    });
+  }
+  if (beyond.length === 0) return;
+  throw badUserInput(
+    `${action === 'approval' ? 'An approval grants' : `A grant approved on ${application.id} keeps`} at most what was applied for; ${application.id} did not ask for:\n- ${beyond.map((b) => b.problem).join('\n- ')}\nNarrow the conditions (fewer items, modes or purposes, a shorter period) or ask the applicant to apply again. Nothing was ${action === 'approval' ? 'created' : 'changed'}.`,
+    `conditions.${beyond[0]!.field}`,
+  );
 }

@@ -5,7 +5,6 @@ import {
   forbidden,
   isCalendarDate,
   notFound,
-  type CatalogueEntry,
   type SharingMode,
 } from '../../../schema/index.ts';
 import { inTransaction, selectDatasetPolicies } from '../../../server/index.ts';
@@ -26,7 +25,7 @@ import {
 import { createGrant, publishedEntry, requireReason } from './grantAdministration.ts';
 import { actsFor } from './serviceUnits.ts';
 import {
-  checkGrantConditions,
+  checkWithinApplication,
   PURPOSE_PATTERN,
   type GrantConditionsInput,
 } from './grantConditions.ts';
@@ -149,6 +148,7 @@ export async function approveApplication(
     application,
     conditions,
     ctx.settings.timeZone,
+    'approval',
   );
   let result: SharingApplication | undefined;
   await inTransaction(ctx.db, async (trx) => {
@@ -214,62 +214,6 @@ export async function withdrawApplication(
   });
   if (!decided) throw alreadyAnswered(id, 'withdraw', application.status);
   return (await selectApplication(ctx.db, id))!;
-}
-
-/**
- * An approval may narrow an application (fewer items, masks, a row filter, a
- * quota, a shorter period) but never widen it: every granted item, mode and
- * purpose must have been applied for, and the validity window must lie within
- * the requested one. Otherwise the approval is refused with BAD_USER_INPUT
- * naming each field that goes beyond and what was applied for. Both windows are
- * normalised by the grant rules, so dates and date-times compare alike.
- */
-function checkWithinApplication(
-  entry: CatalogueEntry,
-  application: SharingApplication,
-  conditions: GrantConditionsInput,
-  timeZone: string,
-): void {
-  const granted = checkGrantConditions(entry, conditions, timeZone);
-  const applied = checkGrantConditions(
-    entry,
-    {
-      ...conditions,
-      validFrom: application.requestedFrom,
-      validUntil: application.requestedUntil,
-    },
-    timeZone,
-  );
-  const beyond: { field: string; problem: string }[] = [];
-  const wider = (field: string, asked: readonly string[], given: readonly string[]) => {
-    const extra = given.filter((value) => !asked.includes(value));
-    if (extra.length > 0) {
-      beyond.push({
-        field,
-        problem: `${field}: ${extra.join(', ')} not applied for (applied for: ${asked.join(', ')})`,
-      });
-    }
-  };
-  wider('items', application.items, granted.items);
-  wider('modes', application.modes, granted.modes);
-  wider('purposes', [application.purpose], granted.purposes);
-  if (granted.validFrom < applied.validFrom) {
-    beyond.push({
-      field: 'validFrom',
-      problem: `validFrom: ${conditions.validFrom} is before the requested start ${application.requestedFrom}`,
-    });
-  }
-  if (granted.validUntil > applied.validUntil) {
-    beyond.push({
-      field: 'validUntil',
-      problem: `validUntil: ${conditions.validUntil} is after the requested end ${application.requestedUntil}`,
-    });
-  }
-  if (beyond.length === 0) return;
-  throw badUserInput(
-    `An approval grants at most what was applied for; ${application.id} did not ask for:\n- ${beyond.map((b) => b.problem).join('\n- ')}\nNarrow the conditions (fewer items, modes or purposes, a shorter period) or ask the applicant to apply again. Nothing was created.`,
-    `conditions.${beyond[0]!.field}`,
-  );
 }
 
 async function answerable(

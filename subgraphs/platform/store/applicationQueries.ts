@@ -114,6 +114,15 @@ export async function selectApplication(
   return row ? fromRow(row) : undefined;
 }
 
+/** The approved application a grant was created for, if it was created for one. */
+export async function selectApplicationOfGrant(
+  db: Knex,
+  grantId: string,
+): Promise<SharingApplication | undefined> {
+  const row = await table(db).where({ grant_id: grantId }).first();
+  return row ? fromRow(row) : undefined;
+}
+
 /** Applications, optionally only those a department made or received, newest first. */
 export async function selectApplications(
   db: Knex,

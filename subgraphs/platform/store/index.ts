@@ -2,6 +2,7 @@ export {
   decideApplication,
   insertApplication,
   selectApplication,
+  selectApplicationOfGrant,
   selectApplications,
 } from './applicationQueries.ts';
 export type { ApplicationStatus, SharingApplication } from './applicationQueries.ts';
