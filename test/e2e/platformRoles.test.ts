@@ -884,6 +884,26 @@ describe('a grant approved on an application stays within it', () => {
     expect(changed).toEqual({ version: 2, items: ['name'] });
   });
 
+  it('refuses a grant listing items that are not shared, which it would give the day they were', async () => {
+    const before = await grantsSnapshot();
+    const message = refused(
+      await gql(
+        'admin',
+        `mutation($i: GrantInput!) { createGrant(input: $i, reason: "In case it opens") { id } }`,
+        {
+          i: {
+            consumerDepartment: 'tax',
+            dataset: 'MS-INS-001',
+            conditions: { ...CONDITIONS, items: ['inspectionId', 'creditCode'] },
+          },
+        },
+      ),
+      'BAD_USER_INPUT',
+    );
+    expect(message).toContain('inspectionId of MS-INS-001 is NOT_SHARED; no grant can give it');
+    expect(await grantsSnapshot()).toEqual(before);
+  });
+
   it('does not bring an ended grant back by editing it', async () => {
     const ended = ok(
       await gql<{ createGrant: { id: string } }>(

@@ -59,9 +59,17 @@ export function checkGrantConditions(
   const types = new Map(entry.items.map((i) => [i.name, i.type]));
   const items = [...new Set(input.items)];
   if (items.length === 0) problems.push('items: grant at least one item');
+  const notShared = new Set(
+    entry.items
+      .filter((i) => (i.sharingType ?? entry.sharing.type) === 'NOT_SHARED')
+      .map((i) => i.name),
+  );
   for (const item of items) {
     if (!names.has(item))
       problems.push(`items: ${entry.code} has no item ${item} (items: ${[...names].join(', ')})`);
+    // Listed now, it would be given the day its provider shared it, without anyone deciding so.
+    else if (notShared.has(item))
+      problems.push(`items: ${item} of ${entry.code} is NOT_SHARED; no grant can give it`);
   }
   const masks: Record<string, GrantMask> = {};
   for (const mask of input.masks ?? []) {
