@@ -32,7 +32,7 @@ cliSubcommand(program, {
   .requiredOption('--app <app>', 'the application, e.g. relief-app')
   .option(
     '-r, --role <role>',
-    `a role, repeatable: ${ROLES.join(', ')} (default: APP_DEVELOPER)`,
+    "a role, repeatable: APP_DEVELOPER, or DEPT_IT for a department automation (default: APP_DEVELOPER; never REVIEWER or ADMIN, which are people's)",
     collect,
   )
   .option('--label <text>', 'a note shown by `list` (default: department/app)')
@@ -42,13 +42,9 @@ cliSubcommand(program, {
     if (unknown.length > 0) {
       throw new CliUsageError(`unknown role ${unknown.join(', ')}; roles are ${ROLES.join(', ')}`);
     }
-    const { issueApiKey, loadConfig, officeRoleProblem } = await import('../server/index.ts');
-    const officeProblem = officeRoleProblem(
-      options.department,
-      roles as Role[],
-      loadConfig().auth.officeDepartments,
-    );
-    if (officeProblem) throw new CliUsageError(officeProblem);
+    const { issueApiKey, keyRoleProblem } = await import('../server/index.ts');
+    const roleProblem = keyRoleProblem(roles as Role[]);
+    if (roleProblem) throw new CliUsageError(roleProblem);
     await withPlatformDb(async (db) => {
       const issued = await issueApiKey(
         db,

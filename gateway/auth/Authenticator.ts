@@ -16,6 +16,7 @@ import {
   LINK_TOKEN_HEADER,
   LinkRefusal,
   loadDevSecret,
+  keyRoleProblem,
   officeRoleProblem,
   ROLES,
   DEPARTMENT_CODE,
@@ -286,12 +287,10 @@ export class Authenticator {
       this.apiKeyCache.set(key, { caller, until: now + API_KEY_TTL_MS });
     }
     if (!caller) throw unauthenticated('The API key is unknown or revoked.');
-    const officeProblem = officeRoleProblem(
-      caller.department,
-      caller.roles,
-      this.config.officeDepartments,
-    );
-    if (officeProblem) throw unauthenticated(`The API key is refused: ${officeProblem}`);
+    const roleProblem =
+      keyRoleProblem(caller.roles) ??
+      officeRoleProblem(caller.department, caller.roles, this.config.officeDepartments);
+    if (roleProblem) throw unauthenticated(`The API key is refused: ${roleProblem}`);
     return caller;
   }
 }

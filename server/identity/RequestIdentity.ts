@@ -62,3 +62,15 @@ export function officeRoleProblem(
     'Ask for a credential without it; the platform sets its office departments with OFFICE_DEPARTMENTS.'
   );
 }
+
+/**
+ * Why an API key carrying `roles` is refused, or null. A key is an
+ * application's credential, with no person behind it: the office roles —
+ * reviewing, deciding grants — are a signed-in person's, whatever the
+ * department, so that two decisions are never one person with two keys.
+ */
+export function keyRoleProblem(roles: readonly Role[]): string | null {
+  const claimed = roles.filter((role) => OFFICE_ROLES.includes(role));
+  if (claimed.length === 0) return null;
+  return `an API key never carries ${claimed.join(' or ')}: reviews and grants are decided by people signed in with their own token.`;
+}

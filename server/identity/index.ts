@@ -23,6 +23,7 @@ export { asKeyObject } from './ed25519.ts';
 export {
   DEFAULT_OFFICE_DEPARTMENTS,
   DEPARTMENT_CODE,
+  keyRoleProblem,
   OFFICE_ROLES,
   officeRoleProblem,
   ROLES,

@@ -736,7 +736,23 @@ describe('the office roles belong to the office, and every decision takes two pe
       }),
       'BAD_USER_INPUT',
     );
-    expect(issued).toContain('data management office');
+    expect(issued).toContain('keys issued here carry APP_DEVELOPER only');
+    // Not even for the office itself: a key is no person, so it could be a second reviewer.
+    for (const roles of [['REVIEWER'], ['ADMIN'], ['DEPT_IT']]) {
+      refused(
+        await gql('admin', ISSUE, { i: { department: 'data_office', application: 'bob', roles } }),
+        'BAD_USER_INPUT',
+      );
+    }
+    const officeKey = await issueApiKey(
+      platform.platformDb,
+      { department: 'data_office', application: 'bob', user: null, roles: ['REVIEWER'] },
+      'data_office/bob',
+    );
+    refused(
+      await send({ 'x-api-key': officeKey.key }, '{ catalogueReviewQueue { code } }'),
+      'UNAUTHENTICATED',
+    );
     expect(await grantsSnapshot()).toEqual(grantsBefore);
   });
 

@@ -3,7 +3,7 @@ import {
   DEPARTMENT_CODE,
   issueApiKey,
   listApiKeys,
-  officeRoleProblem,
+  keyRoleProblem,
   revokeApiKey,
   ROLES,
   type ApiKeyListing,
@@ -61,12 +61,17 @@ export async function issueKey(
       `roles: ${unknown.length ? `unknown ${unknown.slice(0, 4).join(', ').slice(0, 200)}; ` : ''}one or more of ${ROLES.join(', ')}.`,
     );
   }
-  const officeProblem = officeRoleProblem(
-    input.department,
-    roles as Role[],
-    ctx.settings.officeDepartments,
-  );
-  if (officeProblem) problems.push(`roles: ${officeProblem}`);
+  // An application's credential: it reads data. What else a key could carry would let one
+  // admin act as a department's IT, or as a second reviewer, under names the admin chose.
+  const beyond = roles.filter((r) => r !== 'APP_DEVELOPER');
+  if (unknown.length === 0 && beyond.length > 0) {
+    problems.push(
+      `roles: keys issued here carry APP_DEVELOPER only, not ${beyond.join(', ')}: ${
+        keyRoleProblem(roles as Role[]) ??
+        "department IT's work is done by its people signed in, or by an automation key its operator issues (npm run apikey -- issue --role DEPT_IT)."
+      }`,
+    );
+  }
   const label = (input.label ?? '').trim() || `${input.department}/${input.application}`;
   if (label.length > LABEL_LENGTH || /\p{Cc}/u.test(label)) {
     problems.push(`label: up to ${LABEL_LENGTH} characters on one line.`);

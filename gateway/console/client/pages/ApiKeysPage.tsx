@@ -55,7 +55,6 @@ interface ApiKeyRow {
   active: boolean;
 }
 
-const ROLES = ['APP_DEVELOPER', 'DEPT_IT', 'REVIEWER', 'ADMIN'];
 const FIELDS = ['department', 'application', 'roles', 'label'] as const;
 
 /**
@@ -169,7 +168,6 @@ export function ApiKeysPage() {
 function IssueForm({ onIssued }: { onIssued: () => void }) {
   const t = useT();
   const [form, setForm] = useState({ department: '', application: '', label: '' });
-  const [roles, setRoles] = useState<string[]>(['APP_DEVELOPER']);
   const issue = useMutation<{ issueApiKey: { secret: string; apiKey: { id: string } } }>(ISSUE);
   const [issued, setIssued] = useState<{ id: string; secret: string } | null>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
@@ -193,7 +191,7 @@ function IssueForm({ onIssued }: { onIssued: () => void }) {
     setIssued(null);
     setCopied(null);
     const done = await issue.run({
-      input: { ...form, label: form.label.trim() || null, roles },
+      input: { ...form, label: form.label.trim() || null, roles: ['APP_DEVELOPER'] },
     });
     if (done) {
       setIssued({ id: done.issueApiKey.apiKey.id, secret: done.issueApiKey.secret });
@@ -219,33 +217,15 @@ function IssueForm({ onIssued }: { onIssued: () => void }) {
         {field('application', 'relief-app')}
         {field('label')}
       </div>
-      <fieldset
-        class={byField.roles ? 'invalid' : undefined}
-        aria-describedby={byField.roles ? 'key-roles-problem' : undefined}
-      >
-        <legend>{t('role')}</legend>
-        {ROLES.map((r) => (
-          <label class="check" key={r}>
-            <input
-              type="checkbox"
-              name="key-role"
-              value={r}
-              checked={roles.includes(r)}
-              onChange={(e) =>
-                setRoles(
-                  e.currentTarget.checked ? [...roles, r] : roles.filter((held) => held !== r),
-                )
-              }
-            />{' '}
-            {t(r)}
-          </label>
-        ))}
-        {byField.roles ? (
-          <small id="key-roles-problem" class="field-problem" role="alert">
-            {byField.roles}
-          </small>
-        ) : null}
-      </fieldset>
+      {/* A key is an application's: it carries APP_DEVELOPER only (the API refuses more). */}
+      <p id="key-roles">
+        {t('role')}: {t('APP_DEVELOPER')}
+      </p>
+      {byField.roles ? (
+        <small id="key-roles-problem" class="field-problem" role="alert">
+          {byField.roles}
+        </small>
+      ) : null}
       <Problems error={rest} />
       <button type="submit" class="primary" id="issue-key-submit" disabled={issue.busy}>
         {t('issueKey')}
