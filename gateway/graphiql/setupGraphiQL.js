@@ -89,20 +89,25 @@
    */
   const TOKEN = /Bearer\s+[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\./;
   const inMemory = new Map();
+  // With the console's session nothing comes back from the browser's storage either: any site
+  // can plant a query there by opening this page with one (without the session) first.
+  const browserStorage = withSession
+    ? { getItem: () => null, setItem() {}, removeItem() {} }
+    : window.localStorage;
   const storage = {
-    getItem: (key) => (inMemory.has(key) ? inMemory.get(key) : window.localStorage.getItem(key)),
+    getItem: (key) => (inMemory.has(key) ? inMemory.get(key) : browserStorage.getItem(key)),
     setItem(key, value) {
-      if (TOKEN.test(value)) {
+      if (TOKEN.test(value) || withSession) {
         inMemory.set(key, value);
-        window.localStorage.removeItem(key);
+        browserStorage.removeItem(key);
       } else {
         inMemory.delete(key);
-        window.localStorage.setItem(key, value);
+        browserStorage.setItem(key, value);
       }
     },
     removeItem(key) {
       inMemory.delete(key);
-      window.localStorage.removeItem(key);
+      browserStorage.removeItem(key);
     },
     clear() {
       inMemory.clear();
@@ -111,6 +116,7 @@
       }
     },
     get length() {
+      if (withSession) return inMemory.size;
       return Object.keys(window.localStorage).filter((k) => k.startsWith('graphiql:')).length;
     },
   };

@@ -282,6 +282,19 @@ describe.runIf(browserTests)(
       const editor = await lured.locator('.graphiql-query-editor').innerText();
       expect(editor).not.toContain('issueApiKey');
       expect(editor).toContain('query');
+      // Nor by way of the browser's storage: a first link without the session leaves the
+      // operation in GraphiQL's saved tabs, a second opens the session without one.
+      await lured.goto(`${base}/graphiql?${new URLSearchParams({ query: planted }).toString()}`);
+      await expect
+        .poll(() => lured.evaluate(() => Object.values(window.localStorage).join('\n')))
+        .toContain('issueApiKey');
+      await lured.goto(`${base}/graphiql?session=console`);
+      await expect
+        .poll(() => lured.locator('.graphiql-editor-tool').innerText())
+        .toMatch(/Bearer ey/);
+      const restored = await lured.locator('.graphiql-query-editor').innerText();
+      expect(restored).not.toContain('issueApiKey');
+      expect(restored).toContain('query');
       await lured.close();
 
       await admin.getByRole('link', { name: '授权管理' }).click();
