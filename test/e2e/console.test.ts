@@ -286,7 +286,13 @@ describe.runIf(browserTests)(
       // operation in GraphiQL's saved tabs, a second opens the session without one.
       await lured.goto(`${base}/graphiql?${new URLSearchParams({ query: planted }).toString()}`);
       await expect
-        .poll(() => lured.evaluate(() => Object.values(window.localStorage).join('\n')))
+        .poll(() =>
+          lured.evaluate(() =>
+            Object.values(
+              (globalThis as unknown as { localStorage: Record<string, string> }).localStorage,
+            ).join('\n'),
+          ),
+        )
         .toContain('issueApiKey');
       await lured.goto(`${base}/graphiql?session=console`);
       await expect
