@@ -889,15 +889,38 @@ describe('a grant approved on an application stays within it', () => {
     expect(await grantsSnapshot()).toEqual(before);
   });
 
+  it('refuses taking a masked item out and putting it back unmasked, two edits later', async () => {
+    const dropped = ok(
+      await gql<{ updateGrant: { version: number } }>('admin', UPDATE, {
+        id: grantId,
+        v: 1,
+        c: { ...approved, items: ['regionCode'], masks: [] },
+      }),
+    ).updateGrant;
+    const before = await grantsSnapshot();
+    const message = refused(
+      await gql('admin', UPDATE, {
+        id: grantId,
+        v: dropped.version,
+        c: { ...approved, masks: [] },
+      }),
+      'BAD_USER_INPUT',
+    );
+    expect(message).toContain('the mask on name');
+    expect(await grantsSnapshot()).toEqual(before);
+    // Back as approved, mask and all.
+    ok(await gql('admin', UPDATE, { id: grantId, v: dropped.version, c: approved }));
+  });
+
   it('takes a change that narrows it', async () => {
     const changed = ok(
       await gql<{ updateGrant: { version: number; items: string[] } }>('admin', UPDATE, {
         id: grantId,
-        v: 1,
+        v: 3,
         c: { ...approved, items: ['name'], dailyQuota: 50 },
       }),
     ).updateGrant;
-    expect(changed).toEqual({ version: 2, items: ['name'] });
+    expect(changed).toEqual({ version: 4, items: ['name'] });
   });
 
   it('refuses a grant listing items that are not shared, which it would give the day they were', async () => {

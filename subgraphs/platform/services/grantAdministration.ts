@@ -16,7 +16,7 @@ import {
   type Grant,
 } from '../../../server/index.ts';
 import { actorFor, actorOf, callerOf, type PlatformContext } from '../api/PlatformContext.ts';
-import { insertGrantChange, selectApplicationOfGrant } from '../store/index.ts';
+import { insertGrantChange, selectApplicationOfGrant, selectGrantChanges } from '../store/index.ts';
 import {
   checkGrantConditions,
   checkWithinApplication,
@@ -82,7 +82,8 @@ export async function createGrant(
 /**
  * What a change takes away of the conditions a provider set on approving:
  * a mask or row condition removed or changed, a quota or verification limit
- * lifted or raised. Items dropped from the grant take their masks with them.
+ * lifted or raised. Items left out of the grant take their masks with them;
+ * an item granted again comes back under its approved mask.
  */
 function loosenedFromApproval(before: Grant, after: GrantConditions): string[] {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -155,7 +156,11 @@ export async function changeGrant(
   const application = await selectApplicationOfGrant(ctx.db, id);
   if (application) {
     checkWithinApplication(entry, application, input, ctx.settings.timeZone, 'change');
-    const loosened = loosenedFromApproval(before, conditions);
+    // Against the grant as approved, not as last edited: else one edit drops a masked item and
+    // the next adds it back unmasked.
+    const approved =
+      (await selectGrantChanges(ctx.db, id)).find((c) => c.action === 'CREATE')?.after ?? before;
+    const loosened = loosenedFromApproval(approved, conditions);
     if (loosened.length > 0) {
       throw badUserInput(
         `Grant ${id} was approved by ${application.providerDepartment} on ${application.id}; a change may add conditions but not take away what the provider set:\n- ${loosened.join('\n- ')}\nKeep them, or ask the consumer to apply again.`,
