@@ -306,11 +306,36 @@ describe.each(ENGINES)('on %s', (engine) => {
         i: nameGrant({ rowFilter: [{ item: 'regionCode', eq: '999999' }] }),
       }),
     ).createGrant.id;
+    // The name without the ID number: which guessed numbers exist would show in what is compared.
+    const nameOnly = ok(
+      await gql<{ createGrant: { id: string } }>('admin', CREATE_GRANT, {
+        i: nameGrant({ items: ['name'] }),
+      }),
+    ).createGrant.id;
     await noCopyFindings();
     expect(await reportsFromInspections()).toEqual([]);
-    for (const id of [masked, elsewhere]) {
+    for (const id of [masked, elsewhere, nameOnly]) {
       ok(await gql('admin', `mutation { revokeGrant(id: "${id}", reason: "test over") { id } }`));
     }
+    // A grant with a quota: each record compared is a record read from it.
+    const quoted = ok(
+      await gql<{ createGrant: { id: string } }>('admin', CREATE_GRANT, {
+        i: nameGrant({ dailyQuota: 3 }),
+      }),
+    ).createGrant.id;
+    const within = ok(
+      await gql<{ runQualityInspection: Run }>('beIt', INSPECT),
+    ).runQualityInspection;
+    expect(within.consistency.checked).toBe(3);
+    const spent = ok(
+      await gql<{ runQualityInspection: Run }>('beIt', INSPECT),
+    ).runQualityInspection;
+    expect(spent.consistency.checked).toBe(0);
+    await platform
+      .platformDb('error_reports')
+      .where({ reporter_department: 'quality_inspection' })
+      .delete();
+    ok(await gql('admin', `mutation { revokeGrant(id: "${quoted}", reason: "test over") { id } }`));
     // What the rest of these tests compare with: the name, unmasked, everywhere.
     ok(await gql('admin', CREATE_GRANT, { i: nameGrant({}) }));
   });
@@ -367,8 +392,8 @@ describe.each(ENGINES)('on %s', (engine) => {
   it('shows quality history to the provider and the office, in the scorecard too, never to others', async () => {
     const RUNS = `query($d: String!) { qualityRuns(dataset: $d) { id dataset validity { rate } } }`;
     const runs = ok(await gql<{ qualityRuns: Run[] }>('beIt', RUNS, { d: CODE })).qualityRuns;
-    // Two runs before the grant (nothing compared), then the two above.
-    expect(runs).toHaveLength(4);
+    // Two runs with nothing compared and two under a quota, then the two above.
+    expect(runs).toHaveLength(6);
     expect(ok(await gql<{ qualityRuns: Run[] }>('admin', RUNS, { d: CODE })).qualityRuns).toEqual(
       runs,
     );

@@ -237,9 +237,14 @@ async function compareWithSource(
         Object.fromEntries(filterItems.map((i, at) => [i.name, present(row[`f${at}`])])),
       ),
     );
-  const authoritative = new Map(
-    sourceRows.filter(admitted).map((r) => [String(r.k), present(r.v)]),
-  );
+  let readable = sourceRows.filter(admitted);
+  if (scope.reserve) {
+    // Each record compared is read from the quota; past it, none more is compared.
+    const wanted = new Set(pairs.map((p) => p.ref));
+    readable = readable.filter((r) => wanted.has(String(r.k)));
+    readable = readable.slice(0, await scope.reserve(readable.length));
+  }
+  const authoritative = new Map(readable.map((r) => [String(r.k), present(r.v)]));
   for (const { key, copy, ref } of pairs) {
     const original = authoritative.get(ref);
     if (original === undefined) continue;

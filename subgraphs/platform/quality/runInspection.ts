@@ -49,7 +49,9 @@ export async function runInspection(
         entry.department,
         comparison.source,
         comparison.sourceItem,
+        comparison.sourceKey,
         startedAt,
+        env.timeZone,
       ),
   });
   const id = `QR-${randomUUID()}`;
