@@ -602,9 +602,13 @@ describe.each(ENGINES)('on %s', (engine) => {
       const headers = await headersOf('export_quota');
       const used = await platform.query(`{ persons(first: 3) { nodes { name } } }`, {}, headers);
       expect(used.errors).toBeUndefined();
-      expectRefused(await get(`/export?dataset=${DATASET}`, headers), 403, {
-        reason: 'QUOTA_EXCEEDED',
-      });
+      // Refused before any record, it says nothing of how many a filter would match.
+      const region = encodeURIComponent(JSON.stringify({ regionCode: { eq: '330106' } }));
+      for (const filter of ['', `&filter=${region}`]) {
+        const refused = await get(`/export?dataset=${DATASET}${filter}`, headers);
+        expectRefused(refused, 403, { reason: 'QUOTA_EXCEEDED' });
+        expect(refused.headers.get('x-export-total')).toBeNull();
+      }
     });
 
     it('a finished export resumed again and again from its start: sent again uncounted once, then counted, until the quota stops it', async () => {

@@ -274,9 +274,12 @@ function responseOutput(
   exportId: string,
   resumedAfter: number,
 ): ExportOutput {
+  // The count goes out with the first records, never before: an export refused before any
+  // record (a quota already spent) must not answer how many records a filter matches.
+  let total: number | null = null;
   return {
     total(records) {
-      res.setHeader('x-export-total', String(records));
+      total = records;
     },
     async write(text) {
       if (res.destroyed || res.writableEnded) throw new ConnectionLost();
@@ -286,6 +289,7 @@ function responseOutput(
           'cache-control': 'no-store',
           'x-export-id': exportId,
           'x-export-resumed-after': String(resumedAfter),
+          ...(total === null ? {} : { 'x-export-total': String(total) }),
         });
       }
       if (text === '' || res.write(text)) return;
