@@ -845,6 +845,56 @@ describe('the office roles belong to the office, and every decision takes two pe
       expect.stringContaining('modes added: VERIFY'),
     ]);
   });
+
+  it('tells it by column: swapping two items over their columns is a widening too', async () => {
+    const CODE = 'PS-TST-122';
+    await platform.databases.get('public_security')!.schema.createTable('t_pstst122', (t) => {
+      t.string('record_number', 64).primary();
+      t.string('remark', 255);
+      t.string('secret_col', 64);
+      t.string('memo_col', 64);
+    });
+    type Doc = {
+      sharing: { type: string };
+      items: { name: string; column: string; sharingType?: string }[];
+    };
+    const open = JSON.parse(entryDocument(CODE, 'public_security')) as Doc;
+    open.sharing.type = 'UNCONDITIONAL';
+    const extra = (name: string, column: string, own?: string) => ({
+      name,
+      title: `${name} ${CODE}`,
+      description: `The ${name}.`,
+      type: 'STRING',
+      column,
+      sensitivity: 'INTERNAL',
+      ...(own ? { sharingType: own } : {}),
+    });
+    open.items.push(extra('secret', 'secret_col', 'CONDITIONAL'), extra('memo', 'memo_col'));
+    ok(await gql('psIt', SAVE, { doc: JSON.stringify(open) }));
+    ok(await gql('psIt', SUBMIT, { code: CODE, v: 1 }));
+    ok(await gql('reviewer', PUBLISH, { code: CODE, v: 1 }));
+    // Version 2: the same names, the columns swapped, so the conditional column is served openly.
+    const swapped = JSON.parse(JSON.stringify(open)) as Doc;
+    swapped.items = swapped.items.map((item) =>
+      item.name === 'secret'
+        ? { ...item, column: 'memo_col' }
+        : item.name === 'memo'
+          ? { ...item, column: 'secret_col' }
+          : item,
+    );
+    ok(await gql('psIt', SAVE, { doc: JSON.stringify(swapped) }));
+    const { submitCatalogueEntry } = ok(
+      await gql<{ submitCatalogueEntry: { warnings: string[] } }>(
+        'psIt',
+        `mutation { submitCatalogueEntry(code: "${CODE}", version: 2) { warnings } }`,
+      ),
+    );
+    expect(submitCatalogueEntry.warnings).toEqual([
+      expect.stringContaining(
+        'item memo (column secret_col, was secret) widens from CONDITIONAL to UNCONDITIONAL',
+      ),
+    ]);
+  });
 });
 
 describe('a grant approved on an application stays within it', () => {

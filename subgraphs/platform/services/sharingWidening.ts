@@ -1,4 +1,5 @@
 import type { CatalogueEntry, CatalogueItem, SharingType } from '../../../schema/index.ts';
+import type { GrantMask } from '../../../server/index.ts';
 
 /** How openly each sharing type shares: a higher number reaches more callers. */
 const OPENNESS: Readonly<Record<SharingType, number>> = {
@@ -32,20 +33,49 @@ export function sharingWidening(
   }
   const addedModes = candidate.sharing.modes.filter((m) => !published.sharing.modes.includes(m));
   if (addedModes.length > 0) widened.push(`modes added: ${addedModes.join(', ')}`);
-  const itemsBefore = new Map(published.items.map((item) => [item.name, item]));
+  // By column, not by name: the data is the column's, whatever the item is called now.
+  const byColumn = new Map(published.items.map((item) => [item.column, item]));
+  const columnOf = (entry: CatalogueEntry, name: string) =>
+    entry.items.find((i) => i.name === name)?.column ?? name;
   for (const item of candidate.items) {
-    const old = itemsBefore.get(item.name);
-    if (!old) continue;
-    const [was, is] = [itemType(published, old), itemType(candidate, item)];
-    // An item without a type of its own follows its entry, whose widening is said above.
-    const ownType = old.sharingType !== undefined || item.sharingType !== undefined;
-    if (ownType && OPENNESS[is] > OPENNESS[was]) {
-      widened.push(`item ${item.name} widens from ${was} to ${is}`);
+    const old = byColumn.get(item.column);
+    const is = itemType(candidate, item);
+    const called = (was: CatalogueItem) =>
+      was.name === item.name
+        ? `item ${item.name}`
+        : `item ${item.name} (column ${item.column}, was ${was.name})`;
+    if (!old) {
+      if (is !== 'NOT_SHARED')
+        widened.push(`item ${item.name} (column ${item.column}) is new, shared ${is}`);
+      continue;
     }
-    const hidden = (old.embeds?.items ?? []).filter((e) => !(item.embeds?.items ?? []).includes(e));
+    const was = itemType(published, old);
+    // An item without a type of its own follows its entry, whose widening is said above.
+    const ownType =
+      old.sharingType !== undefined || item.sharingType !== undefined || old.name !== item.name;
+    if (ownType && OPENNESS[is] > OPENNESS[was]) {
+      widened.push(`${called(old)} widens from ${was} to ${is}`);
+    }
+    if (old.source && old.source !== item.source) {
+      widened.push(
+        `${called(old)} is no longer declared a copy of ${old.source}, so its source's rules would no longer limit it`,
+      );
+    }
+    const carried = (entry: CatalogueEntry, of: CatalogueItem) =>
+      (of.embeds?.items ?? []).map((name) => columnOf(entry, name));
+    const now = carried(candidate, item);
+    const hidden = carried(published, old).filter((column) => !now.includes(column));
     if (hidden.length > 0) {
       widened.push(
-        `item ${item.name} no longer declares that it carries ${hidden.join(', ')}, so it would be shown whole to callers who may not read them`,
+        `${called(old)} no longer declares that it carries column ${hidden.join(', ')}, so it would be shown whole to callers who may not read them`,
+      );
+    } else if (
+      old.embeds &&
+      item.embeds &&
+      kept(item.embeds.concealWith) > kept(old.embeds.concealWith)
+    ) {
+      widened.push(
+        `${called(old)} conceals what it carries less than before (${old.embeds.concealWith.rule} keeping more)`,
       );
     }
   }
@@ -59,4 +89,10 @@ export function sharingWidening(
 function itemType(entry: CatalogueEntry, item: CatalogueItem): SharingType {
   const own = item.sharingType ?? entry.sharing.type;
   return OPENNESS[own] < OPENNESS[entry.sharing.type] ? own : entry.sharing.type;
+}
+
+/** How many characters a mask keeps at most: the more, the less it conceals. */
+function kept(mask: GrantMask): number {
+  if (mask.rule === 'KEEP_ENDS') return mask.first + mask.last;
+  return mask.rule === 'REDACT' ? 0 : Number.MAX_SAFE_INTEGER;
 }
