@@ -333,6 +333,22 @@ describe('cross-level reads, decided by the owner platform', () => {
       arrears: String(ACCOUNT.arrears),
     });
     correlationId = otherLevel.correlationId;
+
+    // The city shows it the holder's ID number whole; at home its grant conceals the ID number
+    // (it carries the birth date), so the key does not come back across the link.
+    const key = await province.query(
+      PROVINCIAL_READ.replace(
+        '["accountNumber", "address", "arrears"]',
+        '["holderIdNumber", "accountNumber"]',
+      ),
+      { id: PERSON.id_number },
+      consumer,
+    );
+    expect(key.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(key.errors?.[0]?.message).toContain(
+      "holderIdNumber of CW-ACC-001 would show Person's idNumber, which civil_affairs is not given unmasked",
+    );
+    expect(JSON.stringify(key.data)).not.toContain(PERSON.id_number);
   });
 
   it('records the access in both audit trails under one correlation id', async () => {

@@ -1,4 +1,11 @@
-import { badUserInput, keyItems, notFound, type CatalogueEntry } from '../../../schema/index.ts';
+import {
+  badUserInput,
+  forbidden,
+  keyItems,
+  notFound,
+  type CatalogueEntry,
+} from '../../../schema/index.ts';
+import { givenUnmasked } from '../services/givenUnmasked.ts';
 import type { AuditDecision, PlatformLink } from '../../../server/index.ts';
 import { askOwnerPlatform, linkedPlatformFor, ownerRefusal } from './askOwnerPlatform.ts';
 import { JoinHandles } from '../../kit/handles/index.ts';
@@ -76,6 +83,7 @@ export async function readOtherLevel(
   const entry = linked.entry;
   const joinItem = joinItemOf(entry, type);
   const items = checkedItems(entry, args.items);
+  await requireKeyGiven(ctx, caller.department, type, entry, joinItem, items);
   const correlationId = ctx.identity.requestId;
   const started = Date.now();
   const answer = await askOwnerPlatform<
@@ -105,6 +113,51 @@ export async function readOtherLevel(
       .filter((n): n is Record<string, unknown> => n !== null)
       .map((n) => ({ values: items.map((item) => ({ item, value: text(n[item]) })) })),
   };
+}
+
+/**
+ * A cross-level read matches the other level's records to this entity's key,
+ * as a join does here, and like a join it needs no more than the entity: what
+ * the other level holds about it may come back. But not the key itself, nor
+ * an item that copies or carries it, unless the caller is given the key (with
+ * every fact it carries) unmasked here — else a department whose grant
+ * conceals an ID number learns it whole from any level that shows its copy.
+ */
+async function requireKeyGiven(
+  ctx: CrossLevelContext,
+  department: string,
+  type: string,
+  owner: CatalogueEntry,
+  joinItem: string,
+  items: readonly string[],
+): Promise<void> {
+  const matched = owner.items.find((i) => i.name === joinItem);
+  const revealing = items.filter((name) => {
+    const item = owner.items.find((i) => i.name === name);
+    return (
+      name === joinItem ||
+      (item?.embeds?.items.includes(joinItem) ?? false) ||
+      (item?.source !== undefined && item.source === matched?.source)
+    );
+  });
+  if (revealing.length === 0) return;
+  const home = ctx.catalogue().entries.find((e) => e.binding.type === type);
+  const key = home ? keyItems(home)[0] : undefined;
+  const given =
+    home && key
+      ? await givenUnmasked(
+          ctx.db,
+          department,
+          home,
+          [key.name, ...(key.embeds?.items ?? [])],
+          new Date(),
+        )
+      : [];
+  if (given === 'FREELY' || given.length > 0) return;
+  throw forbidden(
+    `${revealing.join(', ')} of ${owner.code} would show ${type}'s ${key?.name ?? 'key'}, which ${department} is not given unmasked${home ? ` in ${home.code}` : ''} here; ask for the other items, or apply for it unmasked here first.`,
+    `${key?.name ?? 'the key'} unmasked`,
+  );
 }
 
 /** The owner's item the entity's identifier is matched on: its key, or the item that refers to it. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { civilDateIn, type CatalogueEntry, type CatalogueItem } from '../../../schema/index.ts';
-import { reserveGrantUnits, selectGrantList, type RowFilter } from '../../../server/index.ts';
+import { reserveGrantUnits, type RowFilter } from '../../../server/index.ts';
+import { givenUnmasked } from '../services/givenUnmasked.ts';
 
 /**
  * Which of the source's records a department's copies may be compared with
@@ -37,34 +38,12 @@ export async function comparisonScope(
   now: Date,
   timeZone: string,
 ): Promise<ComparisonScope> {
-  if (copier === source.department) return UNLIMITED;
   // The key too: which records exist is told by which are compared.
   const needed = [
     ...new Set([sourceItem.name, sourceKey.name, ...(sourceItem.embeds?.items ?? [])]),
   ];
-  const type = source.sharing.type;
-  if (type === 'NOT_SHARED') return null;
-  const shared = (name: string) => source.items.find((i) => i.name === name)?.sharingType ?? type;
-  if (type === 'UNCONDITIONAL' && needed.every((name) => shared(name) === 'UNCONDITIONAL')) {
-    return UNLIMITED;
-  }
-  if (needed.some((name) => shared(name) === 'NOT_SHARED')) return null;
-  const at = now.toISOString();
-  const grants = (
-    await selectGrantList(db, {
-      visibleTo: null,
-      dataset: source.code,
-      consumerDepartment: copier,
-      status: 'ACTIVE',
-      offset: 0,
-      limit: null,
-    })
-  ).filter(
-    (g) =>
-      g.validFrom <= at &&
-      at < g.validUntil &&
-      needed.every((name) => g.items.includes(name) && g.masks[name] === undefined),
-  );
+  const grants = await givenUnmasked(db, copier, source, needed, now);
+  if (grants === 'FREELY') return UNLIMITED;
   if (grants.length === 0) return null;
   const rows = grants.some((g) => g.rowFilter === null)
     ? ('ALL' as const)
