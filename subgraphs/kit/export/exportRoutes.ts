@@ -164,6 +164,17 @@ async function serveExport(
       output: {
         total: (records) => output.total(records),
         async write(text, records) {
+          // Write-ahead: a page's records are in the audit trail before they leave, so records
+          // a consumer received are never without one, even if this process dies mid-export.
+          if (records > 0) {
+            await audit({
+              exportId: record!.id,
+              plan: record!.plan,
+              sent: records,
+              stoppedBecause: null,
+              manifest: null,
+            });
+          }
           await output.write(text, records);
           sent += records;
         },
@@ -182,8 +193,15 @@ async function serveExport(
       completedAt: complete ? new Date().toISOString() : null,
     };
     await updateExportManifest(platformDb, record.id, manifest);
-    // Durable before the last byte leaves: no export ends unaudited.
-    await audit({ exportId: record.id, plan: record.plan, sent, stoppedBecause: null, manifest });
+    // Its end, with the manifest, durable before the last byte leaves (its records are counted
+    // in the pages' own records).
+    await audit({
+      exportId: record.id,
+      plan: record.plan,
+      sent: 0,
+      stoppedBecause: null,
+      manifest,
+    });
     res.end();
   } catch (error) {
     if (identity && table) {
@@ -192,7 +210,8 @@ async function serveExport(
           ? {
               exportId: record.id,
               plan: record.plan,
-              sent,
+              // Every page sent has its record already; this one says where it stopped.
+              sent: 0,
               stoppedBecause: 'CONNECTION_LOST',
               manifest: null,
             }
