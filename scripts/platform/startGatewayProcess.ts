@@ -88,7 +88,8 @@ export async function startGatewayProcess(
       supergraphSdl,
       authenticator: Authenticator.create(config.auth, platformDb, links?.ownPlatform ?? null),
       ...(links ? { routes: links.routes } : {}),
-      devTokenAuth: config.auth,
+      // A gateway of its own runs where others reach it: its development sign-in is asked for.
+      ...(config.devSignIn === true ? { devTokenAuth: config.auth } : {}),
       consoleOidc: config.consoleOidc,
       timeZone: config.timeZone,
       signingKey,

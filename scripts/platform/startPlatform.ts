@@ -317,7 +317,7 @@ export async function startPlatform(
       ...(merged !== null ? { confirmedSupergraph: confirmed } : {}),
       authenticator: Authenticator.create(config.auth, platformDb, links.ownPlatform),
       routes: links.routes,
-      devTokenAuth: config.auth,
+      ...(config.devSignIn !== false ? { devTokenAuth: config.auth } : {}),
       consoleOidc: config.consoleOidc,
       timeZone: config.timeZone,
       signingKey: keys.privateKey,

@@ -188,6 +188,13 @@ export interface PlatformConfig {
   probeLimitPerDay: number;
   /** How people sign in to the web console with the organisation's OpenID provider; null: not offered. */
   consoleOidc: ConsoleOidcConfig | null;
+  /**
+   * The development sign-in (GraphiQL's development token, the console's
+   * development form) as `DEV_SIGN_IN` says; null when it says nothing, for
+   * each program to decide (`npm start` on, a gateway of its own off). Never
+   * with `NODE_ENV=production`, nor without the development secret.
+   */
+  devSignIn: boolean | null;
   /** How each process keeps its sharing rules current (see `PolicyStore`). */
   policyReload: PolicyReloadConfig;
 }
@@ -262,6 +269,7 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   NODE_ENV: z.string().optional(),
   METRICS: z.enum(['on', 'off']).default('on'),
+  DEV_SIGN_IN: z.enum(['on', 'off']).optional(),
   METRICS_TOKEN: z
     .string()
     .regex(
@@ -512,6 +520,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     timeZone: e.TIME_ZONE,
     verifyLimitPerRecord: e.VERIFY_LIMIT_PER_RECORD,
     probeLimitPerDay: e.PROBE_LIMIT_PER_DAY,
+    devSignIn:
+      e.NODE_ENV === 'production'
+        ? false
+        : e.DEV_SIGN_IN === undefined
+          ? null
+          : e.DEV_SIGN_IN === 'on',
     consoleOidc: e.CONSOLE_OIDC_ISSUER
       ? {
           issuer: new URL(e.CONSOLE_OIDC_ISSUER),

@@ -330,6 +330,12 @@ describe('npm run gateway: worker processes in front of a running platform', () 
       ).toBe(true);
       if (who !== 'anonymous') expect(viaWorkers.status, who).toBe(401);
     }
+    // A gateway of its own has no development sign-in unless DEV_SIGN_IN=on asks for it, even
+    // on the development secret: whoever reaches it through a forwarder would get office tokens.
+    const origin = new URL(url).origin;
+    const devToken = await fetch(`${origin}/graphiql/dev-token?department=data_office&role=ADMIN`);
+    expect(devToken.status).toBe(404);
+    expect(await devToken.text()).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
   });
 
   it('every request the workers answered has its REQUEST record, each worker writing its own intact chain', async () => {
