@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../schema/index.ts';
+import { EXPORT_OPERATION_NAME } from '../../server/index.ts';
 import { GRANT_ID_PATTERN, PURPOSE_PATTERN } from './Authenticator.ts';
 import type { GatewayContext } from './GatewayContext.ts';
 
@@ -13,6 +14,13 @@ export const identityPlugin: ApolloServerPlugin<GatewayContext> = {
     return {
       async didResolveOperation({ contextValue, request, operationName }) {
         const identity = contextValue.identity;
+        if (operationName === EXPORT_OPERATION_NAME) {
+          // The audit trail's name for bulk exports: taken by a query, its reads would count as exports.
+          throw new GraphQLError(
+            `${EXPORT_OPERATION_NAME} is the name the audit trail gives bulk exports; give the operation another name.`,
+            { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } },
+          );
+        }
         identity.operationName = operationName ?? null;
         const extensions = request.extensions ?? {};
         if (identity.purpose === null && extensions.purpose !== undefined) {

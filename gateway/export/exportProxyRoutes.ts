@@ -9,6 +9,7 @@ import {
   newRequestId,
   selectDatasetDepartment,
   selectExport,
+  EXPORT_OPERATION_NAME,
   sendError,
   signInternalToken,
   type AuditDecision,
@@ -130,7 +131,7 @@ async function proxyExport(
     }
     const pathAndQuery = `${url.pathname}${url.search}`;
     const token = await signInternalToken(
-      { ...identity, operationName: 'EXPORT' },
+      { ...identity, operationName: EXPORT_OPERATION_NAME },
       department,
       options.signingKey,
       getRequestBody(pathAndQuery),
@@ -161,7 +162,7 @@ async function proxyExport(
       await options.audit
         .record([
           requestEntry(
-            { ...identity, operationName: 'EXPORT' },
+            { ...identity, operationName: EXPORT_OPERATION_NAME },
             { ...outcome, operationHash: null, latencyMs: Date.now() - startedAt },
           ),
         ])

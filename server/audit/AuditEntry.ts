@@ -17,6 +17,13 @@ export type AuditDecision =
   'ALLOWED' | 'MASKED' | 'PARTIAL' | 'DENIED' | 'ERROR' | 'REFUSED' | 'OK';
 
 /**
+ * The operation name of a bulk export's records (`GET /export`), the
+ * platform's own: a GraphQL operation may not take it (the gateway refuses
+ * one so named), so export records and figures count exports alone.
+ */
+export const EXPORT_OPERATION_NAME = 'EXPORT';
+
+/**
  * The response extension a subgraph sets to `true` when it answered some item
  * masked, so the gateway's REQUEST record can say MASKED. The gateway never
  * passes subgraph extensions to the client.

@@ -1,6 +1,6 @@
 export { ACCESS_RECORDS_EXTENSION, readHandedBackAccess } from './handedBackAccess.ts';
 export type { HandedBackFetch } from './handedBackAccess.ts';
-export { ACCESS_MASKED_EXTENSION } from './AuditEntry.ts';
+export { ACCESS_MASKED_EXTENSION, EXPORT_OPERATION_NAME } from './AuditEntry.ts';
 export { AttestingAuditSink } from './AttestingAuditSink.ts';
 export type { AuditDecision, AuditEntry, AuditRecord } from './AuditEntry.ts';
 export { selectAuditRecords } from './auditQueries.ts';

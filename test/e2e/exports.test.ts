@@ -501,6 +501,23 @@ describe.each(ENGINES)('on %s', (engine) => {
     expect(exports.records).toBe(people!.records);
   });
 
+  it('refuses a GraphQL operation named as exports are in the audit trail: its reads would count as exports', async () => {
+    await grant({ id: `exp-label-${engine}`, consumerDepartment: 'export_label' });
+    const labelled = await platform.query(
+      `query EXPORT { persons(first: 2) { nodes { name } } }`,
+      {},
+      await headersOf('export_label'),
+    );
+    expect(labelled.status).toBe(400);
+    expect(labelled.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(labelled.data ?? null).toBeNull();
+    const records = await selectAuditRecords(platform.platformDb, {
+      consumerDepartment: 'export_label',
+      limit: 100,
+    });
+    expect(records.filter((r) => r.kind === 'ACCESS')).toEqual([]);
+  });
+
   it("commits a page's ACCESS record before the page leaves: a stalled export has its records while it is still open", async () => {
     await grant({ id: `exp-ahead-${engine}`, consumerDepartment: 'export_ahead' });
     const stalled = await unreadExport(await headersOf('export_ahead'));

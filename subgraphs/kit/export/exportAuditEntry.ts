@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
-import type {
-  AuditEntry,
-  ExportManifest,
-  ExportPlan,
-  RequestIdentity,
+import {
+  EXPORT_OPERATION_NAME,
+  type AuditEntry,
+  type ExportManifest,
+  type ExportPlan,
+  type RequestIdentity,
 } from '../../../server/index.ts';
 import { accessEntry } from '../audit/index.ts';
 import type { DatasetTable } from '../sql/index.ts';
@@ -23,7 +24,7 @@ export function exportAuditEntry(
 ): AuditEntry {
   const base = {
     ...accessEntry(identity, subgraph, table.entry, new Date().toISOString(), latencyMs),
-    operationName: 'EXPORT',
+    operationName: EXPORT_OPERATION_NAME,
   };
   if ('refused' in outcome) {
     const error = outcome.refused;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { EXPORT_OPERATION_NAME } from '../../../server/index.ts';
 import type { ApplicationStatus } from './applicationQueries.ts';
 import type { ErrorReportStatus } from './errorReportQueries.ts';
 
@@ -206,7 +207,7 @@ export async function countExports(
         db.raw('count(completed_at) as completed'),
       ),
     accessRecords(db, department, period)
-      .where('operation_name', 'EXPORT')
+      .where('operation_name', EXPORT_OPERATION_NAME)
       .groupBy('dataset_code')
       .select<
         { dataset_code: string; records: number | string | null; refused: number | string | null }[]
