@@ -240,8 +240,6 @@ async function compareWithSource(
   let readable = sourceRows.filter(admitted);
   if (scope.reserve) {
     // Each record compared is read from the quota; past it, none more is compared.
-    const wanted = new Set(pairs.map((p) => p.ref));
-    readable = readable.filter((r) => wanted.has(String(r.k)));
     readable = readable.slice(0, await scope.reserve(readable.length));
   }
   const authoritative = new Map(readable.map((r) => [String(r.k), present(r.v)]));

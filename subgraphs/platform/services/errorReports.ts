@@ -7,7 +7,7 @@ import {
   type CatalogueEntry,
   type CatalogueItem,
 } from '../../../schema/index.ts';
-import { selectDatasetPoliciesByCode, selectGrantList } from '../../../server/index.ts';
+import { selectDatasetPoliciesByCode } from '../../../server/index.ts';
 import { actorOf, callerOf, hasRole, today, type PlatformContext } from '../api/PlatformContext.ts';
 import { loadWorkingCalendar } from '../calendar/index.ts';
 import {
@@ -19,6 +19,7 @@ import {
   type ErrorReportOutcome,
   type ErrorReportStatus,
 } from '../store/index.ts';
+import { grantsInForce } from './givenUnmasked.ts';
 import { publishedEntry, requireReason } from './grantAdministration.ts';
 
 /** What a consuming department reports. */
@@ -146,17 +147,8 @@ async function requireGiven(
   ) {
     return;
   }
-  const now = ctx.now.toISOString();
-  const grants = await selectGrantList(ctx.db, {
-    visibleTo: null,
-    dataset: entry.code,
-    consumerDepartment: department,
-    status: 'ACTIVE',
-    offset: 0,
-    limit: null,
-  });
-  const giving = grants.some(
-    (g) => g.validFrom <= now && now < g.validUntil && g.items.includes(item.name),
+  const giving = (await grantsInForce(ctx.db, department, entry.code, ctx.now)).some((g) =>
+    g.items.includes(item.name),
   );
   if (!giving) throw refuse('it is shared on conditions, and no grant of yours in force gives it');
 }

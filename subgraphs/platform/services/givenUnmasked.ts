@@ -25,20 +25,27 @@ export async function givenUnmasked(
     return 'FREELY';
   }
   if (names.some((name) => shared(name) === 'NOT_SHARED')) return [];
+  return (await grantsInForce(db, department, entry.code, now)).filter((g) =>
+    names.every((name) => g.items.includes(name) && g.masks[name] === undefined),
+  );
+}
+
+/** `department`'s active grants on `dataset` whose validity window holds `now`. */
+export async function grantsInForce(
+  db: Knex,
+  department: string,
+  dataset: string,
+  now: Date,
+): Promise<Grant[]> {
   const at = now.toISOString();
   return (
     await selectGrantList(db, {
       visibleTo: null,
-      dataset: entry.code,
+      dataset,
       consumerDepartment: department,
       status: 'ACTIVE',
       offset: 0,
       limit: null,
     })
-  ).filter(
-    (g) =>
-      g.validFrom <= at &&
-      at < g.validUntil &&
-      names.every((name) => g.items.includes(name) && g.masks[name] === undefined),
-  );
+  ).filter((g) => g.validFrom <= at && at < g.validUntil);
 }

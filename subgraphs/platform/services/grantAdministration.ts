@@ -50,7 +50,7 @@ export async function createGrant(
       'consumerDepartment',
     );
   }
-  refuseOwnBenefit(ctx, input.consumerDepartment, 'grant');
+  refuseOwnBenefit(ctx, input.consumerDepartment, 'grant access to');
   const conditions = checkGrantConditions(entry, input.conditions, ctx.settings.timeZone);
   const now = ctx.now.toISOString();
   const grant = newGrant(
@@ -112,10 +112,10 @@ function loosenedFromApproval(before: Grant, after: GrantConditions): string[] {
  * service unit of the consuming department could otherwise give it whatever it
  * asked for. Another office member, or the provider, decides instead.
  */
-function refuseOwnBenefit(ctx: PlatformContext, consumer: string, what: string): void {
+function refuseOwnBenefit(ctx: PlatformContext, consumer: string, doing: string): void {
   if (callerOf(ctx).department !== consumer) return;
   throw forbidden(
-    `${actorOf(ctx)} may not ${what === 'grant' ? 'grant access to' : `${what} of`} ${consumer}, its own department: someone of another department must decide it.`,
+    `${actorOf(ctx)} may not ${doing} ${consumer}, its own department: someone of another department must decide it.`,
     'a decider outside the consuming department',
   );
 }
@@ -143,7 +143,7 @@ export async function changeGrant(
   if (before.version !== expectedVersion) throw stale();
   if (before.status !== 'ACTIVE')
     throw conflict(`Grant ${id} is ${before.status}; only an active grant can be changed.`);
-  refuseOwnBenefit(ctx, before.consumerDepartment, 'change a grant');
+  refuseOwnBenefit(ctx, before.consumerDepartment, 'change a grant of');
   const now = ctx.now.toISOString();
   if (before.validUntil <= now) {
     throw conflict(
