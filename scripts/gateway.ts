@@ -78,11 +78,14 @@ const program = cliProgram({
       }, config.timeouts.shutdownMs + 5000);
     } else {
       // A missing key is reported once, not by every worker.
-      await loadSigningKey(config.auth.gatewayPrivateKeyFile);
+      const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
       // The primary is measured too; workers' /metrics include it.
       enableMetrics(config.observability.metrics, config.observability.metricsToken);
       const { WorkerRoller } = await import('./platform/WorkerRoller.ts');
-      const roller = options.supergraph ? undefined : new WorkerRoller(log);
+      const { gatewayRegistryTrust } = await import('./platform/registryKeys.ts');
+      const roller = options.supergraph
+        ? undefined
+        : new WorkerRoller(gatewayRegistryTrust(config, signingKey), log);
       const starting = startPlatformWorkerPool(config.database, workers, log, {
         onStorageProblem: (problem) => log(`audit store: ${problem}`),
         // The registry composed once, here, for every worker (each reads it back).

@@ -6,6 +6,7 @@ import {
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
 } from '../../server/index.ts';
+import { PLATFORM_SIGNER } from '../../subgraphs/platform/registry/index.ts';
 import { departmentCatalogue } from './departmentCatalogue.ts';
 
 export interface KeysInitOptions {
@@ -17,7 +18,8 @@ export interface KeysInitOptions {
  * them (DATA_DIR/keys, or each file's own variable) without starting anything,
  * for an operator to hand out before the first deployment: the gateway's
  * Ed25519 pair, the subgraphs' join key and each department's audit signing
- * pair (every department of the catalogue, or those named). A key already
+ * pair (every department of the catalogue, or those named), and the platform's
+ * registry signing pair, which its own subgraphs are published with. A key already
  * there is kept, never replaced: replacing one would cut off whoever holds it.
  * Prints each file, whether it was made or kept, and which role needs it.
  */
@@ -46,12 +48,22 @@ export async function keysInit(options: KeysInitOptions): Promise<void> {
     const file = `${department}.jwk.json`;
     await keep(
       join(auth.departmentKeys.signingDir, file),
-      `${department}'s audit signing key: its own subgraph host only`,
+      `${department}'s audit and registry signing key: its own subgraph host only`,
       () => loadOrCreateDepartmentKey(auth.departmentKeys, department),
     );
     lines.push(
       `      ${join(auth.departmentKeys.verifyDir, file)}  (its public half: gateways, the platform subgraph, audit:verify)`,
     );
   }
+  // The platform's own subgraphs (platform, crosslevel) are published with a key of their own.
+  const platformFile = `${PLATFORM_SIGNER}.jwk.json`;
+  await keep(
+    join(auth.departmentKeys.signingDir, platformFile),
+    "the platform's registry signing key: the platform subgraph's host only",
+    () => loadOrCreateDepartmentKey(auth.departmentKeys, PLATFORM_SIGNER),
+  );
+  lines.push(
+    `      ${join(auth.departmentKeys.verifyDir, platformFile)}  (its public half: gateways, the platform subgraph)`,
+  );
   console.log(lines.join('\n'));
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig } from '../../server/index.ts';
+import { loadConfig, loadVerifyKey } from '../../server/index.ts';
 import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import {
   checkSubgraph,
@@ -9,6 +9,7 @@ import {
 } from '../../subgraphs/platform/registry/index.ts';
 import { CliUsageError } from '../cli/index.ts';
 import { openPreparedPlatformDatabase } from '../platform/openPreparedPlatformDatabase.ts';
+import { hostRegistryKeys } from '../platform/registryKeys.ts';
 import { catalogueFieldProblems } from './catalogueFieldProblems.ts';
 import { departmentCatalogue } from './departmentCatalogue.ts';
 import { publishedCatalogue } from './publishedCatalogue.ts';
@@ -76,7 +77,15 @@ export async function subgraphCommand(
         );
       force = { confirmedByAdmin: `${admin.department}/${admin.user ?? 'admin'}` };
     }
+    // Published with the department's own key: the registry's rows are signed, since
+    // anyone with the database credential could write one for any department.
+    const registryKeys = hostRegistryKeys(
+      config,
+      department,
+      await loadVerifyKey(config.auth.gatewayPublicKeyFile),
+    );
     const outcome = await publishSubgraph(db, catalogue, {
+      ...registryKeys,
       candidate,
       publishedBy: `${department} DEPT_IT (govdata)`,
       note: options.sdl ? `SDL from ${options.sdl}` : 'generated from the published catalogue',

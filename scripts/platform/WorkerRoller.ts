@@ -1,6 +1,6 @@
 import type { Worker } from 'node:cluster';
 import type { Knex } from 'knex';
-import { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
+import { RegistryWatcher, type RegistryTrust } from '../../subgraphs/platform/registry/index.ts';
 import { composeRegistry } from './composeRegistry.ts';
 import type { WorkerPool } from './runWorkers.ts';
 
@@ -39,16 +39,20 @@ export class WorkerRoller {
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly trust: RegistryTrust,
+    private readonly log: (message: string) => void,
+  ) {}
 
   async prepare(platformDb: Knex): Promise<void> {
     this.watcher = new RegistryWatcher(
       platformDb,
+      this.trust,
       () => this.replace(),
       (problem) => this.report(problem),
     );
     await this.watcher.markCurrent();
-    await composeRegistry(platformDb, this.log);
+    await composeRegistry(platformDb, this.trust, this.log);
   }
 
   /** A worker serving now learns the problem standing, if any. */

@@ -10,7 +10,8 @@ import {
 import {
   compositionKey,
   composeShared,
-  subgraphsInForce,
+  servedSubgraphs,
+  type RegistryTrust,
 } from '../../subgraphs/platform/registry/index.ts';
 
 /**
@@ -38,6 +39,7 @@ import {
  */
 export function composeAhead(
   db: Knex,
+  trust: RegistryTrust,
   plan: {
     catalogue: Catalogue;
     /** Each department's subgraph as it will be served, in port order (only its name and SDL are read). */
@@ -63,9 +65,10 @@ export function composeAhead(
   let onMerged: (supergraphSdl: string | null) => void = () => {};
   const merged = new Promise<string | null>((resolve) => (onMerged = resolve));
   const composed = (async () => {
-    const others = (await subgraphsInForce(db)).filter((s) => !own.some((o) => o.name === s.name));
+    const { subgraphs } = await servedSubgraphs(db, trust.entries);
+    const others = subgraphs.filter((s) => !own.some((o) => o.name === s.name));
     const set = [...own, ...others];
-    await composeShared(db, set, undefined, onMerged);
+    await composeShared(db, set, { compositions: trust.compositions, onMerged });
     return compositionKey(set);
   })()
     .catch((error: unknown) => {

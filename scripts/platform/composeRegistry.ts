@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { CompositionError } from '../../schema/index.ts';
-import { composeInForce } from '../../subgraphs/platform/registry/index.ts';
+import { composeInForce, type RegistryTrust } from '../../subgraphs/platform/registry/index.ts';
 
 /**
  * Composes the subgraph versions in force, storing the supergraph for every
@@ -12,11 +12,13 @@ import { composeInForce } from '../../subgraphs/platform/registry/index.ts';
  */
 export async function composeRegistry(
   platformDb: Knex,
+  trust: RegistryTrust,
   log: (message: string) => void,
 ): Promise<void> {
   const began = performance.now();
   try {
-    await composeInForce(platformDb, log);
+    const { problems } = await composeInForce(platformDb, trust, log);
+    for (const problem of problems) log(`registry: ${problem}`);
     log(
       `supergraph of the registry ready for the workers in ${Math.round(performance.now() - began)} ms`,
     );

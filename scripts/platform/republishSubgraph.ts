@@ -3,8 +3,16 @@ import type { Catalogue } from '../../schema/index.ts';
 import type { DepartmentSubgraph, RunningSubgraph } from '../../subgraphs/kit/index.ts';
 import {
   publishSubgraphs,
+  type CompositionKeys,
+  type RegistrySigner,
   type SubgraphCandidate,
 } from '../../subgraphs/platform/registry/index.ts';
+
+/** What a host publishes with: its subgraphs' signing keys, and which compositions it trusts. */
+export interface PublishingKeys {
+  signer: RegistrySigner;
+  compositions?: CompositionKeys | undefined;
+}
 
 /**
  * Follows a newly published catalogue with one served department subgraph:
@@ -35,10 +43,11 @@ export async function republishSubgraph(
   running: RunningSubgraph,
   catalogue: Catalogue,
   next: DepartmentSubgraph,
+  keys: PublishingKeys,
   url: string = running.url,
 ): Promise<string | null> {
   const candidate = await serveRebuilt(running, next, url);
-  return candidate && publishRegenerated(platformDb, catalogue, [candidate]);
+  return candidate && publishRegenerated(platformDb, catalogue, [candidate], keys);
 }
 
 /**
@@ -51,9 +60,11 @@ export async function publishRegenerated(
   platformDb: Knex,
   catalogue: Catalogue,
   candidates: readonly SubgraphCandidate[],
+  keys: PublishingKeys,
 ): Promise<string | null> {
   if (candidates.length === 0) return null;
   const outcome = await publishSubgraphs(platformDb, catalogue, {
+    ...keys,
     candidates,
     publishedBy: 'catalogue publication',
     note: 'the published catalogue changed',

@@ -27,6 +27,7 @@ import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { subgraphAccessSettings } from './platformSettings.ts';
+import { hostRegistryKeys } from './registryKeys.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
 import { loadPlatformCatalogue, unknownDepartments } from './loadPlatformCatalogue.ts';
 
@@ -143,7 +144,9 @@ export async function serveDepartment(
     );
     const running = subgraph;
     const registeredUrl = config.subgraphUrl ?? running.url;
+    const registryKeys = hostRegistryKeys(config, department.code, gatewayKey);
     const outcome = await publishSubgraph(platformDb, catalogueStore.catalogue, {
+      ...registryKeys,
       candidate: { name: running.name, url: registeredUrl, sdl: running.subgraph.typeDefs },
       publishedBy: `${department.code} subgraph (govdata serve)`,
       note: `served at ${registeredUrl}`,
@@ -164,6 +167,7 @@ export async function serveDepartment(
         running,
         catalogue,
         rebuildDepartmentSubgraph(running.subgraph, catalogue, subgraphOptions),
+        registryKeys,
         registeredUrl,
       );
       if (refusal) log(`${department.code}: not published to the registry: ${refusal}`);

@@ -12,9 +12,10 @@ import {
   startPlatformSubgraph,
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
-import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { PLATFORM_SIGNER, publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { platformSettings } from './platformSettings.ts';
+import { hostRegistryKeys } from './registryKeys.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { servePlatformLinks, type ServedPlatformLinks } from './startPlatformLinks.ts';
 
@@ -51,6 +52,7 @@ export async function servePlatformSubgraph(
   const stopTracing = startTracing(config.observability.tracing);
   const files = loadPlatformCatalogue({}, config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
+  const registryKeys = hostRegistryKeys(config, PLATFORM_SIGNER, gatewayKey);
   const db = await openPreparedPlatformDatabase(config);
   const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
   const logger = createLogger(config);
@@ -73,6 +75,7 @@ export async function servePlatformSubgraph(
       gatewayKey,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: gatewayKey },
       auditAttestations: new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir),
+      registryCompositions: registryKeys.compositions,
       readiness: [() => databaseProblem(db, 'platform database')],
       logger,
       host: config.host,
@@ -80,6 +83,7 @@ export async function servePlatformSubgraph(
     });
     const registeredUrl = config.subgraphUrl ?? subgraph.url;
     const outcome = await publishSubgraph(db, catalogue.catalogue, {
+      ...registryKeys,
       candidate: { name: subgraph.name, url: registeredUrl, sdl: subgraph.typeDefs },
       publishedBy: 'platform subgraph (govdata serve)',
       note: `served at ${registeredUrl}`,
@@ -92,6 +96,7 @@ export async function servePlatformSubgraph(
       platformDb: db,
       catalogue,
       gatewayKey,
+      registryKeys,
       logger,
       log,
       port: options.linkPort ?? (options.port === 0 ? 0 : options.port + 1),

@@ -11,7 +11,8 @@ import {
   loadSigningKey,
   type PlatformConfig,
 } from '../../server/index.ts';
-import { RegistryWatcher } from '../../subgraphs/platform/registry/index.ts';
+import { RegistryWatcher, type RegistryTrust } from '../../subgraphs/platform/registry/index.ts';
+import { gatewayRegistryTrust } from './registryKeys.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import type { GatewayLinkParts } from './startPlatformLinks.ts';
 
@@ -78,7 +79,9 @@ export async function startGatewayProcess(
   });
   const logger = createLogger(config);
   const started: { gateway?: RunningGateway } = {};
-  const registry = options.supergraphFile ? undefined : gatewayFollowing(platformDb, started, log);
+  const registry = options.supergraphFile
+    ? undefined
+    : gatewayFollowing(platformDb, gatewayRegistryTrust(config, signingKey), started, log);
   const links = options.links?.(platformDb);
   try {
     const supergraphSdl = options.supergraphFile
@@ -105,6 +108,8 @@ export async function startGatewayProcess(
       host: config.host,
       port: options.port,
     });
+    // What the first composition found wrong (an unsigned entry passed over), told now it can be.
+    if (registry?.problem) started.gateway.reportCompositionProblem(registry.problem);
     if (options.followRegistry !== false) registry?.start();
   } catch (error) {
     registry?.stop();
@@ -139,17 +144,19 @@ export async function startGatewayProcess(
  */
 export function gatewayFollowing(
   platformDb: Knex,
+  trust: RegistryTrust,
   target: { gateway?: RunningGateway },
   log: (message: string) => void,
 ): RegistryWatcher {
   return new RegistryWatcher(
     platformDb,
+    trust,
     (sdl) => target.gateway?.updateSupergraph(sdl),
     (problem) => {
       target.gateway?.reportCompositionProblem(problem);
       if (problem) {
         log(
-          `the registry's subgraphs do not compose; serving the last good supergraph: ${problem}`,
+          `the registry's subgraphs are not served as they are; serving the last good supergraph: ${problem}`,
         );
       }
     },

@@ -25,8 +25,10 @@ import { QualityScheduler } from '../../subgraphs/platform/quality/index.ts';
 import {
   compositionKey,
   insertSubgraphVersion,
+  PLATFORM_SIGNER,
+  RegistrySigner,
   selectCurrentSubgraphs,
-  subgraphsInForce,
+  servedSubgraphs,
   type RegistryWatcher,
   type SubgraphCandidate,
 } from '../../subgraphs/platform/registry/index.ts';
@@ -41,6 +43,7 @@ import { preparePlatformData } from './preparePlatformData.ts';
 import { publishRegenerated, serveRebuilt } from './republishSubgraph.ts';
 import { platformSettings, subgraphAccessSettings } from './platformSettings.ts';
 import { refreshCrossLevel, startPlatformLinks, type PlatformLinks } from './startPlatformLinks.ts';
+import { gatewayRegistryTrust } from './registryKeys.ts';
 import { gatewayFollowing } from './startGatewayProcess.ts';
 import {
   buildDepartmentSubgraph,
@@ -80,6 +83,8 @@ export interface RunningPlatform {
   readonly definitions: readonly DepartmentSubgraph[];
   /** The gateway's view of the subgraph registry (tests poll it to skip the wait). */
   registry: RegistryWatcher;
+  /** Signs registry entries of every subgraph this process serves (`registrySignatures`). */
+  registrySigner: RegistrySigner;
   gateway: RunningGateway;
   stop(): Promise<void>;
 }
@@ -153,6 +158,16 @@ export async function startPlatform(
   );
   const joinKey = loadOrCreateJoinKey(config.auth.joinKeyFile);
   const departmentKeys = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
+  // One process serves every subgraph here, so it signs every registry entry.
+  const signer = new RegistrySigner(
+    Object.fromEntries(
+      [...files.departments.map((d) => d.code), PLATFORM_SIGNER].map((code) => [
+        code,
+        loadOrCreateDepartmentKey(config.auth.departmentKeys, code),
+      ]),
+    ),
+  );
+  const trust = gatewayRegistryTrust(config, keys.privateKey);
   const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb, logger, config.policyReload);
@@ -207,7 +222,7 @@ export async function startPlatform(
     // Composed in a worker thread while this one starts the subgraphs.
     ahead = options.ephemeralPorts
       ? null
-      : composeAhead(platformDb, {
+      : composeAhead(platformDb, trust, {
           catalogue: catalogueStore.catalogue,
           departments: departmentSubgraphs,
           host: config.host,
@@ -250,6 +265,7 @@ export async function startPlatform(
       departmentDatabases: databases,
       auditCheckpoints: { files: [config.auditCheckpoints.file], publicKey: keys.publicKey },
       auditAttestations: departmentKeys,
+      registryCompositions: trust.compositions,
       logger,
       host: config.host,
       port:
@@ -282,15 +298,17 @@ export async function startPlatform(
     const inForce = await selectCurrentSubgraphs(platformDb);
     for (const part of parts) {
       const current = inForce.find((v) => v.name === part.name);
-      if (current?.sdl === part.sdl && current.url === part.url) continue;
-      await insertSubgraphVersion(platformDb, {
-        ...part,
-        publishedBy: 'platform',
-        note: 'served at start',
-      });
+      if (current?.sdl === part.sdl && current.url === part.url && signer.signed(current)) {
+        continue;
+      }
+      await insertSubgraphVersion(
+        platformDb,
+        { ...part, publishedBy: 'platform', note: 'served at start' },
+        signer,
+      );
     }
     const started: { gateway?: RunningGateway } = {};
-    const registry = gatewayFollowing(platformDb, started, log);
+    const registry = gatewayFollowing(platformDb, trust, started, log);
     watchers.push(registry);
     const aheadNow = ahead;
     const confirmed = (async () => {
@@ -298,7 +316,8 @@ export async function startPlatform(
         const composedAhead = await aheadNow.composed;
         log(
           composedAhead !== null &&
-            composedAhead === compositionKey(await subgraphsInForce(platformDb))
+            composedAhead ===
+              compositionKey((await servedSubgraphs(platformDb, trust.entries)).subgraphs)
             ? "the supergraph composed ahead is the registry's: it is not composed again"
             : "the supergraph composed ahead is not the registry's: the registry's is composed",
         );
@@ -338,6 +357,7 @@ export async function startPlatform(
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
     });
     started.gateway = gateway;
+    if (registry.problem) gateway.reportCompositionProblem(registry.problem);
     registry.start();
     quality.start();
     links.harvester.start();
@@ -362,7 +382,10 @@ export async function startPlatform(
       }
       const crossLevelCandidate = await refreshCrossLevel(crossLevel, crossLevel.url);
       if (crossLevelCandidate) candidates.push(crossLevelCandidate);
-      const refusal = await publishRegenerated(platformDb, catalogue, candidates);
+      const refusal = await publishRegenerated(platformDb, catalogue, candidates, {
+        signer,
+        compositions: trust.compositions,
+      });
       if (refusal) {
         gateway.reportCompositionProblem(refusal);
         log(`not published to the registry: ${refusal}`);
@@ -386,6 +409,7 @@ export async function startPlatform(
         return subgraphs.map((s) => s.subgraph);
       },
       registry,
+      registrySigner: signer,
       gateway,
       async stop() {
         await gateway.stop();

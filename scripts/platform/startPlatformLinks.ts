@@ -24,7 +24,7 @@ import {
   publishSubgraph,
   type SubgraphCandidate,
 } from '../../subgraphs/platform/registry/index.ts';
-import { publishRegenerated } from './republishSubgraph.ts';
+import { publishRegenerated, type PublishingKeys } from './republishSubgraph.ts';
 
 /** What linking with other platforms adds to a running platform (issue 16). */
 export interface PlatformLinks {
@@ -145,6 +145,8 @@ export async function servePlatformLinks(
     platformDb: Knex;
     catalogue: CatalogueStore;
     gatewayKey: PlatformKey;
+    /** The platform's registry key, which the cross-level subgraph is published with. */
+    registryKeys: PublishingKeys;
     logger: Logger;
     log: (message: string) => void;
     port: number;
@@ -188,10 +190,17 @@ export async function servePlatformLinks(
       if (stopped) return;
       const candidate = await refreshCrossLevel(subgraph, registeredUrl);
       const refusal =
-        candidate && (await publishRegenerated(options.platformDb, catalogue, [candidate]));
+        candidate &&
+        (await publishRegenerated(
+          options.platformDb,
+          catalogue,
+          [candidate],
+          options.registryKeys,
+        ));
       if (refusal) options.log(`${subgraph.name}: not published to the registry: ${refusal}`);
     });
     const outcome = await publishSubgraph(options.platformDb, options.catalogue.catalogue, {
+      ...options.registryKeys,
       candidate: { name: subgraph.name, url: registeredUrl, sdl: subgraph.typeDefs },
       publishedBy: 'platform subgraph (govdata serve)',
       note: `served at ${registeredUrl}`,

@@ -17,6 +17,7 @@ import {
 import type { PlatformContext, PlatformSettings } from './api/PlatformContext.ts';
 import { buildPlatformSubgraph } from './buildPlatformSubgraph.ts';
 import type { CatalogueStore } from './catalogue/index.ts';
+import type { CompositionKeys } from './registry/registrySignatures.ts';
 
 export interface RunningPlatformSubgraph {
   name: string;
@@ -40,6 +41,8 @@ export async function startPlatformSubgraph(options: {
   auditCheckpoints?: CheckpointVerification;
   /** How `verifyAuditChain` checks ACCESS records' department attestations. */
   auditAttestations?: AttestationVerification;
+  /** Which stored compositions a catalogue publication's check reuses or stores (`composeShared`). */
+  registryCompositions?: CompositionKeys;
   /** What `/ready` checks besides stopping (the platform database): each says why not, or null. */
   readiness?: readonly ReadinessCheck[];
   /** The process's logger (requests that fail outside GraphQL are logged there). */
@@ -71,6 +74,7 @@ export async function startPlatformSubgraph(options: {
         settings: options.settings,
         auditCheckpoints: options.auditCheckpoints ?? null,
         auditAttestations: options.auditAttestations ?? null,
+        registryCompositions: options.registryCompositions,
         departmentDatabases: options.departmentDatabases ?? new Map(),
         now: new Date(),
       };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePortRange } from '../../scripts/platform/portsAhead.ts';
-import { compositionKey, subgraphsInForce } from '../../subgraphs/platform/registry/index.ts';
+import { compositionKey, selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
@@ -34,7 +34,15 @@ describe('the supergraph composed ahead at start (SQLite)', () => {
     expect(lines).toContain('the gateway takes up the supergraph merged ahead while it is checked');
     const stored = await platform
       .platformDb('supergraph_compositions')
-      .where({ inputs_hash: compositionKey(await subgraphsInForce(platform.platformDb)) })
+      .where({
+        inputs_hash: compositionKey(
+          (await selectCurrentSubgraphs(platform.platformDb)).map((s) => ({
+            name: s.name,
+            url: s.url,
+            typeDefs: s.sdl,
+          })),
+        ),
+      })
       .first('inputs_hash');
     expect(stored).toBeDefined();
   });

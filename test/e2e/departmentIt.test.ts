@@ -334,13 +334,17 @@ type Query { utilityAccount(accountNumber: String!): Person }
       (v) => v.name === 'city_water',
     )!;
     // Written past the check, as a misbehaving replica or a manual edit might.
-    await insertSubgraphVersion(platform.platformDb, {
-      name: 'city_water',
-      url: good.url,
-      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Person @key(fields: "idNumber") { idNumber: Int! }\ntype Query { x: Person }\n',
-      publishedBy: 'test',
-      note: 'does not compose',
-    });
+    await insertSubgraphVersion(
+      platform.platformDb,
+      {
+        name: 'city_water',
+        url: good.url,
+        sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Person @key(fields: "idNumber") { idNumber: Int! }\ntype Query { x: Person }\n',
+        publishedBy: 'test',
+        note: 'does not compose',
+      },
+      platform.registrySigner,
+    );
     await platform.registry.poll();
     const readyUrl = platform.gateway.url.replace(/graphql$/, 'ready');
     const ready = (await (await fetch(readyUrl)).json()) as { status: string; problem?: string };
@@ -356,11 +360,15 @@ type Query { utilityAccount(accountNumber: String!): Person }
     );
     expect(served.errors).toBeUndefined();
 
-    await insertSubgraphVersion(platform.platformDb, {
-      ...good,
-      publishedBy: 'test',
-      note: 'back to good',
-    });
+    await insertSubgraphVersion(
+      platform.platformDb,
+      {
+        ...good,
+        publishedBy: 'test',
+        note: 'back to good',
+      },
+      platform.registrySigner,
+    );
     await platform.registry.poll();
     expect(
       ((await (await fetch(readyUrl)).json()) as { problem?: string }).problem,

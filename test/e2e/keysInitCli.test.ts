@@ -31,6 +31,7 @@ describe('govdata keys init', () => {
     join(keys, 'join-handles.key'),
     join(keys, 'department-signing', 'city_water.jwk.json'),
     join(keys, 'department-signing', 'public_security.jwk.json'),
+    join(keys, 'department-signing', 'platform_registry.jwk.json'),
   ];
 
   it('makes every key, secrets readable by their owner only, and keeps them on a second run', async () => {
@@ -41,6 +42,7 @@ describe('govdata keys init', () => {
       expect(statSync(file).mode & 0o777, file).toBe(0o600);
     }
     expect(first.output).toContain(join(keys, 'department-verify', 'city_water.jwk.json'));
+    expect(first.output).toContain(join(keys, 'department-verify', 'platform_registry.jwk.json'));
     const before = secrets.map((file) => readFileSync(file, 'utf8'));
 
     const second = await keysInit('--department', 'city_water');

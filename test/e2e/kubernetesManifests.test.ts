@@ -172,7 +172,7 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
     }
   });
 
-  it("gives each department's audit signing key to its own subgraph only, and the departments' verify keys to the gateway and the platform subgraph", () => {
+  it("gives each department's audit signing key to its own subgraph only, the platform's registry key to the platform subgraph only, and the verify keys to the gateway and the platform subgraph", () => {
     for (const d of ofKind(objects, 'Deployment')) {
       const secrets = secretVolumes(d);
       const department = podLabels(d)['govdata.gov.example/department'];
@@ -184,6 +184,10 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
       );
       expect(secrets.includes('govdata-department-verify'), d.metadata.name).toBe(
         ['govdata-gateway', 'govdata-platform'].includes(d.metadata.name),
+      );
+      // The platform's own subgraphs are published with a registry key of its own.
+      expect(secrets.includes('govdata-platform-registry-signing'), d.metadata.name).toBe(
+        d.metadata.name === 'govdata-platform',
       );
     }
   });

@@ -189,13 +189,17 @@ async function reroute(platform: TestPlatform, subgraph: string, url: string): P
   const current = (await selectCurrentSubgraphs(platform.platformDb)).find(
     (v) => v.name === subgraph,
   )!;
-  await insertSubgraphVersion(platform.platformDb, {
-    name: subgraph,
-    url,
-    sdl: current.sdl,
-    publishedBy: 'test',
-    note: 'slow stand-in',
-  });
+  await insertSubgraphVersion(
+    platform.platformDb,
+    {
+      name: subgraph,
+      url,
+      sdl: current.sdl,
+      publishedBy: 'test',
+      note: 'slow stand-in',
+    },
+    platform.registrySigner,
+  );
   await platform.registry.poll();
 }
 

@@ -5,14 +5,23 @@
  * department's part of a query to it. The platform subgraph alone likewise.
  * On SQLite and on MariaDB.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DepartmentVerifyKeys, verifyAuditChains } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
-import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
+import {
+  insertSubgraphVersion,
+  RegistrySigner,
+  selectCurrentSubgraphs,
+} from '../../subgraphs/platform/registry/index.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
 import { availableEngines } from '../support/testDatabase.ts';
 import { ok } from '../support/responses.ts';
@@ -205,9 +214,116 @@ describe.each(engines)('govdata serve on %s', (engine) => {
   );
 
   it(
+    "cannot re-point another department's subgraph with the platform database's credential: not by the command line, a row of its own, a row signed with its own key, nor a stored composition",
+    async () => {
+      // Where public_security's data would go: a proxy on the water host that logs it.
+      let proxied = 0;
+      const proxy = createServer((_, res) => {
+        proxied += 1;
+        res.writeHead(502).end();
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`;
+      try {
+        const headers = await platform.as('civil_affairs', 'social-assistance');
+        const lookup = `query($idNumber: String!) { person(idNumber: $idNumber) { name birthDate } }`;
+        const honest = ok(await platform.query(lookup, VARIABLES, headers));
+        const inForce = (await selectCurrentSubgraphs(platform.platformDb)).find(
+          (s) => s.name === 'public_security',
+        )!;
+
+        // 1. `govdata subgraph publish` for another department, from the water host.
+        const publish = startCommand(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            GOVDATA,
+            'subgraph',
+            'publish',
+            '--department',
+            'public_security',
+            '--url',
+            proxyUrl,
+          ],
+          { cwd: ROOT, env },
+        );
+        expect((await publish.exited).code).toBe(1);
+        expect(publish.output()).toContain(
+          'No audit signing key for department public_security at',
+        );
+
+        // 2. Rows written straight into the registry: unsigned, and signed with city_water's key.
+        await platform.platformDb('subgraph_versions').insert({
+          name: 'public_security',
+          version: inForce.version + 1,
+          url: proxyUrl,
+          sdl: inForce.sdl,
+          sdl_hash: inForce.sdlHash,
+          published_by: 'public_security DEPT_IT (govdata)',
+          published_at: new Date().toISOString(),
+          note: 'rerouted',
+        });
+        const waterKey = createPrivateKey({
+          key: JSON.parse(
+            readFileSync(
+              join(hostDir, 'keys', 'department-signing', 'city_water.jwk.json'),
+              'utf8',
+            ),
+          ),
+          format: 'jwk',
+        });
+        await insertSubgraphVersion(
+          platform.platformDb,
+          { name: 'public_security', url: proxyUrl, sdl: inForce.sdl, publishedBy: 'x', note: 'x' },
+          new RegistrySigner({ public_security: waterKey }),
+        );
+        // 3. Every stored composition rewritten to route public_security to the proxy.
+        const stored = await platform
+          .platformDb('supergraph_compositions')
+          .select<{ inputs_hash: string; supergraph_gzip: Buffer }[]>(
+            'inputs_hash',
+            'supergraph_gzip',
+          );
+        for (const row of stored) {
+          const sdl = (await promisify(gunzip)(row.supergraph_gzip)).toString('utf8');
+          await platform
+            .platformDb('supergraph_compositions')
+            .where({ inputs_hash: row.inputs_hash })
+            .update({
+              supergraph_gzip: await promisify(gzip)(sdl.replaceAll(inForce.url, proxyUrl)),
+            });
+        }
+        await platform.registry.poll();
+
+        const after = await postOnNewConnection(platform.gateway.url, lookup, VARIABLES, headers);
+        expect(ok(after)).toEqual(honest);
+        expect(proxied).toBe(0);
+        const ready = (await (
+          await fetch(platform.gateway.url.replace(/graphql$/, 'ready'))
+        ).json()) as { problem?: string };
+        expect(ready.problem).toContain(
+          `subgraph public_security version ${inForce.version + 2} is not signed with public_security's key`,
+        );
+        expect(ready.problem).toContain(`version ${inForce.version} is served instead`);
+      } finally {
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'serves the platform subgraph alone; the gateway follows it',
     async () => {
-      const { url } = await serve(['--platform']);
+      // The platform subgraph's host publishes with the platform's registry key.
+      const platformKeys = join(hostDir, 'keys', 'platform-signing');
+      mkdirSync(platformKeys, { recursive: true });
+      copyFileSync(
+        join(platform.database.dir, 'keys', 'department-signing', 'platform_registry.jwk.json'),
+        join(platformKeys, 'platform_registry.jwk.json'),
+      );
+      const { url } = await serve(['--platform'], { DEPARTMENT_SIGNING_KEYS_DIR: platformKeys });
       expect(
         (await selectCurrentSubgraphs(platform.platformDb)).find((s) => s.name === 'platform')?.url,
       ).toBe(url);

@@ -9,6 +9,7 @@ import type {
   Role,
 } from '../../../server/index.ts';
 import type { CatalogueStore } from '../catalogue/index.ts';
+import type { CompositionKeys } from '../registry/registrySignatures.ts';
 
 /** Settings of the platform's own workflows. */
 export interface PlatformSettings {
@@ -39,6 +40,8 @@ export interface PlatformContext {
   auditCheckpoints: CheckpointVerification | null;
   /** The departments' public audit keys to check ACCESS records' attestations with; null: not checked. */
   auditAttestations: AttestationVerification | null;
+  /** Which stored compositions a catalogue publication's check reuses or stores; none: composed alone. */
+  registryCompositions?: CompositionKeys | undefined;
   now: Date;
 }
 

@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
 import { CompositionError } from '../../../schema/index.ts';
-import { composeInForce, composeShared } from './composeShared.ts';
-import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQueries.ts';
+import {
+  composeInForce,
+  composeShared,
+  servedSubgraphs,
+  type RegistryTrust,
+} from './composeShared.ts';
+import { selectRegistryRevision } from './registryQueries.ts';
 
 /**
  * What follows the registry for a gateway (the platform's own, or a cluster's
@@ -9,16 +14,20 @@ import { selectCurrentSubgraphs, selectRegistryRevision } from './registryQuerie
  * moves, composes the versions in force (or reads the supergraph another
  * composed of them: `composeShared`) and hands the supergraph on. If they do
  * not compose, the last good supergraph stays in service and the problem is
- * reported (the gateway shows it on /ready).
+ * reported (the gateway shows it on /ready). Only versions signed with their
+ * subgraph's key are composed (`selectServedSubgraphs`); one that is not is
+ * reported the same way, and the newest signed version before it is served.
  */
 export class RegistryWatcher {
   private revision = '';
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private stopped = false;
+  private standing: string | null = null;
 
   constructor(
     private readonly db: Knex,
+    private readonly trust: RegistryTrust,
     private readonly apply: (supergraphSdl: string) => void,
     private readonly report: (problem: string | null) => void,
     private readonly intervalMs = 1000,
@@ -27,7 +36,9 @@ export class RegistryWatcher {
   /** Composes the registry now; throws if there is nothing composable to start from. */
   async compose(): Promise<string> {
     this.revision = await selectRegistryRevision(this.db);
-    return composeInForce(this.db);
+    const { supergraphSdl, problems } = await composeInForce(this.db, this.trust);
+    this.tell(problems.length > 0 ? problems.join('; ') : null);
+    return supergraphSdl;
   }
 
   /**
@@ -37,6 +48,20 @@ export class RegistryWatcher {
    */
   async markCurrent(): Promise<void> {
     this.revision = await selectRegistryRevision(this.db);
+  }
+
+  /**
+   * The problem standing since the last composition, or null: for a gateway
+   * started on the supergraph `compose()` returned, which was not there yet
+   * to be told.
+   */
+  get problem(): string | null {
+    return this.standing;
+  }
+
+  private tell(problem: string | null): void {
+    this.standing = problem;
+    this.report(problem);
   }
 
   start(): void {
@@ -67,20 +92,20 @@ export class RegistryWatcher {
     try {
       const revision = await selectRegistryRevision(this.db);
       if (revision === this.revision) return;
-      const current = await selectCurrentSubgraphs(this.db);
+      const { subgraphs, problems } = await servedSubgraphs(this.db, this.trust.entries);
       this.revision = revision;
       try {
-        const sdl = await composeShared(
-          this.db,
-          current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
-        );
+        const sdl = await composeShared(this.db, subgraphs, {
+          compositions: this.trust.compositions,
+        });
         this.apply(sdl);
-        this.report(null);
+        this.tell(problems.length > 0 ? problems.join('; ') : null);
       } catch (error) {
-        this.report(error instanceof CompositionError ? error.message : String(error));
+        const problem = error instanceof CompositionError ? error.message : String(error);
+        this.tell([...problems, problem].join('; '));
       }
     } catch (error) {
-      this.report(`the registry could not be read: ${String(error)}`);
+      this.tell(`the registry could not be read: ${String(error)}`);
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Catalogue } from '../../../schema/index.ts';
 import { selectGrants } from '../../../server/index.ts';
 import { selectCurrentSubgraphs } from './registryQueries.ts';
 import { composeShared } from './composeShared.ts';
+import type { CompositionKeys } from './registrySignatures.ts';
 
 /** A subgraph about to be published. */
 export interface SubgraphCandidate {
@@ -52,8 +53,9 @@ export function checkSubgraph(
   db: Knex,
   catalogue: Catalogue,
   candidate: SubgraphCandidate,
+  compositions?: CompositionKeys,
 ): Promise<SubgraphCheck> {
-  return checkSubgraphs(db, catalogue, [candidate]);
+  return checkSubgraphs(db, catalogue, [candidate], compositions);
 }
 
 /**
@@ -67,16 +69,21 @@ export async function checkSubgraphs(
   db: Knex,
   catalogue: Catalogue,
   candidates: readonly SubgraphCandidate[],
+  compositions?: CompositionKeys,
 ): Promise<SubgraphCheck> {
   const current = await selectCurrentSubgraphs(db);
   const named = new Set(candidates.map((c) => c.name));
   const others = current.filter((s) => !named.has(s.name));
   // Composing and comparing are independent; at a province's size each runs in a worker thread.
   const [composition, comparisons] = await Promise.all([
-    composeShared(db, [
-      ...others.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
-      ...candidates.map((c) => ({ name: c.name, url: c.url, typeDefs: c.sdl })),
-    ]).then(
+    composeShared(
+      db,
+      [
+        ...others.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+        ...candidates.map((c) => ({ name: c.name, url: c.url, typeDefs: c.sdl })),
+      ],
+      { compositions },
+    ).then(
       (supergraphSdl) => ({ supergraphSdl, errors: [] as string[] }),
       (error: unknown) => {
         if (!(error instanceof CompositionError)) throw error;

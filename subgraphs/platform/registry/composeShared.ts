@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Knex } from 'knex';
 import { composeSupergraphAsync, type SubgraphDefinition } from '../../../schema/index.ts';
-import { sdlHash, selectCurrentSubgraphs } from './registryQueries.ts';
+import type { DepartmentVerifyKeys } from '../../../server/index.ts';
+import { sdlHash, selectServedSubgraphs } from './registryQueries.ts';
+import { compositionTrusted, signComposition, type CompositionKeys } from './registrySignatures.ts';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -39,42 +41,78 @@ const COMPOSITION_VERSION = (
  * not stored (the error is thrown, as `composeSupergraph`'s). Supergraphs are
  * stored gzip-compressed: a province's is tens of megabytes of SDL, more than
  * one MariaDB statement carries by default, and compresses about twentyfold.
- * What the store holds is trusted as the registry itself is: both live in the
- * platform database, and whoever can write one can write the other.
+ * The store is in the platform database, which every subgraph host can write,
+ * so a stored supergraph is reused only when signed with a key of
+ * `compositions.trusted`, and one is stored only by a process holding
+ * `compositions.signing` (see `CompositionKeys`); without `compositions`,
+ * nothing is read or stored.
  * `onMerged` hears the merged supergraph of a set composed here, before its
  * satisfiability is checked (`composeSupergraph`); not called for one read back.
  */
 export async function composeShared(
   db: Knex,
   subgraphs: readonly SubgraphDefinition[],
-  onStoreProblem: (problem: string) => void = () => {},
-  onMerged?: (supergraphSdl: string) => void,
+  options: ComposeOptions = {},
 ): Promise<string> {
+  const { compositions, onStoreProblem = () => {}, onMerged } = options;
   const ordered = inNameOrder(subgraphs);
   const key = keyOfOrdered(ordered);
   const unusable = (what: string) => (error: unknown) => {
     onStoreProblem(`the composed supergraph could not be ${what}: ${String(error)}`);
     return undefined;
   };
-  const stored = await readComposition(db, key).catch(unusable('read'));
+  const stored = compositions
+    ? await readComposition(db, key, compositions).catch(unusable('read'))
+    : undefined;
   if (stored !== undefined) return stored;
   const supergraphSdl = await composeSupergraphAsync(ordered, onMerged);
-  await storeComposition(db, key, supergraphSdl).catch(unusable('stored'));
+  if (compositions?.signing) {
+    await storeComposition(db, key, supergraphSdl, compositions.signing).catch(unusable('stored'));
+  }
   return supergraphSdl;
 }
 
-/** The supergraph of the subgraph versions in force in the registry, composed once (`composeShared`). */
-export async function composeInForce(
-  db: Knex,
-  onStoreProblem?: (problem: string) => void,
-): Promise<string> {
-  return composeShared(db, await subgraphsInForce(db), onStoreProblem);
+export interface ComposeOptions {
+  /** Which stored compositions are reused, and whether this one is stored (`CompositionKeys`). */
+  compositions?: CompositionKeys | undefined;
+  onStoreProblem?: ((problem: string) => void) | undefined;
+  onMerged?: ((supergraphSdl: string) => void) | undefined;
 }
 
-/** The subgraph versions in force in the registry, as composition takes them. */
-export async function subgraphsInForce(db: Knex): Promise<SubgraphDefinition[]> {
-  const current = await selectCurrentSubgraphs(db);
-  return current.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl }));
+/** What a gateway trusts: registry entries by their subgraph's key, compositions by `compositions`. */
+export interface RegistryTrust {
+  entries: DepartmentVerifyKeys;
+  compositions: CompositionKeys;
+}
+
+/**
+ * The supergraph of the subgraph versions gateways serve (`servedSubgraphs`),
+ * composed once (`composeShared`); `problems` names each newer version passed
+ * over for want of its subgraph's signature.
+ */
+export async function composeInForce(
+  db: Knex,
+  trust: RegistryTrust,
+  onStoreProblem?: (problem: string) => void,
+): Promise<{ supergraphSdl: string; problems: string[] }> {
+  const { subgraphs, problems } = await servedSubgraphs(db, trust.entries);
+  const supergraphSdl = await composeShared(db, subgraphs, {
+    compositions: trust.compositions,
+    onStoreProblem,
+  });
+  return { supergraphSdl, problems };
+}
+
+/** The subgraph versions gateways serve (`selectServedSubgraphs`), as composition takes them. */
+export async function servedSubgraphs(
+  db: Knex,
+  keys: DepartmentVerifyKeys,
+): Promise<{ subgraphs: SubgraphDefinition[]; problems: string[] }> {
+  const { served, problems } = await selectServedSubgraphs(db, keys);
+  return {
+    subgraphs: served.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
+    problems,
+  };
 }
 
 /** What the composition of `subgraphs`, given in any order, is stored under (`composeShared`). */
@@ -94,28 +132,43 @@ function keyOfOrdered(ordered: readonly SubgraphDefinition[]): string {
   return hash.digest('hex');
 }
 
-/** The supergraph stored under `key`, or undefined if none is. */
-export async function readComposition(db: Knex, key: string): Promise<string | undefined> {
+/** The supergraph stored under `key` with a trusted signature, or undefined if none is. */
+export async function readComposition(
+  db: Knex,
+  key: string,
+  keys: CompositionKeys,
+): Promise<string | undefined> {
   const row = await db('supergraph_compositions')
     .where({ inputs_hash: key })
-    .first<{ supergraph_gzip: Buffer } | undefined>('supergraph_gzip');
-  return row && (await gunzipAsync(row.supergraph_gzip)).toString('utf8');
+    .first<{ supergraph_gzip: Buffer; signature: string | null } | undefined>(
+      'supergraph_gzip',
+      'signature',
+    );
+  if (!row) return undefined;
+  const supergraphSdl = (await gunzipAsync(row.supergraph_gzip)).toString('utf8');
+  return compositionTrusted(keys, key, supergraphSdl, row.signature) ? supergraphSdl : undefined;
 }
 
-/** Stores `supergraphSdl` under `key`, compressed, and forgets all but the newest compositions. */
+/**
+ * Stores `supergraphSdl` under `key`, compressed and signed, in place of
+ * whatever is there (a row that is not trusted must not keep a trusted one
+ * out), and forgets all but the newest compositions.
+ */
 export async function storeComposition(
   db: Knex,
   key: string,
   supergraphSdl: string,
+  signingKey: KeyObject,
 ): Promise<void> {
   await db('supergraph_compositions')
     .insert({
       inputs_hash: key,
       supergraph_gzip: await gzipAsync(supergraphSdl),
       composed_at: new Date().toISOString(),
+      signature: signComposition(signingKey, key, supergraphSdl),
     })
     .onConflict('inputs_hash')
-    .ignore();
+    .merge();
   const older = await db('supergraph_compositions')
     .select('inputs_hash')
     .orderBy('composed_at', 'desc')

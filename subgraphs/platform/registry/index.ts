@@ -1,10 +1,12 @@
 export { checkSubgraph, checkSubgraphs } from './checkSubgraph.ts';
+export { composeInForce, composeShared, compositionKey, servedSubgraphs } from './composeShared.ts';
+export type { ComposeOptions, RegistryTrust } from './composeShared.ts';
 export {
-  composeInForce,
-  composeShared,
-  compositionKey,
-  subgraphsInForce,
-} from './composeShared.ts';
+  PLATFORM_SIGNER,
+  RegistrySigner,
+  signerOf,
+  type CompositionKeys,
+} from './registrySignatures.ts';
 export type {
   AffectedConsumer,
   BreakingChange,
@@ -24,6 +26,7 @@ export {
   sdlHash,
   selectCurrentSubgraphs,
   selectRegistryRevision,
+  selectServedSubgraphs,
   selectSubgraphHistory,
 } from './registryQueries.ts';
 export type { SubgraphVersion } from './registryQueries.ts';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Catalogue } from '../../../schema/index.ts';
 import { inTransaction } from '../../../server/index.ts';
 import { checkSubgraphs, type SubgraphCandidate, type SubgraphCheck } from './checkSubgraph.ts';
+import type { CompositionKeys, RegistrySigner } from './registrySignatures.ts';
 import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
@@ -17,6 +18,10 @@ export interface PublishRequest {
    * ADMIN's confirmation; composition errors are never overridden.
    */
   force?: { confirmedByAdmin: string } | undefined;
+  /** The keys the new versions are signed with: each candidate's subgraph's (`RegistrySigner`). */
+  signer: RegistrySigner;
+  /** Which stored compositions the check reuses, and whether it stores its own (`composeShared`). */
+  compositions?: CompositionKeys | undefined;
 }
 
 export type PublishOutcome =
@@ -60,22 +65,29 @@ export async function publishSubgraph(
  * checked as one set and recorded in one transaction, or none of them is, so
  * gateways see one change to the registry and take up one supergraph — the
  * one the check composed — rather than an intermediate one per subgraph.
- * Candidates already in force as they are are left out; if all are, nothing
- * is published.
+ * Candidates already in force as they are, signed with their subgraph's key,
+ * are left out; if all are, nothing is published. Throws, before anything is
+ * checked, if this process lacks the key of a candidate's subgraph.
  */
 export async function publishSubgraphs(
   db: Knex,
   catalogue: Catalogue,
   request: PublishSetRequest,
 ): Promise<PublishSetOutcome> {
+  const { signer } = request;
+  for (const candidate of request.candidates) signer.keyFor(candidate.name);
   const current = await selectCurrentSubgraphs(db);
   const inForce = request.candidates.map((candidate) =>
     current.find(
-      (s) => s.name === candidate.name && s.sdl === candidate.sdl && s.url === candidate.url,
+      (s) =>
+        s.name === candidate.name &&
+        s.sdl === candidate.sdl &&
+        s.url === candidate.url &&
+        signer.signed(s),
     ),
   );
   const changed = request.candidates.filter((_, i) => !inForce[i]);
-  const check = await checkSubgraphs(db, catalogue, changed);
+  const check = await checkSubgraphs(db, catalogue, changed, request.compositions);
   const names = request.candidates.map((c) => c.name).join(', ');
   if (changed.length === 0) {
     return { published: false, unchanged: true, inForce: inForce as SubgraphVersion[], check };
@@ -103,12 +115,16 @@ export async function publishSubgraphs(
     const inserted: SubgraphVersion[] = [];
     for (const candidate of changed) {
       inserted.push(
-        await insertSubgraphVersion(trx, {
-          ...candidate,
-          publishedBy: request.publishedBy,
-          note,
-          at,
-        }),
+        await insertSubgraphVersion(
+          trx,
+          {
+            ...candidate,
+            publishedBy: request.publishedBy,
+            note,
+            at,
+          },
+          signer,
+        ),
       );
     }
     return inserted;

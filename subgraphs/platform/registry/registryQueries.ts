@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { DepartmentVerifyKeys } from '../../../server/index.ts';
+import { entryProblem, signEntry, type RegistrySigner } from './registrySignatures.ts';
 
 /** One published version of a subgraph. */
 export interface SubgraphVersion {
@@ -11,6 +13,8 @@ export interface SubgraphVersion {
   publishedBy: string;
   publishedAt: string;
   note: string;
+  /** Its subgraph's key's signature (`registrySignatures`); null on rows from before signing. */
+  signature: string | null;
 }
 
 interface VersionRow {
@@ -22,6 +26,7 @@ interface VersionRow {
   published_by: string;
   published_at: string;
   note: string;
+  signature: string | null;
 }
 
 const fromRow = (r: VersionRow): SubgraphVersion => ({
@@ -33,6 +38,7 @@ const fromRow = (r: VersionRow): SubgraphVersion => ({
   publishedBy: r.published_by,
   publishedAt: r.published_at,
   note: r.note,
+  signature: r.signature ?? null,
 });
 
 export const sdlHash = (sdl: string) => createHash('sha256').update(sdl).digest('hex');
@@ -69,26 +75,64 @@ export async function selectRegistryRevision(db: Knex): Promise<string> {
 }
 
 /**
- * Records a new version of `name`, numbered after the newest; returns it.
- * The (name, version) key makes two concurrent publishers unable to both win.
+ * What gateways serve: for each subgraph, its newest version signed with its
+ * subgraph's key (`registrySignatures`). A newer version that is not — written
+ * by whoever holds the database credential but not the key — is passed over
+ * for the newest signed one before it, and named in `problems`; a subgraph
+ * with no signed version is not served.
+ */
+export async function selectServedSubgraphs(
+  db: Knex,
+  keys: DepartmentVerifyKeys,
+): Promise<{ served: SubgraphVersion[]; problems: string[] }> {
+  const served: SubgraphVersion[] = [];
+  const problems: string[] = [];
+  for (const newest of await selectCurrentSubgraphs(db)) {
+    const problem = entryProblem(keys, newest);
+    if (problem === null) {
+      served.push(newest);
+      continue;
+    }
+    // Only on this path is the history read: the newest rows are normally signed.
+    const signed = (await selectSubgraphHistory(db, newest.name)).find(
+      (v) => v.version < newest.version && entryProblem(keys, v) === null,
+    );
+    if (signed) served.push(signed);
+    problems.push(
+      `${problem}: ${signed ? `version ${signed.version} is served instead` : 'the subgraph is not served'}`,
+    );
+  }
+  return { served, problems };
+}
+
+/**
+ * Records a new version of `name`, numbered after the newest and signed with
+ * its subgraph's key from `signer`; returns it. The (name, version) key makes
+ * two concurrent publishers unable to both win.
  */
 export async function insertSubgraphVersion(
   db: Knex,
   entry: { name: string; url: string; sdl: string; publishedBy: string; note: string; at?: Date },
+  signer: RegistrySigner,
 ): Promise<SubgraphVersion> {
+  const key = signer.keyFor(entry.name);
   const newest = await db('subgraph_versions')
     .where({ name: entry.name })
     .max<{ v: number | null }>('version as v')
     .first();
-  const version: SubgraphVersion = {
+  const facts = {
     name: entry.name,
     version: Number(newest?.v ?? 0) + 1,
     url: entry.url,
-    sdl: entry.sdl,
     sdlHash: sdlHash(entry.sdl),
+  };
+  const version: SubgraphVersion = {
+    ...facts,
+    sdl: entry.sdl,
     publishedBy: entry.publishedBy,
     publishedAt: (entry.at ?? new Date()).toISOString(),
     note: entry.note,
+    signature: signEntry(key, facts),
   };
   await db<VersionRow>('subgraph_versions').insert({
     name: version.name,
@@ -99,6 +143,7 @@ export async function insertSubgraphVersion(
     published_by: version.publishedBy,
     published_at: version.publishedAt,
     note: version.note,
+    signature: version.signature,
   });
   return version;
 }

@@ -390,7 +390,12 @@ async function checkDepartmentSubgraph(
     ctx.settings.maxPageSize,
   );
   if (candidates.length === 0) return;
-  const check = await checkSubgraphs(ctx.db, ctx.catalogue.catalogue, candidates);
+  const check = await checkSubgraphs(
+    ctx.db,
+    ctx.catalogue.catalogue,
+    candidates,
+    ctx.registryCompositions,
+  );
   if (check.ok) return;
   const problems = [
     ...check.compositionErrors,

@@ -9,6 +9,7 @@ import {
   type TestDatabase,
 } from '../../../../test/support/testDatabase.ts';
 import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
+import { testRegistryKeys } from '../../../../test/support/registryKeys.ts';
 import { composeShared, readComposition, storeComposition } from '../composeShared.ts';
 
 /**
@@ -16,19 +17,23 @@ import { composeShared, readComposition, storeComposition } from '../composeShar
  * composes it first stores the supergraph, every later caller with the same
  * set (in any order) reads it back; any change to a name, URL or SDL is a new
  * set, composed afresh. Failures are never stored, and a store that cannot be
- * used costs a composition, never an answer.
+ * used costs a composition, never an answer. A stored supergraph is used only
+ * when signed with a trusted key: every subgraph host can write the store.
  */
 const ENGINES = await availableEngines();
 
 describe.each(ENGINES)('composeShared on %s', (engine) => {
   let database: TestDatabase;
   let db: Knex;
+  const { compositions } = testRegistryKeys([]);
+  const signing = compositions.signing!;
+  const options = { compositions };
   const stored = async () =>
     Promise.all(
       (await db<{ inputs_hash: string }>('supergraph_compositions').select('inputs_hash')).map(
         async ({ inputs_hash }) => ({
           inputs_hash,
-          supergraph_sdl: (await readComposition(db, inputs_hash))!,
+          supergraph_sdl: (await readComposition(db, inputs_hash, compositions))!,
         }),
       ),
     );
@@ -44,7 +49,7 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
   });
 
   it('composes a set once and gives the stored supergraph to every later caller, in any order', async () => {
-    const first = await composeShared(db, [people, licences]);
+    const first = await composeShared(db, [people, licences], options);
     expect(first).toBe(composeSupergraph([licences, people]));
     const rows = await stored();
     expect(rows).toHaveLength(1);
@@ -53,11 +58,39 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
     // What later callers get is what is stored, not a composition of their own.
     const key = rows[0]!.inputs_hash;
     await db('supergraph_compositions').delete();
-    await storeComposition(db, key, 'stored supergraph');
-    expect(await composeShared(db, [people, licences])).toBe('stored supergraph');
-    expect(await composeShared(db, [licences, people])).toBe('stored supergraph');
+    await storeComposition(db, key, 'stored supergraph', signing);
+    expect(await composeShared(db, [people, licences], options)).toBe('stored supergraph');
+    expect(await composeShared(db, [licences, people], options)).toBe('stored supergraph');
     await db('supergraph_compositions').delete();
-    await storeComposition(db, key, first);
+    await storeComposition(db, key, first, signing);
+  });
+
+  it('uses no stored supergraph that is unsigned or signed with a key it does not trust, and stores its own over it', async () => {
+    const honest = await composeShared(db, [people, licences], options);
+    const [{ inputs_hash: key }] = await db('supergraph_compositions')
+      .select('inputs_hash')
+      .orderBy('composed_at', 'desc')
+      .limit(1);
+    // Whoever holds the database credential rewrites the stored supergraph: routed elsewhere.
+    const forged = honest.replaceAll('http://127.0.0.1:4101/graphql', 'http://10.9.9.9/graphql');
+    expect(forged).not.toBe(honest);
+    const other = testRegistryKeys([]).compositions.signing!;
+    for (const signature of [null, 'A'.repeat(86)]) {
+      await db('supergraph_compositions').where({ inputs_hash: key }).update({ signature });
+      expect(await composeShared(db, [people, licences], options)).toBe(honest);
+    }
+    await storeComposition(db, key, forged, other);
+    expect(await readComposition(db, key, compositions)).toBeUndefined();
+    expect(await composeShared(db, [licences, people], options)).toBe(honest);
+    // The honest composition took the forged one's place.
+    expect(await readComposition(db, key, compositions)).toBe(honest);
+  });
+
+  it('neither reads nor stores without composition keys', async () => {
+    const before = await db('supergraph_compositions').count({ n: '*' });
+    const moved = { ...licences, url: 'http://127.0.0.1:4999/graphql' };
+    expect(await composeShared(db, [people, moved])).toBe(composeSupergraph([moved, people]));
+    expect(await db('supergraph_compositions').count({ n: '*' })).toEqual(before);
   });
 
   it("stores a province's supergraph, larger than one MariaDB statement carries uncompressed", async () => {
@@ -74,8 +107,8 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
     const huge = types.join('\n');
     expect(Buffer.byteLength(huge)).toBeGreaterThan(16 * 2 ** 20);
     const key = 'f'.repeat(64);
-    await storeComposition(db, key, huge);
-    expect(await readComposition(db, key)).toBe(huge);
+    await storeComposition(db, key, huge, signing);
+    expect(await readComposition(db, key, compositions)).toBe(huge);
     await db('supergraph_compositions').where({ inputs_hash: key }).delete();
   });
 
@@ -86,10 +119,10 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
       typeDefs: people.typeDefs.replace('name: String', 'name: String!'),
     };
     const before = (await stored()).length;
-    const afterMove = await composeShared(db, [people, moved]);
+    const afterMove = await composeShared(db, [people, moved], options);
     expect(afterMove).toContain('http://127.0.0.1:4202/graphql');
     expect(afterMove).not.toContain('http://127.0.0.1:4102/graphql');
-    expect(await composeShared(db, [changed, licences])).toBe(
+    expect(await composeShared(db, [changed, licences], options)).toBe(
       composeSupergraph([licences, changed]),
     );
     expect(await stored()).toHaveLength(before + 2);
@@ -97,7 +130,9 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
 
   it('stores nothing for subgraphs that do not compose', async () => {
     const before = (await stored()).length;
-    await expect(composeShared(db, [people, clash])).rejects.toBeInstanceOf(CompositionError);
+    await expect(composeShared(db, [people, clash], options)).rejects.toBeInstanceOf(
+      CompositionError,
+    );
     expect(await stored()).toHaveLength(before);
   });
 
@@ -106,7 +141,7 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
     for (let i = 0; i < 24; i++) {
       const url = `http://127.0.0.1:${5000 + i}/graphql`;
       urls.push(url);
-      await composeShared(db, [people, { ...licences, url }]);
+      await composeShared(db, [people, { ...licences, url }], options);
     }
     const rows = await stored();
     expect(rows).toHaveLength(20);
@@ -117,9 +152,12 @@ describe.each(ENGINES)('composeShared on %s', (engine) => {
   it('composes all the same when the store cannot be used, and says why', async () => {
     await db.schema.dropTable('supergraph_compositions');
     const problems: string[] = [];
-    expect(await composeShared(db, [people, licences], (p) => problems.push(p))).toBe(
-      composeSupergraph([licences, people]),
-    );
+    expect(
+      await composeShared(db, [people, licences], {
+        compositions,
+        onStoreProblem: (p) => problems.push(p),
+      }),
+    ).toBe(composeSupergraph([licences, people]));
     expect(problems).toEqual([
       expect.stringContaining('the composed supergraph could not be read'),
       expect.stringContaining('the composed supergraph could not be stored'),

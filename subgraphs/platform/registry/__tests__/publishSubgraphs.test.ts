@@ -9,11 +9,13 @@ import {
   type TestDatabase,
 } from '../../../../test/support/testDatabase.ts';
 import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
+import { testRegistryKeys } from '../../../../test/support/registryKeys.ts';
 import { publishSubgraphs } from '../publishSubgraph.ts';
 import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
   selectRegistryRevision,
+  selectServedSubgraphs,
 } from '../registryQueries.ts';
 
 /**
@@ -44,7 +46,10 @@ const withCount = {
 describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
   let database: TestDatabase;
   let db: Knex;
+  const { signer, verify, compositions } = testRegistryKeys(['people', 'licences']);
   const request = (candidates: ReturnType<typeof candidate>[]) => ({
+    signer,
+    compositions,
     candidates,
     publishedBy: 'test',
     note: 'a catalogue publication',
@@ -59,7 +64,11 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
     await db('subgraph_versions').delete();
     await db('supergraph_compositions').delete();
     for (const s of [people, licences]) {
-      await insertSubgraphVersion(db, { ...candidate(s), publishedBy: 'test', note: 'first' });
+      await insertSubgraphVersion(
+        db,
+        { ...candidate(s), publishedBy: 'test', note: 'first' },
+        signer,
+      );
     }
   });
   afterAll(async () => {
@@ -140,5 +149,100 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         affected: [],
       },
     ]);
+  });
+
+  describe('signed entries', () => {
+    // A host holding the database credential but only people's key (a department host of its own).
+    const peopleOnly = testRegistryKeys(['people']);
+    const forge = async (name: string, url: string, signature: string | null) => {
+      const newest = (await selectCurrentSubgraphs(db)).find((v) => v.name === name)!;
+      await db('subgraph_versions').insert({
+        name,
+        version: newest.version + 1,
+        url,
+        sdl: newest.sdl,
+        sdl_hash: newest.sdlHash,
+        published_by: `${name} DEPT_IT (govdata)`,
+        published_at: new Date().toISOString(),
+        note: 'rerouted',
+        signature,
+      });
+    };
+
+    it('serves the newest version signed with its subgraph key, passing over rows written with the credential alone', async () => {
+      await forge('people', 'http://10.9.9.9/graphql', null);
+      const { served, problems } = await selectServedSubgraphs(db, verify);
+      expect(served.map((v) => [v.name, v.version, v.url])).toEqual([
+        ['licences', 1, licences.url],
+        ['people', 1, people.url],
+      ]);
+      expect(problems).toEqual([
+        'subgraph people version 2 is not signed: version 1 is served instead',
+      ]);
+    });
+
+    it("passes over a version signed with another subgraph's key, or with a signature copied from another version", async () => {
+      // people's key signs a row for licences: a department publishing as another.
+      const asLicences = (await selectCurrentSubgraphs(db)).find((v) => v.name === 'licences')!;
+      await insertSubgraphVersion(
+        db,
+        {
+          name: 'people',
+          url: 'http://10.9.9.9/graphql',
+          sdl: people.typeDefs,
+          publishedBy: 'x',
+          note: 'x',
+        },
+        peopleOnly.signer,
+      );
+      await forge('licences', 'http://10.9.9.8/graphql', asLicences.signature);
+      const { served, problems } = await selectServedSubgraphs(db, verify);
+      expect(served.map((v) => [v.name, v.version])).toEqual([
+        ['licences', 1],
+        ['people', 1],
+      ]);
+      expect(problems).toEqual([
+        "subgraph licences version 2 is not signed with licences's key: version 1 is served instead",
+        "subgraph people version 2 is not signed with people's key: version 1 is served instead",
+      ]);
+    });
+
+    it('serves no subgraph that has no signed version, and names a signer whose key is not provisioned', async () => {
+      await db('subgraph_versions').where({ name: 'licences' }).update({ signature: null });
+      await db('subgraph_versions').insert({
+        name: 'stranger',
+        version: 1,
+        url: 'http://10.9.9.7/graphql',
+        sdl: licences.typeDefs,
+        sdl_hash: 'x',
+        published_by: 'x',
+        published_at: new Date().toISOString(),
+        note: 'x',
+        signature: 'A'.repeat(86),
+      });
+      const { served, problems } = await selectServedSubgraphs(db, verify);
+      expect(served.map((v) => v.name)).toEqual(['people']);
+      expect(problems).toEqual([
+        'subgraph licences version 1 is not signed: the subgraph is not served',
+        'subgraph stranger version 1: no registry key of stranger is provisioned here (stranger.jwk.json in DEPARTMENT_VERIFY_KEYS_DIR): the subgraph is not served',
+      ]);
+    });
+
+    it('publishes a subgraph only with its own key, and signs again a version in force that is not signed', async () => {
+      await expect(
+        publishSubgraphs(db, NO_GRANTS, {
+          ...request([candidate(withCount)]),
+          signer: peopleOnly.signer,
+        }),
+      ).rejects.toThrow(/cannot publish subgraph licences: it is signed with licences's key/);
+      expect((await selectCurrentSubgraphs(db)).map((v) => v.version)).toEqual([1, 1]);
+      // The row in force, same URL and SDL, written without the key: not in force for the publisher.
+      await db('subgraph_versions').where({ name: 'people' }).update({ signature: null });
+      const outcome = await publishSubgraphs(db, NO_GRANTS, request([candidate(people)]));
+      expect(outcome.published && outcome.versions.map((v) => [v.name, v.version])).toEqual([
+        ['people', 2],
+      ]);
+      expect((await selectServedSubgraphs(db, verify)).problems).toEqual([]);
+    });
   });
 });

@@ -1,0 +1,77 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
+import {
+  DepartmentVerifyKeys,
+  loadDepartmentSigningKey,
+  type PlatformConfig,
+  type PlatformKey,
+} from '../../server/index.ts';
+import {
+  PLATFORM_SIGNER,
+  RegistrySigner,
+  type CompositionKeys,
+  type RegistryTrust,
+} from '../../subgraphs/platform/registry/index.ts';
+
+/**
+ * The keys each role holds for the subgraph registry (`registrySignatures`):
+ * the signing key of the subgraphs it publishes, and which stored compositions
+ * it trusts — those signed by a gateway or by the platform's key, whose public
+ * halves it finds in its own key files, never in the database.
+ */
+
+/** The public keys a stored composition may be signed with: the gateway's, and the platform's where provisioned. */
+export function compositionVerifiers(
+  config: PlatformConfig,
+  gatewayPublicKey: PlatformKey,
+): KeyObject[] {
+  const gateway = keyObject(gatewayPublicKey);
+  const keys = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
+  try {
+    return [gateway, keys.departmentKey(PLATFORM_SIGNER)];
+  } catch {
+    return [gateway];
+  }
+}
+
+const keyObject = (key: PlatformKey): KeyObject =>
+  key instanceof KeyObject ? key : KeyObject.from(key);
+
+/**
+ * A gateway's: it composes registry entries signed with their subgraph's key,
+ * and reuses and stores compositions signed with its own (every gateway
+ * replica holds the same).
+ */
+export function gatewayRegistryTrust(
+  config: PlatformConfig,
+  gatewaySigningKey: PlatformKey,
+): RegistryTrust {
+  const signing = keyObject(gatewaySigningKey);
+  return {
+    entries: new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir),
+    compositions: {
+      trusted: compositionVerifiers(config, createPublicKey(signing)),
+      signing,
+    },
+  };
+}
+
+/**
+ * A host serving one department's subgraph, or the platform's own (`signer`
+ * `PLATFORM_SIGNER`): it publishes with that key only, which it never makes,
+ * and reads trusted compositions but stores none, since a department host
+ * cannot vouch for one.
+ */
+export function hostRegistryKeys(
+  config: PlatformConfig,
+  signer: string,
+  gatewayPublicKey: PlatformKey,
+): { signer: RegistrySigner; compositions: CompositionKeys } {
+  const key = loadDepartmentSigningKey(config.auth.departmentKeys.signingDir, signer);
+  return {
+    signer: new RegistrySigner({ [signer]: key }),
+    compositions: {
+      trusted: compositionVerifiers(config, gatewayPublicKey),
+      ...(signer === PLATFORM_SIGNER ? { signing: key } : {}),
+    },
+  };
+}
