@@ -1,11 +1,6 @@
 import type { Knex } from 'knex';
 import { CompositionError } from '../../../schema/index.ts';
-import {
-  composeInForce,
-  composeShared,
-  servedSubgraphs,
-  type RegistryTrust,
-} from './composeShared.ts';
+import { composeShared, servedSubgraphs, type RegistryTrust } from './composeShared.ts';
 import { selectRegistryRevision } from './registryQueries.ts';
 
 /**
@@ -17,6 +12,10 @@ import { selectRegistryRevision } from './registryQueries.ts';
  * reported (the gateway shows it on /ready). Only versions signed with their
  * subgraph's key are composed (`selectServedSubgraphs`); one that is not is
  * reported the same way, and the newest signed version before it is served.
+ * Nor does it go back: a subgraph whose served version is gone, or older than
+ * the one served until now (its rows deleted, or their signatures removed, by
+ * whoever holds the database credential), keeps the supergraph as it is, and
+ * is reported.
  */
 export class RegistryWatcher {
   private revision = '';
@@ -24,6 +23,8 @@ export class RegistryWatcher {
   private checking: Promise<void> | undefined;
   private stopped = false;
   private standing: string | null = null;
+  /** The version served of each subgraph, as last taken up. */
+  private served: ReadonlyMap<string, number> = new Map();
 
   constructor(
     private readonly db: Knex,
@@ -36,7 +37,11 @@ export class RegistryWatcher {
   /** Composes the registry now; throws if there is nothing composable to start from. */
   async compose(): Promise<string> {
     this.revision = await selectRegistryRevision(this.db);
-    const { supergraphSdl, problems } = await composeInForce(this.db, this.trust);
+    const { subgraphs, problems, versions } = await servedSubgraphs(this.db, this.trust.entries);
+    const supergraphSdl = await composeShared(this.db, subgraphs, {
+      compositions: this.trust.compositions,
+    });
+    this.served = versions;
     this.tell(problems.length > 0 ? problems.join('; ') : null);
     return supergraphSdl;
   }
@@ -48,6 +53,7 @@ export class RegistryWatcher {
    */
   async markCurrent(): Promise<void> {
     this.revision = await selectRegistryRevision(this.db);
+    this.served = (await servedSubgraphs(this.db, this.trust.entries)).versions;
   }
 
   /**
@@ -92,13 +98,24 @@ export class RegistryWatcher {
     try {
       const revision = await selectRegistryRevision(this.db);
       if (revision === this.revision) return;
-      const { subgraphs, problems } = await servedSubgraphs(this.db, this.trust.entries);
+      const { subgraphs, problems, versions } = await servedSubgraphs(this.db, this.trust.entries);
       this.revision = revision;
+      const backwards = [...this.served]
+        .filter(([name, version]) => (versions.get(name) ?? 0) < version)
+        .map(
+          ([name, version]) =>
+            `subgraph ${name} version ${version}, served until now, is no longer in the registry signed`,
+        );
+      if (backwards.length > 0) {
+        this.tell([...backwards, ...problems].join('; '));
+        return;
+      }
       try {
         const sdl = await composeShared(this.db, subgraphs, {
           compositions: this.trust.compositions,
         });
         this.apply(sdl);
+        this.served = versions;
         this.tell(problems.length > 0 ? problems.join('; ') : null);
       } catch (error) {
         const problem = error instanceof CompositionError ? error.message : String(error);

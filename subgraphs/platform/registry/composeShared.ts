@@ -107,11 +107,17 @@ export async function composeInForce(
 export async function servedSubgraphs(
   db: Knex,
   keys: DepartmentVerifyKeys,
-): Promise<{ subgraphs: SubgraphDefinition[]; problems: string[] }> {
+): Promise<{
+  subgraphs: SubgraphDefinition[];
+  problems: string[];
+  /** The version served of each subgraph. */
+  versions: ReadonlyMap<string, number>;
+}> {
   const { served, problems } = await selectServedSubgraphs(db, keys);
   return {
     subgraphs: served.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
     problems,
+    versions: new Map(served.map((s) => [s.name, s.version])),
   };
 }
 

@@ -65,13 +65,22 @@ export async function selectSubgraphHistory(db: Knex, name: string): Promise<Sub
   );
 }
 
-/** A fingerprint of the registry that moves with every publication. */
+/**
+ * A fingerprint of the registry that moves with every publication, and with
+ * rows deleted or their signatures removed. A row edited in place may leave it
+ * still; what is served is checked again at the next move all the same.
+ */
 export async function selectRegistryRevision(db: Knex): Promise<string> {
-  const row = await db('subgraph_versions').first<{ n: number | string; at: string | null }>(
+  const row = await db('subgraph_versions').first<{
+    n: number | string;
+    signed: number | string;
+    at: string | null;
+  }>(
     db.raw('count(*) as n'),
+    db.raw('count(signature) as signed'),
     db.raw('max(published_at) as at'),
   );
-  return `${row?.n ?? 0}/${row?.at ?? ''}`;
+  return `${row?.n ?? 0}/${row?.signed ?? 0}/${row?.at ?? ''}`;
 }
 
 /**

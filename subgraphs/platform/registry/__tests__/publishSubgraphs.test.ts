@@ -11,6 +11,7 @@ import {
 import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
 import { testRegistryKeys } from '../../../../test/support/registryKeys.ts';
 import { publishSubgraphs } from '../publishSubgraph.ts';
+import { RegistryWatcher } from '../RegistryWatcher.ts';
 import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
@@ -226,6 +227,44 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         'subgraph licences version 1 is not signed: the subgraph is not served',
         'subgraph stranger version 1: no registry key of stranger is provisioned here (stranger.jwk.json in DEPARTMENT_VERIFY_KEYS_DIR): the subgraph is not served',
       ]);
+    });
+
+    it('does not go back: a gateway keeps its supergraph when a served version is deleted or loses its signature', async () => {
+      const applied: string[] = [];
+      const told: (string | null)[] = [];
+      const watcher = new RegistryWatcher(
+        db,
+        { entries: verify, compositions },
+        (sdl) => applied.push(sdl),
+        (problem) => told.push(problem),
+      );
+      await watcher.compose();
+      const moved = { ...candidate(people), url: 'http://127.0.0.1:4301/graphql' };
+      await insertSubgraphVersion(db, { ...moved, publishedBy: 'test', note: 'moved' }, signer);
+      await watcher.poll();
+      expect(applied).toHaveLength(1);
+      expect(applied[0]).toContain(moved.url);
+
+      // The database credential alone: people's version 2 deleted, back to version 1's URL.
+      await db('subgraph_versions').where({ name: 'people', version: 2 }).delete();
+      await watcher.poll();
+      expect(applied).toHaveLength(1);
+      expect(watcher.problem).toBe(
+        'subgraph people version 2, served until now, is no longer in the registry signed',
+      );
+      // ... or licences' signatures removed, which would drop it from the supergraph.
+      await db('subgraph_versions').where({ name: 'licences' }).update({ signature: null });
+      await watcher.poll();
+      expect(applied).toHaveLength(1);
+      expect(watcher.problem).toContain(
+        'subgraph licences version 1, served until now, is no longer in the registry signed',
+      );
+      // The department publishes again, signed: followed as before.
+      await publishSubgraphs(db, NO_GRANTS, request([moved, candidate(licences)]));
+      await watcher.poll();
+      expect(applied).toHaveLength(2);
+      expect(watcher.problem).toBeNull();
+      expect(told.at(-1)).toBeNull();
     });
 
     it('publishes a subgraph only with its own key, and signs again a version in force that is not signed', async () => {
