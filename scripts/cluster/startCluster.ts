@@ -20,7 +20,10 @@ import {
   openDatabase,
   type PlatformConfig,
 } from '../../server/index.ts';
-import { selectCurrentSubgraphs } from '../../subgraphs/platform/registry/index.ts';
+import {
+  PLATFORM_SIGNER,
+  selectCurrentSubgraphs,
+} from '../../subgraphs/platform/registry/index.ts';
 import {
   loadPlatformCatalogue,
   prepareDepartmentData,
@@ -235,8 +238,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       config.auth.gatewayPublicKeyFile,
     );
     loadOrCreateJoinKey(config.auth.joinKeyFile);
-    for (const department of [options.department, ...options.otherDepartments]) {
-      loadOrCreateDepartmentKey(config.auth.departmentKeys, department);
+    // The platform's registry key too: its own subgraphs are published with it.
+    for (const signer of [options.department, ...options.otherDepartments, PLATFORM_SIGNER]) {
+      loadOrCreateDepartmentKey(config.auth.departmentKeys, signer);
     }
     if (config.auth.tokens.kind === 'secret') loadDevSecret(config.auth.tokens);
     const catalogue = loadPlatformCatalogue({}, config);

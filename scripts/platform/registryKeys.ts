@@ -66,7 +66,19 @@ export function hostRegistryKeys(
   signer: string,
   gatewayPublicKey: PlatformKey,
 ): { signer: RegistrySigner; compositions: CompositionKeys } {
-  const key = loadDepartmentSigningKey(config.auth.departmentKeys.signingDir, signer);
+  let key: KeyObject;
+  try {
+    key = loadDepartmentSigningKey(config.auth.departmentKeys.signingDir, signer);
+  } catch (error) {
+    if (signer !== PLATFORM_SIGNER) throw error;
+    throw new Error(
+      `No registry signing key of the platform at ${config.auth.departmentKeys.signingDir}: the ` +
+        `platform's own subgraphs are published with ${PLATFORM_SIGNER}.jwk.json there ` +
+        '(DEPARTMENT_SIGNING_KEYS_DIR), and gateways check them with its public half in their ' +
+        'DEPARTMENT_VERIFY_KEYS_DIR. `npx govdata keys init` makes both once.',
+      { cause: error },
+    );
+  }
   return {
     signer: new RegistrySigner({ [signer]: key }),
     compositions: {
