@@ -74,7 +74,9 @@ export async function exportCommand(options: ExportCommandOptions): Promise<void
         `checked against the manifest (${options.out}.manifest.json)` +
         `${deliveries > 1 ? `, resumed ${deliveries - 1} time(s)` : ''}.`,
     );
-    console.log(`Next time, only what changed: --since ${manifest.exportId}`);
+    console.log(
+      `Next time, only what changed (if your grants give every item of ${manifest.dataset} unmasked): --since ${manifest.exportId}`,
+    );
   } catch (error) {
     bar.stop();
     const why = error instanceof Error ? error.message : String(error);

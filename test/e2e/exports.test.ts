@@ -327,7 +327,8 @@ describe.each(ENGINES)('on %s', (engine) => {
   });
 
   it('sends only the records changed since the previous export in an incremental one', async () => {
-    const items = ['idNumber', 'name', 'birthDate', 'gender', 'regionCode'];
+    // Every item unmasked: an incremental export is open to no one else (below).
+    const items = [...READABLE, 'ethnicity', 'address', 'phone'];
     await grant({
       id: `exp-incr-${engine}`,
       consumerDepartment: 'export_incr',
@@ -369,6 +370,60 @@ describe.each(ENGINES)('on %s', (engine) => {
     const records = fileLines(out).map((l) => JSON.parse(l) as Record<string, string>);
     expect(records.map((r) => r.idNumber).sort()).toEqual([...changed].sort());
     expect(new Set(records.map((r) => r.name))).toEqual(new Set(['改名']));
+  });
+
+  it('refuses an incremental export to a consumer an item is masked from or not given to: a record sent again would say the hidden item changed', async () => {
+    const all = [...READABLE, 'ethnicity', 'address', 'phone'];
+    const cases = [
+      {
+        department: 'export_incr_masked',
+        masks: { address: { rule: 'KEEP_ENDS', first: 6, last: 0 } },
+        items: all,
+        item: 'address',
+        reason: 'MASKED',
+        verb: 'mask',
+      },
+      {
+        department: 'export_incr_part',
+        masks: {},
+        items: READABLE,
+        item: 'ethnicity',
+        reason: 'NO_GRANT',
+        verb: 'do not give you',
+      },
+    ] as const;
+    for (const c of cases) {
+      await grant({
+        id: `exp-incr-hidden-${c.department}-${engine}`,
+        consumerDepartment: c.department,
+        items: [...c.items],
+        masks: c.masks,
+        rowFilter: { regionCode: { eq: '330106' } },
+      });
+      const headers = await headersOf(c.department);
+      const first = await exportToFile({
+        gateway,
+        headers,
+        dataset: DATASET,
+        format: 'ndjson',
+        out: join(dir, `${c.department}-0.ndjson`),
+      });
+      const people = platform.databases.get('public_security')!;
+      const moved = [...personRows(PEOPLE)].find((p) => p.region_code === '330106')!.id_number;
+      // The person moves house: only the hidden item changes.
+      await people('persons')
+        .where({ id_number: moved })
+        .update({ address: '新地址', ethnicity: '01', changed_at: new Date().toISOString() });
+      const before = await platform.platformDb('exports').count({ n: '*' });
+      const refused = await get(
+        `/export?since=${first.manifest.exportId}&dataset=${DATASET}`,
+        headers,
+      );
+      expectRefused(refused, 403, { code: 'FORBIDDEN', reason: c.reason, item: c.item });
+      expect(refused.text).toContain(`which your grants ${c.verb}, changed`);
+      expect(refused.text).not.toContain(moved);
+      expect(await platform.platformDb('exports').count({ n: '*' })).toEqual(before);
+    }
   });
 
   it('writes CSV with a header, quoted as RFC 4180, checked by the same manifest', async () => {

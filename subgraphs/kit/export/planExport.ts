@@ -35,6 +35,7 @@ export function planExport(
   const { entry } = table;
   const decision = access.admit(table, 'EXPORT');
   if (!decision.allowed) throw access.error(table, null, decision);
+  if (changedSince !== null) refuseHiddenChanges(access, table);
 
   const names = wish.items ?? entry.items.map((i) => i.name);
   const items: string[] = [];
@@ -84,6 +85,28 @@ export function planExport(
     grants: decision.grants.map((g) => g.id),
     changedSince,
   };
+}
+
+/**
+ * An incremental export sends again every record whose change column moved,
+ * whatever changed in it: to a consumer that cannot read an item, a record sent
+ * again with nothing new in it says that item changed (a masked address: the
+ * person moved). So incremental exports are open only to a consumer given
+ * every item of the dataset unmasked; anyone else exports whole. Refuses with
+ * the first item hidden from the consumer.
+ */
+function refuseHiddenChanges(access: RequestAccess, table: DatasetTable): void {
+  for (const item of table.entry.items) {
+    const cell = access.item(table, item, 'EXPORT');
+    if (cell.kind === 'READ') continue;
+    throw access.error(table, item.name, {
+      reason: cell.kind === 'MASK' ? 'MASKED' : cell.reason,
+      message:
+        `An incremental export sends a record again whenever any of its items changes, so it would ` +
+        `tell you when ${item.name}, which your grants ${cell.kind === 'MASK' ? 'mask' : 'do not give you'}, ` +
+        `changed: it is open only to a consumer given every item of ${table.entry.code} unmasked. Export it whole, without since.`,
+    });
+  }
 }
 
 /**
