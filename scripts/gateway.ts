@@ -40,7 +40,10 @@ const program = cliProgram({
   .option('--port <port>', 'port to listen on (default: PORT, 4000)', wholeNumber(0, 65535))
   .option('--supergraph <file>', 'serve this composed supergraph as it is, not the registry')
   .action(async (options) => {
-    const { enableMetrics, loadConfig, loadSigningKey } = await import('../server/index.ts');
+    // Each from its own module: the primary needs none of the rest of the server's index.
+    const { loadConfig } = await import('../server/config/index.ts');
+    const { enableMetrics } = await import('../server/observability/platformMetrics.ts');
+    const { loadSigningKey } = await import('../server/identity/keys.ts');
     const { serveAsWorker, startPlatformWorkerPool, stopOnSignals } =
       await import('./platform/runWorkers.ts');
     const config = loadConfig(
@@ -81,11 +84,13 @@ const program = cliProgram({
       const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
       // The primary is measured too; workers' /metrics include it.
       enableMetrics(config.observability.metrics, config.observability.metricsToken);
-      const { WorkerRoller } = await import('./platform/WorkerRoller.ts');
-      const { gatewayRegistryTrust } = await import('./platform/registryKeys.ts');
+      // Following the registry (composing it) only without a pinned supergraph.
       const roller = options.supergraph
         ? undefined
-        : new WorkerRoller(gatewayRegistryTrust(config, signingKey), log);
+        : new (await import('./platform/WorkerRoller.ts')).WorkerRoller(
+            (await import('./platform/registryKeys.ts')).gatewayRegistryTrust(config, signingKey),
+            log,
+          );
       const starting = startPlatformWorkerPool(config.database, workers, log, {
         onStorageProblem: (problem) => log(`audit store: ${problem}`),
         // The registry composed once, here, for every worker (each reads it back).

@@ -1,17 +1,17 @@
 import cluster, { type Worker } from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
+// From their own modules, not the server's index: a gateway's primary process
+// runs this file and none of what the rest of the index brings (the gateway's
+// and subgraphs' HTTP, identity, policy), which held it at about 100 MiB.
+import { AuditWriter, type AuditWriterOptions } from '../../server/audit/AuditWriter.ts';
+import { writeAuditForWorkers } from '../../server/audit/clusterAudit.ts';
+import { DEFAULT_TIMEOUTS, type DatabaseConfig } from '../../server/config/index.ts';
+import { checkpointOffThread, openDatabase } from '../../server/database/openDatabase.ts';
 import {
-  AuditWriter,
-  checkpointOffThread,
-  DEFAULT_TIMEOUTS,
-  openDatabase,
-  type AuditWriterOptions,
-  writeAuditForWorkers,
-  type DatabaseConfig,
   aggregateMetricsForWorkers,
   shareMetricsWithPrimary,
-} from '../../server/index.ts';
+} from '../../server/observability/clusterMetrics.ts';
 
 /** What a worker reports to the primary once it serves. */
 interface ReadyMessage {

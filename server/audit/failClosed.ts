@@ -1,6 +1,6 @@
 import type { GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../schema/index.ts';
+import { ErrorCode } from '../../schema/errors/index.ts';
 
 /**
  * Replaces a response whose audit records could not be written with 503 and an

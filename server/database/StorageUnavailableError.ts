@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../schema/index.ts';
+import { ErrorCode } from '../../schema/errors/index.ts';
 
 /**
  * A database stayed locked (or its connections busy) for longer than the

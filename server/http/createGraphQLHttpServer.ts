@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, notFound } from '../../schema/index.ts';
+import { ErrorCode, notFound } from '../../schema/errors/index.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { DEFAULT_TIMEOUTS, type TimeoutConfig } from '../config/index.ts';
 import { createLogger, type Logger } from '../logging/index.ts';

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { clientSafeError, ErrorCode, isClientError } from '../../schema/index.ts';
+import { clientSafeError, ErrorCode, isClientError } from '../../schema/errors/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { sendJson } from './sendJson.ts';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../schema/index.ts';
+import { ErrorCode } from '../../schema/errors/index.ts';
 import {
   INTERNAL_TOKEN_HEADER,
   verifyInternalToken,

@@ -1,5 +1,5 @@
 import type { ValidationRule } from 'graphql';
-import { operationLimitExceeded } from '../../schema/index.ts';
+import { operationLimitExceeded } from '../../schema/errors/index.ts';
 import { armorMeasuringRule } from './armorRules.ts';
 
 /**

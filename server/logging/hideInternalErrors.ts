@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { clientSafeError, isClientError, type HiddenErrorKind } from '../../schema/index.ts';
+import { clientSafeError, isClientError, type HiddenErrorKind } from '../../schema/errors/index.ts';
 import type { Logger } from './createLogger.ts';
 import { withoutValues } from './withoutValues.ts';
 
