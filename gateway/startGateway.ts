@@ -149,6 +149,7 @@ export interface RunningGateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { authenticator, signingKey } = options;
+  authenticator.signedOut.start();
   // Apollo Gateway otherwise probes cloud metadata endpoints and sends usage
   // metrics to Apollo. Government networks are closed and a data-sharing
   // platform reports to no third party, so this is forced off, not defaulted.
@@ -295,6 +296,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         oidc: options.consoleOidc ?? null,
         timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
         logger: options.logger,
+        signOut: (token, expiresAt) => authenticator.signedOut.signOut(token, expiresAt),
       }),
       ...exportProxyRoutes({
         authenticator,
@@ -375,6 +377,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await fetcher.close();
       rateCount.stop();
       anonymous.stop();
+      authenticator.signedOut.stop();
     },
   };
 }

@@ -26,6 +26,7 @@ import {
   type Role,
   verifyLinkToken,
 } from '../../server/index.ts';
+import { SignedOutTokens } from './SignedOutTokens.ts';
 
 /** How long a verified API key is trusted before it is looked up again (revocation delay). */
 const API_KEY_TTL_MS = 2000;
@@ -68,13 +69,17 @@ export class Authenticator {
   private readonly apiKeyCache = new Map<string, { caller: Caller | null; until: number }>();
   /** Callers of bearer tokens already verified, by the whole token, until `until` (ms). */
   private readonly verifiedTokens = new Map<string, { caller: Caller; until: number }>();
+  /** Tokens signed out of the console before they expired; a gateway `start`s following them. */
+  readonly signedOut: SignedOutTokens;
 
   private constructor(
     private readonly config: AuthConfig,
     private readonly key: KeyObject | JWTVerifyGetKey,
     private readonly platformDb: Knex,
     private readonly ownPlatform: (() => Promise<string | null>) | null,
-  ) {}
+  ) {
+    this.signedOut = new SignedOutTokens(platformDb);
+  }
 
   /**
    * `ownPlatform` gives this platform's code when it takes requests from
@@ -188,6 +193,9 @@ export class Authenticator {
    * `VERIFIED_TOKEN_TTL_MS`.
    */
   async verifyToken(token: string): Promise<Caller> {
+    if (this.signedOut.has(token)) {
+      throw unauthenticated('This token was signed out; sign in again for a new one.');
+    }
     const now = Date.now();
     const known = this.verifiedTokens.get(token);
     if (known && known.until > now) return known.caller;

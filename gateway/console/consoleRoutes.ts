@@ -28,6 +28,8 @@ export interface ConsoleOptions {
   /** The platform's time zone: the console's "today" is a civil day there. */
   timeZone: string;
   logger: Logger;
+  /** Signs the session's token out on every gateway (`SignedOutTokens`), so a copy of it stops working too. */
+  signOut?: (token: string, expiresAtSeconds: number) => Promise<void>;
 }
 
 /**
@@ -123,7 +125,10 @@ export function consoleRoutes(options: ConsoleOptions): Record<string, Route> {
       const session = sessionOf(req);
       sendJson(res, 200, session ? { signedIn: true, ...session } : { signedIn: false });
     }),
-    [`${CONSOLE_PATH}/auth/sign-out`]: forConsoleScript((req, res) => {
+    [`${CONSOLE_PATH}/auth/sign-out`]: forConsoleScript(async (req, res) => {
+      // The token itself is signed out on every gateway, not only the cookie cleared here.
+      const session = sessionOf(req);
+      if (session?.expiresAt) await options.signOut?.(session.token, session.expiresAt);
       endSession(req, res);
       sendJson(res, 200, { signedIn: false });
     }),

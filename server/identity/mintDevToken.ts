@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { AuthConfig } from '../config/index.ts';
 import { loadDevSecret } from './devSecret.ts';
@@ -34,6 +35,9 @@ export async function mintDevToken(auth: AuthConfig, request: DevTokenRequest): 
     .setIssuer(auth.issuer)
     .setAudience(auth.audience)
     .setIssuedAt()
+    // Each token its own: two sign-ins in one second would otherwise make the same token,
+    // and signing one out (`SignedOutTokens`) would sign out the other.
+    .setJti(randomUUID())
     .setExpirationTime(request.expiresIn ?? '8h');
   if (request.user) jwt.setSubject(request.user);
   if (request.notBeforeSeconds)

@@ -8,6 +8,7 @@ import {
   localContext,
   screenshotAndCheck,
 } from '../support/browser.ts';
+import { Authenticator } from '../../gateway/index.ts';
 import { rawGet as get } from '../support/rawGet.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 
@@ -539,5 +540,50 @@ describe("the web console's sign-in routes, attacked directly", () => {
 
     const out = await get(base, '/console/auth/sign-out', { ...FROM_CONSOLE, cookie: session });
     expect(String((out.headers['set-cookie'] as string[])[0])).toMatch(/Max-Age=0/);
+  });
+
+  it('signs the token itself out: a copy taken while signed in no longer works, here or at another gateway', async () => {
+    const signedIn = await get(
+      base,
+      '/console/auth/dev?department=data_office&role=REVIEWER&user=zhao',
+      FROM_CONSOLE,
+    );
+    const session = String((signedIn.headers['set-cookie'] as string[])[0]).split(';')[0]!;
+    const { token } = JSON.parse(
+      (await get(base, '/console/auth/session', { ...FROM_CONSOLE, cookie: session })).body,
+    ) as { token: string };
+    const copied = { authorization: `Bearer ${token}` };
+    const query = '{ catalogueEntries(first: 1) { nodes { code } } }';
+    expect((await platform.query(query, {}, copied)).errors).toBeUndefined();
+    // Another gateway of the platform, which has already verified the token.
+    const other = Authenticator.create(platform.config.auth, platform.platformDb);
+    other.signedOut.start();
+    try {
+      expect((await other.verifyToken(token)).user).toBe('zhao');
+
+      await get(base, '/console/auth/sign-out', { ...FROM_CONSOLE, cookie: session });
+      const refused = await platform.query(query, {}, copied);
+      expect(refused.status).toBe(401);
+      expect(refused.errors?.[0]?.message).toContain('signed out');
+      await other.signedOut.poll();
+      await expect(other.verifyToken(token)).rejects.toThrow(/signed out/);
+      // Only the token's hash is kept, and only that token is refused.
+      const rows = await platform.platformDb('signed_out_tokens').select('token_sha256');
+      expect(JSON.stringify(rows)).not.toContain(token.slice(0, 20));
+      const again = await get(
+        base,
+        '/console/auth/dev?department=data_office&role=REVIEWER&user=zhao',
+        FROM_CONSOLE,
+      );
+      const next = String((again.headers['set-cookie'] as string[])[0]).split(';')[0]!;
+      const fresh = JSON.parse(
+        (await get(base, '/console/auth/session', { ...FROM_CONSOLE, cookie: next })).body,
+      ) as { token: string };
+      expect(fresh.token).not.toBe(token);
+      const answered = await platform.query(query, {}, { authorization: `Bearer ${fresh.token}` });
+      expect(answered.errors).toBeUndefined();
+    } finally {
+      other.signedOut.stop();
+    }
   });
 });

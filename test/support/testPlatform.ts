@@ -23,6 +23,8 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
 
 export interface TestPlatform extends RunningPlatform {
   database: TestDatabase;
+  /** The configuration it was started with. */
+  config: PlatformConfig;
   /** POSTs a GraphQL request to the gateway, as a client would. */
   query<TData = Record<string, unknown>>(
     query: string,
@@ -81,6 +83,7 @@ export async function startTestPlatform(
   return {
     ...platform,
     database,
+    config,
     query: (query, variables, headers) =>
       postGraphQL(platform.gateway.url, query, variables, headers),
     async close() {
