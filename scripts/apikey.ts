@@ -1,5 +1,5 @@
 /**
- * `npm run apikey -- issue --department CODE --app APP [--role ROLE]... [--label TEXT]`
+ * `npm run apikey -- issue --department CODE --app APP [--role ROLE]... [--label TEXT] [--valid-days N]`
  * prints a new application API key once; only its hash is stored.
  * `npm run apikey -- revoke ID` revokes one (in force at every gateway within 5 s).
  * `npm run apikey -- list [--department CODE]` lists issued keys: id, department,
@@ -7,7 +7,14 @@
  */
 import type { Knex } from 'knex';
 import { ROLES, type Role } from '../server/identity/RequestIdentity.ts';
-import { cliProgram, cliSubcommand, CliUsageError, collect, runCli } from './cli/index.ts';
+import {
+  cliProgram,
+  cliSubcommand,
+  CliUsageError,
+  collect,
+  runCli,
+  wholeNumber,
+} from './cli/index.ts';
 
 const program = cliProgram({
   name: 'npm run apikey --',
@@ -36,6 +43,11 @@ cliSubcommand(program, {
     collect,
   )
   .option('--label <text>', 'a note shown by `list` (default: department/app)')
+  .option(
+    '--valid-days <days>',
+    'days the key is valid, 1 to 365 (default: 90); issue its successor before it expires',
+    wholeNumber(1, 365),
+  )
   .action(async (options) => {
     const roles = (options.role ?? ['APP_DEVELOPER']).map((r) => r.toUpperCase());
     const unknown = roles.filter((r) => !ROLES.includes(r as Role));
@@ -56,9 +68,10 @@ cliSubcommand(program, {
         },
         options.label ?? `${options.department}/${options.app}`,
         'cli',
+        options.validDays,
       );
       console.log(
-        `API key ${issued.id} for ${options.department}/${options.app} (shown once, store it now):`,
+        `API key ${issued.id} for ${options.department}/${options.app}, valid until ${issued.expiresAt} (shown once, store it now):`,
       );
       console.log(issued.key);
     });
@@ -74,7 +87,9 @@ cliSubcommand(program, {
     const { listApiKeys } = await import('../server/index.ts');
     await withPlatformDb(async (db) => {
       const keys = await listApiKeys(db, { department: options.department });
-      console.log(['id', 'department', 'application', 'roles', 'created', 'revoked'].join('\t'));
+      console.log(
+        ['id', 'department', 'application', 'roles', 'created', 'expires', 'revoked'].join('\t'),
+      );
       for (const key of keys) {
         console.log(
           [
@@ -83,6 +98,7 @@ cliSubcommand(program, {
             key.application ?? '-',
             key.roles.join(','),
             key.createdAt,
+            key.expiresAt ?? '-',
             key.revokedAt ?? '-',
           ].join('\t'),
         );

@@ -294,7 +294,11 @@ export class Authenticator {
       if (this.apiKeyCache.size > 10_000) this.apiKeyCache.clear();
       this.apiKeyCache.set(key, { caller, until: now + API_KEY_TTL_MS });
     }
-    if (!caller) throw unauthenticated('The API key is unknown or revoked.');
+    if (!caller) {
+      throw unauthenticated(
+        'The API key is unknown, revoked or expired; ask your platform admin for a new one.',
+      );
+    }
     const roleProblem =
       keyRoleProblem(caller.roles) ??
       officeRoleProblem(caller.department, caller.roles, this.config.officeDepartments);

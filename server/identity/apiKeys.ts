@@ -13,16 +13,26 @@ const PREFIX = 'gdk';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * How long a key is valid, in days: 90 unless asked otherwise, a year at most.
+ * A key does not live for ever: one copied into a script, a log or a departed
+ * developer's laptop stops working on its own, and its successor is issued.
+ */
+export const API_KEY_VALID_DAYS = { default: 90, most: 365 } as const;
+
 export interface IssuedApiKey {
   id: string;
   /** The whole key; shown once, never stored. */
   key: string;
+  /** When it stops working. */
+  expiresAt: string;
 }
 
 /**
  * Issues an API key for an application: `gdk_<id>_<secret>`. Only the SHA-256
  * of the secret is stored (the secret is 32 random bytes, so a fast hash is
- * enough); the key itself is returned once.
+ * enough); the key itself is returned once. It expires after `validDays`
+ * (`API_KEY_VALID_DAYS`).
  */
 export async function issueApiKey(
   db: Knex,
@@ -30,7 +40,11 @@ export async function issueApiKey(
   label: string,
   /** Who issued it, as recorded: an admin's department/user, or the command line. */
   issuedBy: string | null = null,
+  validDays: number = API_KEY_VALID_DAYS.default,
 ): Promise<IssuedApiKey> {
+  if (!Number.isInteger(validDays) || validDays < 1 || validDays > API_KEY_VALID_DAYS.most) {
+    throw new Error(`A key is valid for 1 to ${API_KEY_VALID_DAYS.most} days, not ${validDays}.`);
+  }
   if (!DEPARTMENT_CODE.test(owner.department)) {
     throw new Error(
       `${owner.department} is not a department code (lower-case letters, digits and _); a linked platform's consumer gets no key here.`,
@@ -38,6 +52,8 @@ export async function issueApiKey(
   }
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  const expiresAt = new Date(now + validDays * 86_400_000).toISOString();
   await db('api_keys').insert({
     id,
     secret_hash: sha256(secret),
@@ -46,11 +62,12 @@ export async function issueApiKey(
     user_id: owner.user,
     roles: JSON.stringify(owner.roles),
     label,
-    created_at: new Date().toISOString(),
+    created_at: new Date(now).toISOString(),
+    expires_at: expiresAt,
     revoked_at: null,
     issued_by: issuedBy,
   });
-  return { id, key: `${PREFIX}_${id}_${secret}` };
+  return { id, key: `${PREFIX}_${id}_${secret}`, expiresAt };
 }
 
 export async function revokeApiKey(
@@ -74,6 +91,8 @@ export interface ApiKeyListing {
   roles: Role[];
   label: string;
   createdAt: string;
+  /** When it stops working (null only on a row written without one). */
+  expiresAt: string | null;
   revokedAt: string | null;
   /** Who issued and who revoked it, where recorded. */
   issuedBy: string | null;
@@ -104,6 +123,7 @@ export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<
       'roles',
       'label',
       'created_at',
+      'expires_at',
       'revoked_at',
       'issued_by',
       'revoked_by',
@@ -122,6 +142,7 @@ export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<
     roles: string;
     label: string;
     created_at: string;
+    expires_at: string | null;
     revoked_at: string | null;
     issued_by: string | null;
     revoked_by: string | null;
@@ -134,13 +155,14 @@ export async function listApiKeys(db: Knex, filter: ApiKeyFilter = {}): Promise<
     roles: JSON.parse(row.roles) as Role[],
     label: row.label,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     issuedBy: row.issued_by,
     revokedBy: row.revoked_by,
   }));
 }
 
-/** The caller an API key stands for, or null if it is unknown, wrong or revoked. */
+/** The caller an API key stands for, or null if it is unknown, wrong, revoked or expired. */
 export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | null> {
   const match = /^gdk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/.exec(key);
   if (!match) return null;
@@ -153,9 +175,12 @@ export async function findApiKeyCaller(db: Knex, key: string): Promise<Caller | 
         user_id: string | null;
         roles: string;
         revoked_at: string | null;
+        expires_at: string | null;
       }
     | undefined;
   if (!row || row.revoked_at !== null || !DEPARTMENT_CODE.test(row.department)) return null;
+  // A row without an end is not taken for one that never ends.
+  if (!row.expires_at || !(Date.parse(row.expires_at) > Date.now())) return null;
   const expected = Buffer.from(row.secret_hash, 'hex');
   const actual = Buffer.from(sha256(secret), 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;

@@ -29,7 +29,13 @@ export {
   ROLES,
 } from './RequestIdentity.ts';
 export type { Caller, RequestIdentity, Role } from './RequestIdentity.ts';
-export { findApiKeyCaller, issueApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
+export {
+  API_KEY_VALID_DAYS,
+  findApiKeyCaller,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from './apiKeys.ts';
 export type { ApiKeyFilter, ApiKeyListing, IssuedApiKey } from './apiKeys.ts';
 export { loadDevSecret } from './devSecret.ts';
 export { loadJoinKey, loadOrCreateJoinKey } from './joinKey.ts';

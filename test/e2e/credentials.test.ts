@@ -60,8 +60,46 @@ describe('application API keys', () => {
     expect(Date.now() - started).toBeLessThan(5500);
   });
 
+  it('expire: 90 days after issue unless asked otherwise, a year at most, and an expired key is refused', async () => {
+    const before = Date.now();
+    const issued = await issueApiKey(
+      platform.platformDb,
+      { department: 'tax', application: 'expiring', user: null, roles: ['APP_DEVELOPER'] },
+      'expiring key',
+    );
+    const days = (Date.parse(issued.expiresAt) - before) / 86_400_000;
+    expect(days).toBeGreaterThan(89.99);
+    expect(days).toBeLessThan(90.01);
+    await expect(
+      issueApiKey(
+        platform.platformDb,
+        { department: 'tax', application: 'forever', user: null, roles: ['APP_DEVELOPER'] },
+        'forever',
+        null,
+        366,
+      ),
+    ).rejects.toThrow(/1 to 365 days/);
+    expect((await platform.query(ENTERPRISES, {}, { 'x-api-key': issued.key })).status).toBe(200);
+    // Its day comes (a fresh key of the same row, so no cached answer stands for it).
+    const lapsed = await issueApiKey(
+      platform.platformDb,
+      { department: 'tax', application: 'lapsed', user: null, roles: ['APP_DEVELOPER'] },
+      'lapsed key',
+    );
+    await platform
+      .platformDb('api_keys')
+      .where({ id: lapsed.id })
+      .update({ expires_at: new Date(Date.now() - 1000).toISOString() });
+    const refused = await platform.query(ENTERPRISES, {}, { 'x-api-key': lapsed.key });
+    expect(refused.status).toBe(401);
+    expect(refused.errors![0]!.message).toContain('expired');
+    // A row written without an end is not taken for a key that never ends.
+    await platform.platformDb('api_keys').where({ id: lapsed.id }).update({ expires_at: null });
+    expect((await platform.query(ENTERPRISES, {}, { 'x-api-key': lapsed.key })).status).toBe(401);
+  });
+
   const LIST = `query($d: String, $o: Int, $l: Int) {
-    apiKeys(department: $d, offset: $o, limit: $l) { id department application user roles label createdAt revokedAt issuedBy revokedBy active }
+    apiKeys(department: $d, offset: $o, limit: $l) { id department application user roles label createdAt expiresAt revokedAt issuedBy revokedBy active }
   }`;
   const ISSUE = `mutation($input: ApiKeyInput!) {
     issueApiKey(input: $input) { secret apiKey { id department application roles label active } }

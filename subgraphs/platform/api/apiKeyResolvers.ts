@@ -11,7 +11,11 @@ import { offsetPage } from './pageArguments.ts';
 type Args = Record<string, unknown>;
 
 /** A listed key as the API shows it. */
-const keyView = (key: ApiKeyListing) => ({ ...key, active: key.revokedAt === null });
+const keyView = (key: ApiKeyListing) => ({
+  ...key,
+  active:
+    key.revokedAt === null && key.expiresAt !== null && Date.parse(key.expiresAt) > Date.now(),
+});
 
 /** The resolvers of API_KEY_TYPE_DEFS, merged into the platform's. */
 export const apiKeyResolvers = {

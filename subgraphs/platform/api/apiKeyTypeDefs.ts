@@ -14,10 +14,13 @@ export const API_KEY_TYPE_DEFS = /* GraphQL */ `
     roles: [String!]!
     label: String!
     createdAt: String!
+    "When it stops working: every key expires (90 days after issue unless asked otherwise)."
+    expiresAt: String
     revokedAt: String
     "Who issued it (department/user), or cli for the command line; null for keys issued before this was recorded."
     issuedBy: String
     revokedBy: String
+    "Neither revoked nor expired."
     active: Boolean!
   }
 
@@ -37,6 +40,8 @@ export const API_KEY_TYPE_DEFS = /* GraphQL */ `
     roles: [String!] = ["APP_DEVELOPER"]
     "A note shown in the list (up to 128 characters); default department/application."
     label: String
+    "Days the key is valid, 1 to 365; default 90. Issue its successor before it expires."
+    validDays: Int = 90
   }
 
   extend type Query {

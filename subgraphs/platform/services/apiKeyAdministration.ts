@@ -1,5 +1,6 @@
 import { badUserInput, conflict, notFound } from '../../../schema/index.ts';
 import {
+  API_KEY_VALID_DAYS,
   DEPARTMENT_CODE,
   issueApiKey,
   listApiKeys,
@@ -18,6 +19,7 @@ export interface ApiKeyInput {
   application: string;
   roles?: string[] | null;
   label?: string | null;
+  validDays?: number | null;
 }
 
 const APPLICATION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -76,6 +78,10 @@ export async function issueKey(
   if (label.length > LABEL_LENGTH || /\p{Cc}/u.test(label)) {
     problems.push(`label: up to ${LABEL_LENGTH} characters on one line.`);
   }
+  const validDays = input.validDays ?? API_KEY_VALID_DAYS.default;
+  if (!Number.isInteger(validDays) || validDays < 1 || validDays > API_KEY_VALID_DAYS.most) {
+    problems.push(`validDays: 1 to ${API_KEY_VALID_DAYS.most} days; a key does not live for ever.`);
+  }
   if (problems.length > 0) {
     throw badUserInput(
       `The API key cannot be issued:\n${problems.map((p) => `- ${p}`).join('\n')}`,
@@ -92,6 +98,7 @@ export async function issueKey(
     },
     label,
     actorOf(ctx),
+    validDays,
   );
   const [apiKey] = await listApiKeys(ctx.db, { id: issued.id });
   return { secret: issued.key, apiKey: apiKey! };
