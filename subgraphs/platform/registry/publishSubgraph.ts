@@ -2,7 +2,13 @@ import type { Knex } from 'knex';
 import type { Catalogue } from '../../../schema/index.ts';
 import { inTransaction } from '../../../server/index.ts';
 import { checkSubgraphs, type SubgraphCandidate, type SubgraphCheck } from './checkSubgraph.ts';
-import type { CompositionKeys, RegistrySigner } from './registrySignatures.ts';
+import { departmentReachProblem } from './departmentReach.ts';
+import {
+  PLATFORM_SIGNER,
+  signerOf,
+  type CompositionKeys,
+  type RegistrySigner,
+} from './registrySignatures.ts';
 import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
@@ -88,6 +94,17 @@ export async function publishSubgraphs(
   );
   const changed = request.candidates.filter((_, i) => !inForce[i]);
   const check = await checkSubgraphs(db, catalogue, changed, request.compositions);
+  const reaching = changed.flatMap((c) => {
+    const problem = signerOf(c.name) === PLATFORM_SIGNER ? null : departmentReachProblem(c.sdl);
+    return problem ? [`${c.name}: ${problem}`] : [];
+  });
+  if (reaching.length > 0) {
+    return {
+      published: false,
+      check,
+      refusal: `${reaching.join('; ')}; gateways would not serve it`,
+    };
+  }
   const names = request.candidates.map((c) => c.name).join(', ');
   if (changed.length === 0) {
     return { published: false, unchanged: true, inForce: inForce as SubgraphVersion[], check };

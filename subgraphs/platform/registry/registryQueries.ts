@@ -96,15 +96,17 @@ export async function selectServedSubgraphs(
 ): Promise<{ served: SubgraphVersion[]; problems: string[] }> {
   const served: SubgraphVersion[] = [];
   const problems: string[] = [];
+  const problemOf = (v: SubgraphVersion) =>
+    entryProblem(keys, { ...v, sdlHashOfText: sdlHash(v.sdl) });
   for (const newest of await selectCurrentSubgraphs(db)) {
-    const problem = entryProblem(keys, newest);
+    const problem = problemOf(newest);
     if (problem === null) {
       served.push(newest);
       continue;
     }
     // Only on this path is the history read: the newest rows are normally signed.
     const signed = (await selectSubgraphHistory(db, newest.name)).find(
-      (v) => v.version < newest.version && entryProblem(keys, v) === null,
+      (v) => v.version < newest.version && problemOf(v) === null,
     );
     if (signed) served.push(signed);
     problems.push(

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { DepartmentVerifyKeys } from '../../../server/index.ts';
+import { departmentReachProblem } from './departmentReach.ts';
 
 /**
  * Who vouches for what the gateways compose.
@@ -55,23 +56,39 @@ export function entrySignedBy(
 }
 
 /**
- * Why `entry` is not to be served, or null: it is unsigned, its signer's key
- * is not provisioned here, or the signature does not fit.
+ * Why `entry` is not to be served, or null: it is unsigned, its SDL is not
+ * the one signed, its signer's key is not provisioned here, the signature does
+ * not fit, or a department's subgraph reaches beyond its own fields
+ * (`departmentReachProblem`).
  */
 export function entryProblem(
   keys: DepartmentVerifyKeys,
-  entry: EntryFacts & { signature: string | null },
+  entry: EntryFacts & {
+    signature: string | null;
+    /** The SDL as stored, checked against the reach of a department's subgraph. */
+    sdl?: string;
+    /** The SHA-256 of the SDL as stored, which must be the hash signed. */
+    sdlHashOfText?: string;
+  },
 ): string | null {
   const signer = signerOf(entry.name);
   const what = `subgraph ${entry.name} version ${entry.version}`;
   if (!entry.signature) return `${what} is not signed`;
+  if (entry.sdlHashOfText !== undefined && entry.sdlHashOfText !== entry.sdlHash) {
+    return `${what}: its SDL is not the one signed (changed in the database since)`;
+  }
   let key: KeyObject;
   try {
     key = keys.departmentKey(signer);
   } catch {
     return `${what}: no registry key of ${signer} is provisioned here (${signer}.jwk.json in DEPARTMENT_VERIFY_KEYS_DIR)`;
   }
-  return entrySignedBy(key, entry) ? null : `${what} is not signed with ${signer}'s key`;
+  if (!entrySignedBy(key, entry)) return `${what} is not signed with ${signer}'s key`;
+  if (signer !== PLATFORM_SIGNER && entry.sdl !== undefined) {
+    const reach = departmentReachProblem(entry.sdl);
+    if (reach) return `${what}: ${reach}`;
+  }
+  return null;
 }
 
 /**

@@ -14,6 +14,7 @@ import { publishSubgraphs } from '../publishSubgraph.ts';
 import { RegistryWatcher } from '../RegistryWatcher.ts';
 import {
   insertSubgraphVersion,
+  sdlHash,
   selectCurrentSubgraphs,
   selectRegistryRevision,
   selectServedSubgraphs,
@@ -215,7 +216,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         version: 1,
         url: 'http://10.9.9.7/graphql',
         sdl: licences.typeDefs,
-        sdl_hash: 'x',
+        sdl_hash: sdlHash(licences.typeDefs),
         published_by: 'x',
         published_at: new Date().toISOString(),
         note: 'x',
@@ -265,6 +266,73 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
       expect(applied).toHaveLength(2);
       expect(watcher.problem).toBeNull();
       expect(told.at(-1)).toBeNull();
+    });
+
+    it("passes over a signed department subgraph that reaches into another's fields, under any name, and one whose SDL was changed after signing", async () => {
+      // licences takes over people's Person.name, signed with licences's own key.
+      const takeovers = [
+        licences.typeDefs
+          .replace('import: ["@key"]', 'import: ["@key", "@override"]')
+          .replace(
+            'licences: [String!]!',
+            'licences: [String!]! name: String @override(from: "people")',
+          ),
+        licences.typeDefs.replace(
+          'licences: [String!]!',
+          'licences: [String!]! name: String @federation__override(from: "people")',
+        ),
+        licences.typeDefs
+          .replace('import: ["@key"]', 'import: ["@key", { name: "@override", as: "@mine" }]')
+          .replace(
+            'licences: [String!]!',
+            'licences: [String!]! name: String @mine(from: "people")',
+          ),
+        licences.typeDefs
+          .replace('import: ["@key"]', 'import: ["@key", "@external", "@requires"]')
+          .replace(
+            'licences: [String!]!',
+            'licences: [String!]! name: String @external copy: String @requires(fields: "name")',
+          ),
+      ];
+      for (const sdl of takeovers) {
+        await insertSubgraphVersion(
+          db,
+          { name: 'licences', url: licences.url, sdl, publishedBy: 'x', note: 'x' },
+          signer,
+        );
+        const { served, problems } = await selectServedSubgraphs(db, verify);
+        expect(served.find((v) => v.name === 'licences')!.version).toBe(1);
+        expect(problems[0]).toMatch(
+          /^subgraph licences version \d+: it uses .*which a department's subgraph may not/,
+        );
+      }
+      // The publisher refuses it before the gateways would.
+      const refused = await publishSubgraphs(
+        db,
+        NO_GRANTS,
+        request([{ name: 'licences', url: licences.url, sdl: takeovers[0]! }]),
+      );
+      expect(!refused.published && !refused.unchanged && refused.refusal).toMatch(
+        /licences: it uses @override.*gateways would not serve it/,
+      );
+
+      // The SDL of the version in force, edited in place with the database credential.
+      await db('subgraph_versions').where({ name: 'licences' }).delete();
+      await insertSubgraphVersion(
+        db,
+        { ...candidate(licences), publishedBy: 'x', note: 'x' },
+        signer,
+      );
+      await db('subgraph_versions')
+        .where({ name: 'licences' })
+        .update({
+          sdl: licences.typeDefs.replace('licence(no: ID!): String', 'licence(no: ID!): Int'),
+        });
+      const edited = await selectServedSubgraphs(db, verify);
+      expect(edited.served.map((v) => v.name)).toEqual(['people']);
+      expect(edited.problems).toEqual([
+        'subgraph licences version 1: its SDL is not the one signed (changed in the database since): the subgraph is not served',
+      ]);
     });
 
     it('publishes a subgraph only with its own key, and signs again a version in force that is not signed', async () => {
