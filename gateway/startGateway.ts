@@ -296,7 +296,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         oidc: options.consoleOidc ?? null,
         timeZone: options.timeZone ?? DEFAULT_TIME_ZONE,
         logger: options.logger,
-        signOut: (token, expiresAt) => authenticator.signedOut.signOut(token, expiresAt),
+        signOut: (token) => authenticator.signOut(token),
       }),
       ...exportProxyRoutes({
         authenticator,

@@ -193,6 +193,8 @@ export class Authenticator {
    * `VERIFIED_TOKEN_TTL_MS`.
    */
   async verifyToken(token: string): Promise<Caller> {
+    // A process that does not follow sign-outs (the command line) reads them once.
+    if (!this.signedOut.loaded) await this.signedOut.poll();
     if (this.signedOut.has(token)) {
       throw unauthenticated('This token was signed out; sign in again for a new one.');
     }
@@ -209,6 +211,21 @@ export class Authenticator {
       until: Math.min(now + VERIFIED_TOKEN_TTL_MS, expiresAt + CLOCK_TOLERANCE_SECONDS * 1000),
     });
     return caller;
+  }
+
+  /**
+   * Signs a console session's token out on every gateway (`SignedOutTokens`),
+   * if it is a token this platform verifies, until its own expiry; anything
+   * else in a cookie is only forgotten, never recorded.
+   */
+  async signOut(token: string): Promise<void> {
+    let expiresAt: number;
+    try {
+      ({ expiresAt } = await this.verifyTokenSignature(token));
+    } catch {
+      return;
+    }
+    await this.signedOut.signOut(token, Math.floor(expiresAt / 1000));
   }
 
   private async verifyTokenSignature(

@@ -6,7 +6,17 @@ const POLL_MS = 1000;
 /** How far back each look reaches past the last one: clocks of replicas differ a little. */
 const OVERLAP_MS = 10_000;
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+/**
+ * What a signed-out token is known by: the SHA-256 of what its signature
+ * covers (header and payload as encoded), not of the whole text. The
+ * signature's own encoding can be varied — spare bits of its last character,
+ * padding — and still verify, so a token re-encoded that way was a token
+ * never signed out; its signed part cannot vary without failing verification.
+ */
+const fingerprint = (token: string) =>
+  createHash('sha256')
+    .update(token.slice(0, Math.max(0, token.lastIndexOf('.'))))
+    .digest('hex');
 
 /**
  * Bearer tokens signed out of the console before they expired. Signing out
@@ -23,6 +33,8 @@ export class SignedOutTokens {
   /** Token hashes, with when each token expires (ms). */
   private readonly hashes = new Map<string, number>();
   private lookedAt = 0;
+  /** Whether the tokens signed out have been looked for at least once (read, or the database was away). */
+  loaded = false;
   private timer: NodeJS.Timeout | undefined;
   private looking: Promise<void> | undefined;
 
@@ -41,18 +53,20 @@ export class SignedOutTokens {
 
   has(token: string): boolean {
     if (this.hashes.size === 0) return false;
-    const until = this.hashes.get(sha256(token));
+    const until = this.hashes.get(fingerprint(token));
     return until !== undefined && until > Date.now();
   }
 
   /**
    * Signs `token`, which expires at `expiresAtSeconds`, out on every gateway:
-   * here at once, at the others within a second. Resolves once recorded.
+   * here at once, at the others within a second. Resolves once recorded. The
+   * caller has verified the token and read its expiry from it
+   * (`Authenticator.signOut`): nobody records a token that is not one.
    */
   async signOut(token: string, expiresAtSeconds: number): Promise<void> {
     const expiresAt = expiresAtSeconds * 1000;
     if (expiresAt <= Date.now()) return;
-    const hash = sha256(token);
+    const hash = fingerprint(token);
     this.hashes.set(hash, expiresAt);
     await this.db('signed_out_tokens')
       .insert({
@@ -86,6 +100,7 @@ export class SignedOutTokens {
     } catch {
       // The platform database is away: the next look reaches back to the last one that read it.
     }
+    this.loaded = true;
     for (const [hash, until] of this.hashes) if (until <= now) this.hashes.delete(hash);
   }
 }

@@ -29,7 +29,7 @@ export interface ConsoleOptions {
   timeZone: string;
   logger: Logger;
   /** Signs the session's token out on every gateway (`SignedOutTokens`), so a copy of it stops working too. */
-  signOut?: (token: string, expiresAtSeconds: number) => Promise<void>;
+  signOut?: (token: string) => Promise<void>;
 }
 
 /**
@@ -128,7 +128,7 @@ export function consoleRoutes(options: ConsoleOptions): Record<string, Route> {
     [`${CONSOLE_PATH}/auth/sign-out`]: forConsoleScript(async (req, res) => {
       // The token itself is signed out on every gateway, not only the cookie cleared here.
       const session = sessionOf(req);
-      if (session?.expiresAt) await options.signOut?.(session.token, session.expiresAt);
+      if (session) await options.signOut?.(session.token);
       endSession(req, res);
       sendJson(res, 200, { signedIn: false });
     }),

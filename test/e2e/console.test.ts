@@ -567,6 +567,31 @@ describe("the web console's sign-in routes, attacked directly", () => {
       expect(refused.errors?.[0]?.message).toContain('signed out');
       await other.signedOut.poll();
       await expect(other.verifyToken(token)).rejects.toThrow(/signed out/);
+      // Nor re-encoded: the signature's last character with its spare bits changed, or padded.
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const last = alphabet.indexOf(token.at(-1)!);
+      for (const variant of [`${token.slice(0, -1)}${alphabet[last ^ 1]}`, `${token}=`]) {
+        const answer = await platform.query(query, {}, { authorization: `Bearer ${variant}` });
+        expect(answer.status, variant.slice(-4)).toBe(401);
+      }
+      // A process that follows no sign-outs (the command line's --admin-token) reads them once.
+      const command = Authenticator.create(platform.config.auth, platform.platformDb);
+      await expect(command.verifyToken(token)).rejects.toThrow(/signed out/);
+      // Only a token this platform verifies is recorded, never whatever a cookie holds.
+      const count = async () =>
+        Number((await platform.platformDb('signed_out_tokens').count({ n: '*' }))[0]!.n);
+      const recorded = await count();
+      const forged = `${token.slice(0, token.lastIndexOf('.'))}.${'A'.repeat(43)}`;
+      await get(base, '/console/auth/sign-out', {
+        ...FROM_CONSOLE,
+        cookie: `govdata_console=${forged}`,
+      });
+      const unsigned = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ exp: 253402300799 })).toString('base64url')}.x`;
+      await get(base, '/console/auth/sign-out', {
+        ...FROM_CONSOLE,
+        cookie: `govdata_console=${unsigned}`,
+      });
+      expect(await count()).toBe(recorded);
       // Only the token's hash is kept, and only that token is refused.
       const rows = await platform.platformDb('signed_out_tokens').select('token_sha256');
       expect(JSON.stringify(rows)).not.toContain(token.slice(0, 20));
