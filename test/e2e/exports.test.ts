@@ -391,6 +391,17 @@ describe.each(ENGINES)('on %s', (engine) => {
         reason: 'NO_GRANT',
         verb: 'do not give you',
       },
+      // Every item in one district, and names everywhere: elsewhere, a record sent again
+      // with its name alone would say its hidden items changed.
+      {
+        department: 'export_incr_two',
+        masks: {},
+        items: all,
+        alsoEverywhere: ['name'],
+        item: 'idNumber',
+        reason: 'NO_GRANT',
+        verb: 'do not give you',
+      },
     ] as const;
     for (const c of cases) {
       await grant({
@@ -400,6 +411,15 @@ describe.each(ENGINES)('on %s', (engine) => {
         masks: c.masks,
         rowFilter: { regionCode: { eq: '330106' } },
       });
+      if ('alsoEverywhere' in c) {
+        await grant({
+          id: `exp-incr-all-${engine}`,
+          consumerDepartment: c.department,
+          items: [...c.alsoEverywhere],
+          masks: {},
+          rowFilter: null,
+        });
+      }
       const headers = await headersOf(c.department);
       const first = await exportToFile({
         gateway,
