@@ -25,7 +25,17 @@ const ALLOWED_DIRECTIVES: ReadonlySet<string> = new Set([
 ]);
 const ALLOWED_IMPORTS: ReadonlySet<string> = new Set(['@key', '@shareable']);
 
-/** Why a department's subgraph SDL reaches beyond its own fields, or null. */
+/** The one spec a department's subgraph links: federation 2's, whatever its minor version. */
+const FEDERATION_SPEC = /^https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+$/;
+
+/**
+ * Why a department's subgraph SDL reaches beyond its own fields, or null.
+ * What a name means is decided by `@link`, so the links are held too: one
+ * link, to federation, importing `@key` and `@shareable` by their own names,
+ * with no `as` (which would rename the link directive itself, and make an
+ * allowed name mean `@link`), and no directive defined in the SDL (a
+ * definition of a link directive under an allowed name did exactly that).
+ */
 export function departmentReachProblem(sdl: string): string | null {
   let document;
   try {
@@ -34,25 +44,42 @@ export function departmentReachProblem(sdl: string): string | null {
     return `its SDL does not parse: ${error instanceof Error ? error.message : String(error)}`;
   }
   const used = new Set<string>();
-  const imports: string[] = [];
+  const refused: string[] = [];
+  let links = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.DIRECTIVE_DEFINITION) {
+      refused.push(`a definition of @${definition.name.value}`);
+    }
+  }
   visit(document, {
     Directive(node: DirectiveNode) {
       used.add(node.name.value);
       if (node.name.value !== 'link') return;
-      const list = node.arguments?.find((a) => a.name.value === 'import')?.value;
-      if (list?.kind !== Kind.LIST) return;
-      for (const value of list.values) {
-        imports.push(value.kind === Kind.STRING ? value.value : '(an import renamed with as)');
+      links += 1;
+      for (const argument of node.arguments ?? []) {
+        const { value } = argument;
+        if (argument.name.value === 'url') {
+          if (value.kind !== Kind.STRING || !FEDERATION_SPEC.test(value.value)) {
+            refused.push('a @link to another spec than federation 2');
+          }
+        } else if (argument.name.value === 'import') {
+          const values = value.kind === Kind.LIST ? value.values : [value];
+          for (const v of values) {
+            if (v.kind !== Kind.STRING) refused.push('an import renamed with as');
+            else if (!ALLOWED_IMPORTS.has(v.value)) refused.push(v.value);
+          }
+        } else {
+          refused.push(`@link's ${argument.name.value}`);
+        }
       }
     },
   });
-  const refused = [
-    ...[...used].filter((d) => !ALLOWED_DIRECTIVES.has(d)).map((d) => `@${d}`),
-    ...imports.filter((i) => !ALLOWED_IMPORTS.has(i)),
-  ];
+  if (links > 1) refused.push('more than one @link');
+  refused.push(...[...used].filter((d) => !ALLOWED_DIRECTIVES.has(d)).map((d) => `@${d}`));
   if (refused.length === 0) return null;
   return (
     `it uses ${[...new Set(refused)].join(', ')}, which a department's subgraph may not: only ` +
-    '@key and @shareable, so that it resolves its own datasets and no other department’s fields'
+    '@key and @shareable, imported from one @link to federation, so that it resolves its own ' +
+    'datasets and no other department’s fields'
   );
 }

@@ -294,6 +294,18 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
             'licences: [String!]! name: String @external copy: String @requires(fields: "name")',
           ),
       ];
+      // @override under an allowed name, by making that name mean @link (red team s4 G1).
+      const field = 'licences: [String!]! name: String @link(from: "people")';
+      const relinked = [
+        `directive @shareable(url: String, as: String, import: [String]) repeatable on SCHEMA\n` +
+          `extend schema @shareable(url: "https://specs.apollo.dev/link/v1.0", as: "shareable")` +
+          ` @shareable(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", { name: "@override", as: "@link" }])\n` +
+          `type Query { licence(no: ID!): String }\ntype Person @key(fields: "id") { id: ID! ${field} }`,
+        `extend schema @link(url: "https://specs.apollo.dev/link/v1.0", as: "shareable")` +
+          ` @shareable(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", { name: "@override", as: "@link" }])\n` +
+          `type Query { licence(no: ID!): String }\ntype Person @key(fields: "id") { id: ID! ${field} }`,
+      ];
+      takeovers.push(...relinked);
       for (const sdl of takeovers) {
         await insertSubgraphVersion(
           db,
