@@ -285,6 +285,9 @@ describe.runIf(browserTests)(
       expect(editor).toContain('query');
       // Nor by way of the browser's storage: a first link without the session leaves the
       // operation in GraphiQL's saved tabs, a second opens the session without one.
+      // (Each page is left once GraphiQL's own requests are done: leaving aborts them,
+      // which the page's problems would count.)
+      await lured.waitForLoadState('networkidle');
       await lured.goto(`${base}/graphiql?${new URLSearchParams({ query: planted }).toString()}`);
       await expect
         .poll(() =>
@@ -295,6 +298,7 @@ describe.runIf(browserTests)(
           ),
         )
         .toContain('issueApiKey');
+      await lured.waitForLoadState('networkidle');
       await lured.goto(`${base}/graphiql?session=console`);
       await expect
         .poll(() => lured.locator('.graphiql-editor-tool').innerText())
@@ -302,6 +306,7 @@ describe.runIf(browserTests)(
       const restored = await lured.locator('.graphiql-query-editor').innerText();
       expect(restored).not.toContain('issueApiKey');
       expect(restored).toContain('query');
+      await lured.waitForLoadState('networkidle');
       await lured.close();
 
       await admin.getByRole('link', { name: '授权管理' }).click();

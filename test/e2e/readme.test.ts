@@ -238,7 +238,8 @@ const CHECKS: Record<string, (output: string, state: Map<string, unknown>, dir: 
     const secret = /gdk_[0-9a-f]{16}_\S+/.exec(output)![0];
     const listing = output.slice(output.indexOf('id\tdepartment'));
     expect(listing).toMatch(
-      new RegExp(`${issued![1]}\\tcivil_affairs\\trelief-app\\tAPP_DEVELOPER\\t\\S+\\t-`),
+      // created, expires (every key does), revoked
+      new RegExp(`${issued![1]}\\tcivil_affairs\\trelief-app\\tAPP_DEVELOPER\\t\\S+\\t\\S+\\t-`),
     );
     expect(listing).not.toContain(secret.slice(22));
   },

@@ -76,7 +76,11 @@ function watch(page: Page, problems: string[]): void {
   page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
   page.on('requestfailed', (req) => {
     // A download's blob: request "fails" once it is handed to the download manager.
-    if (!req.url().startsWith('blob:')) problems.push(`request failed: ${req.url()}`);
+    if (!req.url().startsWith('blob:')) {
+      problems.push(
+        `request failed: ${req.url()} (${req.failure()?.errorText ?? 'no reason given'})`,
+      );
+    }
   });
 }
 
