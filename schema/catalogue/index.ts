@@ -4,7 +4,7 @@ export { CatalogueError } from './CatalogueError.ts';
 export type { CatalogueProblem } from './CatalogueError.ts';
 export { catalogueEntrySchema, dataItemSchema } from './catalogueEntrySchema.ts';
 export type { CatalogueEntryInput, DataItemInput } from './catalogueEntrySchema.ts';
-export { departmentSchema } from './departmentSchema.ts';
+export { departmentSchema, RESERVED_DEPARTMENT_CODES } from './departmentSchema.ts';
 export type { Department } from './departmentSchema.ts';
 export * from './enums.ts';
 export {

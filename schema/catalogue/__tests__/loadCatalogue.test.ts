@@ -163,6 +163,19 @@ describe('loadCatalogue', () => {
     ]);
   });
 
+  it("refuses a department code kept for the platform's own subgraphs and keys", () => {
+    for (const code of ['platform', 'crosslevel', 'platform_registry']) {
+      const path = join(root, 'city-water', 'department.yaml');
+      const department = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      writeFileSync(path, stringify({ ...department, code }));
+      expect(problemsOf()).toContainEqual({
+        file: join('city-water', 'department.yaml'),
+        field: 'code',
+        message: expect.stringContaining("is kept for the platform's own subgraphs and keys"),
+      });
+    }
+  });
+
   it("refuses a dataset registered in another department's folder", () => {
     const file = editEntry(
       'city-water',
