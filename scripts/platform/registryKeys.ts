@@ -20,12 +20,11 @@ import {
  */
 
 /** The public keys a stored composition may be signed with: the gateway's, and the platform's where provisioned. */
-export function compositionVerifiers(
-  config: PlatformConfig,
+function compositionVerifiers(
+  keys: DepartmentVerifyKeys,
   gatewayPublicKey: PlatformKey,
 ): KeyObject[] {
   const gateway = keyObject(gatewayPublicKey);
-  const keys = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
   try {
     return [gateway, keys.departmentKey(PLATFORM_SIGNER)];
   } catch {
@@ -46,10 +45,11 @@ export function gatewayRegistryTrust(
   gatewaySigningKey: PlatformKey,
 ): RegistryTrust {
   const signing = keyObject(gatewaySigningKey);
+  const entries = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
   return {
-    entries: new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir),
+    entries,
     compositions: {
-      trusted: compositionVerifiers(config, createPublicKey(signing)),
+      trusted: compositionVerifiers(entries, createPublicKey(signing)),
       signing,
     },
   };
@@ -82,7 +82,10 @@ export function hostRegistryKeys(
   return {
     signer: new RegistrySigner({ [signer]: key }),
     compositions: {
-      trusted: compositionVerifiers(config, gatewayPublicKey),
+      trusted: compositionVerifiers(
+        new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir),
+        gatewayPublicKey,
+      ),
       ...(signer === PLATFORM_SIGNER ? { signing: key } : {}),
     },
   };

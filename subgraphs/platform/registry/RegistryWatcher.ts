@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { CompositionError } from '../../../schema/index.ts';
-import { composeShared, servedSubgraphs, type RegistryTrust } from './composeShared.ts';
+import {
+  composeInForce,
+  composeShared,
+  servedSubgraphs,
+  type RegistryTrust,
+} from './composeShared.ts';
 import { selectRegistryRevision } from './registryQueries.ts';
 
 /**
@@ -37,10 +42,7 @@ export class RegistryWatcher {
   /** Composes the registry now; throws if there is nothing composable to start from. */
   async compose(): Promise<string> {
     this.revision = await selectRegistryRevision(this.db);
-    const { subgraphs, problems, versions } = await servedSubgraphs(this.db, this.trust.entries);
-    const supergraphSdl = await composeShared(this.db, subgraphs, {
-      compositions: this.trust.compositions,
-    });
+    const { supergraphSdl, problems, versions } = await composeInForce(this.db, this.trust);
     this.served = versions;
     this.tell(problems.length > 0 ? problems.join('; ') : null);
     return supergraphSdl;

@@ -87,20 +87,25 @@ export interface RegistryTrust {
 
 /**
  * The supergraph of the subgraph versions gateways serve (`servedSubgraphs`),
- * composed once (`composeShared`); `problems` names each newer version passed
- * over for want of its subgraph's signature.
+ * composed once (`composeShared`), with the version served of each subgraph;
+ * `problems` names each newer version passed over for want of its subgraph's
+ * signature.
  */
 export async function composeInForce(
   db: Knex,
   trust: RegistryTrust,
   onStoreProblem?: (problem: string) => void,
-): Promise<{ supergraphSdl: string; problems: string[] }> {
-  const { subgraphs, problems } = await servedSubgraphs(db, trust.entries);
+): Promise<{
+  supergraphSdl: string;
+  problems: string[];
+  versions: ReadonlyMap<string, number>;
+}> {
+  const { subgraphs, problems, versions } = await servedSubgraphs(db, trust.entries);
   const supergraphSdl = await composeShared(db, subgraphs, {
     compositions: trust.compositions,
     onStoreProblem,
   });
-  return { supergraphSdl, problems };
+  return { supergraphSdl, problems, versions };
 }
 
 /** The subgraph versions gateways serve (`selectServedSubgraphs`), as composition takes them. */

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DepartmentVerifyKeys } from '../../../server/index.ts';
-import { entryProblem, signEntry, type RegistrySigner } from './registrySignatures.ts';
+import { entryProblem, sdlHash, signEntry, type RegistrySigner } from './registrySignatures.ts';
 
 /** One published version of a subgraph. */
 export interface SubgraphVersion {
@@ -41,7 +40,7 @@ const fromRow = (r: VersionRow): SubgraphVersion => ({
   signature: r.signature ?? null,
 });
 
-export const sdlHash = (sdl: string) => createHash('sha256').update(sdl).digest('hex');
+export { sdlHash };
 
 /** The version in force of every subgraph: the newest of each name. */
 export async function selectCurrentSubgraphs(db: Knex): Promise<SubgraphVersion[]> {
@@ -96,17 +95,15 @@ export async function selectServedSubgraphs(
 ): Promise<{ served: SubgraphVersion[]; problems: string[] }> {
   const served: SubgraphVersion[] = [];
   const problems: string[] = [];
-  const problemOf = (v: SubgraphVersion) =>
-    entryProblem(keys, { ...v, sdlHashOfText: sdlHash(v.sdl) });
   for (const newest of await selectCurrentSubgraphs(db)) {
-    const problem = problemOf(newest);
+    const problem = entryProblem(keys, newest);
     if (problem === null) {
       served.push(newest);
       continue;
     }
     // Only on this path is the history read: the newest rows are normally signed.
     const signed = (await selectSubgraphHistory(db, newest.name)).find(
-      (v) => v.version < newest.version && problemOf(v) === null,
+      (v) => v.version < newest.version && entryProblem(keys, v) === null,
     );
     if (signed) served.push(signed);
     problems.push(

@@ -29,6 +29,9 @@ export const PLATFORM_SIGNER = 'platform_registry';
 /** The platform's own subgraphs (`PLATFORM_SUBGRAPH`, `CROSS_LEVEL_SUBGRAPH`). */
 const PLATFORM_SUBGRAPHS: ReadonlySet<string> = new Set(['platform', 'crosslevel']);
 
+/** The SHA-256 of a subgraph's SDL, as entries carry and sign it. */
+export const sdlHash = (sdl: string) => createHash('sha256').update(sdl).digest('hex');
+
 /** The key that signs `subgraph`'s registry entries: its department's, or the platform's. */
 export const signerOf = (subgraph: string): string =>
   PLATFORM_SUBGRAPHS.has(subgraph) ? PLATFORM_SIGNER : subgraph;
@@ -63,18 +66,13 @@ export function entrySignedBy(
  */
 export function entryProblem(
   keys: DepartmentVerifyKeys,
-  entry: EntryFacts & {
-    signature: string | null;
-    /** The SDL as stored, checked against the reach of a department's subgraph. */
-    sdl?: string;
-    /** The SHA-256 of the SDL as stored, which must be the hash signed. */
-    sdlHashOfText?: string;
-  },
+  /** `sdl` as stored: it must be the SDL signed, and a department's must reach no further than its own. */
+  entry: EntryFacts & { signature: string | null; sdl: string },
 ): string | null {
   const signer = signerOf(entry.name);
   const what = `subgraph ${entry.name} version ${entry.version}`;
   if (!entry.signature) return `${what} is not signed`;
-  if (entry.sdlHashOfText !== undefined && entry.sdlHashOfText !== entry.sdlHash) {
+  if (sdlHash(entry.sdl) !== entry.sdlHash) {
     return `${what}: its SDL is not the one signed (changed in the database since)`;
   }
   let key: KeyObject;
@@ -84,7 +82,7 @@ export function entryProblem(
     return `${what}: no registry key of ${signer} is provisioned here (${signer}.jwk.json in DEPARTMENT_VERIFY_KEYS_DIR)`;
   }
   if (!entrySignedBy(key, entry)) return `${what} is not signed with ${signer}'s key`;
-  if (signer !== PLATFORM_SIGNER && entry.sdl !== undefined) {
+  if (signer !== PLATFORM_SIGNER) {
     const reach = departmentReachProblem(entry.sdl);
     if (reach) return `${what}: ${reach}`;
   }
