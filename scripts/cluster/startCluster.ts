@@ -11,13 +11,18 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { createFileOnce } from '../../server/identity/createFileOnce.ts';
 import {
+  departmentPasswordFile,
+  departmentUserName,
   loadConfig,
   loadDevSecret,
   loadOrCreateDepartmentKey,
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   openDatabase,
+  platformHostUserName,
+  type DepartmentUsersConfig,
   type PlatformConfig,
 } from '../../server/index.ts';
 import {
@@ -125,6 +130,25 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     LOG_FORMAT: 'json',
   };
   const config = loadConfig(env);
+  // A department's processes connect as the department, as on its own host: to the
+  // platform database as its host user (read and append only), to its own database as
+  // its own user. The platform makes both with these passwords as it migrates.
+  const departmentEnv = (department: string): NodeJS.ProcessEnv => {
+    const { departmentUsers } = config.database as { departmentUsers: DepartmentUsersConfig };
+    const password = (user: string) => {
+      const file = departmentPasswordFile(departmentUsers, user);
+      createFileOnce(file, randomBytes(24).toString('base64url'), 0o600);
+      return readFileSync(file, 'utf8').trim();
+    };
+    const host = platformHostUserName('govdata', department);
+    const own = departmentUserName(`govdata_${department}`);
+    const at = `127.0.0.1:${ports.mysql}`;
+    return {
+      DATABASE_URL: `mysql://${host}:${password(host)}@${at}/govdata`,
+      DEPARTMENT_DATABASE_URL: `mysql://${own}:${password(own)}@${at}/govdata_${department}`,
+      HOST_PLATFORM_DB_RIGHTS: 'host',
+    };
+  };
   const urls: ClusterUrls = {
     graphql: `http://127.0.0.1:${ports.gateway}/graphql`,
     subgraph: `http://127.0.0.1:${ports.subgraph}/graphql`,
@@ -157,7 +181,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       name,
       'govdata.ts',
       ['serve', '--department', department, '--port', String(port), '--no-seed'],
-      extra,
+      { ...departmentEnv(department), ...extra },
     );
   const platformSubgraph = govdata('platform-subgraph', 'govdata.ts', [
     'serve',

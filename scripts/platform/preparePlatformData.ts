@@ -3,6 +3,8 @@ import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import type { Catalogue } from '../../schema/index.ts';
 import {
+  databaseName,
+  ensurePlatformHostUser,
   insertMissingDatasetPolicies,
   migrateDatabase,
   MODULE_EXTENSION,
@@ -25,6 +27,9 @@ export const PLATFORM_DIR = join(import.meta.dirname, '..', '..', 'subgraphs', '
  * migrations, fills the holiday calendar on first start, records the catalogue
  * files' entries as published versions (see `importCatalogueFiles`) and their
  * sharing decisions, and seeds the demo grants when asked (or on first start).
+ * On MySQL it makes (or, with DEPARTMENT_DB_USERS=given, checks) each
+ * department's host user, with the rights a department's own host needs in the
+ * platform database and no more (`HOST_RIGHTS`).
  */
 export async function preparePlatformData(
   config: PlatformConfig,
@@ -47,6 +52,17 @@ export async function preparePlatformData(
       );
     const recorded = await insertMissingDatasetPolicies(db, catalogue.entries);
     if (recorded > 0) log(`platform: recorded the sharing decision of ${recorded} dataset(s)`);
+    const { database } = config;
+    if (database.kind === 'mysql' && database.departmentUsers) {
+      for (const department of catalogue.departments) {
+        await ensurePlatformHostUser(
+          db,
+          databaseName(database, 'platform'),
+          department.code,
+          database.departmentUsers,
+        );
+      }
+    }
     const empty = !(await db('grants').first(db.raw('1 as present')));
     if (seed === 'always' || (seed === 'if-empty' && empty)) {
       const module = (await import(

@@ -3,12 +3,15 @@ import { CatalogueError } from '../../schema/index.ts';
 import {
   AuditWriter,
   createLogger,
+  databaseName,
   databaseProblem,
   enableMetrics,
   loadJoinKey,
   loadDepartmentSigningKey,
   loadVerifyKey,
   openDatabase,
+  platformHostUserName,
+  platformRightsBeyondHost,
   startTracing,
   type PlatformConfig,
 } from '../../server/index.ts';
@@ -101,6 +104,7 @@ export async function serveDepartment(
     await stopTracing();
   };
   try {
+    await holdToHostRights(config, platformDb, department.code, log);
     const db = await openDatabase(config.departmentDatabase ?? config.database, department.code);
     opened.push(db);
     const applied = await migrateDepartment(db, department);
@@ -176,5 +180,41 @@ export async function serveDepartment(
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * On MySQL, refuses (`HOST_PLATFORM_DB_RIGHTS=host`) or names in the log
+ * (`any`) a platform database credential that can do more than a department's
+ * host needs (`HOST_RIGHTS`): a host is run by its department, and with the
+ * platform's own credential a compromised one could grant itself any
+ * department's data or delete the audit trail. A host credential cannot make
+ * the department's own database either, so it needs DEPARTMENT_DATABASE_URL.
+ */
+async function holdToHostRights(
+  config: PlatformConfig,
+  platformDb: Knex,
+  department: string,
+  log: (message: string) => void,
+): Promise<void> {
+  const { database } = config;
+  if (database.kind !== 'mysql') return;
+  const platformDatabase = databaseName(database, 'platform');
+  const beyond = await platformRightsBeyondHost(platformDb, platformDatabase);
+  const user = platformHostUserName(platformDatabase, department);
+  if (beyond.length > 0) {
+    const problem =
+      `DATABASE_URL's user may do more in the platform database than a department's host needs ` +
+      `(${beyond[0]}); give this host the platform's host user of ${department}, ${user} ` +
+      '(npm run migrate makes it; its password is in DEPARTMENT_DB_SECRETS_DIR)';
+    if (config.hostPlatformRights === 'host') {
+      throw new Error(`${department}: not started: ${problem}.`);
+    }
+    log(`${department}: warning: ${problem}; HOST_PLATFORM_DB_RIGHTS=host refuses to start so.`);
+  } else if (!config.departmentDatabase) {
+    throw new Error(
+      `${department}: not started: DATABASE_URL's user is a host's, which cannot make the ` +
+        "department's own database; set DEPARTMENT_DATABASE_URL to it.",
+    );
   }
 }

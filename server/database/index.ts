@@ -1,7 +1,11 @@
 export { databaseEngine } from './databaseEngine.ts';
 export type { DatabaseEngine } from './databaseEngine.ts';
 export { checkpointOffThread, databaseName, openDatabase, SQLITE_SHA256 } from './openDatabase.ts';
-export { departmentUserName, ensureDepartmentUser } from './departmentUser.ts';
+export {
+  departmentPasswordFile,
+  departmentUserName,
+  ensureDepartmentUser,
+} from './departmentUser.ts';
 export type { DepartmentCredentials } from './departmentUser.ts';
 export { databaseProblem } from './databaseProblem.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';
@@ -10,3 +14,10 @@ export { MODULE_EXTENSION } from './moduleExtension.ts';
 export { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from './waitOnLocksAsynchronously.ts';
 export { inTransaction, rolledBackByServer } from './inTransaction.ts';
 export type { TransactionOptions } from './inTransaction.ts';
+export {
+  ensurePlatformHostUser,
+  HOST_RIGHTS,
+  platformHostUserName,
+  platformRightsBeyondHost,
+  rightsBeyondHost,
+} from './platformHostUser.ts';

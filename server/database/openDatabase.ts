@@ -145,9 +145,13 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
   const admin = knex({ client: 'mysql2', connection, pool: { min: 0, max: 1 } });
   let own: DepartmentCredentials | undefined;
   try {
-    await admin.raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_bin', [
-      database,
-    ]);
+    await admin
+      .raw('CREATE DATABASE IF NOT EXISTS ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_bin', [database])
+      .catch((error: unknown) => {
+        // A user that may not create databases (a department host's, in the platform
+        // database) opens one that exists; where none does, connecting says so.
+        if ((error as { code?: string }).code !== 'ER_DBACCESS_DENIED_ERROR') throw error;
+      });
     // A department connects as its own user, with rights on its own database only.
     if (name !== 'platform' && config.departmentUsers) {
       own = await ensureDepartmentUser(admin, database, config.departmentUsers);

@@ -15,7 +15,11 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DepartmentVerifyKeys, verifyAuditChains } from '../../server/index.ts';
+import {
+  DepartmentVerifyKeys,
+  platformHostUserName,
+  verifyAuditChains,
+} from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
 import {
   insertSubgraphVersion,
@@ -23,7 +27,7 @@ import {
   selectCurrentSubgraphs,
 } from '../../subgraphs/platform/registry/index.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
-import { availableEngines } from '../support/testDatabase.ts';
+import { availableEngines, mysqlConnection } from '../support/testDatabase.ts';
 import { ok } from '../support/responses.ts';
 import {
   startTestPlatform,
@@ -67,6 +71,19 @@ describe.each(engines)('govdata serve on %s', (engine) => {
   let platform: TestPlatform;
   let hostDir: string;
   let env: Record<string, string>;
+  /** The platform database's URL as its administrator (MySQL), for the platform's own hosts. */
+  let adminUrl: string;
+
+  /** `platformUrl` as the platform's host user of `department`, with its password. */
+  function hostUrl(platformUrl: URL, department: string): URL {
+    const url = new URL(platformUrl);
+    const user = platformHostUserName(url.pathname.slice(1), department);
+    url.username = user;
+    url.password = encodeURIComponent(
+      readFileSync(join(platform.database.dir, 'keys', `mysql-${user}.password`), 'utf8').trim(),
+    );
+    return url;
+  }
   const served: CommandProcess[] = [];
 
   /** `govdata serve …` as department IT runs it on its own host. */
@@ -96,8 +113,10 @@ describe.each(engines)('govdata serve on %s', (engine) => {
     const platformUrl = engine === 'mysql' ? (platform.database.config as { url: URL }).url : null;
     const own = platformUrl ? new URL(platformUrl) : null;
     if (own) own.pathname += '_water_host';
+    adminUrl = platformUrl ? String(platformUrl) : '';
     env = {
-      DATABASE_URL: platformUrl ? String(platformUrl) : '',
+      // MySQL: the platform database as city_water's host user, which the platform made.
+      DATABASE_URL: platformUrl ? String(hostUrl(platformUrl, 'city_water')) : '',
       // SQLite: the platform database is the platform's file; keys come from the host's folder.
       DATA_DIR: engine === 'sqlite' ? platform.database.dir : hostDir,
       GATEWAY_PUBLIC_KEY_FILE: join(hostDir, 'keys', 'gateway-verify.jwk.json'),
@@ -313,6 +332,83 @@ describe.each(engines)('govdata serve on %s', (engine) => {
     SLOW,
   );
 
+  it.runIf(engine === 'mysql')(
+    "a department's host credential reads and appends, and cannot grant, rewrite or delete: the host refuses the platform's own credential",
+    async () => {
+      const url = new URL(env.DATABASE_URL!);
+      const host = mysqlConnection(url);
+      try {
+        // What a host does: read grants and the registry, append its records.
+        expect(Number((await host('grants').count({ n: '*' }))[0]!.n)).toBeGreaterThan(0);
+        const [grant] = await host('grants').select('*').limit(1);
+        await host('audit_records').select('id').limit(1);
+        const [version] = await host('subgraph_versions').select('*').limit(1);
+        const attempts: [string, () => Promise<unknown>][] = [
+          ['a grant of its own', () => host('grants').insert({ ...grant, id: undefined })],
+          ['a grant widened', () => host('grants').update({ status: grant.status })],
+          ['a grant revoked', () => host('grants').delete()],
+          ['a catalogue entry', () => host('catalogue_entries').update({ status: 'PUBLISHED' })],
+          ['a sharing decision', () => host('dataset_policies').delete()],
+          ['an audit record deleted', () => host('audit_records').where('id', '>', 0).delete()],
+          [
+            'an audit record rewritten',
+            () => host('audit_records').update({ decision: 'ALLOWED' }),
+          ],
+          [
+            'a registry row deleted',
+            () =>
+              host('subgraph_versions')
+                .where({ name: version!.name, version: version!.version })
+                .delete(),
+          ],
+          ['a signature stripped', () => host('subgraph_versions').update({ signature: null })],
+          ['a signed-out token forgotten', () => host('signed_out_tokens').delete()],
+          ['API keys read', () => host('api_keys').select('*')],
+          ['the attestation start moved', () => host('audit_attestation_start').delete()],
+          ['a table dropped', () => host.schema.dropTable('grants')],
+          ['a user made', () => host.raw("CREATE USER 'govdata_intruder'@'%'")],
+        ];
+        const done: string[] = [];
+        for (const [what, attempt] of attempts) {
+          const error = await attempt().then(
+            () => undefined,
+            (e: unknown) => e as { code?: string },
+          );
+          const refused = /^ER_(TABLEACCESS|DBACCESS|SPECIFIC_ACCESS|ACCESS)/;
+          if (!refused.test(error?.code ?? ''))
+            done.push(`${what}: ${error ? (error.code ?? 'failed otherwise') : 'done'}`);
+        }
+        expect(done).toEqual([]);
+      } finally {
+        await host.destroy();
+      }
+
+      // Started with the platform's own credential, a host refuses in production and names why.
+      const privileged = startCommand(
+        process.execPath,
+        ['--import', 'tsx', GOVDATA, 'serve', '--department', 'city_water'],
+        { cwd: ROOT, env: { ...env, DATABASE_URL: adminUrl, HOST_PLATFORM_DB_RIGHTS: 'host' } },
+      );
+      expect((await privileged.exited).code).toBe(1);
+      expect(privileged.output()).toContain(
+        "may do more in the platform database than a department's host needs",
+      );
+      expect(privileged.output()).toContain(
+        platformHostUserName(url.pathname.slice(1), 'city_water'),
+      );
+      expect(privileged.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+      // A host credential cannot make the department's own database: it asks for one.
+      const homeless = startCommand(
+        process.execPath,
+        ['--import', 'tsx', GOVDATA, 'serve', '--department', 'city_water'],
+        { cwd: ROOT, env: { ...env, DEPARTMENT_DATABASE_URL: '' } },
+      );
+      expect((await homeless.exited).code).toBe(1);
+      expect(homeless.output()).toContain('set DEPARTMENT_DATABASE_URL');
+    },
+    SLOW,
+  );
+
   it(
     'serves the platform subgraph alone; the gateway follows it',
     async () => {
@@ -323,7 +419,11 @@ describe.each(engines)('govdata serve on %s', (engine) => {
         join(platform.database.dir, 'keys', 'department-signing', 'platform_registry.jwk.json'),
         join(platformKeys, 'platform_registry.jwk.json'),
       );
-      const { url } = await serve(['--platform'], { DEPARTMENT_SIGNING_KEYS_DIR: platformKeys });
+      // The platform's own host holds the platform database's full credential.
+      const { url } = await serve(['--platform'], {
+        DEPARTMENT_SIGNING_KEYS_DIR: platformKeys,
+        DATABASE_URL: adminUrl,
+      });
       expect(
         (await selectCurrentSubgraphs(platform.platformDb)).find((s) => s.name === 'platform')?.url,
       ).toBe(url);

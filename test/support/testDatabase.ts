@@ -91,7 +91,14 @@ export function createTestDatabase(engine: Engine): TestDatabase {
 
 /** A connection to the test MariaDB as its administrator (no database chosen). */
 export function adminConnection(): Knex {
-  const url = settings.mysqlUrl;
+  const url = new URL(settings.mysqlUrl);
+  url.pathname = '';
+  return mysqlConnection(url);
+}
+
+/** One connection as `url`'s user, to its database if it names one. */
+export function mysqlConnection(url: URL): Knex {
+  const database = url.pathname.slice(1);
   return knex({
     client: 'mysql2',
     connection: {
@@ -100,6 +107,7 @@ export function adminConnection(): Knex {
       user: decodeURIComponent(url.username),
       password: decodeURIComponent(url.password),
       connectTimeout: 3000,
+      ...(database ? { database } : {}),
     },
     pool: { min: 0, max: 1 },
   });

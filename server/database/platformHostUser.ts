@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Knex } from 'knex';
+import type { DepartmentUsersConfig } from '../config/index.ts';
+import {
+  departmentPasswordFile,
+  departmentUserName,
+  type DepartmentCredentials,
+} from './departmentUser.ts';
+
+type Right = 'SELECT' | 'INSERT' | 'UPDATE';
+
+/**
+ * What a department's own host (`govdata serve --department`) may do in the
+ * platform database, table by table: read the published catalogue, the sharing
+ * decisions, grants and the registry; append its audit records to its own
+ * chain; count its grants' quotas; record its exports; publish its subgraph.
+ *
+ * Nothing here changes a grant, a catalogue entry or a sharing decision, and
+ * nothing deletes: a department's host is run by the department, outside the
+ * platform's control, and with the platform's own credential a compromised
+ * one could have granted itself another department's data, deleted audit
+ * records, or deleted registry rows to send new gateways back to an older
+ * version. What it may still do as a writer — append records, count quotas,
+ * insert registry rows — is checked elsewhere: records by their chains and its
+ * department's signature, registry rows by their subgraph's signature.
+ */
+export const HOST_RIGHTS: Readonly<Record<string, readonly Right[]>> = {
+  knex_migrations: ['SELECT'],
+  knex_migrations_lock: ['SELECT'],
+  catalogue_entries: ['SELECT'],
+  dataset_policies: ['SELECT'],
+  grants: ['SELECT'],
+  policy_changes: ['SELECT'],
+  policy_change_counter: ['SELECT'],
+  holidays: ['SELECT'],
+  grant_usage: ['SELECT', 'INSERT', 'UPDATE'],
+  verification_usage: ['SELECT', 'INSERT', 'UPDATE'],
+  exports: ['SELECT', 'INSERT', 'UPDATE'],
+  audit_records: ['SELECT', 'INSERT'],
+  audit_chains: ['SELECT', 'INSERT', 'UPDATE'],
+  subgraph_versions: ['SELECT', 'INSERT'],
+  supergraph_compositions: ['SELECT'],
+};
+
+/** MySQL's user of the department's host in the platform database `platformDatabase`. */
+export function platformHostUserName(platformDatabase: string, department: string): string {
+  // `govdata-city_water`: `-` is in no department code, so this never names a department
+  // database's user (`govdata_city_water`).
+  return departmentUserName(`${platformDatabase}-${department}`);
+}
+
+/**
+ * Makes sure the department's host user exists in `platformDatabase` with
+ * `HOST_RIGHTS` and nothing more, and returns its credentials; `admin` is a
+ * connection as the DATABASE_URL user, after the platform's migrations (a grant
+ * names tables). Managed: created, given its password (generated into its file
+ * on first use) and granted; rights it should not hold are revoked. Given:
+ * operators made it; its grants are checked. Either way it throws, naming the
+ * grant, when the user holds a right beyond `HOST_RIGHTS`.
+ */
+export async function ensurePlatformHostUser(
+  admin: Knex,
+  platformDatabase: string,
+  department: string,
+  config: DepartmentUsersConfig,
+): Promise<DepartmentCredentials> {
+  const user = platformHostUserName(platformDatabase, department);
+  const file = departmentPasswordFile(config, user);
+  if (config.mode === 'given') {
+    if (!existsSync(file)) {
+      throw new Error(
+        `No password for database user ${user} in ${file}: with DEPARTMENT_DB_USERS=given, create ` +
+          `the host user of ${department} with the rights the README lists and put its password there.`,
+      );
+    }
+  } else {
+    if (!existsSync(file)) {
+      mkdirSync(config.secretsDir, { recursive: true });
+      writeFileSync(file, randomPassword(), { mode: 0o600 });
+    }
+    const password = readFileSync(file, 'utf8').trim();
+    await admin.raw('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, config.host, password]);
+    await admin.raw('ALTER USER ?@? IDENTIFIED BY ?', [user, config.host, password]);
+    for (const [table, rights] of Object.entries(HOST_RIGHTS)) {
+      await admin.raw(`GRANT ${rights.join(', ')} ON ??.?? TO ?@?`, [
+        platformDatabase,
+        table,
+        user,
+        config.host,
+      ]);
+    }
+  }
+  const [rows] = (await admin.raw('SHOW GRANTS FOR ?@?', [user, config.host])) as [
+    Record<string, string>[],
+    unknown,
+  ];
+  const beyond = rightsBeyondHost(
+    rows.map((row) => Object.values(row)[0] ?? ''),
+    platformDatabase,
+  );
+  if (beyond.length > 0) {
+    throw new Error(
+      `Database user ${user} has rights beyond a department host's (${beyond[0]}); revoke them before starting.`,
+    );
+  }
+  return { user, password: readFileSync(file, 'utf8').trim() };
+}
+
+/**
+ * The grants of the connection's own user that reach beyond `HOST_RIGHTS` in
+ * `platformDatabase` (empty: it may do no more than a host), each as MySQL
+ * states it, without any password. What cannot be read as a table grant (a
+ * role, a proxy, a routine) counts as beyond.
+ */
+export async function platformRightsBeyondHost(
+  db: Knex,
+  platformDatabase: string,
+): Promise<string[]> {
+  const [rows] = (await db.raw('SHOW GRANTS FOR CURRENT_USER()')) as [
+    Record<string, string>[],
+    unknown,
+  ];
+  return rightsBeyondHost(
+    rows.map((row) => Object.values(row)[0] ?? ''),
+    platformDatabase,
+  );
+}
+
+/** `grants` (SHOW GRANTS lines) that reach beyond `HOST_RIGHTS` in `platformDatabase`. */
+export function rightsBeyondHost(grants: readonly string[], platformDatabase: string): string[] {
+  const beyond: string[] = [];
+  for (const grant of grants) {
+    const shown = grant.replace(/\s+IDENTIFIED BY .*$/i, '').trim();
+    const parsed = /^GRANT (.+?) ON (?:TABLE )?(`(?:[^`]|``)+`|\*)\.(`(?:[^`]|``)+`|\*) TO /i.exec(
+      shown,
+    );
+    if (!parsed || /WITH GRANT OPTION/i.test(shown)) {
+      beyond.push(shown);
+      continue;
+    }
+    const [, list, database, table] = parsed as unknown as [string, string, string, string];
+    const rights = splitRights(list);
+    if (database === '*' && table === '*' && rights.every((r) => r === 'USAGE')) continue;
+    const allowed =
+      unquote(database) === platformDatabase ? HOST_RIGHTS[unquote(table)] : undefined;
+    // A column's right (`UPDATE (signature)`) is narrower than the table's, and held to it.
+    if (!allowed || !rights.every((r) => allowed.includes(r.replace(/\s*\(.*\)$/, '') as Right))) {
+      beyond.push(shown);
+    }
+  }
+  return beyond;
+}
+
+/** `SELECT, INSERT (a, b), UPDATE` → its rights, upper case, columns kept with theirs. */
+function splitRights(list: string): string[] {
+  const rights: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of list) {
+    if (c === '(') depth += 1;
+    if (c === ')') depth -= 1;
+    if (c === ',' && depth === 0) {
+      rights.push(current.trim().toUpperCase());
+      current = '';
+    } else current += c;
+  }
+  rights.push(current.trim().toUpperCase());
+  return rights;
+}
+
+function unquote(name: string): string {
+  return name === '*' ? name : name.slice(1, -1).replace(/``/g, '`');
+}
+
+function randomPassword(): string {
+  return randomBytes(24).toString('base64url');
+}
