@@ -88,7 +88,14 @@ const program = cliProgram({
       const roller = options.supergraph
         ? undefined
         : new (await import('./platform/WorkerRoller.ts')).WorkerRoller(
-            (await import('./platform/registryKeys.ts')).gatewayRegistryTrust(config, signingKey),
+            (await import('./platform/registryKeys.ts')).gatewayRegistryTrust(
+              config,
+              signingKey,
+              (await import('./platform/loadPlatformCatalogue.ts')).loadPlatformCatalogue(
+                {},
+                config,
+              ).departments,
+            ),
             log,
           );
       const starting = startPlatformWorkerPool(config.database, workers, log, {

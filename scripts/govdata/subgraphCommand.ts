@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig, loadVerifyKey } from '../../server/index.ts';
 import { departmentTypeDefs } from '../../subgraphs/kit/index.ts';
 import {
+  catalogueReachProblem,
   checkSubgraph,
   publishSubgraph,
   selectCurrentSubgraphs,
@@ -10,7 +11,6 @@ import {
 import { CliUsageError } from '../cli/index.ts';
 import { openPreparedPlatformDatabase } from '../platform/openPreparedPlatformDatabase.ts';
 import { hostRegistryKeys } from '../platform/registryKeys.ts';
-import { catalogueFieldProblems } from './catalogueFieldProblems.ts';
 import { departmentCatalogue } from './departmentCatalogue.ts';
 import { publishedCatalogue } from './publishedCatalogue.ts';
 
@@ -51,7 +51,9 @@ export async function subgraphCommand(
     const url = options.url ?? current?.url;
     if (!url) throw new CliUsageError(`${department} has no URL in the registry yet; give --url`);
     const candidate = { name: department, url, sdl };
-    const catalogueProblems = catalogueFieldProblems(sdl, generated);
+    // The rule gateways hold the version to (`catalogueReachProblem`), told before publishing.
+    const beyond = catalogueReachProblem(sdl, generated);
+    const catalogueProblems = beyond ? [`${department}: ${beyond}`] : [];
 
     if (command === 'check') {
       const check = await checkSubgraph(db, catalogue, candidate);

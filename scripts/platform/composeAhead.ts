@@ -65,7 +65,7 @@ export function composeAhead(
   let onMerged: (supergraphSdl: string | null) => void = () => {};
   const merged = new Promise<string | null>((resolve) => (onMerged = resolve));
   const composed = (async () => {
-    const { subgraphs } = await servedSubgraphs(db, trust.entries);
+    const { subgraphs } = await servedSubgraphs(db, trust);
     const others = subgraphs.filter((s) => !own.some((o) => o.name === s.name));
     const set = [...own, ...others];
     await composeShared(db, set, { compositions: trust.compositions, onMerged });

@@ -5,8 +5,10 @@ import {
   type PlatformConfig,
   type PlatformKey,
 } from '../../server/index.ts';
+import type { CatalogueDepartment } from '../../schema/index.ts';
 import {
   PLATFORM_SIGNER,
+  publishedCatalogueSdl,
   RegistrySigner,
   type CompositionKeys,
   type RegistryTrust,
@@ -36,18 +38,21 @@ const keyObject = (key: PlatformKey): KeyObject =>
   key instanceof KeyObject ? key : KeyObject.from(key);
 
 /**
- * A gateway's: it composes registry entries signed with their subgraph's key,
- * and reuses and stores compositions signed with its own (every gateway
- * replica holds the same).
+ * A gateway's: it composes registry entries signed with their subgraph's key
+ * that declare no more than the catalogue published for `departments` (from
+ * their folders) generates, and reuses and stores compositions signed with its
+ * own key (every gateway replica holds the same).
  */
 export function gatewayRegistryTrust(
   config: PlatformConfig,
   gatewaySigningKey: PlatformKey,
+  departments: readonly Omit<CatalogueDepartment, 'entries'>[],
 ): RegistryTrust {
   const signing = keyObject(gatewaySigningKey);
   const entries = new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir);
   return {
     entries,
+    catalogueSdl: publishedCatalogueSdl(departments, config.maxPageSize),
     compositions: {
       trusted: compositionVerifiers(entries, createPublicKey(signing)),
       signing,

@@ -12,6 +12,7 @@ import {
   type PlatformConfig,
 } from '../../server/index.ts';
 import { RegistryWatcher, type RegistryTrust } from '../../subgraphs/platform/registry/index.ts';
+import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
 import { gatewayRegistryTrust } from './registryKeys.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import type { GatewayLinkParts } from './startPlatformLinks.ts';
@@ -81,7 +82,12 @@ export async function startGatewayProcess(
   const started: { gateway?: RunningGateway } = {};
   const registry = options.supergraphFile
     ? undefined
-    : gatewayFollowing(platformDb, gatewayRegistryTrust(config, signingKey), started, log);
+    : gatewayFollowing(
+        platformDb,
+        gatewayRegistryTrust(config, signingKey, loadPlatformCatalogue({}, config).departments),
+        started,
+        log,
+      );
   const links = options.links?.(platformDb);
   try {
     const supergraphSdl = options.supergraphFile

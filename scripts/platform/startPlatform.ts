@@ -167,7 +167,7 @@ export async function startPlatform(
       ]),
     ),
   );
-  const trust = gatewayRegistryTrust(config, keys.privateKey);
+  const trust = gatewayRegistryTrust(config, keys.privateKey, files.departments);
   const platformDb = await preparePlatformData(config, files, seed, log);
   let databases = new Map<string, Knex>();
   const policies = new PolicyStore(platformDb, logger, config.policyReload);
@@ -316,8 +316,7 @@ export async function startPlatform(
         const composedAhead = await aheadNow.composed;
         log(
           composedAhead !== null &&
-            composedAhead ===
-              compositionKey((await servedSubgraphs(platformDb, trust.entries)).subgraphs)
+            composedAhead === compositionKey((await servedSubgraphs(platformDb, trust)).subgraphs)
             ? "the supergraph composed ahead is the registry's: it is not composed again"
             : "the supergraph composed ahead is not the registry's: the registry's is composed",
         );

@@ -329,6 +329,53 @@ type Query { utilityAccount(accountNumber: String!): Person }
     expect(after.version).toBe(current.version);
   });
 
+  it("serves no signed version that declares more than city_water's entries generate: a field of its own on public_security's Person", async () => {
+    const good = (await selectCurrentSubgraphs(platform.platformDb)).find(
+      (v) => v.name === 'city_water',
+    )!;
+    // This composes: the gateway would answer Person.creditScore from city_water, a field
+    // no catalogue entry defines and so no grant, review or rule governs.
+    const stub = 'type Person @key(fields: "joinHandle") {';
+    expect(good.sdl).toContain(stub);
+    const sdl = good.sdl.replace(stub, `${stub}\n  creditScore: Float`);
+    const file = join(platform.database.dir, 'person-field.graphql');
+    writeFileSync(file, sdl);
+    const check = govdata('subgraph', 'check', '--department', 'city_water', '--sdl', file);
+    expect(check.status).toBe(1);
+    expect(check.output).not.toContain('composition:');
+    expect(check.output).toMatch(
+      /catalogue: city_water: it declares Person\.creditScore, which its department's published catalogue entries do not generate/,
+    );
+    const publish = govdata('subgraph', 'publish', '--department', 'city_water', '--sdl', file);
+    expect(publish.status).toBe(1);
+
+    // Past the command, as a department host holding its own key could write it.
+    await insertSubgraphVersion(
+      platform.platformDb,
+      { name: 'city_water', url: good.url, sdl, publishedBy: 'test', note: 'a field of its own' },
+      platform.registrySigner,
+    );
+    await platform.registry.poll();
+    const readyUrl = platform.gateway.url.replace(/graphql$/, 'ready');
+    const ready = (await (await fetch(readyUrl)).json()) as { status: string; problem?: string };
+    expect(ready.status).toBe('ready');
+    expect(ready.problem).toMatch(
+      new RegExp(
+        `city_water version ${good.version + 1}: it declares Person\\.creditScore.*version ${good.version} is served instead`,
+      ),
+    );
+
+    await insertSubgraphVersion(
+      platform.platformDb,
+      { ...good, publishedBy: 'test', note: 'back to good' },
+      platform.registrySigner,
+    );
+    await platform.registry.poll();
+    expect(
+      ((await (await fetch(readyUrl)).json()) as { problem?: string }).problem,
+    ).toBeUndefined();
+  });
+
   it('keeps serving the last good supergraph when the registry itself does not compose, and says why on /ready', async () => {
     const good = (await selectCurrentSubgraphs(platform.platformDb)).find(
       (v) => v.name === 'city_water',
@@ -339,7 +386,12 @@ type Query { utilityAccount(accountNumber: String!): Person }
       {
         name: 'city_water',
         url: good.url,
-        sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Person @key(fields: "idNumber") { idNumber: Int! }\ntype Query { x: Person }\n',
+        // Within what its entries generate (the catalogue rule lets it by), but the
+        // key's field is gone.
+        sdl: good.sdl.replace(
+          /(type Person @key\(fields: "joinHandle"\) \{)\n[^}]*?joinHandle: ID!/,
+          '$1',
+        ),
         publishedBy: 'test',
         note: 'does not compose',
       },
@@ -349,7 +401,7 @@ type Query { utilityAccount(accountNumber: String!): Person }
     const readyUrl = platform.gateway.url.replace(/graphql$/, 'ready');
     const ready = (await (await fetch(readyUrl)).json()) as { status: string; problem?: string };
     expect(ready.status).toBe('ready');
-    expect(ready.problem).toMatch(/serving the last good supergraph: .*Person\.idNumber/s);
+    expect(ready.problem).toMatch(/serving the last good supergraph: .*Person.*joinHandle/s);
     const tax = {
       authorization: `Bearer ${await platform.token({ department: 'tax', roles: ['APP_DEVELOPER'] })}`,
     };

@@ -55,7 +55,7 @@ export class RegistryWatcher {
    */
   async markCurrent(): Promise<void> {
     this.revision = await selectRegistryRevision(this.db);
-    this.served = (await servedSubgraphs(this.db, this.trust.entries)).versions;
+    this.served = (await servedSubgraphs(this.db, this.trust)).versions;
   }
 
   /**
@@ -100,7 +100,7 @@ export class RegistryWatcher {
     try {
       const revision = await selectRegistryRevision(this.db);
       if (revision === this.revision) return;
-      const { subgraphs, problems, versions } = await servedSubgraphs(this.db, this.trust.entries);
+      const { subgraphs, problems, versions } = await servedSubgraphs(this.db, this.trust);
       this.revision = revision;
       const backwards = [...this.served]
         .filter(([name, version]) => (versions.get(name) ?? 0) < version)

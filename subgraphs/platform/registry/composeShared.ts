@@ -5,6 +5,7 @@ import { gunzip, gzip } from 'node:zlib';
 import type { Knex } from 'knex';
 import { composeSupergraphAsync, type SubgraphDefinition } from '../../../schema/index.ts';
 import type { DepartmentVerifyKeys } from '../../../server/index.ts';
+import type { CatalogueSdl } from './catalogueReach.ts';
 import { sdlHash, selectServedSubgraphs } from './registryQueries.ts';
 import { compositionTrusted, signComposition, type CompositionKeys } from './registrySignatures.ts';
 
@@ -79,9 +80,14 @@ export interface ComposeOptions {
   onMerged?: ((supergraphSdl: string) => void) | undefined;
 }
 
-/** What a gateway trusts: registry entries by their subgraph's key, compositions by `compositions`. */
+/**
+ * What a gateway trusts: registry entries by their subgraph's key, as far as
+ * their department's published catalogue entries reach (`catalogueSdl`, read
+ * again at each composition), and compositions by `compositions`.
+ */
 export interface RegistryTrust {
   entries: DepartmentVerifyKeys;
+  catalogueSdl: (db: Knex) => Promise<CatalogueSdl>;
   compositions: CompositionKeys;
 }
 
@@ -100,7 +106,7 @@ export async function composeInForce(
   problems: string[];
   versions: ReadonlyMap<string, number>;
 }> {
-  const { subgraphs, problems, versions } = await servedSubgraphs(db, trust.entries);
+  const { subgraphs, problems, versions } = await servedSubgraphs(db, trust);
   const supergraphSdl = await composeShared(db, subgraphs, {
     compositions: trust.compositions,
     onStoreProblem,
@@ -111,14 +117,18 @@ export async function composeInForce(
 /** The subgraph versions gateways serve (`selectServedSubgraphs`), as composition takes them. */
 export async function servedSubgraphs(
   db: Knex,
-  keys: DepartmentVerifyKeys,
+  trust: Pick<RegistryTrust, 'entries' | 'catalogueSdl'>,
 ): Promise<{
   subgraphs: SubgraphDefinition[];
   problems: string[];
   /** The version served of each subgraph. */
   versions: ReadonlyMap<string, number>;
 }> {
-  const { served, problems } = await selectServedSubgraphs(db, keys);
+  const { served, problems } = await selectServedSubgraphs(
+    db,
+    trust.entries,
+    await trust.catalogueSdl(db),
+  );
   return {
     subgraphs: served.map((s) => ({ name: s.name, url: s.url, typeDefs: s.sdl })),
     problems,

@@ -1,3 +1,9 @@
+export {
+  catalogueReachProblem,
+  catalogueSdlOf,
+  publishedCatalogueSdl,
+  type CatalogueSdl,
+} from './catalogueReach.ts';
 export { checkSubgraph, checkSubgraphs } from './checkSubgraph.ts';
 export { composeInForce, composeShared, compositionKey, servedSubgraphs } from './composeShared.ts';
 export type { ComposeOptions, RegistryTrust } from './composeShared.ts';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { DepartmentVerifyKeys } from '../../../server/index.ts';
+import type { CatalogueSdl } from './catalogueReach.ts';
 import { entryProblem, sdlHash, signEntry, type RegistrySigner } from './registrySignatures.ts';
 
 /** One published version of a subgraph. */
@@ -86,24 +87,27 @@ export async function selectRegistryRevision(db: Knex): Promise<string> {
  * What gateways serve: for each subgraph, its newest version signed with its
  * subgraph's key (`registrySignatures`). A newer version that is not — written
  * by whoever holds the database credential but not the key — is passed over
- * for the newest signed one before it, and named in `problems`; a subgraph
- * with no signed version is not served.
+ * for the newest signed one before it, and named in `problems`; so is a
+ * department's version that declares more than its published catalogue
+ * entries generate (`catalogueSdl`); a subgraph with no version fit to serve
+ * is not served.
  */
 export async function selectServedSubgraphs(
   db: Knex,
   keys: DepartmentVerifyKeys,
+  catalogueSdl: CatalogueSdl,
 ): Promise<{ served: SubgraphVersion[]; problems: string[] }> {
   const served: SubgraphVersion[] = [];
   const problems: string[] = [];
   for (const newest of await selectCurrentSubgraphs(db)) {
-    const problem = entryProblem(keys, newest);
+    const problem = entryProblem(keys, newest, catalogueSdl);
     if (problem === null) {
       served.push(newest);
       continue;
     }
     // Only on this path is the history read: the newest rows are normally signed.
     const signed = (await selectSubgraphHistory(db, newest.name)).find(
-      (v) => v.version < newest.version && entryProblem(keys, v) === null,
+      (v) => v.version < newest.version && entryProblem(keys, v, catalogueSdl) === null,
     );
     if (signed) served.push(signed);
     problems.push(

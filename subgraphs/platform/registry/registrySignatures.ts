@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { DepartmentVerifyKeys } from '../../../server/index.ts';
+import { catalogueReachProblem, type CatalogueSdl } from './catalogueReach.ts';
 import { departmentReachProblem } from './departmentReach.ts';
 
 /**
@@ -62,12 +63,14 @@ export function entrySignedBy(
  * Why `entry` is not to be served, or null: it is unsigned, its SDL is not
  * the one signed, its signer's key is not provisioned here, the signature does
  * not fit, or a department's subgraph reaches beyond its own fields
- * (`departmentReachProblem`).
+ * (`departmentReachProblem`) or declares more than its department's published
+ * catalogue entries generate (`catalogueReachProblem`).
  */
 export function entryProblem(
   keys: DepartmentVerifyKeys,
   /** `sdl` as stored: it must be the SDL signed, and a department's must reach no further than its own. */
   entry: EntryFacts & { signature: string | null; sdl: string },
+  catalogueSdl: CatalogueSdl,
 ): string | null {
   const signer = signerOf(entry.name);
   const what = `subgraph ${entry.name} version ${entry.version}`;
@@ -85,6 +88,12 @@ export function entryProblem(
   if (signer !== PLATFORM_SIGNER) {
     const reach = departmentReachProblem(entry.sdl);
     if (reach) return `${what}: ${reach}`;
+    const allowed = catalogueSdl(signer);
+    if (allowed === undefined) {
+      return `${what}: ${signer} is no department of the published catalogue`;
+    }
+    const beyond = catalogueReachProblem(entry.sdl, allowed);
+    if (beyond) return `${what}: ${beyond}`;
   }
   return null;
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../../test/support/testDatabase.ts';
 import { clash, licences, people } from '../../../../test/support/composableSubgraphs.ts';
 import { testRegistryKeys } from '../../../../test/support/registryKeys.ts';
+import type { CatalogueSdl } from '../catalogueReach.ts';
 import { publishSubgraphs } from '../publishSubgraph.ts';
 import { RegistryWatcher } from '../RegistryWatcher.ts';
 import {
@@ -44,6 +45,10 @@ const withCount = {
     'licences: [String!]! licenceCount: Int',
   ),
 };
+
+/** What each subgraph's "catalogue" generates: the largest version each test publishes. */
+const CATALOGUE: CatalogueSdl = (name) =>
+  ({ people: withAge.typeDefs, licences: withCount.typeDefs })[name];
 
 describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
   let database: TestDatabase;
@@ -173,7 +178,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
 
     it('serves the newest version signed with its subgraph key, passing over rows written with the credential alone', async () => {
       await forge('people', 'http://10.9.9.9/graphql', null);
-      const { served, problems } = await selectServedSubgraphs(db, verify);
+      const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
       expect(served.map((v) => [v.name, v.version, v.url])).toEqual([
         ['licences', 1, licences.url],
         ['people', 1, people.url],
@@ -198,7 +203,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         peopleOnly.signer,
       );
       await forge('licences', 'http://10.9.9.8/graphql', asLicences.signature);
-      const { served, problems } = await selectServedSubgraphs(db, verify);
+      const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
       expect(served.map((v) => [v.name, v.version])).toEqual([
         ['licences', 1],
         ['people', 1],
@@ -222,7 +227,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         note: 'x',
         signature: 'A'.repeat(86),
       });
-      const { served, problems } = await selectServedSubgraphs(db, verify);
+      const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
       expect(served.map((v) => v.name)).toEqual(['people']);
       expect(problems).toEqual([
         'subgraph licences version 1 is not signed: the subgraph is not served',
@@ -235,7 +240,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
       const told: (string | null)[] = [];
       const watcher = new RegistryWatcher(
         db,
-        { entries: verify, compositions },
+        { entries: verify, catalogueSdl: async () => CATALOGUE, compositions },
         (sdl) => applied.push(sdl),
         (problem) => told.push(problem),
       );
@@ -312,7 +317,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
           { name: 'licences', url: licences.url, sdl, publishedBy: 'x', note: 'x' },
           signer,
         );
-        const { served, problems } = await selectServedSubgraphs(db, verify);
+        const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
         expect(served.find((v) => v.name === 'licences')!.version).toBe(1);
         expect(problems[0]).toMatch(
           /^subgraph licences version \d+: it uses .*which a department's subgraph may not/,
@@ -340,11 +345,77 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         .update({
           sdl: licences.typeDefs.replace('licence(no: ID!): String', 'licence(no: ID!): Int'),
         });
-      const edited = await selectServedSubgraphs(db, verify);
+      const edited = await selectServedSubgraphs(db, verify, CATALOGUE);
       expect(edited.served.map((v) => v.name)).toEqual(['people']);
       expect(edited.problems).toEqual([
         'subgraph licences version 1: its SDL is not the one signed (changed in the database since): the subgraph is not served',
       ]);
+    });
+
+    it('passes over a signed department subgraph that declares more than its catalogue generates', async () => {
+      // Each is signed with licences's own key and uses only @key: the directive rule lets them by.
+      const person = 'type Person @key(fields: "id") { id: ID! licences: [String!]! }';
+      const beyond: [string, string][] = [
+        // A key on a field of another's type: the gateway would hand its values over.
+        [
+          person.replace('@key(fields: "id")', '@key(fields: "id") @key(fields: "name")'),
+          'Person @key(fields: "name")',
+        ],
+        [person.replace('licences: [String!]!', 'licences: [String!]! score: Int'), 'Person.score'],
+        [`${person}\ntype Secret { x: Int }`, 'type Secret'],
+        [
+          `${person}\ninterface Node { id: ID! }`.replace(
+            'type Person',
+            'type Person implements Node',
+          ),
+          'type Node',
+        ],
+        [person.replace('licences: [String!]!', 'licences: [Person]'), 'Person.licences: [Person]'],
+        [`schema { query: Query }\n${person}`, 'root operation types of its own'],
+      ];
+      for (const [types, named] of beyond) {
+        const sdl = `${licences.typeDefs.split('\n')[0]}\ntype Query { licence(no: ID!): String }\n${types}`;
+        await insertSubgraphVersion(
+          db,
+          { name: 'licences', url: licences.url, sdl, publishedBy: 'x', note: 'x' },
+          signer,
+        );
+        const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
+        expect(served.find((v) => v.name === 'licences')!.version).toBe(1);
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(
+          /^subgraph licences version \d+: it declares .*which its department's published catalogue entries do not generate/,
+        );
+        expect(problems[0]).toContain(named);
+      }
+      // An argument the catalogue does not give, on a version after a conforming one.
+      await insertSubgraphVersion(
+        db,
+        { ...candidate(withCount), publishedBy: 'x', note: 'x' },
+        signer,
+      );
+      const fit = (await selectCurrentSubgraphs(db)).find((v) => v.name === 'licences')!;
+      await insertSubgraphVersion(
+        db,
+        {
+          ...candidate(licences),
+          sdl: licences.typeDefs.replace('licence(no: ID!)', 'licence(no: ID!, all: Boolean)'),
+          publishedBy: 'x',
+          note: 'x',
+        },
+        signer,
+      );
+      const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
+      expect(served.find((v) => v.name === 'licences')!.version).toBe(fit.version);
+      expect(problems[0]).toContain('Query.licence(all: Boolean)');
+      // A subgraph signed by a department the catalogue does not have is not served at all.
+      const none = await selectServedSubgraphs(db, verify, (name) =>
+        name === 'people' ? withAge.typeDefs : undefined,
+      );
+      expect(none.served.map((v) => v.name)).toEqual(['people']);
+      expect(none.problems.at(-1)).toMatch(
+        /licences is no department of the published catalogue: the subgraph is not served$/,
+      );
     });
 
     it('publishes a subgraph only with its own key, and signs again a version in force that is not signed', async () => {
@@ -361,7 +432,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
       expect(outcome.published && outcome.versions.map((v) => [v.name, v.version])).toEqual([
         ['people', 2],
       ]);
-      expect((await selectServedSubgraphs(db, verify)).problems).toEqual([]);
+      expect((await selectServedSubgraphs(db, verify, CATALOGUE)).problems).toEqual([]);
     });
   });
 });
