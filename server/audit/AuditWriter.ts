@@ -441,7 +441,10 @@ export class AuditWriter implements AuditSink {
         await this.ensureChain();
         // eslint-disable-next-line no-restricted-syntax -- a trial write, rolled back on purpose
         await this.db.transaction(async (trx) => {
-          await trx('audit_chains').where({ writer: this.writer }).update({ role: this.role });
+          // A column a department host may update (`HOST_RIGHTS`), set to what it holds.
+          await trx('audit_chains')
+            .where({ writer: this.writer })
+            .update({ updated_at: trx.ref('updated_at') });
           throw rolledBack;
         });
         return null;

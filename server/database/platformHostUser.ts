@@ -8,7 +8,8 @@ import {
   type DepartmentCredentials,
 } from './departmentUser.ts';
 
-type Right = 'SELECT' | 'INSERT' | 'UPDATE';
+/** A right as MySQL grants it: on the whole table, or UPDATE of named columns only. */
+type Right = 'SELECT' | 'INSERT' | `UPDATE (${string})`;
 
 /**
  * What a department's own host (`govdata serve --department`) may do in the
@@ -21,9 +22,14 @@ type Right = 'SELECT' | 'INSERT' | 'UPDATE';
  * platform's control, and with the platform's own credential a compromised
  * one could have granted itself another department's data, deleted audit
  * records, or deleted registry rows to send new gateways back to an older
- * version. What it may still do as a writer — append records, count quotas,
- * insert registry rows — is checked elsewhere: records by their chains and its
- * department's signature, registry rows by their subgraph's signature.
+ * version. Where it updates, it updates counters and outcomes only, never what
+ * names a row: a quota's count, not its grant or day; an export's progress and
+ * manifest, not whose export it is, of which dataset, served by which
+ * department (the gateway routes a resumed export by that), under which plan; a
+ * chain head's position, not its writer or role. What it may still do as a
+ * writer — append records, count quotas, insert registry rows — is checked
+ * elsewhere: records by their chains and its department's signature, registry
+ * rows by their subgraph's signature.
  */
 export const HOST_RIGHTS: Readonly<Record<string, readonly Right[]>> = {
   knex_migrations: ['SELECT'],
@@ -34,11 +40,11 @@ export const HOST_RIGHTS: Readonly<Record<string, readonly Right[]>> = {
   policy_changes: ['SELECT'],
   policy_change_counter: ['SELECT'],
   holidays: ['SELECT'],
-  grant_usage: ['SELECT', 'INSERT', 'UPDATE'],
-  verification_usage: ['SELECT', 'INSERT', 'UPDATE'],
-  exports: ['SELECT', 'INSERT', 'UPDATE'],
+  grant_usage: ['SELECT', 'INSERT', 'UPDATE (calls)'],
+  verification_usage: ['SELECT', 'INSERT', 'UPDATE (verifications)'],
+  exports: ['SELECT', 'INSERT', 'UPDATE (charged, resent, completed_at, manifest)'],
   audit_records: ['SELECT', 'INSERT'],
-  audit_chains: ['SELECT', 'INSERT', 'UPDATE'],
+  audit_chains: ['SELECT', 'INSERT', 'UPDATE (last_seq, last_hash, updated_at)'],
   subgraph_versions: ['SELECT', 'INSERT'],
   supergraph_compositions: ['SELECT'],
 };
@@ -82,29 +88,52 @@ export async function ensurePlatformHostUser(
     const password = readFileSync(file, 'utf8').trim();
     await admin.raw('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, config.host, password]);
     await admin.raw('ALTER USER ?@? IDENTIFIED BY ?', [user, config.host, password]);
-    for (const [table, rights] of Object.entries(HOST_RIGHTS)) {
-      await admin.raw(`GRANT ${rights.join(', ')} ON ??.?? TO ?@?`, [
+    await grantHostRights(admin, platformDatabase, user, config.host);
+  }
+  const grantsOf = async () => {
+    const [rows] = (await admin.raw('SHOW GRANTS FOR ?@?', [user, config.host])) as [
+      Record<string, string>[],
+      unknown,
+    ];
+    return rows.map((row) => Object.values(row)[0] ?? '');
+  };
+  let beyond = rightsBeyondHost(await grantsOf(), platformDatabase);
+  if (config.mode !== 'given' && beyond.length > 0) {
+    // Rights an earlier version granted (UPDATE of a whole table where now of some columns).
+    for (const excess of excessTableRights(beyond, platformDatabase)) {
+      await admin.raw(`REVOKE ${excess.rights.join(', ')} ON ??.?? FROM ?@?`, [
         platformDatabase,
-        table,
+        excess.table,
         user,
         config.host,
       ]);
     }
+    // MariaDB's REVOKE of a table's UPDATE takes its columns' UPDATE with it.
+    await grantHostRights(admin, platformDatabase, user, config.host);
+    beyond = rightsBeyondHost(await grantsOf(), platformDatabase);
   }
-  const [rows] = (await admin.raw('SHOW GRANTS FOR ?@?', [user, config.host])) as [
-    Record<string, string>[],
-    unknown,
-  ];
-  const beyond = rightsBeyondHost(
-    rows.map((row) => Object.values(row)[0] ?? ''),
-    platformDatabase,
-  );
   if (beyond.length > 0) {
     throw new Error(
       `Database user ${user} has rights beyond a department host's (${beyond[0]}); revoke them before starting.`,
     );
   }
   return { user, password: readFileSync(file, 'utf8').trim() };
+}
+
+async function grantHostRights(
+  admin: Knex,
+  platformDatabase: string,
+  user: string,
+  host: string,
+): Promise<void> {
+  for (const [table, rights] of Object.entries(HOST_RIGHTS)) {
+    await admin.raw(`GRANT ${rights.join(', ')} ON ??.?? TO ?@?`, [
+      platformDatabase,
+      table,
+      user,
+      host,
+    ]);
+  }
 }
 
 /**
@@ -132,24 +161,67 @@ export function rightsBeyondHost(grants: readonly string[], platformDatabase: st
   const beyond: string[] = [];
   for (const grant of grants) {
     const shown = grant.replace(/\s+IDENTIFIED BY .*$/i, '').trim();
-    const parsed = /^GRANT (.+?) ON (?:TABLE )?(`(?:[^`]|``)+`|\*)\.(`(?:[^`]|``)+`|\*) TO /i.exec(
-      shown,
-    );
-    if (!parsed || /WITH GRANT OPTION/i.test(shown)) {
+    const parsed = tableGrant(shown);
+    if (!parsed) {
       beyond.push(shown);
       continue;
     }
-    const [, list, database, table] = parsed as unknown as [string, string, string, string];
-    const rights = splitRights(list);
+    const { database, table, rights } = parsed;
     if (database === '*' && table === '*' && rights.every((r) => r === 'USAGE')) continue;
-    const allowed =
-      unquote(database) === platformDatabase ? HOST_RIGHTS[unquote(table)] : undefined;
-    // A column's right (`UPDATE (signature)`) is narrower than the table's, and held to it.
-    if (!allowed || !rights.every((r) => allowed.includes(r.replace(/\s*\(.*\)$/, '') as Right))) {
-      beyond.push(shown);
-    }
+    const allowed = database === platformDatabase ? HOST_RIGHTS[table] : undefined;
+    if (!allowed || !rights.every((r) => rightWithin(r, allowed))) beyond.push(shown);
   }
   return beyond;
+}
+
+/** The table-level rights of `beyond` (from `rightsBeyondHost`) a host may not hold, by table. */
+function excessTableRights(
+  beyond: readonly string[],
+  platformDatabase: string,
+): { table: string; rights: string[] }[] {
+  return beyond.flatMap((shown) => {
+    const parsed = tableGrant(shown);
+    const allowed = parsed?.database === platformDatabase ? HOST_RIGHTS[parsed.table] : undefined;
+    if (!parsed || !allowed) return [];
+    const rights = parsed.rights.filter((r) => !r.includes('(') && !rightWithin(r, allowed));
+    return rights.length > 0 ? [{ table: parsed.table, rights }] : [];
+  });
+}
+
+/** A SHOW GRANTS line on a table (or `*.*`), without grant option; null for anything else. */
+function tableGrant(shown: string): { database: string; table: string; rights: string[] } | null {
+  const parsed = /^GRANT (.+?) ON (?:TABLE )?(`(?:[^`]|``)+`|\*)\.(`(?:[^`]|``)+`|\*) TO /i.exec(
+    shown,
+  );
+  if (!parsed || /WITH GRANT OPTION/i.test(shown)) return null;
+  const [, list, database, table] = parsed as unknown as [string, string, string, string];
+  return { database: unquote(database), table: unquote(table), rights: splitRights(list) };
+}
+
+/**
+ * Whether `right` as shown (`UPDATE`, `UPDATE (\`calls\`)`) is within `allowed`:
+ * a right on some columns is within the same right on the table or on at least
+ * those columns; a right on the whole table only within the same.
+ */
+function rightWithin(right: string, allowed: readonly Right[]): boolean {
+  const shown = columnsOf(right);
+  return allowed.some((a) => {
+    const own = columnsOf(a);
+    if (own.name !== shown.name) return false;
+    if (!own.columns) return true;
+    return shown.columns !== null && shown.columns.every((c) => own.columns!.includes(c));
+  });
+}
+
+/** `UPDATE (\`a\`, b)` → UPDATE and [a, b]; `SELECT` → SELECT and null (the whole table). */
+function columnsOf(right: string): { name: string; columns: string[] | null } {
+  const match = /^([A-Z ]+?)\s*(?:\((.*)\))?$/i.exec(right.trim());
+  if (!match) return { name: right, columns: null };
+  const columns = match[2]
+    ?.split(',')
+    .map((c) => c.trim().replace(/^`|`$/g, '').toLowerCase())
+    .filter((c) => c !== '');
+  return { name: match[1]!.toUpperCase(), columns: columns ?? null };
 }
 
 /** `SELECT, INSERT (a, b), UPDATE` → its rights, upper case, columns kept with theirs. */

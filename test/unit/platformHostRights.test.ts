@@ -17,8 +17,9 @@ describe('rightsBeyondHost', () => {
           `GRANT SELECT ON \`govdata\`.\`grants\`${AS}`,
           `GRANT SELECT, INSERT ON \`govdata\`.\`audit_records\`${AS}`,
           `GRANT INSERT ON \`govdata\`.\`subgraph_versions\`${AS}`,
-          `GRANT SELECT, INSERT, UPDATE ON \`govdata\`.\`grant_usage\`${AS}`,
-          `GRANT UPDATE (\`counted\`, \`day\`) ON \`govdata\`.\`grant_usage\`${AS}`,
+          `GRANT SELECT, INSERT, UPDATE (\`calls\`) ON \`govdata\`.\`grant_usage\`${AS}`,
+          `GRANT UPDATE (\`manifest\`, \`charged\`) ON \`govdata\`.\`exports\`${AS}`,
+          `GRANT UPDATE (last_seq) ON \`govdata\`.\`audit_chains\`${AS}`,
         ],
         'govdata',
       ),
@@ -31,6 +32,11 @@ describe('rightsBeyondHost', () => {
       `GRANT INSERT ON \`govdata\`.\`grants\`${AS}`,
       `GRANT SELECT, UPDATE ON \`govdata\`.\`catalogue_entries\`${AS}`,
       `GRANT UPDATE (\`status\`) ON \`govdata\`.\`grants\`${AS}`,
+      // Rewriting what names a row: whose export, which grant's count, which chain's role.
+      `GRANT SELECT, INSERT, UPDATE ON \`govdata\`.\`exports\`${AS}`,
+      `GRANT UPDATE (\`provider_department\`) ON \`govdata\`.\`exports\`${AS}`,
+      `GRANT UPDATE (\`calls\`, \`grant_id\`) ON \`govdata\`.\`grant_usage\`${AS}`,
+      `GRANT UPDATE (\`role\`) ON \`govdata\`.\`audit_chains\`${AS}`,
       // Deleting or rewriting records and registry rows.
       `GRANT SELECT, INSERT, DELETE ON \`govdata\`.\`audit_records\`${AS}`,
       `GRANT UPDATE ON \`govdata\`.\`audit_records\`${AS}`,
