@@ -97,11 +97,8 @@ const inspectionAnswers = [...INSPECTIONS]
 /** KEEP_ENDS by characters (code points), as masking.ts applies it. */
 const keepEnds = (value: string, first: number, last: number) => {
   const chars = Array.from(value);
-  return (
-    chars.slice(0, first).join('') +
-    '*'.repeat(chars.length - first - last) +
-    chars.slice(chars.length - last).join('')
-  );
+  if (first + last >= chars.length) return '****';
+  return chars.slice(0, first).join('') + '****' + chars.slice(chars.length - last).join('');
 };
 
 /** civil_affairs's water grant (G-DEMO-CA-WATER) masks the address, keeping its first 6 characters. */
@@ -242,7 +239,7 @@ describe('CONDITIONAL (PS-POP-001 Person)', () => {
       await platform.as('civil_affairs', 'social-assistance'),
     );
     expect(response.status).toBe(200);
-    expect(CONCEALED_ID_NUMBER).toBe(`${PERSON.region_code}${'*'.repeat(12)}`);
+    expect(CONCEALED_ID_NUMBER).toBe(`${PERSON.region_code}****`);
     expect(response.data).toEqual({
       person: {
         ...personAnswer,
@@ -272,7 +269,7 @@ describe('CONDITIONAL (PS-POP-001 Person)', () => {
     expect(nodes).toHaveLength(10);
     for (const node of nodes) {
       expect(node.birthDate).toMatch(/^\d{4}$/);
-      expect(node.idNumber).toMatch(/^\d{6}\*{12}$/);
+      expect(node.idNumber).toMatch(/^\d{6}\*{4}$/);
     }
   });
 
@@ -322,12 +319,9 @@ describe('CONDITIONAL (CW-ACC-001 UtilityAccount)', () => {
 
   it('the grantee reads the granted items, the holder ID number as concealed as its source, the address masked, openedOn refused', async () => {
     const address = Array.from(ACCOUNT.address);
-    // The mask must hide something: an address of more than 6 characters, all kept in count.
+    // The mask must hide something: an address of more than 6 characters; how many, it does not say.
     expect(address.length).toBeGreaterThan(6);
-    expect(Array.from(MASKED_ACCOUNT_ADDRESS)).toHaveLength(address.length);
-    expect(MASKED_ACCOUNT_ADDRESS).toBe(
-      `${address.slice(0, 6).join('')}${'*'.repeat(address.length - 6)}`,
-    );
+    expect(MASKED_ACCOUNT_ADDRESS).toBe(`${address.slice(0, 6).join('')}****`);
     const response = await platform.query(
       ACCOUNT_QUERY,
       { account: ACCOUNT.account_number },

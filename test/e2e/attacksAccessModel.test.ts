@@ -673,7 +673,7 @@ describe.each(ENGINES)('on %s', (engine) => {
         expect(response.status).toBe(200);
         const shown = response.data!.person.idNumber;
         // The grant shows at most positions 14-17, the embedding at most 0-5: nothing may show.
-        if (shown !== null) expect(shown).toBe('*'.repeat(18));
+        if (shown !== null) expect(shown).toBe('****');
         expectNotLeaked(response, p!.id_number, p!.id_number.slice(-4));
       });
 
@@ -962,9 +962,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       const whole = new Set(values.filter((v) => realIds.has(v)));
       const masked = values.filter((v) => v.includes('*'));
       const reidentified = masked.filter(
-        (m) =>
-          [...whole].filter((w) => Array.from(m).every((c, i) => c === '*' || c === w[i]))
-            .length === 1,
+        (m) => [...whole].filter((w) => revealsAtMost(m, w, () => true)).length === 1,
       );
       expect([...whole], 'whole ID numbers served to statistics').toEqual([]);
       expect(reidentified).toEqual([]);

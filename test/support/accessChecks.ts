@@ -66,17 +66,16 @@ export function expectNotLeaked(response: GraphQLResponse<unknown>, ...secrets: 
 /** KEEP_ENDS by characters, as the platform's masks apply it. */
 export function keepEnds(value: string, first: number, last: number): string {
   const chars = Array.from(value);
-  if (first + last >= chars.length) return '*'.repeat(chars.length);
-  return (
-    chars.slice(0, first).join('') +
-    '*'.repeat(chars.length - first - last) +
-    chars.slice(chars.length - last).join('')
-  );
+  if (first + last >= chars.length) return '****';
+  return chars.slice(0, first).join('') + '****' + chars.slice(chars.length - last).join('');
 }
 
 /**
  * Whether `shown` reveals of `real` at most the positions `visible` allows:
- * same length, every character either `*` or, at a visible position, the real one.
+ * `shown` is `real` itself, or one run of `*` with at most a beginning of
+ * `real` before it and an end of `real` after it, every character kept at a
+ * visible position of `real`. The run's length is not compared: a mask's says
+ * nothing of what it hides.
  */
 export function revealsAtMost(
   shown: string,
@@ -85,7 +84,18 @@ export function revealsAtMost(
 ): boolean {
   const a = Array.from(shown);
   const b = Array.from(real);
-  return a.length === b.length && a.every((c, i) => c === '*' || (visible(i) && c === b[i]));
+  const start = a.indexOf('*');
+  if (start < 0) return shown === real && b.every((_, i) => visible(i));
+  const end = a.lastIndexOf('*') + 1;
+  const before = a.slice(0, start);
+  const after = a.slice(end);
+  if (a.slice(start, end).some((c) => c !== '*')) return false;
+  if (before.length + after.length > b.length) return false;
+  const from = b.length - after.length;
+  return (
+    before.every((c, i) => c === b[i] && visible(i)) &&
+    after.every((c, i) => c === b[from + i] && visible(from + i))
+  );
 }
 
 /** Positions 0-5 of a resident ID number: the region code, the most an embedding concealment shows. */
@@ -93,7 +103,7 @@ export const REGION_ONLY = (position: number) => position < 6;
 
 /**
  * A resident ID number as a consumer without unmasked birth date and sex may
- * receive it: null (denied) or at most the region code, `330106************`.
+ * receive it: null (denied) or at most the region code, `330106****`.
  */
 export function expectIdConcealed(shown: unknown, real: string, where = ''): void {
   if (shown === null) return;

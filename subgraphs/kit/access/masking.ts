@@ -1,6 +1,6 @@
 /**
  * Masking rules a grant may put on an item. A masked item still answers, with
- * only the part of the value the grant allows; the rest becomes `*`.
+ * only the part of the value the grant allows; the rest becomes a fixed run of `*`.
  */
 import type { GrantMask } from '../../../server/index.ts';
 
@@ -29,10 +29,20 @@ export function isMaskRule(value: unknown): value is MaskRule {
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
+ * What stands for the hidden part of a value: always the same, whatever it
+ * hides. A run of `*` as long as the hidden part told a consumer the length of
+ * what the grant hides — a given name's (张** against 张*), an address's — and
+ * with it, among a few candidates, often which one it was.
+ */
+const HIDDEN = '****';
+
+/**
  * Applies `mask` to a value; null stays null, non-strings are masked as their
- * text. Characters are counted as code points, not UTF-16 units, so a name
- * outside the Basic Multilingual Plane (a rare CJK character) keeps as many
- * characters as any other.
+ * text. The hidden part is a fixed run of `*` (`HIDDEN`), so a masked value
+ * tells nothing of the hidden part's length; a value no longer than the ends
+ * kept is hidden whole. Characters are counted as code points, not UTF-16
+ * units, so a name outside the Basic Multilingual Plane (a rare CJK character)
+ * keeps as many characters as any other.
  */
 export function applyMask(mask: MaskRule, value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -47,16 +57,15 @@ export function applyMask(mask: MaskRule, value: unknown): string | null {
       // Most masked values (ID numbers, phone numbers, names) are one unit per character.
       const chars: string | string[] = SURROGATE.test(text) ? Array.from(text) : text;
       const length = chars.length;
-      if (mask.first + mask.last >= length) return '*'.repeat(length);
+      if (mask.first + mask.last >= length) return HIDDEN;
       return (
-        characters(chars, 0, mask.first) +
-        '*'.repeat(length - mask.first - mask.last) +
-        characters(chars, length - mask.last, length)
+        characters(chars, 0, mask.first) + HIDDEN + characters(chars, length - mask.last, length)
       );
     }
     case 'SURNAME_ONLY': {
       const chars: string | string[] = SURROGATE.test(text) ? Array.from(text) : text;
-      return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+      // KEEP_ENDS 1/0, as ItemAccess combines it with other masks.
+      return chars.length <= 1 ? HIDDEN : chars[0] + HIDDEN;
     }
     case 'YEAR_ONLY':
       return /^\d{4}/.test(text) ? text.slice(0, 4) : '****';
