@@ -268,7 +268,7 @@ describe('npm run gateway: worker processes in front of a running platform', () 
     expect(person.name).toBeTruthy();
     expect(person.phone).toBeNull();
     expect(person.licenses.length).toBeGreaterThan(0);
-    expect(person.utilityAccounts[0].address).toMatch(/\*{6,}/);
+    expect(person.utilityAccounts[0].address).toMatch(/^[^*]{6}\*{4}$/u);
     expect(viaWorkers.errors?.map((e) => [e.path, e.extensions?.reason])).toEqual([
       [['person', 'phone'], 'NO_GRANT'],
     ]);
