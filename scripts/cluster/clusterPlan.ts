@@ -1,4 +1,4 @@
-import { freePorts, portIsFree } from '../platform/portsAhead.ts';
+import { freePortRange, freePorts, portIsFree } from '../platform/portsAhead.ts';
 
 /** The ports of one Galera node, all on 127.0.0.1. */
 export interface GaleraNodePorts {
@@ -27,6 +27,8 @@ export interface ClusterPorts {
   gatewayReplicas: [number, number];
   subgraphReplicas: [number, number];
   platformSubgraph: number;
+  /** The cross-level subgraph, which `govdata serve --platform` serves on the next port. */
+  crossLevelSubgraph: number;
   /** One port per other department served (one process each), in the order given. */
   otherDepartments: number[];
   galera: [GaleraNodePorts, GaleraNodePorts, GaleraNodePorts];
@@ -41,6 +43,9 @@ export async function planPorts(base: number, otherDepartments: number): Promise
   const at = base === 0 ? await freePorts(28 + otherDepartments) : undefined;
   let next = 0;
   const port = (offset: number) => (at ? at[next++]! : base + offset);
+  // The platform subgraph's port and the next one, which serve --platform takes for the
+  // cross-level subgraph (a department given that port found it taken).
+  const platformSubgraph = at ? await freePortRange(2) : base + 30;
   const node = (i: number): GaleraNodePorts => ({
     sql: port(40 + i),
     gcomm: port(50 + i),
@@ -55,8 +60,9 @@ export async function planPorts(base: number, otherDepartments: number): Promise
     stats: port(3),
     gatewayReplicas: [port(10), port(11)],
     subgraphReplicas: [port(20), port(21)],
-    platformSubgraph: port(30),
-    otherDepartments: Array.from({ length: otherDepartments }, (_, i) => port(31 + i)),
+    platformSubgraph,
+    crossLevelSubgraph: platformSubgraph + 1,
+    otherDepartments: Array.from({ length: otherDepartments }, (_, i) => port(32 + i)),
     galera: [node(0), node(1), node(2)],
   };
 }
@@ -71,6 +77,7 @@ export function listPorts(ports: ClusterPorts): { name: string; port: number }[]
     ...ports.gatewayReplicas.map((port, i) => ({ name: `gateway-${i + 1}`, port })),
     ...ports.subgraphReplicas.map((port, i) => ({ name: `subgraph-${i + 1}`, port })),
     { name: 'platform subgraph', port: ports.platformSubgraph },
+    { name: 'cross-level subgraph', port: ports.crossLevelSubgraph },
     ...ports.otherDepartments.map((port, i) => ({ name: `department ${i + 1}`, port })),
     ...ports.galera.flatMap((p, i) =>
       Object.entries(p).map(([kind, port]: [string, number]) => ({
