@@ -11,6 +11,8 @@ export const RESERVED_DEPARTMENT_CODES: ReadonlySet<string> = new Set([
   'platform',
   'crosslevel',
   'platform_registry',
+  // The gateways' platform database user is named as a department `gateway`'s host user would be.
+  'gateway',
 ]);
 
 /** `department.yaml`: who a department is. Its datasets are the files in `catalogue/`. */
@@ -21,7 +23,7 @@ export const departmentSchema = z.strictObject({
       error: 'expected a department code of lowercase letters, digits and _',
     })
     .refine((code) => !RESERVED_DEPARTMENT_CODES.has(code), {
-      error: `is kept for the platform's own subgraphs and keys (${[...RESERVED_DEPARTMENT_CODES].join(', ')}); choose another department code`,
+      error: `is kept for the platform's own subgraphs, keys and database users (${[...RESERVED_DEPARTMENT_CODES].join(', ')}); choose another department code`,
     }),
   name: z.string().trim().min(1),
   kind: z.enum(DEPARTMENT_KINDS),

@@ -21,6 +21,7 @@ import {
   loadOrCreateJoinKey,
   loadOrCreateSigningKeys,
   openDatabase,
+  platformGatewayRole,
   platformHostUserName,
   type DepartmentUsersConfig,
   type PlatformConfig,
@@ -132,22 +133,28 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const config = loadConfig(env);
   // A department's processes connect as the department, as on its own host: to the
   // platform database as its host user (read and append only), to its own database as
-  // its own user. The platform makes both with these passwords as it migrates.
+  // its own user; a gateway as the gateways' user. The platform makes each with these
+  // passwords as it migrates, and each process refuses a credential beyond its role's.
+  const { departmentUsers } = config.database as { departmentUsers: DepartmentUsersConfig };
+  const password = (user: string) => {
+    const file = departmentPasswordFile(departmentUsers, user);
+    createFileOnce(file, randomBytes(24).toString('base64url'), 0o600);
+    return readFileSync(file, 'utf8').trim();
+  };
+  const at = `127.0.0.1:${ports.mysql}`;
   const departmentEnv = (department: string): NodeJS.ProcessEnv => {
-    const { departmentUsers } = config.database as { departmentUsers: DepartmentUsersConfig };
-    const password = (user: string) => {
-      const file = departmentPasswordFile(departmentUsers, user);
-      createFileOnce(file, randomBytes(24).toString('base64url'), 0o600);
-      return readFileSync(file, 'utf8').trim();
-    };
     const host = platformHostUserName('govdata', department);
     const own = departmentUserName(`govdata_${department}`);
-    const at = `127.0.0.1:${ports.mysql}`;
     return {
       DATABASE_URL: `mysql://${host}:${password(host)}@${at}/govdata`,
       DEPARTMENT_DATABASE_URL: `mysql://${own}:${password(own)}@${at}/govdata_${department}`,
-      HOST_PLATFORM_DB_RIGHTS: 'host',
+      PLATFORM_DB_RIGHTS: 'least',
     };
+  };
+  const gatewayUser = platformGatewayRole('govdata').user;
+  const gatewayEnv: NodeJS.ProcessEnv = {
+    DATABASE_URL: `mysql://${gatewayUser}:${password(gatewayUser)}@${at}/govdata`,
+    PLATFORM_DB_RIGHTS: 'least',
   };
   const urls: ClusterUrls = {
     graphql: `http://127.0.0.1:${ports.gateway}/graphql`,
@@ -197,6 +204,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   );
   const gateways = ports.gatewayReplicas.map((port, i) =>
     govdata(`gateway-${i + 1}`, 'gateway.ts', ['--workers', '1', '--port', String(port)], {
+      ...gatewayEnv,
       // Each gateway host signs its chain heads into a file of its own.
       AUDIT_CHECKPOINT_FILE: join(dir, 'platform', `audit-checkpoints-gateway-${i + 1}.jsonl`),
     }),

@@ -5,6 +5,8 @@ import type { Catalogue } from '../../schema/index.ts';
 import {
   databaseName,
   ensurePlatformHostUser,
+  ensurePlatformRoleUser,
+  platformGatewayRole,
   insertMissingDatasetPolicies,
   migrateDatabase,
   MODULE_EXTENSION,
@@ -28,8 +30,8 @@ export const PLATFORM_DIR = join(import.meta.dirname, '..', '..', 'subgraphs', '
  * files' entries as published versions (see `importCatalogueFiles`) and their
  * sharing decisions, and seeds the demo grants when asked (or on first start).
  * On MySQL it makes (or, with DEPARTMENT_DB_USERS=given, checks) each
- * department's host user, with the rights a department's own host needs in the
- * platform database and no more (`HOST_RIGHTS`).
+ * department's host user and the gateways' user, each with the rights its role
+ * needs in the platform database and no more (`HOST_RIGHTS`, `GATEWAY_RIGHTS`).
  */
 export async function preparePlatformData(
   config: PlatformConfig,
@@ -54,14 +56,21 @@ export async function preparePlatformData(
     if (recorded > 0) log(`platform: recorded the sharing decision of ${recorded} dataset(s)`);
     const { database } = config;
     if (database.kind === 'mysql' && database.departmentUsers) {
+      const platformDatabase = databaseName(database, 'platform');
       for (const department of catalogue.departments) {
         await ensurePlatformHostUser(
           db,
-          databaseName(database, 'platform'),
+          platformDatabase,
           department.code,
           database.departmentUsers,
         );
       }
+      await ensurePlatformRoleUser(
+        db,
+        platformDatabase,
+        platformGatewayRole(platformDatabase),
+        database.departmentUsers,
+      );
     }
     const empty = !(await db('grants').first(db.raw('1 as present')));
     if (seed === 'always' || (seed === 'if-empty' && empty)) {

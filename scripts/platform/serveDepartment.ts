@@ -3,15 +3,13 @@ import { CatalogueError } from '../../schema/index.ts';
 import {
   AuditWriter,
   createLogger,
-  databaseName,
   databaseProblem,
   enableMetrics,
   loadJoinKey,
   loadDepartmentSigningKey,
   loadVerifyKey,
   openDatabase,
-  platformHostUserName,
-  platformRightsBeyondHost,
+  platformHostRole,
   startTracing,
   type PlatformConfig,
 } from '../../server/index.ts';
@@ -30,6 +28,7 @@ import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { subgraphAccessSettings } from './platformSettings.ts';
+import { holdToRoleRights } from './holdToRoleRights.ts';
 import { hostRegistryKeys } from './registryKeys.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
 import { loadPlatformCatalogue, unknownDepartments } from './loadPlatformCatalogue.ts';
@@ -184,12 +183,9 @@ export async function serveDepartment(
 }
 
 /**
- * On MySQL, refuses (`HOST_PLATFORM_DB_RIGHTS=host`) or names in the log
- * (`any`) a platform database credential that can do more than a department's
- * host needs (`HOST_RIGHTS`): a host is run by its department, and with the
- * platform's own credential a compromised one could grant itself any
- * department's data or delete the audit trail. A host credential cannot make
- * the department's own database either, so it needs DEPARTMENT_DATABASE_URL.
+ * A host is held to its role's rights in the platform database
+ * (`holdToRoleRights`, `HOST_RIGHTS`). A host credential cannot make the
+ * department's own database, so with one it needs DEPARTMENT_DATABASE_URL.
  */
 async function holdToHostRights(
   config: PlatformConfig,
@@ -197,21 +193,14 @@ async function holdToHostRights(
   department: string,
   log: (message: string) => void,
 ): Promise<void> {
-  const { database } = config;
-  if (database.kind !== 'mysql') return;
-  const platformDatabase = databaseName(database, 'platform');
-  const beyond = await platformRightsBeyondHost(platformDb, platformDatabase);
-  const user = platformHostUserName(platformDatabase, department);
-  if (beyond.length > 0) {
-    const problem =
-      `DATABASE_URL's user may do more in the platform database than a department's host needs ` +
-      `(${beyond[0]}); give this host the platform's host user of ${department}, ${user} ` +
-      '(npm run migrate makes it; its password is in DEPARTMENT_DB_SECRETS_DIR)';
-    if (config.hostPlatformRights === 'host') {
-      throw new Error(`${department}: not started: ${problem}.`);
-    }
-    log(`${department}: warning: ${problem}; HOST_PLATFORM_DB_RIGHTS=host refuses to start so.`);
-  } else if (!config.departmentDatabase) {
+  const held = await holdToRoleRights(
+    config,
+    platformDb,
+    (platformDatabase) => platformHostRole(platformDatabase, department),
+    department,
+    log,
+  );
+  if (held && !config.departmentDatabase) {
     throw new Error(
       `${department}: not started: DATABASE_URL's user is a host's, which cannot make the ` +
         "department's own database; set DEPARTMENT_DATABASE_URL to it.",

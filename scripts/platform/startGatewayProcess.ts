@@ -9,10 +9,12 @@ import {
   startTracing,
   DepartmentVerifyKeys,
   loadSigningKey,
+  platformGatewayRole,
   type PlatformConfig,
 } from '../../server/index.ts';
 import { RegistryWatcher, type RegistryTrust } from '../../subgraphs/platform/registry/index.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
+import { holdToRoleRights } from './holdToRoleRights.ts';
 import { gatewayRegistryTrust } from './registryKeys.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import type { GatewayLinkParts } from './startPlatformLinks.ts';
@@ -71,6 +73,12 @@ export async function startGatewayProcess(
   const stopTracing = startTracing(config.observability.tracing, { asyncContext: false });
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
   const platformDb = await openPreparedPlatformDatabase(config);
+  try {
+    await holdToRoleRights(config, platformDb, platformGatewayRole, 'gateway', log);
+  } catch (error) {
+    await platformDb.destroy();
+    throw error;
+  }
   const audit = new AuditWriter(platformDb, 'gateway', {
     checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
     onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),

@@ -144,13 +144,13 @@ export interface PlatformConfig {
    */
   departmentDatabase: DatabaseConfig | null;
   /**
-   * What a department's own host (`govdata serve --department`) accepts of its
-   * platform database credential on MySQL: `host`, no right beyond a host's
-   * (`HOST_RIGHTS`: read the catalogue, grants and registry, append its
-   * records), else it refuses to start; `any`, it starts and logs the wider
-   * right. Default `host` with `NODE_ENV=production`, else `any`.
+   * What a department's own host (`govdata serve --department`) and a gateway
+   * of its own (`npm run gateway`) accept of their platform database
+   * credential on MySQL: `least`, no right beyond their role's (`HOST_RIGHTS`,
+   * `GATEWAY_RIGHTS`), else they refuse to start; `any`, they start and log the
+   * wider right. Default `least` with `NODE_ENV=production`, else `any`.
    */
-  hostPlatformRights: 'host' | 'any';
+  platformDbRights: 'least' | 'any';
   /** The URL the gateway reaches a subgraph served alone at (a load balancer's); null: its own address. */
   subgraphUrl: string | null;
   /** The URL the gateway reaches the cross-level subgraph of `govdata serve --platform` at; null: its own address. */
@@ -295,7 +295,7 @@ const envSchema = z.object({
   DEPARTMENT_DB_USERS: z.enum(['managed', 'given']).default('managed'),
   DEPARTMENT_DB_SECRETS_DIR: z.string().min(1).optional(),
   DEPARTMENT_DB_HOST: z.string().min(1).max(255).default('%'),
-  HOST_PLATFORM_DB_RIGHTS: z.enum(['host', 'any']).optional(),
+  PLATFORM_DB_RIGHTS: z.enum(['least', 'any']).optional(),
   SUBGRAPH_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.subgraphFetchMs),
   GATEWAY_EXECUTOR: z.enum(['govdata', 'apollo']).default('govdata'),
   REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
@@ -467,7 +467,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     departmentDatabase: e.DEPARTMENT_DATABASE_URL
       ? ownDatabase(e.DEPARTMENT_DATABASE_URL, databaseLimits)
       : null,
-    hostPlatformRights: e.HOST_PLATFORM_DB_RIGHTS ?? (e.NODE_ENV === 'production' ? 'host' : 'any'),
+    platformDbRights: e.PLATFORM_DB_RIGHTS ?? (e.NODE_ENV === 'production' ? 'least' : 'any'),
     subgraphUrl: e.SUBGRAPH_URL ?? null,
     crossLevelSubgraphUrl: e.CROSSLEVEL_SUBGRAPH_URL ?? null,
     departmentsDir: e.DEPARTMENTS_DIR ? resolve(e.DEPARTMENTS_DIR) : null,

@@ -16,8 +16,14 @@ export { inTransaction, rolledBackByServer } from './inTransaction.ts';
 export type { TransactionOptions } from './inTransaction.ts';
 export {
   ensurePlatformHostUser,
+  ensurePlatformRoleUser,
+  GATEWAY_RIGHTS,
   HOST_RIGHTS,
+  platformGatewayRole,
+  platformHostRole,
   platformHostUserName,
-  platformRightsBeyondHost,
-  rightsBeyondHost,
-} from './platformHostUser.ts';
+  platformRightsBeyond,
+  rightsBeyond,
+  type PlatformRole,
+  type RoleRights,
+} from './platformRoleUsers.ts';

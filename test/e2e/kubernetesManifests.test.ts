@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { platformHostUserName } from '../../server/index.ts';
+import { platformGatewayRole, platformHostUserName } from '../../server/index.ts';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -193,7 +193,7 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
     }
   });
 
-  it("connects each department's pods to the platform database as its host user, never with the platform's own credential", () => {
+  it("connects each department's pods and the gateway's to the platform database as their role's user, never with the platform's own credential", () => {
     type EnvVar = {
       name: string;
       value?: string;
@@ -203,31 +203,43 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
       (
         o.spec as { template: { spec: { containers: { env?: EnvVar[] }[] } } }
       ).template.spec.containers.flatMap((c) => c.env ?? []);
-    const [hostSecret] = ofKind(objects, 'Secret').filter(
-      (o) => o.metadata.name === 'govdata-platform-db-host',
+    const [usersSecret] = ofKind(objects, 'Secret').filter(
+      (o) => o.metadata.name === 'govdata-platform-db-users',
     );
-    const passwords = Object.keys((hostSecret as unknown as { stringData: object }).stringData);
+    const passwords = Object.keys((usersSecret as unknown as { stringData: object }).stringData);
+    const withPlatformCredential: string[] = [];
     for (const o of [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')]) {
       const env = envOf(o);
       const department = podLabels(o)['govdata.gov.example/department'];
-      const fromPlatformSecret = env.some(
-        (e) => e.valueFrom?.secretKeyRef?.name === 'govdata-database',
-      );
-      expect(fromPlatformSecret, o.metadata.name).toBe(!department);
-      if (!department) continue;
-      const user = platformHostUserName('govdata', department);
+      if (env.some((e) => e.valueFrom?.secretKeyRef?.name === 'govdata-database')) {
+        withPlatformCredential.push(o.metadata.name);
+        continue;
+      }
+      const user = department
+        ? platformHostUserName('govdata', department)
+        : platformGatewayRole('govdata').user;
       const password = env.find((e) => e.name === 'PLATFORM_DB_PASSWORD')!.valueFrom!.secretKeyRef!;
-      expect(password).toEqual({ name: 'govdata-platform-db-host', key: `mysql-${user}.password` });
+      expect(password, o.metadata.name).toEqual({
+        name: 'govdata-platform-db-users',
+        key: `mysql-${user}.password`,
+      });
       expect(passwords).toContain(password.key);
       const url = new URL(env.find((e) => e.name === 'DATABASE_URL')!.value!);
       expect(decodeURIComponent(url.username), o.metadata.name).toBe(user);
       expect(url.password).toBe('$(PLATFORM_DB_PASSWORD)');
     }
+    // Only the platform's own subgraph and the migrations job hold the platform's credential.
+    expect(withPlatformCredential.sort()).toEqual(['govdata-migrate', 'govdata-platform']);
     // The migrations job makes those users with the same passwords.
     const [job] = ofKind(objects, 'Job');
-    expect(secretVolumes(job!)).toContain('govdata-platform-db-host');
+    expect(secretVolumes(job!)).toContain('govdata-platform-db-users');
     expect(passwords.sort()).toEqual(
-      DEPARTMENTS.map((d) => `mysql-${platformHostUserName('govdata', d)}.password`).sort(),
+      [
+        ...DEPARTMENTS.map((d) => platformHostUserName('govdata', d)),
+        platformGatewayRole('govdata').user,
+      ]
+        .map((user) => `mysql-${user}.password`)
+        .sort(),
     );
   });
 

@@ -17,6 +17,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DepartmentVerifyKeys,
+  platformGatewayRole,
   platformHostUserName,
   verifyAuditChains,
 } from '../../server/index.ts';
@@ -402,16 +403,36 @@ describe.each(engines)('govdata serve on %s', (engine) => {
       const privileged = startCommand(
         process.execPath,
         ['--import', 'tsx', GOVDATA, 'serve', '--department', 'city_water'],
-        { cwd: ROOT, env: { ...env, DATABASE_URL: adminUrl, HOST_PLATFORM_DB_RIGHTS: 'host' } },
+        { cwd: ROOT, env: { ...env, DATABASE_URL: adminUrl, PLATFORM_DB_RIGHTS: 'least' } },
       );
       expect((await privileged.exited).code).toBe(1);
       expect(privileged.output()).toContain(
-        "may do more in the platform database than a department's host needs",
+        'may do more in the platform database than the host of city_water needs',
       );
       expect(privileged.output()).toContain(
         platformHostUserName(url.pathname.slice(1), 'city_water'),
       );
       expect(privileged.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+      // So does a gateway, which faces the network: it names the gateways' user.
+      const gateway = startCommand(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'scripts', 'gateway.ts'), '--workers', '1', '--port', '0'],
+        {
+          cwd: ROOT,
+          env: {
+            // The platform's folder, with the gateway's keys where they are by default.
+            ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('GATEWAY_'))),
+            DATA_DIR: platform.database.dir,
+            DATABASE_URL: adminUrl,
+            PLATFORM_DB_RIGHTS: 'least',
+          },
+        },
+      );
+      expect((await gateway.exited).code).toBe(1);
+      expect(gateway.output()).toContain(
+        'may do more in the platform database than the gateway needs',
+      );
+      expect(gateway.output()).toContain(platformGatewayRole(url.pathname.slice(1)).user);
       // A host credential cannot make the department's own database: it asks for one.
       const homeless = startCommand(
         process.execPath,

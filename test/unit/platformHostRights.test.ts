@@ -4,11 +4,20 @@
  * that cannot be read as one of them counts as beyond.
  */
 import { describe, expect, it } from 'vitest';
-import { platformHostUserName, rightsBeyondHost } from '../../server/index.ts';
+import {
+  GATEWAY_RIGHTS,
+  HOST_RIGHTS,
+  platformGatewayRole,
+  platformHostUserName,
+  rightsBeyond,
+} from '../../server/index.ts';
+
+const rightsBeyondHost = (grants: readonly string[], database: string) =>
+  rightsBeyond(grants, database, HOST_RIGHTS);
 
 const AS = ' TO `govdata-city_water`@`%`';
 
-describe('rightsBeyondHost', () => {
+describe('rightsBeyond, held to HOST_RIGHTS', () => {
   it("accepts the host's own rights: the bare right to connect, and each table's, or fewer", () => {
     expect(
       rightsBeyondHost(
@@ -71,6 +80,35 @@ describe('rightsBeyondHost', () => {
     expect(rightsBeyondHost([`GRANT SELECT ON \`govdata\`.\`grants\`${AS}`], 'gov`data')).toEqual([
       `GRANT SELECT ON \`govdata\`.\`grants\`${AS}`,
     ]);
+  });
+});
+
+describe('rightsBeyond, held to GATEWAY_RIGHTS', () => {
+  const AS_GATEWAY = ' TO `govdata-gateway`@`%`';
+  it("accepts a gateway's own rights and names what a gateway may not do", () => {
+    expect(
+      rightsBeyond(
+        [
+          `GRANT SELECT ON \`govdata\`.\`api_keys\`${AS_GATEWAY}`,
+          `GRANT SELECT, INSERT ON \`govdata\`.\`audit_records\`${AS_GATEWAY}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON \`govdata\`.\`supergraph_compositions\`${AS_GATEWAY}`,
+          `GRANT SELECT, INSERT, UPDATE (\`used\`), DELETE ON \`govdata\`.\`rate_counters\`${AS_GATEWAY}`,
+        ],
+        'govdata',
+        GATEWAY_RIGHTS,
+      ),
+    ).toEqual([]);
+    const beyond = [
+      // Minting API keys, widening grants, editing links, rewriting the audit trail or the registry.
+      `GRANT INSERT ON \`govdata\`.\`api_keys\`${AS_GATEWAY}`,
+      `GRANT SELECT, UPDATE ON \`govdata\`.\`grants\`${AS_GATEWAY}`,
+      `GRANT UPDATE ON \`govdata\`.\`platform_links\`${AS_GATEWAY}`,
+      `GRANT DELETE ON \`govdata\`.\`audit_records\`${AS_GATEWAY}`,
+      `GRANT INSERT ON \`govdata\`.\`subgraph_versions\`${AS_GATEWAY}`,
+      `GRANT UPDATE (\`window_start\`) ON \`govdata\`.\`rate_counters\`${AS_GATEWAY}`,
+    ];
+    expect(rightsBeyond(beyond, 'govdata', GATEWAY_RIGHTS)).toEqual(beyond);
+    expect(platformGatewayRole('govdata').user).toBe('govdata-gateway');
   });
 });
 

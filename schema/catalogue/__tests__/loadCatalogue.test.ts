@@ -163,15 +163,17 @@ describe('loadCatalogue', () => {
     ]);
   });
 
-  it("refuses a department code kept for the platform's own subgraphs and keys", () => {
-    for (const code of ['platform', 'crosslevel', 'platform_registry']) {
+  it("refuses a department code kept for the platform's own subgraphs, keys and database users", () => {
+    for (const code of ['platform', 'crosslevel', 'platform_registry', 'gateway']) {
       const path = join(root, 'city-water', 'department.yaml');
       const department = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
       writeFileSync(path, stringify({ ...department, code }));
       expect(problemsOf()).toContainEqual({
         file: join('city-water', 'department.yaml'),
         field: 'code',
-        message: expect.stringContaining("is kept for the platform's own subgraphs and keys"),
+        message: expect.stringContaining(
+          "is kept for the platform's own subgraphs, keys and database users",
+        ),
       });
     }
   });

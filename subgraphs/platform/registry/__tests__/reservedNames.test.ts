@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RESERVED_DEPARTMENT_CODES } from '../../../../schema/index.ts';
+import { platformGatewayRole, platformHostUserName } from '../../../../server/index.ts';
 import { PLATFORM_SUBGRAPH } from '../../buildPlatformSubgraph.ts';
 import { CROSS_LEVEL_SUBGRAPH } from '../../links/index.ts';
 import { PLATFORM_SIGNER, signerOf } from '../registrySignatures.ts';
@@ -14,6 +15,12 @@ describe("the platform's own names", () => {
     for (const name of [PLATFORM_SUBGRAPH, CROSS_LEVEL_SUBGRAPH, PLATFORM_SIGNER]) {
       expect(RESERVED_DEPARTMENT_CODES.has(name), name).toBe(true);
     }
+  });
+
+  it("keep from department codes the one whose host's database user would be the gateways'", () => {
+    const gateway = platformGatewayRole('govdata').user;
+    expect(platformHostUserName('govdata', 'gateway')).toBe(gateway);
+    expect(RESERVED_DEPARTMENT_CODES.has('gateway')).toBe(true);
   });
 
   it("sign the platform's subgraphs with the platform's key, and a department's with its own", () => {

@@ -9,7 +9,10 @@ import {
 } from './departmentUser.ts';
 
 /** A right as MySQL grants it: on the whole table, or UPDATE of named columns only. */
-type Right = 'SELECT' | 'INSERT' | `UPDATE (${string})`;
+type Right = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | `UPDATE (${string})`;
+
+/** What a role may do in the platform database, table by table; nothing on a table not named. */
+export type RoleRights = Readonly<Record<string, readonly Right[]>>;
 
 /**
  * What a department's own host (`govdata serve --department`) may do in the
@@ -31,7 +34,7 @@ type Right = 'SELECT' | 'INSERT' | `UPDATE (${string})`;
  * elsewhere: records by their chains and its department's signature, registry
  * rows by their subgraph's signature.
  */
-export const HOST_RIGHTS: Readonly<Record<string, readonly Right[]>> = {
+export const HOST_RIGHTS: RoleRights = {
   knex_migrations: ['SELECT'],
   knex_migrations_lock: ['SELECT'],
   catalogue_entries: ['SELECT'],
@@ -49,6 +52,66 @@ export const HOST_RIGHTS: Readonly<Record<string, readonly Right[]>> = {
   supergraph_compositions: ['SELECT'],
 };
 
+/**
+ * What a gateway (`npm run gateway`, a gateway pod) may do in the platform
+ * database: read what it authenticates, routes and composes by (API keys,
+ * links, the catalogue and sharing decisions, the registry, exports to route);
+ * append its REQUEST records and move its own chain head; keep its rate
+ * windows, signed-out tokens and used link tokens, deleting the expired; store
+ * the compositions it signs. The gateway is the platform's face to the
+ * network, so it is the likeliest part to be taken over: from it, nothing
+ * changes a grant, a key, a link, a catalogue entry or a sharing decision, and
+ * no audit record or registry row is deleted or rewritten.
+ */
+export const GATEWAY_RIGHTS: RoleRights = {
+  knex_migrations: ['SELECT'],
+  knex_migrations_lock: ['SELECT'],
+  catalogue_entries: ['SELECT'],
+  dataset_policies: ['SELECT'],
+  holidays: ['SELECT'],
+  api_keys: ['SELECT'],
+  platform_identity: ['SELECT'],
+  platform_links: ['SELECT'],
+  linked_entries: ['SELECT'],
+  exports: ['SELECT'],
+  subgraph_versions: ['SELECT'],
+  signed_out_tokens: ['SELECT', 'INSERT', 'DELETE'],
+  link_token_uses: ['SELECT', 'INSERT', 'DELETE'],
+  rate_counters: ['SELECT', 'INSERT', 'UPDATE (used)', 'DELETE'],
+  audit_records: ['SELECT', 'INSERT'],
+  audit_chains: ['SELECT', 'INSERT', 'UPDATE (last_seq, last_hash, updated_at)'],
+  supergraph_compositions: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+};
+
+/** A role's user in the platform database: who it is, what it may do, what it is called. */
+export interface PlatformRole {
+  /** How errors and logs name the role: `the host of city_water`, `the gateway`. */
+  title: string;
+  user: string;
+  rights: RoleRights;
+}
+
+/** A department host's role in the platform database `platformDatabase`. */
+export function platformHostRole(platformDatabase: string, department: string): PlatformRole {
+  return {
+    title: `the host of ${department}`,
+    user: platformHostUserName(platformDatabase, department),
+    rights: HOST_RIGHTS,
+  };
+}
+
+/**
+ * The gateways' role in the platform database `platformDatabase`: one user for
+ * every gateway, `govdata-gateway` (no department is named `gateway`).
+ */
+export function platformGatewayRole(platformDatabase: string): PlatformRole {
+  return {
+    title: 'the gateway',
+    user: departmentUserName(`${platformDatabase}-gateway`),
+    rights: GATEWAY_RIGHTS,
+  };
+}
+
 /** MySQL's user of the department's host in the platform database `platformDatabase`. */
 export function platformHostUserName(platformDatabase: string, department: string): string {
   // `govdata-city_water`: `-` is in no department code, so this never names a department
@@ -57,27 +120,27 @@ export function platformHostUserName(platformDatabase: string, department: strin
 }
 
 /**
- * Makes sure the department's host user exists in `platformDatabase` with
- * `HOST_RIGHTS` and nothing more, and returns its credentials; `admin` is a
- * connection as the DATABASE_URL user, after the platform's migrations (a grant
- * names tables). Managed: created, given its password (generated into its file
- * on first use) and granted; rights it should not hold are revoked. Given:
- * operators made it; its grants are checked. Either way it throws, naming the
- * grant, when the user holds a right beyond `HOST_RIGHTS`.
+ * Makes sure `role`'s user exists in `platformDatabase` with its rights and
+ * nothing more, and returns its credentials; `admin` is a connection as the
+ * DATABASE_URL user, after the platform's migrations (a grant names tables).
+ * Managed: created, given its password (generated into its file on first use)
+ * and granted; table rights it should not hold are revoked. Given: operators
+ * made it; its grants are checked. Either way it throws, naming the grant,
+ * when the user holds a right beyond its role's.
  */
-export async function ensurePlatformHostUser(
+export async function ensurePlatformRoleUser(
   admin: Knex,
   platformDatabase: string,
-  department: string,
+  role: PlatformRole,
   config: DepartmentUsersConfig,
 ): Promise<DepartmentCredentials> {
-  const user = platformHostUserName(platformDatabase, department);
+  const { user, rights } = role;
   const file = departmentPasswordFile(config, user);
   if (config.mode === 'given') {
     if (!existsSync(file)) {
       throw new Error(
         `No password for database user ${user} in ${file}: with DEPARTMENT_DB_USERS=given, create ` +
-          `the host user of ${department} with the rights the README lists and put its password there.`,
+          `the user of ${role.title} with the rights the README lists and put its password there.`,
       );
     }
   } else {
@@ -88,7 +151,7 @@ export async function ensurePlatformHostUser(
     const password = readFileSync(file, 'utf8').trim();
     await admin.raw('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, config.host, password]);
     await admin.raw('ALTER USER ?@? IDENTIFIED BY ?', [user, config.host, password]);
-    await grantHostRights(admin, platformDatabase, user, config.host);
+    await grantRights(admin, platformDatabase, role, config.host);
   }
   const grantsOf = async () => {
     const [rows] = (await admin.raw('SHOW GRANTS FOR ?@?', [user, config.host])) as [
@@ -97,10 +160,10 @@ export async function ensurePlatformHostUser(
     ];
     return rows.map((row) => Object.values(row)[0] ?? '');
   };
-  let beyond = rightsBeyondHost(await grantsOf(), platformDatabase);
+  let beyond = rightsBeyond(await grantsOf(), platformDatabase, rights);
   if (config.mode !== 'given' && beyond.length > 0) {
     // Rights an earlier version granted (UPDATE of a whole table where now of some columns).
-    for (const excess of excessTableRights(beyond, platformDatabase)) {
+    for (const excess of excessTableRights(beyond, platformDatabase, rights)) {
       await admin.raw(`REVOKE ${excess.rights.join(', ')} ON ??.?? FROM ?@?`, [
         platformDatabase,
         excess.table,
@@ -109,55 +172,76 @@ export async function ensurePlatformHostUser(
       ]);
     }
     // MariaDB's REVOKE of a table's UPDATE takes its columns' UPDATE with it.
-    await grantHostRights(admin, platformDatabase, user, config.host);
-    beyond = rightsBeyondHost(await grantsOf(), platformDatabase);
+    await grantRights(admin, platformDatabase, role, config.host);
+    beyond = rightsBeyond(await grantsOf(), platformDatabase, rights);
   }
   if (beyond.length > 0) {
     throw new Error(
-      `Database user ${user} has rights beyond a department host's (${beyond[0]}); revoke them before starting.`,
+      `Database user ${user} has rights beyond ${role.title}'s (${beyond[0]}); revoke them before starting.`,
     );
   }
   return { user, password: readFileSync(file, 'utf8').trim() };
 }
 
-async function grantHostRights(
+/** `ensurePlatformRoleUser` for a department's host. */
+export function ensurePlatformHostUser(
   admin: Knex,
   platformDatabase: string,
-  user: string,
+  department: string,
+  config: DepartmentUsersConfig,
+): Promise<DepartmentCredentials> {
+  return ensurePlatformRoleUser(
+    admin,
+    platformDatabase,
+    platformHostRole(platformDatabase, department),
+    config,
+  );
+}
+
+async function grantRights(
+  admin: Knex,
+  platformDatabase: string,
+  role: PlatformRole,
   host: string,
 ): Promise<void> {
-  for (const [table, rights] of Object.entries(HOST_RIGHTS)) {
+  for (const [table, rights] of Object.entries(role.rights)) {
     await admin.raw(`GRANT ${rights.join(', ')} ON ??.?? TO ?@?`, [
       platformDatabase,
       table,
-      user,
+      role.user,
       host,
     ]);
   }
 }
 
 /**
- * The grants of the connection's own user that reach beyond `HOST_RIGHTS` in
- * `platformDatabase` (empty: it may do no more than a host), each as MySQL
+ * The grants of the connection's own user that reach beyond `rights` in
+ * `platformDatabase` (empty: it may do no more than the role), each as MySQL
  * states it, without any password. What cannot be read as a table grant (a
  * role, a proxy, a routine) counts as beyond.
  */
-export async function platformRightsBeyondHost(
+export async function platformRightsBeyond(
   db: Knex,
   platformDatabase: string,
+  rights: RoleRights,
 ): Promise<string[]> {
   const [rows] = (await db.raw('SHOW GRANTS FOR CURRENT_USER()')) as [
     Record<string, string>[],
     unknown,
   ];
-  return rightsBeyondHost(
+  return rightsBeyond(
     rows.map((row) => Object.values(row)[0] ?? ''),
     platformDatabase,
+    rights,
   );
 }
 
-/** `grants` (SHOW GRANTS lines) that reach beyond `HOST_RIGHTS` in `platformDatabase`. */
-export function rightsBeyondHost(grants: readonly string[], platformDatabase: string): string[] {
+/** `grants` (SHOW GRANTS lines) that reach beyond `rights` in `platformDatabase`. */
+export function rightsBeyond(
+  grants: readonly string[],
+  platformDatabase: string,
+  rights: RoleRights,
+): string[] {
   const beyond: string[] = [];
   for (const grant of grants) {
     const shown = grant.replace(/\s+IDENTIFIED BY .*$/i, '').trim();
@@ -166,25 +250,26 @@ export function rightsBeyondHost(grants: readonly string[], platformDatabase: st
       beyond.push(shown);
       continue;
     }
-    const { database, table, rights } = parsed;
-    if (database === '*' && table === '*' && rights.every((r) => r === 'USAGE')) continue;
-    const allowed = database === platformDatabase ? HOST_RIGHTS[table] : undefined;
-    if (!allowed || !rights.every((r) => rightWithin(r, allowed))) beyond.push(shown);
+    const { database, table } = parsed;
+    if (database === '*' && table === '*' && parsed.rights.every((r) => r === 'USAGE')) continue;
+    const allowed = database === platformDatabase ? rights[table] : undefined;
+    if (!allowed || !parsed.rights.every((r) => rightWithin(r, allowed))) beyond.push(shown);
   }
   return beyond;
 }
 
-/** The table-level rights of `beyond` (from `rightsBeyondHost`) a host may not hold, by table. */
+/** The table-level rights of `beyond` (from `rightsBeyond`) the role may not hold, by table. */
 function excessTableRights(
   beyond: readonly string[],
   platformDatabase: string,
+  rights: RoleRights,
 ): { table: string; rights: string[] }[] {
   return beyond.flatMap((shown) => {
     const parsed = tableGrant(shown);
-    const allowed = parsed?.database === platformDatabase ? HOST_RIGHTS[parsed.table] : undefined;
+    const allowed = parsed?.database === platformDatabase ? rights[parsed.table] : undefined;
     if (!parsed || !allowed) return [];
-    const rights = parsed.rights.filter((r) => !r.includes('(') && !rightWithin(r, allowed));
-    return rights.length > 0 ? [{ table: parsed.table, rights }] : [];
+    const excess = parsed.rights.filter((r) => !r.includes('(') && !rightWithin(r, allowed));
+    return excess.length > 0 ? [{ table: parsed.table, rights: excess }] : [];
   });
 }
 
