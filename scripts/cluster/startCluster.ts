@@ -23,6 +23,7 @@ import {
   openDatabase,
   platformGatewayRole,
   platformHostUserName,
+  platformSubgraphRole,
   type DepartmentUsersConfig,
   type PlatformConfig,
 } from '../../server/index.ts';
@@ -133,8 +134,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const config = loadConfig(env);
   // A department's processes connect as the department, as on its own host: to the
   // platform database as its host user (read and append only), to its own database as
-  // its own user; a gateway as the gateways' user. The platform makes each with these
-  // passwords as it migrates, and each process refuses a credential beyond its role's.
+  // its own user; a gateway as the gateways' user, the platform subgraph as its own. The
+  // platform makes each with these passwords as it migrates (the only process here with the
+  // platform's credential), and each process refuses a credential beyond its role's.
   const { departmentUsers } = config.database as { departmentUsers: DepartmentUsersConfig };
   const password = (user: string) => {
     const file = departmentPasswordFile(departmentUsers, user);
@@ -151,11 +153,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       PLATFORM_DB_RIGHTS: 'least',
     };
   };
-  const gatewayUser = platformGatewayRole('govdata').user;
-  const gatewayEnv: NodeJS.ProcessEnv = {
-    DATABASE_URL: `mysql://${gatewayUser}:${password(gatewayUser)}@${at}/govdata`,
+  const roleEnv = (user: string): NodeJS.ProcessEnv => ({
+    DATABASE_URL: `mysql://${user}:${password(user)}@${at}/govdata`,
     PLATFORM_DB_RIGHTS: 'least',
-  };
+  });
+  const gatewayEnv = roleEnv(platformGatewayRole('govdata').user);
   const urls: ClusterUrls = {
     graphql: `http://127.0.0.1:${ports.gateway}/graphql`,
     subgraph: `http://127.0.0.1:${ports.subgraph}/graphql`,
@@ -190,12 +192,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       ['serve', '--department', department, '--port', String(port), '--no-seed'],
       { ...departmentEnv(department), ...extra },
     );
-  const platformSubgraph = govdata('platform-subgraph', 'govdata.ts', [
-    'serve',
-    '--platform',
-    '--port',
-    String(ports.platformSubgraph),
-  ]);
+  const platformSubgraph = govdata(
+    'platform-subgraph',
+    'govdata.ts',
+    ['serve', '--platform', '--port', String(ports.platformSubgraph)],
+    roleEnv(platformSubgraphRole('govdata').user),
+  );
   const replicas = ports.subgraphReplicas.map((port, i) =>
     serve(`subgraph-${i + 1}`, options.department, port, { SUBGRAPH_URL: urls.subgraph }),
   );

@@ -7,6 +7,7 @@ import {
   ensurePlatformHostUser,
   ensurePlatformRoleUser,
   platformGatewayRole,
+  platformSubgraphRole,
   insertMissingDatasetPolicies,
   migrateDatabase,
   MODULE_EXTENSION,
@@ -30,8 +31,9 @@ export const PLATFORM_DIR = join(import.meta.dirname, '..', '..', 'subgraphs', '
  * files' entries as published versions (see `importCatalogueFiles`) and their
  * sharing decisions, and seeds the demo grants when asked (or on first start).
  * On MySQL it makes (or, with DEPARTMENT_DB_USERS=given, checks) each
- * department's host user and the gateways' user, each with the rights its role
- * needs in the platform database and no more (`HOST_RIGHTS`, `GATEWAY_RIGHTS`).
+ * department's host user, the gateways' user and the platform subgraph's, each
+ * with the rights its role needs in the platform database and no more
+ * (`HOST_RIGHTS`, `GATEWAY_RIGHTS`, `PLATFORM_SUBGRAPH_RIGHTS`).
  */
 export async function preparePlatformData(
   config: PlatformConfig,
@@ -65,12 +67,14 @@ export async function preparePlatformData(
           database.departmentUsers,
         );
       }
-      await ensurePlatformRoleUser(
-        db,
-        platformDatabase,
-        platformGatewayRole(platformDatabase),
-        database.departmentUsers,
-      );
+      for (const role of [platformGatewayRole, platformSubgraphRole]) {
+        await ensurePlatformRoleUser(
+          db,
+          platformDatabase,
+          role(platformDatabase),
+          database.departmentUsers,
+        );
+      }
     }
     const empty = !(await db('grants').first(db.raw('1 as present')));
     if (seed === 'always' || (seed === 'if-empty' && empty)) {

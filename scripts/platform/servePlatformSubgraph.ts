@@ -4,6 +4,7 @@ import {
   enableMetrics,
   DepartmentVerifyKeys,
   loadVerifyKey,
+  platformSubgraphRole,
   startTracing,
   type PlatformConfig,
 } from '../../server/index.ts';
@@ -13,6 +14,7 @@ import {
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
 import { PLATFORM_SIGNER, publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
+import { holdToRoleRights } from './holdToRoleRights.ts';
 import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { platformSettings } from './platformSettings.ts';
 import { hostRegistryKeys } from './registryKeys.ts';
@@ -54,6 +56,12 @@ export async function servePlatformSubgraph(
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
   const registryKeys = hostRegistryKeys(config, PLATFORM_SIGNER, gatewayKey);
   const db = await openPreparedPlatformDatabase(config);
+  try {
+    await holdToRoleRights(config, db, platformSubgraphRole, 'platform', log);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
   const logger = createLogger(config);
   let subgraph: RunningPlatformSubgraph | undefined;

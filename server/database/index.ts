@@ -15,6 +15,7 @@ export { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from './waitOnLocksAsynchro
 export { inTransaction, rolledBackByServer } from './inTransaction.ts';
 export type { TransactionOptions } from './inTransaction.ts';
 export {
+  ANY_OTHER_TABLE,
   ensurePlatformHostUser,
   ensurePlatformRoleUser,
   GATEWAY_RIGHTS,
@@ -23,6 +24,8 @@ export {
   platformHostRole,
   platformHostUserName,
   platformRightsBeyond,
+  platformSubgraphRole,
+  PLATFORM_SUBGRAPH_RIGHTS,
   rightsBeyond,
   type PlatformRole,
   type RoleRights,

@@ -11,8 +11,14 @@ import {
 /** A right as MySQL grants it: on the whole table, or UPDATE of named columns only. */
 type Right = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | `UPDATE (${string})`;
 
-/** What a role may do in the platform database, table by table; nothing on a table not named. */
+/**
+ * What a role may do in the platform database, table by table; on a table not
+ * named, what `ANY_OTHER_TABLE` gives, or nothing.
+ */
 export type RoleRights = Readonly<Record<string, readonly Right[]>>;
+
+/** The key of `RoleRights` for every table it does not name (granted table by table). */
+export const ANY_OTHER_TABLE = '*';
 
 /**
  * What a department's own host (`govdata serve --department`) may do in the
@@ -83,6 +89,25 @@ export const GATEWAY_RIGHTS: RoleRights = {
   supergraph_compositions: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
 };
 
+/**
+ * What the platform's own subgraph (`govdata serve --platform`) may do in the
+ * platform database: it is the platform's API, so it writes the catalogue,
+ * grants, sharing decisions, keys and links — every table but these. It
+ * appends audit records and moves its own chain head, but neither deletes
+ * nor rewrites a record, nor moves the start of attestation (the migrations'
+ * alone); it appends registry rows and never deletes one; it does not
+ * migrate.
+ */
+export const PLATFORM_SUBGRAPH_RIGHTS: RoleRights = {
+  knex_migrations: ['SELECT'],
+  knex_migrations_lock: ['SELECT'],
+  audit_records: ['SELECT', 'INSERT'],
+  audit_chains: ['SELECT', 'INSERT', 'UPDATE (last_seq, last_hash, updated_at)'],
+  audit_attestation_start: ['SELECT'],
+  subgraph_versions: ['SELECT', 'INSERT'],
+  [ANY_OTHER_TABLE]: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+};
+
 /** A role's user in the platform database: who it is, what it may do, what it is called. */
 export interface PlatformRole {
   /** How errors and logs name the role: `the host of city_water`, `the gateway`. */
@@ -109,6 +134,15 @@ export function platformGatewayRole(platformDatabase: string): PlatformRole {
     title: 'the gateway',
     user: departmentUserName(`${platformDatabase}-gateway`),
     rights: GATEWAY_RIGHTS,
+  };
+}
+
+/** The platform subgraph's role: `govdata-platform` (no department is named `platform`). */
+export function platformSubgraphRole(platformDatabase: string): PlatformRole {
+  return {
+    title: 'the platform subgraph',
+    user: departmentUserName(`${platformDatabase}-platform`),
+    rights: PLATFORM_SUBGRAPH_RIGHTS,
   };
 }
 
@@ -204,7 +238,17 @@ async function grantRights(
   role: PlatformRole,
   host: string,
 ): Promise<void> {
-  for (const [table, rights] of Object.entries(role.rights)) {
+  const grants = Object.entries(role.rights).filter(([table]) => table !== ANY_OTHER_TABLE);
+  const others = role.rights[ANY_OTHER_TABLE];
+  if (others) {
+    // Every other table there is now; the migrations job grants new ones as it adds them.
+    const [rows] = (await admin.raw(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
+      [platformDatabase],
+    )) as [{ name: string }[]];
+    for (const { name } of rows) if (!(name in role.rights)) grants.push([name, others]);
+  }
+  for (const [table, rights] of grants) {
     await admin.raw(`GRANT ${rights.join(', ')} ON ??.?? TO ?@?`, [
       platformDatabase,
       table,
@@ -212,6 +256,16 @@ async function grantRights(
       host,
     ]);
   }
+}
+
+/** What `rights` allow on `table` of `platformDatabase`, or undefined for nothing (or a whole database). */
+function allowedOn(
+  rights: RoleRights,
+  platformDatabase: string,
+  grant: { database: string; table: string },
+): readonly Right[] | undefined {
+  if (grant.database !== platformDatabase || grant.table === ANY_OTHER_TABLE) return undefined;
+  return rights[grant.table] ?? rights[ANY_OTHER_TABLE];
 }
 
 /**
@@ -252,7 +306,8 @@ export function rightsBeyond(
     }
     const { database, table } = parsed;
     if (database === '*' && table === '*' && parsed.rights.every((r) => r === 'USAGE')) continue;
-    const allowed = database === platformDatabase ? rights[table] : undefined;
+    // A grant on the whole database reaches the tables a role is kept from: beyond.
+    const allowed = allowedOn(rights, platformDatabase, parsed);
     if (!allowed || !parsed.rights.every((r) => rightWithin(r, allowed))) beyond.push(shown);
   }
   return beyond;
@@ -266,7 +321,7 @@ function excessTableRights(
 ): { table: string; rights: string[] }[] {
   return beyond.flatMap((shown) => {
     const parsed = tableGrant(shown);
-    const allowed = parsed?.database === platformDatabase ? rights[parsed.table] : undefined;
+    const allowed = parsed ? allowedOn(rights, platformDatabase, parsed) : undefined;
     if (!parsed || !allowed) return [];
     const excess = parsed.rights.filter((r) => !r.includes('(') && !rightWithin(r, allowed));
     return excess.length > 0 ? [{ table: parsed.table, rights: excess }] : [];

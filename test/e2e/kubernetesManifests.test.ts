@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { platformGatewayRole, platformHostUserName } from '../../server/index.ts';
+import {
+  platformGatewayRole,
+  platformHostUserName,
+  platformSubgraphRole,
+} from '../../server/index.ts';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -193,7 +197,7 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
     }
   });
 
-  it("connects each department's pods and the gateway's to the platform database as their role's user, never with the platform's own credential", () => {
+  it("connects every pod but the migrations job's to the platform database as its role's user, never with the platform's own credential", () => {
     type EnvVar = {
       name: string;
       value?: string;
@@ -217,7 +221,9 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
       }
       const user = department
         ? platformHostUserName('govdata', department)
-        : platformGatewayRole('govdata').user;
+        : o.metadata.name === 'govdata-platform'
+          ? platformSubgraphRole('govdata').user
+          : platformGatewayRole('govdata').user;
       const password = env.find((e) => e.name === 'PLATFORM_DB_PASSWORD')!.valueFrom!.secretKeyRef!;
       expect(password, o.metadata.name).toEqual({
         name: 'govdata-platform-db-users',
@@ -228,8 +234,8 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
       expect(decodeURIComponent(url.username), o.metadata.name).toBe(user);
       expect(url.password).toBe('$(PLATFORM_DB_PASSWORD)');
     }
-    // Only the platform's own subgraph and the migrations job hold the platform's credential.
-    expect(withPlatformCredential.sort()).toEqual(['govdata-migrate', 'govdata-platform']);
+    // Only the migrations job holds the platform's credential.
+    expect(withPlatformCredential).toEqual(['govdata-migrate']);
     // The migrations job makes those users with the same passwords.
     const [job] = ofKind(objects, 'Job');
     expect(secretVolumes(job!)).toContain('govdata-platform-db-users');
@@ -237,6 +243,7 @@ describe.each(renderings)('deploy/kubernetes %s', (_, objects) => {
       [
         ...DEPARTMENTS.map((d) => platformHostUserName('govdata', d)),
         platformGatewayRole('govdata').user,
+        platformSubgraphRole('govdata').user,
       ]
         .map((user) => `mysql-${user}.password`)
         .sort(),

@@ -20,6 +20,7 @@ import {
   openDatabase,
   platformGatewayRole,
   platformHostUserName,
+  platformSubgraphRole,
   reserveRateUnits,
   deleteRateWindowsBefore,
 } from '../../server/index.ts';
@@ -32,6 +33,7 @@ import {
   mysqlConnection,
   type TestDatabase,
 } from '../support/testDatabase.ts';
+import { unrefused } from '../support/refusedAttempts.ts';
 
 const MYSQL = await mysqlAvailable();
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'subgraphs', 'platform', 'migrations');
@@ -165,20 +167,40 @@ describe.runIf(MYSQL)("the platform database's role users on MariaDB", () => {
         ['a quota reset', () => gateway('grant_usage').delete()],
         ['a table dropped', () => gateway.schema.dropTable('grants')],
       ];
-      const done: string[] = [];
-      for (const [what, attempt] of attempts) {
-        const error = await attempt().then(
-          () => undefined,
-          (e: unknown) => e as { code?: string },
-        );
-        if (
-          !/^ER_(TABLEACCESS|COLUMNACCESS|DBACCESS|SPECIFIC_ACCESS|ACCESS)/.test(error?.code ?? '')
-        )
-          done.push(`${what}: ${error ? (error.code ?? 'failed otherwise') : 'done'}`);
-      }
-      expect(done).toEqual([]);
+      expect(await unrefused(attempts)).toEqual([]);
     } finally {
       await gateway.destroy();
+    }
+  });
+  it("the platform subgraph's user writes what its API writes, and cannot delete or rewrite the audit trail or the registry", async () => {
+    const credentials = await ensurePlatformRoleUser(
+      admin,
+      name,
+      platformSubgraphRole(name),
+      users,
+    );
+    const platform = connectAs(credentials);
+    try {
+      // Its API's tables, any of them: a calendar day recorded, changed and removed.
+      const day = { date: '2026-12-31', kind: 'HOLIDAY', name: '测试' };
+      const by = { updated_at: new Date().toISOString(), updated_by: 'platform' };
+      await platform('holidays').insert({ ...day, ...by });
+      expect(await platform('holidays').where(day).update({ name: '测试二' })).toBe(1);
+      expect(await platform('holidays').where({ date: day.date }).delete()).toBe(1);
+      await platform('audit_records').select('id').limit(1);
+      const attempts: [string, () => Promise<unknown>][] = [
+        ['records deleted', () => platform('audit_records').where('id', '>', 0).delete()],
+        ['records rewritten', () => platform('audit_records').update({ decision: 'DENIED' })],
+        ['the attestation start moved', () => platform('audit_attestation_start').delete()],
+        ["a chain's role rewritten", () => platform('audit_chains').update({ role: 'x' })],
+        ['registry rows deleted', () => platform('subgraph_versions').delete()],
+        ['a signature stripped', () => platform('subgraph_versions').update({ signature: null })],
+        ['a migration', () => platform.schema.createTable('intruder', (t) => t.string('x'))],
+        ['a user made', () => platform.raw("CREATE USER 'intruder'@'%'")],
+      ];
+      expect(await unrefused(attempts)).toEqual([]);
+    } finally {
+      await platform.destroy();
     }
   });
 });

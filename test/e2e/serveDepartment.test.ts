@@ -18,7 +18,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DepartmentVerifyKeys,
   platformGatewayRole,
+  platformHostRole,
   platformHostUserName,
+  platformSubgraphRole,
+  type PlatformRole,
   verifyAuditChains,
 } from '../../server/index.ts';
 import { DEMO_PERSON_INDEX, personIdNumberAt } from '../../subgraphs/demo-data/index.ts';
@@ -29,6 +32,7 @@ import {
 } from '../../subgraphs/platform/registry/index.ts';
 import { startCommand, type CommandProcess } from '../support/commandProcess.ts';
 import { availableEngines, mysqlConnection } from '../support/testDatabase.ts';
+import { unrefused } from '../support/refusedAttempts.ts';
 import { ok } from '../support/responses.ts';
 import {
   startTestPlatform,
@@ -77,8 +81,12 @@ describe.each(engines)('govdata serve on %s', (engine) => {
 
   /** `platformUrl` as the platform's host user of `department`, with its password. */
   function hostUrl(platformUrl: URL, department: string): URL {
+    return roleUrl(platformUrl, platformHostUserName(platformUrl.pathname.slice(1), department));
+  }
+
+  /** `platformUrl` as `user`, one of the platform database's role users, with its password. */
+  function roleUrl(platformUrl: URL, user: string): URL {
     const url = new URL(platformUrl);
-    const user = platformHostUserName(url.pathname.slice(1), department);
     url.username = user;
     url.password = encodeURIComponent(
       readFileSync(join(platform.database.dir, 'keys', `mysql-${user}.password`), 'utf8').trim(),
@@ -384,55 +392,51 @@ describe.each(engines)('govdata serve on %s', (engine) => {
           ['a table dropped', () => host.schema.dropTable('grants')],
           ['a user made', () => host.raw("CREATE USER 'govdata_intruder'@'%'")],
         ];
-        const done: string[] = [];
-        for (const [what, attempt] of attempts) {
-          const error = await attempt().then(
-            () => undefined,
-            (e: unknown) => e as { code?: string },
-          );
-          const refused = /^ER_(TABLEACCESS|COLUMNACCESS|DBACCESS|SPECIFIC_ACCESS|ACCESS)/;
-          if (!refused.test(error?.code ?? ''))
-            done.push(`${what}: ${error ? (error.code ?? 'failed otherwise') : 'done'}`);
-        }
-        expect(done).toEqual([]);
+        expect(await unrefused(attempts)).toEqual([]);
       } finally {
         await host.destroy();
       }
 
-      // Started with the platform's own credential, a host refuses in production and names why.
-      const privileged = startCommand(
-        process.execPath,
-        ['--import', 'tsx', GOVDATA, 'serve', '--department', 'city_water'],
-        { cwd: ROOT, env: { ...env, DATABASE_URL: adminUrl, PLATFORM_DB_RIGHTS: 'least' } },
-      );
-      expect((await privileged.exited).code).toBe(1);
-      expect(privileged.output()).toContain(
-        'may do more in the platform database than the host of city_water needs',
-      );
-      expect(privileged.output()).toContain(
-        platformHostUserName(url.pathname.slice(1), 'city_water'),
-      );
-      expect(privileged.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
-      // So does a gateway, which faces the network: it names the gateways' user.
-      const gateway = startCommand(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'scripts', 'gateway.ts'), '--workers', '1', '--port', '0'],
-        {
-          cwd: ROOT,
-          env: {
-            // The platform's folder, with the gateway's keys where they are by default.
+      // Started with the platform's own credential, each role refuses in production, naming
+      // its own user: a department's host, a gateway (which faces the network) and the
+      // platform subgraph (which needs no right to migrate or to rewrite the audit trail).
+      const database = url.pathname.slice(1);
+      const roles: [string[], Record<string, string>, PlatformRole][] = [
+        [
+          [GOVDATA, 'serve', '--department', 'city_water'],
+          env,
+          platformHostRole(database, 'city_water'),
+        ],
+        [
+          [join(ROOT, 'scripts', 'gateway.ts'), '--workers', '1', '--port', '0'],
+          // The platform's folder, with the gateway's keys where they are by default.
+          {
             ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('GATEWAY_'))),
             DATA_DIR: platform.database.dir,
-            DATABASE_URL: adminUrl,
-            PLATFORM_DB_RIGHTS: 'least',
           },
-        },
-      );
-      expect((await gateway.exited).code).toBe(1);
-      expect(gateway.output()).toContain(
-        'may do more in the platform database than the gateway needs',
-      );
-      expect(gateway.output()).toContain(platformGatewayRole(url.pathname.slice(1)).user);
+          platformGatewayRole(database),
+        ],
+        [
+          [GOVDATA, 'serve', '--platform', '--port', '0'],
+          {
+            ...env,
+            DEPARTMENT_SIGNING_KEYS_DIR: join(platform.database.dir, 'keys', 'department-signing'),
+          },
+          platformSubgraphRole(database),
+        ],
+      ];
+      for (const [args, roleEnv, role] of roles) {
+        const privileged = startCommand(process.execPath, ['--import', 'tsx', ...args], {
+          cwd: ROOT,
+          env: { ...roleEnv, DATABASE_URL: adminUrl, PLATFORM_DB_RIGHTS: 'least' },
+        });
+        expect((await privileged.exited).code, role.title).toBe(1);
+        expect(privileged.output()).toContain(
+          `may do more in the platform database than ${role.title} needs`,
+        );
+        expect(privileged.output()).toContain(role.user);
+        expect(privileged.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+      }
       // A host credential cannot make the department's own database: it asks for one.
       const homeless = startCommand(
         process.execPath,
@@ -455,10 +459,15 @@ describe.each(engines)('govdata serve on %s', (engine) => {
         join(platform.database.dir, 'keys', 'department-signing', 'platform_registry.jwk.json'),
         join(platformKeys, 'platform_registry.jwk.json'),
       );
-      // The platform's own host holds the platform database's full credential.
+      // On MySQL as the platform subgraph's user, held to it as in production.
+      const platformUrl =
+        engine === 'mysql' ? (platform.database.config as { url: URL }).url : null;
       const { url } = await serve(['--platform'], {
         DEPARTMENT_SIGNING_KEYS_DIR: platformKeys,
-        DATABASE_URL: adminUrl,
+        DATABASE_URL: platformUrl
+          ? String(roleUrl(platformUrl, platformSubgraphRole(platformUrl.pathname.slice(1)).user))
+          : adminUrl,
+        PLATFORM_DB_RIGHTS: 'least',
       });
       expect(
         (await selectCurrentSubgraphs(platform.platformDb)).find((s) => s.name === 'platform')?.url,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   GATEWAY_RIGHTS,
   HOST_RIGHTS,
+  PLATFORM_SUBGRAPH_RIGHTS,
   platformGatewayRole,
   platformHostUserName,
   rightsBeyond,
@@ -109,6 +110,30 @@ describe('rightsBeyond, held to GATEWAY_RIGHTS', () => {
     ];
     expect(rightsBeyond(beyond, 'govdata', GATEWAY_RIGHTS)).toEqual(beyond);
     expect(platformGatewayRole('govdata').user).toBe('govdata-gateway');
+  });
+});
+
+describe('rightsBeyond, held to PLATFORM_SUBGRAPH_RIGHTS', () => {
+  const AS_PLATFORM = ' TO `govdata-platform`@`%`';
+  it('accepts any right on a table it does not name, and nothing on the whole database', () => {
+    expect(
+      rightsBeyond(
+        [
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON \`govdata\`.\`grants\`${AS_PLATFORM}`,
+          `GRANT SELECT, INSERT ON \`govdata\`.\`audit_records\`${AS_PLATFORM}`,
+        ],
+        'govdata',
+        PLATFORM_SUBGRAPH_RIGHTS,
+      ),
+    ).toEqual([]);
+    const beyond = [
+      `GRANT ALL PRIVILEGES ON \`govdata\`.*${AS_PLATFORM}`,
+      `GRANT SELECT, INSERT, DELETE ON \`govdata\`.\`audit_records\`${AS_PLATFORM}`,
+      `GRANT DELETE ON \`govdata\`.\`audit_attestation_start\`${AS_PLATFORM}`,
+      `GRANT DELETE ON \`govdata\`.\`subgraph_versions\`${AS_PLATFORM}`,
+      `GRANT CREATE ON \`govdata\`.\`grants\`${AS_PLATFORM}`,
+    ];
+    expect(rightsBeyond(beyond, 'govdata', PLATFORM_SUBGRAPH_RIGHTS)).toEqual(beyond);
   });
 });
 
