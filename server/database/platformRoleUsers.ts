@@ -159,8 +159,9 @@ export function platformHostUserName(platformDatabase: string, department: strin
  * DATABASE_URL user, after the platform's migrations (a grant names tables).
  * Managed: created, given its password (generated into its file on first use)
  * and granted; table rights it should not hold are revoked. Given: operators
- * made it; its grants are checked. Either way it throws, naming the grant,
- * when the user holds a right beyond its role's.
+ * made it; its grants are checked. Either way it throws when the user holds a
+ * right beyond its role's (naming the grant) or lacks one it needs (giving the
+ * GRANT statements to run; without its password file, all of them).
  */
 export async function ensurePlatformRoleUser(
   admin: Knex,
@@ -170,11 +171,17 @@ export async function ensurePlatformRoleUser(
 ): Promise<DepartmentCredentials> {
   const { user, rights } = role;
   const file = departmentPasswordFile(config, user);
+  const statements = async () =>
+    (await roleGrants(admin, platformDatabase, role)).map(([table, tableRights]) =>
+      grantStatement(platformDatabase, table, tableRights, user, config.host),
+    );
   if (config.mode === 'given') {
     if (!existsSync(file)) {
       throw new Error(
         `No password for database user ${user} in ${file}: with DEPARTMENT_DB_USERS=given, create ` +
-          `the user of ${role.title} with the rights the README lists and put its password there.`,
+          `the user of ${role.title}, put its password there, and grant it these rights and no ` +
+          `more:\nCREATE USER ${sqlText(user)}@${sqlText(config.host)} IDENTIFIED BY '…';\n` +
+          (await statements()).join('\n'),
       );
     }
   } else {
@@ -214,6 +221,18 @@ export async function ensurePlatformRoleUser(
       `Database user ${user} has rights beyond ${role.title}'s (${beyond[0]}); revoke them before starting.`,
     );
   }
+  const missing = rightsMissing(
+    await grantsOf(),
+    platformDatabase,
+    await roleGrants(admin, platformDatabase, role),
+    user,
+    config.host,
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `Database user ${user} lacks rights ${role.title} needs; grant them:\n${missing.join('\n')}`,
+    );
+  }
   return { user, password: readFileSync(file, 'utf8').trim() };
 }
 
@@ -232,23 +251,36 @@ export function ensurePlatformHostUser(
   );
 }
 
-async function grantRights(
+/**
+ * The rights `role` is to hold in `platformDatabase`, table by table: those
+ * it names, and on every other table there now (`ANY_OTHER_TABLE`) what that
+ * gives; the migrations job grants a table a later migration adds as it
+ * prepares again.
+ */
+async function roleGrants(
   admin: Knex,
   platformDatabase: string,
   role: PlatformRole,
-  host: string,
-): Promise<void> {
+): Promise<[string, readonly Right[]][]> {
   const grants = Object.entries(role.rights).filter(([table]) => table !== ANY_OTHER_TABLE);
   const others = role.rights[ANY_OTHER_TABLE];
   if (others) {
-    // Every other table there is now; the migrations job grants new ones as it adds them.
     const [rows] = (await admin.raw(
       'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
       [platformDatabase],
     )) as [{ name: string }[]];
     for (const { name } of rows) if (!(name in role.rights)) grants.push([name, others]);
   }
-  for (const [table, rights] of grants) {
+  return grants;
+}
+
+async function grantRights(
+  admin: Knex,
+  platformDatabase: string,
+  role: PlatformRole,
+  host: string,
+): Promise<void> {
+  for (const [table, rights] of await roleGrants(admin, platformDatabase, role)) {
     await admin.raw(`GRANT ${rights.join(', ')} ON ??.?? TO ?@?`, [
       platformDatabase,
       table,
@@ -256,6 +288,46 @@ async function grantRights(
       host,
     ]);
   }
+}
+
+/** `GRANT … ON db.table TO 'user'@'host';`, quoted as MySQL reads it: what an operator runs. */
+function grantStatement(
+  platformDatabase: string,
+  table: string,
+  rights: readonly string[],
+  user: string,
+  host: string,
+): string {
+  const name = (identifier: string) => `\`${identifier.replace(/`/g, '``')}\``;
+  return `GRANT ${rights.join(', ')} ON ${name(platformDatabase)}.${name(table)} TO ${sqlText(user)}@${sqlText(host)};`;
+}
+
+/** A string as SQL quotes it. */
+function sqlText(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * What of `required` (table by table) `grants` (SHOW GRANTS lines) do not
+ * give in `platformDatabase`, as the GRANT statements that would.
+ */
+function rightsMissing(
+  grants: readonly string[],
+  platformDatabase: string,
+  required: readonly [string, readonly Right[]][],
+  user: string,
+  host: string,
+): string[] {
+  const held = new Map<string, string[]>();
+  for (const grant of grants) {
+    const parsed = tableGrant(grant.replace(/\s+IDENTIFIED BY .*$/i, '').trim());
+    if (parsed?.database !== platformDatabase) continue;
+    held.set(parsed.table, [...(held.get(parsed.table) ?? []), ...parsed.rights]);
+  }
+  return required.flatMap(([table, rights]) => {
+    const missing = rights.filter((r) => !rightWithin(r, held.get(table) ?? []));
+    return missing.length > 0 ? [grantStatement(platformDatabase, table, missing, user, host)] : [];
+  });
 }
 
 /** What `rights` allow on `table` of `platformDatabase`, or undefined for nothing (or a whole database). */
@@ -343,7 +415,7 @@ function tableGrant(shown: string): { database: string; table: string; rights: s
  * a right on some columns is within the same right on the table or on at least
  * those columns; a right on the whole table only within the same.
  */
-function rightWithin(right: string, allowed: readonly Right[]): boolean {
+function rightWithin(right: string, allowed: readonly string[]): boolean {
   const shown = columnsOf(right);
   return allowed.some((a) => {
     const own = columnsOf(a);

@@ -8,6 +8,7 @@
  * platform's own functions, and nothing a taken-over gateway could use to
  * widen access or hide its reads does.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,9 @@ import {
   ensurePlatformRoleUser,
   migrateDatabase,
   openDatabase,
+  HOST_RIGHTS,
   platformGatewayRole,
+  platformHostRole,
   platformHostUserName,
   platformSubgraphRole,
   reserveRateUnits,
@@ -202,5 +205,30 @@ describe.runIf(MYSQL)("the platform database's role users on MariaDB", () => {
     } finally {
       await platform.destroy();
     }
+  });
+  it("tells an operator making a role's user itself the exact statements, and names a right it lacks", async () => {
+    const role = platformHostRole(name, 'civil_affairs');
+    const given = { ...users, mode: 'given' as const, secretsDir: join(database.dir, 'given') };
+    const error = await ensurePlatformRoleUser(admin, name, role, given).then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+    expect(error).toContain(`No password for database user ${role.user}`);
+    const statements = (error ?? '')
+      .split('\n')
+      .filter((line) => /^(CREATE USER|GRANT) /.test(line));
+    expect(statements.length).toBe(Object.keys(HOST_RIGHTS).length + 1);
+    // Run as printed (a password in place of the ellipsis), they make a user the check accepts.
+    for (const statement of statements) await admin.raw(statement.replace('…', 'given-secret'));
+    mkdirSync(given.secretsDir, { recursive: true });
+    writeFileSync(join(given.secretsDir, `mysql-${role.user}.password`), 'given-secret');
+    await expect(ensurePlatformRoleUser(admin, name, role, given)).resolves.toMatchObject({
+      user: role.user,
+    });
+    // A right it needs taken away: named, with the statement that gives it back.
+    await admin.raw('REVOKE INSERT ON ??.?? FROM ?@?', [name, 'audit_records', role.user, '%']);
+    await expect(ensurePlatformRoleUser(admin, name, role, given)).rejects.toThrow(
+      `lacks rights the host of civil_affairs needs; grant them:\nGRANT INSERT ON \`${name}\`.\`audit_records\` TO '${role.user}'@'%';`,
+    );
   });
 });
