@@ -6,12 +6,28 @@ import {
   servedSubgraphs,
   type RegistryTrust,
 } from './composeShared.ts';
+import { selectCatalogueRevision } from '../catalogue/index.ts';
 import { selectRegistryRevision } from './registryQueries.ts';
 
 /**
+ * What the versions served follow: the registry, and the published catalogue
+ * that bounds what a department's version may declare (`catalogueReach`), so
+ * that a version passed over is taken up once its entries are published, and
+ * one reaching past a withdrawn entry is named, whichever is written first.
+ */
+async function servingRevision(db: Knex): Promise<string> {
+  const [registry, catalogue] = await Promise.all([
+    selectRegistryRevision(db),
+    selectCatalogueRevision(db),
+  ]);
+  return `${registry} ${catalogue}`;
+}
+
+/**
  * What follows the registry for a gateway (the platform's own, or a cluster's
- * primary for its workers): it polls the registry's revision and, when it
- * moves, composes the versions in force (or reads the supergraph another
+ * primary for its workers): it polls the registry's revision and the
+ * published catalogue's (`servingRevision`) and, when either moves, composes
+ * the versions in force (or reads the supergraph another
  * composed of them: `composeShared`) and hands the supergraph on. If they do
  * not compose, the last good supergraph stays in service and the problem is
  * reported (the gateway shows it on /ready). Only versions signed with their
@@ -41,7 +57,7 @@ export class RegistryWatcher {
 
   /** Composes the registry now; throws if there is nothing composable to start from. */
   async compose(): Promise<string> {
-    this.revision = await selectRegistryRevision(this.db);
+    this.revision = await servingRevision(this.db);
     const { supergraphSdl, problems, versions } = await composeInForce(this.db, this.trust);
     this.served = versions;
     this.tell(problems.length > 0 ? problems.join('; ') : null);
@@ -54,7 +70,7 @@ export class RegistryWatcher {
    * cluster's workers, see `WorkerRoller`).
    */
   async markCurrent(): Promise<void> {
-    this.revision = await selectRegistryRevision(this.db);
+    this.revision = await servingRevision(this.db);
     this.served = (await servedSubgraphs(this.db, this.trust)).versions;
   }
 
@@ -98,7 +114,7 @@ export class RegistryWatcher {
 
   private async check(): Promise<void> {
     try {
-      const revision = await selectRegistryRevision(this.db);
+      const revision = await servingRevision(this.db);
       if (revision === this.revision) return;
       const { subgraphs, problems, versions } = await servedSubgraphs(this.db, this.trust);
       this.revision = revision;
@@ -110,6 +126,12 @@ export class RegistryWatcher {
         );
       if (backwards.length > 0) {
         this.tell([...backwards, ...problems].join('; '));
+        return;
+      }
+      // The same versions compose to the supergraph in service: nothing to take up (a
+      // catalogue change that moves no version, a row passed over), only the problems to tell.
+      if (sameVersions(versions, this.served)) {
+        this.tell(problems.length > 0 ? problems.join('; ') : null);
         return;
       }
       try {
@@ -127,4 +149,8 @@ export class RegistryWatcher {
       this.tell(`the registry could not be read: ${String(error)}`);
     }
   }
+}
+
+function sameVersions(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  return a.size === b.size && [...a].every(([name, version]) => b.get(name) === version);
 }

@@ -418,6 +418,58 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
       );
     });
 
+    it('takes up a version passed over once its catalogue entry is published, and rolls nothing for a catalogue change that moves no version', async () => {
+      // licences's catalogue does not have licenceCount yet.
+      let catalogue: CatalogueSdl = (name) =>
+        ({ people: withAge.typeDefs, licences: licences.typeDefs })[name];
+      const applied: string[] = [];
+      const watcher = new RegistryWatcher(
+        db,
+        { entries: verify, catalogueSdl: async () => catalogue, compositions },
+        (sdl) => applied.push(sdl),
+        () => {},
+      );
+      await watcher.compose();
+      await db('catalogue_entries').delete();
+      const publishEntry = async (code: string) => {
+        const at = new Date().toISOString();
+        await db('catalogue_entries').insert({
+          code,
+          version: 1,
+          department: 'licences',
+          status: 'PUBLISHED',
+          document: '{}',
+          warnings: '[]',
+          change_reason: '',
+          trigger_date: '2026-12-07',
+          deadline: '2026-12-07',
+          created_by: 'test',
+          created_at: at,
+          updated_at: at,
+        });
+      };
+      // Published ahead of its entry (a hand-written SDL, say): passed over, and said so.
+      await insertSubgraphVersion(
+        db,
+        { ...candidate(withCount), publishedBy: 'test', note: 'ahead' },
+        signer,
+      );
+      await watcher.poll();
+      expect(applied).toHaveLength(0);
+      expect(watcher.problem).toContain('Person.licenceCount');
+      // A catalogue change that moves no version: nothing taken up again.
+      await publishEntry('LIC-OTHER');
+      await watcher.poll();
+      expect(applied).toHaveLength(0);
+      // Its entry published: the version is served without another publication.
+      catalogue = CATALOGUE;
+      await publishEntry('LIC-COUNT');
+      await watcher.poll();
+      expect(applied).toHaveLength(1);
+      expect(applied[0]).toContain('licenceCount');
+      expect(watcher.problem).toBeNull();
+    });
+
     it('publishes a subgraph only with its own key, and signs again a version in force that is not signed', async () => {
       await expect(
         publishSubgraphs(db, NO_GRANTS, {
