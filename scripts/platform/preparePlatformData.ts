@@ -60,12 +60,17 @@ export async function preparePlatformData(
     if (database.kind === 'mysql' && database.departmentUsers) {
       const platformDatabase = databaseName(database, 'platform');
       for (const department of catalogue.departments) {
-        await ensurePlatformHostUser(
+        const { user } = await ensurePlatformHostUser(
           db,
           platformDatabase,
           department.code,
           database.departmentUsers,
         );
+        // Whose host it is: the platform database holds its writes to that department's rows.
+        await db('platform_host_departments')
+          .insert({ user_name: user, department: department.code })
+          .onConflict('user_name')
+          .merge();
       }
       for (const role of [platformGatewayRole, platformSubgraphRole]) {
         await ensurePlatformRoleUser(

@@ -393,6 +393,93 @@ describe.each(engines)('govdata serve on %s', (engine) => {
           ['a user made', () => host.raw("CREATE USER 'govdata_intruder'@'%'")],
         ];
         expect(await unrefused(attempts)).toEqual([]);
+
+        // Rows of its own datasets only, where its rights reach the column: city_water's
+        // host counts G-DEMO-CA-WATER (on its own dataset), never public_security's grant.
+        const day = '2026-12-07';
+        const own = { grant_id: 'G-DEMO-CA-WATER', day, calls: 0 };
+        await host('grant_usage').insert(own).onConflict(['grant_id', 'day']).ignore();
+        expect(await host('grant_usage').where(own).update({ calls: 1 })).toBe(1);
+        const admin = mysqlConnection(new URL(adminUrl));
+        try {
+          await admin('grant_usage').insert({ grant_id: 'G-DEMO-CA-POP', day, calls: 90 });
+          const now = new Date().toISOString();
+          const chain = { writer: 'gateway-test-writer', role: 'gateway' };
+          await admin('audit_chains').insert({
+            ...chain,
+            last_seq: 0,
+            last_hash: '0'.repeat(64),
+            started_at: now,
+            updated_at: now,
+          });
+          const exported = {
+            id: 'exp_00000000-0000-4000-8000-000000000001',
+            consumer_department: 'city_water',
+            dataset_code: 'PS-POP-001',
+            provider_department: 'public_security',
+            plan: '{}',
+            started_at: new Date().toISOString(),
+            charged: 0,
+          };
+          await admin('exports').insert(exported);
+          const others: [string, () => Promise<unknown>][] = [
+            [
+              "its own count on public_security's grant reset",
+              () => host('grant_usage').where({ grant_id: 'G-DEMO-CA-POP' }).update({ calls: 0 }),
+            ],
+            [
+              "a count on public_security's grant begun",
+              () =>
+                host('grant_usage').insert({
+                  grant_id: 'G-DEMO-CA-POP',
+                  day: '2026-12-08',
+                  calls: 0,
+                }),
+            ],
+            [
+              "its export of public_security's dataset marked counted ahead",
+              () => host('exports').where({ id: exported.id }).update({ charged: 1_000_000 }),
+            ],
+            [
+              "an export of public_security's dataset recorded as its own",
+              () => host('exports').insert({ ...exported, id: `${exported.id.slice(0, -1)}2` }),
+            ],
+            [
+              "a verification count on public_security's dataset",
+              () =>
+                host('verification_usage').insert({
+                  consumer_department: 'city_water',
+                  dataset_code: 'PS-POP-001',
+                  record_hash: 'x'.repeat(64),
+                  day,
+                  verifications: 0,
+                }),
+            ],
+            [
+              "another writer's chain head moved",
+              () => host('audit_chains').where({ writer: chain.writer }).update({ last_seq: 0 }),
+            ],
+          ];
+          const written: string[] = [];
+          for (const [what, attempt] of others) {
+            const error = await attempt().then(
+              () => null,
+              (e: unknown) => e as { code?: string; sqlMessage?: string },
+            );
+            if (
+              error?.code !== 'ER_SIGNAL_EXCEPTION' ||
+              !/a department host writes .* of its own datasets only/.test(error.sqlMessage ?? '')
+            ) {
+              written.push(`${what}: ${error ? (error.code ?? 'failed otherwise') : 'done'}`);
+            }
+          }
+          expect(written).toEqual([]);
+          expect(
+            (await admin('grant_usage').where({ grant_id: 'G-DEMO-CA-POP', day }).first()).calls,
+          ).toBe(90);
+        } finally {
+          await admin.destroy();
+        }
       } finally {
         await host.destroy();
       }

@@ -29,8 +29,8 @@ export function copySqliteDatabases(from: string, to: string, names: readonly st
 /**
  * Makes the MySQL database `to` an exact copy of `from`: its default character
  * set and collation, each table as `SHOW CREATE TABLE` states it (columns,
- * indexes, foreign keys, AUTO_INCREMENT counter) and every row. Refuses a source
- * with triggers, views or routines, which it would not copy.
+ * indexes, foreign keys, AUTO_INCREMENT counter), every row, then its triggers.
+ * Refuses a source with views or routines, which it would not copy.
  */
 export async function copyMysqlDatabase(
   server: MysqlServer,
@@ -46,15 +46,12 @@ export async function copyMysqlDatabase(
     )) as [{ charset: string; collation: string }[]];
     if (!schema) throw new Error(`no database ${from} to copy`);
     const [[others]] = (await admin.raw(
-      `SELECT (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?)
-            + (SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?)
+      `SELECT (SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?)
             + (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?) AS n`,
-      [from, from, from],
+      [from, from],
     )) as [{ n: number }[]];
     if (Number(others!.n) > 0) {
-      throw new Error(
-        `${from} has triggers, views or routines, which copyMysqlDatabase does not copy`,
-      );
+      throw new Error(`${from} has views or routines, which copyMysqlDatabase does not copy`);
     }
     await admin.raw('CREATE DATABASE ?? CHARACTER SET ?? COLLATE ??', [
       to,
@@ -99,6 +96,19 @@ export async function copyMysqlDatabase(
         ]);
       }),
     );
+    // Triggers last, as the source states them: the copied rows were written before.
+    const [triggers] = (await target.raw(
+      `SELECT TRIGGER_NAME AS name, ACTION_TIMING AS timing, EVENT_MANIPULATION AS event,
+              EVENT_OBJECT_TABLE AS tableName, ACTION_STATEMENT AS body
+         FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY ACTION_ORDER`,
+      [from],
+    )) as [{ name: string; timing: string; event: string; tableName: string; body: string }[]];
+    for (const t of triggers) {
+      await target.raw(`CREATE TRIGGER ?? ${t.timing} ${t.event} ON ?? FOR EACH ROW ${t.body}`, [
+        t.name,
+        t.tableName,
+      ]);
+    }
   } finally {
     await target.destroy();
   }
