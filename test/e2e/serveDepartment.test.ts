@@ -396,7 +396,7 @@ describe.each(engines)('govdata serve on %s', (engine) => {
 
         // Rows of its own datasets only, where its rights reach the column: city_water's
         // host counts G-DEMO-CA-WATER (on its own dataset), never public_security's grant.
-        const day = '2026-12-07';
+        const day = '2000-01-01'; // a day no request of the earlier tests counted on
         const own = { grant_id: 'G-DEMO-CA-WATER', day, calls: 0 };
         await host('grant_usage').insert(own).onConflict(['grant_id', 'day']).ignore();
         expect(await host('grant_usage').where(own).update({ calls: 1 })).toBe(1);
@@ -432,7 +432,7 @@ describe.each(engines)('govdata serve on %s', (engine) => {
               () =>
                 host('grant_usage').insert({
                   grant_id: 'G-DEMO-CA-POP',
-                  day: '2026-12-08',
+                  day: '2000-01-02',
                   calls: 0,
                 }),
             ],
