@@ -68,6 +68,7 @@ const program = cliProgram({
           log,
           // Linked platforms' requests and directory harvests reach this gateway too.
           links: (platformDb) => gatewayLinkParts(platformDb, files),
+          catalogue: files,
         });
         process.on('message', (message: Partial<CompositionProblemMessage>) => {
           if (message?.compositionProblem === undefined) return;

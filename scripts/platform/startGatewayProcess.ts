@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
+import type { Catalogue } from '../../schema/index.ts';
 import { Authenticator, startGateway, type RunningGateway } from '../../gateway/index.ts';
 import {
   AuditWriter,
@@ -46,6 +47,12 @@ export interface GatewayProcessOptions {
    * platforms' requests and the catalogue they harvest. Without it, none.
    */
   links?: (platformDb: Knex) => GatewayLinkParts;
+  /**
+   * The department folders' catalogue, where the caller has read it already
+   * (for `links`): the registry is held to these departments' published
+   * entries. Without it, the folders are read here.
+   */
+  catalogue?: Catalogue;
 }
 
 export interface RunningGatewayProcess {
@@ -92,7 +99,11 @@ export async function startGatewayProcess(
     ? undefined
     : gatewayFollowing(
         platformDb,
-        gatewayRegistryTrust(config, signingKey, loadPlatformCatalogue({}, config).departments),
+        gatewayRegistryTrust(
+          config,
+          signingKey,
+          (options.catalogue ?? loadPlatformCatalogue({}, config)).departments,
+        ),
         started,
         log,
       );

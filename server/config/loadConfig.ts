@@ -144,11 +144,13 @@ export interface PlatformConfig {
    */
   departmentDatabase: DatabaseConfig | null;
   /**
-   * What a department's own host (`govdata serve --department`) and a gateway
-   * of its own (`npm run gateway`) accept of their platform database
-   * credential on MySQL: `least`, no right beyond their role's (`HOST_RIGHTS`,
-   * `GATEWAY_RIGHTS`), else they refuse to start; `any`, they start and log the
-   * wider right. Default `least` with `NODE_ENV=production`, else `any`.
+   * What a department's own host (`govdata serve --department`), the platform
+   * subgraph run alone (`govdata serve --platform`) and a gateway of its own
+   * (`npm run gateway`) accept of their platform database credential on
+   * MySQL: `least`, no right beyond their role's (`HOST_RIGHTS`,
+   * `PLATFORM_SUBGRAPH_RIGHTS`, `GATEWAY_RIGHTS`), else they refuse to start;
+   * `any`, they start and log the wider right. Default `least` with
+   * `NODE_ENV=production`, else `any`.
    */
   platformDbRights: 'least' | 'any';
   /** The URL the gateway reaches a subgraph served alone at (a load balancer's); null: its own address. */

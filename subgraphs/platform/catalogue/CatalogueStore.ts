@@ -1,11 +1,7 @@
 import type { Knex } from 'knex';
-import {
-  assembleCatalogue,
-  CatalogueError,
-  type Catalogue,
-  type CatalogueDepartment,
-} from '../../../schema/index.ts';
+import { CatalogueError, type Catalogue, type CatalogueDepartment } from '../../../schema/index.ts';
 import { selectCatalogueRevision, selectPublishedEntries } from './entryQueries.ts';
+import { publishedCatalogueOf } from './publishedCatalogueOf.ts';
 
 type Listener = (catalogue: Catalogue) => void | Promise<void>;
 
@@ -76,10 +72,7 @@ export class CatalogueStore {
     const published = await selectPublishedEntries(this.db);
     let next: Catalogue;
     try {
-      next = assembleCatalogue(
-        this.departments,
-        published.map((e) => ({ source: `${e.code}@v${e.version}`, data: e.document })),
-      );
+      next = publishedCatalogueOf(this.departments, published);
     } catch (error) {
       this.lastError = error instanceof CatalogueError ? error.message : String(error);
       this.log(

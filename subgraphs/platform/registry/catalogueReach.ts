@@ -8,15 +8,15 @@ import {
   type InputValueDefinitionNode,
 } from 'graphql';
 import type { Knex } from 'knex';
-import {
-  assembleCatalogue,
-  type Catalogue,
-  type CatalogueDepartment,
-} from '../../../schema/index.ts';
+import type { Catalogue, CatalogueDepartment } from '../../../schema/index.ts';
 // Not the kit's index: that brings resolvers and rules into every gateway that composes.
 import { DepartmentModel } from '../../kit/DepartmentModel.ts';
 import { buildTypeDefs } from '../../kit/typeDefs/buildTypeDefs.ts';
-import { selectCatalogueRevision, selectPublishedEntries } from '../catalogue/index.ts';
+import {
+  publishedCatalogueOf,
+  selectCatalogueRevision,
+  selectPublishedEntries,
+} from '../catalogue/index.ts';
 
 /**
  * The SDL a department's published catalogue entries generate, by department
@@ -57,13 +57,7 @@ export function publishedCatalogueSdl(
   return async (db) => {
     const revision = await selectCatalogueRevision(db);
     if (known?.revision !== revision) {
-      const catalogue = assembleCatalogue(
-        departments,
-        (await selectPublishedEntries(db)).map((e) => ({
-          source: `${e.code}@v${e.version}`,
-          data: e.document,
-        })),
-      );
+      const catalogue = publishedCatalogueOf(departments, await selectPublishedEntries(db));
       known = { revision, sdl: catalogueSdlOf(catalogue, maxPageSize) };
     }
     return known.sdl;

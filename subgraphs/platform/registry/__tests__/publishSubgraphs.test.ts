@@ -176,6 +176,18 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
       });
     };
 
+    /** Records `sdl` as licences's next version, signed with its key; version 1 stays served. */
+    const signedAsLicences = async (sdl: string) => {
+      await insertSubgraphVersion(
+        db,
+        { name: 'licences', url: licences.url, sdl, publishedBy: 'x', note: 'x' },
+        signer,
+      );
+      const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
+      expect(served.find((v) => v.name === 'licences')!.version).toBe(1);
+      return problems;
+    };
+
     it('serves the newest version signed with its subgraph key, passing over rows written with the credential alone', async () => {
       await forge('people', 'http://10.9.9.9/graphql', null);
       const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
@@ -312,13 +324,7 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
       ];
       takeovers.push(...relinked);
       for (const sdl of takeovers) {
-        await insertSubgraphVersion(
-          db,
-          { name: 'licences', url: licences.url, sdl, publishedBy: 'x', note: 'x' },
-          signer,
-        );
-        const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
-        expect(served.find((v) => v.name === 'licences')!.version).toBe(1);
+        const problems = await signedAsLicences(sdl);
         expect(problems[0]).toMatch(
           /^subgraph licences version \d+: it uses .*which a department's subgraph may not/,
         );
@@ -374,14 +380,9 @@ describe.each(ENGINES)('publishSubgraphs on %s', (engine) => {
         [`schema { query: Query }\n${person}`, 'root operation types of its own'],
       ];
       for (const [types, named] of beyond) {
-        const sdl = `${licences.typeDefs.split('\n')[0]}\ntype Query { licence(no: ID!): String }\n${types}`;
-        await insertSubgraphVersion(
-          db,
-          { name: 'licences', url: licences.url, sdl, publishedBy: 'x', note: 'x' },
-          signer,
+        const problems = await signedAsLicences(
+          `${licences.typeDefs.split('\n')[0]}\ntype Query { licence(no: ID!): String }\n${types}`,
         );
-        const { served, problems } = await selectServedSubgraphs(db, verify, CATALOGUE);
-        expect(served.find((v) => v.name === 'licences')!.version).toBe(1);
         expect(problems).toHaveLength(1);
         expect(problems[0]).toMatch(
           /^subgraph licences version \d+: it declares .*which its department's published catalogue entries do not generate/,
