@@ -16,6 +16,7 @@ export type {
   DatabaseLimits,
   PlatformConfig,
   PolicyReloadConfig,
+  SubgraphExecution,
   TestSettings,
   TimeoutConfig,
   TokenVerification,

@@ -25,7 +25,7 @@ export interface CorpusRoot {
  * Generates operations over a supergraph's API schema, deterministically from
  * `seed`: lookups by key (as a variable or a literal, sometimes a key that
  * matches nothing) and list pages, with random selections of fields that cross
- * into other subgraphs' entities up to three levels deep, aliases (the same
+ * into other subgraphs' entities up to three levels deep, aliases (`__proto__` among them, the same
  * field twice under two names too), inline fragments, named fragments,
  * `__typename` and `@skip`/`@include` on variables. Fields with required
  * arguments below the root, and verification fields, are left out.
@@ -67,9 +67,18 @@ export function generateOperations(
         chosen.add(field);
       }
       const parts: string[] = [];
+      // `__proto__` is a name GraphQL allows and JavaScript objects treat apart: at most once a selection.
+      let proto = false;
+      const aliasOf = (): string => {
+        if (!proto && chance(0.2)) {
+          proto = true;
+          return '__proto__: ';
+        }
+        return `a${aliases++}: `;
+      };
       for (const field of chosen) {
         const named = getNamedType(field.type);
-        const alias = chance(0.15) ? `a${aliases++}: ` : '';
+        const alias = chance(0.15) ? aliasOf() : '';
         const sub = isObjectType(named) ? ` { ${selection(named, depth + 1)} }` : '';
         parts.push(`${alias}${field.name}${condition()}${sub}`);
         if (!sub && chance(0.05)) parts.push(`a${aliases++}: ${field.name}`);
