@@ -422,6 +422,36 @@ describe.each(engines)('govdata serve on %s', (engine) => {
             charged: 0,
           };
           await admin('exports').insert(exported);
+          const ownChain = { writer: 'city-water-test-writer', role: 'city_water subgraph' };
+          await admin('audit_chains').insert({
+            ...ownChain,
+            last_seq: 0,
+            last_hash: '0'.repeat(64),
+            started_at: now,
+            updated_at: now,
+          });
+          const record = (writer: string, provider: string, seq: number) => ({
+            writer,
+            seq,
+            at: now,
+            kind: 'ACCESS',
+            request_id: 'serve-department-test',
+            subgraph: provider,
+            consumer_department: 'natural_resources',
+            dataset_code: provider === 'city_water' ? 'CW-ACC-001' : 'PS-POP-001',
+            provider_department: provider,
+            items_returned: '[]',
+            items_masked: '[]',
+            items_denied: '[]',
+            record_count: 0,
+            decision: 'ALLOWED',
+            latency_ms: 0,
+            prev_hash: '0'.repeat(64),
+            hash: '1'.repeat(64),
+          });
+          // Its own chain, about its own data: written (and taken out again, not being a real record).
+          await host('audit_records').insert(record(ownChain.writer, 'city_water', 1));
+          await admin('audit_records').where({ writer: ownChain.writer }).delete();
           const others: [string, () => Promise<unknown>][] = [
             [
               "its own count on public_security's grant reset",
@@ -458,6 +488,14 @@ describe.each(engines)('govdata serve on %s', (engine) => {
             [
               "another writer's chain head moved",
               () => host('audit_chains').where({ writer: chain.writer }).update({ last_seq: 0 }),
+            ],
+            [
+              "a record appended to a gateway's chain",
+              () => host('audit_records').insert(record(chain.writer, 'city_water', 1)),
+            ],
+            [
+              "an access to public_security's data recorded in its own chain",
+              () => host('audit_records').insert(record(ownChain.writer, 'public_security', 2)),
             ],
           ];
           const written: string[] = [];
