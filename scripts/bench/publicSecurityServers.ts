@@ -67,7 +67,6 @@ export async function servePublicSecurity<K extends string>(
       verifyLimitPerRecord: config.verifyLimitPerRecord,
       probeLimitPerDay: config.probeLimitPerDay,
     },
-    execution: config.subgraphExecution,
     host: '127.0.0.1',
     port: 0,
   };

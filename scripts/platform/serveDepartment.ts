@@ -135,7 +135,6 @@ export async function serveDepartment(
         logger,
         bounds: config.limits.subgraph,
         timeouts: config.timeouts,
-        execution: config.subgraphExecution,
         readiness: [
           () => databaseProblem(db, `${department.code} database`),
           () => databaseProblem(platformDb, 'platform database'),

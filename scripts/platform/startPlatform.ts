@@ -249,7 +249,6 @@ export async function startPlatform(
           logger,
           bounds: config.limits.subgraph,
           timeouts: config.timeouts,
-          execution: config.subgraphExecution,
           host: config.host,
           port,
           // Built once the gateway serves (below), or on a department's first request before that.

@@ -16,7 +16,6 @@ export type {
   DatabaseLimits,
   PlatformConfig,
   PolicyReloadConfig,
-  SubgraphExecution,
   TestSettings,
   TimeoutConfig,
   TokenVerification,

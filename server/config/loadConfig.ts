@@ -135,9 +135,6 @@ export interface AuthConfig {
 }
 
 /** Everything the platform's processes are configured with, typed and checked. */
-/** How a department subgraph executes operations: compiled once per operation, or interpreted. */
-export type SubgraphExecution = 'compiled' | 'interpreted';
-
 export interface PlatformConfig {
   auth: AuthConfig;
   database: DatabaseConfig;
@@ -164,11 +161,6 @@ export interface PlatformConfig {
   timeouts: TimeoutConfig;
   /** What runs the gateway's query plans (`GATEWAY_EXECUTOR`): ours, or Apollo Gateway's own. */
   gatewayExecutor: 'govdata' | 'apollo';
-  /**
-   * How department subgraphs execute operations (`SUBGRAPH_EXECUTION`): code
-   * compiled once per operation (graphql-jit), or graphql-js's interpreter.
-   */
-  subgraphExecution: SubgraphExecution;
   /** Folder holding the department folders; null for the project's own `subgraphs/`. */
   departmentsDir: string | null;
   /** Interface every server listens on. */
@@ -308,7 +300,6 @@ const envSchema = z.object({
   PLATFORM_DB_RIGHTS: z.enum(['least', 'any']).optional(),
   SUBGRAPH_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.subgraphFetchMs),
   GATEWAY_EXECUTOR: z.enum(['govdata', 'apollo']).default('govdata'),
-  SUBGRAPH_EXECUTION: z.enum(['compiled', 'interpreted']).default('compiled'),
   REQUEST_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.requestMs),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.headersMs),
   HTTP_BODY_TIMEOUT_MS: milliseconds(DEFAULT_TIMEOUTS.bodyMs),
@@ -505,7 +496,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         : null,
     },
     gatewayExecutor: e.GATEWAY_EXECUTOR,
-    subgraphExecution: e.SUBGRAPH_EXECUTION,
     timeouts: {
       subgraphFetchMs: e.SUBGRAPH_TIMEOUT_MS,
       requestMs: e.REQUEST_TIMEOUT_MS,

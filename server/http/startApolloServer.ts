@@ -6,7 +6,6 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { createLogger, hideInternalErrors, type Logger } from '../logging/index.ts';
-import { compiledSchemaGateway } from './compiledExecution.ts';
 
 export interface SubgraphApolloOptions<TContext extends BaseContext> {
   /** Where errors hidden from the gateway are logged whole (default: errors only, to stdout). */
@@ -15,11 +14,6 @@ export interface SubgraphApolloOptions<TContext extends BaseContext> {
   requestIdOf?: (context: TContext) => string | null;
   /** Validation rules beyond graphql's own: the subgraph's bounds on what reaches it. */
   validationRules?: ValidationRule[];
-  /**
-   * Executes operations with code compiled once per operation (graphql-jit,
-   * see `compiledSchemaGateway`) instead of graphql-js's interpreter.
-   */
-  compiledExecution?: boolean;
 }
 
 /**
@@ -39,11 +33,7 @@ export async function startApolloServer<TContext extends BaseContext>(
     options.requestIdOf ?? (() => null),
   );
   const apollo = new ApolloServer<TContext>({
-    ...(options.compiledExecution
-      ? {
-          gateway: compiledSchemaGateway(schema),
-        }
-      : { schema }),
+    schema,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

@@ -21,7 +21,6 @@ import {
   subgraphOperationRules,
   traceSql,
   type PlatformKey,
-  type SubgraphExecution,
   type TimeoutConfig,
 } from '../../server/index.ts';
 import {
@@ -67,11 +66,6 @@ export interface SubgraphServerOptions {
   logger?: Logger;
   /** HTTP timeouts, the whole request's included (`REQUEST_TIMEOUT_MS`); the defaults otherwise. */
   timeouts?: TimeoutConfig;
-  /**
-   * Operations run as code compiled once per operation (graphql-jit, the
-   * default) or through graphql-js's interpreter (`SUBGRAPH_EXECUTION`).
-   */
-  execution?: SubgraphExecution;
   /** The subgraph's own bounds on an operation, a second line behind the gateway's limits. */
   bounds?: { depth: number; aliases: number };
   /**
@@ -143,7 +137,6 @@ export async function startSubgraphServer(
     ...(options.logger ? { logger: options.logger } : {}),
     requestIdOf: (context: SubgraphContext) => context.access?.identity.requestId ?? null,
     validationRules: options.bounds ? subgraphOperationRules(options.bounds) : [],
-    compiledExecution: (options.execution ?? 'compiled') === 'compiled',
   };
   /** `next` served by an Apollo Server started (and its schema built) on first use. */
   const servingOf = (next: DepartmentSubgraph) => {
