@@ -5,6 +5,28 @@ import {
   type PlatformConfig,
   type PlatformRole,
 } from '../../server/index.ts';
+import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
+
+/**
+ * The platform database, set up (`openPreparedPlatformDatabase`) and opened
+ * with a credential held to `role`'s rights (`holdToRoleRights`), or closed
+ * again and the reason thrown. `held`: whether the credential is the role's
+ * own (false on SQLite, and under `PLATFORM_DB_RIGHTS=any` with a wider one).
+ */
+export async function openPlatformDatabaseAs(
+  config: PlatformConfig,
+  roleIn: (platformDatabase: string) => PlatformRole,
+  who: string,
+  log: (message: string) => void,
+): Promise<{ db: Knex; held: boolean }> {
+  const db = await openPreparedPlatformDatabase(config);
+  try {
+    return { db, held: await holdToRoleRights(config, db, roleIn, who, log) };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
 
 /**
  * On MySQL, refuses (`PLATFORM_DB_RIGHTS=least`) or names in the log (`any`) a

@@ -26,9 +26,8 @@ import {
 import { catalogueBindingProblems } from '../../subgraphs/kit/introspection/index.ts';
 import { CatalogueStore } from '../../subgraphs/platform/catalogue/index.ts';
 import { publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
-import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import { subgraphAccessSettings } from './platformSettings.ts';
-import { holdToRoleRights } from './holdToRoleRights.ts';
+import { openPlatformDatabaseAs } from './holdToRoleRights.ts';
 import { hostRegistryKeys } from './registryKeys.ts';
 import { republishSubgraph } from './republishSubgraph.ts';
 import { loadPlatformCatalogue, unknownDepartments } from './loadPlatformCatalogue.ts';
@@ -85,7 +84,12 @@ export async function serveDepartment(
     department.code,
   );
   const joinKey = loadJoinKey(config.auth.joinKeyFile);
-  const platformDb = await openPreparedPlatformDatabase(config);
+  const { db: platformDb, held } = await openPlatformDatabaseAs(
+    config,
+    (platformDatabase) => platformHostRole(platformDatabase, department.code),
+    department.code,
+    log,
+  );
   const opened: Knex[] = [platformDb];
   const catalogueStore = new CatalogueStore(platformDb, files.departments, files, 1000, log);
   const policies = new PolicyStore(platformDb, logger, config.policyReload);
@@ -103,7 +107,13 @@ export async function serveDepartment(
     await stopTracing();
   };
   try {
-    await holdToHostRights(config, platformDb, department.code, log);
+    // A host credential cannot make the department's own database.
+    if (held && !config.departmentDatabase) {
+      throw new Error(
+        `${department.code}: not started: DATABASE_URL's user is a host's, which cannot make the ` +
+          "department's own database; set DEPARTMENT_DATABASE_URL to it.",
+      );
+    }
     const db = await openDatabase(config.departmentDatabase ?? config.database, department.code);
     opened.push(db);
     const applied = await migrateDepartment(db, department);
@@ -179,31 +189,5 @@ export async function serveDepartment(
   } catch (error) {
     await stopAll();
     throw error;
-  }
-}
-
-/**
- * A host is held to its role's rights in the platform database
- * (`holdToRoleRights`, `HOST_RIGHTS`). A host credential cannot make the
- * department's own database, so with one it needs DEPARTMENT_DATABASE_URL.
- */
-async function holdToHostRights(
-  config: PlatformConfig,
-  platformDb: Knex,
-  department: string,
-  log: (message: string) => void,
-): Promise<void> {
-  const held = await holdToRoleRights(
-    config,
-    platformDb,
-    (platformDatabase) => platformHostRole(platformDatabase, department),
-    department,
-    log,
-  );
-  if (held && !config.departmentDatabase) {
-    throw new Error(
-      `${department}: not started: DATABASE_URL's user is a host's, which cannot make the ` +
-        "department's own database; set DEPARTMENT_DATABASE_URL to it.",
-    );
   }
 }

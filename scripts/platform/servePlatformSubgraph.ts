@@ -14,8 +14,7 @@ import {
   type RunningPlatformSubgraph,
 } from '../../subgraphs/platform/index.ts';
 import { PLATFORM_SIGNER, publishSubgraph } from '../../subgraphs/platform/registry/index.ts';
-import { holdToRoleRights } from './holdToRoleRights.ts';
-import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
+import { openPlatformDatabaseAs } from './holdToRoleRights.ts';
 import { platformSettings } from './platformSettings.ts';
 import { hostRegistryKeys } from './registryKeys.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
@@ -55,13 +54,7 @@ export async function servePlatformSubgraph(
   const files = loadPlatformCatalogue({}, config);
   const gatewayKey = await loadVerifyKey(config.auth.gatewayPublicKeyFile);
   const registryKeys = hostRegistryKeys(config, PLATFORM_SIGNER, gatewayKey);
-  const db = await openPreparedPlatformDatabase(config);
-  try {
-    await holdToRoleRights(config, db, platformSubgraphRole, 'platform', log);
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const { db } = await openPlatformDatabaseAs(config, platformSubgraphRole, 'platform', log);
   const catalogue = new CatalogueStore(db, files.departments, files, 1000, log);
   const logger = createLogger(config);
   let subgraph: RunningPlatformSubgraph | undefined;

@@ -15,9 +15,8 @@ import {
 } from '../../server/index.ts';
 import { RegistryWatcher, type RegistryTrust } from '../../subgraphs/platform/registry/index.ts';
 import { loadPlatformCatalogue } from './loadPlatformCatalogue.ts';
-import { holdToRoleRights } from './holdToRoleRights.ts';
+import { openPlatformDatabaseAs } from './holdToRoleRights.ts';
 import { gatewayRegistryTrust } from './registryKeys.ts';
-import { openPreparedPlatformDatabase } from './openPreparedPlatformDatabase.ts';
 import type { GatewayLinkParts } from './startPlatformLinks.ts';
 
 export interface GatewayProcessOptions {
@@ -79,13 +78,12 @@ export async function startGatewayProcess(
   // A gateway makes its spans with explicit parents: no async-context tracking (see startTracing).
   const stopTracing = startTracing(config.observability.tracing, { asyncContext: false });
   const signingKey = await loadSigningKey(config.auth.gatewayPrivateKeyFile);
-  const platformDb = await openPreparedPlatformDatabase(config);
-  try {
-    await holdToRoleRights(config, platformDb, platformGatewayRole, 'gateway', log);
-  } catch (error) {
-    await platformDb.destroy();
-    throw error;
-  }
+  const { db: platformDb } = await openPlatformDatabaseAs(
+    config,
+    platformGatewayRole,
+    'gateway',
+    log,
+  );
   const audit = new AuditWriter(platformDb, 'gateway', {
     checkpoints: { ...config.auditCheckpoints, privateKey: signingKey },
     onCheckpointError: (error) => log(`audit checkpoint not written: ${String(error)}`),
