@@ -110,6 +110,11 @@ const MASKED_ACCOUNT_ADDRESS = keepEnds(ACCOUNT.address, 6, 0);
  * region code alone.
  */
 const CONCEALED_ID_NUMBER = keepEnds(PERSON.id_number, 6, 0);
+/**
+ * The account number begins with the region code of its service address: to a
+ * grantee reading the address masked, it shows its last 4 digits alone.
+ */
+const CONCEALED_ACCOUNT_NUMBER = keepEnds(ACCOUNT.account_number, 0, 4);
 
 const samePath = (a: Path | undefined, b: Path) => JSON.stringify(a ?? []) === JSON.stringify(b);
 
@@ -317,7 +322,7 @@ describe('CONDITIONAL (CW-ACC-001 UtilityAccount)', () => {
     expect(response.data).toEqual({ utilityAccount: accountAnswer });
   });
 
-  it('the grantee reads the granted items, the holder ID number as concealed as its source, the address masked, openedOn refused', async () => {
+  it('the grantee reads the granted items, the holder ID number as concealed as its source, the address masked and the account number with it, openedOn refused', async () => {
     const address = Array.from(ACCOUNT.address);
     // The mask must hide something: an address of more than 6 characters; how many, it does not say.
     expect(address.length).toBeGreaterThan(6);
@@ -334,6 +339,7 @@ describe('CONDITIONAL (CW-ACC-001 UtilityAccount)', () => {
         // A copy of PS-POP-001.idNumber: never more open than civil_affairs reads the source.
         holderIdNumber: CONCEALED_ID_NUMBER,
         address: MASKED_ACCOUNT_ADDRESS,
+        accountNumber: CONCEALED_ACCOUNT_NUMBER,
         openedOn: null,
       },
     });
@@ -347,6 +353,8 @@ describe('CONDITIONAL (CW-ACC-001 UtilityAccount)', () => {
     );
     expect(JSON.stringify(response)).not.toContain(ACCOUNT.address);
     expect(JSON.stringify(response)).not.toContain(address.slice(6).join(''));
+    // The district the address mask hides is not read from the account number either.
+    expect(JSON.stringify(response)).not.toContain(ACCOUNT.account_number);
   });
 
   it('a department without a grant is refused with NO_GRANT', async () => {

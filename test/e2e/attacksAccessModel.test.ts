@@ -551,7 +551,8 @@ describe.each(ENGINES)('on %s', (engine) => {
         id: 'G-ATK-KEY-MASK',
         consumerDepartment: 'atk_key_mask',
         datasetCode: CW,
-        items: ['accountNumber', 'status'],
+        // The address unmasked: the number, which embeds its region, is the grant's own mask alone.
+        items: ['accountNumber', 'status', 'address'],
         masks: { accountNumber: { rule: 'KEEP_ENDS', first: 4, last: 2 } },
       });
       const account = data.accounts[8]!;

@@ -429,9 +429,14 @@ type Query { utilityAccount(accountNumber: String!): Person }
 
   it('refuses to publish a catalogue change that removes a granted item, before any subgraph serves it', async () => {
     const current = platform.catalogue.source('CW-ACC-001') as Record<string, any>;
+    // The address goes, and with it what the account number says it embeds.
     const changed = {
       ...current,
-      items: current.items.filter((i: { name: string }) => i.name !== 'address'),
+      items: current.items
+        .filter((i: { name: string }) => i.name !== 'address')
+        .map(({ embeds, ...item }: { name: string; embeds?: unknown }) =>
+          item.name === 'accountNumber' ? item : { ...item, ...(embeds ? { embeds } : {}) },
+        ),
     };
     const draft = ok(
       await platform.query<{ saveCatalogueDraft: { version: number } }>(

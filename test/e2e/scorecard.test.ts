@@ -555,13 +555,15 @@ describe('the scorecard of a providing department', () => {
         unansweredOverdue: 0,
       },
       activeGrants: 3,
+      // civil_affairs's one read of water accounts: masked, the account number embedding the
+      // region of the address its grant masks.
       accesses: {
         served: 1,
-        masked: 0,
+        masked: 1,
         partial: 0,
         denied: 0,
         deniedByReason: [],
-        byDataset: [{ dataset: 'CW-ACC-001', served: 1, masked: 0, partial: 0, denied: 0 }],
+        byDataset: [{ dataset: 'CW-ACC-001', served: 1, masked: 1, partial: 0, denied: 0 }],
       },
       dataErrors: {
         received: 1,
