@@ -278,46 +278,60 @@ describe.each(ENGINES)('on %s', (engine) => {
         body: JSON.stringify({ query }),
       });
     const from = new Date(Date.now() - 1000).toISOString();
-    // At the start of a second, so that the burst falls in as few windows as the machine allows.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
-    const forged = await Promise.all(
-      Array.from({ length: burst }, (_, i) =>
-        send({ authorization: `Bearer forged.${i}.token` }, LIGHT),
-      ),
+    /**
+     * `burst` requests at once, from the start of a second so that they fall in
+     * as few one-second windows as the machine allows: two at most, the cap
+     * checked below. A machine too busy to send them within two windows is
+     * given up to two more tries. Every try's answers are returned in `all`
+     * (each is recorded or counted), the try that fit in `last`.
+     */
+    const atOnce = async (make: (i: number) => Promise<Response>) => {
+      const all: Response[] = [];
+      let last: Response[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+        const started = Math.floor(Date.now() / 1000);
+        last = await Promise.all(Array.from({ length: burst }, (_, i) => make(i)));
+        all.push(...last);
+        if (Math.floor(Date.now() / 1000) - started <= 1) break;
+      }
+      return { all, last };
+    };
+    const forgedBurst = await atOnce((i) =>
+      send({ authorization: `Bearer forged.${i}.token` }, LIGHT),
     );
+    const forged = forgedBurst.all;
     const refused = forged.filter((r) => r.status === 401);
-    const limited = forged.filter((r) => r.status === 429);
-    expect(refused.length + limited.length).toBe(burst);
+    const limited = forgedBurst.last.filter((r) => r.status === 429);
+    expect(forged.filter((r) => r.status !== 401 && r.status !== 429)).toEqual([]);
     // A second's boundary may fall inside the burst: two windows' shares at most.
-    expect(refused.length).toBeLessThanOrEqual(share * 2);
+    expect(forgedBurst.last.filter((r) => r.status === 401).length).toBeLessThanOrEqual(share * 2);
     expect(limited.length).toBeGreaterThanOrEqual(burst - share * 2);
     await expectRateRefusal(limited[0]!, share);
 
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
-    const unparsable = await Promise.all(
-      Array.from({ length: burst }, () => send({}, '{ person(idNumber: ')),
-    );
+    const unparsableBurst = await atOnce(() => send({}, '{ person(idNumber: '));
+    const unparsable = unparsableBurst.all;
     const parsedOut = unparsable.filter((r) => r.status === 400);
-    expect(unparsable.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
+    expect(unparsableBurst.last.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
       burst - share * 2,
     );
-    expect(parsedOut.length).toBeLessThanOrEqual(share * 2);
+    expect(unparsableBurst.last.filter((r) => r.status === 400).length).toBeLessThanOrEqual(
+      share * 2,
+    );
 
     // The same at /export, whose refused credentials were recorded one by one too.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
-    const exports = await Promise.all(
-      Array.from({ length: burst }, (_, i) =>
-        fetch(new URL('/export?dataset=PS-POP-001', platform.gateway.url), {
-          headers: { authorization: `Bearer forged.${i}.token` },
-        }),
-      ),
+    const exportBurst = await atOnce((i) =>
+      fetch(new URL('/export?dataset=PS-POP-001', platform.gateway.url), {
+        headers: { authorization: `Bearer forged.${i}.token` },
+      }),
     );
+    const exports = exportBurst.all;
     expect(exports.filter((r) => r.status !== 401 && r.status !== 429)).toEqual([]);
-    expect(exports.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
+    expect(exportBurst.last.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(
       burst - share * 2,
     );
     await expectRateRefusal(
-      exports.find((r) => r.status === 429)!,
+      exportBurst.last.find((r) => r.status === 429)!,
       share,
     );
     const exportRefused = exports.filter((r) => r.status === 401);
@@ -326,13 +340,24 @@ describe.each(ENGINES)('on %s', (engine) => {
     const reviewer = {
       authorization: `Bearer ${await platform.token({ department: 'data_office', roles: ['REVIEWER'] })}`,
     };
-    const recorded = await platform.query<{ auditRecords: { nodes: { requestId: string }[] } }>(
-      `query($f: AuditFilter) { auditRecords(filter: $f, first: 500) { nodes { requestId } } }`,
-      { f: { from, kind: 'REQUEST' } },
-      reviewer,
-    );
-    expect(recorded.errors).toBeUndefined();
-    const ids = new Set(recorded.data!.auditRecords.nodes.map((r) => r.requestId));
+    const ids = new Set<string>();
+    let after: string | null = null;
+    do {
+      const recorded: GraphQLResponse<{
+        auditRecords: {
+          nodes: { requestId: string }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      }> = await platform.query(
+        `query($f: AuditFilter, $after: String) { auditRecords(filter: $f, first: 500, after: $after) { nodes { requestId } pageInfo { hasNextPage endCursor } } }`,
+        { f: { from, kind: 'REQUEST' }, after },
+        reviewer,
+      );
+      expect(recorded.errors).toBeUndefined();
+      for (const r of recorded.data!.auditRecords.nodes) ids.add(r.requestId);
+      const page = recorded.data!.auditRecords.pageInfo;
+      after = page.hasNextPage ? page.endCursor : null;
+    } while (after !== null);
     const idOf = (r: Response) => r.headers.get('x-request-id')!;
     for (const answered of [...refused, ...parsedOut, ...exportRefused]) {
       expect(ids.has(idOf(answered))).toBe(true);
