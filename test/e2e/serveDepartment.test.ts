@@ -404,14 +404,18 @@ describe.each(engines)('govdata serve on %s', (engine) => {
         try {
           await admin('grant_usage').insert({ grant_id: 'G-DEMO-CA-POP', day, calls: 90 });
           const now = new Date().toISOString();
+          // A gateway's chain, and a chain of city_water's own.
           const chain = { writer: 'gateway-test-writer', role: 'gateway' };
-          await admin('audit_chains').insert({
-            ...chain,
-            last_seq: 0,
-            last_hash: '0'.repeat(64),
-            started_at: now,
-            updated_at: now,
-          });
+          const ownChain = { writer: 'city-water-test-writer', role: 'city_water subgraph' };
+          await admin('audit_chains').insert(
+            [chain, ownChain].map((c) => ({
+              ...c,
+              last_seq: 0,
+              last_hash: '0'.repeat(64),
+              started_at: now,
+              updated_at: now,
+            })),
+          );
           const exported = {
             id: 'exp_00000000-0000-4000-8000-000000000001',
             consumer_department: 'city_water',
@@ -422,14 +426,6 @@ describe.each(engines)('govdata serve on %s', (engine) => {
             charged: 0,
           };
           await admin('exports').insert(exported);
-          const ownChain = { writer: 'city-water-test-writer', role: 'city_water subgraph' };
-          await admin('audit_chains').insert({
-            ...ownChain,
-            last_seq: 0,
-            last_hash: '0'.repeat(64),
-            started_at: now,
-            updated_at: now,
-          });
           const record = (writer: string, provider: string, seq: number) => ({
             writer,
             seq,
