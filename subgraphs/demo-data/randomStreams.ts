@@ -24,4 +24,5 @@ export const RANDOM_STREAMS = {
   landParcelSerial: 403,
   utilityAccountSerial: 404,
   inspectionSerial: 405,
+  waterMeterSerial: 406,
 } as const;

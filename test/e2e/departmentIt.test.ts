@@ -7,6 +7,7 @@ import {
   insertSubgraphVersion,
   selectCurrentSubgraphs,
 } from '../../subgraphs/platform/registry/index.ts';
+import { insertGrant, newGrant } from '../../server/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
 import { ok, waitFor } from '../support/responses.ts';
 
@@ -42,28 +43,49 @@ function govdata(...args: string[]): { status: number | null; output: string } {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-async function register(document: string, code: string): Promise<void> {
-  const draft = ok(
+/** Saves `document` as department IT's draft; its version. */
+async function saveDraft(document: string): Promise<number> {
+  return ok(
     await platform.query<{ saveCatalogueDraft: { version: number } }>(
       `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "New meter readings service", triggerDate: "2026-11-20") { version } }`,
       { d: document },
       deptIt,
     ),
-  ).saveCatalogueDraft;
-  ok(
-    await platform.query(
-      `mutation($c: String!, $v: Int!) { submitCatalogueEntry(code: $c, version: $v) { status } }`,
-      { c: code, v: draft.version },
-      deptIt,
-    ),
+  ).saveCatalogueDraft.version;
+}
+
+/** Saves `document` as a draft and submits it; the submission's answer, and the version. */
+async function submit(document: string, code: string) {
+  const version = await saveDraft(document);
+  const response = await platform.query<{
+    submitCatalogueEntry: { status: string; warnings: string[] };
+  }>(
+    `mutation($c: String!, $v: Int!) { submitCatalogueEntry(code: $c, version: $v) { status warnings } }`,
+    { c: code, v: version },
+    deptIt,
   );
+  return { response, version };
+}
+
+async function register(document: string, code: string): Promise<void> {
+  const { response, version } = await submit(document, code);
+  ok(response);
   ok(
     await platform.query(
       `mutation($c: String!, $v: Int!) { publishCatalogueEntry(code: $c, version: $v) { status } }`,
-      { c: code, v: draft.version },
+      { c: code, v: version },
       reviewer,
     ),
   );
+}
+
+/** Saves `document` as a draft and submits it; the submission's errors (code and message), none if it went through. */
+async function submissionErrors(
+  document: string,
+  code: string,
+): Promise<{ code: unknown; message: string }[]> {
+  const { response } = await submit(document, code);
+  return (response.errors ?? []).map((e) => ({ code: e.extensions?.code, message: e.message }));
 }
 
 describe("department IT's workflow, from an existing table to a published dataset", () => {
@@ -130,6 +152,21 @@ describe("department IT's workflow, from an existing table to a published datase
       item.title = `水表${item.name}`;
       item.description = `The ${item.name} of the meter.`;
     }
+    // The meters' account numbers are CW-ACC-001's keys: undeclared, the
+    // submission is refused, naming the item and what to declare.
+    expect(await submissionErrors(stringify(skeleton), 'CW-MTR-001')).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(
+          /items\[1\]\.source: 2 of 2 sampled values of accountNumber are values of CW-ACC-001\.accountNumber.*declare it a copy \(authoritative: false, source: CW-ACC-001\.accountNumber\)/,
+        ),
+      },
+    ]);
+    Object.assign(skeleton.items[1], {
+      authoritative: false,
+      source: 'CW-ACC-001.accountNumber',
+      sharingType: 'CONDITIONAL',
+    });
     await register(stringify(skeleton), 'CW-MTR-001');
 
     const published = govdata('subgraph', 'publish', '--department', 'city_water');
@@ -155,6 +192,32 @@ describe("department IT's workflow, from an existing table to a published datase
       { meterNo: 'M0001', lastReadingM3: 1234.5 },
       { meterNo: 'M0002', lastReadingM3: 88 },
     ]);
+
+    // The declared copy is CONDITIONAL, and served no more openly than its source:
+    // civil_affairs, granted it here but the address only masked in CW-ACC-001,
+    // reads the number concealed as it would there; without a grant, not at all.
+    const meterAccount = async () =>
+      platform.query<{ waterMeter: { accountNumber: string | null } | null }>(
+        `{ waterMeter(meterNo: "M0001") { accountNumber } }`,
+        {},
+        await platform.as('civil_affairs', 'social-assistance'),
+      );
+    const refused = await meterAccount();
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(refused.data?.waterMeter?.accountNumber ?? null).toBeNull();
+    const grant = {
+      id: 'G-DIT-METERS',
+      consumerDepartment: 'civil_affairs',
+      purposes: ['social-assistance'],
+      datasetCode: 'CW-MTR-001',
+      items: ['meterNo', 'accountNumber'],
+      modes: ['QUERY' as const],
+      validFrom: '2020-01-01T00:00:00.000Z',
+      validUntil: '2099-12-31T23:59:59.999Z',
+    };
+    await insertGrant(platform.platformDb, { ...newGrant(grant, 'departmentIt'), ...grant });
+    await platform.policies.reload();
+    expect((await meterAccount()).data?.waterMeter?.accountNumber).toBe('****0896');
 
     // The new entity type can be read across levels too, without a restart: the
     // cross-level subgraph serves `otherLevel` on it and is in the registry with it.
@@ -261,6 +324,141 @@ describe('publishing while the gateway serves', () => {
 });
 
 describe('publications that are refused', () => {
+  /** A catalogue entry of city_water over `table`, its items all text, the first the key. */
+  function entryOver(code: string, table: string, columns: string[]): string {
+    const itemName = (column: string) =>
+      column.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+    return stringify({
+      code,
+      name: `Test ${code}`,
+      summary: 'A table made by the test.',
+      classification: 'DEPARTMENT',
+      theme: 'public utilities',
+      department: 'city_water',
+      format: 'DATABASE',
+      updateCycle: 'MONTHLY',
+      publishedOn: '2026-11-30',
+      sharing: { type: 'UNCONDITIONAL', modes: ['QUERY'] },
+      binding: { table, type: `T${code.replace(/\W/g, '')}`, key: [itemName(columns[0]!)] },
+      items: columns.map((column) => ({
+        name: itemName(column),
+        title: column,
+        description: `The ${column}.`,
+        type: 'STRING',
+        column,
+        nullable: false,
+        sensitivity: 'INTERNAL',
+      })),
+    });
+  }
+
+  it("refuses an item whose values carry another dataset's key inside them, and sends no value back", async () => {
+    const db = platform.databases.get('city_water')!;
+    const accounts = (await db('utility_accounts').select('account_number').limit(30)).map(
+      (r: { account_number: string }) => r.account_number,
+    );
+    expect(accounts.length).toBe(30);
+    await db.schema.dropTableIfExists('meter_tags');
+    await db.schema.createTable('meter_tags', (t) => {
+      t.string('tag', 24).primary();
+      t.string('note', 40).notNullable();
+    });
+    // Tags made of a prefix, the account number and a suffix: no tag equals an account number.
+    await db('meter_tags').insert(
+      accounts.map((account, i) => ({ tag: `WM-${account}-${i}`, note: `meter ${i}` })),
+    );
+    const errors = await submissionErrors(
+      entryOver('CW-TAG-001', 'meter_tags', ['tag', 'note']),
+      'CW-TAG-001',
+    );
+    expect(errors).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(
+          /items\[0\]\.column: 30 of 30 sampled values of tag contain a value of CW-ACC-001\.accountNumber/,
+        ),
+      },
+    ]);
+    // The message tells counts, never the values.
+    for (const account of accounts) expect(errors[0]!.message).not.toContain(account.slice(0, 10));
+
+    // Tags of the same shape that carry no account number go through.
+    await db('meter_tags').del();
+    await db('meter_tags').insert(
+      accounts.map((account, i) => ({
+        tag: `WM-${[...account].reverse().join('')}-${i}`,
+        note: `meter ${i}`,
+      })),
+    );
+    expect(
+      await submissionErrors(entryOver('CW-TAG-001', 'meter_tags', ['tag', 'note']), 'CW-TAG-001'),
+    ).toEqual([]);
+
+    // The table changes after the submission: publication looks again.
+    await db('meter_tags').del();
+    await db('meter_tags').insert(
+      accounts.map((account, i) => ({ tag: `WM-${account}-${i}`, note: `meter ${i}` })),
+    );
+    const publication = await platform.query(
+      `mutation { publishCatalogueEntry(code: "CW-TAG-001", version: 1) { status } }`,
+      {},
+      reviewer,
+    );
+    expect(publication.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['BAD_USER_INPUT', expect.stringMatching(/items\[0\]\.column: 30 of 30 sampled values/)],
+    ]);
+
+    // The account numbers written with separators are still a copy of them.
+    for (const [i, account] of accounts.entries()) {
+      await db('meter_tags')
+        .where({ note: `meter ${i}` })
+        .update({ note: account.replace(/(\d{4})(?=\d)/g, '$1-') });
+    }
+    expect(
+      await submissionErrors(entryOver('CW-TAG-001', 'meter_tags', ['tag', 'note']), 'CW-TAG-001'),
+    ).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(
+          /items\[1\]\.source: 30 of 30 sampled values of note are values of CW-ACC-001\.accountNumber/,
+        ),
+      },
+    ]);
+  });
+
+  it('warns the reviewer when a published dataset already holds the identifiers of one being submitted', async () => {
+    const db = platform.databases.get('city_water')!;
+    const serials = Array.from({ length: 12 }, (_, i) => `SER${String(i * 7919).padStart(9, '0')}`);
+    await db.schema.dropTableIfExists('meter_seals');
+    await db.schema.dropTableIfExists('meter_serials');
+    await db.schema.createTable('meter_seals', (t) => {
+      t.string('seal_no', 12).primary();
+      t.string('meter_serial', 12).notNullable();
+    });
+    await db.schema.createTable('meter_serials', (t) => {
+      t.string('serial', 12).primary();
+      t.string('model', 20).notNullable();
+    });
+    await db('meter_seals').insert(serials.map((s, i) => ({ seal_no: `S${i}`, meter_serial: s })));
+    await db('meter_serials').insert(serials.map((s) => ({ serial: s, model: 'DN20' })));
+    // The seals are published first, while no dataset has the serials as its key.
+    await register(
+      entryOver('CW-SEAL-001', 'meter_seals', ['seal_no', 'meter_serial']),
+      'CW-SEAL-001',
+    );
+    const { response } = await submit(
+      entryOver('CW-SER-001', 'meter_serials', ['serial', 'model']),
+      'CW-SER-001',
+    );
+    const submitted = ok(response).submitCatalogueEntry;
+    expect(submitted.status).toBe('SUBMITTED');
+    expect(submitted.warnings).toEqual([
+      expect.stringMatching(
+        /^CW-SEAL-001\.meterSerial \(published\) holds values of this entry's key serial \(12 of 12 sampled\).*declare source: CW-SER-001\.serial in CW-SEAL-001/,
+      ),
+    ]);
+  });
+
   it('refuses a subgraph that does not compose, saying what and where, and the gateway keeps serving', async () => {
     const file = join(platform.database.dir, 'bad.graphql');
     writeFileSync(

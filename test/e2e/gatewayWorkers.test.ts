@@ -439,11 +439,11 @@ describe('npm run gateway: worker processes in front of a running platform', () 
         60_000,
       ).then((after) => expect(after.filter((p) => before.includes(p))).toEqual([]));
       expect(before.filter(running)).toEqual([]);
-      const meter = `{ waterMeter(meterNo: "WM3301066663140896") { meterNo } }`;
+      const meter = `{ waterMeter(meterNo: "WM0615392235") { meterNo } }`;
       for (let i = 0; i < 2; i++) {
         // A connection of its own each: one worker, then the other.
         expect(ok(await postFresh(url, meter, {}, civilAffairs))).toEqual({
-          waterMeter: { meterNo: 'WM3301066663140896' },
+          waterMeter: { meterNo: 'WM0615392235' },
         });
       }
 

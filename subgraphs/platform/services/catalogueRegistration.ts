@@ -37,6 +37,7 @@ import {
   crossLevelTypeDefs,
 } from '../links/index.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
+import { findUndeclaredCopies, type UndeclaredCopy } from './undeclaredCopies.ts';
 import {
   checkSubgraphs,
   selectCurrentSubgraphs,
@@ -140,11 +141,12 @@ export async function submitEntry(
 ): Promise<EntryVersion> {
   const entry = await ownVersion(ctx, code, version);
   if (entry.status !== 'DRAFT') throw wrongState(entry, 'submitted', ['DRAFT']);
-  const { warnings } = checkAgainstCatalogue(ctx, entry);
+  const { warnings, catalogue } = checkAgainstCatalogue(ctx, entry);
   warnings.push(
     ...(await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, code, entry.document)),
   );
   await checkBinding(ctx, entry);
+  warnings.push(...(await checkDeclaredCopies(ctx, catalogue, entry)));
   const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
     to: 'SUBMITTED',
     at: ctx.now.toISOString(),
@@ -179,6 +181,7 @@ export async function publishEntry(
   // A linked platform may have published a claim on the element since the submission.
   await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, code, entry.document);
   await checkBinding(ctx, entry);
+  await checkDeclaredCopies(ctx, catalogue, entry);
   await checkDepartmentSubgraph(ctx, catalogue, entry);
   const parsed = catalogueEntrySchema.parse(entry.document);
   const at = ctx.now.toISOString();
@@ -367,6 +370,45 @@ async function checkBinding(ctx: PlatformContext, entry: EntryVersion): Promise<
     `The binding of ${entry.code} v${entry.version} does not fit ${parsed.department}'s database:\n- ${problems.map((p) => `${p.field}: ${p.message}`).join('\n- ')}\nFix the draft (or the table) and try again. Nothing was changed.`,
     'document',
   );
+}
+
+/**
+ * The entry's data must bear out its declarations: an item whose values are
+ * another of the department's datasets' identifiers, or carry them, without
+ * declaring that `source`, is refused (see `findUndeclaredCopies`), since it
+ * would publish that identifier under this entry's sharing instead of the
+ * source's. Another published entry found holding this entry's identifiers
+ * undeclared is returned as a warning for the reviewer: that entry must change.
+ * Run after `checkBinding`, which makes sure the tables and columns are there.
+ */
+async function checkDeclaredCopies(
+  ctx: PlatformContext,
+  catalogue: Catalogue,
+  entry: EntryVersion,
+): Promise<string[]> {
+  const candidate = catalogue.entry(entry.code)!;
+  const db = ctx.departmentDatabases.get(candidate.department)!;
+  const { own, others } = await findUndeclaredCopies(db, catalogue, candidate);
+  if (own.length > 0) {
+    throw badUserInput(
+      `${entry.code} v${entry.version} holds another dataset's identifiers without saying so:\n- ${own.map(describeOwnCopy).join('\n- ')}\nNothing was changed.`,
+      'document',
+    );
+  }
+  return others.map(
+    (c) =>
+      `${c.entry.code}.${c.item.name} (published) ${c.kind === 'copy' ? 'holds' : 'contains'} values of this entry's key ${c.sourceItem.name} (${c.matched} of ${c.sampled} sampled) without declaring it: ` +
+      `it serves them under ${c.entry.code}'s sharing, not this entry's. Ask ${c.entry.department} to declare source: ${c.source.code}.${c.sourceItem.name} in ${c.entry.code}, or to stop serving them.`,
+  );
+}
+
+function describeOwnCopy(c: UndeclaredCopy): string {
+  const whose = `${c.source.code}.${c.sourceItem.name}, the key of another of ${c.source.department}'s datasets`;
+  return c.kind === 'copy'
+    ? `items[${c.index}].source: ${c.matched} of ${c.sampled} sampled values of ${c.item.name} are values of ${whose}, and the item declares no source. ` +
+        `One number, one source: declare it a copy (authoritative: false, source: ${c.source.code}.${c.sourceItem.name}) so that it is served no more openly than there, or leave the item out.`
+    : `items[${c.index}].column: ${c.matched} of ${c.sampled} sampled values of ${c.item.name} contain a value of ${whose}. ` +
+        `Whoever reads ${c.item.name} would read that number under ${c.entry.code}'s sharing, not ${c.source.code}'s: serve values that do not contain it, or leave the item out.`;
 }
 
 /**

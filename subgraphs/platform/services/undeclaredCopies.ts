@@ -1,0 +1,182 @@
+import type { Knex } from 'knex';
+import type { Catalogue, CatalogueEntry, CatalogueItem } from '../../../schema/index.ts';
+
+/** How many distinct values of an item are read to compare; enough to see a copy, cheap on any table. */
+const SAMPLE = 200;
+/** Values a membership query names at once. */
+const BATCH = 200;
+/** Shortest identifier looked for inside longer values: shorter ones turn up in any text by chance. */
+const MIN_EMBEDDED_LENGTH = 8;
+/** A value longer than this is text, not a number that carries another; not searched for embedded identifiers. */
+const MAX_EMBEDDING_LENGTH = 64;
+
+/**
+ * What an entry's own data says against its declarations: an item whose
+ * values are another dataset's identifiers (the key of another entry of the
+ * same department), or carry one inside them, while the item declares no
+ * `source`. Such an item would publish that identifier under its own entry's
+ * sharing, not the one that decides who may read it (one number, one source),
+ * and no declaration would tell the reviewer. Found by comparing a sample of
+ * the item's values with the other entry's key in the department's database.
+ */
+export interface UndeclaredCopy {
+  /** The entry whose item holds the values. */
+  entry: CatalogueEntry;
+  item: CatalogueItem;
+  index: number;
+  /** The entry and key item whose values it holds. */
+  source: CatalogueEntry;
+  sourceItem: CatalogueItem;
+  /** The values are the source's (`copy`), or contain them (`embeds`). */
+  kind: 'copy' | 'embeds';
+  matched: number;
+  sampled: number;
+}
+
+/**
+ * An item counts as holding another's identifiers when at least this share of
+ * its sampled values do (and `MIN_MATCHES` of them): a copy matches nearly
+ * every value, a coincidence a few.
+ */
+const MIN_SHARE = 0.2;
+const MIN_MATCHES = 5;
+
+/**
+ * The undeclared copies between `candidate` and the other entries of its
+ * department in `catalogue` (the catalogue as it would be with the candidate),
+ * both ways: the candidate's items holding another entry's key (`own`), and
+ * another entry's items holding the candidate's key (`others`). `db` is the
+ * department's own database. Only reads; values never leave this function.
+ */
+export async function findUndeclaredCopies(
+  db: Knex,
+  catalogue: Catalogue,
+  candidate: CatalogueEntry,
+): Promise<{ own: UndeclaredCopy[]; others: UndeclaredCopy[] }> {
+  const siblings = catalogue.entries.filter(
+    (e) => e.department === candidate.department && e.code !== candidate.code,
+  );
+  const own: UndeclaredCopy[] = [];
+  const others: UndeclaredCopy[] = [];
+  const candidateKey = identifierItem(candidate);
+  for (const sibling of siblings) {
+    const siblingKey = identifierItem(sibling);
+    if (siblingKey) own.push(...(await copiesOf(db, candidate, sibling, siblingKey)));
+    if (candidateKey) others.push(...(await copiesOf(db, sibling, candidate, candidateKey)));
+  }
+  return { own, others };
+}
+
+/** The entry's identifier: its key when that is one authoritative text item. */
+function identifierItem(entry: CatalogueEntry): CatalogueItem | null {
+  if (entry.binding.key.length !== 1) return null;
+  const key = entry.items.find((i) => i.name === entry.binding.key[0]);
+  return key && key.type === 'STRING' && !key.source ? key : null;
+}
+
+/** `holder`'s undeclared text items whose values are, or contain, values of `source`'s key. */
+async function copiesOf(
+  db: Knex,
+  holder: CatalogueEntry,
+  source: CatalogueEntry,
+  sourceKey: CatalogueItem,
+): Promise<UndeclaredCopy[]> {
+  const found: UndeclaredCopy[] = [];
+  const embeddedLength = await fixedLength(db, source.binding.table, sourceKey.column);
+  for (const [index, item] of holder.items.entries()) {
+    if (item.type !== 'STRING' || item.source) continue;
+    const values = await sample(db, holder.binding.table, item.column);
+    if (values.length === 0) continue;
+    let kind: UndeclaredCopy['kind'] = 'copy';
+    let matched = await countPresent(db, source, sourceKey, values, spellings);
+    if (!enough(matched, values.length) && embeddedLength !== null) {
+      kind = 'embeds';
+      matched = await countPresent(db, source, sourceKey, values, (v) =>
+        spellings(v).flatMap((spelling) => substringsOf(spelling, embeddedLength)),
+      );
+    }
+    if (enough(matched, values.length)) {
+      found.push({
+        entry: holder,
+        item,
+        index,
+        source,
+        sourceItem: sourceKey,
+        kind,
+        matched,
+        sampled: values.length,
+      });
+    }
+  }
+  return found;
+}
+
+function enough(matched: number, sampled: number): boolean {
+  return matched >= Math.min(MIN_MATCHES, sampled) && matched >= sampled * MIN_SHARE;
+}
+
+async function sample(db: Knex, table: string, column: string): Promise<string[]> {
+  const rows = (await db(table).distinct(column).whereNotNull(column).limit(SAMPLE)) as Record<
+    string,
+    unknown
+  >[];
+  return rows.map((r) => r[column]).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/**
+ * The one length every sampled value of the column has, when it has one of at
+ * least `MIN_EMBEDDED_LENGTH` characters (an identifier of fixed width, which
+ * can be looked for inside other values); null otherwise.
+ */
+async function fixedLength(db: Knex, table: string, column: string): Promise<number | null> {
+  const lengths = new Set((await sample(db, table, column)).map((v) => v.length));
+  if (lengths.size !== 1) return null;
+  const [length] = lengths;
+  return length! >= MIN_EMBEDDED_LENGTH ? length! : null;
+}
+
+/** The value as stored, and without the separators a number may be written with (`3301-0666…`). */
+function spellings(value: string): string[] {
+  const bare = value.replace(/[\s\-_./:]/g, '');
+  return bare === value || bare === '' ? [value] : [value, bare];
+}
+
+/** Every substring of `value` of `length` characters, for a value longer than that. */
+function substringsOf(value: string, length: number): string[] {
+  if (value.length <= length || value.length > MAX_EMBEDDING_LENGTH) return [];
+  const parts: string[] = [];
+  for (let at = 0; at + length <= value.length; at += 1) parts.push(value.slice(at, at + length));
+  return parts;
+}
+
+/** How many of `values` have at least one of their `probes` among the values of `source`'s key. */
+async function countPresent(
+  db: Knex,
+  source: CatalogueEntry,
+  sourceKey: CatalogueItem,
+  values: readonly string[],
+  probes: (value: string) => string[],
+): Promise<number> {
+  const byProbe = new Map<string, string[]>();
+  const asked = new Set<string>();
+  for (const value of values) {
+    // MySQL's usual collations compare without case; look rows up the same way on either engine.
+    for (const probe of probes(value)) {
+      asked.add(probe);
+      const at = probe.toLowerCase();
+      byProbe.set(at, [...(byProbe.get(at) ?? []), value]);
+    }
+  }
+  const all = [...asked];
+  const present = new Set<string>();
+  for (let at = 0; at < all.length; at += BATCH) {
+    const rows = (await db(source.binding.table)
+      .distinct(sourceKey.column)
+      .whereIn(sourceKey.column, all.slice(at, at + BATCH))) as Record<string, unknown>[];
+    for (const row of rows) {
+      const key = String(row[sourceKey.column]).toLowerCase();
+      for (const value of byProbe.get(key) ?? []) present.add(value);
+    }
+  }
+  return present.size;
+}
