@@ -446,6 +446,47 @@ describe.each(ENGINES)('on %s', (engine) => {
     }
   });
 
+  it('refuses an incremental export while the table holds a column no item describes: a record sent again would say it changed', async () => {
+    const items = [...READABLE, 'ethnicity', 'address', 'phone'];
+    await grant({
+      id: `exp-incr-undescribed-${engine}`,
+      consumerDepartment: 'export_incr_undescribed',
+      items,
+      rowFilter: { regionCode: { eq: '330106' } },
+    });
+    const headers = await headersOf('export_incr_undescribed');
+    const first = await exportToFile({
+      gateway,
+      headers,
+      dataset: DATASET,
+      format: 'ndjson',
+      out: join(dir, 'undescribed-0.ndjson'),
+    });
+    const people = platform.databases.get('public_security')!;
+    // The department adds a column of its own after the entry was published.
+    await people.schema.alterTable('persons', (t) => t.string('case_flag', 8).nullable());
+    try {
+      const flagged = [...personRows(PEOPLE)].find((p) => p.region_code === '330106')!.id_number;
+      await people('persons')
+        .where({ id_number: flagged })
+        .update({ case_flag: 'OPEN', changed_at: new Date().toISOString() });
+      const since = `/export?since=${first.manifest.exportId}&dataset=${DATASET}`;
+      const refused = await get(since, headers);
+      expectRefused(refused, 403, { code: 'FORBIDDEN' });
+      expect(refused.text).toContain('does not describe');
+      // Neither the column nor the record is named to the consumer.
+      expect(refused.text).not.toContain('case_flag');
+      expect(refused.text).not.toContain(flagged);
+      // A whole export still goes.
+      expect((await get(`/export?dataset=${DATASET}`, headers)).status).toBe(200);
+    } finally {
+      await people.schema.alterTable('persons', (t) => t.dropColumn('case_flag'));
+    }
+    // The column gone, incremental exports open again.
+    const again = await get(`/export?since=${first.manifest.exportId}&dataset=${DATASET}`, headers);
+    expect(again.status, again.text).toBe(200);
+  });
+
   it('writes CSV with a header, quoted as RFC 4180, checked by the same manifest', async () => {
     await grant({
       id: `exp-csv-${engine}`,

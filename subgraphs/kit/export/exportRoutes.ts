@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Knex } from 'knex';
-import { conflict, notFound, type Catalogue } from '../../../schema/index.ts';
+import { conflict, forbidden, notFound, type Catalogue } from '../../../schema/index.ts';
+import {
+  describeTable,
+  undescribedColumns,
+  undescribedColumnsMessage,
+} from '../introspection/index.ts';
 import {
   authenticateGatewayGet,
   insertExport,
@@ -70,6 +75,30 @@ export function exportRoutes(options: ExportRouteOptions): Record<string, Route>
   };
 }
 
+/**
+ * An incremental export is refused while the dataset's table holds columns its
+ * entry does not describe (see `undescribedColumns`): the binding check refused
+ * them when the entry was published, but a table can gain columns since. The
+ * consumer is told why, not which columns (their names are the provider's
+ * business); the operator's log names them.
+ */
+async function refuseUndescribedColumns(
+  options: ExportRouteOptions,
+  table: DatasetTable,
+): Promise<void> {
+  const { entry } = table;
+  const columns = undescribedColumns(await describeTable(options.db, entry.binding.table), entry);
+  if (columns.length === 0) return;
+  options.logger?.warn(
+    { dataset: entry.code, columns },
+    `incremental export of ${entry.code} refused: ${undescribedColumnsMessage(columns)}`,
+  );
+  throw forbidden(
+    `${entry.code}'s table holds data its catalogue entry does not describe, and a record's change time moves when that data changes too, ` +
+      `so an incremental export would tell you when it changed. Export it whole, without since; incremental exports open again once ${entry.department} describes that data or binds a table without it.`,
+  );
+}
+
 async function serveExport(
   options: ExportRouteOptions,
   req: IncomingMessage,
@@ -100,6 +129,7 @@ async function serveExport(
       const since = request.since
         ? changedSinceOf(table, await selectExport(platformDb, request.since), department)
         : null;
+      if (since !== null) await refuseUndescribedColumns(options, table);
       const plan = planExport(access, table, request, since);
       record = {
         id: `exp_${randomUUID()}`,
@@ -131,6 +161,7 @@ async function serveExport(
           { exportId: found.id },
         );
       }
+      if (found.plan.changedSince !== null) await refuseUndescribedColumns(options, table);
       // Decided again now: a grant revoked, expired or narrowed since stops the rest.
       const plan = planExport(access, table, found.plan, found.plan.changedSince);
       if (!samePlan(plan, found.plan)) {

@@ -87,6 +87,11 @@ export async function checkBindingAgainstDatabase(
       field: 'binding.changedAt',
       message: `table ${table} has no column ${changedAt} (it has ${description.columns.map((c) => c.name).join(', ')})`,
     });
+  } else if (changedAt !== undefined) {
+    const untracked = undescribedColumns(description, entry);
+    if (untracked.length > 0) {
+      problems.push({ field: 'binding.changedAt', message: undescribedColumnsMessage(untracked) });
+    }
   }
 
   const keyColumns = key
@@ -104,4 +109,29 @@ export async function checkBindingAgainstDatabase(
     }
   }
   return problems;
+}
+
+/**
+ * The columns of a table that no item of `entry` describes, other than its
+ * change column. With a change column they are a channel: a record's change
+ * time moves when one of them changes too, and an incremental export sends the
+ * record again with nothing new in it, telling its consumer that something it
+ * may not read changed (see `refuseHiddenChanges` for the items it may not read).
+ */
+export function undescribedColumns(description: TableDescription, entry: BoundEntry): string[] {
+  const described = new Set(entry.items.map((i) => i.column.toLowerCase()));
+  const changedAt = entry.binding.changedAt?.toLowerCase();
+  return description.columns
+    .map((c) => c.name)
+    .filter((name) => !described.has(name.toLowerCase()) && name.toLowerCase() !== changedAt);
+}
+
+/** Why a change column over `columns` no item describes is refused, and what to do. */
+export function undescribedColumnsMessage(columns: readonly string[]): string {
+  return (
+    `the table has columns no item describes (${columns.join(', ')}): a record's change time moves when they change too, ` +
+    'so an incremental export would send it again with nothing new and tell its consumer that they changed. ' +
+    'Describe them as items (sharingType: NOT_SHARED keeps them from every consumer, and incremental exports with them), ' +
+    'bind a table that holds only what the entry describes, or leave changedAt out'
+  );
 }

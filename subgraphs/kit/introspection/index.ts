@@ -1,4 +1,8 @@
-export { checkBindingAgainstDatabase } from './checkBindingAgainstDatabase.ts';
+export {
+  checkBindingAgainstDatabase,
+  undescribedColumns,
+  undescribedColumnsMessage,
+} from './checkBindingAgainstDatabase.ts';
 export type { BindingProblem, BoundEntry } from './checkBindingAgainstDatabase.ts';
 export { describeTable } from './describeTable.ts';
 export type { ColumnDescription, TableDescription, TableKind } from './describeTable.ts';

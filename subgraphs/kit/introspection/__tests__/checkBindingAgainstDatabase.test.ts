@@ -123,6 +123,34 @@ function suite(engine: 'sqlite' | 'mysql', open: () => Knex) {
     ]);
   });
 
+  it('refuses a change column over a table with columns no item describes, naming them', async () => {
+    const described = METER.filter(([name]) => name !== 'readAt');
+    const withChange: BoundEntry = {
+      ...entry('meters', described, ['meterId']),
+      binding: { table: 'meters', key: ['meterId'], changedAt: 'read_at' },
+    };
+    // An incremental export would send a meter again when only its capacity changed.
+    expect(await checkBindingAgainstDatabase(open(), withChange)).toEqual([
+      {
+        field: 'binding.changedAt',
+        message: expect.stringContaining('columns no item describes (capacity, kind)') as string,
+      },
+    ]);
+    const everyColumn: BoundEntry = {
+      ...withChange,
+      items: [
+        ...withChange.items,
+        { name: 'capacity', column: 'capacity', type: 'INT' },
+        { name: 'kind', column: 'KIND', type: 'STRING' },
+      ],
+    };
+    expect(await checkBindingAgainstDatabase(open(), everyColumn)).toEqual([]);
+    // Without a change column, columns the entry leaves out are the department's own.
+    expect(
+      await checkBindingAgainstDatabase(open(), entry('meters', described, ['meterId'])),
+    ).toEqual([]);
+  });
+
   it('refuses a missing column and a missing table', async () => {
     const problems = await checkBindingAgainstDatabase(
       open(),
