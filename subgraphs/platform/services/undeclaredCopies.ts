@@ -18,6 +18,12 @@ const MAX_EMBEDDING_LENGTH = 64;
  * sharing, not the one that decides who may read it (one number, one source),
  * and no declaration would tell the reviewer. Found by comparing a sample of
  * the item's values with the other entry's key in the department's database.
+ *
+ * Only the department's own datasets are compared. Compared with another
+ * department's register, the answer would be an oracle: a table of one made-up
+ * ID number, submitted, would be refused exactly when that number is in the
+ * register. Copies across departments are declared by `references`, `source`
+ * and data elements, and checked by the quality inspection within grants.
  */
 export interface UndeclaredCopy {
   /** The entry whose item holds the values. */
