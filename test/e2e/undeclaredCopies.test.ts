@@ -121,6 +121,27 @@ describe.each(ENGINES)('on %s', (engine) => {
     );
   });
 
+  it('samples at random: rows that sort first and match nothing do not hide the copies behind them', async () => {
+    const db = platform.databases.get('city_water')!;
+    const many = (
+      await db('utility_accounts').select('account_number').orderBy('account_number')
+    ).map((r: { account_number: string }) => r.account_number);
+    expect(many.length).toBeGreaterThan(200);
+    await db('meter_tags').del();
+    // 300 made-up tags that sort before every real one, then one that carries each account number.
+    await db.batchInsert(
+      'meter_tags',
+      [
+        ...Array.from({ length: 300 }, (_, i) => ({ tag: `AAA-${i}`, note: 'x' })),
+        ...many.map((account, i) => ({ tag: `WM-${account}-${i}`, note: 'x' })),
+      ],
+      200,
+    );
+    expect(refused(await submitTags('CW-TAG-004'), 'BAD_USER_INPUT')).toMatch(
+      /items\[0\]\.column: \d+ of 200 sampled values of tag contain a value of CW-ACC-001\.accountNumber/,
+    );
+  });
+
   it('warns the reviewer when a published dataset already holds the identifiers of one being submitted', async () => {
     const db = platform.databases.get('city_water')!;
     const serials = Array.from({ length: 12 }, (_, i) => `SER${String(i * 7919).padStart(9, '0')}`);

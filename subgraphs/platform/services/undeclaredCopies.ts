@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Catalogue, CatalogueEntry, CatalogueItem } from '../../../schema/index.ts';
+import { databaseEngine } from '../../../server/index.ts';
 
 /** How many distinct values of an item are read to compare; enough to see a copy, cheap on any table. */
 const SAMPLE = 200;
@@ -64,13 +65,46 @@ export async function findUndeclaredCopies(
   );
   const own: UndeclaredCopy[] = [];
   const others: UndeclaredCopy[] = [];
+  const samples = new Samples(db);
   const candidateKey = identifierItem(candidate);
   for (const sibling of siblings) {
     const siblingKey = identifierItem(sibling);
-    if (siblingKey) own.push(...(await copiesOf(db, candidate, sibling, siblingKey)));
-    if (candidateKey) others.push(...(await copiesOf(db, sibling, candidate, candidateKey)));
+    if (siblingKey) own.push(...(await copiesOf(samples, candidate, sibling, siblingKey)));
+    if (candidateKey) others.push(...(await copiesOf(samples, sibling, candidate, candidateKey)));
   }
   return { own, others };
+}
+
+/**
+ * Random samples of distinct values of a table's columns, each read once per
+ * check. Random, not the first rows a scan meets: those are whatever sorts
+ * first (test rows, placeholders), and would let a table put values that
+ * match nothing where the sample is taken.
+ */
+class Samples {
+  private readonly taken = new Map<string, Promise<string[]>>();
+
+  constructor(readonly db: Knex) {}
+
+  of(table: string, column: string): Promise<string[]> {
+    const key = `${table}\u0000${column}`;
+    let values = this.taken.get(key);
+    if (!values) {
+      values = this.read(table, column);
+      this.taken.set(key, values);
+    }
+    return values;
+  }
+
+  private async read(table: string, column: string): Promise<string[]> {
+    const random = databaseEngine(this.db) === 'mysql' ? 'RAND()' : 'RANDOM()';
+    const rows = (await this.db(table)
+      .distinct(column)
+      .whereNotNull(column)
+      .orderByRaw(random)
+      .limit(SAMPLE)) as Record<string, unknown>[];
+    return rows.map((r) => r[column]).filter((v): v is string => typeof v === 'string' && v !== '');
+  }
 }
 
 /** The entry's identifier: its key when that is one authoritative text item. */
@@ -82,16 +116,17 @@ function identifierItem(entry: CatalogueEntry): CatalogueItem | null {
 
 /** `holder`'s undeclared text items whose values are, or contain, values of `source`'s key. */
 async function copiesOf(
-  db: Knex,
+  samples: Samples,
   holder: CatalogueEntry,
   source: CatalogueEntry,
   sourceKey: CatalogueItem,
 ): Promise<UndeclaredCopy[]> {
+  const { db } = samples;
   const found: UndeclaredCopy[] = [];
-  const embeddedLength = await fixedLength(db, source.binding.table, sourceKey.column);
+  const embeddedLength = fixedLength(await samples.of(source.binding.table, sourceKey.column));
   for (const [index, item] of holder.items.entries()) {
     if (item.type !== 'STRING' || item.source) continue;
-    const values = await sample(db, holder.binding.table, item.column);
+    const values = await samples.of(holder.binding.table, item.column);
     if (values.length === 0) continue;
     let kind: UndeclaredCopy['kind'] = 'copy';
     let matched = await countPresent(db, source, sourceKey, values, spellings);
@@ -121,21 +156,13 @@ function enough(matched: number, sampled: number): boolean {
   return matched >= Math.min(MIN_MATCHES, sampled) && matched >= sampled * MIN_SHARE;
 }
 
-async function sample(db: Knex, table: string, column: string): Promise<string[]> {
-  const rows = (await db(table).distinct(column).whereNotNull(column).limit(SAMPLE)) as Record<
-    string,
-    unknown
-  >[];
-  return rows.map((r) => r[column]).filter((v): v is string => typeof v === 'string' && v !== '');
-}
-
 /**
  * The one length every sampled value of the column has, when it has one of at
  * least `MIN_EMBEDDED_LENGTH` characters (an identifier of fixed width, which
  * can be looked for inside other values); null otherwise.
  */
-async function fixedLength(db: Knex, table: string, column: string): Promise<number | null> {
-  const lengths = new Set((await sample(db, table, column)).map((v) => v.length));
+function fixedLength(values: readonly string[]): number | null {
+  const lengths = new Set(values.map((v) => v.length));
   if (lengths.size !== 1) return null;
   const [length] = lengths;
   return length! >= MIN_EMBEDDED_LENGTH ? length! : null;
