@@ -174,5 +174,31 @@ describe.each(ENGINES)('on %s', (engine) => {
         /^CW-SEAL-001\.meterSerial \(published\) holds values of this entry's key serial \(12 of 12 sampled\).*declare source: CW-SER-001\.serial in CW-SEAL-001/,
       ),
     ]);
+
+    // Once published, a new version with the same key is not held up by the others
+    // again: they were warned of (or checked against it at their own submission).
+    ok(
+      await platform.query(
+        `mutation { publishCatalogueEntry(code: "CW-SER-001", version: 1) { status } }`,
+        {},
+        reviewer,
+      ),
+    );
+    const next = { ...entryOver('CW-SER-001', 'meter_serials', ['serial', 'model']), name: 'v2' };
+    const draft = ok(
+      await platform.query<{ saveCatalogueDraft: { version: number } }>(
+        `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "renamed", triggerDate: "2026-11-20") { version } }`,
+        { d: JSON.stringify(next) },
+        deptIt,
+      ),
+    ).saveCatalogueDraft;
+    const again = ok(
+      await platform.query<{ submitCatalogueEntry: { warnings: string[] } }>(
+        `mutation($v: Int!) { submitCatalogueEntry(code: "CW-SER-001", version: $v) { warnings } }`,
+        { v: draft.version },
+        deptIt,
+      ),
+    ).submitCatalogueEntry;
+    expect(again.warnings).toEqual([]);
   });
 });

@@ -388,7 +388,12 @@ async function checkDeclaredCopies(
 ): Promise<string[]> {
   const candidate = catalogue.entry(entry.code)!;
   const db = ctx.departmentDatabases.get(candidate.department)!;
-  const { own, others } = await findUndeclaredCopies(db, catalogue, candidate);
+  const { own, others } = await findUndeclaredCopies(
+    db,
+    catalogue,
+    candidate,
+    ctx.catalogue.catalogue.entry(entry.code),
+  );
   if (own.length > 0) {
     throw badUserInput(
       `${entry.code} v${entry.version} holds another dataset's identifiers without saying so:\n- ${own.map(describeOwnCopy).join('\n- ')}\nNothing was changed.`,

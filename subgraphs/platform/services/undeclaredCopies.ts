@@ -52,13 +52,15 @@ const MIN_MATCHES = 5;
  * The undeclared copies between `candidate` and the other entries of its
  * department in `catalogue` (the catalogue as it would be with the candidate),
  * both ways: the candidate's items holding another entry's key (`own`), and
- * another entry's items holding the candidate's key (`others`). `db` is the
+ * another entry's items holding the candidate's key (`others`; only when that
+ * key is new since `previous`, the version in force). `db` is the
  * department's own database. Only reads; values never leave this function.
  */
 export async function findUndeclaredCopies(
   db: Knex,
   catalogue: Catalogue,
   candidate: CatalogueEntry,
+  previous?: CatalogueEntry,
 ): Promise<{ own: UndeclaredCopy[]; others: UndeclaredCopy[] }> {
   const siblings = catalogue.entries.filter(
     (e) => e.department === candidate.department && e.code !== candidate.code,
@@ -66,7 +68,9 @@ export async function findUndeclaredCopies(
   const own: UndeclaredCopy[] = [];
   const others: UndeclaredCopy[] = [];
   const samples = new Samples(db);
-  const candidateKey = identifierItem(candidate);
+  // Others were held to this key when they were submitted, unless it is new: the
+  // first version, or a key moved to another table or column since `previous`.
+  const candidateKey = sameIdentifier(candidate, previous) ? null : identifierItem(candidate);
   for (const sibling of siblings) {
     const siblingKey = identifierItem(sibling);
     if (siblingKey) own.push(...(await copiesOf(samples, candidate, sibling, siblingKey)));
@@ -105,6 +109,19 @@ class Samples {
       .limit(SAMPLE)) as Record<string, unknown>[];
     return rows.map((r) => r[column]).filter((v): v is string => typeof v === 'string' && v !== '');
   }
+}
+
+/** Whether `previous` (the version in force) had the same identifier, in the same table and column. */
+function sameIdentifier(candidate: CatalogueEntry, previous: CatalogueEntry | undefined): boolean {
+  if (!previous) return false;
+  const now = identifierItem(candidate);
+  const before = identifierItem(previous);
+  return (
+    now !== null &&
+    before !== null &&
+    candidate.binding.table === previous.binding.table &&
+    now.column === before.column
+  );
 }
 
 /** The entry's identifier: its key when that is one authoritative text item. */
