@@ -37,7 +37,7 @@ import {
   crossLevelTypeDefs,
 } from '../links/index.ts';
 import { checkBindingAgainstDatabase, listTables } from '../../kit/introspection/index.ts';
-import { findUndeclaredCopies, type UndeclaredCopy } from './undeclaredCopies.ts';
+import { undeclaredCopiesIn, undeclaredCopiesOf, type UndeclaredCopy } from './undeclaredCopies.ts';
 import {
   checkSubgraphs,
   selectCurrentSubgraphs,
@@ -146,7 +146,8 @@ export async function submitEntry(
     ...(await checkAuthorityAcrossLevels(ctx.db, ctx.catalogue.catalogue, code, entry.document)),
   );
   await checkBinding(ctx, entry);
-  warnings.push(...(await checkDeclaredCopies(ctx, catalogue, entry)));
+  await checkDeclaredCopies(ctx, catalogue, entry);
+  warnings.push(...(await copiesOfThisKey(ctx, catalogue, entry)));
   const moved = await transitionEntry(ctx.db, code, version, ['DRAFT'], {
     to: 'SUBMITTED',
     at: ctx.now.toISOString(),
@@ -375,32 +376,41 @@ async function checkBinding(ctx: PlatformContext, entry: EntryVersion): Promise<
 /**
  * The entry's data must bear out its declarations: an item whose values are
  * another of the department's datasets' identifiers, or carry them, without
- * declaring that `source`, is refused (see `findUndeclaredCopies`), since it
+ * declaring that `source`, is refused (see `undeclaredCopiesIn`), since it
  * would publish that identifier under this entry's sharing instead of the
- * source's. Another published entry found holding this entry's identifiers
- * undeclared is returned as a warning for the reviewer: that entry must change.
- * Run after `checkBinding`, which makes sure the tables and columns are there.
+ * source's. Run after `checkBinding`, which makes sure the tables and columns
+ * are there; at submission and again at publication, as the data may change.
  */
 async function checkDeclaredCopies(
   ctx: PlatformContext,
   catalogue: Catalogue,
   entry: EntryVersion,
-): Promise<string[]> {
+): Promise<void> {
   const candidate = catalogue.entry(entry.code)!;
   const db = ctx.departmentDatabases.get(candidate.department)!;
-  const { own, others } = await findUndeclaredCopies(
-    db,
-    catalogue,
-    candidate,
-    ctx.catalogue.catalogue.entry(entry.code),
-  );
+  const own = await undeclaredCopiesIn(db, catalogue, candidate);
   if (own.length > 0) {
     throw badUserInput(
       `${entry.code} v${entry.version} holds another dataset's identifiers without saying so:\n- ${own.map(describeOwnCopy).join('\n- ')}\nNothing was changed.`,
       'document',
     );
   }
-  return others.map(
+}
+
+/**
+ * Warnings for the reviewer, at submission: other published entries found
+ * holding this entry's identifiers undeclared (see `undeclaredCopiesOf`). Those
+ * entries must change, not this one.
+ */
+async function copiesOfThisKey(
+  ctx: PlatformContext,
+  catalogue: Catalogue,
+  entry: EntryVersion,
+): Promise<string[]> {
+  const candidate = catalogue.entry(entry.code)!;
+  const db = ctx.departmentDatabases.get(candidate.department)!;
+  const previous = ctx.catalogue.catalogue.entry(entry.code);
+  return (await undeclaredCopiesOf(db, catalogue, candidate, previous)).map(
     (c) =>
       `${c.entry.code}.${c.item.name} (published) ${c.kind === 'copy' ? 'holds' : 'contains'} values of this entry's key ${c.sourceItem.name} (${c.matched} of ${c.sampled} sampled) without declaring it: ` +
       `it serves them under ${c.entry.code}'s sharing, not this entry's. Ask ${c.entry.department} to declare source: ${c.source.code}.${c.sourceItem.name} in ${c.entry.code}, or to stop serving them.`,

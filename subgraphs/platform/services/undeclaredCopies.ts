@@ -49,34 +49,51 @@ const MIN_SHARE = 0.2;
 const MIN_MATCHES = 5;
 
 /**
- * The undeclared copies between `candidate` and the other entries of its
- * department in `catalogue` (the catalogue as it would be with the candidate),
- * both ways: the candidate's items holding another entry's key (`own`), and
- * another entry's items holding the candidate's key (`others`; only when that
- * key is new since `previous`, the version in force). `db` is the
- * department's own database. Only reads; values never leave this function.
+ * The candidate's items that hold, undeclared, the key of another entry of its
+ * department in `catalogue` (the catalogue as it would be with the candidate).
+ * `db` is the department's own database. Only reads; values never leave here.
  */
-export async function findUndeclaredCopies(
+export async function undeclaredCopiesIn(
   db: Knex,
   catalogue: Catalogue,
   candidate: CatalogueEntry,
-  previous?: CatalogueEntry,
-): Promise<{ own: UndeclaredCopy[]; others: UndeclaredCopy[] }> {
-  const siblings = catalogue.entries.filter(
+): Promise<UndeclaredCopy[]> {
+  const samples = new Samples(db);
+  const found: UndeclaredCopy[] = [];
+  for (const sibling of siblingsOf(catalogue, candidate)) {
+    const siblingKey = identifierItem(sibling);
+    if (siblingKey) found.push(...(await copiesOf(samples, candidate, sibling, siblingKey)));
+  }
+  return found;
+}
+
+/**
+ * The other entries of the candidate's department whose items hold its key
+ * undeclared: looked for only when that key is new since `previous`, the
+ * version in force (its first version, or a key moved to another table or
+ * column). Entries submitted after the key was published were held to it then,
+ * and those published before were found at its first version.
+ */
+export async function undeclaredCopiesOf(
+  db: Knex,
+  catalogue: Catalogue,
+  candidate: CatalogueEntry,
+  previous: CatalogueEntry | undefined,
+): Promise<UndeclaredCopy[]> {
+  const key = identifierItem(candidate);
+  if (!key || sameIdentifier(candidate, previous)) return [];
+  const samples = new Samples(db);
+  const found: UndeclaredCopy[] = [];
+  for (const sibling of siblingsOf(catalogue, candidate)) {
+    found.push(...(await copiesOf(samples, sibling, candidate, key)));
+  }
+  return found;
+}
+
+function siblingsOf(catalogue: Catalogue, candidate: CatalogueEntry): CatalogueEntry[] {
+  return catalogue.entries.filter(
     (e) => e.department === candidate.department && e.code !== candidate.code,
   );
-  const own: UndeclaredCopy[] = [];
-  const others: UndeclaredCopy[] = [];
-  const samples = new Samples(db);
-  // Others were held to this key when they were submitted, unless it is new: the
-  // first version, or a key moved to another table or column since `previous`.
-  const candidateKey = sameIdentifier(candidate, previous) ? null : identifierItem(candidate);
-  for (const sibling of siblings) {
-    const siblingKey = identifierItem(sibling);
-    if (siblingKey) own.push(...(await copiesOf(samples, candidate, sibling, siblingKey)));
-    if (candidateKey) others.push(...(await copiesOf(samples, sibling, candidate, candidateKey)));
-  }
-  return { own, others };
 }
 
 /**
