@@ -9,7 +9,8 @@ import {
 } from '../../subgraphs/platform/registry/index.ts';
 import { insertGrant, newGrant } from '../../server/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/testPlatform.ts';
-import { ok, waitFor } from '../support/responses.ts';
+import { ok, refused, waitFor } from '../support/responses.ts';
+import { registerEntry, saveEntryDraft, submitEntry } from '../support/registerEntry.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -41,51 +42,6 @@ function govdata(...args: string[]): { status: number | null; output: string } {
     },
   );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-/** Saves `document` as department IT's draft; its version. */
-async function saveDraft(document: string): Promise<number> {
-  return ok(
-    await platform.query<{ saveCatalogueDraft: { version: number } }>(
-      `mutation($d: String!) { saveCatalogueDraft(document: $d, changeReason: "New meter readings service", triggerDate: "2026-11-20") { version } }`,
-      { d: document },
-      deptIt,
-    ),
-  ).saveCatalogueDraft.version;
-}
-
-/** Saves `document` as a draft and submits it; the submission's answer, and the version. */
-async function submit(document: string, code: string) {
-  const version = await saveDraft(document);
-  const response = await platform.query<{
-    submitCatalogueEntry: { status: string; warnings: string[] };
-  }>(
-    `mutation($c: String!, $v: Int!) { submitCatalogueEntry(code: $c, version: $v) { status warnings } }`,
-    { c: code, v: version },
-    deptIt,
-  );
-  return { response, version };
-}
-
-async function register(document: string, code: string): Promise<void> {
-  const { response, version } = await submit(document, code);
-  ok(response);
-  ok(
-    await platform.query(
-      `mutation($c: String!, $v: Int!) { publishCatalogueEntry(code: $c, version: $v) { status } }`,
-      { c: code, v: version },
-      reviewer,
-    ),
-  );
-}
-
-/** Saves `document` as a draft and submits it; the submission's errors (code and message), none if it went through. */
-async function submissionErrors(
-  document: string,
-  code: string,
-): Promise<{ code: unknown; message: string }[]> {
-  const { response } = await submit(document, code);
-  return (response.errors ?? []).map((e) => ({ code: e.extensions?.code, message: e.message }));
 }
 
 describe("department IT's workflow, from an existing table to a published dataset", () => {
@@ -154,20 +110,16 @@ describe("department IT's workflow, from an existing table to a published datase
     }
     // The meters' account numbers are CW-ACC-001's keys: undeclared, the
     // submission is refused, naming the item and what to declare.
-    expect(await submissionErrors(stringify(skeleton), 'CW-MTR-001')).toEqual([
-      {
-        code: 'BAD_USER_INPUT',
-        message: expect.stringMatching(
-          /items\[1\]\.source: 2 of 2 sampled values of accountNumber are values of CW-ACC-001\.accountNumber.*declare it a copy \(authoritative: false, source: CW-ACC-001\.accountNumber\)/,
-        ),
-      },
-    ]);
+    await saveEntryDraft(platform, deptIt, skeleton as { code: string });
+    expect(refused(await submitEntry(platform, deptIt, 'CW-MTR-001'), 'BAD_USER_INPUT')).toMatch(
+      /items\[1\]\.source: 2 of 2 sampled values of accountNumber are values of CW-ACC-001\.accountNumber.*declare it a copy \(authoritative: false, source: CW-ACC-001\.accountNumber\)/,
+    );
     Object.assign(skeleton.items[1], {
       authoritative: false,
       source: 'CW-ACC-001.accountNumber',
       sharingType: 'CONDITIONAL',
     });
-    await register(stringify(skeleton), 'CW-MTR-001');
+    await registerEntry(platform, deptIt, reviewer, skeleton as { code: string });
 
     const published = govdata('subgraph', 'publish', '--department', 'city_water');
     expect(published.status, published.output).toBe(0);
@@ -202,9 +154,9 @@ describe("department IT's workflow, from an existing table to a published datase
         {},
         await platform.as('civil_affairs', 'social-assistance'),
       );
-    const refused = await meterAccount();
-    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
-    expect(refused.data?.waterMeter?.accountNumber ?? null).toBeNull();
+    const withoutGrant = await meterAccount();
+    expect(withoutGrant.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(withoutGrant.data?.waterMeter?.accountNumber ?? null).toBeNull();
     const grant = {
       id: 'G-DIT-METERS',
       consumerDepartment: 'civil_affairs',
@@ -300,7 +252,7 @@ describe('publishing while the gateway serves', () => {
       }
     };
     const workers = Array.from({ length: 6 }, load);
-    await register(stringify(entry), 'CW-HYD-001');
+    await registerEntry(platform, deptIt, reviewer, entry as { code: string });
     await waitFor('the hydrants through the gateway', async () => {
       const response = await platform.query(
         `{ hydrants(first: 1) { nodes { hydrantNo } } }`,
