@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { Agent, request } from 'undici';
 import { ErrorCode } from '../schema/index.ts';
-import { DEFAULT_TIMEOUTS, metrics, type Logger } from '../server/index.ts';
+import { DEFAULT_TIMEOUTS, metrics, SEALED_ANSWER_TYPE, type Logger } from '../server/index.ts';
 
 /** Most connections kept open to one subgraph origin per gateway process. */
 const CONNECTIONS_PER_SUBGRAPH = 64;
@@ -71,7 +71,11 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions = {}): Sub
           signal: deadline,
           dispatcher,
         });
-        const text = await response.body.text();
+        // An answer sealed for this gateway (see `FetchMac.sealAnswer`) is bytes, opened by the data source.
+        const text =
+          response.headers['content-type'] === SEALED_ANSWER_TYPE
+            ? Buffer.from(await response.body.arrayBuffer())
+            : await response.body.text();
         const status = response.statusCode;
         metrics.subgraphFetch(
           subgraph ?? '(unnamed)',
@@ -196,6 +200,8 @@ type RawHeaders = Record<string, string | string[] | undefined>;
  * A response whose body has been read whole: what the gateway's data sources
  * need of one. Its headers stay as undici gave them until someone asks for a
  * WHATWG `Headers` (the signing data source reads one or two by `header`).
+ * A sealed answer's body stays bytes (`sealed`) until the data source opens it
+ * (`opened`).
  */
 export class TextResponse implements FetcherResponse {
   readonly redirected = false;
@@ -206,8 +212,23 @@ export class TextResponse implements FetcherResponse {
     readonly url: string,
     readonly status: number,
     private readonly raw: RawHeaders,
-    private readonly body: string,
+    private readonly body: string | Buffer,
   ) {}
+
+  /** The bytes of a sealed answer, or null for a body read as text. */
+  get sealed(): Buffer | null {
+    return typeof this.body === 'string' ? null : this.body;
+  }
+
+  /** The same response with `text`, the sealed answer opened, as its JSON body. */
+  opened(text: string): TextResponse {
+    return new TextResponse(
+      this.url,
+      this.status,
+      { ...this.raw, 'content-type': 'application/json; charset=utf-8' },
+      text,
+    );
+  }
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
@@ -237,12 +258,12 @@ export class TextResponse implements FetcherResponse {
 
   async text(): Promise<string> {
     this.bodyUsed = true;
-    return this.body;
+    return this.body.toString();
   }
 
   async json(): Promise<unknown> {
     this.bodyUsed = true;
-    return JSON.parse(this.body);
+    return JSON.parse(this.body.toString());
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {

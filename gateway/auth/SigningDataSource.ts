@@ -101,12 +101,13 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // The request as the library would send it: without `http`, which JSON leaves out when undefined.
     const body = JSON.stringify({ ...request, http: undefined });
     const handBackNonce = newHandBackNonce();
+    const tokenKey = this.tokenKey();
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       [INTERNAL_TOKEN_HEADER]: await signInternalToken(
         context.identity,
         this.subgraph,
-        this.tokenKey(),
+        tokenKey,
         body,
         { handBackNonce },
       ),
@@ -121,7 +122,11 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
     // The fetch's span is the subgraph's parent (see `process`).
     if (tracing) injectTraceContext(fetchTrace, { set: (name, value) => (headers[name] = value) });
-    const response = await this.fetcher(this.url, { method: 'POST', headers, body });
+    const response = opened(
+      await this.fetcher(this.url, { method: 'POST', headers, body }),
+      tokenKey,
+      handBackNonce,
+    );
     if (!response.ok) throw await this.errorFromResponse(response);
     const parsed: unknown = isJson(headerOf(response, 'content-type'))
       ? await response.json()
@@ -202,6 +207,31 @@ export class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     );
     return response;
   }
+}
+
+/**
+ * `response` with its answer opened, when the subgraph sealed it for this
+ * fetch (it hands the fetch's ACCESS records back: `FetchMac.sealAnswer`).
+ * One that does not open under the key the token was made with, for this
+ * fetch's nonce, fails the fetch.
+ */
+function opened(
+  response: FetcherResponse,
+  tokenKey: PlatformKey | FetchMac,
+  handBackNonce: string,
+): FetcherResponse {
+  const sealed = response instanceof TextResponse ? response.sealed : null;
+  if (!sealed) return response;
+  if (!(tokenKey instanceof FetchMac)) {
+    throw new Error('The subgraph sealed an answer to a fetch whose token was signed, not MACed.');
+  }
+  let text: string;
+  try {
+    text = tokenKey.openAnswer(handBackNonce, sealed);
+  } catch {
+    throw new Error("The subgraph's sealed answer does not open for this fetch.");
+  }
+  return (response as TextResponse).opened(text);
 }
 
 /** A response header, read without making a Headers object where the fetcher kept them raw. */

@@ -5,6 +5,7 @@ import { lookupBodies } from './operations.ts';
 import {
   benchFetchMac,
   benchFetchToken,
+  type BenchFetch,
   DEPARTMENT,
   ENTITIES_REQUEST_ID,
   entitiesBody,
@@ -39,10 +40,11 @@ export interface GovernanceRow {
   blocks: number;
 }
 
-/** One request as the gateway sends it: its body and a fresh token's headers. */
+/** One request as the gateway sends it: its body, a fresh token's headers, and how its answer is read. */
 interface Sent {
   body: string;
   headers: Record<string, string>;
+  fetch: BenchFetch;
 }
 
 /**
@@ -105,24 +107,26 @@ export async function runGovernanceBench(setup: GovernanceBenchSetup): Promise<G
           const body = fetch.bodies(side);
           // Every side gets the same headers (the ungoverned subgraph ignores them).
           const requestId = fetch.requestId();
+          const token = await benchFetchToken(mac, DEPARTMENT, body, requestId);
           const headers: Record<string, string> = {
             'content-type': 'application/json',
-            'x-govdata-context': await benchFetchToken(mac, DEPARTMENT, body, requestId),
+            'x-govdata-context': token.token,
             'x-request-id': requestId,
           };
-          sent.push({ body, headers });
+          sent.push({ body, headers, fetch: token });
         }
         return sent;
       };
       const send = async (side: keyof typeof sides, list: readonly Sent[]): Promise<void> => {
-        for (const { body, headers } of list) {
+        for (const { body, headers, fetch: token } of list) {
           const response = await request(sides[side].url, {
             method: 'POST',
             headers,
             body,
             dispatcher,
           });
-          const text = await response.body.text();
+          // The governed side's answer comes sealed for the gateway, which opens it.
+          const text = await token.read(response);
           // Only the governed side keeps records (the others have no rules to record by).
           const handedBack = side !== 'governed' || text.includes(`"${ACCESS_RECORDS_EXTENSION}"`);
           if (

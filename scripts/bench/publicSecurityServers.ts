@@ -5,6 +5,7 @@ import {
   DepartmentVerifyKeys,
   DiscardingAuditSinkForBenchmarks,
   FetchMac,
+  SEALED_ANSWER_TYPE,
   loadOrCreateDepartmentKey,
   newHandBackNonce,
   signInternalToken,
@@ -135,18 +136,45 @@ export function benchFetchMac(
   return mac;
 }
 
+/** One benchmark fetch's context token, and how its answer is read. */
+export interface BenchFetch {
+  token: string;
+  /** The answer's text, opened as the gateway opens it when the subgraph sealed it. */
+  read(response: { headers: Record<string, unknown>; body: BodyReadable }): Promise<string>;
+}
+
+/** What undici's response body offers that the benchmark reads. */
+interface BodyReadable {
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /**
  * A context token for one of the benchmark consumer's fetches of `department`,
  * bound to `body` and asking for its ACCESS records back, as the gateway makes one.
  */
-export function benchFetchToken(
+export async function benchFetchToken(
   key: FetchMac | PlatformKey,
   department: string,
   body: string,
   requestId: string,
   operationName: string | null = null,
-): Promise<string> {
-  return signInternalToken(benchIdentity(requestId, operationName), department, key, body, {
-    handBackNonce: newHandBackNonce(),
-  });
+): Promise<BenchFetch> {
+  const handBackNonce = newHandBackNonce();
+  const token = await signInternalToken(
+    benchIdentity(requestId, operationName),
+    department,
+    key,
+    body,
+    { handBackNonce },
+  );
+  return {
+    token,
+    async read(response) {
+      if (response.headers['content-type'] !== SEALED_ANSWER_TYPE) return response.body.text();
+      if (!(key instanceof FetchMac)) throw new Error('a sealed answer to a signed fetch');
+      const sealed = Buffer.from(await response.body.arrayBuffer());
+      return key.openAnswer(handBackNonce, sealed);
+    },
+  };
 }

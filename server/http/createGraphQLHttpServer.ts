@@ -60,6 +60,11 @@ export interface GraphQLHttpRequest {
    * network) or its connection has gone: until then an answer holds memory.
    */
   sent: Promise<void>;
+  /**
+   * Set by the context function to send the answer sealed (its text turned
+   * into the bytes sent, with `type` as the content type), or left null.
+   */
+  sealAnswer: { type: string; seal(answer: string): Buffer } | null;
 }
 
 /**
@@ -253,12 +258,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     const method = req.method;
+    const request: GraphQLHttpRequest = { body: text, id, sent, sealAnswer: null };
     // Counted from here: the body had its own timeout.
     const result = await withinRequestTimeout(
       Promise.resolve(current()).then((apollo) =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search: url.search, body },
-          context: () => context(req, { body: text, id, sent }),
+          context: () => context(req, request),
         }),
       ),
       res,
@@ -268,12 +274,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
     dropIfUnread(res, sendMs);
-    if (result.body.kind === 'complete') {
-      res.end(
-        id !== null && res.statusCode >= 400
-          ? withRequestId(result.body.string, id)
-          : result.body.string,
-      );
+    const { sealAnswer } = request;
+    if (result.body.kind === 'complete' || sealAnswer) {
+      let answer = '';
+      if (result.body.kind === 'complete') answer = result.body.string;
+      else for await (const chunk of result.body.asyncIterator) answer += chunk;
+      if (id !== null && res.statusCode >= 400) answer = withRequestId(answer, id);
+      if (!sealAnswer) return void res.end(answer);
+      res.setHeader('content-type', sealAnswer.type);
+      res.end(sealAnswer.seal(answer));
       return;
     }
     for await (const chunk of result.body.asyncIterator) res.write(chunk);

@@ -3,10 +3,19 @@ import sodium from 'sodium-native';
 import { asKeyObject, rawEd25519Key } from './ed25519.ts';
 import type { PlatformKey } from './PlatformKey.ts';
 import { HmacSha256 } from './HmacSha256.ts';
+import { AeadKey } from './AeadKey.ts';
 
 /** What the shared secret is hashed with, so that the key serves this one purpose. */
 const LABEL = Buffer.from('govdata fetch token v1');
 const MAC_BYTES = 32;
+/**
+ * What the answer key is the MAC of: with spaces, so no token's signing input
+ * (base64url and dots) is ever this text.
+ */
+const ANSWER_KEY_LABEL = 'govdata hand-back answer key v1';
+
+/** The content type of an answer sealed for the gateway (`FetchMac.sealAnswer`). */
+export const SEALED_ANSWER_TYPE = 'application/vnd.govdata.sealed-answer';
 
 /**
  * The key that authenticates the gateway's fetches to one department's
@@ -26,9 +35,12 @@ const MAC_BYTES = 32;
  */
 export class FetchMac {
   private readonly hmac: HmacSha256;
+  /** The key answers are sealed with: the MAC of a label, so no MAC of a token is ever it. */
+  private readonly answerKey: AeadKey;
 
   private constructor(key: Buffer) {
     this.hmac = new HmacSha256(key);
+    this.answerKey = new AeadKey(this.hmac.of(ANSWER_KEY_LABEL));
   }
 
   /**
@@ -55,6 +67,30 @@ export class FetchMac {
   /** Whether `mac` is this key's MAC of `input` (compared in constant time). */
   verifies(input: string, mac: Buffer): boolean {
     return mac.length === MAC_BYTES && timingSafeEqual(mac, this.of(input));
+  }
+
+  /**
+   * `answer` sealed for the gateway that sent the fetch whose hand-back nonce
+   * is `handBackNonce` (XChaCha20-Poly1305 under a key only that gateway and
+   * this department hold, a fresh random nonce first, the hand-back nonce
+   * bound in). A subgraph hands a fetch's ACCESS records back, rather than
+   * committing them, only once per token in each process: a captured fetch
+   * replayed to another replica of the subgraph would be handed back too,
+   * and to whoever replayed it, never committed. Sealed, such an answer is of
+   * use to the gateway alone, which commits its records before it answers.
+   */
+  sealAnswer(handBackNonce: string, answer: string): Buffer {
+    return this.answerKey.seal(Buffer.from(answer, 'utf8'), Buffer.from(handBackNonce, 'utf8'));
+  }
+
+  /**
+   * The answer `sealed` holds, sealed for the fetch of `handBackNonce`; throws
+   * when it was sealed under another key or for another fetch, or altered.
+   */
+  openAnswer(handBackNonce: string, sealed: Buffer): string {
+    const answer = this.answerKey.open(sealed, Buffer.from(handBackNonce, 'utf8'));
+    if (!answer) throw new Error('the answer was not sealed for this fetch under this key');
+    return answer.toString('utf8');
   }
 
   private static derive(own: KeyObject, peer: KeyObject): FetchMac | null {

@@ -70,6 +70,11 @@ function signatureVerifies(parts: readonly string[], keys: readonly PlatformKey[
  * the gateway's token keys, once its signature verifies with the gateway's key
  * or its MAC with the fetch key shared with the gateway; throws otherwise.
  */
+/** Whether `token` is one authenticated with a MAC (`FetchMac`) rather than signed. */
+export function isMacToken(token: string): boolean {
+  return token.startsWith(`${MAC_HEADER}.`);
+}
+
 export function openCompactJws(
   token: string,
   key: PlatformKey | GatewayTokenKeys,

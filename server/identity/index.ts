@@ -11,7 +11,7 @@ export {
 export type { VerifiedInternalToken } from './internalToken.ts';
 export { loadOrCreateSigningKeys, loadSigningKey, loadVerifyKey } from './keys.ts';
 export { RandomPool } from './RandomPool.ts';
-export { FetchMac, GatewayTokenKeys } from './FetchMac.ts';
+export { FetchMac, GatewayTokenKeys, SEALED_ANSWER_TYPE } from './FetchMac.ts';
 export {
   DepartmentVerifyKeys,
   loadDepartmentSigningKey,
@@ -46,3 +46,4 @@ export {
   authenticateGatewayRequest,
   getRequestBody,
 } from './authenticateGatewayRequest.ts';
+export { AeadKey } from './AeadKey.ts';

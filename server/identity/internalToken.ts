@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { openCompactJws, signCompactJws } from './compactJws.ts';
+import { isMacToken, openCompactJws, signCompactJws } from './compactJws.ts';
 import type { FetchMac, GatewayTokenKeys } from './FetchMac.ts';
 import type { PlatformKey } from './PlatformKey.ts';
 import { RandomPool } from './RandomPool.ts';
@@ -136,7 +136,11 @@ export interface VerifiedInternalToken {
    * its own, signing the nonce into each record. Null for a token this process
    * has seen before: a replayed fetch (the same token and body within its
    * lifetime) is recorded by the subgraph itself, since whoever replays it is
-   * not the gateway that will commit the records.
+   * not the gateway that will commit the records. Null too for a signed
+   * token: a hand-back is answered sealed under the key the department shares
+   * with the gateway (`FetchMac.sealAnswer`), so that a fetch replayed to
+   * another process, where the token is new, yields nothing readable but to
+   * that gateway; a signed token has no such key.
    */
   handBackNonce: string | null;
 }
@@ -178,7 +182,9 @@ export async function verifyInternalToken(
     },
     composeOnly,
     handBackNonce:
-      !composeOnly && firstSight(payload.hb, payload.exp) ? (payload.hb as string) : null,
+      !composeOnly && isMacToken(token) && firstSight(payload.hb, payload.exp)
+        ? (payload.hb as string)
+        : null,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type Logger,
   type ReadinessCheck,
   readinessRoute,
+  SEALED_ANSWER_TYPE,
   sendJson,
   startApolloServer,
   subgraphOperationRules,
@@ -155,7 +156,7 @@ export async function startSubgraphServer(
 
   const context = async (
     req: IncomingMessage,
-    { body }: GraphQLHttpRequest,
+    request: GraphQLHttpRequest,
   ): Promise<SubgraphContext> => {
     if (options.unsafeWithoutIdentity) {
       return {
@@ -169,8 +170,17 @@ export async function startSubgraphServer(
         loaders: new RequestLoaders(db, null),
       };
     }
-    const verified = await authenticateGatewayRequest(req, subgraph.name, tokenKeys, body);
+    const verified = await authenticateGatewayRequest(req, subgraph.name, tokenKeys, request.body);
     const { identity } = verified;
+    // A fetch whose records go back to the gateway is answered for that gateway's eyes only.
+    const nonce = verified.handBackNonce;
+    const mac = tokenKeys.fetchMac;
+    if (nonce !== null && mac) {
+      request.sealAnswer = {
+        type: SEALED_ANSWER_TYPE,
+        seal: (answer) => mac.sealAnswer(nonce, answer),
+      };
+    }
     const current = serving.subgraph;
     const access = current.rulesEnforced
       ? new RequestAccess(identity, policies.snapshot, policies.db, {
@@ -186,7 +196,7 @@ export async function startSubgraphServer(
       handles: new JoinHandles(sealer, identity.requestId),
       cursors: new Cursors(sealer, identity.caller?.department ?? null),
       composeOnly: verified.composeOnly,
-      handBackNonce: verified.handBackNonce,
+      handBackNonce: nonce !== null && mac ? nonce : null,
       startedAt: Date.now(),
       loaders: new RequestLoaders(db, access),
     };

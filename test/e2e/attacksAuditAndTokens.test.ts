@@ -1,8 +1,12 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  asKeyObject,
   bodyHash,
+  DepartmentVerifyKeys,
+  FetchMac,
   INTERNAL_ISSUER,
+  SEALED_ANSWER_TYPE,
   loadOrCreateSigningKeys,
   newHandBackNonce,
   signInternalToken,
@@ -62,10 +66,11 @@ const RECORDS = `query($f: AuditFilter) {
 describe.each(ENGINES)('on %s', (engine) => {
   let platform: TestPlatform;
   let gatewayKey: PlatformKey;
+  let config: ReturnType<typeof testConfig>;
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine);
-    const config = testConfig(platform.database);
+    config = testConfig(platform.database);
     gatewayKey = (
       await loadOrCreateSigningKeys(
         config.auth.gatewayPrivateKeyFile,
@@ -405,38 +410,84 @@ describe.each(ENGINES)('on %s', (engine) => {
       }
     });
 
-    it('the attack: a captured fetch that asked for its ACCESS records back, replayed, is recorded by the subgraph', async () => {
+    /** The key the gateway and public_security's department share, as the gateway's fetches use it. */
+    const fetchMac = () =>
+      FetchMac.between(
+        asKeyObject(gatewayKey),
+        new DepartmentVerifyKeys(config.auth.departmentKeys.verifyDir).departmentKey(
+          'public_security',
+        ),
+      )!;
+
+    const storedFor = async (requestId: string) =>
+      Number(
+        (
+          await platform
+            .platformDb('audit_records')
+            .where({ request_id: requestId })
+            .count({ n: '*' })
+        )[0]!.n,
+      );
+
+    it('the attack: a captured fetch that asked for its ACCESS records back, replayed where its token is new (another replica), yields nothing readable', async () => {
       // The gateway's fetches ask the subgraph to hand its ACCESS records back, for
-      // the gateway to commit with its REQUEST record. Whoever replays such a fetch
-      // is not that gateway: the subgraph honours the request once per token, and
-      // commits the replay's records itself before answering.
+      // the gateway to commit with its REQUEST record. A process honours that once per
+      // token; replayed to another replica, where the token is new, it is honoured
+      // again — and the records go to whoever replayed it, never committed. So such an
+      // answer is sealed for the gateway that made the token: the replay is this
+      // test's first sight of the token here, as it would be another replica's.
       const body = lookupBody(PERSON.id_number);
       const asked = { ...provider, requestId: '00000000-0000-4000-8000-000000000009' };
-      const token = await signInternalToken(asked, 'public_security', gatewayKey, body, {
-        handBackNonce: newHandBackNonce(),
+      const nonce = newHandBackNonce();
+      const token = await signInternalToken(asked, 'public_security', fetchMac(), body, {
+        handBackNonce: nonce,
       });
-      const first = await replay(subgraphUrl('public_security'), token, body);
-      const handedBack = (first as { extensions?: Record<string, unknown> }).extensions
-        ?.govdataAccessRecords as { requestId: string; datasetCode: string }[] | undefined;
-      expect(handedBack?.map((r) => [r.requestId, r.datasetCode])).toEqual([
-        [asked.requestId, 'PS-POP-001'],
-      ]);
-      const stored = () =>
-        platform
-          .platformDb('audit_records')
-          .where({ request_id: asked.requestId })
-          .count({ n: '*' });
-      expect(Number((await stored())[0]!.n)).toBe(0);
+      const response = await fetch(subgraphUrl('public_security'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-govdata-context': token },
+        body,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(SEALED_ANSWER_TYPE);
+      const sealed = Buffer.from(await response.arrayBuffer());
+      for (const secret of [PERSON.phone, PERSON.name, 'govdataAccessRecords', 'PS-POP-001']) {
+        expect(sealed.toString('latin1')).not.toContain(Buffer.from(secret).toString('latin1'));
+      }
+      expect(await storedFor(asked.requestId)).toBe(0);
+      // Only the gateway that made the token opens it, with the records it commits first.
+      const opened = JSON.parse(fetchMac().openAnswer(nonce, sealed)) as GraphQLResponse & {
+        extensions?: { govdataAccessRecords?: { requestId: string; datasetCode: string }[] };
+      };
+      expect(opened.data).toEqual({ person: { name: PERSON.name, phone: PERSON.phone } });
+      expect(
+        opened.extensions?.govdataAccessRecords?.map((r) => [r.requestId, r.datasetCode]),
+      ).toEqual([[asked.requestId, 'PS-POP-001']]);
+      // Where the token is known, the replay is answered plainly and recorded by the subgraph itself.
       const again = await replay(subgraphUrl('public_security'), token, body);
       expect(again.data).toEqual({ person: { name: PERSON.name, phone: PERSON.phone } });
       expect((again as { extensions?: Record<string, unknown> }).extensions).toBeUndefined();
-      expect(Number((await stored())[0]!.n)).toBe(1);
+      expect(await storedFor(asked.requestId)).toBe(1);
       // Committed by the subgraph itself: signed by its department, for no fetch's nonce.
       const [record] = await platform
         .platformDb<{ request_id: string; attestation: string | null }>('audit_records')
         .where({ request_id: asked.requestId })
         .select('attestation');
       expect(record!.attestation).toMatch(/^v1\.\.[\w-]{86}$/);
+    });
+
+    it('the attack: a captured signed fetch that asked for its records back is recorded by the subgraph, never handed back', async () => {
+      // A signed token (the gateway's key, not the MAC key it shares with the
+      // department) leaves no key to seal the answer under: such a fetch is recorded
+      // by the subgraph before it answers, the first time as every other.
+      const body = lookupBody(PERSON.id_number);
+      const asked = { ...provider, requestId: '00000000-0000-4000-8000-000000000010' };
+      const token = await signInternalToken(asked, 'public_security', gatewayKey, body, {
+        handBackNonce: newHandBackNonce(),
+      });
+      const first = await replay(subgraphUrl('public_security'), token, body);
+      expect(first.data).toEqual({ person: { name: PERSON.name, phone: PERSON.phone } });
+      expect((first as { extensions?: Record<string, unknown> }).extensions).toBeUndefined();
+      expect(await storedFor(asked.requestId)).toBe(1);
     });
 
     it('the attack: replayed with other variables, it is refused with 401 and nothing answered', async () => {

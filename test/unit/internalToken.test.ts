@@ -72,18 +72,25 @@ describe('internal tokens', () => {
     expect(verified).toEqual({ identity, composeOnly: false, handBackNonce: null });
   });
 
-  it('asks for the ACCESS records back only when the gateway signed that into the token', async () => {
+  it('asks for the ACCESS records back only when the gateway MACed that into the token', async () => {
     const nonce = newHandBackNonce();
     expect(nonce).toMatch(/^[\w-]{16}$/);
     expect(newHandBackNonce()).not.toBe(nonce);
-    const asked = await signInternalToken(identity, 'public_security', privateKey, BODY, {
+    const asked = await signInternalToken(identity, 'public_security', gatewaySide(), BODY, {
       handBackNonce: nonce,
     });
-    const verified = await verifyInternalToken(asked, 'public_security', publicKey, BODY);
+    const verified = await verifyInternalToken(asked, 'public_security', subgraphSide(), BODY);
     expect(verified.handBackNonce).toBe(nonce);
     // The same token again (a replayed fetch) is served, but the subgraph records it itself.
-    const replayed = await verifyInternalToken(asked, 'public_security', publicKey, BODY);
+    const replayed = await verifyInternalToken(asked, 'public_security', subgraphSide(), BODY);
     expect(replayed.handBackNonce).toBeNull();
+    // Signed, the fetch is recorded by the subgraph: there is no key to seal its answer under.
+    const signed = await signInternalToken(identity, 'public_security', privateKey, BODY, {
+      handBackNonce: newHandBackNonce(),
+    });
+    expect(
+      (await verifyInternalToken(signed, 'public_security', subgraphSide(), BODY)).handBackNonce,
+    ).toBeNull();
     // A compose token never carries a request's records, whatever it claims.
     const compose = await signComposeToken('public_security', privateKey);
     expect(
@@ -293,6 +300,31 @@ describe('fetch tokens under a MAC key shared by the gateway and one department'
     await expect(
       verifyInternalToken(forged, 'public_security', subgraphSide(), BODY),
     ).rejects.toThrow(/signature does not verify/);
+  });
+
+  it("seal a hand-back's answer for the gateway of that fetch alone", () => {
+    const nonce = newHandBackNonce();
+    const answer = JSON.stringify({ data: { person: { name: '张三', phone: '13800000000' } } });
+    const subgraphMac = FetchMac.between(publicSecurity.privateKey, publicKey)!;
+    const sealed = subgraphMac.sealAnswer(nonce, answer);
+    // Nothing of it can be read without the key: not a value, not a name.
+    for (const secret of ['13800000000', 'phone', Buffer.from('张三').toString('latin1')]) {
+      expect(sealed.toString('latin1')).not.toContain(secret);
+    }
+    expect(gatewaySide().openAnswer(nonce, sealed)).toBe(answer);
+    // Sealed twice, it looks unrelated (a fresh nonce each time), and opens alike.
+    const again = subgraphMac.sealAnswer(nonce, answer);
+    expect(again.equals(sealed)).toBe(false);
+    expect(gatewaySide().openAnswer(nonce, again)).toBe(answer);
+    // Not for another fetch, not under another department's key, not altered or cut.
+    expect(() => gatewaySide().openAnswer(newHandBackNonce(), sealed)).toThrow();
+    const otherPair = FetchMac.between(privateKey, cityWater.publicKey)!;
+    expect(() => otherPair.openAnswer(nonce, sealed)).toThrow();
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 20]! ^= 1;
+    expect(() => gatewaySide().openAnswer(nonce, flipped)).toThrow();
+    expect(() => gatewaySide().openAnswer(nonce, sealed.subarray(0, 30))).toThrow();
+    expect(() => gatewaySide().openAnswer(nonce, Buffer.alloc(0))).toThrow();
   });
 
   it('are not made from keys that are not Ed25519, nor from a public key that is no curve point', () => {
