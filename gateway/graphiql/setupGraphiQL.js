@@ -5,20 +5,32 @@
 (function setupGraphiQL() {
   const config = JSON.parse(document.getElementById('graphiql-config').textContent);
   const h = React.createElement;
-  // "Try it" from the web console: /graphiql?session=console&purpose=…&grant=…&query=…
+  // "Try it" from the web console: /graphiql?session=console&tryIt=<grant id>
   // The token is not in the link: it comes from the console's session route.
-  const fromConsole = new URLSearchParams(window.location.search);
-  const withSession = fromConsole.get('session') === 'console';
-  // With the console's session, the page holds the signed-in person's token, so an
-  // operation from the link must be the console's own "try it" query (see
-  // TryItLink.tsx), never one a link from another site wrote: that would run
-  // with the victim's roles at the press of Run. Anything else is left out.
-  const TRY_IT =
-    /^# [^\n]*\nquery TryIt \{\n {2}[A-Za-z_]\w*\(first: 5\) \{\n {4}nodes \{\n( {6}[A-Za-z_]\w*\n)+ {4}\}\n {2}\}\n\}\n$/;
-  const linkedQuery = fromConsole.get('query');
-  const query = linkedQuery && (!withSession || TRY_IT.test(linkedQuery)) ? linkedQuery : null;
-  const purpose = fromConsole.get('purpose') || config.purpose;
-  const grant = fromConsole.get('grant');
+  const fromLink = new URLSearchParams(window.location.search);
+  const withSession = fromLink.get('session') === 'console';
+  // With the console's session, the page holds the signed-in person's token, so what it
+  // runs, for which purpose and under which grant, comes from the console itself, by way of
+  // this origin's storage (TryItLink.tsx), never from the link: any site can write a link,
+  // and a query, a purpose or a grant it chose would go out with the victim's roles at the
+  // press of Run, and into the audit trail under the victim's name.
+  const handedOver = withSession ? tryItOf(fromLink.get('tryIt')) : null;
+  const query = withSession ? (handedOver?.query ?? null) : fromLink.get('query');
+  const purpose = (withSession ? handedOver?.purpose : fromLink.get('purpose')) || config.purpose;
+  const grant = withSession ? (handedOver?.grant ?? null) : fromLink.get('grant');
+
+  /** What the console left for its "try it" link of `grantId`, or null. */
+  function tryItOf(grantId) {
+    if (!grantId) return null;
+    try {
+      const left = JSON.parse(window.localStorage.getItem(`govdata-try-it:${grantId}`));
+      const text = (value) => (typeof value === 'string' && value !== '' ? value : null);
+      if (!left || text(left.grant) !== grantId) return null;
+      return { query: text(left.query), purpose: text(left.purpose), grant: grantId };
+    } catch {
+      return null;
+    }
+  }
   const headersWith = (token) =>
     JSON.stringify(
       {

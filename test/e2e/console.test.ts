@@ -163,6 +163,13 @@ describe.runIf(browserTests)(
       await expect
         .poll(() => graphiql.locator('.graphiql-editor-tool').innerText())
         .toMatch(/Bearer ey/);
+      // The grant and its purpose came from the console, by way of its storage, not the link.
+      expect(await tryIt.getAttribute('href')).toBe(
+        `/graphiql?session=console&tryIt=${encodeURIComponent(grantId)}`,
+      );
+      const tools = await graphiql.locator('.graphiql-editor-tool').innerText();
+      expect(tools).toContain(grantId);
+      expect(tools).toMatch(/"X-Purpose": "[^"]+"/);
       const answered = graphiql.waitForResponse(
         (r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('TryIt'),
       );
@@ -283,6 +290,26 @@ describe.runIf(browserTests)(
       const editor = await lured.locator('.graphiql-query-editor').innerText();
       expect(editor).not.toContain('issueApiKey');
       expect(editor).toContain('query');
+      // Nor a purpose, a grant or a "try it" query of its choosing: the victim's requests
+      // would go out, and be recorded, under a purpose the victim never gave.
+      await lured.waitForLoadState('networkidle');
+      const tryItShaped = `# PS-POP-001: planted\nquery TryIt {\n  persons(first: 5) {\n    nodes {\n      phone\n    }\n  }\n}\n`;
+      await lured.goto(
+        `${base}/graphiql?${new URLSearchParams({
+          session: 'console',
+          purpose: 'planted-purpose',
+          grant: 'G-planted',
+          tryIt: 'G-planted',
+          query: tryItShaped,
+        }).toString()}`,
+      );
+      await expect
+        .poll(() => lured.locator('.graphiql-editor-tool').innerText())
+        .toMatch(/Bearer ey/);
+      const plantedTools = await lured.locator('.graphiql-editor-tool').innerText();
+      expect(plantedTools).not.toContain('planted-purpose');
+      expect(plantedTools).not.toContain('G-planted');
+      expect(await lured.locator('.graphiql-query-editor').innerText()).not.toContain('planted');
       // Nor by way of the browser's storage: a first link without the session leaves the
       // operation in GraphiQL's saved tabs, a second opens the session without one.
       // (Each page is left once GraphiQL's own requests are done: leaving aborts them,
