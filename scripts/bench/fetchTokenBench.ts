@@ -42,8 +42,10 @@ const CONTENDERS: readonly FetchTokenContender[] = [
  * single lookup, loaded straight from this process with a fresh context token
  * per fetch, made as the gateway makes it (request id, body hash, hand-back
  * nonce): governed with the token under the MAC key the gateway shares with
- * the department, governed with the token signed with the gateway's Ed25519
- * key (as before the MAC), and ungoverned (no token, rules or audit), in
+ * the department (the answer sealed for the gateway, and opened here as the
+ * gateway opens it), governed with the token signed with the gateway's Ed25519
+ * key (as before the MAC; such a fetch's records are committed by the subgraph,
+ * never handed back), and ungoverned (no token, rules or audit), in
  * alternating rounds. The figure that counts is the worker's CPU per request,
  * read from `/proc`: this process makes the tokens, so its requests a second
  * move with the token's cost on this side too.

@@ -159,7 +159,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<void> {
       const text = [
         `### A department subgraph's fetch, by context token (${date})`,
         '',
-        `One department subgraph (public_security, one worker process) answering the fetch our gateway sends for the single lookup, each with a fresh context token made as the gateway makes it: governed with the token under the MAC key the gateway shares with the department, governed with the token signed (Ed25519), and ungoverned (no token, rules or audit); loaded straight from the bench process, which makes the tokens; ${setting}`,
+        `One department subgraph (public_security, one worker process) answering the fetch our gateway sends for the single lookup, each with a fresh context token made as the gateway makes it: governed with the token under the MAC key the gateway shares with the department (the answer sealed for the gateway and its records handed back), governed with the token signed (Ed25519: no key to seal under, so the subgraph commits its records before answering), and ungoverned (no token, rules or audit); loaded straight from the bench process, which makes the tokens; ${setting}`,
         '',
         fetchTokenReport(rows),
       ].join('\n');
