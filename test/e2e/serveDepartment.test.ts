@@ -7,6 +7,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -237,6 +238,74 @@ describe.each(engines)('govdata serve on %s', (engine) => {
       expect(replica.command.output()).toContain('is already registered');
       expect(await platform.platformDb('subgraph_versions').count({ n: '*' })).toEqual(versions);
       expect((await fetch(replica.url.replace(/graphql$/, 'ready'))).status).toBe(200);
+    },
+    SLOW,
+  );
+
+  it(
+    'a gateway fetch captured on the way and replayed to another replica yields nothing readable; to the same one, it is recorded',
+    async () => {
+      const current = (await selectCurrentSubgraphs(platform.platformDb)).find(
+        (s) => s.name === 'city_water',
+      )!;
+      // Another replica of the department, a process of its own where no token has been seen.
+      const replica = await serve(['--department', 'city_water', '--no-seed'], {
+        SUBGRAPH_URL: current.url,
+      });
+      // The gateway's fetch to the registered replica, as it leaves (undici's request channel).
+      const captured: { token: string; body: string }[] = [];
+      const onRequest = (message: unknown) => {
+        const { request } = message as {
+          request: { origin: string; path: string; headers: string[]; body: unknown };
+        };
+        const at = request.headers.findIndex((h) => h.toLowerCase() === 'x-govdata-context');
+        if (`${request.origin}${request.path}` !== current.url || at < 0) return;
+        captured.push({ token: request.headers[at + 1]!, body: String(request.body) });
+      };
+      subscribe('undici:request:create', onRequest);
+      const headers = await platform.as('civil_affairs', 'social-assistance');
+      let answer: GraphQLResponse;
+      try {
+        answer = await postOnNewConnection(platform.gateway.url, PERSON, VARIABLES, headers);
+      } finally {
+        unsubscribe('undici:request:create', onRequest);
+      }
+      const accounts = (
+        ok(answer) as { person: { utilityAccounts: { accountNumber: string; address: string }[] } }
+      ).person.utilityAccounts;
+      expect(accounts.length).toBeGreaterThan(0);
+      expect(captured).toHaveLength(1);
+      const { token, body } = captured[0]!;
+      const replay = (url: string) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-govdata-context': token },
+          body,
+        });
+
+      // To the other replica, where the token is new: an answer sealed for the gateway.
+      const accessesBefore = await cityWaterAccesses();
+      const elsewhere = await replay(replica.url);
+      expect(elsewhere.status).toBe(200);
+      expect(elsewhere.headers.get('content-type')).toBe('application/vnd.govdata.sealed-answer');
+      const bytes = Buffer.from(await elsewhere.arrayBuffer()).toString('latin1');
+      for (const secret of [
+        ...accounts.flatMap((a) => [a.accountNumber, a.address]),
+        'govdataAccessRecords',
+        'utilityAccounts',
+      ]) {
+        expect(bytes).not.toContain(Buffer.from(secret).toString('latin1'));
+      }
+      // To the replica that served it, where the token is known: answered, and recorded there.
+      const again = await replay(current.url);
+      expect(again.status).toBe(200);
+      const plain = (await again.json()) as {
+        data?: unknown;
+        extensions?: Record<string, unknown>;
+      };
+      expect(JSON.stringify(plain.data)).toContain(accounts[0]!.accountNumber);
+      expect(plain.extensions?.govdataAccessRecords).toBeUndefined();
+      expect(await cityWaterAccesses()).toBe(accessesBefore + 1);
     },
     SLOW,
   );
