@@ -39,10 +39,11 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 /**
- * The operation GraphiQL opens with: demo person 0 across five departments,
- * which Civil Affairs's demo grants answer in full for social assistance.
+ * The operation GraphiQL opens with on a development platform (`npm start`,
+ * which seeds the demo data): demo person 0 across five departments, which
+ * Civil Affairs's demo grants answer in full for social assistance.
  */
-const EXAMPLE = {
+const DEMO_EXAMPLE = {
   query: `# One governed endpoint over every department's registered datasets.
 # Each part is decided by its own dataset's grant; the Headers tab says who
 # asks (a bearer token) and why (X-Purpose, one of the grant's purposes).
@@ -62,6 +63,28 @@ query PersonWithRecords($idNumber: String!) {
   variables: JSON.stringify({ idNumber: '330106196310216243' }, null, 2),
   purpose: 'social-assistance',
   department: 'civil_affairs',
+};
+
+/**
+ * The operation GraphiQL opens with elsewhere: the catalogue, which every
+ * platform serves and anyone may read. The demo's person is no one there,
+ * and a lookup of a key the caller cannot read that finds nothing spends the
+ * department's probe budget for the day.
+ */
+const CATALOGUE_EXAMPLE = {
+  query: `# One governed endpoint over every department's registered datasets.
+# The catalogue says what each dataset shares and how; anyone may read it.
+# To query a dataset, put your token in Headers, with "X-Purpose" one of your
+# grant's purposes (see the line above).
+query Catalogue {
+  catalogueEntries(first: 20) {
+    nodes { code name department sharingType sharingModes }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`,
+  variables: '{}',
+  purpose: null,
 };
 
 const HOW_TO_GET_A_TOKEN =
@@ -117,19 +140,21 @@ function page(config: unknown): string {
  * Routes serving GraphiQL at `/` and `/graphiql`, its assets from local files,
  * and — when `auth` verifies tokens with the development secret — the
  * development token route its "Use a development token" button calls. The
- * page opens with an example operation, its variables and a purpose that the
- * demo grants answer.
+ * page opens with an example operation: with development keys, one over the
+ * demo's data, its variables and a purpose that the demo grants answer;
+ * without, the catalogue, which anyone may read.
  */
 export function graphiqlRoutes(graphqlPath: string, auth?: AuthConfig): Record<string, Route> {
   const devTokens = auth ? devTokenRoute(auth) : null;
+  const example = devTokens ? DEMO_EXAMPLE : CATALOGUE_EXAMPLE;
   const html = page({
     graphqlPath,
-    query: EXAMPLE.query,
-    variables: EXAMPLE.variables,
-    purpose: EXAMPLE.purpose,
+    query: example.query,
+    variables: example.variables,
+    purpose: example.purpose,
     howToGetAToken: HOW_TO_GET_A_TOKEN,
     devTokens: devTokens
-      ? { path: DEV_TOKEN_PATH, department: EXAMPLE.department, roles: ROLES }
+      ? { path: DEV_TOKEN_PATH, department: DEMO_EXAMPLE.department, roles: ROLES }
       : null,
   });
   const routes: Record<string, Route> = {};

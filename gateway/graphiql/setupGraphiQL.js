@@ -35,7 +35,7 @@
     JSON.stringify(
       {
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        'X-Purpose': purpose,
+        ...(purpose ? { 'X-Purpose': purpose } : {}),
         ...(grant ? { 'X-Grant-Id': grant } : {}),
       },
       null,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { rawGet as get } from '../support/rawGet.ts';
@@ -25,20 +25,7 @@ describe('GraphiQL on a development platform', () => {
   it.runIf(chromiumAvailable('the GraphiQL browser test'))(
     'runs its default query with a development token, with data and no console errors',
     async () => {
-      let browser: Browser | undefined;
-      try {
-        browser = await launchChromium();
-        const page = await browser.newPage();
-        const problems: string[] = [];
-        page.on('console', (message) => {
-          if (message.type() === 'error')
-            problems.push(`console: ${message.text()} (${message.location().url})`);
-        });
-        page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-        page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
-
-        await page.goto(base);
-        await page.locator('.graphiql-execute-button').waitFor();
+      await inGraphiQL(base, async (page) => {
         expect(await page.locator('#platform-bar').innerText()).toMatch(/npm run token/);
 
         await page.locator('#dev-token').click();
@@ -65,11 +52,7 @@ describe('GraphiQL on a development platform', () => {
         const stored = await page.evaluate<string>('JSON.stringify(localStorage)');
         expect(stored).toContain('PersonWithRecords');
         expect(stored).not.toMatch(/Bearer ey/);
-
-        expect(problems).toEqual([]);
-      } finally {
-        await browser?.close();
-      }
+      });
     },
   );
 
@@ -147,4 +130,69 @@ describe('GraphiQL on a platform that trusts an identity provider', () => {
     expect(page.body).toContain('"devTokens":null');
     expect(page.body).toMatch(/identity provider/);
   });
+
+  it.runIf(chromiumAvailable('the GraphiQL browser test'))(
+    'runs its default query, the catalogue, at a press of Run without a token, with no console errors',
+    async () => {
+      await inGraphiQL(base, async (page) => {
+        expect(await page.locator('.graphiql-editor-tool').innerText()).not.toMatch(/X-Purpose/);
+        const answered = page.waitForResponse(
+          (r) =>
+            r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('Catalogue'),
+        );
+        await page.locator('.graphiql-execute-button').click();
+        const response = await answered;
+        expect(response.status()).toBe(200);
+        const body = (await response.json()) as {
+          data?: { catalogueEntries?: { nodes: { code: string }[] } };
+          errors?: unknown[];
+        };
+        expect(body.errors).toBeUndefined();
+        expect(body.data?.catalogueEntries?.nodes.length).toBeGreaterThan(0);
+        // The response editor draws only the lines in view: the first entry is among them.
+        const first = body.data!.catalogueEntries!.nodes[0]!.code;
+        await page.locator('.graphiql-response').getByText(first).first().waitFor();
+      });
+    },
+  );
+
+  it("opens with the catalogue, which it answers to anyone, not the demo's person or purpose", async () => {
+    const page = await get(base, '/');
+    expect(page.body).not.toContain('330106196310216243');
+    expect(page.body).toContain('"purpose":null');
+    const config = JSON.parse(
+      /<script id="graphiql-config" type="application\/json">(.*?)<\/script>/s.exec(page.body)![1]!,
+    ) as { query: string; variables: string };
+    // Run as the page would run it, with no token: answered, with entries.
+    const response = await platform.query(config.query, JSON.parse(config.variables), {});
+    expect(response.errors).toBeUndefined();
+    const entries = (response.data as { catalogueEntries: { nodes: { code: string }[] } })
+      .catalogueEntries.nodes;
+    expect(entries.map((e) => e.code)).toContain('PS-POP-001');
+  });
 });
+
+/**
+ * Opens GraphiQL at `base` in Chromium, runs `use` on the page once it can run, and fails if
+ * the page logged an error, threw, or a request of it failed meanwhile.
+ */
+async function inGraphiQL(base: string, use: (page: Page) => Promise<void>): Promise<void> {
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error')
+        problems.push(`console: ${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+    await page.goto(base);
+    await page.locator('.graphiql-execute-button').waitFor();
+    await use(page);
+    expect(problems).toEqual([]);
+  } finally {
+    await browser?.close();
+  }
+}
