@@ -1,6 +1,18 @@
 /** A department's code: lower-case letters, digits and `_`, starting with a letter. */
 export const DEPARTMENT_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 
+/**
+ * Whose daily budgets (key probes, verifications of one record) a caller of
+ * `department` spends. A department of this platform spends its own. A
+ * consumer of a linked platform is named by that platform (`<link>:<dept>`,
+ * see `verifyLinkToken`), which could name a new department for every
+ * day's budget: the consumers of one link share one, `<link>:*`.
+ */
+export function budgetHolderOf(department: string): string {
+  const link = department.indexOf(':');
+  return link < 0 ? department : `${department.slice(0, link)}:*`;
+}
+
 /** Roles a caller's credential may carry. */
 export const ROLES = ['APP_DEVELOPER', 'DEPT_IT', 'REVIEWER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];

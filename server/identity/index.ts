@@ -22,6 +22,7 @@ export type { PlatformKey } from './PlatformKey.ts';
 export { asKeyObject } from './ed25519.ts';
 export {
   DEFAULT_OFFICE_DEPARTMENTS,
+  budgetHolderOf,
   DEPARTMENT_CODE,
   keyRoleProblem,
   OFFICE_ROLES,

@@ -824,11 +824,7 @@ describe.each(ENGINES)('on %s', (engine) => {
         const handle = (
           (await listed.json()) as { data: { persons: { nodes: { joinHandle: string }[] } } }
         ).data.persons.nodes[0]!.joinHandle;
-        const config = testConfig(platform.database);
-        const { privateKey } = await loadOrCreateSigningKeys(
-          config.auth.gatewayPrivateKeyFile,
-          config.auth.gatewayPublicKeyFile,
-        );
+        const privateKey = await gatewaySigningKey(platform);
         const url = platform.subgraphs.find((s) => s.name === 'public_security')!.url;
         const body = JSON.stringify({
           query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { name phone } } }`,
@@ -2558,6 +2554,52 @@ describe.each(ENGINES)('on %s', (engine) => {
       const [error] = errorsWithReason(refused, 'PROBE_LIMIT_EXCEEDED');
       expect(error?.message).toContain(`keys of ${PS}, or of datasets whose keys carry its keys`);
     });
+
+    it('a linked platform naming a new department for each guess spends one budget, its link’s', async () => {
+      // A linked platform names its consumers' departments itself (`<link>:<dept>`): were
+      // each name a budget, it would take a new name for every thousand guesses.
+      const privateKey = await gatewaySigningKey(platform);
+      const url = platform.subgraphs.find((s) => s.name === 'business_environment')!.url;
+      const body = JSON.stringify({
+        query: `query($n: String!) { license(licenseNumber: $n) { kind } }`,
+        variables: { n: '330102195907080002' },
+      });
+      /** The licence lookup as the gateway sends it for a consumer of link `atklink`. */
+      const guessAs = async (department: string) => {
+        const identity: RequestIdentity = {
+          caller: { department, application: null, user: null, roles: ['APP_DEVELOPER'] },
+          purpose: null,
+          grantId: null,
+          requestId: `atk-link-${department}`,
+          correlationId: null,
+          operationName: null,
+        };
+        const token = await signInternalToken(identity, 'business_environment', privateKey, body);
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-govdata-context': token },
+          body,
+        });
+        return {
+          status: response.status,
+          ...((await response.json()) as object),
+        } as GraphQLResponse;
+      };
+      expectNoErrors(await guessAs('atklink:alpha'));
+      expect(await misses('atklink:*', PS)).toBe(1);
+      expect(await misses('atklink:alpha', PS)).toBe(0);
+      // The link's budget used up: a department of another name guesses no more.
+      await platform
+        .platformDb('verification_usage')
+        .where({ consumer_department: 'atklink:*', dataset_code: PS, record_hash: '*probes' })
+        .update({ verifications: 1000 });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const refused = await guessAs('atklink:beta');
+      expect(errorsWithReason(refused, 'PROBE_LIMIT_EXCEEDED')).toHaveLength(1);
+      // Another link's consumers, and this platform's own departments, keep theirs.
+      expectNoErrors(await guessAs('otherlink:alpha'));
+      expect(await misses('otherlink:*', PS)).toBe(1);
+    });
   });
 });
 
@@ -2611,4 +2653,14 @@ async function readDemoData(platform: TestPlatform): Promise<DemoData> {
     enterprise: new Map(enterprises.map((e) => [e.credit_code, e])),
     ids: persons.map((p) => p.id_number),
   };
+}
+
+/** The key the platform's gateway signs subgraph fetches with, to send one as the gateway would. */
+async function gatewaySigningKey(platform: TestPlatform) {
+  const config = testConfig(platform.database);
+  const { privateKey } = await loadOrCreateSigningKeys(
+    config.auth.gatewayPrivateKeyFile,
+    config.auth.gatewayPublicKeyFile,
+  );
+  return privateKey;
 }

@@ -12,6 +12,7 @@ import {
   type SharingMode,
 } from '../../../schema/index.ts';
 import {
+  budgetHolderOf,
   inSyncSpan,
   reserveGrantUnits,
   takeRecordVerification,
@@ -385,7 +386,7 @@ export class RequestAccess {
     const allowed = await takeRecordVerification(
       this.platformDb,
       {
-        consumerDepartment: this.identity.caller!.department,
+        consumerDepartment: budgetHolderOf(this.identity.caller!.department),
         datasetCode: entry.code,
         bucket: createHash('sha256')
           .update(`${entry.code}\u0000${keyString(key)}`)
@@ -451,7 +452,8 @@ export class RequestAccess {
   async probe(table: DatasetTable): Promise<void> {
     const { probes } = this.settings;
     for (const code of probedDatasets(table)) {
-      if (await probes.allows(this.identity.caller!.department, code, this.now)) continue;
+      if (await probes.allows(budgetHolderOf(this.identity.caller!.department), code, this.now))
+        continue;
       const where =
         code === table.entry.code
           ? `keys of ${code}`
@@ -466,7 +468,12 @@ export class RequestAccess {
   /** Counts a probe that found no record against the day's budget of every dataset it guessed at. */
   async missed(table: DatasetTable): Promise<void> {
     for (const code of probedDatasets(table)) {
-      await this.settings.probes.missed(this.identity.caller!.department, code, 1, this.now);
+      await this.settings.probes.missed(
+        budgetHolderOf(this.identity.caller!.department),
+        code,
+        1,
+        this.now,
+      );
     }
   }
 
