@@ -517,6 +517,19 @@ describe.each(engines)('govdata serve on %s', (engine) => {
           // Its own chain, about its own data: written (and taken out again, not being a real record).
           await host('audit_records').insert(record(ownChain.writer, 'city_water', 1));
           await admin('audit_records').where({ writer: ownChain.writer }).delete();
+          // A miss of a key that carries public_security's key (a licence numbered with an
+          // ID number) spends that dataset's probe budget: a count the host adds to, only.
+          const probes = { dataset_code: 'PS-POP-001', record_hash: '*probes', day };
+          await host('verification_usage').insert({
+            ...probes,
+            consumer_department: 'tax',
+            verifications: 1,
+          });
+          expect(
+            await host('verification_usage')
+              .where({ ...probes, consumer_department: 'tax' })
+              .update({ verifications: 2 }),
+          ).toBe(1);
           const others: [string, () => Promise<unknown>][] = [
             [
               "its own count on public_security's grant reset",
@@ -549,6 +562,13 @@ describe.each(engines)('govdata serve on %s', (engine) => {
                   day,
                   verifications: 0,
                 }),
+            ],
+            [
+              "a probe count on public_security's dataset lowered (guesses given back)",
+              () =>
+                host('verification_usage')
+                  .where({ ...probes, consumer_department: 'tax' })
+                  .update({ verifications: 0 }),
             ],
             [
               "another writer's chain head moved",
