@@ -65,16 +65,16 @@ function signatureVerifies(parts: readonly string[], keys: readonly PlatformKey[
   return keys.some((key) => verifyEd25519(input, signature, asKeyObject(key)));
 }
 
-/**
- * The payload of `token` once its signature verifies with `key` — or, given
- * the gateway's token keys, once its signature verifies with the gateway's key
- * or its MAC with the fetch key shared with the gateway; throws otherwise.
- */
 /** Whether `token` is one authenticated with a MAC (`FetchMac`) rather than signed. */
 export function isMacToken(token: string): boolean {
   return token.startsWith(`${MAC_HEADER}.`);
 }
 
+/**
+ * The payload of `token` once its signature verifies with `key` — or, given
+ * the gateway's token keys, once its signature verifies with the gateway's key
+ * or its MAC with the fetch key shared with the gateway; throws otherwise.
+ */
 export function openCompactJws(
   token: string,
   key: PlatformKey | GatewayTokenKeys,

@@ -172,13 +172,14 @@ export async function startSubgraphServer(
     }
     const verified = await authenticateGatewayRequest(req, subgraph.name, tokenKeys, request.body);
     const { identity } = verified;
-    // A fetch whose records go back to the gateway is answered for that gateway's eyes only.
-    const nonce = verified.handBackNonce;
+    // A fetch whose records go back to the gateway is answered for that gateway's eyes only
+    // (a hand-back nonce comes only with a token MACed under `fetchMac`).
+    const { handBackNonce } = verified;
     const mac = tokenKeys.fetchMac;
-    if (nonce !== null && mac) {
+    if (handBackNonce !== null && mac) {
       request.sealAnswer = {
         type: SEALED_ANSWER_TYPE,
-        seal: (answer) => mac.sealAnswer(nonce, answer),
+        seal: (answer) => mac.sealAnswer(handBackNonce, answer),
       };
     }
     const current = serving.subgraph;
@@ -196,7 +197,7 @@ export async function startSubgraphServer(
       handles: new JoinHandles(sealer, identity.requestId),
       cursors: new Cursors(sealer, identity.caller?.department ?? null),
       composeOnly: verified.composeOnly,
-      handBackNonce: nonce !== null && mac ? nonce : null,
+      handBackNonce: request.sealAnswer ? handBackNonce : null,
       startedAt: Date.now(),
       loaders: new RequestLoaders(db, access),
     };

@@ -386,7 +386,7 @@ export class RequestAccess {
     const allowed = await takeRecordVerification(
       this.platformDb,
       {
-        consumerDepartment: budgetHolderOf(this.identity.caller!.department),
+        consumerDepartment: this.budgetHolder,
         datasetCode: entry.code,
         bucket: createHash('sha256')
           .update(`${entry.code}\u0000${keyString(key)}`)
@@ -452,8 +452,7 @@ export class RequestAccess {
   async probe(table: DatasetTable): Promise<void> {
     const { probes } = this.settings;
     for (const code of probedDatasets(table)) {
-      if (await probes.allows(budgetHolderOf(this.identity.caller!.department), code, this.now))
-        continue;
+      if (await probes.allows(this.budgetHolder, code, this.now)) continue;
       const where =
         code === table.entry.code
           ? `keys of ${code}`
@@ -465,15 +464,15 @@ export class RequestAccess {
     }
   }
 
+  /** Whose daily budgets of probes and verifications the caller spends (see `budgetHolderOf`). */
+  private get budgetHolder(): string {
+    return budgetHolderOf(this.identity.caller!.department);
+  }
+
   /** Counts a probe that found no record against the day's budget of every dataset it guessed at. */
   async missed(table: DatasetTable): Promise<void> {
     for (const code of probedDatasets(table)) {
-      await this.settings.probes.missed(
-        budgetHolderOf(this.identity.caller!.department),
-        code,
-        1,
-        this.now,
-      );
+      await this.settings.probes.missed(this.budgetHolder, code, 1, this.now);
     }
   }
 
