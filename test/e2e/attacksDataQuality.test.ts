@@ -77,11 +77,11 @@ describe.each(ENGINES)('on %s', (engine) => {
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine, {}, patientWithRegistration);
-    const bearer = async (department: string, role: 'DEPT_IT' | 'REVIEWER', user: string) => ({
-      authorization: `Bearer ${await platform.token({ department, roles: [role], user })}`,
+    cwIt = await platform.as('city_water', null, { roles: ['DEPT_IT'], user: 'wang.it' });
+    reviewer = await platform.as('data_office', null, {
+      roles: ['REVIEWER'],
+      user: 'zhao.reviewer',
     });
-    cwIt = await bearer('city_water', 'DEPT_IT', 'wang.it');
-    reviewer = await bearer('data_office', 'REVIEWER', 'zhao.reviewer');
     const db = platform.databases.get('city_water')!;
     await db.schema.createTable(TABLE, (t) => {
       t.string('record_id', 40).primary();

@@ -55,11 +55,8 @@ describe.each(ENGINES)('on %s', (engine) => {
 
   beforeAll(async () => {
     platform = await startTestPlatform(engine, {}, patientWithRegistration);
-    const bearer = async (department: string, role: 'DEPT_IT' | 'REVIEWER', user: string) => ({
-      authorization: `Bearer ${await platform.token({ department, roles: [role], user })}`,
-    });
-    deptIt = await bearer('city_water', 'DEPT_IT', 'wang');
-    reviewer = await bearer('data_office', 'REVIEWER', 'zhao');
+    deptIt = await platform.as('city_water', null, { roles: ['DEPT_IT'], user: 'wang' });
+    reviewer = await platform.as('data_office', null, { roles: ['REVIEWER'], user: 'zhao' });
     const db = platform.databases.get('city_water')!;
     accounts = (
       await db('utility_accounts').select('account_number').orderBy('account_number').limit(30)
