@@ -9,6 +9,7 @@ export {
 export type { DepartmentCredentials } from './departmentUser.ts';
 export { databaseProblem } from './databaseProblem.ts';
 export { StorageUnavailableError } from './StorageUnavailableError.ts';
+export { scanRows } from './tableScans.ts';
 export { migrateDatabase, pendingMigrations, rollbackDatabase } from './migrateDatabase.ts';
 export { MODULE_EXTENSION } from './moduleExtension.ts';
 export { runWaitingOnLocks, SQLITE_BUSY_TIMEOUT_MS } from './waitOnLocksAsynchronously.ts';

@@ -7,6 +7,7 @@ import { metrics } from '../observability/platformMetrics.ts';
 import { ensureDepartmentUser, type DepartmentCredentials } from './departmentUser.ts';
 import { retryWhileGrantsSpread } from './retryWhileGrantsSpread.ts';
 import { SQLITE_BUSY_TIMEOUT_MS, waitOnLocksAsynchronously } from './waitOnLocksAsynchronously.ts';
+import { scanOffLoop, TableScans } from './tableScans.ts';
 import { DatabaseCheckpoints } from './walCheckpointer.ts';
 
 /**
@@ -122,9 +123,19 @@ export async function openDatabase(config: DatabaseConfig, name: string): Promis
         },
       },
     });
+    // A department's lists and exports read on a thread of their own (see ./tableScans.ts).
+    const scans =
+      name === 'platform' || filename === ':memory:'
+        ? null
+        : new TableScans(filename, name, {
+            lockTimeoutMs: limits.lockTimeoutMs,
+            mmapBytes: DEPARTMENT_MMAP_BYTES,
+          });
+    if (scans) scanOffLoop(db, scans);
     const client = db.client as { destroy(callback?: unknown): Promise<void> };
     const destroy = client.destroy.bind(client);
     client.destroy = async (callback) => {
+      await scans?.close();
       await checkpoints.close();
       return destroy(callback);
     };

@@ -464,9 +464,12 @@ export class RequestAccess {
     }
   }
 
-  /** Whose daily budgets of probes and verifications the caller spends (see `budgetHolderOf`). */
-  private get budgetHolder(): string {
-    return budgetHolderOf(this.identity.caller!.department);
+  /**
+   * Whose daily budgets of probes and verifications the caller spends (see
+   * `budgetHolderOf`), and whose turn its scans take (see `scanRows`).
+   */
+  get budgetHolder(): string {
+    return budgetHolderOf(this.identity.caller?.department ?? '');
   }
 
   /** Counts a probe that found no record against the day's budget of every dataset it guessed at. */

@@ -125,6 +125,7 @@ export async function deliverExport(options: {
   const rowsWanted = {
     filter: plan.filter as ListFilter,
     scope: plan.rowFilters as ListFilter[] | null,
+    holder: access.budgetHolder,
     ...(plan.changedSince && changedAt
       ? { changedSince: { column: changedAt, from: plan.changedSince } }
       : {}),

@@ -81,6 +81,7 @@ export function buildResolvers(
         scope: ctx.access?.scope(table) ?? null,
         first,
         order,
+        ...(ctx.access ? { holder: ctx.access.budgetHolder } : {}),
       });
       const nodes = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
       // A page read gives its dataset a record, even an empty one.

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { scanRows } from '../../../server/index.ts';
 import type { DatasetTable } from './DatasetTable.ts';
 import { applyFilter, applyScope, type ListFilter } from './applyFilter.ts';
 
@@ -14,6 +15,7 @@ export async function countRows(
     filter: ListFilter;
     scope: readonly ListFilter[] | null;
     changedSince?: { column: string; from: string } | undefined;
+    holder?: string;
   },
 ): Promise<number> {
   const query = db(table.table);
@@ -21,6 +23,9 @@ export async function countRows(
   applyScope(query, table, request.scope);
   if (request.changedSince)
     query.where(request.changedSince.column, '>=', request.changedSince.from);
-  const row = (await query.count({ n: '*' }).first()) as { n: number | string } | undefined;
+  // As many rows as the page would scan: off the event loop (see `scanRows`).
+  const [row] = (await scanRows(db, query.count({ n: '*' }), request.holder)) as {
+    n: number | string;
+  }[];
   return Number(row?.n ?? 0);
 }
