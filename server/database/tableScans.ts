@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { GraphQLError } from 'graphql';
 import type { Knex } from 'knex';
+import { ErrorCode } from '../../schema/errors/index.ts';
 import { StorageUnavailableError } from './StorageUnavailableError.ts';
 
 /**
@@ -41,7 +43,7 @@ export class TableScans {
 
   /** The rows of `sql` with `bindings` (knex's native form for better-sqlite3). */
   all(sql: string, bindings: readonly unknown[], holder = ''): Promise<Record<string, unknown>[]> {
-    if (this.closed) return Promise.reject(new Error(`${this.database}'s scan thread is closed`));
+    if (this.closed) return Promise.reject(stopping(this.database));
     return new Promise((resolve, reject) => {
       const job: Job = { id: this.nextId++, sql, bindings: [...bindings], resolve, reject };
       const queue = this.queues.get(holder);
@@ -51,10 +53,10 @@ export class TableScans {
     });
   }
 
-  /** Stops the thread; reads still waiting fail. */
+  /** Stops the thread; reads still waiting fail with UNAVAILABLE (the service is stopping). */
   async close(): Promise<void> {
     this.closed = true;
-    const failure = new Error(`${this.database}'s scan thread was closed`);
+    const failure = stopping(this.database);
     for (const queue of this.queues.values()) for (const job of queue) job.reject(failure);
     this.queues.clear();
     this.running?.reject(failure);
@@ -118,6 +120,14 @@ export class TableScans {
     }
     this.dispatch();
   }
+}
+
+/** What a read still waiting when its database closes fails with: the client may send it again. */
+function stopping(database: string): GraphQLError {
+  return new GraphQLError(
+    `The service of ${database} is stopping and did not run this read. Send the request again; another replica (or this one, once restarted) will answer.`,
+    { extensions: { code: ErrorCode.UNAVAILABLE, reason: 'SHUTTING_DOWN' } },
+  );
 }
 
 interface Job {

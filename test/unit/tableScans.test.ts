@@ -83,4 +83,21 @@ describe('scanRows on SQLite', () => {
     await expect(bad).rejects.toThrow(/no such table/);
     expect(await good).toEqual([{ n: 200000 }]);
   });
+
+  it('fails reads still waiting when the database closes with UNAVAILABLE, to be sent again', async () => {
+    const other = await openDatabase({ kind: 'sqlite', dir }, 'some_department');
+    const scan = () =>
+      scanRows(
+        other,
+        other('t').select('n').orderByRaw(`${SQLITE_SHA256}(? || n)`, ['salt']).limit(1),
+      );
+    const running = scan();
+    const waiting = scan();
+    await other.destroy();
+    for (const read of [running, waiting]) {
+      await expect(read).rejects.toMatchObject({
+        extensions: { code: 'UNAVAILABLE', reason: 'SHUTTING_DOWN' },
+      });
+    }
+  });
 });
