@@ -33,6 +33,8 @@ export class TableScans {
   private running: Job | null = null;
   private nextId = 0;
   private closed = false;
+  /** Set when a thread stopped before answering anything (it cannot read the file): reads stay on the loop. */
+  private unusable = false;
 
   constructor(
     private readonly file: string,
@@ -41,11 +43,21 @@ export class TableScans {
     private readonly settings: { lockTimeoutMs: number; mmapBytes: number },
   ) {}
 
-  /** The rows of `sql` with `bindings` (knex's native form for better-sqlite3). */
-  all(sql: string, bindings: readonly unknown[], holder = ''): Promise<Record<string, unknown>[]> {
+  /**
+   * The rows of `sql` with `bindings` (knex's native form for better-sqlite3),
+   * or of `onLoop` (the same read on the loop's connection) where no thread can
+   * read the file.
+   */
+  all(
+    sql: string,
+    bindings: readonly unknown[],
+    holder: string,
+    onLoop: () => Promise<Record<string, unknown>[]>,
+  ): Promise<Record<string, unknown>[]> {
     if (this.closed) return Promise.reject(stopping(this.database));
+    if (this.unusable) return onLoop();
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, sql, bindings: [...bindings], resolve, reject };
+      const job: Job = { id: this.nextId++, sql, bindings: [...bindings], onLoop, resolve, reject };
       const queue = this.queues.get(holder);
       if (queue) queue.push(job);
       else this.queues.set(holder, [job]);
@@ -93,13 +105,29 @@ export class TableScans {
     });
     // Idle, the thread never keeps the process alive.
     worker.unref();
-    worker.on('message', (message: Answer) => this.answered(message));
+    let answered = false;
+    worker.on('message', (message: Answer) => {
+      answered = true;
+      this.answered(message);
+    });
     const lost = (why: string) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      // The read it ran fails; those waiting go to a new thread.
-      this.running?.reject(new Error(`${this.database}'s scan thread stopped: ${why}`));
+      const running = this.running;
       this.running = null;
+      if (!answered) {
+        // It could not open the file: reads go back to the loop, as before there was a thread.
+        this.unusable = true;
+        process.emitWarning(
+          `${this.database}'s scan thread could not start (${why}); its lists and exports read on the event loop`,
+        );
+        const jobs = [...(running ? [running] : []), ...[...this.queues.values()].flat()];
+        this.queues.clear();
+        for (const job of jobs) job.onLoop().then(job.resolve, job.reject);
+        return;
+      }
+      // The read it ran fails; those waiting go to a new thread.
+      running?.reject(new Error(`${this.database}'s scan thread stopped: ${why}`));
       this.dispatch();
     };
     worker.once('error', (error) => lost(error.message));
@@ -134,6 +162,7 @@ interface Job {
   id: number;
   sql: string;
   bindings: unknown[];
+  onLoop(): Promise<Record<string, unknown>[]>;
   resolve(rows: Record<string, unknown>[]): void;
   reject(error: Error): void;
 }
@@ -206,7 +235,12 @@ export async function scanRows(
   const scans = scansOf.get(db);
   if (scans === undefined) return (await query) as Record<string, unknown>[];
   const { sql, bindings } = query.toSQL().toNative();
-  return scans.all(sql, bindings.map(asSqliteValue), holder);
+  return scans.all(
+    sql,
+    bindings.map(asSqliteValue),
+    holder ?? '',
+    async () => (await query) as Record<string, unknown>[],
+  );
 }
 
 /** What knex's better-sqlite3 client does to a bound value before binding it. */

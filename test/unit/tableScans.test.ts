@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, scanRows, SQLITE_SHA256 } from '../../server/index.ts';
+import { TableScans } from '../../server/database/tableScans.ts';
 import { watchEventLoop } from '../support/eventLoopWatch.ts';
 
 /**
@@ -91,13 +92,26 @@ describe('scanRows on SQLite', () => {
         other,
         other('t').select('n').orderByRaw(`${SQLITE_SHA256}(? || n)`, ['salt']).limit(1),
       );
-    const running = scan();
-    const waiting = scan();
+    const reads = Promise.allSettled([scan(), scan()]);
     await other.destroy();
-    for (const read of [running, waiting]) {
-      await expect(read).rejects.toMatchObject({
-        extensions: { code: 'UNAVAILABLE', reason: 'SHUTTING_DOWN' },
+    for (const read of await reads) {
+      expect(read).toMatchObject({
+        status: 'rejected',
+        reason: { extensions: { code: 'UNAVAILABLE', reason: 'SHUTTING_DOWN' } },
       });
     }
+  });
+
+  it('reads on the loop, as before there was a thread, when no thread can open the file', async () => {
+    const scans = new TableScans(join(dir, 'missing', 'gone.sqlite'), 'gone', {
+      lockTimeoutMs: 100,
+      mmapBytes: 0,
+    });
+    let onLoop = 0;
+    const read = () => scans.all('SELECT 1 AS one', [], '', async () => [{ one: ++onLoop }]);
+    const [first, second] = await Promise.all([read(), read()]);
+    expect([first, second]).toEqual([[{ one: 1 }], [{ one: 2 }]]);
+    expect(await read()).toEqual([{ one: 3 }]);
+    await scans.close();
   });
 });
