@@ -162,9 +162,9 @@ interface Job {
   id: number;
   sql: string;
   bindings: unknown[];
-  onLoop(): Promise<Record<string, unknown>[]>;
-  resolve(rows: Record<string, unknown>[]): void;
-  reject(error: Error): void;
+  onLoop: () => Promise<Record<string, unknown>[]>;
+  resolve: (rows: Record<string, unknown>[]) => void;
+  reject: (error: Error) => void;
 }
 
 type Answer =
