@@ -364,6 +364,25 @@ describe.each(ENGINES)('on %s', (engine) => {
       );
     });
 
+    it('a reference with a reverse field over a column no index begins with is refused', async () => {
+      const document = entry('ps_permits', PERMIT_ITEMS, ['permitNo']);
+      // Each enterprise's psPermits would be looked up by holder: a whole-table read each time.
+      const holder = {
+        name: 'holderCreditCode',
+        title: 'item holderCreditCode',
+        description: 'The holder.',
+        type: 'STRING',
+        column: 'holder',
+        sensitivity: 'INTERNAL',
+        references: { type: 'Enterprise', field: 'holderEnterprise', reverse: 'psPermits' },
+      };
+      await refusedAtSubmission(
+        { ...document, items: [...document.items, holder] },
+        'items[3].references.reverse',
+        /looked up by column holder, which no index of table ps_permits begins with[\s\S]*add an index on holder/,
+      );
+    });
+
     it('a TODO placeholder left by dataset init is refused naming the field', async () => {
       await refusedAtSubmission(
         entry('ps_permits', PERMIT_ITEMS, ['permitNo'], {

@@ -6,7 +6,12 @@ import { columnFitsItem } from './itemTypeOfSql.ts';
 /** The parts of a catalogue entry (parsed or validated) a binding check reads. */
 export interface BoundEntry {
   binding: { table: string; key: readonly string[]; changedAt?: string | undefined };
-  items: readonly { name: string; column: string; type: ItemType }[];
+  items: readonly {
+    name: string;
+    column: string;
+    type: ItemType;
+    references?: { type: string; reverse?: string | undefined } | undefined;
+  }[];
 }
 
 /** One thing wrong with an entry's binding, by the entry field it is about. */
@@ -20,8 +25,10 @@ export interface BindingProblem {
  * `openDatabase` opens it): the table is not a platform or system table (nor
  * any of `platformTables`, the platform database's actual tables), exists, and
  * is a plain table, not a view; every item's column exists with a type that
- * fits the item's; the change column (`changedAt`), if any, exists; and the key's columns are kept unique by the database (the
- * primary key, or a unique index over all rows, on those columns or a subset).
+ * fits the item's; the change column (`changedAt`), if any, exists; the key's columns are kept unique by the database (the
+ * primary key, or a unique index over all rows, on those columns or a subset); and
+ * the column of every item that `references` another entity with a `reverse`
+ * field leads an index (each entity's reverse field looks its rows up by it).
  * Returns every problem found, each naming the entry field (`binding.table`,
  * `items[2].column`, `items[2].type`, `binding.key`); none means the subgraph
  * can serve the entry from that database.
@@ -66,6 +73,7 @@ export async function checkBindingAgainstDatabase(
 
   const problems: BindingProblem[] = [];
   const columns = new Map(description.columns.map((c) => [c.name.toLowerCase(), c]));
+  const indexed = new Set(description.indexedColumns.map((c) => c.toLowerCase()));
   entry.items.forEach((item, index) => {
     const column = columns.get(item.column.toLowerCase());
     if (!column) {
@@ -77,6 +85,12 @@ export async function checkBindingAgainstDatabase(
       problems.push({
         field: `items[${index}].type`,
         message: `${item.type} does not fit column ${column.name}, declared ${column.sqlType || 'with no type'}; give the item the column's type, or change the column`,
+      });
+    } else if (item.references?.reverse && !indexed.has(column.name.toLowerCase())) {
+      // Every ${type} { ${reverse} } looks its rows up by this column, on the department's event loop.
+      problems.push({
+        field: `items[${index}].references.reverse`,
+        message: `each ${item.references.type}'s ${item.references.reverse} are looked up by column ${column.name}, which no index of table ${table} begins with, so every such lookup would read the whole table: add an index on ${column.name} (a migration), or leave reverse out`,
       });
     }
   });

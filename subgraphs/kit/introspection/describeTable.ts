@@ -32,6 +32,11 @@ export interface TableDescription {
    * unique index over all rows (partial indexes do not count).
    */
   uniqueKeys: string[][];
+  /**
+   * The columns some index over all rows begins with (the primary key's first
+   * column included): a lookup by one of them reads only the rows it finds.
+   */
+  indexedColumns: string[];
 }
 
 /** The names a table may have here: the catalogue's `binding.table` rule. */
@@ -47,6 +52,7 @@ interface Declared {
   declared: DeclaredColumn[];
   primaryKey: string[];
   uniqueKeys: string[][];
+  indexedColumns: string[];
 }
 
 /**
@@ -79,7 +85,7 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
       `no table ${table} in the department database; its tables are: ${tables.join(', ') || '(none)'}`,
     );
   }
-  const { kind, declared, primaryKey, uniqueKeys } =
+  const { kind, declared, primaryKey, uniqueKeys, indexedColumns } =
     engine === 'sqlite' ? await describeSqlite(db, table) : await describeMysql(db, table);
   const columns = declared
     .filter((c) => Object.hasOwn(info, c.name))
@@ -94,7 +100,7 @@ export async function describeTable(db: Knex, table: string): Promise<TableDescr
         maxLength: toLength(column.maxLength),
       };
     });
-  return { table, kind, columns, primaryKey, uniqueKeys };
+  return { table, kind, columns, primaryKey, uniqueKeys, indexedColumns };
 }
 
 /** SQLite: `pragma_table_info` lists columns in table order, `pk` their position in the key. */
@@ -122,19 +128,23 @@ async function describeSqlite(db: Knex, table: string): Promise<Declared> {
     [table],
   );
   const uniqueKeys = primaryKey.length > 0 ? [primaryKey] : [];
-  for (const index of indexes.filter((i) => i.unique === 1 && i.partial === 0)) {
+  const indexedColumns = primaryKey.slice(0, 1);
+  for (const index of indexes.filter((i) => i.partial === 0)) {
     const columns = await db.raw<{ name: string | null }[]>(
       'select name from pragma_index_info(?) order by seqno',
       [index.name],
     );
     // An index on an expression has a null column name: it keeps no column set unique.
-    if (columns.every((c) => c.name !== null)) uniqueKeys.push(columns.map((c) => c.name!));
+    const named = columns.every((c) => c.name !== null);
+    if (index.unique === 1 && named) uniqueKeys.push(columns.map((c) => c.name!));
+    if (columns[0]?.name) indexedColumns.push(columns[0].name);
   }
   return {
     kind,
     declared: rows.map((r) => ({ name: r.name, sqlType: normaliseType(r.type) })),
     primaryKey,
     uniqueKeys,
+    indexedColumns: [...new Set(indexedColumns)],
   };
 }
 
@@ -156,14 +166,17 @@ async function describeMysql(db: Knex, table: string): Promise<Declared> {
       'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ?',
     [table],
   )) as [{ type: string }[], unknown];
-  const [unique] = (await db.raw(
-    'select INDEX_NAME as indexName, COLUMN_NAME as name from information_schema.STATISTICS ' +
-      'where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ? and NON_UNIQUE = 0 ' +
+  const [indexed] = (await db.raw(
+    'select INDEX_NAME as indexName, COLUMN_NAME as name, NON_UNIQUE as nonUnique, SEQ_IN_INDEX as seq ' +
+      'from information_schema.STATISTICS where TABLE_SCHEMA = DATABASE() and TABLE_NAME = ? ' +
       'order by INDEX_NAME, SEQ_IN_INDEX',
     [table],
-  )) as [{ indexName: string; name: string | null }[], unknown];
+  )) as [
+    { indexName: string; name: string | null; nonUnique: number | string; seq: number }[],
+    unknown,
+  ];
   const byIndex = new Map<string, (string | null)[]>();
-  for (const row of unique)
+  for (const row of indexed.filter((r) => Number(r.nonUnique) === 0))
     byIndex.set(row.indexName, [...(byIndex.get(row.indexName) ?? []), row.name]);
   return {
     kind: relation?.type === 'BASE TABLE' ? 'table' : relation?.type === 'VIEW' ? 'view' : 'other',
@@ -172,6 +185,10 @@ async function describeMysql(db: Knex, table: string): Promise<Declared> {
     uniqueKeys: [...byIndex.values()].filter((names): names is string[] =>
       names.every((n) => n !== null),
     ),
+    // A functional index has no column name.
+    indexedColumns: [
+      ...new Set(indexed.filter((r) => Number(r.seq) === 1 && r.name !== null).map((r) => r.name!)),
+    ],
   };
 }
 

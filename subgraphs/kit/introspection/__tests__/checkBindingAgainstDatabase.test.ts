@@ -151,6 +151,44 @@ function suite(engine: 'sqlite' | 'mysql', open: () => Knex) {
     ).toEqual([]);
   });
 
+  it('refuses a reference with a reverse field over a column no index begins with, naming the item', async () => {
+    const referring = (table: string, column: string, reverse?: string): BoundEntry => ({
+      binding: { table, key: ['meterId'] },
+      items: [
+        { name: 'meterId', column: 'meter_id', type: 'INT' },
+        { name: 'ref', column, type: 'STRING', references: { type: 'Other', reverse } },
+      ],
+    });
+    // Every Other's meters would be looked up by district, which no index of meters begins with.
+    expect(
+      await checkBindingAgainstDatabase(open(), referring('meters', 'district', 'meters')),
+    ).toEqual([
+      {
+        field: 'items[1].references.reverse',
+        message: expect.stringContaining('add an index on district') as string,
+      },
+    ]);
+    // Without a reverse field nothing looks rows up by it.
+    expect(await checkBindingAgainstDatabase(open(), referring('meters', 'district'))).toEqual([]);
+    // serial leads its unique index; readings' meter_id leads its composite primary key.
+    expect(
+      await checkBindingAgainstDatabase(open(), referring('meters', 'serial', 'meters')),
+    ).toEqual([]);
+    const readings: BoundEntry = {
+      binding: { table: 'readings', key: ['meterId', 'day'] },
+      items: [
+        {
+          name: 'meterId',
+          column: 'meter_id',
+          type: 'INT',
+          references: { type: 'Meter', reverse: 'readings' },
+        },
+        { name: 'day', column: 'day', type: 'DATE' },
+      ],
+    };
+    expect(await checkBindingAgainstDatabase(open(), readings)).toEqual([]);
+  });
+
   it('refuses a missing column and a missing table', async () => {
     const problems = await checkBindingAgainstDatabase(
       open(),

@@ -30,6 +30,7 @@ async function createTables(db: Knex): Promise<void> {
     t.datetime('issued_at');
     t.timestamp('updated_at').nullable();
     t.time('office_hours');
+    t.index(['country_code', 'valid_years']);
   });
   await db.schema.createTable('permit_renewals', (t) => {
     t.integer('renewal_no').notNullable();
@@ -115,6 +116,15 @@ function introspectionSuite(engine: 'sqlite' | 'mysql', open: () => Knex) {
     expect(byName.get('revoked')!.sqlType).toBe(engine === 'mysql' ? 'tinyint(1)' : 'boolean');
     expect(byName.get('level')!.sqlType).toMatch(/^tinyint(\(4\))?$/);
     expect(byName.get('amount')!.sqlType).toBe(engine === 'mysql' ? 'decimal(10,2)' : 'float');
+  });
+
+  it('gives the columns an index begins with, the primary key’s first among them', async () => {
+    expect((await describeTable(open(), 'residence_permits')).indexedColumns.sort()).toEqual([
+      'country_code',
+      'permit_no',
+    ]);
+    expect((await describeTable(open(), 'permit_renewals')).indexedColumns).toEqual(['permit_no']);
+    expect((await describeTable(open(), 'audit_log')).indexedColumns).toEqual([]);
   });
 
   it('gives a composite primary key in key order, not column order', async () => {
@@ -307,6 +317,7 @@ describe('entrySkeleton', () => {
     ],
     primaryKey: ['permit_no'],
     uniqueKeys: [['permit_no']],
+    indexedColumns: ['permit_no'],
   };
   const options = { department: 'public_security', code: 'PS-RP-001' };
 
