@@ -1915,7 +1915,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(leaked.length).toBeLessThanOrEqual(2);
     });
 
-    it('a list that would pass the quota gets what remains; the rest of its nodes are null with QUOTA_EXCEEDED', async () => {
+    it('a list that would pass the quota gets what remains, then one node null with QUOTA_EXCEEDED, and a cursor after what it got', async () => {
       await addGrant({
         id: 'G-ATK-Q-REMAINDER',
         consumerDepartment: 'atk_q_remainder',
@@ -1924,21 +1924,95 @@ describe.each(ENGINES)('on %s', (engine) => {
         dailyQuota: 7,
       });
       const response = await platform.query<{
-        persons: { nodes: ({ name: string } | null)[] } | null;
-      }>(`{ persons(first: 10) { nodes { name } } }`, {}, await as('atk_q_remainder'));
+        persons: {
+          nodes: ({ name: string } | null)[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        } | null;
+      }>(
+        `{ persons(first: 10) { nodes { name } pageInfo { hasNextPage endCursor } } }`,
+        {},
+        await as('atk_q_remainder'),
+      );
       expect(response.status).toBe(200);
-      const nodes = response.data!.persons!.nodes;
-      expect(nodes).toHaveLength(10);
-      expect(nodes.filter((n) => n !== null)).toHaveLength(7);
-      expect(errorsWithReason(response, 'QUOTA_EXCEEDED').length).toBeGreaterThan(0);
-      nodes.forEach((node, i) => {
-        if (node === null) {
-          expect(errorsAt(response, ['persons', 'nodes', i])[0]?.extensions).toMatchObject({
-            code: 'FORBIDDEN',
-            reason: 'QUOTA_EXCEEDED',
-          });
-        }
+      const { nodes, pageInfo } = response.data!.persons!;
+      // Seven records, then one error however many more matched (ten here, all of the page).
+      expect(nodes).toHaveLength(8);
+      expect(nodes.slice(0, 7).every((n) => n !== null)).toBe(true);
+      expect(nodes[7]).toBeNull();
+      expect(errorsAt(response, ['persons', 'nodes', 7])[0]?.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'QUOTA_EXCEEDED',
       });
+      expect(pageInfo.hasNextPage).toBe(true);
+      expect(pageInfo.endCursor).not.toBeNull();
+    });
+
+    it('the count oracle, as found: past a spent quota a filter that matches and one that does not answer alike, lists and joins', async () => {
+      await addGrant({
+        id: 'G-ATK-Q-ORACLE',
+        consumerDepartment: 'atk_q_oracle',
+        datasetCode: PS,
+        items: ['name', 'regionCode'],
+        rowFilter: { regionCode: { startsWith: '3301' } },
+        dailyQuota: 3,
+      });
+      const headers = await as('atk_q_oracle');
+      const inside = data.persons.filter((p) => p.region_code.startsWith('3301'));
+      const outside = data.persons.filter((p) => !p.region_code.startsWith('3301'));
+      expect(inside.length).toBeGreaterThan(5);
+      // Spend the quota: three records, then the cut (five matched; their number is not told).
+      const spend = await platform.query<{ persons: { nodes: unknown[] } }>(
+        `{ persons(first: 5) { nodes { name } } }`,
+        {},
+        headers,
+      );
+      expect(spend.data!.persons.nodes).toHaveLength(4);
+      // A name that exists in the region and one that does not: the same answer, refused whole.
+      const probe = (name: string) =>
+        platform.query<{ persons: { nodes: unknown[] } | null }>(
+          `query ($r: String!, $n: String!) { persons(first: 100, filter: { regionCode: { eq: $r }, name: { startsWith: $n } }) { nodes { name } pageInfo { hasNextPage endCursor } } }`,
+          { r: inside[0]!.region_code, n: name },
+          headers,
+        );
+      const hit = await probe(inside[0]!.name.slice(0, 2));
+      const miss = await probe('不存在的名字');
+      for (const answer of [hit, miss]) {
+        expect(answer.data?.persons ?? null).toBeNull();
+        expectDenied(answer, ['persons'], { dataset: PS, reason: 'QUOTA_EXCEEDED' });
+      }
+      expect(JSON.stringify(hit.data)).toBe(JSON.stringify(miss.data));
+      expect(hit.errors?.map((e) => e.extensions?.reason)).toEqual(
+        miss.errors?.map((e) => e.extensions?.reason),
+      );
+      // A join answers alike for a subject inside the grant's row filter and one outside it.
+      const subjects = data.credits.filter((c) => c.subject_id_number !== null);
+      const insideSubject = subjects.find((c) =>
+        inside.some((p) => p.id_number === c.subject_id_number),
+      );
+      const outsideSubject = subjects.find((c) =>
+        outside.some((p) => p.id_number === c.subject_id_number),
+      );
+      expect(
+        insideSubject && outsideSubject,
+        'credit records inside and outside 3301',
+      ).toBeTruthy();
+      const joined = async (credit: CreditRow) => {
+        const answer = await platform.query(
+          `query ($r: String!) { creditRecords(first: 1, filter: { recordId: { eq: $r } }) { nodes { subjectPerson { name } } } }`,
+          { r: credit.record_id },
+          headers,
+        );
+        return {
+          data: answer.data,
+          errors: answer.errors?.map((e) => [e.path?.join('.'), e.extensions?.reason]),
+        };
+      };
+      const insideAnswer = await joined(insideSubject!);
+      expect(insideAnswer.errors).toContainEqual([
+        'creditRecords.nodes.@.subjectPerson._entities',
+        'QUOTA_EXCEEDED',
+      ]);
+      expect(await joined(outsideSubject!)).toEqual(insideAnswer);
     });
 
     it('lookups count one record each: the ones beyond the quota are null with QUOTA_EXCEEDED, in this request and the next', async () => {

@@ -53,6 +53,40 @@ export interface VerificationScope {
 }
 
 type Denial = { reason: DenialReason; message: string };
+
+/**
+ * The grants whose daily quota this process has seen run out, per platform
+ * database, each with its day, by grant and quota (a quota raised since is another key). Once a quota
+ * is spent, reads under its grant are refused before any record is looked at
+ * (see `RequestAccess.decision`): answered after the records were read, a
+ * filtered list told how many records matched, one null per record, and a
+ * join whether its record lay within the grant's row filter, every day past
+ * the quota and for nothing. A process learns it when a reservation comes back
+ * short; until then its reads of that grant are bounded by `charge`'s cut.
+ */
+const SPENT_QUOTAS = new WeakMap<Knex, Map<string, string>>();
+/** Entries kept at most: one per grant with a quota; cleared whole past it (they are relearnt). */
+const SPENT_QUOTAS_KEPT = 100_000;
+
+function spentQuotaKey(grant: Grant): string {
+  return `${grant.id}\u0000${grant.dailyQuota}`;
+}
+
+/** The spent quotas known for the platform database `db` (one per platform a process serves). */
+function spentQuotasOf(db: Knex): Map<string, string> {
+  let spent = SPENT_QUOTAS.get(db);
+  if (!spent) {
+    spent = new Map();
+    SPENT_QUOTAS.set(db, spent);
+  }
+  return spent;
+}
+
+function noteQuotaSpent(db: Knex, grant: Grant, day: string): void {
+  const spent = spentQuotasOf(db);
+  if (spent.size >= SPENT_QUOTAS_KEPT) spent.clear();
+  spent.set(spentQuotaKey(grant), day);
+}
 /** An item as every record of its dataset gets it, and whether the access log has noted it so. */
 type Uniform = { access: ItemAccess; noted: boolean };
 type Allowed = AccessDecision & { allowed: true };
@@ -321,6 +355,7 @@ export class RequestAccess {
           wanted,
           grant.dailyQuota!,
         );
+        if (taken < wanted) noteQuotaSpent(this.platformDb, grant, day);
         left.set(grant.id, taken);
       }),
     );
@@ -406,8 +441,10 @@ export class RequestAccess {
       const spent = new Set<string>();
       await Promise.all(
         limited.map(async (g) => {
-          if ((await reserveGrantUnits(this.platformDb, g.id, day, 1, g.dailyQuota!)) === 0)
+          if ((await reserveGrantUnits(this.platformDb, g.id, day, 1, g.dailyQuota!)) === 0) {
             spent.add(g.id);
+            noteQuotaSpent(this.platformDb, g, day);
+          }
         }),
       );
       grants = grants.filter((g) => !spent.has(g.id));
@@ -498,17 +535,41 @@ export class RequestAccess {
         'access decision',
         { 'govdata.dataset': entry.code, 'govdata.mode': mode },
         () =>
-          decideAccess({
-            identity: this.identity,
-            snapshot: this.snapshot,
-            dataset: { code: entry.code, department: entry.department },
-            mode,
-            now: this.now,
-          }),
+          this.withoutSpentQuotas(
+            decideAccess({
+              identity: this.identity,
+              snapshot: this.snapshot,
+              dataset: { code: entry.code, department: entry.department },
+              mode,
+              now: this.now,
+            }),
+          ),
       );
       this.decisions[mode].set(entry.code, decision);
     }
     return decision;
+  }
+
+  /**
+   * `decision` without the grants whose quota is known spent today (see
+   * `SPENT_QUOTAS`): their rows, items and masks count for nothing in this
+   * request, decided before any record is read, so that what a spent quota
+   * answers never depends on the data. Refused as QUOTA_EXCEEDED when no
+   * grant is left of a dataset only grants open.
+   */
+  private withoutSpentQuotas(decision: AccessDecision): AccessDecision {
+    if (!decision.allowed || !decision.grants.some((g) => g.dailyQuota !== null)) return decision;
+    const day = civilDateIn(this.now, this.settings.timeZone);
+    const known = spentQuotasOf(this.platformDb);
+    const spent = decision.grants.filter(
+      (g) => g.dailyQuota !== null && known.get(spentQuotaKey(g)) === day,
+    );
+    if (spent.length === 0) return decision;
+    const grants = decision.grants.filter((g) => !spent.includes(g));
+    if (grants.length === 0 && decision.basis === 'GRANT') {
+      return { allowed: false, ...this.quotaDenial(spent, day) };
+    }
+    return { ...decision, grants };
   }
 
   /**

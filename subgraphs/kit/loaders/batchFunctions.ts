@@ -34,7 +34,9 @@ export function entityBatch(
     const charged = await charge(rows);
     const byKey = new Map<string, Row | Error>();
     rows.forEach((row, i) => byKey.set(keyString(table.keyOf(row)), charged[i]!));
-    return keys.map((key) => byKey.get(keyString(key)) ?? null);
+    // Once a quota runs out in the batch, a key found and one not found answer alike.
+    const ranOut = charged.find((c): c is Error => c instanceof Error) ?? null;
+    return keys.map((key) => byKey.get(keyString(key)) ?? ranOut);
   };
 }
 
@@ -57,6 +59,14 @@ export function childrenBatch(
       if (group) group.push(charged[i]!);
       else groups.set(value, [charged[i]!]);
     });
-    return values.map((value) => groups.get(String(value)) ?? []);
+    // Once a quota runs out in the batch, every group ends at its first error, and one with
+    // no record answers that error too: how many records each had is not learnt past it.
+    const ranOut = charged.find((c): c is Error => c instanceof Error) ?? null;
+    if (ranOut === null) return values.map((value) => groups.get(String(value)) ?? []);
+    return values.map((value) => {
+      const group = groups.get(String(value)) ?? [];
+      const cut = group.findIndex((member) => member instanceof Error);
+      return cut < 0 ? [...group, ranOut] : group.slice(0, cut + 1);
+    });
   };
 }

@@ -83,15 +83,20 @@ export function buildResolvers(
         order,
         ...(ctx.access ? { holder: ctx.access.budgetHolder } : {}),
       });
-      const nodes = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
+      const charged = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
       // A page read gives its dataset a record, even an empty one.
       ctx.access?.log.read(table);
-      const last = page.rows.at(-1);
+      // A quota that runs out within the page ends it there: the records it covered, then one
+      // error, however many records the filter matched after them (that number is not the
+      // caller's to learn: it was a free count of a filter). The cursor resumes after them.
+      const cut = charged.findIndex((node) => node instanceof Error);
+      const nodes = cut < 0 ? charged : charged.slice(0, cut + 1);
+      const last = cut < 0 ? page.rows.at(-1) : page.rows[cut - 1];
       return {
         nodes,
         pageInfo: {
-          hasNextPage: page.hasNextPage,
-          endCursor: last ? ctx.cursors.encode(table, last, order.by) : null,
+          hasNextPage: cut >= 0 || page.hasNextPage,
+          endCursor: last ? ctx.cursors.encode(table, last, order.by) : (after ?? null),
         },
       };
     };
