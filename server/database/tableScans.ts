@@ -235,13 +235,27 @@ export async function scanRows(
   const scans = scansOf.get(db);
   if (scans === undefined) return (await query) as Record<string, unknown>[];
   const { sql, bindings } = query.toSQL().toNative();
-  return scans.all(
-    sql,
-    bindings.map(asSqliteValue),
-    holder ?? '',
-    async () => (await query) as Record<string, unknown>[],
-  );
+  // Announced as knex announces the statements it runs: traced as SQL spans, and counted.
+  const client = db.client as { emit(event: string, ...args: unknown[]): boolean };
+  const announced = { __knexQueryUid: `scan-${scanned++}`, sql, bindings, method: 'select' };
+  client.emit('query', announced);
+  try {
+    const rows = await scans.all(
+      sql,
+      bindings.map(asSqliteValue),
+      holder ?? '',
+      async () => (await query) as Record<string, unknown>[],
+    );
+    client.emit('query-response', rows, announced);
+    return rows;
+  } catch (error) {
+    client.emit('query-error', error, announced);
+    throw error;
+  }
 }
+
+/** Statements run on scan threads so far: each one's id in the `query` events. */
+let scanned = 0;
 
 /** What knex's better-sqlite3 client does to a bound value before binding it. */
 function asSqliteValue(value: unknown): unknown {

@@ -47,6 +47,19 @@ describe('scanRows on SQLite', () => {
     expect(Buffer.isBuffer(offLoop[0]!.b)).toBe(true);
   });
 
+  it('announces each scan as knex announces its statements (SQL spans and counts see it)', async () => {
+    const seen: string[] = [];
+    const onQuery = (query: { sql: string }) => seen.push(`query ${query.sql}`);
+    const onResponse = (rows: unknown[]) => seen.push(`response ${rows.length}`);
+    db.on('query', onQuery).on('query-response', onResponse);
+    try {
+      await scanRows(db, db('t').select('n').where('n', '<', 3));
+    } finally {
+      db.off('query', onQuery).off('query-response', onResponse);
+    }
+    expect(seen).toEqual(['query select `n` from `t` where `n` < ?', 'response 2']);
+  });
+
   it('never holds the event loop, however long the scan', async () => {
     const scan = () =>
       db('t').select('n').orderByRaw(`${SQLITE_SHA256}(? || n)`, ['salt']).limit(1);
