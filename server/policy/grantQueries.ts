@@ -240,6 +240,8 @@ export async function revokeGrant(
  * quota for `day` and returns how many were taken: all of them while the quota
  * lasts, what remains when it runs out, then none. Atomic on both engines, so
  * replicas share one count and never hand out more than the quota together.
+ * `spent` is called when no unit is left after the reservation (taken to the
+ * last unit, or none to take): the grant's quota is used up for the day.
  */
 export async function reserveGrantUnits(
   db: Knex,
@@ -247,16 +249,17 @@ export async function reserveGrantUnits(
   day: string,
   wanted: number,
   quota: number,
+  spent?: () => void,
 ): Promise<number> {
   if (wanted <= 0) return 0;
   await db('grant_usage')
     .insert({ grant_id: grantId, day, calls: 0 })
     .onConflict(['grant_id', 'day'])
     .ignore();
-  // The usual case in one conditional update: the whole amount fits.
+  // The usual case in one conditional update: the whole amount fits, with a unit to spare.
   const whole = await db('grant_usage')
     .where({ grant_id: grantId, day })
-    .andWhere(db.raw('calls + ? <= ?', [wanted, quota]))
+    .andWhere(db.raw('calls + ? < ?', [wanted, quota]))
     .update({ calls: db.raw('calls + ?', [wanted]) });
   if (whole === 1) return wanted;
   // Near the end of the quota: take what remains, by compare-and-set on the count.
@@ -267,11 +270,17 @@ export async function reserveGrantUnits(
       .first('calls');
     const used = Number(row?.calls ?? 0);
     const taken = Math.max(0, Math.min(wanted, quota - used));
-    if (taken === 0) return 0;
+    if (taken === 0) {
+      spent?.();
+      return 0;
+    }
     const changed = await db('grant_usage')
       .where({ grant_id: grantId, day, calls: used })
       .update({ calls: used + taken });
-    if (changed === 1) return taken;
+    if (changed === 1) {
+      if (used + taken >= quota) spent?.();
+      return taken;
+    }
   }
   throw new Error(`quota of grant ${grantId} is contended; try again`);
 }

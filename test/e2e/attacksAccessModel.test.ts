@@ -1867,15 +1867,21 @@ describe.each(ENGINES)('on %s', (engine) => {
   describe('5. quotas count records', () => {
     const regions = REGIONS.map((r) => r.code);
 
-    it('the original attack: two requests of 50 aliased persons(first: 100) under dailyQuota 2 return at most 2 records', async () => {
+    /** Grant G-ATK-Q-<NAME> on the population's names and regions to atk_q_<name>; its headers. */
+    async function quotaGrant(name: string, dailyQuota: number, extra: Partial<GrantSpec> = {}) {
       await addGrant({
-        id: 'G-ATK-Q-LIST',
-        consumerDepartment: 'atk_q_list',
+        id: `G-ATK-Q-${name.toUpperCase()}`,
+        consumerDepartment: `atk_q_${name}`,
         datasetCode: PS,
         items: ['name', 'regionCode'],
-        dailyQuota: 2,
+        dailyQuota,
+        ...extra,
       });
-      const headers = await as('atk_q_list');
+      return as(`atk_q_${name}`);
+    }
+
+    it('the original attack: two requests of 50 aliased persons(first: 100) under dailyQuota 2 return at most 2 records', async () => {
+      const headers = await quotaGrant('list', 2);
       const aliases = Array.from({ length: 50 }, (_, i) => ({
         alias: `p${i}`,
         region: regions[i % regions.length]!,
@@ -1916,13 +1922,7 @@ describe.each(ENGINES)('on %s', (engine) => {
     });
 
     it('a list that would pass the quota gets what remains, then one node null with QUOTA_EXCEEDED, and a cursor after what it got', async () => {
-      await addGrant({
-        id: 'G-ATK-Q-REMAINDER',
-        consumerDepartment: 'atk_q_remainder',
-        datasetCode: PS,
-        items: ['name', 'regionCode'],
-        dailyQuota: 7,
-      });
+      const headers = await quotaGrant('remainder', 7);
       const response = await platform.query<{
         persons: {
           nodes: ({ name: string } | null)[];
@@ -1931,7 +1931,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       }>(
         `{ persons(first: 10) { nodes { name } pageInfo { hasNextPage endCursor } } }`,
         {},
-        await as('atk_q_remainder'),
+        headers,
       );
       expect(response.status).toBe(200);
       const { nodes, pageInfo } = response.data!.persons!;
@@ -1948,15 +1948,9 @@ describe.each(ENGINES)('on %s', (engine) => {
     });
 
     it('the count oracle, as found: past a spent quota a filter that matches and one that does not answer alike, lists and joins', async () => {
-      await addGrant({
-        id: 'G-ATK-Q-ORACLE',
-        consumerDepartment: 'atk_q_oracle',
-        datasetCode: PS,
-        items: ['name', 'regionCode'],
+      const headers = await quotaGrant('oracle', 3, {
         rowFilter: { regionCode: { startsWith: '3301' } },
-        dailyQuota: 3,
       });
-      const headers = await as('atk_q_oracle');
       const inside = data.persons.filter((p) => p.region_code.startsWith('3301'));
       const outside = data.persons.filter((p) => !p.region_code.startsWith('3301'));
       expect(inside.length).toBeGreaterThan(5);
@@ -2013,6 +2007,29 @@ describe.each(ENGINES)('on %s', (engine) => {
         'QUOTA_EXCEEDED',
       ]);
       expect(await joined(outsideSubject!)).toEqual(insideAnswer);
+    });
+
+    it('a quota used up exactly, by a read that does not cross it, answers alike past it, matching or not', async () => {
+      const headers = await quotaGrant('exact', 2);
+      const spend = await platform.query<{ persons: { nodes: unknown[] } }>(
+        `{ persons(first: 2) { nodes { name } } }`,
+        {},
+        headers,
+      );
+      expectNoErrors(spend);
+      expect(spend.data!.persons.nodes).toHaveLength(2);
+      const probe = (name: string) =>
+        platform.query<{ persons: { nodes: unknown[] } | null }>(
+          `query ($n: String!) { persons(first: 5, filter: { name: { startsWith: $n } }) { nodes { name } pageInfo { hasNextPage } } }`,
+          { n: name },
+          headers,
+        );
+      const miss = await probe('不存在的名字');
+      const hit = await probe(data.persons[0]!.name.slice(0, 1));
+      for (const answer of [miss, hit]) {
+        expect(answer.data?.persons ?? null).toBeNull();
+        expectDenied(answer, ['persons'], { dataset: PS, reason: 'QUOTA_EXCEEDED' });
+      }
     });
 
     it('lookups count one record each: the ones beyond the quota are null with QUOTA_EXCEEDED, in this request and the next', async () => {
@@ -2601,6 +2618,15 @@ describe.each(ENGINES)('on %s', (engine) => {
         )?.verifications ?? 0,
       );
 
+    /** Uses up `department`'s probe budget on the population for today, and waits out its cache. */
+    async function spendProbes(department: string): Promise<void> {
+      await platform
+        .platformDb('verification_usage')
+        .where({ consumer_department: department, dataset_code: PS, record_hash: '*probes' })
+        .update({ verifications: 1000 });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+    }
+
     it('a driving licence number guessed is an ID number guessed: counted, and refused, where the population counts', async () => {
       // No grant at all: the licences are shared with everyone, the holder's number with nobody.
       const headers = await as('atk_licence_guess');
@@ -2614,19 +2640,69 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(await misses('atk_licence_guess', PS)).toBe(before + 1);
       expect(await misses('atk_licence_guess', 'BE-LIC-001')).toBe(beforeOwn + 1);
       // The day's population budget used up (by any of its datasets): no more licence guesses.
-      await platform
-        .platformDb('verification_usage')
-        .where({
-          consumer_department: 'atk_licence_guess',
-          dataset_code: PS,
-          record_hash: '*probes',
-        })
-        .update({ verifications: 1000 });
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await spendProbes('atk_licence_guess');
       const refused = await platform.query(LOOKUP, { n: guess }, headers);
       expect(refused.data).toEqual({ license: null });
       const [error] = errorsWithReason(refused, 'PROBE_LIMIT_EXCEEDED');
       expect(error?.message).toContain(`keys of ${PS}, or of datasets whose keys carry its keys`);
+    });
+
+    it('guessed ID numbers planted in a department’s own records and joined are probes: counted, then refused, found or not', async () => {
+      // Market supervision writes its own enterprises; its grant on the population gives names,
+      // not ID numbers. A join from a planted record is a lookup by a key it chose.
+      const real = take(1)[0]!;
+      const guesses = ['330106196310210001', '330106196310210002', '330106196310210003'];
+      const planted = [...guesses, real.id_number].map((id, i) => ({
+        credit_code: `ZZATK${String(i).padStart(13, '0')}`,
+        name: `planted ${i}`,
+        kind: 'LIMITED',
+        legal_rep_id_number: id,
+        registered_capital: 1,
+        established_on: '2020-01-01',
+        region_code: '330106',
+        address: 'planted',
+        status: 'ACTIVE',
+      }));
+      const ms = platform.databases.get('market_supervision')!;
+      await ms('enterprises').insert(planted);
+      try {
+        const headers = await as('market_supervision', 'enterprise-registration');
+        const JOIN = `{ enterprises(first: 10, filter: { creditCode: { startsWith: "ZZATK" } }) { nodes { creditCode legalRepresentative { name } } } }`;
+        const before = await misses('market_supervision', PS);
+        const joined = await platform.query<{
+          enterprises: {
+            nodes: { creditCode: string; legalRepresentative: { name: string | null } | null }[];
+          };
+        }>(JOIN, {}, headers);
+        const names = joined.data!.enterprises.nodes.map(
+          (n) => n.legalRepresentative?.name ?? null,
+        );
+        expect(names.filter((n) => n !== null)).toEqual([real.name]);
+        // Three misses, counted against the population's budget as three lookups would be.
+        expect(await misses('market_supervision', PS)).toBe(before + guesses.length);
+        // The day's budget used up: the join answers alike, found or not.
+        await spendProbes('market_supervision');
+        const refused = await platform.query<{
+          enterprises: { nodes: { legalRepresentative: { name: string | null } | null }[] };
+        }>(JOIN, {}, headers);
+        expect(
+          refused.data!.enterprises.nodes.every(
+            (n) => (n.legalRepresentative?.name ?? null) === null,
+          ),
+        ).toBe(true);
+        expect(errorsWithReason(refused, 'PROBE_LIMIT_EXCEEDED').length).toBeGreaterThan(0);
+        expectNotLeaked(refused, real.name);
+      } finally {
+        await ms('enterprises').where('credit_code', 'like', 'ZZATK%').delete();
+        await platform
+          .platformDb('verification_usage')
+          .where({
+            consumer_department: 'market_supervision',
+            dataset_code: PS,
+            record_hash: '*probes',
+          })
+          .delete();
+      }
     });
 
     it('a linked platform naming a new department for each guess spends one budget, its link’s', async () => {
@@ -2663,11 +2739,7 @@ describe.each(ENGINES)('on %s', (engine) => {
       expect(await misses('atklink:*', PS)).toBe(1);
       expect(await misses('atklink:alpha', PS)).toBe(0);
       // The link's budget used up: a department of another name guesses no more.
-      await platform
-        .platformDb('verification_usage')
-        .where({ consumer_department: 'atklink:*', dataset_code: PS, record_hash: '*probes' })
-        .update({ verifications: 1000 });
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await spendProbes('atklink:*');
       const refused = await guessAs('atklink:beta');
       expect(errorsWithReason(refused, 'PROBE_LIMIT_EXCEEDED')).toHaveLength(1);
       // Another link's consumers, and this platform's own departments, keep theirs.

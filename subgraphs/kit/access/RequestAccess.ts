@@ -354,8 +354,8 @@ export class RequestAccess {
           day,
           wanted,
           grant.dailyQuota!,
+          () => noteQuotaSpent(this.platformDb, grant, day),
         );
-        if (taken < wanted) noteQuotaSpent(this.platformDb, grant, day);
         left.set(grant.id, taken);
       }),
     );
@@ -441,10 +441,10 @@ export class RequestAccess {
       const spent = new Set<string>();
       await Promise.all(
         limited.map(async (g) => {
-          if ((await reserveGrantUnits(this.platformDb, g.id, day, 1, g.dailyQuota!)) === 0) {
-            spent.add(g.id);
-            noteQuotaSpent(this.platformDb, g, day);
-          }
+          const taken = await reserveGrantUnits(this.platformDb, g.id, day, 1, g.dailyQuota!, () =>
+            noteQuotaSpent(this.platformDb, g, day),
+          );
+          if (taken === 0) spent.add(g.id);
         }),
       );
       grants = grants.filter((g) => !spent.has(g.id));

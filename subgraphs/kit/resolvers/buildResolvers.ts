@@ -42,15 +42,19 @@ export function buildResolvers(
         ? table.keyItems.map((k) => args[k.name] as string | number)
         : (args[table.keyItems[0]!.name] as string | number);
 
-    query[names.lookup] = async (_, args, ctx) => {
-      const key = keyFromArgs(args);
-      // A guessed key the caller cannot read is a probe: only misses use up the day's budget.
+    /**
+     * The record of `key`. A key the caller cannot read is a guess (a probe): only misses use
+     * up the day's budget, and once it is used up no such lookup is answered, found or not.
+     */
+    const lookUp = async (key: KeyValue, ctx: SubgraphContext): Promise<Row | null> => {
       const probing = ctx.access?.probing(table) ?? false;
       if (probing) await ctx.access!.probe(table);
       const row = await ctx.loaders.entity(table).load(key);
       if (probing && !row) await ctx.access!.missed(table);
       return row;
     };
+
+    query[names.lookup] = (_, args, ctx) => lookUp(keyFromArgs(args), ctx);
 
     query[names.list] = async (_, args, ctx) => {
       const first = args.first as number;
@@ -154,10 +158,12 @@ export function buildResolvers(
     addReverseFields(resolvers, model.localReverse.get(names.type) ?? [], table.keyItems[0]!.name);
     // An entity reached through a join from another department: refused as a whole, with
     // the reason, when the caller may not read its dataset.
+    // The key comes from the other department's record, and that department writes its rows:
+    // a join is a lookup by a key it chose, so one the caller cannot read is a probe too.
     const resolveReference: ReferenceResolver = (reference, ctx) => {
       const decision = ctx.access?.admit(table, 'QUERY');
       if (decision && !decision.allowed) throw ctx.access!.error(table, null, decision);
-      return ctx.loaders.entity(table).load(ctx.handles.openKey(table, reference[JOIN_HANDLE]));
+      return lookUp(ctx.handles.openKey(table, reference[JOIN_HANDLE]), ctx);
     };
     types[names.type] = { ...resolvers, __resolveReference: resolveReference };
   }
