@@ -285,6 +285,20 @@ export async function reserveGrantUnits(
   throw new Error(`quota of grant ${grantId} is contended; try again`);
 }
 
+/** The units of each of `grantIds`' quotas used on `day` (absent: none). */
+export async function grantUnitsUsed(
+  db: Knex,
+  grantIds: readonly string[],
+  day: string,
+): Promise<Map<string, number>> {
+  if (grantIds.length === 0) return new Map();
+  const rows = await db<{ grant_id: string; calls: number }>('grant_usage')
+    .whereIn('grant_id', grantIds as string[])
+    .andWhere('day', day)
+    .select('grant_id', 'calls');
+  return new Map(rows.map((r) => [r.grant_id, Number(r.calls)]));
+}
+
 /**
  * Takes one of the `limit` verifications a consumer may make of one record on
  * `day`: true while some are left, false once they are used up. One

@@ -18,6 +18,7 @@ export {
   deleteGrantsCreatedBy,
   PROBES_BUCKET,
   readDailyUnits,
+  grantUnitsUsed,
   reserveGrantUnits,
   revokeGrant,
   selectGrant,

@@ -2032,6 +2032,40 @@ describe.each(ENGINES)('on %s', (engine) => {
       }
     });
 
+    it('a quota another replica used up answers alike here too, found or not, before this process has charged it', async () => {
+      const headers = await quotaGrant('elsewhere', 4);
+      // Spent by another replica: this process has not charged the grant today.
+      const day = (await import('../../schema/index.ts')).civilDateIn(new Date());
+      await platform
+        .platformDb('grant_usage')
+        .insert({ grant_id: 'G-ATK-Q-ELSEWHERE', day, calls: 4 });
+      const [person] = take(1);
+      const list = (name: string) =>
+        platform.query(
+          `query ($n: String!) { persons(first: 5, filter: { name: { eq: $n } }) { nodes { name } } }`,
+          { n: name },
+          headers,
+        );
+      const lookup = (id: string) =>
+        platform.query(`query ($id: String!) { person(idNumber: $id) { name } }`, { id }, headers);
+      const answers = [
+        await list('不存在的名字'),
+        await list(person!.name),
+        await lookup('330106196310210009'),
+        await lookup(person!.id_number),
+      ];
+      for (const [i, answer] of answers.entries()) {
+        expect(answer.data ?? null, `answer ${i}`).toEqual(
+          i < 2 ? { persons: null } : { person: null },
+        );
+        expectDenied(answer, [i < 2 ? 'persons' : 'person'], {
+          dataset: PS,
+          reason: 'QUOTA_EXCEEDED',
+        });
+      }
+      expectNotLeaked(answers[1]!, person!.name);
+    });
+
     it('lookups count one record each: the ones beyond the quota are null with QUOTA_EXCEEDED, in this request and the next', async () => {
       await addGrant({
         id: 'G-ATK-Q-LOOKUP',

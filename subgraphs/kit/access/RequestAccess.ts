@@ -13,6 +13,7 @@ import {
 } from '../../../schema/index.ts';
 import {
   budgetHolderOf,
+  grantUnitsUsed,
   inSyncSpan,
   reserveGrantUnits,
   takeRecordVerification,
@@ -375,6 +376,32 @@ export class RequestAccess {
         decision.grants.some((g) => !spent.has(g.id) && rowAdmits(g.rowFilter, row));
       return served ? row : this.error(table, null, this.quotaDenial(limited, day));
     });
+  }
+
+  /**
+   * Before answering that nothing was found under grants with quotas: throws
+   * QUOTA_EXCEEDED when every grant the read is made under has used up its
+   * quota today. A found record is counted (`charge`), which tells a process
+   * that its grant is spent; an empty answer is not, so a process that had not
+   * seen the quota run out (another replica spent it) answered "nothing" to a
+   * filter or key that matched nothing, and an error to one that matched. One
+   * read of the counts, only for empty answers under quotas.
+   */
+  async refuseIfQuotaSpent(table: DatasetTable, mode: SharingMode = 'QUERY'): Promise<void> {
+    const decision = this.decision(table.entry, mode);
+    if (!decision.allowed || decision.basis !== 'GRANT') return;
+    const limited = decision.grants.filter((g) => g.dailyQuota !== null);
+    if (limited.length === 0 || limited.length < decision.grants.length) return;
+    const day = civilDateIn(this.now, this.settings.timeZone);
+    const used = await grantUnitsUsed(
+      this.platformDb,
+      limited.map((g) => g.id),
+      day,
+    );
+    const spent = limited.filter((g) => (used.get(g.id) ?? 0) >= g.dailyQuota!);
+    for (const grant of spent) noteQuotaSpent(this.platformDb, grant, day);
+    if (spent.length === limited.length)
+      throw this.error(table, null, this.quotaDenial(spent, day));
   }
 
   /**

@@ -50,6 +50,7 @@ export function buildResolvers(
       const probing = ctx.access?.probing(table) ?? false;
       if (probing) await ctx.access!.probe(table);
       const row = await ctx.loaders.entity(table).load(key);
+      if (!row) await ctx.access?.refuseIfQuotaSpent(table);
       if (probing && !row) await ctx.access!.missed(table);
       return row;
     };
@@ -87,9 +88,12 @@ export function buildResolvers(
         order,
         ...(ctx.access ? { holder: ctx.access.budgetHolder } : {}),
       });
+      if (page.rows.length === 0) await ctx.access?.refuseIfQuotaSpent(table);
       const charged = ctx.access ? await ctx.access.charge(table, page.rows) : page.rows;
       // A page read gives its dataset a record, even an empty one.
       ctx.access?.log.read(table);
+      // Nothing of it covered: the list is refused whole, as an empty one past the quota is.
+      if (charged[0] instanceof Error) throw charged[0];
       // A quota that runs out within the page ends it there: the records it covered, then one
       // error, however many records the filter matched after them (that number is not the
       // caller's to learn: it was a free count of a filter). The cursor resumes after them.
