@@ -772,6 +772,38 @@ describe.each(ENGINES)('on %s', (engine) => {
       }
     });
 
+    it('a quota another replica used up refuses alike, matching or not; one with room announces no more than it covers', async () => {
+      await grant({
+        id: `exp-elsewhere-${engine}`,
+        consumerDepartment: 'export_elsewhere',
+        dailyQuota: 5,
+      });
+      const headers = await headersOf('export_elsewhere');
+      const region = (code: string) =>
+        encodeURIComponent(JSON.stringify({ regionCode: { eq: code } }));
+      // Three of five used, here: an export of the whole district is announced as at most two.
+      const used = await platform.query(`{ persons(first: 3) { nodes { name } } }`, {}, headers);
+      expect(used.errors).toBeUndefined();
+      const crossing = await get(`/export?dataset=${DATASET}&filter=${region('330106')}`, headers);
+      expect(crossing.status, crossing.text).toBe(200);
+      expect(Number(crossing.headers.get('x-export-total'))).toBeLessThanOrEqual(2);
+      // Another grant, spent by another replica: this process never charged it.
+      await grant({ id: `exp-spent-${engine}`, consumerDepartment: 'export_spent', dailyQuota: 5 });
+      const day = (await import('../../schema/index.ts')).civilDateIn(new Date());
+      await platform
+        .platformDb('grant_usage')
+        .insert({ grant_id: `exp-spent-${engine}`, day, calls: 5 });
+      const spentHeaders = await headersOf('export_spent');
+      for (const code of ['330106', '999999']) {
+        const refused = await get(
+          `/export?dataset=${DATASET}&filter=${region(code)}`,
+          spentHeaders,
+        );
+        expectRefused(refused, 403, { reason: 'QUOTA_EXCEEDED' });
+        expect(refused.headers.get('x-export-total')).toBeNull();
+      }
+    });
+
     it('a finished export resumed again and again from its start: sent again uncounted once, then counted, until the quota stops it', async () => {
       const rowFilter = { regionCode: { eq: '330106' } };
       await grant({ id: `exp-count-${engine}`, consumerDepartment: 'export_count', rowFilter });

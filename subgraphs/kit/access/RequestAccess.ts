@@ -388,20 +388,34 @@ export class RequestAccess {
    * read of the counts, only for empty answers under quotas.
    */
   async refuseIfQuotaSpent(table: DatasetTable, mode: SharingMode = 'QUERY'): Promise<void> {
+    await this.quotaLeft(table, mode);
+  }
+
+  /**
+   * How many records the quotas of the grants `table` is read under can still
+   * cover today (their units left, together), or null where some grant has no
+   * quota or none is needed. Throws QUOTA_EXCEEDED, as `refuseIfQuotaSpent`
+   * says, when none is left. What an export may announce as its size: a count
+   * past that would tell how many records a filter matched beyond the quota.
+   */
+  async quotaLeft(table: DatasetTable, mode: SharingMode = 'QUERY'): Promise<number | null> {
     const decision = this.decision(table.entry, mode);
-    if (!decision.allowed || decision.basis !== 'GRANT') return;
+    if (!decision.allowed || decision.basis !== 'GRANT') return null;
     const limited = decision.grants.filter((g) => g.dailyQuota !== null);
-    if (limited.length === 0 || limited.length < decision.grants.length) return;
+    if (limited.length === 0 || limited.length < decision.grants.length) return null;
     const day = civilDateIn(this.now, this.settings.timeZone);
     const used = await grantUnitsUsed(
       this.platformDb,
       limited.map((g) => g.id),
       day,
     );
-    const spent = limited.filter((g) => (used.get(g.id) ?? 0) >= g.dailyQuota!);
+    const left = limited.map((g) => Math.max(0, g.dailyQuota! - (used.get(g.id) ?? 0)));
+    const spent = limited.filter((_, i) => left[i] === 0);
     for (const grant of spent) noteQuotaSpent(this.platformDb, grant, day);
-    if (spent.length === limited.length)
+    if (spent.length === limited.length) {
       throw this.error(table, null, this.quotaDenial(spent, day));
+    }
+    return left.reduce((sum, n) => sum + n, 0);
   }
 
   /**

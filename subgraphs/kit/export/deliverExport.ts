@@ -130,7 +130,11 @@ export async function deliverExport(options: {
       ? { changedSince: { column: changedAt, from: plan.changedSince } }
       : {}),
   };
-  output.total(await countRows(db, table, rowsWanted));
+  // Refused before anything is read when the quotas are spent; the size announced is never more
+  // than they can still cover (a count past that would tell what a filter matched beyond them).
+  const left = await access.quotaLeft(table, 'EXPORT');
+  const total = await countRows(db, table, rowsWanted);
+  output.total(left === null ? total : Math.min(total, left));
   for (;;) {
     const page = await selectPage(db, table, {
       ...rowsWanted,
